@@ -1,0 +1,174 @@
+"""Models shared by the rules, the workflows and the command line."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+class Sector(StrEnum):
+    HELSE_OMSORG = "helse_omsorg"
+    OPPVEKST_UTDANNING = "oppvekst_utdanning"
+    TEKNISK_MILJO = "teknisk_miljo"
+    KULTUR_FRITID = "kultur_fritid"
+    ADMINISTRASJON_STAB = "administrasjon_stab"
+    NAERING_SAMFUNN = "naering_samfunn"
+    POLITISK = "politisk"
+
+
+class Track(StrEnum):
+    STUDENT = "student"
+    COURSE = "course"
+    ASSESSMENT = "assessment"  # waiting for the admin's individual assessment
+
+
+class Region(StrEnum):
+    OSTLANDET = "Østlandet"
+    SORLANDET = "Sørlandet"
+    VESTLANDET = "Vestlandet"
+    TRONDELAG = "Trøndelag"
+    NORD_NORGE = "Nord-Norge"
+
+
+class SizeClass(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_KOMMUNENUMMER = re.compile(r"^\d{4}$")
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an e-mail address")
+    return value.lower()
+
+
+def _kommunenummer(value: str) -> str:
+    if not _KOMMUNENUMMER.match(value):
+        raise ValueError(f"'{value}' is not a kommunenummer (4 digits, leading zero kept)")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Kommunenummer = Annotated[str, AfterValidator(_kommunenummer)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+Years = Annotated[float, Field(ge=0, le=60)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Municipality(Strict):
+    number: Kommunenummer
+    name: str
+    county_number: str
+    county: str
+    population: int
+    region: Region
+    size: SizeClass
+
+
+class Contact(Strict):
+    name: NonEmpty
+    email: Email
+
+
+class Participant(Strict):
+    name: NonEmpty
+    email: Email
+    sector: Sector
+    role: NonEmpty
+    education_years: Years
+    experience_years: Years
+
+
+class Application(Strict):
+    """One municipality's application, or a joint one of cooperating municipalities."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    cohort: NonEmpty
+    municipalities: list[Kommunenummer] = Field(min_length=1)
+    contact: Contact
+    participants: list[Participant]
+
+    @property
+    def id(self) -> str:
+        return application_id(self.municipalities)
+
+
+def application_id(municipalities: list[str]) -> str:
+    """The application's identity: its kommunenumre joined with '+' in the order given."""
+    return "+".join(municipalities)
+
+
+class SelectionEntry(Strict):
+    id: str
+    municipalities: list[str]
+    region: Region
+    size: SizeClass
+    basis: str  # why it got its place or rank: region, small, large, lottery
+
+
+class InvalidApplication(Strict):
+    id: str
+    errors: list[str]
+
+
+class SelectionResult(Strict):
+    seed: str
+    places: int
+    admitted: list[SelectionEntry]
+    waitlist: list[SelectionEntry]
+    invalid: list[InvalidApplication]
+
+
+class Gathering(Strict):
+    theme: NonEmpty
+    start: datetime
+    end: datetime
+    days: int = Field(ge=1)
+
+
+class WorkRequirement(Strict):
+    title: NonEmpty
+    deadline: datetime
+
+
+class CohortPlan(Strict):
+    """One cohort's calendar and settings; `plan.check_plan` holds the rules it must meet."""
+
+    cohort: NonEmpty
+    places: int
+    application_deadline: datetime
+    selection_date: datetime
+    gatherings: list[Gathering]
+    work_requirements: list[WorkRequirement]
+    written_deadline: datetime
+    oral_start: datetime
+    oral_end: datetime
+    # [default] settings, see docs/domain.md
+    oral_step_limit: int = 1
+    resubmission_seconds: float = Field(default=14 * 86400, gt=0)
+    reminder_seconds_before: list[float] = Field(default_factory=lambda: [7 * 86400.0, 86400.0])
+    attendance_threshold: float | None = Field(default=None, ge=0, le=1)
+    approval_reminder_seconds: float = Field(default=7 * 86400, gt=0)
+    appeal_seconds: float = Field(default=21 * 86400, gt=0)
