@@ -45,10 +45,11 @@ def _participant_errors(participants: list[Participant]) -> list[str]:
     sectors = {p.sector for p in participants}
     if len(sectors) < MIN_SECTORS:
         errors.append(f"participants: they must come from at least {MIN_SECTORS} different sectors, here {len(sectors)}")
-    emails = [p.email for p in participants]
-    for email in sorted({e for e in emails if emails.count(e) > 1}):
-        index = emails.index(email)
-        errors.append(f"participants.{index}.email: the same person (by e-mail) is named more than once")
+    seen: set[str] = set()
+    for index, participant in enumerate(participants):
+        if participant.email in seen:
+            errors.append(f"participants.{index}.email: the same person (by e-mail) is named more than once")
+        seen.add(participant.email)
     return errors
 
 

@@ -1,0 +1,161 @@
+"""Command line: the rules (no Temporal server needed) and the embedded demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from domain.admission import parse_application, track
+from domain.models import SelectionEntry, SelectionResult
+from domain.plan import parse_plan
+from domain.selection import select
+
+
+class CliError(Exception):
+    """Bad input to the command line: one line to the user, non-zero exit."""
+
+
+def read_json(path: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"cannot read {path}: not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+
+
+def emit(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def check_application(args: argparse.Namespace) -> int:
+    application, errors = parse_application(read_json(args.file))
+    verdict = {
+        "valid": not errors,
+        "errors": errors,
+        "municipalities": list(application.municipalities) if application else [],
+        "participants": [{"email": p.email, "track": track(p).value} for p in application.participants]
+        if application
+        else [],
+    }
+    if args.json:
+        emit(verdict)
+    else:
+        print(f"Application {'+'.join(verdict['municipalities']) or '(unreadable)'}: {'valid' if not errors else 'REFUSED'}")
+        for error in errors:
+            print(f"  - {error}")
+        for p in verdict["participants"]:
+            print(f"  {p['email']:<40} {p['track']}")
+    return 0 if not errors else 1
+
+
+def draw_selection(args: argparse.Namespace) -> int:
+    raw = read_json(args.file)
+    if not isinstance(raw, list):
+        raise CliError(f"{args.file} must hold a JSON list of applications, in the order received")
+    if args.places < 1:
+        raise CliError(f"--places must be at least 1, got {args.places}")
+    result = select(raw, args.places, args.seed)
+    if args.json:
+        emit(_selection_json(result))
+    else:
+        _print_selection(result)
+    return 0
+
+
+def _entry_json(entry: SelectionEntry) -> dict[str, Any]:
+    return entry.model_dump(mode="json")
+
+
+def _selection_json(result: SelectionResult) -> dict[str, Any]:
+    return {
+        "seed": result.seed,
+        "places": result.places,
+        "admitted": [_entry_json(e) for e in result.admitted],
+        "waitlist": [_entry_json(e) for e in result.waitlist],
+        "invalid": [i.model_dump(mode="json") for i in result.invalid],
+    }
+
+
+def _print_selection(result: SelectionResult) -> None:
+    print(f"Selection with seed {result.seed!r}, {result.places} place(s)")
+    for title, entries in (("Admitted", result.admitted), ("Waiting list", result.waitlist)):
+        print(f"\n{title}:")
+        for rank, e in enumerate(entries, 1):
+            print(f"  {rank:>3}. {e.id:<20} {e.region.value:<11} {e.size.value:<7} {e.basis}")
+    if result.invalid:
+        print("\nRefused:")
+        for invalid in result.invalid:
+            print(f"  {invalid.id}: {'; '.join(invalid.errors)}")
+
+
+def check_plan(args: argparse.Namespace) -> int:
+    plan, errors = parse_plan(read_json(args.file))
+    if args.json:
+        emit({"valid": not errors, "errors": errors})
+    elif errors:
+        print(f"Plan {args.file}: REFUSED")
+        for error in errors:
+            print(f"  - {error}")
+    else:
+        assert plan is not None
+        print(f"Plan {args.file}: valid (cohort {plan.cohort}, {plan.places} places)")
+        for index, g in enumerate(plan.gatherings, 1):
+            print(f"  Samling {index}: {g.start:%Y-%m-%d} {g.days} dager  {g.theme}")
+    return 0 if not errors else 1
+
+
+def demo(args: argparse.Namespace) -> int:
+    from embedded import run_demo
+
+    return run_demo()
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="starter.py", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("check-application", check_application, "validate one application file")
+    sub.add_argument("file")
+    sub.add_argument("--json", action="store_true")
+    sub = command("draw-selection", draw_selection, "draw the selection from a JSON list of applications")
+    sub.add_argument("file")
+    sub.add_argument("--places", type=int, required=True)
+    sub.add_argument("--seed", required=True)
+    sub.add_argument("--json", action="store_true")
+    sub = command("check-plan", check_plan, "validate a cohort plan")
+    sub.add_argument("file")
+    sub.add_argument("--json", action="store_true")
+    command("demo", demo, "start the embedded Temporal server and a worker")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CliError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Exit without interpreter teardown: the Temporal client can abort there (sdk-python #300).
+    os._exit(code)

@@ -1,0 +1,73 @@
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.plan import PlanError, load_plan, parse_plan
+
+EXAMPLE = Path(__file__).parents[2] / "plans" / "kull-2022.json"
+
+
+def example() -> dict[str, Any]:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def test_shipped_plan_of_cohort_2022_is_valid() -> None:
+    plan = load_plan(EXAMPLE)
+    assert plan.cohort == "2022" and len(plan.gatherings) == 6 and sum(g.days for g in plan.gatherings) == 14
+
+
+def test_a_plan_breaking_several_rules_lists_every_one() -> None:
+    data = example()
+    data["gatherings"] = data["gatherings"][:5]
+    data["work_requirements"] = data["work_requirements"][:3]
+    data["places"] = 0
+    data["oral_start"], data["written_deadline"] = data["written_deadline"], data["oral_start"]
+    _, errors = parse_plan(data)
+    joined = "\n".join(errors)
+    for expected in ["6 gatherings", "14 gathering days", "4 work requirements", "places", "oral_start: must come after written_deadline"]:
+        assert expected in joined
+
+
+def test_gathering_of_four_days_is_refused() -> None:
+    data = example()
+    data["gatherings"][0]["days"] = 4
+    assert any(e.startswith("gatherings.0.days") for e in parse_plan(data)[1])
+
+
+def test_selection_after_first_gathering_is_refused() -> None:
+    data = example()
+    data["selection_date"] = data["gatherings"][0]["end"]
+    assert "gatherings.0.start: must come after selection_date" in parse_plan(data)[1]
+
+
+def test_requirement_deadlines_out_of_order_are_refused() -> None:
+    data = example()
+    reqs = data["work_requirements"]
+    reqs[1]["deadline"], reqs[2]["deadline"] = reqs[2]["deadline"], reqs[1]["deadline"]
+    assert "work_requirements.2.deadline: must come after work_requirements.1.deadline" in parse_plan(data)[1]
+
+
+def test_load_plan_raises_with_all_errors(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"cohort": "x"}), encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert "places: is required" in raised.value.errors
+
+
+def test_compressed_plan_seconds_apart_is_valid() -> None:
+    from domain.models import CohortPlan
+    plan = load_plan(EXAMPLE)
+    t0 = plan.application_deadline
+    step = timedelta(seconds=1)
+    compressed = plan.model_copy(update={
+        "selection_date": t0 + step,
+        "gatherings": [g.model_copy(update={"start": t0 + (2 + 2 * i) * step, "end": t0 + (3 + 2 * i) * step})
+                       for i, g in enumerate(plan.gatherings)],
+        "work_requirements": [w.model_copy(update={"deadline": t0 + (3.5 + 2 * i) * step})
+                              for i, w in enumerate(plan.work_requirements)],
+        "written_deadline": t0 + 20 * step, "oral_start": t0 + 21 * step, "oral_end": t0 + 22 * step})
+    assert parse_plan(CohortPlan.model_validate(compressed.model_dump()).model_dump(mode="json"))[1] == []
