@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     temporal_address: str = Field(default="127.0.0.1:7233", validation_alias="TEMPORAL_ADDRESS")
     temporal_namespace: str = Field(default="default", validation_alias="TEMPORAL_NAMESPACE")
     task_queue: str = "innovasjonsskole"
+    ui_port: int = 8233  # web UI of the embedded server
     data_dir: Path = Path(".data")
     database_url: str | None = None  # default: SQLite file in data_dir
     log_format: Literal["auto", "console", "json"] = "auto"
