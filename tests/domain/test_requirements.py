@@ -1,0 +1,77 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.eligibility import MemberFacts, completed_course, ineligibility
+from domain.models import Track
+from domain.requirements import (
+    RequirementState,
+    RequirementStatus,
+    RuleViolation,
+    approve,
+    deadline_passed,
+    extend,
+    return_with_feedback,
+    submit,
+)
+
+T0 = datetime(2022, 10, 1, tzinfo=UTC)
+WEEK = timedelta(days=7)
+
+
+def fresh() -> RequirementState:
+    return RequirementState(number=1, deadline=T0 + WEEK)
+
+
+def test_submit_then_approve() -> None:
+    assert approve(submit(fresh(), T0)).status == RequirementStatus.APPROVED
+
+
+def test_approving_what_was_never_submitted_is_refused() -> None:
+    with pytest.raises(RuleViolation, match="not submitted; cannot approve"):
+        approve(fresh())
+
+
+def test_second_approval_is_refused() -> None:
+    with pytest.raises(RuleViolation, match="approved"):
+        approve(approve(submit(fresh(), T0)))
+
+
+def test_return_gives_one_resubmission_then_fails() -> None:
+    returned = return_with_feedback(submit(fresh(), T0), "Mangler problemstilling", T0, WEEK)
+    assert returned.status == RequirementStatus.RETURNED and returned.deadline == T0 + WEEK
+    again = return_with_feedback(submit(returned, T0 + timedelta(days=1)), "Fortsatt uklart", T0, WEEK)
+    assert again.status == RequirementStatus.FAILED
+
+
+def test_return_needs_feedback() -> None:
+    with pytest.raises(RuleViolation, match="feedback"):
+        return_with_feedback(submit(fresh(), T0), "  ", T0, WEEK)
+
+
+def test_missed_deadline_opens_resubmission_then_fails() -> None:
+    missed = deadline_passed(fresh(), WEEK)
+    assert missed.status == RequirementStatus.MISSED and missed.deadline == T0 + 2 * WEEK
+    assert deadline_passed(missed, WEEK).status == RequirementStatus.FAILED
+
+
+def test_late_submission_is_refused() -> None:
+    with pytest.raises(RuleViolation, match="deadline"):
+        submit(fresh(), T0 + 2 * WEEK)
+
+
+def test_extension_moves_deadline_and_must_be_later() -> None:
+    assert extend(fresh(), T0 + 2 * WEEK, T0).deadline == T0 + 2 * WEEK
+    with pytest.raises(RuleViolation, match="later"):
+        extend(fresh(), T0, T0)
+
+
+def test_eligibility_reasons() -> None:
+    student = MemberFacts(track=Track.STUDENT, requirements_approved=4, attendance_days=10)
+    assert ineligibility(student, 14, None) is None
+    assert "3 of 4" in (ineligibility(student.model_copy(update={"requirements_approved": 3}), 14, None) or "")
+    assert ineligibility(student.model_copy(update={"non_participating": True}), 14, None)
+    assert "threshold" in (ineligibility(student, 14, 0.8) or "")
+    assert ineligibility(student.model_copy(update={"track": Track.ASSESSMENT}), 14, None)
+    course = MemberFacts(track=Track.COURSE, requirements_approved=4)
+    assert completed_course(course) and not completed_course(course.model_copy(update={"withdrawn": True}))
