@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
     codec_key: SecretStr | None = None  # base64 AES-256 key; default: a generated key file in data_dir
+    smtp_host: str | None = None  # no host: notices stay in the outbox table, unsent
+    smtp_port: int = 25
+    smtp_sender: str = "innovasjonsskolen@example.no"
 
     @property
     def resolved_database_url(self) -> str:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from config import Settings, get_settings
+from workflows.search import DEFINITIONS
 
 
 class MissingBinary(RuntimeError):
@@ -44,6 +45,8 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
         "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(settings.ui_port),
         "--namespace", settings.temporal_namespace, "--log-level", "error",
     ]
+    for name, kind in DEFINITIONS.items():
+        command += ["--search-attribute", f"{name}={kind}"]
     log = open(settings.data_dir / "temporal-server.log", "ab")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

@@ -10,6 +10,7 @@ from domain.admission import parse_application
 from domain.models import (
     Application,
     InvalidApplication,
+    application_id,
     Region,
     SelectionEntry,
     SelectionResult,
@@ -24,11 +25,15 @@ def lottery_key(seed: str, name: str) -> str:
 
 
 def entry(application: Application, basis: str = "") -> SelectionEntry:
+    return entry_for(application.municipalities, basis)
+
+
+def entry_for(municipalities: Sequence[str], basis: str = "") -> SelectionEntry:
     """The lead (first-named) municipality gives the region; the group's total population gives the size."""
-    members = [lookup(n) for n in application.municipalities]
+    members = [lookup(n) for n in municipalities]
     return SelectionEntry(
-        id=application.id,
-        municipalities=list(application.municipalities),
+        id=application_id(list(municipalities)),
+        municipalities=list(municipalities),
         region=members[0].region,
         size=size_class(sum(m.population for m in members)),
         basis=basis,
@@ -63,11 +68,11 @@ def _raw_id(raw: Any, index: int) -> str:
     return f"#{index + 1}"
 
 
-def draw(applications: Sequence[Application], places: int, seed: str) -> tuple[list[SelectionEntry], list[SelectionEntry]]:
+def draw(entries: Sequence[SelectionEntry], places: int, seed: str) -> tuple[list[SelectionEntry], list[SelectionEntry]]:
     """Admitted and waiting list (in lottery order) among valid applications."""
     if places < 1:
         raise ValueError(f"places: must be at least 1, got {places}")
-    pool = sorted((entry(a) for a in applications), key=lambda e: lottery_key(seed, e.id))
+    pool = sorted(entries, key=lambda e: lottery_key(seed, e.id))
     admitted: list[SelectionEntry] = []
 
     def admit(candidate: SelectionEntry, basis: str) -> None:
@@ -91,8 +96,8 @@ def draw(applications: Sequence[Application], places: int, seed: str) -> tuple[l
 
 def select(raw_applications: Sequence[Any], places: int, seed: str) -> SelectionResult:
     valid, invalid = screen(raw_applications)
-    admitted, waitlist = draw(valid, places, seed)
+    admitted, waitlist = draw([entry(a) for a in valid], places, seed)
     return SelectionResult(seed=seed, places=places, admitted=admitted, waitlist=waitlist, invalid=invalid)
 
 
-__all__ = ["Region", "draw", "entry", "lottery_key", "screen", "select"]
+__all__ = ["Region", "draw", "entry", "entry_for", "lottery_key", "screen", "select"]

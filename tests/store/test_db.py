@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import StatementError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from store.db import create_schema, insert_if_absent, make_engine, record_audit, upsert_row
+from store.tables import AuditRecord, CohortRecord, OutboxRecord
+
+Sessions = async_sessionmaker[AsyncSession]
+NOW = datetime(2022, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def cohort(**overrides: Any) -> dict[str, Any]:
+    values = {"cohort": "2022", "stage": "applications_open", "seed": None, "places": 10, "applications": 0,
+              "admitted": 0, "waitlisted": 0, "refused": 0, "updated_at": NOW}
+    return values | overrides
+
+
+def outbox(key: str = "n1:abc") -> dict[str, Any]:
+    return {"idempotency_key": key, "recipient": "kari@kommune.no", "template": "admitted", "subject": "s",
+            "body": "b", "created_at": NOW, "sent_at": None, "attempts": 0}
+
+
+class Audit:
+    workflow_id = "cohort-2022"
+    actor = "admin"
+    action = "confirm_selection"
+    outcome = "refused"
+    reason = "selection not drawn"
+    at = NOW
+
+
+async def test_sqlite_engine_creates_its_folder_and_uses_wal(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'new' / 'folder' / 'db.sqlite3'}")
+    await create_schema(engine)
+    async with engine.connect() as connection:
+        mode = await connection.scalar(text("PRAGMA journal_mode"))
+    await engine.dispose()
+    assert mode == "wal"
+    assert (tmp_path / "new" / "folder" / "db.sqlite3").exists()
+
+
+async def test_upsert_inserts_then_updates_the_same_row(session_factory: Sessions) -> None:
+    async with session_factory() as session, session.begin():
+        await upsert_row(session, CohortRecord, cohort())
+    async with session_factory() as session, session.begin():
+        await upsert_row(session, CohortRecord, cohort(stage="selected", seed="abc", admitted=10))
+    async with session_factory() as session:
+        rows = (await session.scalars(select(CohortRecord))).all()
+    assert [(r.stage, r.seed, r.admitted, r.places) for r in rows] == [("selected", "abc", 10, 10)]
+
+
+async def test_insert_if_absent_tells_new_from_existing(session_factory: Sessions) -> None:
+    async with session_factory() as session, session.begin():
+        first = await insert_if_absent(session, OutboxRecord, outbox())
+        again = await insert_if_absent(session, OutboxRecord, outbox() | {"subject": "changed"})
+    async with session_factory() as session:
+        row = await session.get_one(OutboxRecord, "n1:abc")
+    assert (first, again, row.subject) == (True, False, "s")
+
+
+async def test_helpers_leave_the_commit_to_the_caller(session_factory: Sessions) -> None:
+    async with session_factory() as session:
+        await record_audit(session, Audit())
+        await upsert_row(session, CohortRecord, cohort())
+        await session.rollback()
+    async with session_factory() as session:
+        audit = await session.scalar(select(func.count()).select_from(AuditRecord))
+        cohorts = await session.scalar(select(func.count()).select_from(CohortRecord))
+    assert (audit, cohorts) == (0, 0)
+
+
+async def test_audit_row_keeps_its_fields(session_factory: Sessions) -> None:
+    async with session_factory() as session, session.begin():
+        await record_audit(session, Audit())
+    async with session_factory() as session:
+        row = await session.scalar(select(AuditRecord))
+    assert row is not None
+    assert (row.workflow_id, row.outcome, row.reason, row.at) == ("cohort-2022", "refused", "selection not drawn", NOW)
+
+
+async def test_datetimes_are_stored_in_utc_and_read_back_aware(session_factory: Sessions) -> None:
+    oslo = datetime(2022, 3, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))
+    async with session_factory() as session, session.begin():
+        await upsert_row(session, CohortRecord, cohort(updated_at=oslo))
+    async with session_factory() as session:
+        row = await session.get_one(CohortRecord, "2022")
+    assert row.updated_at == NOW
+    assert row.updated_at.tzinfo == UTC
+
+
+async def test_naive_datetimes_are_refused(session_factory: Sessions) -> None:
+    async with session_factory() as session:
+        with pytest.raises(StatementError, match="naive datetime"):
+            await upsert_row(session, CohortRecord, cohort(updated_at=datetime(2022, 3, 1)))

@@ -1,0 +1,39 @@
+"""Polling and read-model helpers for workflow tests (no fixed sleeps)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from store.tables import AuditRecord, OutboxRecord
+
+T = TypeVar("T")
+
+
+async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 30.0, interval: float = 0.2) -> T:
+    """Return check()'s value once it stops raising AssertionError; fail with the last assertion after timeout."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            return await check()
+        except AssertionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+        await asyncio.sleep(interval)
+
+
+async def outbox(sessions: async_sessionmaker[AsyncSession], template: str | None = None) -> list[OutboxRecord]:
+    async with sessions() as session:
+        query = select(OutboxRecord).order_by(OutboxRecord.idempotency_key)
+        if template:
+            query = query.where(OutboxRecord.template == template)
+        return list((await session.scalars(query)).all())
+
+
+async def audit(sessions: async_sessionmaker[AsyncSession]) -> list[AuditRecord]:
+    async with sessions() as session:
+        return list((await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all())

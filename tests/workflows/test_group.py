@@ -1,0 +1,161 @@
+"""A group on the dev server: from admission through requirements, written and oral, to combined grades."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+
+from domain.models import Application, Grade
+from tests.conftest import Harness
+from tests.factories import application
+from tests.workflows.helpers import eventually, outbox
+from tests.workflows.plans import running_plan
+from workflows.group import GroupWorkflow
+from workflows.ids import group_workflow_id
+from workflows.messages import (
+    AttendanceInput,
+    GroupInput,
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    Outcome,
+    OutcomeSignal,
+    PublishSignal,
+    RequirementInput,
+    ReturnRequirementInput,
+    SubmitWrittenInput,
+    WrittenGradeInput,
+)
+from workflows.participant import ParticipantWorkflow
+
+ACTOR = "kari.admin"
+
+
+async def start_group(harness: Harness, participants: int = 4, **plan_settings: object) -> WorkflowHandle:
+    plan = running_plan(**plan_settings)
+    data = application(["5001"], participants=participants)
+    data["participants"][-1].update(education_years=0.5, experience_years=0)  # one course participant
+    app = Application.model_validate(data | {"cohort": plan.cohort})
+    group_id = group_workflow_id(plan.cohort, app.id)
+    handle = await harness.client.start_workflow(
+        GroupWorkflow.run,
+        GroupInput(cohort_workflow_id=f"absent-{uuid.uuid4().hex}", application_id=app.id, application=app,
+                   plan=plan, staff_email="stab@example.no"),
+        id=group_id, task_queue=harness.task_queue)
+    await handle.signal(GroupWorkflow.outcome, OutcomeSignal(outcome=Outcome.ADMITTED))
+    return handle
+
+
+async def members(handle: WorkflowHandle) -> list[str]:
+    async def started() -> list[str]:
+        detail = await handle.query(GroupWorkflow.detail)
+        assert detail.members
+        return [m.participant_workflow_id for m in detail.members]
+    return await eventually(started)
+
+
+async def approve_all(handle: WorkflowHandle) -> None:
+    for number in range(1, 5):
+        await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=number))
+        await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=number))
+
+
+async def test_group_from_admission_to_published_grades(harness: Harness) -> None:
+    handle = await start_group(harness)
+    ids = await members(handle)
+    await handle.execute_update(GroupWorkflow.register_attendance,
+                                AttendanceInput(actor=ACTOR, gathering=1, day=1, present=ids[:3]))
+    await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=1))
+    returned = await handle.execute_update(
+        GroupWorkflow.return_requirement, ReturnRequirementInput(actor=ACTOR, number=1, feedback="Mangler innsikt"))
+    assert returned.status == "returned"
+    await approve_all(handle)  # requirement 1 is resubmitted here
+    await handle.execute_update(GroupWorkflow.mark_non_participating,
+                                MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2]))
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[
+        OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+        OralAdjustment(participant_workflow_id=ids[1], adjustment=-1)]))
+
+    async def graded() -> None:
+        assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+    await eventually(graded)
+    await handle.signal(GroupWorkflow.publish, PublishSignal())
+    result = await handle.result()
+
+    by_id = {m.participant_workflow_id: m for m in result.detail.members}
+    assert (by_id[ids[0]].final_grade, by_id[ids[0]].credits) == (Grade.B, 30)
+    assert (by_id[ids[1]].final_grade, by_id[ids[1]].credits) == (Grade.D, 30)
+    assert by_id[ids[2]].final_grade is None and by_id[ids[2]].credits == 0  # marked as not taking part
+    assert by_id[ids[3]].certificate == "course_certificate" and by_id[ids[3]].final_grade is None
+    assert by_id[ids[0]].attendance_days == 1 and by_id[ids[3]].attendance_days == 0
+
+    participant = harness.client.get_workflow_handle_for(ParticipantWorkflow.run, ids[0])
+    final = await participant.result()
+    assert final.detail.final_grade == Grade.B and final.detail.oral_adjustment == 1 and final.detail.ended
+    published = await outbox(harness.sessions, "result_published")
+    assert len(published) == 3  # three students; the course participant gets a certificate instead
+    assert len(await outbox(harness.sessions, "certificate_issued")) == 1
+
+
+async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: Harness) -> None:
+    handle = await start_group(harness)
+    ids = await members(handle)
+    refusals = [
+        (GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=2), "not submitted; cannot approve"),
+        (GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.A), "has not been submitted"),
+        (GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[]), "no grade yet"),
+        (GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=2, day=3, present=[]), "has 2 days"),
+        (GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=1, day=1, present=["kull-x.gruppe-1.deltaker-9"]), "not active members"),
+    ]
+    for update, arg, reason in refusals:
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(update, arg)
+        assert reason in str(refused.value.cause)
+    await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=1))
+    await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))
+    with pytest.raises(WorkflowUpdateFailedError) as second:
+        await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))
+    assert "approved" in str(second.value.cause)
+    await approve_all_from(handle, 2)
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.B))
+    with pytest.raises(WorkflowUpdateFailedError) as beyond:
+        await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[
+            OralAdjustment(participant_workflow_id=i, adjustment=2) for i in ids[:3]]))
+    assert "at most 1 step" in str(beyond.value.cause)
+    detail = await handle.query(GroupWorkflow.detail)
+    assert detail.written_grade == Grade.B and all(m.oral_adjustment is None for m in detail.members)
+    assert detail.pending_actions == ["register the oral adjustments"]
+    history = await handle.fetch_history()
+    assert "at most 1 step" not in history.to_json()  # a refused update leaves no trace in history
+    await handle.terminate("test done")
+    for pid in ids:
+        await harness.client.get_workflow_handle(pid).terminate("test done")
+
+
+async def approve_all_from(handle: WorkflowHandle, first: int) -> None:
+    for number in range(first, 5):
+        await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=number))
+        await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=number))
+
+
+async def test_written_f_is_final_and_needs_no_oral(harness: Harness) -> None:
+    handle = await start_group(harness)
+    ids = await members(handle)
+    await approve_all(handle)
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.F))
+
+    async def graded() -> None:
+        assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+    await eventually(graded)
+    await handle.signal(GroupWorkflow.publish, PublishSignal())
+    result = await handle.result()
+    students = [m for m in result.detail.members if m.participant_workflow_id != ids[3]]
+    assert all(m.final_grade == Grade.F and m.credits == 0 for m in students)
+    final = await harness.client.get_workflow_handle_for(ParticipantWorkflow.run, ids[0]).result()
+    assert final.detail.final_grade == Grade.F and final.detail.written_grade == Grade.F and final.detail.ended

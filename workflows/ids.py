@@ -1,0 +1,23 @@
+"""The one place where workflow IDs are made: from cohort and kommunenumre, never from names."""
+
+from __future__ import annotations
+
+import re
+
+_COHORT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def cohort_workflow_id(cohort: str) -> str:
+    if not _COHORT.match(cohort):
+        raise ValueError(f"cohort: '{cohort}' must be 1-32 letters, digits, '-' or '_'")
+    return f"kull-{cohort}"
+
+
+def group_workflow_id(cohort: str, application_id: str) -> str:
+    """One group per application; the application's id is its kommunenumre joined by '+'."""
+    return f"{cohort_workflow_id(cohort)}.gruppe-{application_id}"
+
+
+def participant_workflow_id(group_workflow_id: str, number: int) -> str:
+    """Participants are numbered within their group in the order named (replacements get the next number)."""
+    return f"{group_workflow_id}.deltaker-{number}"

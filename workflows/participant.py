@@ -1,0 +1,168 @@
+"""One participant: track, attendance, withdrawal, exam eligibility, and how it ended."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import NoticeKind, ParticipantRow, ProjectInput
+    from domain.eligibility import MemberFacts, ineligibility
+    from domain.models import Track
+    from workflows.effects import Effects, recipient, signal_quietly
+    from workflows.messages import (
+        AttendanceSignal,
+        AuditRecord,
+        DecideAssessmentInput,
+        FinalSignal,
+        MemberStatusSignal,
+        ParticipantActionResult,
+        ParticipantDetail,
+        ParticipantInput,
+        ParticipantResult,
+        ParticipantState,
+        ProgressSignal,
+        WithdrawParticipantInput,
+    )
+
+
+@workflow.defn
+class ParticipantWorkflow:
+    """A participant of an admitted group, from admission to grade, certificate or another end.
+
+    Updates: decide_assessment, withdraw. Signals (from the group): attendance, progress, final.
+    Query: detail.
+    """
+
+    @workflow.init
+    def __init__(self, input: ParticipantInput) -> None:
+        self.input = input
+        self.state = input.state or ParticipantState(track=input.track)
+        self.effects = Effects()
+        self.status_due = input.state is None  # tell the group our track once at start
+
+    @workflow.run
+    async def run(self, input: ParticipantInput) -> ParticipantResult:
+        while True:
+            await workflow.wait_condition(lambda: self.effects.pending or self.status_due or self.state.ended)
+            await self._flush()
+            if self.state.ended and not self.effects.pending:
+                break
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._flush()
+                workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._flush()
+        return ParticipantResult(detail=self.detail())
+
+    async def _flush(self) -> None:
+        if self.status_due:
+            self.status_due = False
+            status = MemberStatusSignal(
+                participant_workflow_id=self.input.participant_workflow_id, track=self.state.track,
+                withdrawn=self.state.withdrawn, attendance_days=len(self.state.attended))
+            await signal_quietly(self.input.group_workflow_id, "member_status", status)
+        await self.effects.flush(ProjectInput(participants=[self._row()]))
+
+    # ---- updates ------------------------------------------------------------------------------
+    @workflow.update
+    def decide_assessment(self, input: DecideAssessmentInput) -> ParticipantActionResult:
+        self.state = self.state.model_copy(update={"track": input.track})
+        self._record(input.actor, "decide_assessment", input.track.value)
+        return self._action_result()
+
+    @decide_assessment.validator
+    def _validate_decide_assessment(self, input: DecideAssessmentInput) -> None:
+        self._refuse_if_ended()
+        if self.state.track != Track.ASSESSMENT:
+            raise ApplicationError(f"no individual assessment pending: the track is already {self.state.track.value}")
+        if input.track == Track.ASSESSMENT:
+            raise ApplicationError("track: decide 'student' or 'course'")
+
+    @workflow.update
+    def withdraw(self, input: WithdrawParticipantInput) -> ParticipantActionResult:
+        self.state = self.state.model_copy(update={"withdrawn": True})
+        self._record(input.actor, "withdraw_participant", input.reason)
+        self.effects.notice("withdrawn", NoticeKind.WITHDRAWN, [recipient(self.input.participant)])
+        return self._action_result()
+
+    @withdraw.validator
+    def _validate_withdraw(self, input: WithdrawParticipantInput) -> None:
+        self._refuse_if_ended()
+        if self.state.withdrawn:
+            raise ApplicationError("the participant has already withdrawn")
+
+    def _refuse_if_ended(self) -> None:
+        if self.state.ended:
+            raise ApplicationError(f"the participation has ended ({self.state.end_reason or 'results published'})")
+
+    def _record(self, actor: str, action: str, detail: str) -> None:
+        self.state.audit.append(AuditRecord(actor=actor, action=action, at=workflow.now(), detail=detail))
+        self.effects.accepted(actor, action, detail)
+        self.status_due = True
+
+    def _action_result(self) -> ParticipantActionResult:
+        return ParticipantActionResult(track=self.state.track, withdrawn=self.state.withdrawn)
+
+    # ---- signals from the group ---------------------------------------------------------------
+    @workflow.signal
+    def attendance(self, input: AttendanceSignal) -> None:
+        key = f"{input.gathering}:{input.day}"
+        attended = [k for k in self.state.attended if k != key] + ([key] if input.present else [])
+        self.state = self.state.model_copy(update={"attended": sorted(attended)})
+        self.effects.changed()
+
+    @workflow.signal
+    def progress(self, input: ProgressSignal) -> None:
+        self.state = self.state.model_copy(update=input.model_dump())
+        self.effects.changed()
+
+    @workflow.signal
+    def final(self, input: FinalSignal) -> None:
+        self.state = self.state.model_copy(update={**input.model_dump(), "ended": True})
+        self.effects.changed()
+
+    # ---- views --------------------------------------------------------------------------------
+    def _ineligibility(self) -> str | None:
+        facts = MemberFacts(
+            track=self.state.track, requirements_approved=self.state.requirements_approved,
+            non_participating=self.state.non_participating, withdrawn=self.state.withdrawn,
+            attendance_days=len(self.state.attended))
+        reason = ineligibility(facts, sum(g.days for g in self.input.plan.gatherings), self.input.plan.attendance_threshold)
+        return reason or ("no exam for the group" if self.state.group_no_exam else None)
+
+    @workflow.query
+    def detail(self) -> ParticipantDetail:
+        reason = self._ineligibility()
+        return ParticipantDetail(
+            participant_workflow_id=self.input.participant_workflow_id,
+            group_workflow_id=self.input.group_workflow_id,
+            sector=self.input.participant.sector.value,
+            track=self.state.track,
+            attendance=self.state.attended,
+            attendance_days=len(self.state.attended),
+            withdrawn=self.state.withdrawn,
+            non_participating=self.state.non_participating,
+            requirements_approved=self.state.requirements_approved,
+            exam_eligible=reason is None,
+            ineligible_reason=reason,
+            written_grade=self.state.written_grade,
+            oral_adjustment=self.state.oral_adjustment,
+            final_grade=self.state.final_grade,
+            credits=self.state.credits,
+            certificate=self.state.certificate,
+            end_reason=self.state.end_reason,
+            ended=self.state.ended,
+        )
+
+    def _row(self) -> ParticipantRow:
+        d = self.detail()
+        stage = "ended" if d.ended else ("withdrawn" if d.withdrawn else "active")
+        return ParticipantRow(
+            participant_id=d.participant_workflow_id, group_id=d.group_workflow_id, cohort=self.input.cohort,
+            sector=d.sector, track=d.track.value, stage=stage, attendance_days=d.attendance_days,
+            requirements_approved=d.requirements_approved, withdrawn=d.withdrawn,
+            non_participating=d.non_participating, exam_eligible=d.exam_eligible,
+            written_grade=d.written_grade.value if d.written_grade else None, oral_adjustment=d.oral_adjustment,
+            final_grade=d.final_grade.value if d.final_grade else None, credits=d.credits, certificate=d.certificate)
