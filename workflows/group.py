@@ -171,7 +171,9 @@ class GroupWorkflow:
                 search.COHORT.value_set(self.plan.cohort), search.STAGE.value_set("active"),
                 search.KOMMUNENUMMER.value_set(list(self.input.application.municipalities))]),
         )
-        self._set_member(member.model_copy(update={"started": True}))
+        # re-read: a handler may have changed this member while the start was awaited
+        current = self.state.members[member.number - 1]
+        self._set_member(current.model_copy(update={"started": True}))
         self.progress_due = True
 
     # ---- timers -------------------------------------------------------------------------------
