@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
@@ -128,8 +128,8 @@ class CohortWorkflow:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # one application per municipality, by Temporal
             parent_close_policy=ParentClosePolicy.ABANDON,
             search_attributes=TypedSearchAttributes([
-                search.COHORT.value_set(self.plan.cohort), search.STAGE.value_set("applied"),
-                search.KOMMUNENUMMER.value_set(list(application.municipalities))]),
+                SearchAttributePair(search.COHORT, self.plan.cohort), SearchAttributePair(search.STAGE, "applied"),
+                SearchAttributePair(search.KOMMUNENUMMER, list(application.municipalities))]),
         )
 
     # ---- apply --------------------------------------------------------------------------------

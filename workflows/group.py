@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import TypedSearchAttributes
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
@@ -168,8 +168,8 @@ class GroupWorkflow:
             id=member.participant_workflow_id,
             parent_close_policy=ParentClosePolicy.ABANDON,  # participants outlive a continue-as-new of the group
             search_attributes=TypedSearchAttributes([
-                search.COHORT.value_set(self.plan.cohort), search.STAGE.value_set("active"),
-                search.KOMMUNENUMMER.value_set(list(self.input.application.municipalities))]),
+                SearchAttributePair(search.COHORT, self.plan.cohort), SearchAttributePair(search.STAGE, "active"),
+                SearchAttributePair(search.KOMMUNENUMMER, list(self.input.application.municipalities))]),
         )
         # re-read: a handler may have changed this member while the start was awaited
         current = self.state.members[member.number - 1]

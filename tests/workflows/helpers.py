@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy import select
+from temporalio.service import RPCError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.tables import AuditRecord, OutboxRecord
@@ -15,12 +16,12 @@ T = TypeVar("T")
 
 
 async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 30.0, interval: float = 0.2) -> T:
-    """Return check()'s value once it stops raising AssertionError; fail with the last assertion after timeout."""
+    """Return check()'s value once it stops raising AssertionError (or RPCError: a workflow not started yet)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         try:
             return await check()
-        except AssertionError:
+        except (AssertionError, RPCError):
             if asyncio.get_running_loop().time() > deadline:
                 raise
         await asyncio.sleep(interval)

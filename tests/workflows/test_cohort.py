@@ -1,0 +1,132 @@
+"""A cohort on the dev server: intake, refusals, the seeded draw, confirmation, give-up and move-up, search."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from admin import Admin
+from domain.models import Application
+from domain.selection import select
+from tests.conftest import Harness
+from tests.factories import application
+from tests.workflows.helpers import audit, eventually, outbox
+from tests.workflows.plans import now_plan
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.ids import group_workflow_id
+from workflows.messages import ApplyInput, ConfirmSelectionInput, PublishResultsInput, WithdrawGroupInput
+
+ACTOR = "ola.admin"
+NUMBERS = ["0301", "4601", "5001", "5501", "4204"]
+
+
+def cohort_plan(places: int = 3):  # type: ignore[no-untyped-def]
+    return now_plan({"application_deadline": 6, "selection_date": 7, "written_deadline": 600, "oral_start": 610,
+                     "oral_end": 620}, gathering_starts=[300 + 10 * i for i in range(6)],
+                    requirement_deadlines=[400 + i for i in range(4)], places=places)
+
+
+async def terminate_all(harness: Harness, cohort: str) -> None:
+    """Stop what a test left running; visibility lags, so some may have ended meanwhile."""
+    ids = [e.id async for e in harness.client.list_workflows(f"NisCohort = '{cohort}' AND ExecutionStatus = 'Running'")]
+    for workflow_id in [*ids, f"kull-{cohort}"]:
+        with contextlib.suppress(RPCError):
+            await harness.client.get_workflow_handle(workflow_id).terminate("test done")
+
+
+async def apply_all(handle: WorkflowHandle, cohort: str, apps: list[dict]) -> list:  # type: ignore[type-arg]
+    results = []
+    for data in apps:
+        app = Application.model_validate(data | {"cohort": cohort})
+        results.append(await handle.execute_update(CohortWorkflow.apply, ApplyInput(actor=ACTOR, application=app)))
+    return results
+
+
+async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> None:
+    plan = cohort_plan(places=3)
+    admin = Admin(harness.client, harness.sessions, harness.task_queue)
+    handle = await admin.open_cohort(plan, seed="frø-1")
+    apps = [application([n]) for n in NUMBERS] + [application(["0301"]), application(["3201"], participants=2)]
+    results = await apply_all(handle, plan.cohort, apps)
+    assert [r.accepted for r in results] == [True] * 5 + [False, False]
+    assert "0301 already applied in application 0301" in results[5].errors[0]
+    assert "3 to 4 participants" in results[6].errors[0]
+
+    async def drawn():  # type: ignore[no-untyped-def]
+        overview = await handle.query(CohortWorkflow.overview)
+        assert overview.stage == "selection_drawn"
+        return overview
+    overview = await eventually(drawn, timeout=20)
+    expected = select([a | {"cohort": plan.cohort} for a in apps], places=3, seed="frø-1")
+    assert [a.id for a in overview.applications if a.outcome == "admitted"] == sorted(
+        [e.id for e in expected.admitted], key=[a.id for a in overview.applications].index)
+    assert overview.seed == "frø-1" and overview.pending_actions == ["confirm the selection"]
+
+    with pytest.raises(WorkflowUpdateFailedError) as late:
+        await handle.execute_update(CohortWorkflow.apply, ApplyInput(
+            actor=ACTOR, application=Application.model_validate(application(["1804"]) | {"cohort": plan.cohort})))
+    assert "application deadline" in str(late.value.cause)
+
+    confirmed = await handle.execute_update(CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor=ACTOR))
+    assert confirmed.waitlist == [e.id for e in expected.waitlist]
+    gave_up = confirmed.admitted[0]
+    withdrawn = await handle.execute_update(CohortWorkflow.withdraw_group,
+                                            WithdrawGroupInput(actor=ACTOR, application_id=gave_up, reason="Budsjett"))
+    assert withdrawn.moved_up == expected.waitlist[0].id
+
+    moved = harness.client.get_workflow_handle_for(GroupWorkflow.run, group_workflow_id(plan.cohort, withdrawn.moved_up))
+
+    async def moved_up() -> None:
+        detail = await moved.query(GroupWorkflow.detail)
+        assert detail.outcome == "moved_up" and detail.stage == "programme" and len(detail.members) == 3
+    await eventually(moved_up)
+    gave_up_result = await harness.client.get_workflow_handle_for(
+        GroupWorkflow.run, group_workflow_id(plan.cohort, gave_up)).result()
+    assert gave_up_result.detail.stage == "gave_up"
+
+    async def searchable() -> None:
+        ids = [w.id async for w in harness.client.list_workflows(f"NisCohort = '{plan.cohort}' AND NisStage = 'programme'")]
+        assert len(ids) == 3 and all(".gruppe-" in i for i in ids)
+        by_number = [w.id async for w in harness.client.list_workflows(f"NisKommunenummer = '{withdrawn.moved_up}'")]
+        assert len(by_number) == 4  # the group and its three participants
+    await eventually(searchable)
+
+    with pytest.raises(WorkflowUpdateFailedError) as early:
+        await handle.execute_update(CohortWorkflow.publish_results, PublishResultsInput(actor=ACTOR))
+    assert "not yet graded" in str(early.value.cause)
+
+    async def notified() -> None:
+        notices = {row.template for row in await outbox(harness.sessions)}
+        expected = {"application_received", "application_incomplete", "admitted", "waitlisted", "moved_up", "place_given_up"}
+        assert expected <= notices, expected - notices
+    await eventually(notified)
+    actions = [(row.action, row.outcome) for row in await audit(harness.sessions)]
+    assert ("confirm_selection", "accepted") in actions and ("withdraw_group", "accepted") in actions
+    await terminate_all(harness, plan.cohort)
+
+
+async def test_no_personal_data_in_ids_search_attributes_or_server_payloads(harness: Harness) -> None:
+    plan = cohort_plan()
+    admin = Admin(harness.client, harness.sessions, harness.task_queue)
+    handle = await admin.open_cohort(plan, seed="s")
+    data = application(["5001"])
+    data["participants"][0].update(name="Sigrid Særnavn", email="sigrid.saernavn@trondheim.kommune.no")
+    result = (await apply_all(handle, plan.cohort, [data]))[0]
+    group = harness.client.get_workflow_handle_for(GroupWorkflow.run, result.group_workflow_id)
+
+    async def started() -> None:
+        assert len((await group.query(GroupWorkflow.detail)).members) == 3
+    await eventually(started)
+    request = GetWorkflowExecutionHistoryRequest(
+        namespace=harness.client.namespace, execution=WorkflowExecution(workflow_id=group.id))
+    stored = (await harness.client.service_client.workflow_service.get_workflow_execution_history(request)).SerializeToString()
+    assert b"Sigrid" not in stored and b"saernavn" not in stored and b"5001" in stored
+    description = await group.describe()
+    assert "Sigrid" not in str(description.typed_search_attributes) and "Sigrid" not in group.id
+    await terminate_all(harness, plan.cohort)
