@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.admission import application_errors
     from domain.selection import draw, entry_for
     from workflows import search
-    from workflows.effects import Effects, signal_quietly
+    from workflows.effects import Effects, signal_all
     from workflows.group import GroupWorkflow
     from workflows.ids import group_workflow_id
     from workflows.messages import (
@@ -109,12 +110,10 @@ class CohortWorkflow:
         return bool(self.effects.pending or self.pending_signals or self.pending_starts)
 
     async def _flush(self) -> None:
-        while self.pending_starts:
-            await self._start_group(self.pending_starts.pop(0))
-        while self.pending_signals:
-            target, arg = self.pending_signals.pop(0)
-            name = "outcome" if isinstance(arg, OutcomeSignal) else "publish"
-            await signal_quietly(target, name, arg)
+        starts, self.pending_starts = self.pending_starts, []
+        await asyncio.gather(*(self._start_group(s) for s in starts))
+        signals, self.pending_signals = self.pending_signals, []
+        await signal_all([(target, "outcome" if isinstance(arg, OutcomeSignal) else "publish", arg) for target, arg in signals])
         await self.effects.flush(ProjectInput(cohort=self._row()))
 
     async def _start_group(self, input: ApplyInput) -> None:

@@ -6,9 +6,11 @@ every effect runs in order, with a timeout and a retry policy, from one place.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
@@ -59,20 +61,32 @@ class Effects:
         self.projection_due = True
 
     async def flush(self, projection: ProjectInput) -> None:
-        while self.notices:
-            notice = self.notices[0]
-            await workflow.execute_activity(
-                "send_notice", notice, result_type=SendNoticeResult, start_to_close_timeout=SHORT)
-            self.notices.pop(0)
-        if self.audit:
-            entries, self.audit = self.audit, []
-            await workflow.execute_activity(
+        """Run the queued effects concurrently: each is idempotent, and none depends on another's result."""
+        notices, self.notices = self.notices, []
+        entries, self.audit = self.audit, []
+        calls = [_send(notice) for notice in notices]
+        if entries:
+            calls.append(workflow.execute_activity(
                 "record_audit", RecordAuditInput(entries=entries), result_type=RecordAuditResult,
-                start_to_close_timeout=SHORT)
+                start_to_close_timeout=SHORT))
         if self.projection_due:
             self.projection_due = False
-            await workflow.execute_activity(
-                "project", projection, result_type=ProjectResult, start_to_close_timeout=SHORT)
+            calls.append(workflow.execute_activity(
+                "project", projection, result_type=ProjectResult, start_to_close_timeout=SHORT))
+        await asyncio.gather(*calls)
+
+
+async def _send(notice: SendNoticeInput) -> None:
+    try:
+        await workflow.execute_activity("send_notice", notice, result_type=SendNoticeResult, start_to_close_timeout=SHORT)
+    except ActivityError as error:
+        # An address the mail server refuses fails for good. The outbox keeps the unsent row for the staff to see;
+        # a bounced notice must not stop anyone's study.
+        workflow.logger.warning("notice %s not delivered: %s", notice.kind.value, type(error.cause).__name__)
+
+
+async def signal_all(signals: list[tuple[str, str, object]]) -> None:
+    await asyncio.gather(*(signal_quietly(target, name, arg) for target, name, arg in signals))
 
 
 async def signal_quietly(workflow_id: str, signal: str, arg: object) -> None:

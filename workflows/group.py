@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -20,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.requirements import AWAITING_SUBMISSION, RequirementState, RequirementStatus, RuleViolation
     from domain.selection import entry_for
     from workflows import search
-    from workflows.effects import SHORT, Effects, recipient, signal_quietly
+    from workflows.effects import SHORT, Effects, recipient, signal_all, signal_quietly
     from workflows.ids import participant_workflow_id
     from workflows.messages import (
         ActionResult,
@@ -132,17 +133,15 @@ class GroupWorkflow:
                 self._fire(key)
 
     async def _flush(self) -> None:
-        for member in self._members_to_start():
-            await self._start_participant(member)
+        await asyncio.gather(*(self._start_participant(m) for m in self._members_to_start()))
         if self.grades_due:
             await self._compute_grades()
-        while self.pending_signals:
-            target, signal, arg = self.pending_signals.pop(0)
-            await signal_quietly(target, signal, arg)
+        signals, self.pending_signals = self.pending_signals, []
         if self.progress_due:
             self.progress_due = False
-            for member in self._active_members(started_only=True):
-                await signal_quietly(member.participant_workflow_id, "progress", self._progress(member))
+            signals += [(m.participant_workflow_id, "progress", self._progress(m))
+                        for m in self._active_members(started_only=True)]
+        await signal_all(signals)
         stage = self._stage()
         if self.reported_stage != stage:
             self.reported_stage = stage

@@ -115,7 +115,10 @@ class ParticipantWorkflow:
 
     @workflow.signal
     def progress(self, input: ProgressSignal) -> None:
-        self.state = self.state.model_copy(update=input.model_dump())
+        update = input.model_dump()
+        if self.state.withdrawn:  # the group's later approvals are not this person's work
+            update.pop("requirements_approved")
+        self.state = self.state.model_copy(update=update)
         self.effects.changed()
 
     @workflow.signal
