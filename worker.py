@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +26,7 @@ from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.participant import ParticipantWorkflow
 
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 WORKFLOWS: Sequence[type] = (CohortWorkflow, GroupWorkflow, ParticipantWorkflow)
 log = structlog.get_logger()
 
@@ -41,6 +45,8 @@ def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[A
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=[notices.send_notice, projection.project, projection.record_audit, compute_grades],
+        # on Ctrl-C or SIGTERM, running activities may finish (a mail being sent is recorded as sent) before cancel
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
 
@@ -60,11 +66,15 @@ async def run_worker(settings: Settings) -> None:
     await engine.dispose()
 
 
-def main() -> None:
+def main() -> int:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     asyncio.run(run_worker(settings))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # no interpreter teardown: the Temporal client can abort there (sdk-python #300)

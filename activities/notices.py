@@ -8,6 +8,7 @@ Each template is filled from the input's `context` plus the recipient's `name`. 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import smtplib
 from collections.abc import Mapping, Sequence
@@ -187,17 +188,29 @@ class NoticeActivities:
     async def _deliver(self, mailer: Mailer, pending: Sequence[Pending]) -> int:
         failures: list[Exception] = []
         for key, recipient, subject, body in pending:
+            one = asyncio.ensure_future(self._send_one(mailer, key, recipient, subject, body))
             try:
-                await mailer.send(recipient, subject, body, key)
-            except (smtplib.SMTPException, OSError) as error:
+                error = await asyncio.shield(one)
+            except asyncio.CancelledError:
+                # The worker is stopping or the activity timed out. A message handed to SMTP must still be
+                # recorded as sent, or the retry would send it a second time.
+                await one
+                raise
+            if error is not None:
                 failures.append(error)
-                await self._mark(key, sent=False)
-                continue
-            # committed per message, so a later failure cannot undo the record of one already sent
-            await self._mark(key, sent=True)
         if failures:
             raise _delivery_error(failures, len(pending))
         return len(pending)
+
+    async def _send_one(self, mailer: Mailer, key: str, recipient: str, subject: str, body: str) -> Exception | None:
+        try:
+            await mailer.send(recipient, subject, body, key)
+        except (smtplib.SMTPException, OSError) as error:
+            await self._mark(key, sent=False)
+            return error
+        # committed per message, so a later failure cannot undo the record of one already sent
+        await self._mark(key, sent=True)
+        return None
 
     async def _mark(self, key: str, *, sent: bool) -> None:
         values: dict[str, object] = {"attempts": OutboxRecord.attempts + 1}

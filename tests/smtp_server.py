@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -19,6 +20,7 @@ class Inbox:
         self.host, self.port = host, port
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
+        self.delay = 0.0  # seconds before a message is accepted: a slow server
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
@@ -27,6 +29,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
         self.messages.append(cast(EmailMessage, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted for delivery"
 

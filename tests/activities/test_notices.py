@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -88,6 +89,23 @@ async def test_a_notice_is_delivered_once_when_the_activity_runs_twice(
     assert message["Subject"] == "Arbeidskrav «Arbeidskrav 2» er ikke godkjent"
     assert "Beskriv gevinstene tydeligere." in message.get_content()
     assert all(r.sent_at is not None and r.attempts == 1 for r in await outbox_rows(session_factory))
+
+
+async def test_a_cancelled_delivery_is_not_sent_again_by_the_retry(session_factory: Sessions, smtp_server: Inbox) -> None:
+    """Cancelled (worker stopping, timeout) while the SMTP server is still taking the first message: that message
+    arrives all the same, so it must be recorded as sent and the retry must send only the rest."""
+    smtp_server.delay = 1.0
+    activities = NoticeActivities(session_factory, mailer_for(smtp_server))
+    env = ActivityEnvironment()
+    first = asyncio.create_task(env.run(activities.send_notice, returned()))
+    await asyncio.sleep(0.5)  # the first message is being handed over
+    env.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    smtp_server.delay = 0.0
+    retry = await ActivityEnvironment().run(activities.send_notice, returned())
+    assert (retry.created, retry.sent) == (0, 1)
+    assert sorted(m["To"] for m in smtp_server.messages) == ["kari@kommune.no", "ola@kommune.no"]
 
 
 async def test_a_failed_delivery_is_sent_by_the_retry_and_only_then(
