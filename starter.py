@@ -1,40 +1,20 @@
-"""Command line: the rules (no Temporal server needed) and the embedded demo."""
+"""Command line: the rules (no Temporal server needed), the embedded demo, and the study administration's
+actions against a running Temporal."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+import cli_admin
+from cli_io import CliError, emit, read_json
 from domain.admission import parse_application, track
 from domain.models import SelectionEntry, SelectionResult
 from domain.plan import parse_plan
 from domain.selection import select
-
-
-class CliError(Exception):
-    """Bad input to the command line: one line to the user, non-zero exit."""
-
-
-def read_json(path: str) -> Any:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise CliError(f"cannot read {path}: not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CliError(f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-
-
-def emit(payload: dict[str, Any]) -> None:
-    print(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 def check_application(args: argparse.Namespace) -> int:
@@ -117,7 +97,7 @@ def check_plan(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     from embedded import run_demo
 
-    return run_demo()
+    return run_demo(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -140,7 +120,13 @@ def parser() -> argparse.ArgumentParser:
     sub = command("check-plan", check_plan, "validate a cohort plan")
     sub.add_argument("file")
     sub.add_argument("--json", action="store_true")
-    command("demo", demo, "start the embedded Temporal server and a worker")
+    sub = command("demo", demo, "run a whole cohort on the embedded Temporal server (or the configured one)")
+    sub.add_argument("--scenario", default="scenarios/kull-2022.json", help="applications and the admin script")
+    sub.add_argument("--plan", default="plans/kull-2022.json", help="the cohort plan whose calendar is compressed")
+    sub.add_argument("--speed", type=float, default=1.0, help="2 runs the year twice as fast (default: about 2 minutes)")
+    sub.add_argument("--report", help="where to write the JSON report (default: .data/report.json)")
+    sub.add_argument("--fresh", action="store_true", help="start the cohort over instead of continuing it")
+    cli_admin.register(commands)
     return root
 
 

@@ -1,0 +1,90 @@
+"""worker.py and starter.py as separate programs against the dev server, as the README runs a cohort by hand:
+the worker serves what starter.py asks, and SIGTERM or Ctrl-C stops it cleanly with exit code 0."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from tests.conftest import TEST_KEY
+from tests.factories import application
+from tests.workflows.plans import now_plan
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def program_env(env: WorkflowEnvironment, tmp_path: Path) -> dict[str, str]:
+    return os.environ | {
+        "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+        "NIS_TASK_QUEUE": f"tq-{uuid.uuid4().hex[:10]}", "NIS_DATA_DIR": str(tmp_path),
+        "NIS_CODEC_KEY": base64.b64encode(TEST_KEY).decode(), "NIS_LOG_FORMAT": "json", "NIS_ACTOR": "kari.admin"}
+
+
+@pytest.fixture
+def worker(program_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=program_env, stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, text=True)
+    assert process.stderr is not None
+    started = process.stderr.readline()  # the first log line says the worker polls its queue
+    assert "worker started" in started and program_env["NIS_TASK_QUEUE"] in started, started
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def starter(program_env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "starter.py", *argv], cwd=ROOT, env=program_env, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+def stop(process: subprocess.Popen[str], signum: int) -> tuple[int, str]:
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    return process.returncode, err
+
+
+async def test_a_cohort_by_hand_with_worker_and_starter_programs(
+        worker: subprocess.Popen[str], program_env: dict[str, str], client: Client, tmp_path: Path) -> None:
+    plan = now_plan({"application_deadline": 600, "selection_date": 601, "written_deadline": 1500, "oral_start": 1510,
+                     "oral_end": 1520}, gathering_starts=[700 + 10 * i for i in range(6)],
+                    requirement_deadlines=[1000 + i for i in range(4)])
+    (tmp_path / "plan.json").write_text(plan.model_dump_json(), encoding="utf-8")
+    (tmp_path / "app.json").write_text(json.dumps(application(["4601"]) | {"cohort": plan.cohort}), encoding="utf-8")
+
+    opened = starter(program_env, "start-cohort", str(tmp_path / "plan.json"), "--seed", "frø")
+    assert opened.returncode == 0 and opened.stdout.strip() == f"cohort {plan.cohort} open: workflow kull-{plan.cohort}"
+    applied = starter(program_env, "apply", str(tmp_path / "app.json"))
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.strip() == f"application 4601 accepted: group kull-{plan.cohort}.gruppe-4601"
+    again = starter(program_env, "apply", str(tmp_path / "app.json"))
+    assert again.returncode == 1 and again.stdout == ""
+    assert again.stderr.strip() == f"refused: application 4601: municipalities: 4601 already applied in application 4601"
+    shown = starter(program_env, "show", "cohort", plan.cohort, "--json")
+    overview = json.loads(shown.stdout)
+    assert shown.returncode == 0 and overview["stage"] == "intake" and overview["seed"] is None  # published at the draw
+    assert [(a["id"], a["outcome"]) for a in overview["applications"]] == [("4601", "applied"), ("4601", "refused")]
+
+    code, log = stop(worker, signal.SIGTERM)
+    assert code == 0 and "worker stopping" in log and "Traceback" not in log
+    async for execution in client.list_workflows(f"NisCohort = '{plan.cohort}' AND ExecutionStatus = 'Running'"):
+        await client.get_workflow_handle(execution.id).terminate("test done")
+
+
+def test_ctrl_c_stops_the_worker_cleanly(worker: subprocess.Popen[str]) -> None:
+    time.sleep(0.5)
+    code, log = stop(worker, signal.SIGINT)
+    assert code == 0 and "worker stopping" in log and "Traceback" not in log
