@@ -11,12 +11,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import event, inspect
+from sqlalchemy import ColumnElement, delete, event, inspect, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from store.tables import AuditRecord, Base
+from store.tables import AuditRecord, Base, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -115,3 +115,18 @@ async def record_audit(session: AsyncSession, entry: AuditFields) -> None:
             at=entry.at,
         )
     )
+
+
+def under_workflow(column: Any, workflow_id: str) -> ColumnElement[bool]:
+    """Rows of a workflow and of those whose IDs it derives (`kull-2022` -> `kull-2022.gruppe-0301...`): audit rows
+    by workflow ID, outbox rows by their `<workflow id>:<event>` key. `kull-20221` is another cohort."""
+    return or_(column == workflow_id, column.startswith(f"{workflow_id}.", autoescape=True),
+               column.startswith(f"{workflow_id}:", autoescape=True))
+
+
+async def delete_cohort_rows(session: AsyncSession, cohort: str, cohort_workflow_id: str) -> None:
+    """Remove one cohort from the read model, the outbox and the audit trail (a demo started over)."""
+    for table in (CohortRecord, GroupRecord, ParticipantRecord):
+        await session.execute(delete(table).where(table.cohort == cohort))
+    await session.execute(delete(OutboxRecord).where(under_workflow(OutboxRecord.idempotency_key, cohort_workflow_id)))
+    await session.execute(delete(AuditRecord).where(under_workflow(AuditRecord.workflow_id, cohort_workflow_id)))

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from demo_models import Scenario
 from domain.admission import track
 from domain.models import Application, Region, SelectionResult, Track
 from domain.municipalities import register
@@ -35,7 +36,7 @@ def result(scenario: dict[str, Any]) -> SelectionResult:
 
 def test_scenario_parses(scenario: dict[str, Any]) -> None:
     assert scenario["cohort"] == "2022" and scenario["seed"] == "kull-2022"
-    assert isinstance(scenario["script"], list)
+    Scenario.model_validate(scenario)
     applications = [Application.model_validate(raw) for raw in scenario["applications"]]
     assert all(a.cohort == scenario["cohort"] for a in applications)
 
@@ -63,3 +64,26 @@ def test_every_valid_group_has_a_student_and_all_tracks_occur(scenario: dict[str
     valid = [a for a in applications if a.id not in INTENDED_REFUSALS]
     assert all(any(track(p) is Track.STUDENT for p in a.participants) for a in valid)
     assert {track(p) for a in valid for p in a.participants} == set(Track)
+
+
+def test_the_script_names_real_groups_and_members_and_covers_every_branch(scenario: dict[str, Any], result: SelectionResult) -> None:
+    script = Scenario.model_validate(scenario).script
+    assert script.give_up is not None
+    admitted = {entry.id for entry in result.admitted}
+    assert script.give_up.application in admitted
+    moving_up = result.waitlist[0].id  # the first on the waiting list takes the place given up
+    in_programme = admitted - {script.give_up.application} | {moving_up}
+    applications = {a.id: a for a in map(Application.model_validate, scenario["applications"]) if a.id in in_programme}
+    refs = [*script.assessments, *script.withdraw_participants, *(a.split("@")[0] for a in script.absences), *script.non_participating]
+    for ref in refs:
+        application_id, number = ref.split("#")
+        assert application_id in in_programme, ref
+        assert 1 <= int(number) <= len(applications[application_id].participants), ref
+    waiting = {f"{a.id}#{n}" for a in applications.values() for n, p in enumerate(a.participants, 1) if track(p) is Track.ASSESSMENT}
+    assert set(script.assessments) == waiting  # every assessment decided, both ways
+    assert set(script.assessments.values()) == {Track.STUDENT, Track.COURSE}
+    assert {*script.returned, *script.extensions, *script.written_grades} <= in_programme
+    assert set(script.written_grades) == in_programme and {"A", "F"} <= {g.value for g in script.written_grades.values()}
+    assert {1, -1, 0} <= set(script.oral_pattern)
+    mistakes = script.mistakes.model_dump()
+    assert all(mistakes.values()) and set(mistakes.values()) <= in_programme  # each kind of refusal is shown

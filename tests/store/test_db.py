@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from store.db import create_schema, insert_if_absent, make_engine, record_audit, upsert_row
+from store.db import create_schema, delete_cohort_rows, insert_if_absent, make_engine, record_audit, upsert_row
 from store.tables import AuditRecord, CohortRecord, OutboxRecord
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -99,3 +99,22 @@ async def test_naive_datetimes_are_refused(session_factory: Sessions) -> None:
     async with session_factory() as session:
         with pytest.raises(StatementError, match="naive datetime"):
             await upsert_row(session, CohortRecord, cohort(updated_at=datetime(2022, 3, 1)))
+
+
+async def test_deleting_a_cohort_leaves_a_cohort_whose_name_it_prefixes(session_factory: Sessions) -> None:
+    keys = ["kull-2022:received:a1", "kull-2022.gruppe-0301:admitted:b2", "kull-20221:received:c3", "kull-2022_x:received:d4"]
+    async with session_factory() as session, session.begin():
+        for name in ("2022", "20221"):
+            await upsert_row(session, CohortRecord, cohort(cohort=name))
+        for key in keys:
+            await insert_if_absent(session, OutboxRecord, outbox(key))
+        for workflow_id in ("kull-2022", "kull-2022.gruppe-0301.deltaker-1", "kull-20221"):
+            entry = Audit()
+            entry.workflow_id = workflow_id
+            await record_audit(session, entry)
+    async with session_factory() as session, session.begin():
+        await delete_cohort_rows(session, "2022", "kull-2022")
+    async with session_factory() as session:
+        assert (await session.scalars(select(CohortRecord.cohort))).all() == ["20221"]
+        assert sorted((await session.scalars(select(OutboxRecord.idempotency_key))).all()) == keys[2:]
+        assert (await session.scalars(select(AuditRecord.workflow_id))).all() == ["kull-20221"]
