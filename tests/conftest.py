@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.mailer import Mailer
 from codec import data_converter
 from embedded import venv_binary
 from store.db import create_schema, make_engine, make_session_factory
@@ -43,8 +44,9 @@ def client(env: WorkflowEnvironment) -> Client:
 class Harness:
     """A worker on its own task queue, with its own SQLite read model, for one test."""
 
-    def __init__(self, client: Client, folder: Path) -> None:
+    def __init__(self, client: Client, folder: Path, mailer: Mailer | None = None) -> None:
         self.client = client
+        self.mailer = mailer
         self.task_queue = f"tq-{uuid.uuid4().hex[:10]}"
         self.engine = make_engine(f"sqlite+aiosqlite:///{folder / 'readmodel.sqlite3'}")
         self.sessions = make_session_factory(self.engine)
@@ -52,9 +54,18 @@ class Harness:
 
     async def __aenter__(self) -> Harness:
         await create_schema(self.engine)
-        self.worker = build_worker(self.client, self.task_queue, self.sessions, mailer=None)
-        await self.worker.__aenter__()
+        await self.start_worker()
         return self
+
+    async def start_worker(self) -> None:
+        self.worker = build_worker(self.client, self.task_queue, self.sessions, mailer=self.mailer)
+        await self.worker.__aenter__()
+
+    async def restart_worker(self) -> None:
+        """A new worker process in all but name: it has no cached workflows and replays them from history."""
+        assert self.worker is not None
+        await self.worker.__aexit__(None, None, None)
+        await self.start_worker()
 
     async def __aexit__(self, *exc: object) -> None:
         assert self.worker is not None

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
-from domain.models import Application, Grade
+from domain.models import Application, CohortPlan, Grade
 from tests.conftest import Harness
 from tests.factories import application
 from tests.workflows.helpers import eventually, outbox
@@ -33,8 +33,8 @@ from workflows.participant import ParticipantWorkflow
 ACTOR = "kari.admin"
 
 
-async def start_group(harness: Harness, participants: int = 4, **plan_settings: object) -> WorkflowHandle:
-    plan = running_plan(**plan_settings)
+async def start_group(harness: Harness, participants: int = 4, plan: CohortPlan | None = None, **plan_settings: object) -> WorkflowHandle:
+    plan = plan or running_plan(**plan_settings)
     data = application(["5001"], participants=participants)
     data["participants"][-1].update(education_years=0.5, experience_years=0)  # one course participant
     app = Application.model_validate(data | {"cohort": plan.cohort})

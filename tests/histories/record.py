@@ -1,0 +1,68 @@
+"""Record the histories that tests/test_replay.py replays: the kull-2022 demo cohort, run by today's workflows on a
+throw-away dev server, every workflow of it (cohort, groups, participants) written as gzipped JSON here.
+
+Run it again only on purpose: when a workflow change is meant to break replay (and the old histories no longer
+need to run, see the README's "Changing a workflow"). `python -m tests.histories.record [--speed 2]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+from codec import data_converter
+from demo import run_scenario
+from demo_models import Scenario
+from domain.plan import load_plan
+from embedded import venv_binary
+from store.db import create_schema, make_engine, make_session_factory
+from worker import build_worker
+from workflows import search
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+# Not a secret: it encrypts the histories of fictional people so the replay test can decode them.
+RECORDING_KEY = bytes(range(32))
+
+
+async def record(speed: float) -> int:
+    scenario = Scenario.model_validate_json((ROOT / "scenarios" / "kull-2022.json").read_text(encoding="utf-8"))
+    template = load_plan(ROOT / "plans" / "kull-2022.json")
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(venv_binary("temporal")), data_converter=data_converter(RECORDING_KEY),
+        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER], dev_server_log_level="error")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite+aiosqlite:///{folder}/readmodel.sqlite3")
+        await create_schema(engine)
+        sessions = make_session_factory(engine)
+        async with build_worker(env.client, "record", sessions, mailer=None):
+            await run_scenario(env.client, sessions, "record", scenario, template, speed, Path(folder), io.StringIO())
+        await engine.dispose()
+    for old in HERE.glob("*.json.gz"):
+        old.unlink()
+    runs: dict[str, int] = {}
+    async for execution in env.client.list_workflows(f"NisCohort = '{scenario.cohort}'"):
+        history = await env.client.get_workflow_handle(execution.id, run_id=execution.run_id).fetch_history()
+        runs[execution.id] = runs.get(execution.id, 0) + 1  # a workflow that continued as new has several runs
+        path = HERE / f"{execution.id}~{runs[execution.id]}.json.gz"
+        path.write_bytes(gzip.compress(history.to_json().encode(), mtime=0))
+    count = sum(runs.values())
+    await env.shutdown()
+    print(f"recorded {count} histories in {HERE}")
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--speed", type=float, default=1.0)
+    code = asyncio.run(record(parser.parse_args().speed))
+    sys.stdout.flush()
+    os._exit(code)

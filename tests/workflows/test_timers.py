@@ -1,0 +1,151 @@
+"""The group's own timers on the dev server, in real seconds: reminders ahead of gatherings and deadlines, a missed
+work-requirement deadline, its failed resubmission, a missed written deadline, and the staff's approval reminder.
+Mail goes through a real SMTP server so "never twice" is checked where it matters: in the inbox."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client, WorkflowUpdateFailedError
+
+from activities.mailer import Mailer
+from domain.models import CohortPlan
+from store.tables import OutboxRecord
+from tests.conftest import Harness
+from tests.smtp_server import Inbox, smtp_server  # noqa: F401  (the fixture)
+from tests.workflows.helpers import eventually, outbox
+from tests.workflows.plans import plan_from
+from tests.workflows.test_group import ACTOR, start_group
+from workflows.group import GroupWorkflow
+from workflows.messages import RequirementInput, SubmitWrittenInput
+
+HOUR = 3600.0
+LATE = 0.5  # a timer fires on the server's clock and runs on a busy worker: this much after its moment is fine
+
+
+def reminders_plan(now: datetime) -> CohortPlan:
+    """Relative to now: gathering 2 in 8 s, work requirement 1 due in 10 s with 6 s to resubmit, reminders 4 s and
+    2 s ahead; everything else an hour or more away or already behind."""
+    t0 = now - timedelta(seconds=60)
+    return plan_from(
+        t0, {"application_deadline": 1, "selection_date": 2, "written_deadline": 4 * HOUR, "oral_start": 4 * HOUR + 10,
+             "oral_end": 4 * HOUR + 20},
+        gathering_starts=[10, 68, HOUR, HOUR + 10, HOUR + 20, HOUR + 30], requirement_deadlines=[70, 2 * HOUR, 2 * HOUR + 1, 2 * HOUR + 2],
+        reminder_seconds_before=[4.0, 2.0], resubmission_seconds=6.0, approval_reminder_seconds=3.0)
+
+
+def by_event(rows: list[OutboxRecord], workflow_id: str) -> dict[str, list[OutboxRecord]]:
+    """Outbox rows grouped by the event part of their key (`<workflow id>:<event>:<recipient hash>`)."""
+    events: dict[str, list[OutboxRecord]] = {}
+    for row in rows:
+        if row.idempotency_key.startswith(workflow_id + ":"):
+            events.setdefault(row.idempotency_key[len(workflow_id) + 1:].rpartition(":")[0], []).append(row)
+    return events
+
+
+def created(rows: list[OutboxRecord]) -> datetime:
+    moments = {row.created_at for row in rows}
+    return min(moments).astimezone(UTC)
+
+
+async def test_reminders_and_a_missed_deadline_come_at_their_moments_and_once_each(
+        client: Client, tmp_path: Path, smtp_server: Inbox) -> None:
+    async with Harness(client, tmp_path, Mailer(smtp_server.host, smtp_server.port)) as harness:
+        now = datetime.now(UTC)
+        plan = reminders_plan(now)
+        handle = await start_group(harness, plan=plan)
+        await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=2))
+
+        async def reminded_of_gathering() -> None:
+            assert "gathering:2:ahead:4" in by_event(await outbox(harness.sessions), handle.id)
+        await eventually(reminded_of_gathering, timeout=15)
+        await harness.restart_worker()  # the rest of the year is replayed by a worker that remembers nothing
+
+        async def failed() -> None:
+            detail = await handle.query(GroupWorkflow.detail)
+            assert (detail.requirements[0].status, detail.stage) == ("failed", "no_exam")
+        await eventually(failed, timeout=30)
+
+        async def all_delivered() -> list[OutboxRecord]:
+            rows = await outbox(harness.sessions)
+            assert {row.template for row in rows} >= {"requirement_failed", "approval_waiting"}
+            assert all(row.sent_at is not None for row in rows)
+            return rows
+        rows = await eventually(all_delivered)
+
+    events = by_event(rows, handle.id)
+    gathering_2, deadline_1 = plan.gatherings[1].start, plan.work_requirements[0].deadline
+    resubmission = deadline_1 + timedelta(seconds=plan.resubmission_seconds)
+    stamp, new_stamp = int(deadline_1.timestamp()), int(resubmission.timestamp())
+    expected = {  # event -> the moment its timer is due
+        "gathering:2:ahead:4": gathering_2 - timedelta(seconds=4), "gathering:2:ahead:2": gathering_2 - timedelta(seconds=2),
+        f"requirement:1:ahead:4:{stamp}": deadline_1 - timedelta(seconds=4),
+        f"requirement:1:ahead:2:{stamp}": deadline_1 - timedelta(seconds=2),
+        f"requirement:1:deadline:{stamp}": deadline_1,
+        f"requirement:1:ahead:4:{new_stamp}": resubmission - timedelta(seconds=4),
+        f"requirement:1:ahead:2:{new_stamp}": resubmission - timedelta(seconds=2),
+        f"requirement:1:deadline:{new_stamp}": resubmission,
+        "requirement:2:waiting:1": now + timedelta(seconds=plan.approval_reminder_seconds),
+    }
+    reminders = {event: rows for event, rows in events.items() if event not in ("received", "outcome:admitted")}
+    assert set(reminders) == set(expected)  # nothing for gathering 1 (behind us) or the far-off events
+    for event, due in expected.items():
+        assert due <= created(reminders[event]) <= due + timedelta(seconds=LATE + 3), event
+    templates = {event: {row.template for row in rows} for event, rows in reminders.items()}
+    assert templates[f"requirement:1:deadline:{stamp}"] == {"requirement_deadline_passed"}
+    assert templates[f"requirement:1:deadline:{new_stamp}"] == {"requirement_failed"}
+    assert templates["requirement:2:waiting:1"] == {"approval_waiting"}
+    assert [row.recipient for row in reminders["requirement:2:waiting:1"]] == ["stab@example.no"]
+    assert len(reminders["gathering:2:ahead:4"]) == 5  # the contact and the four members
+
+    # every row reached the inbox exactly once, through a worker restart
+    delivered = Counter((str(m["Message-ID"]), str(m["To"])) for m in smtp_server.messages)
+    assert len(delivered) == len(rows) and set(delivered.values()) == {1}
+
+
+async def test_a_missed_written_deadline_means_no_exam_and_no_late_submission(harness: Harness) -> None:
+    t0 = datetime.now(UTC) - timedelta(seconds=HOUR)
+    plan = plan_from(
+        t0, {"application_deadline": 1, "selection_date": 2, "written_deadline": HOUR + 4, "oral_start": HOUR + 60,
+             "oral_end": HOUR + 70},
+        gathering_starts=[10 + i for i in range(6)], requirement_deadlines=[100 + i for i in range(4)],
+        resubmission_seconds=4 * HOUR)  # the four requirements were missed but may still be resubmitted
+    handle = await start_group(harness, plan=plan)
+
+    async def missed() -> None:
+        detail = await handle.query(GroupWorkflow.detail)
+        assert detail.written_missed and detail.stage == "no_exam"
+        assert all(not m.exam_eligible for m in detail.members)
+    await eventually(missed, timeout=20)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    assert "deadline" in str(refused.value.cause)
+
+    async def told() -> None:
+        notices = by_event(await outbox(harness.sessions), handle.id)
+        assert {row.template for row in notices["written:deadline"]} == {"written_deadline_missed"}
+        first_deadline = f"requirement:1:deadline:{int(plan.work_requirements[0].deadline.timestamp())}"
+        assert {row.template for row in notices[first_deadline]} == {"requirement_deadline_passed"}
+    await eventually(told)
+
+
+async def test_a_notice_refused_by_the_mail_server_does_not_stop_the_group(
+        client: Client, tmp_path: Path, smtp_server: Inbox) -> None:
+    smtp_server.refuse.add("p1@5001.no")  # the second member's mailbox does not exist
+    async with Harness(client, tmp_path, Mailer(smtp_server.host, smtp_server.port)) as harness:
+        handle = await start_group(harness)
+
+        async def admitted_notices_settled() -> list[OutboxRecord]:
+            rows = await outbox(harness.sessions, "admitted")
+            assert len(rows) == 5 and all(row.attempts >= 1 for row in rows)
+            return rows
+        rows = await eventually(admitted_notices_settled)
+        result = await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=1))
+        assert result.status == "submitted"
+        desc = await handle.describe()
+        assert desc.status is not None and desc.status.name == "RUNNING"
+    assert {row.recipient for row in rows if row.sent_at is None} == {"p1@5001.no"}
+    assert sum(row.sent_at is not None for row in rows) == 4  # the contact and the other three members
