@@ -29,7 +29,7 @@ from domain.plan import load_plan
 from logs import configure_logging
 from store.db import create_schema, delete_cohort_rows, make_engine, make_session_factory
 from workflows.ids import cohort_workflow_id
-from worker import build_worker, connect
+from worker import build_worker, connect, ensure_search_attributes
 from workflows.search import DEFINITIONS
 
 
@@ -123,6 +123,7 @@ async def _demo(settings: Settings, args: argparse.Namespace) -> int:
     await create_schema(engine)
     sessions = make_session_factory(engine)
     client = await connect(settings)
+    await ensure_search_attributes(client)  # a server the demo did not start may lack them
     progress = settings.data_dir / f"demo-{scenario.cohort}.json"
     if args.fresh or (progress.exists() and not await _cohort_exists(client, scenario.cohort)):
         await _clear_cohort(client, sessions, scenario.cohort, progress)

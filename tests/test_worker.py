@@ -15,12 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from embedded import venv_binary
 from tests.conftest import TEST_KEY
 from tests.factories import application
 from tests.workflows.plans import now_plan
+from worker import INDEXED, ensure_search_attributes
+from workflows import search
 
 ROOT = Path(__file__).parents[1]
 
@@ -88,3 +92,17 @@ def test_ctrl_c_stops_the_worker_cleanly(worker: subprocess.Popen[str]) -> None:
     time.sleep(0.5)
     code, log = stop(worker, signal.SIGINT)
     assert code == 0 and "worker stopping" in log and "Traceback" not in log
+
+
+async def test_the_worker_registers_missing_search_attributes_once() -> None:
+    bare = await WorkflowEnvironment.start_local(dev_server_existing_path=str(venv_binary("temporal")),
+                                                 dev_server_log_level="error")  # a new deployment's server
+    try:
+        request = ListSearchAttributesRequest(namespace=bare.client.namespace)
+        assert "NisCohort" not in (await bare.client.operator_service.list_search_attributes(request)).custom_attributes
+        await ensure_search_attributes(bare.client)
+        await ensure_search_attributes(bare.client)  # already there: nothing to do, no error
+        known = (await bare.client.operator_service.list_search_attributes(request)).custom_attributes
+        assert {name: known[name] for name in search.DEFINITIONS} == {name: INDEXED[kind] for name, kind in search.DEFINITIONS.items()}
+    finally:
+        await bare.shutdown()

@@ -1,4 +1,5 @@
-"""Search attributes: cohort, stage and kommunenumre, never names. Registered on the embedded server at start."""
+"""Search attributes: cohort, stage and kommunenumre, never names. Registered on the embedded server at its start,
+and by the worker on any server that lacks them (worker.ensure_search_attributes)."""
 
 from __future__ import annotations
 
