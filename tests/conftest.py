@@ -19,7 +19,7 @@ from store.db import create_schema, make_engine, make_session_factory
 from worker import build_worker
 from workflows import search
 
-pytest_plugins = ["tests.db_fixtures"]
+pytest_plugins = ["tests.db_fixtures", "tests.smtp_server"]
 
 TEST_KEY = os.urandom(32)
 

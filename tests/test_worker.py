@@ -76,7 +76,7 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     assert applied.stdout.strip() == f"application 4601 accepted: group kull-{plan.cohort}.gruppe-4601"
     again = starter(program_env, "apply", str(tmp_path / "app.json"))
     assert again.returncode == 1 and again.stdout == ""
-    assert again.stderr.strip() == f"refused: application 4601: municipalities: 4601 already applied in application 4601"
+    assert again.stderr.strip() == "refused: application 4601: municipalities: 4601 already applied in application 4601"
     shown = starter(program_env, "show", "cohort", plan.cohort, "--json")
     overview = json.loads(shown.stdout)
     assert shown.returncode == 0 and overview["stage"] == "intake" and overview["seed"] is None  # published at the draw

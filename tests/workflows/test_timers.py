@@ -15,7 +15,7 @@ from activities.mailer import Mailer
 from domain.models import CohortPlan
 from store.tables import OutboxRecord
 from tests.conftest import Harness
-from tests.smtp_server import Inbox, smtp_server  # noqa: F401  (the fixture)
+from tests.smtp_server import Inbox
 from tests.workflows.helpers import eventually, outbox
 from tests.workflows.plans import plan_from
 from tests.workflows.test_group import ACTOR, start_group
