@@ -25,10 +25,14 @@ def make_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
+    on_disk = bool(database) and database != ":memory:"
+    if on_disk and not database.startswith("file:"):
         # a fresh checkout has no data folder yet; SQLite would fail with "unable to open database file"
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, hide_parameters=True)
+    # SQLite has one writer at a time. Many pooled connections in one worker only fight over its lock, and a
+    # transaction that loses long enough fails with "database is locked"; one connection queues them in order.
+    pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60} if on_disk else {}
+    engine = create_async_engine(url, hide_parameters=True, **pool)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,21 @@ async def test_deleting_a_cohort_leaves_a_cohort_whose_name_it_prefixes(session_
         assert (await session.scalars(select(CohortRecord.cohort))).all() == ["20221"]
         assert sorted((await session.scalars(select(OutboxRecord.idempotency_key))).all()) == keys[2:]
         assert (await session.scalars(select(AuditRecord.workflow_id))).all() == ["kull-20221"]
+
+
+async def test_writers_that_hold_sqlite_longer_than_its_busy_timeout_all_land(tmp_path: Path) -> None:
+    """On a busy worker an activity's write transaction can stay open for a while (its coroutine waits for the
+    event loop). Twelve such writers at once hold the lock longer than SQLite's 5 s busy timeout in all: they must
+    queue for the connection, not fail with "database is locked"."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    await create_schema(engine)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def slow_write(n: int) -> None:
+        async with sessions() as session, session.begin():
+            await insert_if_absent(session, OutboxRecord, outbox(f"n{n}:abc"))
+            await asyncio.sleep(0.5)
+    await asyncio.gather(*(slow_write(n) for n in range(12)))
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 12
+    await engine.dispose()
