@@ -1,7 +1,7 @@
 """Effects a workflow asks for while handling a message, carried out by its main loop through activities.
 
 Handlers only change state and queue effects here; the loop flushes them, so an update returns at once and
-every effect runs in order, with a timeout and a retry policy, from one place.
+every effect runs with a timeout and a retry policy, from one place.
 """
 
 from __future__ import annotations
