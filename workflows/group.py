@@ -99,13 +99,19 @@ class GroupWorkflow:
         while not self._finished():
             await self._flush()
             if workflow.info().is_continue_as_new_suggested():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                await self._flush()
+                await self._drain()
                 workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
             await self._wait_for_work()
+        await self._drain()
+        return GroupResult(detail=self.detail())
+
+    async def _drain(self) -> None:
+        """Flush until a pass finds nothing new to do. Handlers that run while a flush awaits its activities queue
+        more work, and whatever is still queued when this run ends (continue-as-new or return) would be lost."""
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
-        return GroupResult(detail=self.detail())
+        while self._work_pending():
+            await self._flush()
 
     def _finished(self) -> bool:
         done = self.state.outcome in ENDED_OUTCOMES or self.state.published

@@ -49,12 +49,18 @@ class ParticipantWorkflow:
             if self.state.ended and not self.effects.pending:
                 break
             if workflow.info().is_continue_as_new_suggested():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                await self._flush()
+                await self._drain()
                 workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
+        await self._drain()
+        return ParticipantResult(detail=self.detail())
+
+    async def _drain(self) -> None:
+        """Flush until a pass finds nothing new to do. Handlers that run while a flush awaits its activities queue
+        more work, and whatever is still queued when this run ends (continue-as-new or return) would be lost."""
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
-        return ParticipantResult(detail=self.detail())
+        while self.effects.pending or self.status_due:
+            await self._flush()
 
     async def _flush(self) -> None:
         if self.status_due:
