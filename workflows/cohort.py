@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.admission import application_errors
     from domain.selection import draw, entry_for
     from workflows import search
-    from workflows.effects import Effects, signal_all
+    from workflows.effects import Effects, drain, signal_all
     from workflows.group import GroupWorkflow
     from workflows.ids import group_workflow_id
     from workflows.messages import (
@@ -77,7 +77,7 @@ class CohortWorkflow:
         await self._until(lambda: self.state.stage == CohortStage.PUBLISHED and self._all_groups_finished())
         self.state = self.state.model_copy(update={"stage": CohortStage.CLOSED})
         self.effects.changed()
-        await self._drain()
+        await drain(self._flush, self._work_pending)
         return CohortResult(overview=self.overview())
 
     def _now(self):  # type: ignore[no-untyped-def]
@@ -90,7 +90,7 @@ class CohortWorkflow:
             if done():
                 return
             if workflow.info().is_continue_as_new_suggested():
-                await self._drain()
+                await drain(self._flush, self._work_pending)
                 workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
             condition = lambda: done() or self._work_pending()  # noqa: E731
             if at is None:
@@ -106,14 +106,6 @@ class CohortWorkflow:
 
     def _work_pending(self) -> bool:
         return bool(self.effects.pending or self.pending_signals or self.pending_starts)
-
-    async def _drain(self) -> None:
-        """Flush until a pass finds nothing new to do. Handlers that run while a flush awaits its activities queue
-        more work, and whatever is still queued when this run ends (continue-as-new or return) would be lost."""
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush()
-        while self._work_pending():
-            await self._flush()
 
     async def _flush(self) -> None:
         starts, self.pending_starts = self.pending_starts, []

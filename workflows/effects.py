@@ -7,6 +7,7 @@ every effect runs with a timeout and a retry policy, from one place.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -74,6 +75,15 @@ class Effects:
             calls.append(workflow.execute_activity(
                 "project", projection, result_type=ProjectResult, start_to_close_timeout=SHORT))
         await asyncio.gather(*calls)
+
+
+async def drain(flush: Callable[[], Awaitable[None]], pending: Callable[[], bool]) -> None:
+    """Flush until a pass finds nothing new to do. Handlers that run while a flush awaits its activities queue more
+    work, and whatever is still queued when a run ends (continue-as-new or return) would be lost."""
+    await workflow.wait_condition(workflow.all_handlers_finished)
+    await flush()
+    while pending():
+        await flush()
 
 
 async def _send(notice: SendNoticeInput) -> None:

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.requirements import AWAITING_SUBMISSION, RequirementState, RequirementStatus, RuleViolation
     from domain.selection import entry_for
     from workflows import search
-    from workflows.effects import SHORT, Effects, recipient, signal_all, signal_quietly
+    from workflows.effects import SHORT, Effects, drain, recipient, signal_all, signal_quietly
     from workflows.ids import participant_workflow_id
     from workflows.messages import (
         ActionResult,
@@ -99,19 +99,11 @@ class GroupWorkflow:
         while not self._finished():
             await self._flush()
             if workflow.info().is_continue_as_new_suggested():
-                await self._drain()
+                await drain(self._flush, self._work_pending)
                 workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
             await self._wait_for_work()
-        await self._drain()
+        await drain(self._flush, self._work_pending)
         return GroupResult(detail=self.detail())
-
-    async def _drain(self) -> None:
-        """Flush until a pass finds nothing new to do. Handlers that run while a flush awaits its activities queue
-        more work, and whatever is still queued when this run ends (continue-as-new or return) would be lost."""
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush()
-        while self._work_pending():
-            await self._flush()
 
     def _finished(self) -> bool:
         done = self.state.outcome in ENDED_OUTCOMES or self.state.published

@@ -9,7 +9,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import NoticeKind, ParticipantRow, ProjectInput
     from domain.eligibility import MemberFacts, ineligibility
     from domain.models import Track
-    from workflows.effects import Effects, recipient, signal_quietly
+    from workflows.effects import Effects, drain, recipient, signal_quietly
     from workflows.messages import (
         AttendanceSignal,
         AuditRecord,
@@ -44,23 +44,18 @@ class ParticipantWorkflow:
     @workflow.run
     async def run(self, input: ParticipantInput) -> ParticipantResult:
         while True:
-            await workflow.wait_condition(lambda: self.effects.pending or self.status_due or self.state.ended)
+            await workflow.wait_condition(lambda: self._work_pending() or self.state.ended)
             await self._flush()
             if self.state.ended and not self.effects.pending:
                 break
             if workflow.info().is_continue_as_new_suggested():
-                await self._drain()
+                await drain(self._flush, self._work_pending)
                 workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
-        await self._drain()
+        await drain(self._flush, self._work_pending)
         return ParticipantResult(detail=self.detail())
 
-    async def _drain(self) -> None:
-        """Flush until a pass finds nothing new to do. Handlers that run while a flush awaits its activities queue
-        more work, and whatever is still queued when this run ends (continue-as-new or return) would be lost."""
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush()
-        while self.effects.pending or self.status_due:
-            await self._flush()
+    def _work_pending(self) -> bool:
+        return bool(self.effects.pending or self.status_due)
 
     async def _flush(self) -> None:
         if self.status_due:
