@@ -1,4 +1,4 @@
-# The worker image. Configuration comes from the environment only (see config.Settings).
+# The worker image. Configuration comes from the environment only (see runtime/settings.py).
 FROM python:3.11.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -9,8 +9,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import cli_admin
-from cli_io import CliError, emit, read_json
+from cli import admin as cli_admin
+from cli import endofyear as cli_endofyear
+from cli import letters as cli_letters
+from cli import privacy as cli_privacy
+from cli import users as cli_users
+from cli.output import CliError, emit, read_json
 from domain.admission import parse_application, track
 from domain.models import SelectionEntry, SelectionResult
 from domain.plan import parse_plan
@@ -19,7 +23,7 @@ from domain.selection import select
 
 def check_application(args: argparse.Namespace) -> int:
     application, errors = parse_application(read_json(args.file))
-    verdict = {
+    verdict: dict[str, Any] = {
         "valid": not errors,
         "errors": errors,
         "municipalities": list(application.municipalities) if application else [],
@@ -30,7 +34,10 @@ def check_application(args: argparse.Namespace) -> int:
     if args.json:
         emit(verdict)
     else:
-        print(f"Application {'+'.join(verdict['municipalities']) or '(unreadable)'}: {'valid' if not errors else 'REFUSED'}")
+        print(
+            f"Application {'+'.join(verdict['municipalities']) or '(unreadable)'}: "
+            f"{'valid' if not errors else 'REFUSED'}"
+        )
         for error in errors:
             print(f"  - {error}")
         for p in verdict["participants"]:
@@ -95,7 +102,7 @@ def check_plan(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from embedded import run_demo
+    from demo.embedded import run_demo
 
     return run_demo(args)
 
@@ -121,12 +128,19 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("file")
     sub.add_argument("--json", action="store_true")
     sub = command("demo", demo, "run a whole cohort on the embedded Temporal server (or the configured one)")
-    sub.add_argument("--scenario", default="scenarios/kull-2022.json", help="applications and the admin script")
-    sub.add_argument("--plan", default="plans/kull-2022.json", help="the cohort plan whose calendar is compressed")
-    sub.add_argument("--speed", type=float, default=1.0, help="2 runs the year twice as fast (default: about 2 minutes)")
+    sub.add_argument("--scenario", default="demo/scenarios/kull-2022.json", help="applications and the admin script")
+    sub.add_argument("--plan", default="demo/plans/kull-2022.json", help="the cohort plan whose calendar is compressed")
+    sub.add_argument(
+        "--speed", type=float, default=1.0, help="2 runs the year twice as fast (default: about 2 minutes)"
+    )
     sub.add_argument("--report", help="where to write the JSON report (default: .data/report.json)")
     sub.add_argument("--fresh", action="store_true", help="start the cohort over instead of continuing it")
+    sub.add_argument("--serve", action="store_true", help="keep the web app (and the worker) up after the cohort ends")
     cli_admin.register(commands)
+    cli_privacy.register(commands)
+    cli_letters.register(commands)
+    cli_endofyear.register(commands)
+    cli_users.register(commands)
     return root
 
 

@@ -1,18 +1,30 @@
-"""Hands one e-mail to an SMTP server with the standard library, off the event loop."""
+"""Hands one letter to a real mail server: plain, STARTTLS or implicit TLS, with login, off the event loop.
+
+The standard library's smtplib runs in a thread, so the worker's event loop (workflows, heartbeats) keeps going
+while a slow server takes its time.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import smtplib
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import SecretStr
+
+from activities.letters import Letter
 
 if TYPE_CHECKING:
-    from config import Settings
+    from runtime.settings import Settings
+
+Security = Literal["none", "starttls", "tls"]
 
 
 @dataclass(frozen=True)
@@ -20,31 +32,66 @@ class Mailer:
     host: str
     port: int = 25
     sender: str = "innovasjonsskolen@example.no"
+    sender_name: str = ""
+    security: Security = "none"
+    username: SecretStr | None = None
+    password: SecretStr | None = None
+    reply_to: str | None = None  # the study administration: "svar på denne e-posten" reaches them
     timeout: float = 30.0
+    # the certificates to trust; None: the system's. Tests pass one that trusts their own certificate.
+    tls: ssl.SSLContext | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Mailer | None:
-        """None when no SMTP host is set: notices then stay in the outbox, which is the delivery record."""
+        """None when no SMTP host is set: letters then stay queued in the outbox."""
         if not settings.smtp_host:
             return None
-        return cls(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender,
+            settings.smtp_sender_name,
+            settings.smtp_security,
+            settings.smtp_username,
+            settings.smtp_password,
+            settings.staff_email,
+            settings.smtp_timeout,
+        )
 
-    async def send(self, recipient: str, subject: str, body: str, key: str) -> None:
-        # smtplib blocks; a thread keeps the worker's event loop (and its heartbeats) running
-        await asyncio.to_thread(self._deliver, self.message(recipient, subject, body, key))
+    async def send(self, recipient: str, letter: Letter, key: str) -> None:
+        await asyncio.to_thread(self._deliver, self.message(recipient, letter, key))
 
-    def message(self, recipient: str, subject: str, body: str, key: str) -> EmailMessage:
+    def message(self, recipient: str, letter: Letter, key: str) -> EmailMessage:
         message = EmailMessage()
-        message["From"] = self.sender
+        message["From"] = Address(self.sender_name, addr_spec=self.sender) if self.sender_name else self.sender
         message["To"] = recipient
-        message["Subject"] = subject
+        if self.reply_to:
+            message["Reply-To"] = self.reply_to
+        message["Subject"] = letter.subject
         message["Date"] = format_datetime(datetime.now(UTC))
-        # the same Message-ID on a resend lets mail clients drop a duplicate; hashed so it leaks nothing
-        domain = self.sender.rpartition("@")[2] or "localhost"
-        message["Message-ID"] = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
-        message.set_content(body)
+        message["Message-ID"] = message_id(key, self.sender)
+        message.set_content(letter.body)
         return message
 
     def _deliver(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+        with self._connect() as smtp:
+            if self.security == "starttls":
+                smtp.starttls(context=self._context())
+            if self.username and self.password:
+                smtp.login(self.username.get_secret_value(), self.password.get_secret_value())
             smtp.send_message(message)
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._context())
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+    def _context(self) -> ssl.SSLContext:
+        return self.tls or ssl.create_default_context()
+
+
+def message_id(key: str, sender: str) -> str:
+    """The same for every attempt at one outbox letter, so a resend after a crash is recognisable as the same
+    message (and dropped by clients that deduplicate); hashed, so it leaks nothing of the key."""
+    domain = sender.rpartition("@")[2] or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"

@@ -7,17 +7,13 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.models import Email, NonEmpty
+from domain.models import NonEmpty, PersonId
+from workflows.notices import Notice
 
 
 class _Model(BaseModel):
     # a misspelt field name from a workflow fails loudly instead of silently writing a default
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Recipient(_Model):
-    name: NonEmpty
-    email: Email
 
 
 class NoticeKind(StrEnum):
@@ -39,24 +35,26 @@ class NoticeKind(StrEnum):
     WRITTEN_DEADLINE_MISSED = "written_deadline_missed"
     ORAL_EXAM_TIME = "oral_exam_time"
     RESULT_PUBLISHED = "result_published"
+    NO_RESULT = "no_result"  # neither a grade nor a course certificate, and why
     CERTIFICATE_ISSUED = "certificate_issued"
     APPROVAL_WAITING = "approval_waiting"  # to staff
     PLACE_GIVEN_UP = "place_given_up"
     WITHDRAWN = "withdrawn"
+    APPEAL_DECIDED = "appeal_decided"  # the result of an appeal, to the person who appealed
 
 
 class SendNoticeInput(_Model):
-    """`key` names this notice uniquely and deterministically (e.g. workflow id + event); no personal data."""
+    """One notice to its readers. `key` names it uniquely and deterministically (workflow ID + event) and holds
+    no personal data; each reader's letter is keyed `f"{key}:{person ID}"` (or `:staff`) in the outbox."""
 
     key: NonEmpty
-    kind: NoticeKind
-    recipients: list[Recipient]
-    context: dict[str, str] = Field(default_factory=dict)
+    notice: Notice
+    recipients: list[PersonId] = Field(default_factory=list)  # people in the register
+    staff: bool = False  # also (or only) to the study administration's address (settings)
 
 
 class SendNoticeResult(_Model):
-    created: int  # outbox rows new in this run
-    sent: int  # rows handed to the mail server in this run
+    queued: int  # letters new in the outbox from this call (a retried call queues none)
 
 
 GroupOutcome = Literal["applied", "admitted", "waitlist", "moved_up", "gave_up", "not_selected", "refused"]
@@ -120,6 +118,7 @@ class ProjectResult(_Model):
 
 
 class AuditEntry(_Model):
+    key: NonEmpty  # idempotency: a retried activity records an entry once
     workflow_id: str
     actor: str
     action: str
@@ -133,4 +132,4 @@ class RecordAuditInput(_Model):
 
 
 class RecordAuditResult(_Model):
-    rows: int
+    rows: int  # entries new in this run; a retry of a recorded batch gives 0

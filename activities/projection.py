@@ -32,7 +32,7 @@ class ProjectionActivities:
 
     @activity.defn
     async def record_audit(self, input: RecordAuditInput) -> RecordAuditResult:
+        """Records each entry once by its key: a retry after a lost result inserts nothing twice."""
         async with self._sessions() as session, session.begin():
-            for entry in input.entries:
-                await record_audit(session, entry)
-        return RecordAuditResult(rows=len(input.entries))
+            new = [await record_audit(session, entry) for entry in input.entries]
+        return RecordAuditResult(rows=sum(new))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import statistics
 import sys
@@ -22,12 +23,12 @@ from datetime import UTC, datetime, timedelta
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from codec import data_converter
+from demo.embedded import venv_binary
 from domain.models import Application, CohortPlan, Gathering, WorkRequirement
 from domain.plan import THEMES
-from embedded import venv_binary
+from runtime.codec import data_converter
+from runtime.wiring import build_worker
 from store.db import create_schema, make_engine, make_session_factory
-from worker import build_worker
 from workflows import search
 from workflows.group import GroupWorkflow
 from workflows.ids import group_workflow_id
@@ -42,18 +43,38 @@ def running_plan() -> CohortPlan:
     t0 = datetime.now(UTC) - timedelta(hours=1)
     at = lambda s: t0 + timedelta(seconds=s)  # noqa: E731
     return CohortPlan(
-        cohort=f"bench{uuid.uuid4().hex[:6]}", places=12, application_deadline=at(1), selection_date=at(2),
+        cohort=f"bench{uuid.uuid4().hex[:6]}",
+        places=12,
+        application_deadline=at(1),
+        selection_date=at(2),
         gatherings=[Gathering(theme=THEMES[i], start=at(10 + i), end=at(10.5 + i), days=DAYS[i]) for i in range(6)],
         work_requirements=[WorkRequirement(title=f"Arbeidskrav {i + 1}", deadline=at(86400 + i)) for i in range(4)],
-        written_deadline=at(2 * 86400), oral_start=at(2 * 86400 + 10), oral_end=at(2 * 86400 + 20))
+        written_deadline=at(2 * 86400),
+        oral_start=at(2 * 86400 + 10),
+        oral_end=at(2 * 86400 + 20),
+    )
 
 
 def application(number: str, cohort: str) -> Application:
     sectors = ["helse_omsorg", "oppvekst_utdanning", "teknisk_miljo", "kultur_fritid"]
-    return Application.model_validate({
-        "cohort": cohort, "municipalities": [number], "contact": {"name": "Kontakt", "email": f"k@{number}.no"},
-        "participants": [{"name": f"Deltaker {i}", "email": f"p{i}@{number}.no", "sector": sectors[i], "role": "rådgiver",
-                          "education_years": 3, "experience_years": 2} for i in range(4)]})
+    return Application.model_validate(
+        {
+            "cohort": cohort,
+            "municipalities": [number],
+            "contact": {"name": "Kontakt", "email": f"k@{number}.no"},
+            "participants": [
+                {
+                    "name": f"Deltaker {i}",
+                    "email": f"p{i}@{number}.no",
+                    "sector": sectors[i],
+                    "role": "rådgiver",
+                    "education_years": 3,
+                    "experience_years": 2,
+                }
+                for i in range(4)
+            ],
+        }
+    )
 
 
 async def admitted_groups(client: Client, task_queue: str, count: int) -> list[tuple[WorkflowHandle, list[str]]]:
@@ -62,9 +83,13 @@ async def admitted_groups(client: Client, task_queue: str, count: int) -> list[t
     for number in MUNICIPALITIES[:count]:
         app = application(number, plan.cohort)
         handle = await client.start_workflow(
-            GroupWorkflow.run, GroupInput(cohort_workflow_id=f"bench-{uuid.uuid4().hex}", application_id=app.id,
-                                          application=app, plan=plan, staff_email="stab@example.no"),
-            id=group_workflow_id(plan.cohort, app.id), task_queue=task_queue)
+            GroupWorkflow.run,
+            GroupInput(
+                cohort_workflow_id=f"bench-{uuid.uuid4().hex}", application_id=app.id, application=app, plan=plan
+            ),
+            id=group_workflow_id(plan.cohort, app.id),
+            task_queue=task_queue,
+        )
         await handle.signal(GroupWorkflow.outcome, OutcomeSignal(outcome=Outcome.ADMITTED))
         groups.append(handle)
     result = []
@@ -90,13 +115,16 @@ def summary(name: str, samples: list[float], baseline: float) -> str:
 
 async def bench(groups: int, rounds: int, concurrency: int) -> None:
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(venv_binary("temporal")), data_converter=data_converter(os.urandom(32)),
-        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER], dev_server_log_level="error")
+        dev_server_existing_path=str(venv_binary("temporal")),
+        data_converter=data_converter(os.urandom(32)),
+        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
+        dev_server_log_level="error",
+    )
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite+aiosqlite:///{folder}/readmodel.sqlite3")
         await create_schema(engine)
         task_queue = "bench"
-        async with build_worker(env.client, task_queue, make_session_factory(engine), mailer=None):
+        async with build_worker(env.client, task_queue, make_session_factory(engine)):
             admitted = await admitted_groups(env.client, task_queue, groups)
             handle, members = admitted[0]
             queries = [await timed(lambda: handle.query(GroupWorkflow.detail)) for _ in range(rounds)]
@@ -104,13 +132,19 @@ async def bench(groups: int, rounds: int, concurrency: int) -> None:
 
             def attendance(day: int, present: list[str]) -> AttendanceInput:
                 return AttendanceInput(actor="bench", gathering=1, day=day % 3 + 1, present=present)
-            sequential = [await timed(lambda i=i: handle.execute_update(GroupWorkflow.register_attendance, attendance(i, members)))
-                          for i in range(rounds)]
+
+            sequential = [
+                await timed(
+                    functools.partial(handle.execute_update, GroupWorkflow.register_attendance, attendance(i, members))
+                )
+                for i in range(rounds)
+            ]
             limit = asyncio.Semaphore(concurrency)
 
             async def one(h: WorkflowHandle, ids: list[str], i: int) -> float:
                 async with limit:
                     return await timed(lambda: h.execute_update(GroupWorkflow.register_attendance, attendance(i, ids)))
+
             started = time.perf_counter()
             concurrent = await asyncio.gather(*(one(h, ids, i) for i in range(rounds) for h, ids in admitted))
             wall = time.perf_counter() - started
@@ -120,8 +154,10 @@ async def bench(groups: int, rounds: int, concurrency: int) -> None:
     print(summary("query GroupWorkflow.detail (baseline)", queries, baseline))
     print(summary("update register_attendance, one at a time", sequential, baseline))
     print(summary(f"update register_attendance, {concurrency} in flight", list(concurrent), baseline))
-    print(f"throughput with {concurrency} in flight: {len(concurrent) / wall:.1f} updates/s "
-          f"(one at a time: {1000 / statistics.mean(sequential):.1f}/s)")
+    print(
+        f"throughput with {concurrency} in flight: {len(concurrent) / wall:.1f} updates/s "
+        f"(one at a time: {1000 / statistics.mean(sequential):.1f}/s)"
+    )
 
 
 if __name__ == "__main__":

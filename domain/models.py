@@ -9,6 +9,17 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from domain.text import (
+    EMAIL_MAX,
+    MEMBERS_MAX,
+    MUNICIPALITIES_MAX,
+    CohortName,
+    Name,
+    Role,
+    describe_character,
+    refused_character,
+)
+
 
 class Sector(StrEnum):
     HELSE_OMSORG = "helse_omsorg"
@@ -55,6 +66,11 @@ _KOMMUNENUMMER = re.compile(r"^\d{4}$")
 
 def _email(value: str) -> str:
     value = value.strip()
+    if len(value) > EMAIL_MAX:
+        raise ValueError(f"at most {EMAIL_MAX} characters, got {len(value)}")
+    refused = next((char for char in value if refused_character(char)), None)
+    if refused is not None:
+        raise ValueError(f"contains {describe_character(refused)}; an e-mail address is printable text")
     if not _EMAIL.match(value):
         raise ValueError(f"'{value}' is not an e-mail address")
     return value.lower()
@@ -87,15 +103,15 @@ class Municipality(Strict):
 
 
 class Contact(Strict):
-    name: NonEmpty
+    name: Name
     email: Email
 
 
 class Participant(Strict):
-    name: NonEmpty
+    name: Name
     email: Email
     sector: Sector
-    role: NonEmpty
+    role: Role
     education_years: Years
     experience_years: Years
 
@@ -105,10 +121,36 @@ class Application(Strict):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
-    cohort: NonEmpty
-    municipalities: list[Kommunenummer] = Field(min_length=1)
+    cohort: CohortName
+    municipalities: list[Kommunenummer] = Field(min_length=1, max_length=MUNICIPALITIES_MAX)
     contact: Contact
-    participants: list[Participant]
+    participants: list[Participant] = Field(max_length=MEMBERS_MAX)  # the rules want 3-4; this bounds the file
+
+    @property
+    def id(self) -> str:
+        return application_id(self.municipalities)
+
+
+PersonId = Annotated[str, Field(pattern=r"^p[0-9a-f]{20}$")]  # opaque key of the register of people
+
+
+class Enrolment(Strict):
+    """A participant as the workflows know them: an opaque person ID and the non-personal facts decided on.
+
+    The track is decided from the register when the application is registered; only its result travels."""
+
+    person_id: PersonId
+    sector: Sector
+    track: Track
+
+
+class ApplicationFacts(Strict):
+    """An application as it enters a workflow: who applies and with whom, by person ID, no personal data."""
+
+    cohort: CohortName
+    municipalities: list[Kommunenummer] = Field(min_length=1, max_length=MUNICIPALITIES_MAX)
+    contact: PersonId
+    participants: list[Enrolment] = Field(max_length=MEMBERS_MAX)
 
     @property
     def id(self) -> str:
@@ -142,21 +184,21 @@ class SelectionResult(Strict):
 
 
 class Gathering(Strict):
-    theme: NonEmpty
+    theme: Name
     start: datetime
     end: datetime
     days: int = Field(ge=1)
 
 
 class WorkRequirement(Strict):
-    title: NonEmpty
+    title: Name
     deadline: datetime
 
 
 class CohortPlan(Strict):
     """One cohort's calendar and settings; `plan.check_plan` holds the rules it must meet."""
 
-    cohort: NonEmpty
+    cohort: CohortName
     places: int
     application_deadline: datetime
     selection_date: datetime

@@ -51,7 +51,8 @@ def _count_errors(plan: CohortPlan) -> list[str]:
         errors.append(f"gatherings: {TOTAL_DAYS} gathering days in total, this plan has {total}")
     if len(plan.work_requirements) != WORK_REQUIREMENTS:
         errors.append(
-            f"work_requirements: the plan has {WORK_REQUIREMENTS} work requirements, this one {len(plan.work_requirements)}"
+            f"work_requirements: the plan has {WORK_REQUIREMENTS} work requirements, "
+            f"this one {len(plan.work_requirements)}"
         )
     return errors
 
@@ -74,7 +75,11 @@ def _order_errors(plan: CohortPlan) -> list[str]:
     ]
     milestones += [(f"gatherings.{i}.start", g.start) for i, g in enumerate(plan.gatherings)]
     milestones += [(f"work_requirements.{i}.deadline", w.deadline) for i, w in enumerate(plan.work_requirements)]
-    milestones += [("written_deadline", plan.written_deadline), ("oral_start", plan.oral_start), ("oral_end", plan.oral_end)]
+    milestones += [
+        ("written_deadline", plan.written_deadline),
+        ("oral_start", plan.oral_start),
+        ("oral_end", plan.oral_end),
+    ]
     errors = []
     if plan.gatherings and plan.work_requirements and plan.work_requirements[0].deadline <= plan.gatherings[0].start:
         errors.append("work_requirements.0.deadline: must come after the first gathering starts")

@@ -10,11 +10,11 @@ from domain.admission import parse_application
 from domain.models import (
     Application,
     InvalidApplication,
-    application_id,
     Region,
     SelectionEntry,
     SelectionResult,
     SizeClass,
+    application_id,
 )
 from domain.municipalities import lookup, size_class
 
@@ -68,7 +68,9 @@ def _raw_id(raw: Any, index: int) -> str:
     return f"#{index + 1}"
 
 
-def draw(entries: Sequence[SelectionEntry], places: int, seed: str) -> tuple[list[SelectionEntry], list[SelectionEntry]]:
+def draw(
+    entries: Sequence[SelectionEntry], places: int, seed: str
+) -> tuple[list[SelectionEntry], list[SelectionEntry]]:
     """Admitted and waiting list (in lottery order) among valid applications."""
     if places < 1:
         raise ValueError(f"places: must be at least 1, got {places}")

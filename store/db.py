@@ -6,7 +6,7 @@ work (`async with factory() as s, s.begin():`) and hands the session to these he
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,6 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from store import appeals as _appeal_tables  # noqa: F401  (their tables join Base.metadata for create_schema)
+from store import documents as _document_tables  # noqa: F401
 from store.tables import AuditRecord, Base, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
 
 
@@ -81,10 +83,14 @@ async def upsert_row(session: AsyncSession, table_model: type[Base], values: Map
     await session.execute(statement)
 
 
-async def insert_if_absent(session: AsyncSession, table_model: type[Base], values: Mapping[str, Any]) -> bool:
-    """Insert the row unless its primary key exists; True if it was inserted."""
+async def insert_if_absent(
+    session: AsyncSession, table_model: type[Base], values: Mapping[str, Any], unique: Sequence[str] = ()
+) -> bool:
+    """Insert the row unless one with the same primary key (or the same `unique` columns) exists; True if inserted."""
     keys = _primary_key(table_model)
-    statement = _insert(session, table_model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    statement = (
+        _insert(session, table_model).values(**values).on_conflict_do_nothing(index_elements=list(unique) or keys)
+    )
     # RETURNING tells inserted from skipped on both backends; rowcount is not reliable for that everywhere
     returning = statement.returning(*(table_model.__table__.c[name] for name in keys))
     result = await session.execute(returning)
@@ -94,6 +100,8 @@ async def insert_if_absent(session: AsyncSession, table_model: type[Base], value
 class AuditFields(Protocol):
     """What an audit entry carries; `activities.models.AuditEntry` fits, without store depending on it."""
 
+    @property
+    def key(self) -> str: ...
     @property
     def workflow_id(self) -> str: ...
     @property
@@ -108,29 +116,39 @@ class AuditFields(Protocol):
     def at(self) -> datetime: ...
 
 
-async def record_audit(session: AsyncSession, entry: AuditFields) -> None:
-    session.add(
-        AuditRecord(
-            workflow_id=entry.workflow_id,
-            actor=entry.actor,
-            action=entry.action,
-            outcome=entry.outcome,
-            reason=entry.reason,
-            at=entry.at,
-        )
-    )
+async def record_audit(session: AsyncSession, entry: AuditFields) -> bool:
+    """Record the entry unless its key is recorded already (a retried activity); True if it is new."""
+    values = {
+        "idempotency_key": entry.key,
+        "workflow_id": entry.workflow_id,
+        "actor": entry.actor,
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "reason": entry.reason,
+        "at": entry.at,
+    }
+    return await insert_if_absent(session, AuditRecord, values, unique=["idempotency_key"])
 
 
 def under_workflow(column: Any, workflow_id: str) -> ColumnElement[bool]:
     """Rows of a workflow and of those whose IDs it derives (`kull-2022` -> `kull-2022.gruppe-0301...`): audit rows
     by workflow ID, outbox rows by their `<workflow id>:<event>` key. `kull-20221` is another cohort."""
-    return or_(column == workflow_id, column.startswith(f"{workflow_id}.", autoescape=True),
-               column.startswith(f"{workflow_id}:", autoescape=True))
+    return or_(
+        column == workflow_id,
+        column.startswith(f"{workflow_id}.", autoescape=True),
+        column.startswith(f"{workflow_id}:", autoescape=True),
+    )
 
 
 async def delete_cohort_rows(session: AsyncSession, cohort: str, cohort_workflow_id: str) -> None:
     """Remove one cohort from the read model, the outbox and the audit trail (a demo started over)."""
-    for table in (CohortRecord, GroupRecord, ParticipantRecord):
+    for table in (
+        CohortRecord,
+        GroupRecord,
+        ParticipantRecord,
+        _appeal_tables.AppealRecord,
+        _document_tables.DocumentRecord,
+    ):
         await session.execute(delete(table).where(table.cohort == cohort))
     await session.execute(delete(OutboxRecord).where(under_workflow(OutboxRecord.idempotency_key, cohort_workflow_id)))
     await session.execute(delete(AuditRecord).where(under_workflow(AuditRecord.workflow_id, cohort_workflow_id)))

@@ -1,14 +1,14 @@
 """The read model and the delivery/audit records, as SQLAlchemy 2 typed mappings.
 
-The read-model tables (cohorts, groups, participants) hold no names or e-mail addresses: those stay in the
-(encrypted) workflow state. Only the outbox holds an address, because it is the record of a delivery.
+The read-model tables (cohorts, groups, participants) and the outbox hold no names or e-mail addresses: people
+are referred to by their opaque person ID.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -99,18 +99,25 @@ class ParticipantRecord(Base):
 
 
 class OutboxRecord(Base):
-    """One notice to one recipient; its key makes a retried activity insert and send it only once."""
+    """One letter to one reader, by person ID and the notice's facts: no name, address or text is stored.
+
+    The letter is rendered from the notice and the register of people when it is delivered and when it is shown,
+    so erasing a person from the register leaves nothing here that names them. The key makes a retried activity
+    queue a letter only once; the status is queued, sent or undelivered (with the reason)."""
 
     __tablename__ = "outbox"
 
-    idempotency_key: Mapped[str] = mapped_column(primary_key=True)
-    recipient: Mapped[str]  # e-mail address
-    template: Mapped[str]
-    subject: Mapped[str]
-    body: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(primary_key=True)  # f"{notice key}:{person ID or 'staff'}"
+    cohort: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]  # the notice kind: admitted, gathering_ahead, ...
+    notice: Mapped[str] = mapped_column(Text)  # the typed notice as JSON
+    person_id: Mapped[str] = mapped_column(index=True)  # a person in the register, or "staff"
+    status: Mapped[str] = mapped_column(index=True)  # queued / sent / undelivered
+    reason: Mapped[str | None]  # why undelivered (or why the last attempt failed): an error type or SMTP code
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]  # the relay leaves a queued letter alone until then
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
 
 
 class AuditRecord(Base):
@@ -119,9 +126,67 @@ class AuditRecord(Base):
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(unique=True)  # a retried activity inserts its entry once
     workflow_id: Mapped[str] = mapped_column(index=True)
     actor: Mapped[str]
     action: Mapped[str]
     outcome: Mapped[str]  # 'accepted' | 'refused'
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class PersonRecord(Base):
+    """One person of the register (store/people.py): opaque ID and non-personal facts in the clear, every personal
+    value sealed with the person's own data key (AES-GCM, the column's name and the ID as associated data)."""
+
+    __tablename__ = "people"
+
+    person_id: Mapped[str] = mapped_column(primary_key=True)
+    cohort: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]  # 'contact' | 'participant'
+    confirmed: Mapped[bool] = mapped_column(index=True)  # False until a workflow accepted the application
+    created_at: Mapped[datetime]
+    touched_at: Mapped[datetime]  # last registration; the sweep of unconfirmed leftovers goes by it
+    name: Mapped[bytes] = mapped_column(LargeBinary)
+    email: Mapped[bytes] = mapped_column(LargeBinary)
+    role: Mapped[bytes] = mapped_column(LargeBinary)
+    sector: Mapped[bytes] = mapped_column(LargeBinary)
+    education_years: Mapped[bytes] = mapped_column(LargeBinary)
+    experience_years: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PersonKeyRecord(Base):
+    """A person's data key, wrapped by the register key. Kept apart from `people` so that erasing the key
+    (crypto-shredding) also makes every copy of a `people` row unreadable: backups, replicas, dumps."""
+
+    __tablename__ = "person_keys"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.person_id", ondelete="CASCADE"), primary_key=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EnrolmentRecord(Base):
+    """Which workflows act for a person: written by the gateway when a workflow accepts them. A contact is
+    enrolled in the group's workflow, a participant in the group's and their own (participant_workflow_id)."""
+
+    __tablename__ = "enrolments"
+
+    person_id: Mapped[str] = mapped_column(primary_key=True)
+    group_workflow_id: Mapped[str] = mapped_column(primary_key=True)
+    participant_workflow_id: Mapped[str | None] = mapped_column(index=True)
+    cohort: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]  # 'contact' | 'participant'
+
+
+class PrivacyLogRecord(Base):
+    """Who exported or erased whose data, when, and whether it was done or refused (and why). By person ID only."""
+
+    __tablename__ = "privacy_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(index=True)
+    actor: Mapped[str]
+    action: Mapped[str]  # 'export' | 'erase'
+    outcome: Mapped[str]  # 'done' | 'refused'
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]

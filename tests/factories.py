@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from domain.admission import track
+from domain.models import ApplicationFacts, Enrolment, Participant
 
 SECTORS = ["helse_omsorg", "oppvekst_utdanning", "teknisk_miljo", "kultur_fritid"]
 
@@ -29,3 +33,23 @@ def application(municipalities: list[str] | None = None, participants: int = 3, 
         "participants": [participant(i, email=f"p{i}@{prefix}.no") for i in range(participants)],
     }
     return data | overrides
+
+
+def person_id(email: str) -> str:
+    """A person ID of the register's shape for tests that start workflows without the register."""
+    return "p" + hashlib.sha256(email.lower().encode()).hexdigest()[:20]
+
+
+def enrolment(data: dict[str, Any]) -> Enrolment:
+    person = Participant.model_validate(data)
+    return Enrolment(person_id=person_id(person.email), sector=person.sector, track=track(person))
+
+
+def facts(data: dict[str, Any]) -> ApplicationFacts:
+    """The application as a workflow gets it once its people are in the register."""
+    return ApplicationFacts(
+        cohort=data["cohort"],
+        municipalities=data["municipalities"],
+        contact=person_id(data["contact"]["email"]),
+        participants=[enrolment(p) for p in data["participants"]],
+    )

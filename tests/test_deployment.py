@@ -14,7 +14,7 @@ import pytest
 import yaml
 from pydantic import AliasChoices, SecretStr
 
-from config import Settings
+from runtime.settings import Settings
 
 ROOT = Path(__file__).parents[1]
 DUMMY_KEY = base64.b64encode(bytes(32)).decode()
@@ -131,3 +131,12 @@ def test_dockerfile_runs_the_worker_as_a_non_root_user() -> None:
     assert cmd[0].startswith("python") and cmd[-1] == "worker.py"
     user = [line.split()[1] for line in instructions if line.upper().startswith("USER ")]
     assert user and user[-1] not in {"root", "0"}
+
+
+def test_the_web_app_and_the_ui_decoding_through_it_read_only_what_settings_has(compose: dict[str, Any]) -> None:
+    web = compose["services"]["web"]
+    assert web["command"] == ["python", "starter.py", "web"]
+    names = {n.lower() for n in Settings.model_fields} | {"temporal_address", "temporal_namespace"}
+    assert all(key.lower().removeprefix("nis_") in names for key in web["environment"])
+    ui = compose["services"]["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith(":8000/codec") and ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from demo_models import Scenario
+from demo.scenario import Scenario
 from domain.admission import track
 from domain.models import Application, Region, SelectionResult, Track
 from domain.municipalities import register
 from domain.selection import select
 
-SCENARIO = Path(__file__).parents[1] / "scenarios" / "kull-2022.json"
+SCENARIO = Path(__file__).parents[1] / "demo" / "scenarios" / "kull-2022.json"
 # application id -> the words of the one refusal it is built to show
 INTENDED_REFUSALS = {
     "3907": "3 to 4 participants, this one 2",
@@ -66,7 +66,9 @@ def test_every_valid_group_has_a_student_and_all_tracks_occur(scenario: dict[str
     assert {track(p) for a in valid for p in a.participants} == set(Track)
 
 
-def test_the_script_names_real_groups_and_members_and_covers_every_branch(scenario: dict[str, Any], result: SelectionResult) -> None:
+def test_the_script_names_real_groups_and_members_and_covers_every_branch(
+    scenario: dict[str, Any], result: SelectionResult
+) -> None:
     script = Scenario.model_validate(scenario).script
     assert script.give_up is not None
     admitted = {entry.id for entry in result.admitted}
@@ -74,16 +76,28 @@ def test_the_script_names_real_groups_and_members_and_covers_every_branch(scenar
     moving_up = result.waitlist[0].id  # the first on the waiting list takes the place given up
     in_programme = admitted - {script.give_up.application} | {moving_up}
     applications = {a.id: a for a in map(Application.model_validate, scenario["applications"]) if a.id in in_programme}
-    refs = [*script.assessments, *script.withdraw_participants, *(a.split("@")[0] for a in script.absences), *script.non_participating]
+    refs = [
+        *script.assessments,
+        *script.withdraw_participants,
+        *(a.split("@")[0] for a in script.absences),
+        *script.non_participating,
+    ]
     for ref in refs:
         application_id, number = ref.split("#")
         assert application_id in in_programme, ref
         assert 1 <= int(number) <= len(applications[application_id].participants), ref
-    waiting = {f"{a.id}#{n}" for a in applications.values() for n, p in enumerate(a.participants, 1) if track(p) is Track.ASSESSMENT}
+    waiting = {
+        f"{a.id}#{n}"
+        for a in applications.values()
+        for n, p in enumerate(a.participants, 1)
+        if track(p) is Track.ASSESSMENT
+    }
     assert set(script.assessments) == waiting  # every assessment decided, both ways
     assert set(script.assessments.values()) == {Track.STUDENT, Track.COURSE}
     assert {*script.returned, *script.extensions, *script.written_grades} <= in_programme
-    assert set(script.written_grades) == in_programme and {"A", "F"} <= {g.value for g in script.written_grades.values()}
+    assert set(script.written_grades) == in_programme and {"A", "F"} <= {
+        g.value for g in script.written_grades.values()
+    }
     assert {1, -1, 0} <= set(script.oral_pattern)
     mistakes = script.mistakes.model_dump()
     assert all(mistakes.values()) and set(mistakes.values()) <= in_programme  # each kind of refusal is shown

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,18 @@ import pytest
 from sqlalchemy import select
 
 import starter
-from admin import Admin
+from cli.output import nesting_depth
 from domain.models import CohortPlan
+from gateway.admin import Admin, Refused
+from store.people import People, register_key
 from store.tables import AuditRecord
-from tests.conftest import Harness
+from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.messages import ConfirmSelectionInput
 
 ROOT = Path(__file__).parents[1]
 ACTOR = "kari.admin"
@@ -30,9 +36,17 @@ ACTOR = "kari.admin"
 def cohort_plan(deadline_in: float) -> CohortPlan:
     """Applications due in `deadline_in` seconds, the first gathering two seconds later, the rest far ahead."""
     d = deadline_in
-    return now_plan({"application_deadline": d, "selection_date": d + 1, "written_deadline": d + 900,
-                     "oral_start": d + 910, "oral_end": d + 920}, gathering_starts=[d + 2, *(d + 300 + 10 * i for i in range(5))],
-                    requirement_deadlines=[d + 600 + i for i in range(4)])
+    return now_plan(
+        {
+            "application_deadline": d,
+            "selection_date": d + 1,
+            "written_deadline": d + 900,
+            "oral_start": d + 910,
+            "oral_end": d + 920,
+        },
+        gathering_starts=[d + 2, *(d + 300 + 10 * i for i in range(5))],
+        requirement_deadlines=[d + 600 + i for i in range(4)],
+    )
 
 
 def write(tmp_path: Path, name: str, data: Any) -> str:
@@ -41,11 +55,14 @@ def write(tmp_path: Path, name: str, data: Any) -> str:
     return str(path)
 
 
-async def run(harness: Harness, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+async def run(
+    harness: Harness, capsys: pytest.CaptureFixture[str], *argv: str, actor: str = ACTOR
+) -> tuple[int, str, str]:
     """Run one command as the CLI would, with the test's own gateway; returns (exit code, stdout, stderr)."""
-    args = starter.parser().parse_args([*argv, "--actor", ACTOR])
+    args = starter.parser().parse_args([*argv, "--actor", actor])
     capsys.readouterr()
-    code = await args.run(Admin(harness.client, harness.sessions, harness.task_queue), args)
+    people = People(harness.sessions, register_key(TEST_KEY))
+    code = await args.run(Admin(harness.client, harness.sessions, harness.task_queue, people), args)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -65,9 +82,13 @@ async def terminate_all(harness: Harness, cohort: str) -> None:
         await harness.client.get_workflow_handle(execution.id).terminate("test done")
 
 
-async def test_refusals_are_one_line_audited_and_send_nothing(harness: Harness, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+async def test_refusals_are_one_line_audited_and_send_nothing(
+    harness: Harness, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     plan = cohort_plan(deadline_in=600)
-    code, out, _ = await run(harness, capsys, "start-cohort", write(tmp_path, "plan.json", plan.model_dump_json()), "--seed", "frø")
+    code, out, _ = await run(
+        harness, capsys, "start-cohort", write(tmp_path, "plan.json", plan.model_dump_json()), "--seed", "frø"
+    )
     assert code == 0 and f"kull-{plan.cohort}" in out
 
     schema = application(["0301"]) | {"cohort": plan.cohort, "participants": "many"}
@@ -78,6 +99,7 @@ async def test_refusals_are_one_line_audited_and_send_nothing(harness: Harness, 
     assert code == 1 and one_line(err) == "refused: no selection waiting for confirmation (cohort stage: intake)"
     [audited] = await refusals(harness)
     assert (audited.workflow_id, audited.actor, audited.action) == (f"kull-{plan.cohort}", ACTOR, "confirm_selection")
+    assert re.fullmatch(rf"kull-{plan.cohort}:refused:[0-9a-f]{{32}}", audited.idempotency_key)
     assert "no selection waiting" in (audited.reason or "")
 
     code, out, _ = await run(harness, capsys, "show", "cohort", plan.cohort, "--json")
@@ -94,7 +116,9 @@ async def test_refusals_are_one_line_audited_and_send_nothing(harness: Harness, 
     await terminate_all(harness, plan.cohort)
 
 
-async def test_from_intake_to_actions_on_an_admitted_group(harness: Harness, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+async def test_from_intake_to_actions_on_an_admitted_group(
+    harness: Harness, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     plan = cohort_plan(deadline_in=6)
     cohort = ["--cohort", plan.cohort]
     assert (await run(harness, capsys, "start-cohort", write(tmp_path, "plan.json", plan.model_dump_json())))[0] == 0
@@ -108,6 +132,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(harness: Harness, cap
     async def drawn() -> None:
         code, out, _ = await run(harness, capsys, "show", "cohort", plan.cohort, "--json")
         assert code == 0 and json.loads(out)["stage"] == "selection_drawn"
+
     await eventually(drawn, timeout=30)
     code, out, _ = await run(harness, capsys, "confirm-selection", *cohort)
     assert code == 0 and "admitted 5001" in out
@@ -117,12 +142,16 @@ async def test_from_intake_to_actions_on_an_admitted_group(harness: Harness, cap
         detail = json.loads(out)
         assert code == 0 and detail["outcome"] == "admitted"
         return [m["participant_workflow_id"] for m in detail["members"]]
+
     ids = await eventually(members)
 
     async def gathering_started() -> None:
         assert datetime.now(UTC) >= plan.gatherings[0].start
+
     await eventually(gathering_started)
-    code, out, _ = await run(harness, capsys, "attendance", "5001", *cohort, "--gathering", "1", "--day", "1", "--present", *ids[:2])
+    code, out, _ = await run(
+        harness, capsys, "attendance", "5001", *cohort, "--gathering", "1", "--day", "1", "--present", *ids[:2]
+    )
     assert code == 0 and "2 present" in out
     for verb in ("submit", "approve"):
         code, out, _ = await run(harness, capsys, "requirement", verb, "5001", "1", *cohort, "--json")
@@ -152,8 +181,190 @@ def test_no_server_is_one_line_not_a_traceback(tmp_path: Path, server: str) -> N
         silent.listen()
         port = silent.getsockname()[1] if server == "silent" else free_port()
         env = os.environ | {"TEMPORAL_ADDRESS": f"127.0.0.1:{port}", "NIS_DATA_DIR": str(tmp_path)}
-        done = subprocess.run([sys.executable, "starter.py", "show", "cohort", "nonexistent-xyz", "--json"], check=False,
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=20)
+        done = subprocess.run(
+            [sys.executable, "starter.py", "show", "cohort", "nonexistent-xyz", "--json"],
+            check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
     assert done.returncode == 3 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"cannot connect to Temporal at 127.0.0.1:{port}: ")
+
+
+# ---- bad input: refused with one clear line, nothing sent, nothing changed ----------------------------------------
+async def shown_json(harness: Harness, capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code, out, err = await run(harness, capsys, "show", *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+async def refused_unchanged(
+    harness: Harness, capsys: pytest.CaptureFixture[str], show: list[str], *argv: str, actor: str = ACTOR
+) -> tuple[int, str]:
+    """Run a command that must be refused; the shown state before and after must be the same. (exit code, stderr)"""
+    before = await shown_json(harness, capsys, *show)
+    code, out, err = await run(harness, capsys, *argv, actor=actor)
+    assert code != 0 and out == "", (code, out)
+    assert await shown_json(harness, capsys, *show) == before
+    return code, one_line(err)
+
+
+async def test_bad_text_and_files_are_refused_before_anything_is_sent(
+    harness: Harness, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plan = cohort_plan(deadline_in=600)
+    assert (await run(harness, capsys, "start-cohort", write(tmp_path, "plan.json", plan.model_dump_json())))[0] == 0
+    show = ["cohort", plan.cohort]
+    good = write(tmp_path, "good.json", application(["0301"]) | {"cohort": plan.cohort})
+    for char, named in [
+        ("\x1b", "U+001B (ESC)"),
+        ("\r", "U+000D (CR)"),
+        ("\n", "U+000A (LF)"),
+        ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ]:
+        code, err = await refused_unchanged(harness, capsys, show, "apply", good, actor=f"kari{char}admin")
+        assert code == 1 and err.startswith("refused: actor: contains ") and f"{named} at character 5" in err
+    code, err = await refused_unchanged(harness, capsys, show, "apply", good, actor="k" * 101)
+    assert (code, err) == (1, "refused: actor: at most 100 characters, got 101")
+
+    long_name = application(["0301"]) | {"cohort": plan.cohort}
+    long_name["participants"][0]["name"] = "N" * 201
+    path = write(tmp_path, "long.json", long_name)
+    code, err = await refused_unchanged(harness, capsys, show, "apply", path)
+    assert (code, err) == (1, f"refused: {path}: participants.0.name: at most 200 characters, got 201")
+    deep = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    code, err = await refused_unchanged(harness, capsys, show, "apply", deep)
+    assert (code, err) == (2, f"error: {deep} nests arrays and objects 100000 levels deep; at most 20 are accepted")
+    big = write(tmp_path, "big.json", json.dumps(long_name | {"padding": "x" * 1024 * 1024}))
+    code, err = await refused_unchanged(harness, capsys, show, "apply", big)
+    assert (code, err) == (2, f"error: {big} is larger than 1024 KB; an application or a plan is a few KB")
+    code, err = await refused_unchanged(
+        harness, capsys, show, "withdraw-group", "0301", "--cohort", plan.cohort, "--reason", "r" * 501
+    )
+    assert (code, err) == (1, "refused: reason: at most 500 characters, got 501")
+    unchecked = ConfirmSelectionInput.model_construct(actor="kari\x1b[2J")  # built around its model's bounds
+    with pytest.raises(Refused, match=r"^actor: contains a control character U\+001B \(ESC\)"):
+        await Admin(harness.client, harness.sessions, harness.task_queue).perform(
+            f"kull-{plan.cohort}", CohortWorkflow.confirm_selection, unchecked
+        )
+    assert (await shown_json(harness, capsys, *show))["applications"] == []
+    assert await refusals(harness) == []  # refused by the models: no workflow was asked
+    await terminate_all(harness, plan.cohort)
+
+
+class AdmittedGroup:
+    """A cohort with group 5001 admitted and its first gathering begun, shared by the tests below."""
+
+    def __init__(self, harness: Harness, plan: CohortPlan, ids: list[str]) -> None:
+        self.harness, self.plan, self.ids = harness, plan, ids
+        self.show = ["group", "5001", "--cohort", plan.cohort]
+
+
+@pytest.fixture(scope="module")
+async def admitted(env: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("admitted")
+    async with Harness(env.client, folder) as harness:
+        plan = cohort_plan(deadline_in=6)
+        admin = Admin(
+            harness.client, harness.sessions, harness.task_queue, People(harness.sessions, register_key(TEST_KEY))
+        )
+        await admin.open_cohort(plan)
+        app = application(["5001"]) | {"cohort": plan.cohort}
+        assert await run_quiet(admin, "apply", write(folder, "a.json", app))
+
+        async def drawn() -> None:
+            assert (await admin.query(f"kull-{plan.cohort}", CohortWorkflow.overview)).stage == "selection_drawn"
+
+        await eventually(drawn, timeout=30)
+        assert await run_quiet(admin, "confirm-selection", "--cohort", plan.cohort)
+
+        async def started() -> list[str]:
+            detail = await admin.query(f"kull-{plan.cohort}.gruppe-5001", GroupWorkflow.detail)
+            assert detail.members and datetime.now(UTC) >= plan.gatherings[0].start
+            return [m.participant_workflow_id for m in detail.members]
+
+        yield AdmittedGroup(harness, plan, await eventually(started))
+        await terminate_all(harness, plan.cohort)
+
+
+async def run_quiet(admin: Admin, *argv: str) -> bool:
+    args = starter.parser().parse_args([*argv, "--actor", ACTOR])
+    return bool(await args.run(admin, args) == 0)
+
+
+async def test_bad_input_to_an_admitted_group_changes_nothing(
+    admitted: AdmittedGroup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h, show, cohort, ids = admitted.harness, admitted.show, ["--cohort", admitted.plan.cohort], admitted.ids
+    assert (await run(h, capsys, "requirement", "submit", "5001", "1", *cohort))[0] == 0
+    code, err = await refused_unchanged(
+        h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "x" * 1048576
+    )
+    assert (code, err) == (1, "refused: feedback: at most 4000 characters, got 1048576")
+    code, err = await refused_unchanged(
+        h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "Se \x1b]8;;http://x\x1b\\her"
+    )
+    assert code == 1 and err.startswith("refused: feedback: contains a control character U+001B (ESC) at character 4")
+    code, err = await refused_unchanged(
+        h,
+        capsys,
+        show,
+        "attendance",
+        "5001",
+        *cohort,
+        "--gathering",
+        "1",
+        "--day",
+        "1",
+        "--present",
+        ids[0],
+        ids[1],
+        ids[0],
+    )
+    assert (code, err) == (1, f"refused: present: {ids[0]} is named twice")
+    code, err = await refused_unchanged(h, capsys, show, "mark-non-participating", f"{ids[0]}\x1b[2J")
+    assert code == 1 and err == (
+        f"refused: participant_workflow_id: '{ids[0]}\\u001b[2J' is not a workflow ID "
+        "(letters, digits and . _ + - only), e.g. kull-2022.gruppe-1833.deltaker-1"
+    )
+    code, err = await refused_unchanged(
+        h, capsys, ["participant", ids[0]], "withdraw-participant", ids[0], "--reason", "r" * 501
+    )
+    assert (code, err) == (1, "refused: reason: at most 500 characters, got 501")
+
+    feedback = "Mangler problemstilling.\n\t" + "ø" * 3974  # exactly the limit, lines and a tab kept
+    code, out, _ = await run(h, capsys, "requirement", "return", "5001", "1", *cohort, "--feedback", feedback, "--json")
+    assert code == 0 and json.loads(out)["status"] == "returned"
+    detail = await shown_json(h, capsys, *show)
+    assert detail["requirements"][0]["feedback"] == feedback and detail["admin_actions"] == 2
+
+
+async def test_an_extension_past_the_last_oral_exam_is_refused(
+    admitted: AdmittedGroup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h, show, cohort, oral_end = (
+        admitted.harness,
+        admitted.show,
+        ["--cohort", admitted.plan.cohort],
+        admitted.plan.oral_end,
+    )
+    latest = oral_end.isoformat(timespec="minutes")
+    for deadline in ["9999-12-31T23:59+00:00", (oral_end + timedelta(minutes=1)).isoformat(timespec="minutes")]:
+        code, err = await refused_unchanged(
+            h, capsys, show, "requirement", "extend", "5001", "2", *cohort, "--deadline", deadline
+        )
+        expected = f"refused: work requirement 2: the new deadline {deadline} is after the last oral exam; "
+        assert (code, err) == (1, expected + f"the latest allowed is {latest}")
+    code, out, _ = await run(
+        h, capsys, "requirement", "extend", "5001", "2", *cohort, "--deadline", oral_end.isoformat()
+    )
+    assert code == 0 and "deadline" in out
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    assert nesting_depth('{"name": "[[[{\\"[[", "participants": [{"role": "}}]]"}]}') == 3
+    assert nesting_depth("[" * 100_000 + "]" * 100_000) == 100_000

@@ -77,9 +77,9 @@ def test_draw_selection_refuses_non_list_and_bad_places(tmp_path: Path) -> None:
 
 
 def test_check_plan_readable_and_refusal(tmp_path: Path) -> None:
-    good = run("check-plan", "plans/kull-2022.json")
+    good = run("check-plan", "demo/plans/kull-2022.json")
     assert good.returncode == 0 and "Samling 6" in good.stdout
-    bad = json.loads((ROOT / "plans" / "kull-2022.json").read_text(encoding="utf-8"))
+    bad = json.loads((ROOT / "demo" / "plans" / "kull-2022.json").read_text(encoding="utf-8"))
     bad["places"] = 0
     refused = run("check-plan", write(tmp_path, bad))
     assert refused.returncode == 1 and "places" in refused.stdout

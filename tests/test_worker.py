@@ -19,11 +19,11 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from embedded import venv_binary
+from demo.embedded import venv_binary
+from runtime.wiring import INDEXED, ensure_search_attributes
 from tests.conftest import TEST_KEY
 from tests.factories import application
 from tests.workflows.plans import now_plan
-from worker import INDEXED, ensure_search_attributes
 from workflows import search
 
 ROOT = Path(__file__).parents[1]
@@ -33,14 +33,24 @@ ROOT = Path(__file__).parents[1]
 def program_env(env: WorkflowEnvironment, tmp_path: Path) -> dict[str, str]:
     return os.environ | {
         "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-        "NIS_TASK_QUEUE": f"tq-{uuid.uuid4().hex[:10]}", "NIS_DATA_DIR": str(tmp_path),
-        "NIS_CODEC_KEY": base64.b64encode(TEST_KEY).decode(), "NIS_LOG_FORMAT": "json", "NIS_ACTOR": "kari.admin"}
+        "NIS_TASK_QUEUE": f"tq-{uuid.uuid4().hex[:10]}",
+        "NIS_DATA_DIR": str(tmp_path),
+        "NIS_CODEC_KEY": base64.b64encode(TEST_KEY).decode(),
+        "NIS_LOG_FORMAT": "json",
+        "NIS_ACTOR": "kari.admin",
+    }
 
 
 @pytest.fixture
 def worker(program_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=program_env, stderr=subprocess.PIPE,
-                               stdout=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "worker.py"],
+        cwd=ROOT,
+        env=program_env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     assert process.stderr is not None
     started = process.stderr.readline()  # the first log line says the worker polls its queue
     assert "worker started" in started and program_env["NIS_TASK_QUEUE"] in started, started
@@ -51,8 +61,15 @@ def worker(program_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
 
 
 def starter(program_env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "starter.py", *argv], cwd=ROOT, env=program_env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "starter.py", *argv],
+        cwd=ROOT,
+        env=program_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def stop(process: subprocess.Popen[str], signum: int) -> tuple[int, str]:
@@ -62,10 +79,19 @@ def stop(process: subprocess.Popen[str], signum: int) -> tuple[int, str]:
 
 
 async def test_a_cohort_by_hand_with_worker_and_starter_programs(
-        worker: subprocess.Popen[str], program_env: dict[str, str], client: Client, tmp_path: Path) -> None:
-    plan = now_plan({"application_deadline": 600, "selection_date": 601, "written_deadline": 1500, "oral_start": 1510,
-                     "oral_end": 1520}, gathering_starts=[700 + 10 * i for i in range(6)],
-                    requirement_deadlines=[1000 + i for i in range(4)])
+    worker: subprocess.Popen[str], program_env: dict[str, str], client: Client, tmp_path: Path
+) -> None:
+    plan = now_plan(
+        {
+            "application_deadline": 600,
+            "selection_date": 601,
+            "written_deadline": 1500,
+            "oral_start": 1510,
+            "oral_end": 1520,
+        },
+        gathering_starts=[700 + 10 * i for i in range(6)],
+        requirement_deadlines=[1000 + i for i in range(4)],
+    )
     (tmp_path / "plan.json").write_text(plan.model_dump_json(), encoding="utf-8")
     (tmp_path / "app.json").write_text(json.dumps(application(["4601"]) | {"cohort": plan.cohort}), encoding="utf-8")
 
@@ -74,9 +100,15 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     applied = starter(program_env, "apply", str(tmp_path / "app.json"))
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.strip() == f"application 4601 accepted: group kull-{plan.cohort}.gruppe-4601"
+    # the same file handed in again (a retry after a lost answer) is the same application, not a second one
     again = starter(program_env, "apply", str(tmp_path / "app.json"))
-    assert again.returncode == 1 and again.stdout == ""
-    assert again.stderr.strip() == "refused: application 4601: municipalities: 4601 already applied in application 4601"
+    assert again.returncode == 0 and again.stdout == applied.stdout
+    data = json.loads((tmp_path / "app.json").read_text(encoding="utf-8"))
+    data["participants"][0]["email"] = "ny.deltaker@4601.no"  # another application naming the same municipality
+    (tmp_path / "other.json").write_text(json.dumps(data), encoding="utf-8")
+    other = starter(program_env, "apply", str(tmp_path / "other.json"))
+    assert other.returncode == 1 and other.stdout == ""
+    assert other.stderr.strip() == "refused: application 4601: municipalities: 4601 already applied in application 4601"
     shown = starter(program_env, "show", "cohort", plan.cohort, "--json")
     overview = json.loads(shown.stdout)
     assert shown.returncode == 0 and overview["stage"] == "intake" and overview["seed"] is None  # published at the draw
@@ -95,14 +127,17 @@ def test_ctrl_c_stops_the_worker_cleanly(worker: subprocess.Popen[str]) -> None:
 
 
 async def test_the_worker_registers_missing_search_attributes_once() -> None:
-    bare = await WorkflowEnvironment.start_local(dev_server_existing_path=str(venv_binary("temporal")),
-                                                 dev_server_log_level="error")  # a new deployment's server
+    bare = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(venv_binary("temporal")), dev_server_log_level="error"
+    )  # a new deployment's server
     try:
         request = ListSearchAttributesRequest(namespace=bare.client.namespace)
         assert "NisCohort" not in (await bare.client.operator_service.list_search_attributes(request)).custom_attributes
         await ensure_search_attributes(bare.client)
         await ensure_search_attributes(bare.client)  # already there: nothing to do, no error
         known = (await bare.client.operator_service.list_search_attributes(request)).custom_attributes
-        assert {name: known[name] for name in search.DEFINITIONS} == {name: INDEXED[kind] for name, kind in search.DEFINITIONS.items()}
+        assert {name: known[name] for name in search.DEFINITIONS} == {
+            name: INDEXED[kind] for name, kind in search.DEFINITIONS.items()
+        }
     finally:
         await bare.shutdown()

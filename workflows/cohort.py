@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
@@ -12,28 +12,25 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import CohortRow, NoticeKind, ProjectInput, Recipient
-    from domain.admission import application_errors
+    from activities.models import CohortRow, ProjectInput
+    from domain.admission import already_applied_errors, application_errors
+    from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
     from domain.selection import draw, entry_for
-    from workflows import search
-    from workflows.effects import Effects, drain, signal_all
-    from workflows.group import GroupWorkflow
+    from workflows import cohort_views, search
+    from workflows import group as group_wf
+    from workflows import notices as n
+    from workflows.effects import Effects, Signals, drain
     from workflows.ids import group_workflow_id
     from workflows.messages import (
-        ApplicationRecord,
         ApplyInput,
         ApplyResult,
-        AuditRecord,
         CohortInput,
         CohortOverview,
         CohortResult,
-        CohortStage,
-        CohortState,
         ConfirmSelectionInput,
         ConfirmSelectionResult,
         GroupInput,
         GroupReport,
-        Outcome,
         OutcomeSignal,
         PublishResultsInput,
         PublishResultsResult,
@@ -41,8 +38,9 @@ with workflow.unsafe.imports_passed_through():
         WithdrawGroupInput,
         WithdrawGroupResult,
     )
+    from workflows.state import ApplicationRecord, CohortState
 
-IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
+MINIMUM_TIMER = timedelta(milliseconds=1)
 
 
 @workflow.defn
@@ -59,130 +57,148 @@ class CohortWorkflow:
         self.input = input
         self.plan = input.plan
         self.state = input.state or CohortState(seed=input.seed or "")
-        self.effects = Effects()
-        self.pending_signals: list[tuple[str, object]] = []
+        self.effects = Effects(self.state.actions)
+        self.signals = Signals()
         self.pending_starts: list[ApplyInput] = []
 
     @workflow.run
     async def run(self, input: CohortInput) -> CohortResult:
         if not self.state.seed:
-            self.state = self.state.model_copy(update={"seed": f"{workflow.random().getrandbits(64):016x}"})
-        await self._until(lambda: self._now() >= self.plan.application_deadline, self.plan.application_deadline)
+            self.state.seed = f"{workflow.random().getrandbits(64):016x}"
         if self.state.stage == CohortStage.INTAKE:
+            await self._sleep_until(self.plan.application_deadline)
             self._draw_selection()
         await self._until(lambda: self.state.stage != CohortStage.SELECTION_DRAWN)
-        first_gathering = self.plan.gatherings[0].start
-        await self._until(lambda: self._now() >= first_gathering, first_gathering)
-        self._close_waitlist()
+        if not self.state.waitlist_closed:
+            await self._sleep_until(self.plan.gatherings[0].start)
+            self._close_waitlist()
         await self._until(lambda: self.state.stage == CohortStage.PUBLISHED and self._all_groups_finished())
-        self.state = self.state.model_copy(update={"stage": CohortStage.CLOSED})
+        self.state.stage = CohortStage.CLOSED
         self.effects.changed()
         await drain(self._flush, self._work_pending)
         return CohortResult(overview=self.overview())
 
-    def _now(self):  # type: ignore[no-untyped-def]
-        return workflow.now()
+    async def _sleep_until(self, moment: datetime) -> None:
+        """Carry out queued effects until the plan's moment: returns when its timer fires, not when the clock says
+        so (a restarted worker was seen to read the clock stale right after a timer)."""
+        while True:
+            await self._flush()
+            await self._continue_as_new_if_suggested()
+            wait = max(moment - workflow.now(), MINIMUM_TIMER)  # always a timer, so replay makes the same commands
+            try:
+                await workflow.wait_condition(self._work_pending, timeout=wait)
+            except TimeoutError:
+                return
 
-    async def _until(self, done, at=None) -> None:  # type: ignore[no-untyped-def]
-        """Carry out queued effects until `done()`, waking at `at` (a plan date) if given."""
+    async def _until(self, done: Callable[[], bool]) -> None:
         while True:
             await self._flush()
             if done():
                 return
-            if workflow.info().is_continue_as_new_suggested():
-                await drain(self._flush, self._work_pending)
-                workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
-            condition = lambda: done() or self._work_pending()  # noqa: E731
-            if at is None:
-                await workflow.wait_condition(condition)
-                continue
-            wait = (at - workflow.now()).total_seconds()
-            if wait <= 0:
-                return
-            try:
-                await workflow.wait_condition(condition, timeout=timedelta(seconds=wait))
-            except TimeoutError:
-                pass
+            await self._continue_as_new_if_suggested()
+            await workflow.wait_condition(lambda: done() or self._work_pending())
+
+    async def _continue_as_new_if_suggested(self) -> None:
+        if workflow.info().is_continue_as_new_suggested():
+            await drain(self._flush, self._work_pending)
+            self.state.actions = self.effects.actions
+            workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
 
     def _work_pending(self) -> bool:
-        return bool(self.effects.pending or self.pending_signals or self.pending_starts)
+        return bool(self.effects.pending or self.signals or self.pending_starts)
 
     async def _flush(self) -> None:
         starts, self.pending_starts = self.pending_starts, []
         await asyncio.gather(*(self._start_group(s) for s in starts))
-        signals, self.pending_signals = self.pending_signals, []
-        await signal_all([(target, "outcome" if isinstance(arg, OutcomeSignal) else "publish", arg) for target, arg in signals])
+        await self.signals.send()
         await self.effects.flush(ProjectInput(cohort=self._row()))
 
     async def _start_group(self, input: ApplyInput) -> None:
         application = input.application
-        record = self._record_of(application.id)
         await workflow.start_child_workflow(
-            GroupWorkflow.run,
-            GroupInput(cohort_workflow_id=workflow.info().workflow_id, application_id=application.id,
-                       application=application, plan=self.plan, staff_email=self.input.staff_email),
-            id=record.group_workflow_id or "",
+            group_wf.GroupWorkflow.run,
+            GroupInput(
+                cohort_workflow_id=workflow.info().workflow_id,
+                application_id=application.id,
+                application=application,
+                plan=self.plan,
+            ),
+            id=group_workflow_id(self.plan.cohort, application.id),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # one application per municipality, by Temporal
             parent_close_policy=ParentClosePolicy.ABANDON,
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(search.COHORT, self.plan.cohort), SearchAttributePair(search.STAGE, "applied"),
-                SearchAttributePair(search.KOMMUNENUMMER, list(application.municipalities))]),
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(search.COHORT, self.plan.cohort),
+                    SearchAttributePair(search.STAGE, "applied"),
+                    SearchAttributePair(search.KOMMUNENUMMER, list(application.municipalities)),
+                ]
+            ),
         )
 
     # ---- apply --------------------------------------------------------------------------------
     @workflow.update
     def apply(self, input: ApplyInput) -> ApplyResult:
         application = input.application
-        errors = application_errors(application) + self._already_named(application.municipalities)
+        named = {n: r.id for r in self.state.applications if r.outcome != Outcome.REFUSED for n in r.municipalities}
+        errors = application_errors(application) + already_applied_errors(application.municipalities, named)
         record = ApplicationRecord(id=application.id, municipalities=list(application.municipalities), errors=errors)
         if errors:
-            record = record.model_copy(update={"outcome": Outcome.REFUSED})
-            contact = Recipient(name=application.contact.name, email=application.contact.email)
-            self.effects.notice(f"refused:{len(self.state.applications)}", NoticeKind.APPLICATION_INCOMPLETE, [contact],
-                                application=application.id, errors="\n".join(f"- {e}" for e in errors))
+            record.outcome = Outcome.REFUSED
+            notice = n.ApplicationIncomplete(
+                cohort=self.plan.cohort,
+                municipalities=application.municipalities,
+                errors=application_errors(application, "nb")
+                + already_applied_errors(application.municipalities, named, "nb"),
+                application_deadline=self.plan.application_deadline,
+            )
+            self.effects.notice(f"refused:{len(self.state.applications)}", notice, [application.contact])
         else:
             entry = entry_for(application.municipalities)
-            record = record.model_copy(update={
-                "region": entry.region, "size": entry.size,
-                "group_workflow_id": group_workflow_id(self.plan.cohort, application.id)})
+            record.region, record.size = entry.region, entry.size
+            record.group_workflow_id = group_workflow_id(self.plan.cohort, application.id)
             self.pending_starts.append(input)
-        self.state = self.state.model_copy(update={"applications": [*self.state.applications, record]})
-        self._audit(input.actor, "apply", f"{application.id}: " + ("accepted" if not errors else "refused"))
-        return ApplyResult(application_id=application.id, accepted=not errors, errors=errors,
-                           group_workflow_id=record.group_workflow_id)
+        self.state.applications.append(record)
+        self._audit(input.actor, "apply", f"{application.id}: " + ("refused" if errors else "accepted"))
+        return ApplyResult(
+            application_id=application.id,
+            accepted=not errors,
+            errors=errors,
+            group_workflow_id=record.group_workflow_id,
+        )
 
     @apply.validator
     def _validate_apply(self, input: ApplyInput) -> None:
         if input.application.cohort != self.plan.cohort:
-            raise ApplicationError(f"cohort: this is cohort {self.plan.cohort}, the application is for {input.application.cohort}")
+            raise ApplicationError(
+                f"cohort: this is cohort {self.plan.cohort}, the application is for {input.application.cohort}"
+            )
         if self.state.stage != CohortStage.INTAKE or workflow.now() >= self.plan.application_deadline:
-            raise ApplicationError(f"the application deadline {self.plan.application_deadline:%Y-%m-%d %H:%M} has passed")
-
-    def _already_named(self, municipalities: list[str]) -> list[str]:
-        named = {n: r.id for r in self.state.applications if r.outcome != Outcome.REFUSED for n in r.municipalities}
-        return [f"municipalities: {n} already applied in application {named[n]}" for n in municipalities if n in named]
+            raise ApplicationError(
+                f"the application deadline {self.plan.application_deadline:%Y-%m-%d %H:%M} has passed"
+            )
 
     # ---- selection ----------------------------------------------------------------------------
     def _draw_selection(self) -> None:
         valid = [r for r in self.state.applications if r.outcome != Outcome.REFUSED]
-        entries = [entry_for(r.municipalities) for r in valid]
-        admitted, waitlist = draw(entries, self.plan.places, self.state.seed) if entries else ([], [])
+        admitted, waitlist = (
+            draw([entry_for(r.municipalities) for r in valid], self.plan.places, self.state.seed) if valid else ([], [])
+        )
         outcomes = {e.id: Outcome.ADMITTED for e in admitted} | {e.id: Outcome.WAITLIST for e in waitlist}
-        records = [r.model_copy(update={"outcome": outcomes.get(r.id, r.outcome)}) for r in self.state.applications]
-        self.state = self.state.model_copy(update={
-            "stage": CohortStage.SELECTION_DRAWN, "applications": records, "waitlist": [e.id for e in waitlist]})
-        workflow.upsert_search_attributes([search.STAGE.value_set(CohortStage.SELECTION_DRAWN.value)])
-        self.effects.changed()
+        for record in valid:
+            record.outcome = outcomes.get(record.id, record.outcome)
+        self.state.waitlist = [e.id for e in waitlist]
+        self._set_stage(CohortStage.SELECTION_DRAWN)
 
     @workflow.update
     def confirm_selection(self, input: ConfirmSelectionInput) -> ConfirmSelectionResult:
-        self.state = self.state.model_copy(update={"stage": CohortStage.RUNNING})
-        workflow.upsert_search_attributes([search.STAGE.value_set(CohortStage.RUNNING.value)])
+        self._set_stage(CohortStage.RUNNING)
         for record in self.state.applications:
             if record.outcome in (Outcome.ADMITTED, Outcome.WAITLIST):
-                self._tell(record, record.outcome)
+                self._tell(record)
         self._audit(input.actor, "confirm_selection", f"seed {self.state.seed}")
-        return ConfirmSelectionResult(seed=self.state.seed, admitted=self._ids(Outcome.ADMITTED), waitlist=list(self.state.waitlist))
+        return ConfirmSelectionResult(
+            seed=self.state.seed, admitted=self._ids(Outcome.ADMITTED), waitlist=list(self.state.waitlist)
+        )
 
     @confirm_selection.validator
     def _validate_confirm_selection(self, input: ConfirmSelectionInput) -> None:
@@ -193,45 +209,55 @@ class CohortWorkflow:
     def withdraw_group(self, input: WithdrawGroupInput) -> WithdrawGroupResult:
         record = self._record_of(input.application_id)
         was_waiting = record.outcome == Outcome.WAITLIST
+        self.state.waitlist = [i for i in self.state.waitlist if i != record.id]
         self._set_outcome(record, Outcome.GAVE_UP)
-        waitlist = [i for i in self.state.waitlist if i != record.id]
         moved_up = None
-        if not was_waiting and waitlist and workflow.now() < self.plan.gatherings[0].start:
-            moved_up, waitlist = waitlist[0], waitlist[1:]
+        if not was_waiting and self.state.waitlist and not self.state.waitlist_closed:
+            moved_up = self.state.waitlist.pop(0)
             self._set_outcome(self._record_of(moved_up), Outcome.MOVED_UP)
-        self.state = self.state.model_copy(update={"waitlist": waitlist})
-        self._audit(input.actor, "withdraw_group", f"{record.id}: {input.reason}" + (f"; {moved_up} moved up" if moved_up else ""))
+        self._audit(
+            input.actor,
+            "withdraw_group",
+            f"{record.id}: {input.reason}" + (f"; {moved_up} moved up" if moved_up else ""),
+        )
         return WithdrawGroupResult(outcome=Outcome.GAVE_UP, moved_up=moved_up)
 
     @withdraw_group.validator
     def _validate_withdraw_group(self, input: WithdrawGroupInput) -> None:
-        if self.state.stage not in (CohortStage.RUNNING,):
-            raise ApplicationError("a group can withdraw once the selection is confirmed and until results are published")
+        if self.state.stage != CohortStage.RUNNING:
+            raise ApplicationError(
+                "a group can withdraw once the selection is confirmed and until results are published"
+            )
         record = self._record_of(input.application_id)
         if record.outcome not in (*IN_PROGRAMME, Outcome.WAITLIST):
-            raise ApplicationError(f"application {record.id} holds no place to give up (outcome: {record.outcome.value})")
+            raise ApplicationError(
+                f"application {record.id} holds no place to give up (outcome: {record.outcome.value})"
+            )
 
     def _close_waitlist(self) -> None:
         """From the first gathering on, places are not filled again: the waiting list is told it was not selected."""
-        for application_id in self.state.waitlist:
+        waiting, self.state.waitlist = self.state.waitlist, []
+        for application_id in waiting:
             self._set_outcome(self._record_of(application_id), Outcome.NOT_SELECTED)
-        self.state = self.state.model_copy(update={"waitlist": []})
+        self.state.waitlist_closed = True
+        self.effects.changed()
 
     # ---- results ------------------------------------------------------------------------------
     @workflow.update
     def publish_results(self, input: PublishResultsInput) -> PublishResultsResult:
-        self.state = self.state.model_copy(update={"stage": CohortStage.PUBLISHED})
-        workflow.upsert_search_attributes([search.STAGE.value_set(CohortStage.PUBLISHED.value)])
+        self._set_stage(CohortStage.PUBLISHED)
         groups = [r for r in self.state.applications if r.outcome in IN_PROGRAMME and not r.finished]
         for record in groups:
-            self.pending_signals.append((record.group_workflow_id or "", PublishSignal()))
+            self.signals.add(record.group_workflow_id or "", group_wf.GroupWorkflow.publish, PublishSignal())
         self._audit(input.actor, "publish_results", f"{len(groups)} groups")
         return PublishResultsResult(groups=len(groups))
 
     @publish_results.validator
     def _validate_publish_results(self, input: PublishResultsInput) -> None:
         if self.state.stage != CohortStage.RUNNING:
-            raise ApplicationError(f"results can be published once, while the cohort runs (stage: {self.state.stage.value})")
+            raise ApplicationError(
+                f"results can be published once, while the cohort runs (stage: {self.state.stage.value})"
+            )
         not_ready = [r.id for r in self.state.applications if r.outcome in IN_PROGRAMME and not r.ready_to_publish]
         if not_ready:
             raise ApplicationError(f"groups not yet graded: {', '.join(not_ready)}")
@@ -239,8 +265,12 @@ class CohortWorkflow:
     @workflow.signal
     def group_report(self, input: GroupReport) -> None:
         record = self._record_of(input.application_id)
-        self._replace(record.model_copy(update={
-            "group_stage": input.stage, "ready_to_publish": input.ready_to_publish, "finished": input.finished}))
+        record.group_stage, record.ready_to_publish, record.finished = (
+            input.stage,
+            input.ready_to_publish,
+            input.finished,
+        )
+        self.effects.changed()
 
     def _all_groups_finished(self) -> bool:
         return all(r.finished for r in self.state.applications if r.outcome in IN_PROGRAMME)
@@ -252,50 +282,35 @@ class CohortWorkflow:
                 return record
         raise ApplicationError(f"no application {application_id} in cohort {self.plan.cohort}")
 
-    def _replace(self, record: ApplicationRecord) -> None:
-        records = [record if r.id == record.id and r.outcome != Outcome.REFUSED else r for r in self.state.applications]
-        self.state = self.state.model_copy(update={"applications": records})
+    def _set_stage(self, stage: CohortStage) -> None:
+        self.state.stage = stage
+        workflow.upsert_search_attributes([search.STAGE.value_set(stage.value)])
         self.effects.changed()
 
     def _set_outcome(self, record: ApplicationRecord, outcome: Outcome) -> None:
-        self._replace(record.model_copy(update={"outcome": outcome}))
-        self._tell(record, outcome)
+        record.outcome = outcome
+        self._tell(record)
+        self.effects.changed()
 
-    def _tell(self, record: ApplicationRecord, outcome: Outcome) -> None:
+    def _tell(self, record: ApplicationRecord) -> None:
         if record.group_workflow_id:
-            self.pending_signals.append((record.group_workflow_id, OutcomeSignal(outcome=outcome)))
+            position = self.state.waitlist.index(record.id) + 1 if record.id in self.state.waitlist else None
+            self.signals.add(
+                record.group_workflow_id,
+                group_wf.GroupWorkflow.outcome,
+                OutcomeSignal(outcome=record.outcome, position=position),
+            )
 
     def _ids(self, outcome: Outcome) -> list[str]:
         return [r.id for r in self.state.applications if r.outcome == outcome]
 
     def _audit(self, actor: str, action: str, detail: str) -> None:
-        self.state.audit.append(AuditRecord(actor=actor, action=action, at=workflow.now(), detail=detail))
         self.effects.accepted(actor, action, detail)
 
     # ---- views --------------------------------------------------------------------------------
-    def _pending_actions(self) -> list[str]:
-        if self.state.stage == CohortStage.SELECTION_DRAWN:
-            return ["confirm the selection"]
-        groups = [r for r in self.state.applications if r.outcome in IN_PROGRAMME]
-        if self.state.stage == CohortStage.RUNNING and groups and all(r.ready_to_publish for r in groups):
-            return ["publish the results"]
-        return []
-
     @workflow.query
     def overview(self) -> CohortOverview:
-        applications = self.state.applications
-        return CohortOverview(
-            cohort=self.plan.cohort, stage=self.state.stage,
-            seed=self.state.seed if self.state.stage != CohortStage.INTAKE else None,
-            places=self.plan.places, applications=applications,
-            groups_per_stage=dict(Counter(r.group_stage or r.outcome.value for r in applications if r.group_workflow_id)),
-            outcomes=dict(Counter(r.outcome.value for r in applications)),
-            pending_actions=self._pending_actions(), admin_actions=len(self.state.audit))
+        return cohort_views.overview(self.plan, self.state, self.effects.actions)
 
     def _row(self) -> CohortRow:
-        outcomes = Counter(r.outcome for r in self.state.applications)
-        return CohortRow(
-            cohort=self.plan.cohort, stage=self.state.stage.value,
-            seed=self.state.seed if self.state.stage != CohortStage.INTAKE else None, places=self.plan.places,
-            applications=len(self.state.applications), admitted=outcomes[Outcome.ADMITTED] + outcomes[Outcome.MOVED_UP],
-            waitlisted=outcomes[Outcome.WAITLIST], refused=outcomes[Outcome.REFUSED])
+        return cohort_views.row(self.plan, self.state)

@@ -21,3 +21,8 @@ def group_workflow_id(cohort: str, application_id: str) -> str:
 def participant_workflow_id(group_workflow_id: str, number: int) -> str:
     """Participants are numbered within their group in the order named (replacements get the next number)."""
     return f"{group_workflow_id}.deltaker-{number}"
+
+
+def appeal_workflow_id(participant_workflow_id: str, attempt: int = 1) -> str:
+    """One appeal per person and attempt: `<participant>.klage`, `<participant>.klage-2` for a re-sit's."""
+    return f"{participant_workflow_id}.klage" + ("" if attempt == 1 else f"-{attempt}")

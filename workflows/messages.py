@@ -3,77 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field, field_validator
 
-from domain.models import Application, CohortPlan, Grade, Participant, Region, SizeClass, Strict, Track
-from domain.requirements import RequirementState
+from domain.lifecycle import CohortStage, GroupStage, Outcome
+from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
+from domain.requirements import RequirementState, RequirementStatus
+from domain.text import MEMBERS_MAX, Actor, ApplicationId, Feedback, Reason, WorkflowId
+from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState
 
-Actor = str
+__all__ = ["ApplicationRecord", "CohortStage", "GroupStage", "Outcome"]  # re-exported: views and inputs name them
+
+
+def _named_once(ids: list[str]) -> list[str]:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} {'is' if len(repeated) == 1 else 'are'} named twice")
+    return ids
 
 
 class AdminAction(Strict):
-    actor: Actor = Field(min_length=1)
+    """Every admin action names who acts; the bounds of each field are in domain.text."""
 
-
-class AuditRecord(Strict):
-    actor: str
-    action: str
-    at: datetime
-    detail: str = ""
-
-
-class Outcome(StrEnum):
-    APPLIED = "applied"
-    ADMITTED = "admitted"
-    WAITLIST = "waitlist"
-    MOVED_UP = "moved_up"
-    GAVE_UP = "gave_up"
-    NOT_SELECTED = "not_selected"
-    REFUSED = "refused"
+    actor: Actor
 
 
 # ---- cohort -------------------------------------------------------------------------------------
-class CohortStage(StrEnum):
-    INTAKE = "intake"
-    SELECTION_DRAWN = "selection_drawn"
-    RUNNING = "running"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-
-
-class ApplicationRecord(Strict):
-    id: str
-    municipalities: list[str]
-    region: Region | None = None
-    size: SizeClass | None = None
-    outcome: Outcome = Outcome.APPLIED
-    errors: list[str] = []
-    group_workflow_id: str | None = None
-    group_stage: str | None = None
-    ready_to_publish: bool = False
-    finished: bool = False
-
-
-class CohortState(Strict):
-    stage: CohortStage = CohortStage.INTAKE
-    seed: str
-    applications: list[ApplicationRecord] = []
-    waitlist: list[str] = []  # application ids in lottery order
-    audit: list[AuditRecord] = []
-    notices_requested: int = 0
-
-
 class CohortInput(Strict):
     plan: CohortPlan
     seed: str | None = None  # published with the selection; drawn by the workflow when not given
-    staff_email: str = "studieadministrasjonen@innovasjonsskolen.no"
     state: CohortState | None = None  # carried over by continue-as-new
 
 
 class ApplyInput(AdminAction):
-    application: Application
+    application: ApplicationFacts
 
 
 class ApplyResult(Strict):
@@ -94,8 +57,8 @@ class ConfirmSelectionResult(Strict):
 
 
 class WithdrawGroupInput(AdminAction):
-    application_id: str
-    reason: str = Field(min_length=1)
+    application_id: ApplicationId
+    reason: Reason
 
 
 class WithdrawGroupResult(Strict):
@@ -115,7 +78,7 @@ class GroupReport(Strict):
     """What a group tells its cohort when its stage changes."""
 
     application_id: str
-    stage: str
+    stage: GroupStage
     ready_to_publish: bool
     finished: bool
 
@@ -137,62 +100,17 @@ class CohortResult(Strict):
 
 
 # ---- group --------------------------------------------------------------------------------------
-class GroupStage(StrEnum):
-    APPLIED = "applied"
-    WAITLIST = "waitlist"
-    NOT_SELECTED = "not_selected"
-    GAVE_UP = "gave_up"
-    PROGRAMME = "programme"  # gatherings and work requirements
-    WRITTEN = "written"  # written assignment due or submitted
-    GRADING = "grading"  # written graded, oral adjustments due
-    GRADED = "graded"  # combined grades computed, waiting for publication
-    NO_EXAM = "no_exam"  # requirements failed or written deadline missed; waiting for publication
-    WITHDRAWN = "withdrawn"
-    PUBLISHED = "published"
-
-
-class Member(Strict):
-    number: int
-    participant_workflow_id: str
-    sector: str
-    track: Track
-    participant: Participant
-    started: bool = False
-    withdrawn: bool = False
-    replaced: bool = False
-    non_participating: bool = False
-    attended: list[str] = []  # "gathering:day" keys
-    oral_adjustment: int | None = None
-    final_grade: Grade | None = None
-    credits: int = 0
-    certificate: str | None = None
-    end_reason: str | None = None
-
-
-class GroupState(Strict):
-    outcome: Outcome = Outcome.APPLIED
-    members: list[Member] = []
-    requirements: list[RequirementState] = []
-    written_submitted_at: datetime | None = None
-    written_grade: Grade | None = None
-    written_missed: bool = False
-    grades_computed: bool = False
-    published: bool = False
-    fired: list[str] = []  # timer events already handled: a reminder is never sent twice
-    audit: list[AuditRecord] = []
-
-
 class GroupInput(Strict):
     cohort_workflow_id: str
     application_id: str
-    application: Application
+    application: ApplicationFacts
     plan: CohortPlan
-    staff_email: str
     state: GroupState | None = None
 
 
 class OutcomeSignal(Strict):
     outcome: Outcome
+    position: int | None = None  # on the waiting list
 
 
 class PublishSignal(Strict):
@@ -204,32 +122,37 @@ class RequirementInput(AdminAction):
 
 
 class ReturnRequirementInput(RequirementInput):
-    feedback: str = Field(min_length=1)
+    feedback: Feedback
 
 
 class ExtensionInput(RequirementInput):
-    deadline: datetime
+    deadline: AwareDatetime  # how late it may be is the group's rule (domain.requirements.extend)
 
 
 class RequirementResult(Strict):
     number: int
-    status: str
+    status: RequirementStatus
     deadline: datetime
 
 
 class MarkNonParticipatingInput(AdminAction):
-    participant_workflow_id: str
+    participant_workflow_id: WorkflowId
 
 
 class ReplaceParticipantInput(AdminAction):
-    participant_workflow_id: str
-    replacement: Participant
+    participant_workflow_id: WorkflowId
+    replacement: Enrolment
 
 
 class AttendanceInput(AdminAction):
     gathering: int = Field(ge=1, le=6)
     day: int = Field(ge=1, le=3)
-    present: list[str]  # participant workflow ids; members not listed are absent that day
+    present: list[WorkflowId] = Field(max_length=MEMBERS_MAX)  # participant workflow ids; the others are absent
+
+    @field_validator("present")
+    @classmethod
+    def _each_once(cls, present: list[str]) -> list[str]:
+        return _named_once(present)
 
 
 class WrittenGradeInput(AdminAction):
@@ -237,12 +160,18 @@ class WrittenGradeInput(AdminAction):
 
 
 class OralAdjustment(Strict):
-    participant_workflow_id: str
-    adjustment: int
+    participant_workflow_id: WorkflowId
+    adjustment: int = Field(ge=-5, le=5)  # A to F is five steps; the plan's step limit is the group's rule
 
 
 class OralInput(AdminAction):
-    adjustments: list[OralAdjustment]
+    adjustments: list[OralAdjustment] = Field(max_length=MEMBERS_MAX)
+
+    @field_validator("adjustments")
+    @classmethod
+    def _each_once(cls, adjustments: list[OralAdjustment]) -> list[OralAdjustment]:
+        _named_once([a.participant_workflow_id for a in adjustments])
+        return adjustments
 
 
 class SubmitWrittenInput(AdminAction):
@@ -252,7 +181,7 @@ class SubmitWrittenInput(AdminAction):
 class ActionResult(Strict):
     """Accepted; the group's stage after the action."""
 
-    stage: str
+    stage: GroupStage
 
 
 class MemberStatusSignal(Strict):
@@ -264,6 +193,7 @@ class MemberStatusSignal(Strict):
 
 class MemberView(Strict):
     participant_workflow_id: str
+    person_id: PersonId  # opaque; the register of people names them for those allowed to see
     sector: str
     track: Track
     withdrawn: bool
@@ -291,6 +221,7 @@ class GroupDetail(Strict):
     members: list[MemberView]
     pending_actions: list[str]
     admin_actions: int
+    published_at: datetime | None = None  # the release time; the appeal window opens here
 
 
 class GroupResult(Strict):
@@ -298,28 +229,12 @@ class GroupResult(Strict):
 
 
 # ---- participant --------------------------------------------------------------------------------
-class ParticipantState(Strict):
-    track: Track
-    attended: list[str] = []  # "gathering:day" keys
-    withdrawn: bool = False
-    non_participating: bool = False
-    requirements_approved: int = 0
-    group_no_exam: bool = False
-    written_grade: Grade | None = None
-    oral_adjustment: int | None = None
-    final_grade: Grade | None = None
-    credits: int = 0
-    certificate: str | None = None
-    end_reason: str | None = None
-    ended: bool = False
-    audit: list[AuditRecord] = []
-
-
 class ParticipantInput(Strict):
     group_workflow_id: str
     participant_workflow_id: str
     cohort: str
-    participant: Participant
+    person_id: PersonId
+    sector: str
     track: Track
     plan: CohortPlan
     state: ParticipantState | None = None
@@ -330,7 +245,7 @@ class DecideAssessmentInput(AdminAction):
 
 
 class WithdrawParticipantInput(AdminAction):
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class ParticipantActionResult(Strict):
@@ -345,10 +260,13 @@ class AttendanceSignal(Strict):
 
 
 class ProgressSignal(Strict):
+    """The group's facts about one member; the group owns eligibility and tells it here."""
+
     requirements_approved: int
     non_participating: bool
     group_no_exam: bool
     written_grade: Grade | None
+    ineligible_reason: str | None = None
 
 
 class FinalSignal(Strict):

@@ -6,13 +6,13 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import NoticeKind, ParticipantRow, ProjectInput
-    from domain.eligibility import MemberFacts, ineligibility
+    from activities.models import ParticipantRow, ProjectInput
     from domain.models import Track
-    from workflows.effects import Effects, drain, recipient, signal_quietly
+    from workflows import group as group_wf
+    from workflows import notices as n
+    from workflows.effects import Effects, Signals, drain
     from workflows.messages import (
         AttendanceSignal,
-        AuditRecord,
         DecideAssessmentInput,
         FinalSignal,
         MemberStatusSignal,
@@ -20,10 +20,10 @@ with workflow.unsafe.imports_passed_through():
         ParticipantDetail,
         ParticipantInput,
         ParticipantResult,
-        ParticipantState,
         ProgressSignal,
         WithdrawParticipantInput,
     )
+    from workflows.state import ParticipantState
 
 
 @workflow.defn
@@ -38,7 +38,8 @@ class ParticipantWorkflow:
     def __init__(self, input: ParticipantInput) -> None:
         self.input = input
         self.state = input.state or ParticipantState(track=input.track)
-        self.effects = Effects()
+        self.effects = Effects(self.state.actions)
+        self.signals = Signals()
         self.status_due = input.state is None  # tell the group our track once at start
 
     @workflow.run
@@ -50,26 +51,31 @@ class ParticipantWorkflow:
                 break
             if workflow.info().is_continue_as_new_suggested():
                 await drain(self._flush, self._work_pending)
+                self.state.actions = self.effects.actions
                 workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
         await drain(self._flush, self._work_pending)
         return ParticipantResult(detail=self.detail())
 
     def _work_pending(self) -> bool:
-        return bool(self.effects.pending or self.status_due)
+        return bool(self.effects.pending or self.status_due or self.signals)
 
     async def _flush(self) -> None:
         if self.status_due:
             self.status_due = False
             status = MemberStatusSignal(
-                participant_workflow_id=self.input.participant_workflow_id, track=self.state.track,
-                withdrawn=self.state.withdrawn, attendance_days=len(self.state.attended))
-            await signal_quietly(self.input.group_workflow_id, "member_status", status)
+                participant_workflow_id=self.input.participant_workflow_id,
+                track=self.state.track,
+                withdrawn=self.state.withdrawn,
+                attendance_days=len(self.state.attended),
+            )
+            self.signals.add(self.input.group_workflow_id, group_wf.GroupWorkflow.member_status, status)
+        await self.signals.send()
         await self.effects.flush(ProjectInput(participants=[self._row()]))
 
     # ---- updates ------------------------------------------------------------------------------
     @workflow.update
     def decide_assessment(self, input: DecideAssessmentInput) -> ParticipantActionResult:
-        self.state = self.state.model_copy(update={"track": input.track})
+        self.state.track = input.track
         self._record(input.actor, "decide_assessment", input.track.value)
         return self._action_result()
 
@@ -83,9 +89,9 @@ class ParticipantWorkflow:
 
     @workflow.update
     def withdraw(self, input: WithdrawParticipantInput) -> ParticipantActionResult:
-        self.state = self.state.model_copy(update={"withdrawn": True})
+        self.state.withdrawn = True
         self._record(input.actor, "withdraw_participant", input.reason)
-        self.effects.notice("withdrawn", NoticeKind.WITHDRAWN, [recipient(self.input.participant)])
+        self.effects.notice("withdrawn", n.Withdrawn(cohort=self.input.cohort), [self.input.person_id])
         return self._action_result()
 
     @withdraw.validator
@@ -99,7 +105,6 @@ class ParticipantWorkflow:
             raise ApplicationError(f"the participation has ended ({self.state.end_reason or 'results published'})")
 
     def _record(self, actor: str, action: str, detail: str) -> None:
-        self.state.audit.append(AuditRecord(actor=actor, action=action, at=workflow.now(), detail=detail))
         self.effects.accepted(actor, action, detail)
         self.status_due = True
 
@@ -111,38 +116,32 @@ class ParticipantWorkflow:
     def attendance(self, input: AttendanceSignal) -> None:
         key = f"{input.gathering}:{input.day}"
         attended = [k for k in self.state.attended if k != key] + ([key] if input.present else [])
-        self.state = self.state.model_copy(update={"attended": sorted(attended)})
+        self.state.attended = sorted(attended)
         self.effects.changed()
 
     @workflow.signal
     def progress(self, input: ProgressSignal) -> None:
-        update = input.model_dump()
-        if self.state.withdrawn:  # the group's later approvals are not this person's work
-            update.pop("requirements_approved")
-        self.state = self.state.model_copy(update=update)
+        if not self.state.withdrawn:  # the group's later approvals are not this person's work
+            self.state.requirements_approved = input.requirements_approved
+        self.state.non_participating, self.state.group_no_exam = input.non_participating, input.group_no_exam
+        self.state.written_grade, self.state.ineligible_reason = input.written_grade, input.ineligible_reason
         self.effects.changed()
 
     @workflow.signal
     def final(self, input: FinalSignal) -> None:
-        self.state = self.state.model_copy(update={**input.model_dump(), "ended": True})
+        for field, value in input:
+            setattr(self.state, field, value)
+        self.state.ended = True
         self.effects.changed()
 
     # ---- views --------------------------------------------------------------------------------
-    def _ineligibility(self) -> str | None:
-        facts = MemberFacts(
-            track=self.state.track, requirements_approved=self.state.requirements_approved,
-            non_participating=self.state.non_participating, withdrawn=self.state.withdrawn,
-            attendance_days=len(self.state.attended))
-        reason = ineligibility(facts, sum(g.days for g in self.input.plan.gatherings), self.input.plan.attendance_threshold)
-        return reason or ("no exam for the group" if self.state.group_no_exam else None)
-
     @workflow.query
     def detail(self) -> ParticipantDetail:
-        reason = self._ineligibility()
+        reason = "withdrawn" if self.state.withdrawn else self.state.ineligible_reason
         return ParticipantDetail(
             participant_workflow_id=self.input.participant_workflow_id,
             group_workflow_id=self.input.group_workflow_id,
-            sector=self.input.participant.sector.value,
+            sector=self.input.sector,
             track=self.state.track,
             attendance=self.state.attended,
             attendance_days=len(self.state.attended),
@@ -164,9 +163,20 @@ class ParticipantWorkflow:
         d = self.detail()
         stage = "ended" if d.ended else ("withdrawn" if d.withdrawn else "active")
         return ParticipantRow(
-            participant_id=d.participant_workflow_id, group_id=d.group_workflow_id, cohort=self.input.cohort,
-            sector=d.sector, track=d.track.value, stage=stage, attendance_days=d.attendance_days,
-            requirements_approved=d.requirements_approved, withdrawn=d.withdrawn,
-            non_participating=d.non_participating, exam_eligible=d.exam_eligible,
-            written_grade=d.written_grade.value if d.written_grade else None, oral_adjustment=d.oral_adjustment,
-            final_grade=d.final_grade.value if d.final_grade else None, credits=d.credits, certificate=d.certificate)
+            participant_id=d.participant_workflow_id,
+            group_id=d.group_workflow_id,
+            cohort=self.input.cohort,
+            sector=d.sector,
+            track=d.track.value,
+            stage=stage,
+            attendance_days=d.attendance_days,
+            requirements_approved=d.requirements_approved,
+            withdrawn=d.withdrawn,
+            non_participating=d.non_participating,
+            exam_eligible=d.exam_eligible,
+            written_grade=d.written_grade.value if d.written_grade else None,
+            oral_adjustment=d.oral_adjustment,
+            final_grade=d.final_grade.value if d.final_grade else None,
+            credits=d.credits,
+            certificate=d.certificate,
+        )

@@ -23,24 +23,43 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 def group(**overrides: object) -> GroupRow:
-    values = {"group_id": "2022-0301", "cohort": "2022", "application_id": "0301", "municipalities": "0301",
-              "region": "Østlandet", "size": "large", "outcome": "applied", "stage": "applied"}
+    values = {
+        "group_id": "2022-0301",
+        "cohort": "2022",
+        "application_id": "0301",
+        "municipalities": "0301",
+        "region": "Østlandet",
+        "size": "large",
+        "outcome": "applied",
+        "stage": "applied",
+    }
     return GroupRow.model_validate(values | overrides)
 
 
 def participant(n: int = 0, **overrides: object) -> ParticipantRow:
-    values = {"participant_id": f"2022-0301-p{n}", "group_id": "2022-0301", "cohort": "2022",
-              "sector": "helse_omsorg", "track": "student", "stage": "admitted"}
+    values = {
+        "participant_id": f"2022-0301-p{n}",
+        "group_id": "2022-0301",
+        "cohort": "2022",
+        "sector": "helse_omsorg",
+        "track": "student",
+        "stage": "admitted",
+    }
     return ParticipantRow.model_validate(values | overrides)
 
 
 async def test_project_inserts_then_updates_rows(session_factory: Sessions) -> None:
     activities, env = ProjectionActivities(session_factory), ActivityEnvironment()
-    first = ProjectInput(cohort=CohortRow(cohort="2022", stage="open", places=10), groups=[group()],
-                         participants=[participant(0), participant(1)])
+    first = ProjectInput(
+        cohort=CohortRow(cohort="2022", stage="open", places=10),
+        groups=[group()],
+        participants=[participant(0), participant(1)],
+    )
     assert (await env.run(activities.project, first)).rows == 4
-    later = ProjectInput(groups=[group(outcome="admitted", stage="studying", requirements_approved=2)],
-                         participants=[participant(1, attendance_days=3, exam_eligible=True)])
+    later = ProjectInput(
+        groups=[group(outcome="admitted", stage="studying", requirements_approved=2)],
+        participants=[participant(1, attendance_days=3, exam_eligible=True)],
+    )
     assert (await env.run(activities.project, later)).rows == 2
     async with session_factory() as session:
         cohort = await session.get_one(CohortRecord, "2022")
@@ -60,16 +79,30 @@ def test_a_group_outcome_outside_the_list_is_refused() -> None:
 async def test_audit_entries_are_written(session_factory: Sessions) -> None:
     at = datetime(2022, 6, 1, 9, 30, tzinfo=UTC)
     entries = [
-        AuditEntry(workflow_id="cohort-2022", actor="admin", action="confirm_selection", outcome="accepted", at=at),
-        AuditEntry(workflow_id="cohort-2022", actor="admin", action="open_cohort", outcome="refused",
-                   reason="already open", at=at),
+        AuditEntry(
+            key="kull-2022:audit:1",
+            workflow_id="kull-2022",
+            actor="admin",
+            action="confirm_selection",
+            outcome="accepted",
+            at=at,
+        ),
+        AuditEntry(
+            key="kull-2022:refused:9f2c",
+            workflow_id="kull-2022",
+            actor="admin",
+            action="open_cohort",
+            outcome="refused",
+            reason="already open",
+            at=at,
+        ),
     ]
-    result = await ActivityEnvironment().run(
-        ProjectionActivities(session_factory).record_audit, RecordAuditInput(entries=entries)
-    )
+    record = ProjectionActivities(session_factory).record_audit
+    result = await ActivityEnvironment().run(record, RecordAuditInput(entries=entries))
+    retried = await ActivityEnvironment().run(record, RecordAuditInput(entries=entries))  # its result was lost
     async with session_factory() as session:
         rows = (await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all()
-    assert result.rows == 2
+    assert (result.rows, retried.rows) == (2, 0)
     assert [(r.action, r.outcome, r.reason, r.at) for r in rows] == [
         ("confirm_selection", "accepted", None, at),
         ("open_cohort", "refused", "already open", at),

@@ -45,8 +45,12 @@ def test_unknown_and_repeated_municipalities_are_refused_by_number() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
-    [("education_years", -1, "education_years"), ("sector", "militaer", "sector"),
-     ("email", "not-an-email", "email"), ("name", "", "name")],
+    [
+        ("education_years", -1, "education_years"),
+        ("sector", "militaer", "sector"),
+        ("email", "not-an-email", "email"),
+        ("name", "", "name"),
+    ],
 )
 def test_bad_participant_fields_name_the_field(field: str, value: object, expected: str) -> None:
     data = application()
@@ -61,8 +65,16 @@ def test_schema_errors_name_missing_fields() -> None:
 
 @pytest.mark.parametrize(
     ("education", "experience", "expected"),
-    [(3, 0, Track.STUDENT), (5.5, 0, Track.STUDENT), (2.99, 1, Track.ASSESSMENT), (1, 1, Track.ASSESSMENT),
-     (1.5, 10, Track.ASSESSMENT), (1, 0.5, Track.COURSE), (0.5, 10, Track.COURSE), (0, 0, Track.COURSE)],
+    [
+        (3, 0, Track.STUDENT),
+        (5.5, 0, Track.STUDENT),
+        (2.99, 1, Track.ASSESSMENT),
+        (1, 1, Track.ASSESSMENT),
+        (1.5, 10, Track.ASSESSMENT),
+        (1, 0.5, Track.COURSE),
+        (0.5, 10, Track.COURSE),
+        (0, 0, Track.COURSE),
+    ],
 )
 def test_track_by_education_and_experience(education: float, experience: float, expected: Track) -> None:
     p = Participant.model_validate(participant(education_years=education, experience_years=experience))

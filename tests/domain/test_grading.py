@@ -8,7 +8,13 @@ from domain.models import Grade, Track
 
 @pytest.mark.parametrize(
     ("written", "adjustment", "expected"),
-    [(Grade.C, 1, Grade.B), (Grade.C, -1, Grade.D), (Grade.C, 0, Grade.C), (Grade.E, -1, Grade.F), (Grade.A, 0, Grade.A)],
+    [
+        (Grade.C, 1, Grade.B),
+        (Grade.C, -1, Grade.D),
+        (Grade.C, 0, Grade.C),
+        (Grade.E, -1, Grade.F),
+        (Grade.A, 0, Grade.A),
+    ],
 )
 def test_oral_moves_the_written_grade(written: Grade, adjustment: int, expected: Grade) -> None:
     assert combine(written, adjustment, step_limit=1) == expected
@@ -45,5 +51,8 @@ def test_student_with_f_gets_no_credits() -> None:
 
 def test_course_participant_gets_certificate_only_when_complete_and_never_a_grade() -> None:
     assert final_result(Track.COURSE, True, Grade.B).model_dump() == {
-        "grade": None, "credits": 0, "certificate": "course_certificate"}
+        "grade": None,
+        "credits": 0,
+        "certificate": "course_certificate",
+    }
     assert final_result(Track.COURSE, False, None).certificate is None

@@ -7,7 +7,7 @@ import pytest
 
 from domain.plan import PlanError, load_plan, parse_plan
 
-EXAMPLE = Path(__file__).parents[2] / "plans" / "kull-2022.json"
+EXAMPLE = Path(__file__).parents[2] / "demo" / "plans" / "kull-2022.json"
 
 
 def example() -> dict[str, Any]:
@@ -27,7 +27,13 @@ def test_a_plan_breaking_several_rules_lists_every_one() -> None:
     data["oral_start"], data["written_deadline"] = data["written_deadline"], data["oral_start"]
     _, errors = parse_plan(data)
     joined = "\n".join(errors)
-    for expected in ["6 gatherings", "14 gathering days", "4 work requirements", "places", "oral_start: must come after written_deadline"]:
+    for expected in [
+        "6 gatherings",
+        "14 gathering days",
+        "4 work requirements",
+        "places",
+        "oral_start: must come after written_deadline",
+    ]:
         assert expected in joined
 
 
@@ -60,14 +66,24 @@ def test_load_plan_raises_with_all_errors(tmp_path: Path) -> None:
 
 def test_compressed_plan_seconds_apart_is_valid() -> None:
     from domain.models import CohortPlan
+
     plan = load_plan(EXAMPLE)
     t0 = plan.application_deadline
     step = timedelta(seconds=1)
-    compressed = plan.model_copy(update={
-        "selection_date": t0 + step,
-        "gatherings": [g.model_copy(update={"start": t0 + (2 + 2 * i) * step, "end": t0 + (3 + 2 * i) * step})
-                       for i, g in enumerate(plan.gatherings)],
-        "work_requirements": [w.model_copy(update={"deadline": t0 + (3.5 + 2 * i) * step})
-                              for i, w in enumerate(plan.work_requirements)],
-        "written_deadline": t0 + 20 * step, "oral_start": t0 + 21 * step, "oral_end": t0 + 22 * step})
+    compressed = plan.model_copy(
+        update={
+            "selection_date": t0 + step,
+            "gatherings": [
+                g.model_copy(update={"start": t0 + (2 + 2 * i) * step, "end": t0 + (3 + 2 * i) * step})
+                for i, g in enumerate(plan.gatherings)
+            ],
+            "work_requirements": [
+                w.model_copy(update={"deadline": t0 + (3.5 + 2 * i) * step})
+                for i, w in enumerate(plan.work_requirements)
+            ],
+            "written_deadline": t0 + 20 * step,
+            "oral_start": t0 + 21 * step,
+            "oral_end": t0 + 22 * step,
+        }
+    )
     assert parse_plan(CohortPlan.model_validate(compressed.model_dump()).model_dump(mode="json"))[1] == []

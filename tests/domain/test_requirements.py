@@ -66,6 +66,19 @@ def test_extension_moves_deadline_and_must_be_later() -> None:
         extend(fresh(), T0, T0)
 
 
+def test_extension_ends_at_the_last_oral_exam() -> None:
+    oral_end = T0 + 8 * WEEK
+    assert extend(fresh(), oral_end, T0, oral_end).deadline == oral_end
+    with pytest.raises(RuleViolation) as after:
+        extend(fresh(), oral_end + timedelta(minutes=1), T0, oral_end)
+    assert str(after.value) == (
+        "work requirement 1: the new deadline 2022-11-26T00:01+00:00 is after the last oral "
+        "exam; the latest allowed is 2022-11-26T00:00+00:00"
+    )
+    with pytest.raises(RuleViolation, match="the new deadline 9999-12-31T23:59"):
+        extend(fresh(), datetime(9999, 12, 31, 23, 59, tzinfo=UTC), T0, oral_end)
+
+
 def test_eligibility_reasons() -> None:
     student = MemberFacts(track=Track.STUDENT, requirements_approved=4, attendance_days=10)
     assert ineligibility(student, 14, None) is None

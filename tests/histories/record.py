@@ -18,13 +18,14 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from codec import data_converter
-from demo import run_scenario
-from demo_models import Scenario
+from demo.embedded import venv_binary
+from demo.run import run_scenario
+from demo.scenario import Scenario
 from domain.plan import load_plan
-from embedded import venv_binary
+from runtime.codec import data_converter
+from runtime.wiring import build_worker
 from store.db import create_schema, make_engine, make_session_factory
-from worker import build_worker
+from store.people import People, register_key
 from workflows import search
 
 HERE = Path(__file__).parent
@@ -34,17 +35,25 @@ RECORDING_KEY = bytes(range(32))
 
 
 async def record(speed: float) -> int:
-    scenario = Scenario.model_validate_json((ROOT / "scenarios" / "kull-2022.json").read_text(encoding="utf-8"))
-    template = load_plan(ROOT / "plans" / "kull-2022.json")
+    scenario = Scenario.model_validate_json(
+        (ROOT / "demo" / "scenarios" / "kull-2022.json").read_text(encoding="utf-8")
+    )
+    template = load_plan(ROOT / "demo" / "plans" / "kull-2022.json")
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(venv_binary("temporal")), data_converter=data_converter(RECORDING_KEY),
-        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER], dev_server_log_level="error")
+        dev_server_existing_path=str(venv_binary("temporal")),
+        data_converter=data_converter(RECORDING_KEY),
+        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
+        dev_server_log_level="error",
+    )
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite+aiosqlite:///{folder}/readmodel.sqlite3")
         await create_schema(engine)
         sessions = make_session_factory(engine)
-        async with build_worker(env.client, "record", sessions, mailer=None):
-            await run_scenario(env.client, sessions, "record", scenario, template, speed, Path(folder), io.StringIO())
+        async with build_worker(env.client, "record", sessions):
+            people = People(sessions, register_key(RECORDING_KEY))
+            await run_scenario(
+                env.client, sessions, "record", scenario, template, speed, Path(folder), io.StringIO(), people
+            )
         await engine.dispose()
     for old in HERE.glob("*.json.gz"):
         old.unlink()

@@ -18,17 +18,38 @@ NOW = datetime(2022, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def cohort(**overrides: Any) -> dict[str, Any]:
-    values = {"cohort": "2022", "stage": "applications_open", "seed": None, "places": 10, "applications": 0,
-              "admitted": 0, "waitlisted": 0, "refused": 0, "updated_at": NOW}
+    values = {
+        "cohort": "2022",
+        "stage": "applications_open",
+        "seed": None,
+        "places": 10,
+        "applications": 0,
+        "admitted": 0,
+        "waitlisted": 0,
+        "refused": 0,
+        "updated_at": NOW,
+    }
     return values | overrides
 
 
 def outbox(key: str = "n1:abc") -> dict[str, Any]:
-    return {"idempotency_key": key, "recipient": "kari@kommune.no", "template": "admitted", "subject": "s",
-            "body": "b", "created_at": NOW, "sent_at": None, "attempts": 0}
+    return {
+        "idempotency_key": key,
+        "cohort": "2022",
+        "kind": "admitted",
+        "notice": "{}",
+        "person_id": "staff",
+        "status": "queued",
+        "reason": None,
+        "attempts": 0,
+        "next_attempt_at": NOW,
+        "created_at": NOW,
+        "sent_at": None,
+    }
 
 
 class Audit:
+    key = "cohort-2022:audit:1"
     workflow_id = "cohort-2022"
     actor = "admin"
     action = "confirm_selection"
@@ -60,10 +81,10 @@ async def test_upsert_inserts_then_updates_the_same_row(session_factory: Session
 async def test_insert_if_absent_tells_new_from_existing(session_factory: Sessions) -> None:
     async with session_factory() as session, session.begin():
         first = await insert_if_absent(session, OutboxRecord, outbox())
-        again = await insert_if_absent(session, OutboxRecord, outbox() | {"subject": "changed"})
+        again = await insert_if_absent(session, OutboxRecord, outbox() | {"kind": "changed"})
     async with session_factory() as session:
         row = await session.get_one(OutboxRecord, "n1:abc")
-    assert (first, again, row.subject) == (True, False, "s")
+    assert (first, again, row.kind) == (True, False, "admitted")
 
 
 async def test_helpers_leave_the_commit_to_the_caller(session_factory: Sessions) -> None:
@@ -86,6 +107,23 @@ async def test_audit_row_keeps_its_fields(session_factory: Sessions) -> None:
     assert (row.workflow_id, row.outcome, row.reason, row.at) == ("cohort-2022", "refused", "selection not drawn", NOW)
 
 
+async def test_the_same_audit_entry_recorded_twice_is_one_row(session_factory: Sessions) -> None:
+    """A retried activity records its entries again: the key keeps one row, and tells the retry nothing was new."""
+    later = Audit()
+    later.key, later.reason = "cohort-2022:audit:2", "another action at the same moment"
+    async with session_factory() as session, session.begin():
+        first = [await record_audit(session, entry) for entry in (Audit(), later)]
+    async with session_factory() as session, session.begin():
+        retried = [await record_audit(session, entry) for entry in (Audit(), later)]
+    async with session_factory() as session:
+        rows = (await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all()
+    assert (first, retried) == ([True, True], [False, False])
+    assert [(r.idempotency_key, r.reason) for r in rows] == [
+        ("cohort-2022:audit:1", "selection not drawn"),
+        ("cohort-2022:audit:2", "another action at the same moment"),
+    ]
+
+
 async def test_datetimes_are_stored_in_utc_and_read_back_aware(session_factory: Sessions) -> None:
     oslo = datetime(2022, 3, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))
     async with session_factory() as session, session.begin():
@@ -103,7 +141,12 @@ async def test_naive_datetimes_are_refused(session_factory: Sessions) -> None:
 
 
 async def test_deleting_a_cohort_leaves_a_cohort_whose_name_it_prefixes(session_factory: Sessions) -> None:
-    keys = ["kull-2022:received:a1", "kull-2022.gruppe-0301:admitted:b2", "kull-20221:received:c3", "kull-2022_x:received:d4"]
+    keys = [
+        "kull-2022:received:a1",
+        "kull-2022.gruppe-0301:admitted:b2",
+        "kull-20221:received:c3",
+        "kull-2022_x:received:d4",
+    ]
     async with session_factory() as session, session.begin():
         for name in ("2022", "20221"):
             await upsert_row(session, CohortRecord, cohort(cohort=name))
@@ -111,7 +154,7 @@ async def test_deleting_a_cohort_leaves_a_cohort_whose_name_it_prefixes(session_
             await insert_if_absent(session, OutboxRecord, outbox(key))
         for workflow_id in ("kull-2022", "kull-2022.gruppe-0301.deltaker-1", "kull-20221"):
             entry = Audit()
-            entry.workflow_id = workflow_id
+            entry.workflow_id, entry.key = workflow_id, f"{workflow_id}:audit:1"
             await record_audit(session, entry)
     async with session_factory() as session, session.begin():
         await delete_cohort_rows(session, "2022", "kull-2022")
@@ -133,6 +176,7 @@ async def test_writers_that_hold_sqlite_longer_than_its_busy_timeout_all_land(tm
         async with sessions() as session, session.begin():
             await insert_if_absent(session, OutboxRecord, outbox(f"n{n}:abc"))
             await asyncio.sleep(0.5)
+
     await asyncio.gather(*(slow_write(n) for n in range(12)))
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 12

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy import select
-from temporalio.service import RPCError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.service import RPCError
 
 from store.tables import AuditRecord, OutboxRecord
 
@@ -27,11 +27,11 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 30.0, i
         await asyncio.sleep(interval)
 
 
-async def outbox(sessions: async_sessionmaker[AsyncSession], template: str | None = None) -> list[OutboxRecord]:
+async def outbox(sessions: async_sessionmaker[AsyncSession], kind: str | None = None) -> list[OutboxRecord]:
     async with sessions() as session:
         query = select(OutboxRecord).order_by(OutboxRecord.idempotency_key)
-        if template:
-            query = query.where(OutboxRecord.template == template)
+        if kind:
+            query = query.where(OutboxRecord.kind == kind)
         return list((await session.scalars(query)).all())
 
 

@@ -10,15 +10,26 @@ from domain.plan import THEMES, check_plan
 DAYS = [3, 2, 2, 2, 3, 2]
 
 
-def plan_from(t0: datetime, offsets: dict[str, float], gathering_starts: list[float], requirement_deadlines: list[float], **settings: object) -> CohortPlan:
+def plan_from(
+    t0: datetime,
+    offsets: dict[str, float],
+    gathering_starts: list[float],
+    requirement_deadlines: list[float],
+    **settings: object,
+) -> CohortPlan:
     at = lambda s: t0 + timedelta(seconds=s)  # noqa: E731
     plan = CohortPlan(
         cohort=str(settings.pop("cohort", f"t{t0.microsecond}")),
         places=int(settings.pop("places", 3)),  # type: ignore[call-overload]
         application_deadline=at(offsets["application_deadline"]),
         selection_date=at(offsets["selection_date"]),
-        gatherings=[Gathering(theme=THEMES[i], start=at(s), end=at(s + 0.5), days=DAYS[i]) for i, s in enumerate(gathering_starts)],
-        work_requirements=[WorkRequirement(title=f"Arbeidskrav {i + 1}", deadline=at(s)) for i, s in enumerate(requirement_deadlines)],
+        gatherings=[
+            Gathering(theme=THEMES[i], start=at(s), end=at(s + 0.5), days=DAYS[i])
+            for i, s in enumerate(gathering_starts)
+        ],
+        work_requirements=[
+            WorkRequirement(title=f"Arbeidskrav {i + 1}", deadline=at(s)) for i, s in enumerate(requirement_deadlines)
+        ],
         written_deadline=at(offsets["written_deadline"]),
         oral_start=at(offsets["oral_start"]),
         oral_end=at(offsets["oral_end"]),
@@ -33,9 +44,18 @@ def running_plan(**settings: object) -> CohortPlan:
     t0 = datetime.now(UTC) - timedelta(hours=1)
     hour = 3600.0
     return plan_from(
-        t0, {"application_deadline": 1, "selection_date": 2, "written_deadline": 4 * hour, "oral_start": 4 * hour + 10,
-             "oral_end": 4 * hour + 20},
-        gathering_starts=[10 + i for i in range(6)], requirement_deadlines=[2 * hour + i for i in range(4)], **settings)
+        t0,
+        {
+            "application_deadline": 1,
+            "selection_date": 2,
+            "written_deadline": 4 * hour,
+            "oral_start": 4 * hour + 10,
+            "oral_end": 4 * hour + 20,
+        },
+        gathering_starts=[10 + i for i in range(6)],
+        requirement_deadlines=[2 * hour + i for i in range(4)],
+        **settings,
+    )
 
 
 def deadline_plan(first_deadline_in: float, **settings: object) -> CohortPlan:
@@ -43,11 +63,21 @@ def deadline_plan(first_deadline_in: float, **settings: object) -> CohortPlan:
     t0 = datetime.now(UTC) - timedelta(hours=1)
     hour = 3600.0
     return plan_from(
-        t0, {"application_deadline": 1, "selection_date": 2, "written_deadline": 4 * hour, "oral_start": 4 * hour + 10,
-             "oral_end": 4 * hour + 20},
+        t0,
+        {
+            "application_deadline": 1,
+            "selection_date": 2,
+            "written_deadline": 4 * hour,
+            "oral_start": 4 * hour + 10,
+            "oral_end": 4 * hour + 20,
+        },
         gathering_starts=[10 + i for i in range(6)],
-        requirement_deadlines=[hour + first_deadline_in, 2 * hour, 2 * hour + 1, 2 * hour + 2], **settings)
+        requirement_deadlines=[hour + first_deadline_in, 2 * hour, 2 * hour + 1, 2 * hour + 2],
+        **settings,
+    )
 
 
-def now_plan(offsets: dict[str, float], gathering_starts: list[float], requirement_deadlines: list[float], **settings: object) -> CohortPlan:
+def now_plan(
+    offsets: dict[str, float], gathering_starts: list[float], requirement_deadlines: list[float], **settings: object
+) -> CohortPlan:
     return plan_from(datetime.now(UTC), offsets, gathering_starts, requirement_deadlines, **settings)

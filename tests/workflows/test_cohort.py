@@ -10,11 +10,10 @@ from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from admin import Admin
-from domain.models import Application
 from domain.selection import select
+from gateway.admin import Admin
 from tests.conftest import Harness
-from tests.factories import application
+from tests.factories import application, facts
 from tests.workflows.helpers import audit, eventually, outbox
 from tests.workflows.plans import now_plan
 from workflows.cohort import CohortWorkflow
@@ -27,9 +26,12 @@ NUMBERS = ["0301", "4601", "5001", "5501", "4204"]
 
 
 def cohort_plan(places: int = 3):  # type: ignore[no-untyped-def]
-    return now_plan({"application_deadline": 6, "selection_date": 7, "written_deadline": 600, "oral_start": 610,
-                     "oral_end": 620}, gathering_starts=[300 + 10 * i for i in range(6)],
-                    requirement_deadlines=[400 + i for i in range(4)], places=places)
+    return now_plan(
+        {"application_deadline": 6, "selection_date": 7, "written_deadline": 600, "oral_start": 610, "oral_end": 620},
+        gathering_starts=[300 + 10 * i for i in range(6)],
+        requirement_deadlines=[400 + i for i in range(4)],
+        places=places,
+    )
 
 
 async def terminate_all(harness: Harness, cohort: str) -> None:
@@ -43,7 +45,7 @@ async def terminate_all(harness: Harness, cohort: str) -> None:
 async def apply_all(handle: WorkflowHandle, cohort: str, apps: list[dict]) -> list:  # type: ignore[type-arg]
     results = []
     for data in apps:
-        app = Application.model_validate(data | {"cohort": cohort})
+        app = facts(data | {"cohort": cohort})
         results.append(await handle.execute_update(CohortWorkflow.apply, ApplyInput(actor=ACTOR, application=app)))
     return results
 
@@ -62,39 +64,56 @@ async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> No
         overview = await handle.query(CohortWorkflow.overview)
         assert overview.stage == "selection_drawn"
         return overview
+
     overview = await eventually(drawn, timeout=20)
     expected = select([a | {"cohort": plan.cohort} for a in apps], places=3, seed="frø-1")
     assert [a.id for a in overview.applications if a.outcome == "admitted"] == sorted(
-        [e.id for e in expected.admitted], key=[a.id for a in overview.applications].index)
+        [e.id for e in expected.admitted], key=[a.id for a in overview.applications].index
+    )
     assert overview.seed == "frø-1" and overview.pending_actions == ["confirm the selection"]
 
     with pytest.raises(WorkflowUpdateFailedError) as late:
-        await handle.execute_update(CohortWorkflow.apply, ApplyInput(
-            actor=ACTOR, application=Application.model_validate(application(["1804"]) | {"cohort": plan.cohort})))
+        await handle.execute_update(
+            CohortWorkflow.apply,
+            ApplyInput(actor=ACTOR, application=facts(application(["1804"]) | {"cohort": plan.cohort})),
+        )
     assert "application deadline" in str(late.value.cause)
 
     confirmed = await handle.execute_update(CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor=ACTOR))
     assert confirmed.waitlist == [e.id for e in expected.waitlist]
     gave_up = confirmed.admitted[0]
-    withdrawn = await handle.execute_update(CohortWorkflow.withdraw_group,
-                                            WithdrawGroupInput(actor=ACTOR, application_id=gave_up, reason="Budsjett"))
+    withdrawn = await handle.execute_update(
+        CohortWorkflow.withdraw_group, WithdrawGroupInput(actor=ACTOR, application_id=gave_up, reason="Budsjett")
+    )
     assert withdrawn.moved_up == expected.waitlist[0].id
 
-    moved = harness.client.get_workflow_handle_for(GroupWorkflow.run, group_workflow_id(plan.cohort, withdrawn.moved_up))
+    moved = harness.client.get_workflow_handle_for(
+        GroupWorkflow.run, group_workflow_id(plan.cohort, withdrawn.moved_up)
+    )
 
     async def moved_up() -> None:
         detail = await moved.query(GroupWorkflow.detail)
         assert detail.outcome == "moved_up" and detail.stage == "programme" and len(detail.members) == 3
+
     await eventually(moved_up)
     gave_up_result = await harness.client.get_workflow_handle_for(
-        GroupWorkflow.run, group_workflow_id(plan.cohort, gave_up)).result()
+        GroupWorkflow.run, group_workflow_id(plan.cohort, gave_up)
+    ).result()
     assert gave_up_result.detail.stage == "gave_up"
 
     async def searchable() -> None:
-        ids = [w.id async for w in harness.client.list_workflows(f"NisCohort = '{plan.cohort}' AND NisStage = 'programme'")]
+        ids = [
+            w.id async for w in harness.client.list_workflows(f"NisCohort = '{plan.cohort}' AND NisStage = 'programme'")
+        ]
         assert len(ids) == 3 and all(".gruppe-" in i for i in ids)
-        by_number = [w.id async for w in harness.client.list_workflows(f"NisKommunenummer = '{withdrawn.moved_up}'")]
+        by_number = [
+            w.id
+            async for w in harness.client.list_workflows(
+                f"NisCohort = '{plan.cohort}' AND NisKommunenummer = '{withdrawn.moved_up}'"
+            )
+        ]
         assert len(by_number) == 4  # the group and its three participants
+
     await eventually(searchable)
 
     with pytest.raises(WorkflowUpdateFailedError) as early:
@@ -102,9 +121,17 @@ async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> No
     assert "not yet graded" in str(early.value.cause)
 
     async def notified() -> None:
-        notices = {row.template for row in await outbox(harness.sessions)}
-        expected = {"application_received", "application_incomplete", "admitted", "waitlisted", "moved_up", "place_given_up"}
+        notices = {row.kind for row in await outbox(harness.sessions)}
+        expected = {
+            "application_received",
+            "application_incomplete",
+            "admitted",
+            "waitlisted",
+            "moved_up",
+            "place_given_up",
+        }
         assert expected <= notices, expected - notices
+
     await eventually(notified)
     actions = [(row.action, row.outcome) for row in await audit(harness.sessions)]
     assert ("confirm_selection", "accepted") in actions and ("withdraw_group", "accepted") in actions
@@ -122,10 +149,14 @@ async def test_no_personal_data_in_ids_search_attributes_or_server_payloads(harn
 
     async def started() -> None:
         assert len((await group.query(GroupWorkflow.detail)).members) == 3
+
     await eventually(started)
     request = GetWorkflowExecutionHistoryRequest(
-        namespace=harness.client.namespace, execution=WorkflowExecution(workflow_id=group.id))
-    stored = (await harness.client.service_client.workflow_service.get_workflow_execution_history(request)).SerializeToString()
+        namespace=harness.client.namespace, execution=WorkflowExecution(workflow_id=group.id)
+    )
+    stored = (
+        await harness.client.service_client.workflow_service.get_workflow_execution_history(request)
+    ).SerializeToString()
     assert b"Sigrid" not in stored and b"saernavn" not in stored and b"5001" in stored
     description = await group.describe()
     assert "Sigrid" not in str(description.typed_search_attributes) and "Sigrid" not in group.id

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from codec import data_converter
-from embedded import venv_binary
+from demo.embedded import venv_binary
+from runtime.codec import data_converter
 from tests.conftest import TEST_KEY, Harness
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import DAYS
@@ -26,23 +26,32 @@ SUGGEST_AFTER_EVENTS = 60
 @pytest.fixture(scope="module")
 async def short_history_env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(venv_binary("temporal")), data_converter=data_converter(TEST_KEY),
-        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER], dev_server_log_level="error",
-        dev_server_extra_args=["--dynamic-config-value", f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER_EVENTS}"])
+        dev_server_existing_path=str(venv_binary("temporal")),
+        data_converter=data_converter(TEST_KEY),
+        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
+        dev_server_log_level="error",
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER_EVENTS}",
+        ],
+    )
     yield environment
     await environment.shutdown()
 
 
 async def test_a_group_and_its_participants_continue_as_new_with_their_state(
-        short_history_env: WorkflowEnvironment, tmp_path: Path) -> None:
+    short_history_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
     async with Harness(short_history_env.client, tmp_path) as harness:
         handle = await start_group(harness)
         first_run = handle.first_execution_run_id
         ids = await members(handle)
         for gathering, days in enumerate(DAYS, 1):
             for day in range(1, days + 1):
-                await handle.execute_update(GroupWorkflow.register_attendance,
-                                            AttendanceInput(actor=ACTOR, gathering=gathering, day=day, present=ids[:2]))
+                await handle.execute_update(
+                    GroupWorkflow.register_attendance,
+                    AttendanceInput(actor=ACTOR, gathering=gathering, day=day, present=ids[:2]),
+                )
         await approve_all(handle)
 
         async def carried_over() -> None:
@@ -57,6 +66,7 @@ async def test_a_group_and_its_participants_continue_as_new_with_their_state(
             assert len(runs) > 1  # the participant's history, fed by the group's signals, was cut too
             shown = await participant.query(ParticipantWorkflow.detail)
             assert (shown.attendance_days, shown.requirements_approved) == (14, 4)
+
         await eventually(carried_over, timeout=60)
         await harness.client.get_workflow_handle(handle.id).terminate("test done")
         for workflow_id in ids:

@@ -7,9 +7,9 @@ import uuid
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
-from domain.models import Application, CohortPlan, Grade
+from domain.models import CohortPlan, Grade
 from tests.conftest import Harness
-from tests.factories import application
+from tests.factories import application, facts
 from tests.workflows.helpers import eventually, outbox
 from tests.workflows.plans import running_plan
 from workflows.group import GroupWorkflow
@@ -33,17 +33,20 @@ from workflows.participant import ParticipantWorkflow
 ACTOR = "kari.admin"
 
 
-async def start_group(harness: Harness, participants: int = 4, plan: CohortPlan | None = None, **plan_settings: object) -> WorkflowHandle:
+async def start_group(
+    harness: Harness, participants: int = 4, plan: CohortPlan | None = None, **plan_settings: object
+) -> WorkflowHandle:
     plan = plan or running_plan(**plan_settings)
     data = application(["5001"], participants=participants)
     data["participants"][-1].update(education_years=0.5, experience_years=0)  # one course participant
-    app = Application.model_validate(data | {"cohort": plan.cohort})
+    app = facts(data | {"cohort": plan.cohort})
     group_id = group_workflow_id(plan.cohort, app.id)
     handle = await harness.client.start_workflow(
         GroupWorkflow.run,
-        GroupInput(cohort_workflow_id=f"absent-{uuid.uuid4().hex}", application_id=app.id, application=app,
-                   plan=plan, staff_email="stab@example.no"),
-        id=group_id, task_queue=harness.task_queue)
+        GroupInput(cohort_workflow_id=f"absent-{uuid.uuid4().hex}", application_id=app.id, application=app, plan=plan),
+        id=group_id,
+        task_queue=harness.task_queue,
+    )
     await handle.signal(GroupWorkflow.outcome, OutcomeSignal(outcome=Outcome.ADMITTED))
     return handle
 
@@ -53,6 +56,7 @@ async def members(handle: WorkflowHandle) -> list[str]:
         detail = await handle.query(GroupWorkflow.detail)
         assert detail.members
         return [m.participant_workflow_id for m in detail.members]
+
     return await eventually(started)
 
 
@@ -65,23 +69,34 @@ async def approve_all(handle: WorkflowHandle) -> None:
 async def test_group_from_admission_to_published_grades(harness: Harness) -> None:
     handle = await start_group(harness)
     ids = await members(handle)
-    await handle.execute_update(GroupWorkflow.register_attendance,
-                                AttendanceInput(actor=ACTOR, gathering=1, day=1, present=ids[:3]))
+    await handle.execute_update(
+        GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=1, day=1, present=ids[:3])
+    )
     await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=1))
     returned = await handle.execute_update(
-        GroupWorkflow.return_requirement, ReturnRequirementInput(actor=ACTOR, number=1, feedback="Mangler innsikt"))
+        GroupWorkflow.return_requirement, ReturnRequirementInput(actor=ACTOR, number=1, feedback="Mangler innsikt")
+    )
     assert returned.status == "returned"
     await approve_all(handle)  # requirement 1 is resubmitted here
-    await handle.execute_update(GroupWorkflow.mark_non_participating,
-                                MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2]))
+    await handle.execute_update(
+        GroupWorkflow.mark_non_participating, MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2])
+    )
     await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
     await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
-    await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[
-        OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
-        OralAdjustment(participant_workflow_id=ids[1], adjustment=-1)]))
+    await handle.execute_update(
+        GroupWorkflow.register_oral,
+        OralInput(
+            actor=ACTOR,
+            adjustments=[
+                OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+                OralAdjustment(participant_workflow_id=ids[1], adjustment=-1),
+            ],
+        ),
+    )
 
     async def graded() -> None:
         assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+
     await eventually(graded)
     await handle.signal(GroupWorkflow.publish, PublishSignal())
     result = await handle.result()
@@ -97,7 +112,8 @@ async def test_group_from_admission_to_published_grades(harness: Harness) -> Non
     final = await participant.result()
     assert final.detail.final_grade == Grade.B and final.detail.oral_adjustment == 1 and final.detail.ended
     published = await outbox(harness.sessions, "result_published")
-    assert len(published) == 3  # three students; the course participant gets a certificate instead
+    assert len(published) == 2  # two graded students; the course participant gets a certificate instead
+    assert len(await outbox(harness.sessions, "no_result")) == 1  # the one marked as not having taken part
     assert len(await outbox(harness.sessions, "certificate_issued")) == 1
 
 
@@ -109,7 +125,11 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
         (GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.A), "has not been submitted"),
         (GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[]), "no grade yet"),
         (GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=2, day=3, present=[]), "has 2 days"),
-        (GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=1, day=1, present=["kull-x.gruppe-1.deltaker-9"]), "not active members"),
+        (
+            GroupWorkflow.register_attendance,
+            AttendanceInput(actor=ACTOR, gathering=1, day=1, present=["kull-x.gruppe-1.deltaker-9"]),
+            "not active members",
+        ),
     ]
     for update, arg, reason in refusals:
         with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -124,8 +144,12 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
     await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
     await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.B))
     with pytest.raises(WorkflowUpdateFailedError) as beyond:
-        await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[
-            OralAdjustment(participant_workflow_id=i, adjustment=2) for i in ids[:3]]))
+        await handle.execute_update(
+            GroupWorkflow.register_oral,
+            OralInput(
+                actor=ACTOR, adjustments=[OralAdjustment(participant_workflow_id=i, adjustment=2) for i in ids[:3]]
+            ),
+        )
     assert "at most 1 step" in str(beyond.value.cause)
     detail = await handle.query(GroupWorkflow.detail)
     assert detail.written_grade == Grade.B and all(m.oral_adjustment is None for m in detail.members)
@@ -152,6 +176,7 @@ async def test_written_f_is_final_and_needs_no_oral(harness: Harness) -> None:
 
     async def graded() -> None:
         assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+
     await eventually(graded)
     await handle.signal(GroupWorkflow.publish, PublishSignal())
     result = await handle.result()

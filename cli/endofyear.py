@@ -1,0 +1,212 @@
+"""starter.py's end-of-year commands: appeals, documents, verification and the export to FS.
+
+    appeal register PARTICIPANT_ID          appeal examiners APPEAL_ID NAME [NAME ...]
+    appeal written APPEAL_ID GRADE          appeal oral APPEAL_ID ADJUSTMENT         appeal show APPEAL_ID
+    documents --cohort COHORT               verify CODE
+    export --cohort COHORT [--xlsx] [--out FOLDER]
+
+Exit codes as the other admin commands (cli/admin.py): 0 done, 1 refused, 2 bad input, 3 unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from activities.documents import Documents, documents_key
+from cli.admin import default_actor, dispatch, guarded
+from cli.output import emit
+from domain.models import Grade
+from domain.text import printable
+from gateway.admin import Admin, Refused
+from gateway.export import write_export
+from gateway.results import cohort_results, issue_documents
+from runtime.codec import load_or_create_key
+from runtime.settings import get_settings
+from store.db import create_schema, make_engine, make_session_factory
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import (
+    AppealActionResult,
+    AppealDetail,
+    AssignExaminersInput,
+    NewOralAdjustmentInput,
+    NewWrittenGradeInput,
+)
+
+
+def documents_service(admin: Admin) -> Documents:
+    if admin.sessions is None:
+        raise Refused("documents need the read model's database")
+    settings = get_settings()
+    return Documents(admin.sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
+
+
+@guarded
+async def appeal_register(admin: Admin, args: argparse.Namespace) -> int:
+    detail = await admin.register_appeal(args.participant, args.actor)
+    return _appeal(args, detail)
+
+
+@guarded
+async def appeal_examiners(admin: Admin, args: argparse.Namespace) -> int:
+    result = await admin.perform(
+        args.appeal, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=args.actor, examiners=args.examiners)
+    )
+    return _stage(args, result)
+
+
+@guarded
+async def appeal_written(admin: Admin, args: argparse.Namespace) -> int:
+    result = await admin.perform(
+        args.appeal,
+        AppealWorkflow.register_new_written_grade,
+        NewWrittenGradeInput(actor=args.actor, grade=Grade(args.grade.upper())),
+    )
+    return _stage(args, result)
+
+
+@guarded
+async def appeal_oral(admin: Admin, args: argparse.Namespace) -> int:
+    result = await admin.perform(
+        args.appeal,
+        AppealWorkflow.register_new_oral_adjustment,
+        NewOralAdjustmentInput(actor=args.actor, adjustment=args.adjustment),
+    )
+    return _stage(args, result)
+
+
+@guarded
+async def appeal_show(admin: Admin, args: argparse.Namespace) -> int:
+    detail: AppealDetail = await admin.query(args.appeal, AppealWorkflow.detail)
+    return _appeal(args, detail)
+
+
+@guarded
+async def documents(admin: Admin, args: argparse.Namespace) -> int:
+    if admin.people is None:
+        raise Refused("documents name the person: the register of people is needed")
+    issued = await issue_documents(admin, documents_service(admin), admin.people, args.cohort)
+    if args.json:
+        emit(
+            [
+                {
+                    "participant": d.participant_id,
+                    "kind": d.kind,
+                    "version": d.version,
+                    "file": str(d.file),
+                    "verification_code": d.code,
+                }
+                for d in issued
+            ]
+        )
+    else:
+        for d in issued:
+            print(f"{d.participant_id:<44} {d.kind:<18} v{d.version} {d.code}  {d.file}")
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Needs only the database, as the web app's public verification page does."""
+    return asyncio.run(_verify(args))
+
+
+async def _verify(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        await create_schema(engine)
+        key = documents_key(load_or_create_key(settings))
+        documents = Documents(make_session_factory(engine), key, settings.data_dir)
+        checked = await documents.verify(args.code)
+    finally:
+        await engine.dispose()
+    if checked is None:
+        print(f"no document has the verification code {printable(args.code)}", file=sys.stderr)
+        return 1
+    found: dict[str, Any] = {
+        "kind": checked.kind,
+        "course": checked.course,
+        "issued": checked.issued.isoformat(),
+        "status": checked.status,
+    }
+    if args.json:
+        emit(found)
+    else:
+        print(
+            f"{found['kind']}, {found['course']}, utstedt {found['issued']}: "
+            f"{'gyldig' if checked.status == 'valid' else 'erstattet av en nyere versjon'}"
+        )
+    return 0
+
+
+@guarded
+async def export(admin: Admin, args: argparse.Namespace) -> int:
+    folder = args.out or get_settings().data_dir
+    files = write_export(await cohort_results(admin, args.cohort), folder, args.cohort, xlsx=args.xlsx)
+    if args.json:
+        emit({"files": [str(f) for f in files]})
+    else:
+        print("\n".join(str(f) for f in files))
+    return 0
+
+
+def _appeal(args: argparse.Namespace, d: AppealDetail) -> int:
+    if args.json:
+        emit(d.model_dump(mode="json"))
+    else:
+        written, final = (g.value if g else "-" for g in (d.written_after, d.final_after))
+        after = f"{written} -> {final}"
+        print(
+            f"{d.appeal_workflow_id}: {d.stage}; before {d.written_before.value} -> {d.final_before.value}, "
+            f"after {after}; next: {d.pending_action or 'nothing (final)'}"
+        )
+    return 0
+
+
+def _stage(args: argparse.Namespace, result: AppealActionResult) -> int:
+    if args.json:
+        emit(result.model_dump(mode="json"))
+    else:
+        print(f"accepted; the appeal is now {result.stage}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print the result as JSON")
+    common.add_argument("--actor", default=default_actor(), help="who acts, for the audit trail")
+    appeal_id = argparse.ArgumentParser(add_help=False)
+    appeal_id.add_argument("appeal", metavar="APPEAL_ID", help="the appeal's workflow ID (<participant>.klage)")
+    cohort = argparse.ArgumentParser(add_help=False)
+    cohort.add_argument("--cohort", required=True, help="the cohort's name, e.g. 2022")
+
+    def add(where: Any, name: str, run: Any, help: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = where.add_parser(name, help=help, parents=[*parents, common])
+        sub.set_defaults(handler=dispatch, run=run)
+        return sub
+
+    appeals = commands.add_parser("appeal", help="appeals (klage) of a written grade").add_subparsers(
+        dest="verb", required=True
+    )
+    add(appeals, "register", appeal_register, "register one person's appeal").add_argument(
+        "participant", metavar="PARTICIPANT_ID"
+    )
+    add(appeals, "examiners", appeal_examiners, "assign the new examiners", appeal_id).add_argument(
+        "examiners", nargs="+", metavar="EXAMINER"
+    )
+    add(appeals, "written", appeal_written, "the new written grade", appeal_id).add_argument(
+        "grade", choices=[g.value for g in Grade] + [g.value.lower() for g in Grade]
+    )
+    add(appeals, "oral", appeal_oral, "the new oral adjustment", appeal_id).add_argument("adjustment", type=int)
+    add(appeals, "show", appeal_show, "an appeal's detail", appeal_id)
+    add(commands, "documents", documents, "issue the cohort's transcripts and course certificates", cohort)
+    sub = commands.add_parser("verify", help="check a document's verification code (needs only the database)")
+    sub.add_argument("code")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=verify)
+    sub = add(commands, "export", export, "write the cohort's results for FS (CSV, and XLSX with --xlsx)", cohort)
+    sub.add_argument("--xlsx", action="store_true")
+    sub.add_argument("--out", type=Path, help="the folder (default: the data folder)")

@@ -1,0 +1,99 @@
+"""starter.py's commands for the web app: `user add` (a local account) and `web` (serve the app).
+
+`user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID]` reads the password
+without echo (asked twice), or the first line of `--password-file`. Exit codes as the admin commands: 0 done,
+1 refused (a rule of accounts), 2 unreadable input, 3 the database cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.output import CliError
+from runtime.logs import configure_logging
+from runtime.settings import get_settings
+from store.accounts import Account, AccountError, Accounts, Role
+from store.db import make_session_factory
+
+
+def add_user(args: argparse.Namespace) -> int:
+    password = _password(args.password_file)
+    account = Account(
+        username=args.name, role=Role(args.role), municipality=args.municipality, participant=args.participant
+    )
+    try:
+        asyncio.run(_add(account, password))
+    except AccountError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"cannot use the database: {error}", file=sys.stderr)
+        return 3
+    print(f"user {account.username} added (role {account.role.value})")
+    return 0
+
+
+async def _add(account: Account, password: str) -> None:
+    from web.server import prepare
+
+    engine = await prepare(get_settings())
+    try:
+        await Accounts(make_session_factory(engine)).add(account, password)
+    finally:
+        await engine.dispose()
+
+
+def _password(path: str | None) -> str:
+    if path is not None:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"cannot read --password-file {path}: {error}") from None
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the password: use --password-file")
+    first = getpass.getpass("Passord: ")
+    if getpass.getpass("Gjenta passordet: ") != first:
+        raise CliError("the two passwords differ")
+    return first
+
+
+def web(args: argparse.Namespace) -> int:
+    from web.server import serve
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        _ = settings.web_host_port  # checked before anything starts
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    try:
+        asyncio.run(serve(settings, lambda address: print(f"web app at {address} (Ctrl-C stops it)", flush=True)))
+    except KeyboardInterrupt:
+        pass
+    except ValueError as error:  # the codec key
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError, SQLAlchemyError) as error:
+        print(f"cannot serve the web app: {error}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    users = commands.add_parser("user", help="local accounts of the web app").add_subparsers(dest="verb", required=True)
+    sub = users.add_parser("add", help="add a local account (password asked without echo, or --password-file)")
+    sub.add_argument("name", metavar="NAME", help="a user name (a handle, not an e-mail address)")
+    sub.add_argument("--role", required=True, choices=[r.value for r in Role])
+    sub.add_argument("--municipality", metavar="KOMMUNENUMMER", help="role municipality: the contact's kommunenummer")
+    sub.add_argument("--participant", metavar="PARTICIPANT_ID", help="role participant: as `show group` lists it")
+    sub.add_argument("--password-file", help="read the password from the first line of this file")
+    sub.set_defaults(handler=add_user)
+    sub = commands.add_parser("web", help="serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
+    sub.set_defaults(handler=web)

@@ -1,0 +1,169 @@
+"""The demo's steps after the results are published, from the scenario's optional `end_of_year` section: appeals
+(registered at once: the appeal window is compressed like the rest of the calendar), the documents issued at
+release, the appeals decided, the documents again (a changed grade gets a new version), and the export to FS.
+Also the report's sections of these steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from activities.documents import Documents, documents_key
+from demo.scenario import Appeal, EndOfYear
+from gateway.admin import Admin, Refused
+from gateway.export import write_export
+from gateway.results import cohort_results, issue_documents
+from runtime.codec import load_or_create_key
+from runtime.settings import get_settings
+from store import appeals as appeal_store
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.ids import appeal_workflow_id
+
+if TYPE_CHECKING:
+    from demo.run import Demo
+
+
+def documents_service(sessions: async_sessionmaker[AsyncSession], data_dir: Path) -> Documents:
+    return Documents(sessions, documents_key(load_or_create_key(get_settings())), data_dir)
+
+
+def export_path(data_dir: Path, cohort: str) -> Path:
+    return data_dir / f"fs-eksport-{cohort}.csv"
+
+
+async def run(demo: Demo) -> None:
+    section = demo.scenario.end_of_year
+    if section is None:
+        return
+    demo.say("End of year: appeals, documents, export")
+    await demo.until(lambda: _released(demo, section))
+    admin = demo.admin
+    registered = []
+    for appeal in section.appeals:  # first of all: the window is short
+        try:
+            detail = await admin.register_appeal(demo.participant(appeal.participant), demo.script.actors.admin)
+        except Refused as refused:
+            demo.say(f"  refused: appeal of {demo.participant(appeal.participant)}: {refused}")
+            continue
+        registered.append(appeal)
+        demo.say(f"  appeal registered: {detail.appeal_workflow_id} (deadline {detail.deadline:%H:%M:%S} UTC)")
+    await _mistakes(demo, section)
+    documents = documents_service(demo.sessions, demo.progress_file.parent)
+    await _issue(demo, documents, "issued at release")
+    for appeal in registered:
+        await _decide(demo, section, appeal)
+    await demo.until(lambda: _decided(demo, len(registered)))
+    await _issue(demo, documents, "after the appeals")
+    files = write_export(await cohort_results(admin, demo.cohort), demo.progress_file.parent, demo.cohort, section.xlsx)
+    demo.say(f"  FS export: {', '.join(_relative(f) for f in files)}")
+
+
+async def _released(demo: Demo, section: EndOfYear) -> bool:
+    refs = [a.participant for a in section.appeals]
+    applications = {ref.split("#")[0] for ref in refs}
+    return all([(await demo.detail(a)).published_at is not None for a in applications])
+
+
+async def _mistakes(demo: Demo, section: EndOfYear) -> None:
+    actor = demo.script.actors.admin
+    for ref in (section.mistakes.course_participant, section.mistakes.second_appeal):
+        if ref is None:
+            continue
+        try:
+            await demo.admin.register_appeal(demo.participant(ref), actor)
+        except Refused as refused:
+            demo.say(f"  appeal refused, as it should be: {demo.participant(ref)}: {refused}")
+            continue
+        raise RuntimeError(f"the appeal of {ref} was accepted but must be refused")
+
+
+async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
+    appeal_id = appeal_workflow_id(demo.participant(appeal.participant))
+    office, examiner = demo.script.actors.admin, section.appeal_examiners[0]
+    if appeal.participant == section.mistakes.first_examiner_again:
+        await demo.mistake(
+            appeal_id,
+            AppealWorkflow.assign_examiners,
+            AssignExaminersInput(actor=office, examiners=[examiner, demo.script.actors.examiner]),
+        )
+    await demo.act(
+        appeal_id,
+        AppealWorkflow.assign_examiners,
+        AssignExaminersInput(actor=office, examiners=section.appeal_examiners),
+    )
+    await demo.act(
+        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=examiner, grade=appeal.written)
+    )
+    if appeal.oral is not None:
+        await demo.act(
+            appeal_id,
+            AppealWorkflow.register_new_oral_adjustment,
+            NewOralAdjustmentInput(actor=examiner, adjustment=appeal.oral),
+        )
+    detail = await demo.admin.query(appeal_id, AppealWorkflow.detail)
+    demo.say(
+        f"  appeal {appeal_id}: written {detail.written_before} -> {detail.written_after}, "
+        f"grade {detail.final_before} -> {detail.final_after} ({detail.stage})"
+    )
+
+
+async def _decided(demo: Demo, count: int) -> bool:
+    async with demo.sessions() as session:
+        rows = await appeal_store.of_cohort(session, demo.cohort)
+    return sum(r.decided_at is not None for r in rows) >= count
+
+
+async def _issue(demo: Demo, documents: Documents, when: str) -> None:
+    if demo.admin.people is None:
+        raise RuntimeError("the demo's gateway has no register of people")
+    issued = await issue_documents(demo.admin, documents, demo.admin.people, demo.cohort)
+    newer = [d for d in issued if d.version > 1]
+    demo.say(f"  documents {when}: {len(issued)} current, {len(newer)} in a new version")
+
+
+# ---- the report's sections ------------------------------------------------------------------------
+async def report_sections(
+    admin: Admin, sessions: async_sessionmaker[AsyncSession], cohort: str, participants: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """`appeals`, `resits` (none: re-sit is not built), `documents` (the current version of each), `export`;
+    and each participant's `final_grade`, `credits` and `certificate` after the appeals."""
+    async with sessions() as session:
+        decided = [r for r in await appeal_store.of_cohort(session, cohort) if r.decided_at is not None]
+    data_dir = get_settings().data_dir
+    documents = await documents_service(sessions, data_dir).current_of_cohort(cohort)
+    by_id = {p["id"]: p for p in participants}
+    for appeal in decided:
+        if appeal.participant_id in by_id and appeal.final_after:
+            by_id[appeal.participant_id].update(
+                final_grade=appeal.final_after,
+                credits=appeal.credits_after,
+                certificate="transcript" if appeal.final_after != "F" else None,
+            )
+    export = export_path(data_dir, cohort)
+    return {
+        "appeals": [
+            {
+                "participant": a.participant_id,
+                "written_before": a.written_before,
+                "written_after": a.written_after,
+                "final_before": a.final_before,
+                "final_after": a.final_after,
+            }
+            for a in decided
+        ],
+        "resits": [],
+        "documents": [
+            {"participant": d.participant_id, "kind": d.kind, "file": _relative(d.file), "verification_code": d.code}
+            for d in documents
+        ],
+        "export": _relative(export) if export.exists() else None,
+    }
+
+
+def _relative(path: Path) -> str:
+    """Relative to the repository root, where the demo runs."""
+    return os.path.relpath(path)

@@ -1,0 +1,97 @@
+"""The demo's scenario file: applications in the order received and the study administration's script."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.models import Grade, Track
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Actors(_Model):
+    admin: str
+    teacher: str
+    examiner: str
+
+
+class ReturnedRequirement(_Model):
+    requirement: int = Field(ge=1, le=4)
+    feedback: str
+
+
+class Extension(_Model):
+    requirement: int = Field(ge=1, le=4)
+    days: float = Field(gt=0)
+
+
+class GiveUp(_Model):
+    application: str
+    reason: str
+
+
+class Mistakes(_Model):
+    """Out-of-order actions the script tries on purpose (by application id): each must be refused, by name."""
+
+    approve_before_submit: str | None = None
+    second_approval: str | None = None
+    grade_before_submission: str | None = None
+    oral_beyond_limit: str | None = None
+
+
+class Script(_Model):
+    """Participants are named `APPLICATION#N` (N-th participant of the application), never by name."""
+
+    actors: Actors
+    year_seconds: float = Field(default=120, gt=10)
+    give_up: GiveUp | None = None
+    assessments: dict[str, Track] = {}
+    withdraw_participants: dict[str, str] = {}
+    absences: list[str] = []  # "APPLICATION#N@GATHERING:DAY"
+    returned: dict[str, ReturnedRequirement] = {}
+    extensions: dict[str, Extension] = {}
+    non_participating: list[str] = []
+    written_grades: dict[str, Grade] = {}
+    default_written_grade: Grade = Grade.C
+    oral_pattern: list[int] = [1, -1, 0]
+    mistakes: Mistakes = Mistakes()
+
+
+class Scenario(_Model):
+    cohort: str
+    places: int = Field(ge=1)
+    seed: str
+    applications: list[dict[str, Any]]
+    script: Script
+    end_of_year: EndOfYear | None = None  # optional: the steps after publish
+
+
+class Appeal(_Model):
+    participant: str  # APPLICATION#N
+    written: Grade  # the new examiners' written grade
+    oral: int | None = None  # the new oral adjustment, when the written grade changed
+
+
+class EndOfYearMistakes(_Model):
+    """Appeals the script may try on purpose: each must be refused, by name. kull-2022.json leaves them out: its
+    report's count of refused actions (4) and the demo's test of it stay as they were."""
+
+    course_participant: str | None = None  # APPLICATION#N of a course participant
+    second_appeal: str | None = None  # APPLICATION#N of someone whose appeal is already registered
+    first_examiner_again: str | None = None  # APPLICATION#N whose appeal first gets the group's own examiner
+
+
+class EndOfYear(_Model):
+    """After the results are published (demo/end_of_year.py): appeals, documents, the export to FS."""
+
+    appeal_examiners: list[str] = Field(min_length=1)
+    appeals: list[Appeal] = []
+    mistakes: EndOfYearMistakes = EndOfYearMistakes()
+    xlsx: bool = True
+
+
+Scenario.model_rebuild()  # its end_of_year section is defined after it

@@ -1,0 +1,1 @@
+"""The one place that turns a person's action into a workflow update, used by the command line and the web app."""

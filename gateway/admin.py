@@ -1,0 +1,215 @@
+"""The study administration's gateway: every admin action as a workflow update, refusals kept in the audit trail.
+
+An update refused by its validator leaves no trace in workflow history, so the gateway records it here. An action
+that breaks its model's bounds (domain.text) is refused before anything is sent, whoever built it.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import uuid4
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.models import AuditEntry
+from domain.errors import describe
+from domain.models import Application, CohortPlan, Participant
+from gateway import appeals
+from gateway import people as registration
+from store.db import record_audit
+from store.people import Enrolled, People
+from workflows import search
+from workflows.appeal_messages import AppealDetail
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.ids import cohort_workflow_id
+from workflows.messages import ActionResult, AdminAction, ApplyResult, CohortInput, GroupDetail
+
+R = TypeVar("R")
+SWEEP_EVERY_SECONDS = 600.0
+
+
+class Refused(Exception):
+    """The workflow refused the action, or there is no workflow to take it; the reason is for the user."""
+
+
+class OutcomeUnknown(Refused):
+    """Temporal did not answer in a way that says whether the update ran (unavailable, deadline exceeded)."""
+
+
+class Admin:
+    def __init__(
+        self,
+        client: Client,
+        sessions: async_sessionmaker[AsyncSession] | None,
+        task_queue: str,
+        people: People | None = None,
+    ) -> None:
+        self.client = client
+        self.sessions = sessions
+        self.task_queue = task_queue
+        self._swept = -SWEEP_EVERY_SECONDS
+        self.people = people  # the register; needed by the actions that name people (apply, replace_participant)
+
+    async def open_cohort(self, plan: CohortPlan, seed: str | None = None) -> WorkflowHandle[Any, Any]:
+        """Start the cohort's workflow; opening a cohort that is already open returns the running one."""
+        return await self.client.start_workflow(
+            CohortWorkflow.run,
+            CohortInput(plan=plan, seed=seed),
+            id=cohort_workflow_id(plan.cohort),
+            task_queue=self.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=TypedSearchAttributes(
+                [SearchAttributePair(search.COHORT, plan.cohort), SearchAttributePair(search.STAGE, "intake")]
+            ),
+        )
+
+    async def perform(self, workflow_id: str, update: Any, action: AdminAction, update_id: str | None = None) -> Any:
+        """Run one admin update; a refusal raises Refused with the workflow's reason and is audited."""
+        _check_bounds(action)
+        handle = self.client.get_workflow_handle(workflow_id)
+        try:
+            return await handle.execute_update(update, action, id=update_id)
+        except WorkflowUpdateFailedError as failed:
+            reason = str(failed.cause.message if hasattr(failed.cause, "message") else failed.cause)
+        except RPCError as error:
+            reason = _rpc_reason(workflow_id, error)
+            if not _definite(error):
+                raise OutcomeUnknown(reason) from None
+        await self._audit_refusal(workflow_id, action, update.__name__, reason)
+        raise Refused(reason)
+
+    async def apply(self, application: Application, actor: str) -> ApplyResult:
+        """Hand in an application: its people into the register, their IDs to the cohort (see gateway/people.py
+        for why a refusal leaves no one behind and a retry duplicates no one). A refused application is a
+        result (`accepted` False), not an exception, as the cohort records it; Refused when no workflow takes it."""
+        people = self._register()
+        if time.monotonic() - self._swept > SWEEP_EVERY_SECONDS:  # leftovers are days old: no need to look each time
+            await people.sweep(registration.SWEEP_AFTER)
+            self._swept = time.monotonic()
+        facts = await registration.register_application(people, application)
+        action = registration.apply_input(actor, application, facts)
+        try:
+            result: ApplyResult = await self.perform(
+                cohort_workflow_id(application.cohort),
+                CohortWorkflow.apply,
+                action,
+                update_id=registration.update_id("apply", facts.model_dump_json()),
+            )
+        except OutcomeUnknown:
+            raise  # the cohort may have accepted it: nothing is discarded; handing it in again tells
+        except Refused:
+            await people.discard_unconfirmed(registration.person_ids(facts))
+            raise
+        if result.accepted:
+            await people.enrol(
+                application.cohort, registration.enrolled(application, registration.group_of(application))
+            )
+        else:
+            await people.discard_unconfirmed(registration.person_ids(facts))
+        return result
+
+    async def replace_participant(
+        self, participant_workflow: str, replacement: Participant, actor: str
+    ) -> ActionResult:
+        """Replace a member: the replacement into the register, their ID to the group; kept only if accepted."""
+        people = self._register()
+        cohort = registration.cohort_of(participant_workflow)
+        group_id = participant_workflow.rsplit(".", 1)[0]
+        enrolment = await registration.register_participant(people, cohort, replacement)
+        action = registration.replace_input(actor, participant_workflow, replacement, enrolment)
+        try:
+            result: ActionResult = await self.perform(
+                group_id,
+                GroupWorkflow.replace_participant,
+                action,
+                update_id=registration.update_id("replace", participant_workflow, enrolment.model_dump_json()),
+            )
+        except OutcomeUnknown:
+            raise
+        except Refused:
+            await people.discard_unconfirmed([enrolment.person_id])
+            raise
+        detail: GroupDetail = await self.query(group_id, GroupWorkflow.detail)
+        await people.enrol(
+            cohort,
+            [
+                Enrolled(
+                    person=registration.participant_data(replacement),
+                    group_workflow_id=group_id,
+                    participant_workflow_id=_member_of(detail, enrolment.person_id),
+                )
+            ],
+        )
+        return result
+
+    async def register_appeal(self, participant_workflow_id: str, actor: str) -> AppealDetail:
+        """Start one person's appeal of their written grade (gateway/appeals.py); Refused (audited) if not allowed."""
+        return await appeals.register_appeal(self, participant_workflow_id, actor)
+
+    def _register(self) -> People:
+        if self.people is None:
+            raise RuntimeError("this gateway has no register of people (Admin(..., people=People(...)))")
+        return self.people
+
+    async def query(self, workflow_id: str, query: Any) -> Any:
+        try:
+            return await self.client.get_workflow_handle(workflow_id).query(query)
+        except RPCError as error:
+            raise Refused(_rpc_reason(workflow_id, error)) from None
+
+    async def _audit_refusal(self, workflow_id: str, action: AdminAction, name: str, reason: str) -> None:
+        if self.sessions is None:
+            return
+        entry = AuditEntry(
+            key=f"{workflow_id}:refused:{uuid4().hex}",
+            workflow_id=workflow_id,
+            actor=action.actor,
+            action=name,
+            outcome="refused",
+            reason=reason,
+            at=datetime.now(UTC),
+        )
+        async with self.sessions() as session, session.begin():
+            await record_audit(session, entry)
+
+
+def _check_bounds(action: AdminAction) -> None:
+    """Validate the action again: one made with `model_construct` or by older code skipped its model's bounds."""
+    try:
+        type(action).model_validate(action.model_dump())
+    except ValidationError as error:
+        raise Refused("; ".join(describe(error))) from None
+
+
+def _member_of(detail: GroupDetail, person_id: str) -> str:
+    # members carry their person ID once the group takes Enrolment; until then the replacement is the newest
+    mine = [m for m in detail.members if m.person_id == person_id]
+    return (mine or detail.members)[-1].participant_workflow_id
+
+
+def _definite(error: RPCError) -> bool:
+    # no such workflow, or it has ended: the update did not run. Anything else (unavailable, a deadline) may have.
+    text = str(error).lower()
+    return error.status == RPCStatusCode.NOT_FOUND or any(word in text for word in ("not found", "completed", "closed"))
+
+
+def _rpc_reason(workflow_id: str, error: RPCError) -> str:
+    text = str(error)
+    if "not found" in text.lower():
+        return f"no workflow {workflow_id}"
+    if "completed" in text.lower() or "closed" in text.lower():
+        return f"{workflow_id} has ended; it takes no more actions"
+    return f"{workflow_id}: {text}"

@@ -1,0 +1,72 @@
+"""One settings class, read from the environment; defaults make the embedded set-up work untouched."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Temporal's default is 10 s: a killed worker's cached workflows would wait that long for another worker
+STICKY_QUEUE_TIMEOUT_SECONDS = 3.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NIS_", extra="ignore")
+
+    # Temporal's own variables keep working: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE
+    temporal_address: str = Field(default="127.0.0.1:7233", validation_alias="TEMPORAL_ADDRESS")
+    temporal_namespace: str = Field(default="default", validation_alias="TEMPORAL_NAMESPACE")
+    task_queue: str = "innovasjonsskole"
+    ui_port: int = 8233  # web UI of the embedded server
+    data_dir: Path = Path(".data")
+    database_url: str | None = None  # default: SQLite file in data_dir
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "INFO"
+    codec_key: SecretStr | None = None  # base64 AES-256 key; default: a generated key file in data_dir
+    # mail: the outbox relay delivers letters through this server; no host: letters stay queued in the outbox
+    smtp_host: str | None = None
+    smtp_port: int = 25  # 587 with starttls, 465 with tls
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: SecretStr | None = None  # login when both are set
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "innovasjonsskolen@example.no"
+    smtp_sender_name: str = "Nasjonal innovasjonsskole for kommunesektoren"
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    smtp_max_attempts: int = Field(default=5, ge=1)  # per letter, for refusals the server may lift (4xx)
+    smtp_retry_seconds: float = Field(default=60.0, gt=0)  # the first wait; doubled after each failed attempt
+    outbox_poll_seconds: float = Field(default=2.0, gt=0)
+    # the study administration: receives staff notices, and every letter tells readers how to reach it
+    staff_email: str = "studieadministrasjonen@innovasjonsskolen.no"
+    staff_phone: str | None = None
+    # how long the demo asks again a query that fails (a server restarting, a worker replaying after a restart)
+    demo_query_patience_seconds: float = Field(default=120.0, ge=0)
+    # how long a workflow task waits for the worker that has the workflow cached before any worker may take it
+    sticky_queue_timeout_seconds: float = Field(default=STICKY_QUEUE_TIMEOUT_SECONDS, gt=0)
+    # the web app (starter.py web)
+    web_address: str = "127.0.0.1:8000"  # host:port
+    web_secret: SecretStr | None = None  # signs session cookies and API tokens; default: a generated file in data_dir
+    web_secure_cookies: bool = False  # set where the app is served over HTTPS
+    web_session_minutes: int = 480
+    web_token_minutes: int = 60
+    web_login_attempts: int = 5  # failed sign-ins per account and address ...
+    web_login_window_seconds: int = 60  # ... within this window, then 429 until the window has passed
+    web_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]  # the Temporal UI (codec)
+
+    @property
+    def web_host_port(self) -> tuple[str, int]:
+        host, _, port = self.web_address.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"NIS_WEB_ADDRESS: '{self.web_address}' is not host:port, e.g. 127.0.0.1:8000")
+        return host, int(port)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'readmodel.sqlite3'}"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

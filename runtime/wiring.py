@@ -1,0 +1,162 @@
+"""What the worker, the command line and the demo put together the same way: the client, the search
+attributes a server must know, and a worker with every workflow and activity."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.appeals import AppealActivities
+from activities.grades import compute_grades
+from activities.letters import Contact, PeopleLookup
+from activities.mailer import Mailer
+from activities.notices import NoticeActivities
+from activities.projection import ProjectionActivities
+from activities.relay import OutboxRelay, RelayPolicy
+from domain.admission import preload
+from runtime.codec import data_converter, load_or_create_key
+from runtime.settings import STICKY_QUEUE_TIMEOUT_SECONDS, Settings
+from store.people import People, register_key
+from workflows import search
+from workflows.appeal import AppealWorkflow
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.participant import ParticipantWorkflow
+
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+INDEXED = {
+    "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    "KeywordList": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+}
+WORKFLOWS: Sequence[type] = (CohortWorkflow, GroupWorkflow, ParticipantWorkflow, AppealWorkflow)
+# Models that cross the workflows' boundary are one module for every workflow and activity: a sandbox's own copy
+# of a notice class would fail validation as "not an instance of" the activity input's class.
+# Libraries that load lazily must not do so sandboxed: babel (the rules name municipalities in Norwegian lists) and
+# the log formatters (workflow.logger's records are formatted in the workflow's thread; a first import there read
+# os.environ and failed the workflow task).
+PASSTHROUGH = (
+    "domain",
+    "activities",
+    "workflows.notices",
+    "workflows.messages",
+    "workflows.state",
+    "babel",
+    "structlog",
+    "rich",
+    "colorama",
+    "better_exceptions",
+    "workflows.appeal_messages",
+)
+log = structlog.get_logger()
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=data_converter(load_or_create_key(settings)),
+    )
+
+
+async def ensure_search_attributes(client: Client) -> None:
+    """Register the search attributes the workflows set where the server lacks them: a new deployment's server
+    knows none of them, and starting a workflow that sets an unknown one fails."""
+    request = ListSearchAttributesRequest(namespace=client.namespace)
+    known = (await client.operator_service.list_search_attributes(request)).custom_attributes
+    missing = {name: INDEXED[kind] for name, kind in search.DEFINITIONS.items() if name not in known}
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+        )
+        log.info("search attributes registered", names=sorted(missing))
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox every worker and replayer runs the workflows in, with the rules' data already read."""
+    preload()
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    sessions: async_sessionmaker[AsyncSession],
+    relay: OutboxRelay | None = None,
+    *,
+    sticky_queue_timeout: timedelta = timedelta(seconds=STICKY_QUEUE_TIMEOUT_SECONDS),
+) -> Worker:
+    """Every workflow and activity. `relay`, when the worker runs one beside it, is woken as letters are queued."""
+    notices = NoticeActivities(sessions, wake=relay.wake if relay else None)
+    projection = ProjectionActivities(sessions)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(WORKFLOWS),
+        workflow_runner=workflow_runner(),
+        activities=[
+            notices.send_notice,
+            projection.project,
+            projection.record_audit,
+            compute_grades,
+            AppealActivities(sessions).record_appeal,
+        ],
+        # on Ctrl-C or SIGTERM, running activities may finish before they are cancelled
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        # a worker killed outright never hands its cached workflows back: their next tasks go to any worker after this
+        sticky_queue_schedule_to_start_timeout=sticky_queue_timeout,
+    )
+
+
+def contact(settings: Settings) -> Contact:
+    return Contact(email=settings.staff_email, phone=settings.staff_phone)
+
+
+def build_relay(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], people: PeopleLookup | None = None
+) -> OutboxRelay | None:
+    """The outbox relay for the configured mail server, reading the register of people (by default the one in
+    the database); None without a mail server: letters then stay queued in the outbox."""
+    mailer = Mailer.from_settings(settings)
+    if mailer is None:
+        return None
+    policy = RelayPolicy(
+        max_attempts=settings.smtp_max_attempts,
+        retry=timedelta(seconds=settings.smtp_retry_seconds),
+        poll=timedelta(seconds=settings.outbox_poll_seconds),
+    )
+    return OutboxRelay(sessions, people or people_register(settings, sessions), mailer, contact(settings), policy)
+
+
+def people_register(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> People:
+    """The register of people (store/people.py), keyed from the application key: for the gateway, the relay and
+    the letters command alike."""
+    return People(sessions, register_key(load_or_create_key(settings)))
+
+
+@asynccontextmanager
+async def relay_running(relay: OutboxRelay | None) -> AsyncIterator[None]:
+    """Run the relay as a task for the duration of the block (beside `async with worker:`); on the way out it
+    finishes the letter in hand, then stops."""
+    if relay is None:
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop), name="outbox-relay")
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, GRACEFUL_SHUTDOWN.total_seconds())
+        except TimeoutError:
+            log.warning("outbox relay did not stop in time")

@@ -1,0 +1,191 @@
+"""Local accounts of the web app: a user name, a role, what the role is bound to, and an Argon2 hash.
+
+The embedded default; production signs in through OpenID Connect. A user name is a handle, not an e-mail address:
+it is written into the audit trail of every action the account takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel
+from sqlalchemy import String, Table, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.municipalities import UnknownMunicipality, lookup
+from store.tables import Base
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+PARTICIPANT = re.compile(r"^kull-[A-Za-z0-9_-]{1,32}\.gruppe-[0-9+]+\.deltaker-\d+$")
+MIN_PASSWORD = 10
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # studieadministrasjon
+    TEACHER = "teacher"  # faglærer / veileder
+    EXAMINER = "examiner"  # sensor
+    MUNICIPALITY = "municipality"  # contact of one application, bound to a kommunenummer
+    PARTICIPANT = "participant"  # bound to a participant workflow id
+
+
+class AccountError(ValueError):
+    """An account that breaks a rule; the message names which."""
+
+
+class Account(BaseModel):
+    username: str
+    role: Role
+    municipality: str | None = None
+    participant: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who acted, as the audit trail records it."""
+        return f"web:{self.username} ({self.role.value})"
+
+
+class AccountRecord(Base):
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str]
+    municipality: Mapped[str | None]
+    participant: Mapped[str | None]
+    password_hash: Mapped[str]
+    created_at: Mapped[datetime]
+
+
+class ExaminerRecord(Base):
+    """The groups the administration assigned an examiner to: an examiner sees and grades those only."""
+
+    __tablename__ = "examiner_groups"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group_workflow_id: Mapped[str] = mapped_column(primary_key=True)
+
+
+class Accounts:
+    """Create and check accounts; hashing runs in a thread, so a sign-in never stalls the event loop."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.hasher = PasswordHasher()
+        self._dummy = self.hasher.hash("an account that does not exist")
+
+    @staticmethod
+    async def create_table(engine: AsyncEngine) -> None:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda sync: Base.metadata.create_all(sync, tables=TABLES))
+
+    async def add(self, account: Account, password: str, replace: bool = False) -> Account:
+        """Store a new account; an existing one is refused, or with `replace` given the new role and password."""
+        check(account, password)
+        hashed = await asyncio.to_thread(self.hasher.hash, password)
+        async with self.sessions() as session, session.begin():
+            existing = await session.get(AccountRecord, account.username)
+            if existing is not None and not replace:
+                raise AccountError(f"user '{account.username}' already exists")
+            if existing is not None:
+                await session.delete(existing)
+                await session.flush()
+            session.add(
+                AccountRecord(
+                    username=account.username,
+                    role=account.role.value,
+                    municipality=account.municipality,
+                    participant=account.participant,
+                    password_hash=hashed,
+                    created_at=datetime.now(UTC),
+                )
+            )
+        return account
+
+    async def assign(self, username: str, group_workflow_id: str) -> None:
+        """Let an examiner grade a group (idempotent)."""
+        async with self.sessions() as session, session.begin():
+            record = await session.get(AccountRecord, username)
+            if record is None or record.role != Role.EXAMINER.value:
+                raise AccountError(f"no examiner account '{username}'")
+            if await session.get(ExaminerRecord, (username, group_workflow_id)) is None:
+                session.add(ExaminerRecord(username=username, group_workflow_id=group_workflow_id))
+
+    async def assigned(self, username: str) -> set[str]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(ExaminerRecord.group_workflow_id).where(ExaminerRecord.username == username)
+            )
+            return set(rows.all())
+
+    async def examiners(self, group_workflow_id: str | None = None) -> list[str]:
+        """Every examiner's user name, or those assigned to one group."""
+        async with self.sessions() as session:
+            if group_workflow_id is None:
+                query = select(AccountRecord.username).where(AccountRecord.role == Role.EXAMINER.value)
+            else:
+                query = select(ExaminerRecord.username).where(ExaminerRecord.group_workflow_id == group_workflow_id)
+            return sorted((await session.scalars(query)).all())
+
+    async def get(self, username: str) -> Account | None:
+        async with self.sessions() as session:
+            record = await session.get(AccountRecord, username)
+        return _account(record) if record else None
+
+    async def authenticate(self, username: str, password: str) -> Account | None:
+        """The account when the password is right; None otherwise, taking as long whether or not the user exists."""
+        async with self.sessions() as session:
+            record = (await session.scalars(select(AccountRecord).where(AccountRecord.username == username))).first()
+        stored = record.password_hash if record else self._dummy
+        try:
+            await asyncio.to_thread(self.hasher.verify, stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return _account(record) if record else None
+
+
+TABLES = [Table(name, Base.metadata) for name in ("accounts", "examiner_groups")]  # the mapped tables, as Tables
+
+
+def _account(record: AccountRecord) -> Account:
+    return Account(
+        username=record.username,
+        role=Role(record.role),
+        municipality=record.municipality,
+        participant=record.participant,
+    )
+
+
+def check(account: Account, password: str) -> None:
+    """Refuse an account that breaks a rule, naming the rule."""
+    if not USERNAME.match(account.username):
+        raise AccountError(
+            f"user name '{account.username}': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter "
+            "or digit (a handle, not an e-mail address)"
+        )
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+    _check_binding(account)
+
+
+def _check_binding(account: Account) -> None:
+    if account.role == Role.MUNICIPALITY:
+        if account.municipality is None:
+            raise AccountError("role municipality: --municipality KOMMUNENUMMER is required")
+        try:
+            lookup(account.municipality)
+        except UnknownMunicipality as error:
+            raise AccountError(f"--municipality: {error}") from None
+    elif account.municipality is not None:
+        raise AccountError(f"role {account.role.value}: --municipality is only for role municipality")
+    if account.role == Role.PARTICIPANT:
+        if account.participant is None or not PARTICIPANT.match(account.participant):
+            raise AccountError(
+                "role participant: --participant PARTICIPANT_ID (kull-C.gruppe-ID.deltaker-N) is required"
+            )
+    elif account.participant is not None:
+        raise AccountError(f"role {account.role.value}: --participant is only for role participant")

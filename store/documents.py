@@ -1,0 +1,55 @@
+"""Issued documents (transcripts and course certificates): one row per version, found by its verification code.
+
+The facts are what the document states (no name: the name is printed from the register of people when the PDF is
+made); the file is the PDF under the data folder. A new version supersedes the one before it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.tables import Base
+
+
+class DocumentRecord(Base):
+    __tablename__ = "documents"
+
+    code: Mapped[str] = mapped_column(primary_key=True)  # the verification code
+    person_id: Mapped[str] = mapped_column(index=True)
+    participant_id: Mapped[str] = mapped_column(index=True)
+    cohort: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]  # 'transcript' | 'course_certificate'
+    version: Mapped[int]
+    superseded_by: Mapped[str | None]
+    facts: Mapped[str]  # JSON of what the document states
+    file: Mapped[str]  # relative to the data folder
+    issued_at: Mapped[datetime]
+
+
+async def by_code(session: AsyncSession, code: str) -> DocumentRecord | None:
+    return await session.get(DocumentRecord, code)
+
+
+async def current(session: AsyncSession, participant_id: str) -> DocumentRecord | None:
+    query = select(DocumentRecord).where(
+        DocumentRecord.participant_id == participant_id, DocumentRecord.superseded_by.is_(None)
+    )
+    return (await session.scalars(query)).first()
+
+
+async def latest_version(session: AsyncSession, participant_id: str) -> int:
+    query = select(DocumentRecord.version).where(DocumentRecord.participant_id == participant_id)
+    return max((await session.scalars(query)).all(), default=0)
+
+
+async def current_of_cohort(session: AsyncSession, cohort: str) -> list[DocumentRecord]:
+    query = select(DocumentRecord).where(DocumentRecord.cohort == cohort, DocumentRecord.superseded_by.is_(None))
+    return list((await session.scalars(query.order_by(DocumentRecord.participant_id))).all())
+
+
+async def of_person(session: AsyncSession, person_id: str) -> list[DocumentRecord]:
+    return list((await session.scalars(select(DocumentRecord).where(DocumentRecord.person_id == person_id))).all())

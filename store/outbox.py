@@ -1,0 +1,120 @@
+"""The outbox's data helpers: queue letters, claim the due ones for delivery, record each outcome.
+
+Helpers take the caller's session and never commit. Claiming is a compare-and-set on `next_attempt_at`, so two
+relays (two worker processes) never hand the same letter to the mail server at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.db import insert_if_absent
+from store.tables import OutboxRecord
+
+STAFF = "staff"  # the person_id of a letter to the study administration's address
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    UNDELIVERED = "undelivered"
+
+
+async def queue(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert the letters not yet in the outbox; returns how many were new."""
+    return sum([await insert_if_absent(session, OutboxRecord, row) for row in rows])
+
+
+async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[OutboxRecord]:
+    """The queued letters due by `now`, oldest first, each held for `lease` against other relays."""
+    candidates = (
+        await session.scalars(
+            select(OutboxRecord)
+            .where(OutboxRecord.status == Status.QUEUED, OutboxRecord.next_attempt_at <= now)
+            .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
+            .limit(limit)
+        )
+    ).all()
+    claimed = []
+    for row in candidates:
+        taken = await session.execute(
+            update(OutboxRecord)
+            .where(
+                OutboxRecord.idempotency_key == row.idempotency_key,
+                OutboxRecord.status == Status.QUEUED,
+                OutboxRecord.next_attempt_at == row.next_attempt_at,
+            )
+            .values(next_attempt_at=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if _rowcount(taken) == 1:
+            claimed.append(row)
+    return claimed
+
+
+async def mark_sent(session: AsyncSession, key: str, now: datetime) -> None:
+    await _set(session, key, status=Status.SENT, sent_at=now, reason=None, attempts=OutboxRecord.attempts + 1)
+
+
+async def mark_failed(session: AsyncSession, key: str, reason: str, retry_at: datetime | None) -> None:
+    """One failed attempt: queued again for `retry_at`, or undelivered for good when it is None."""
+    status = Status.QUEUED if retry_at is not None else Status.UNDELIVERED
+    values: dict[str, Any] = {"status": status, "reason": reason, "attempts": OutboxRecord.attempts + 1}
+    if retry_at is not None:
+        values["next_attempt_at"] = retry_at
+    await _set(session, key, **values)
+
+
+async def release(session: AsyncSession, keys: Sequence[str], retry_at: datetime) -> None:
+    """Hand claimed letters back without counting an attempt (the mail server could not be reached at all)."""
+    await session.execute(
+        update(OutboxRecord)
+        .where(OutboxRecord.idempotency_key.in_(keys), OutboxRecord.status == Status.QUEUED)
+        .values(next_attempt_at=retry_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def of_cohort(session: AsyncSession, cohort: str) -> list[OutboxRecord]:
+    """Every letter of a cohort in the order queued."""
+    return list(
+        (
+            await session.scalars(
+                select(OutboxRecord)
+                .where(OutboxRecord.cohort == cohort)
+                .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
+            )
+        ).all()
+    )
+
+
+async def of_person(session: AsyncSession, person_id: str) -> list[OutboxRecord]:
+    """Every letter to one person (for a privacy export), in the order queued."""
+    return list(
+        (
+            await session.scalars(
+                select(OutboxRecord)
+                .where(OutboxRecord.person_id == person_id)
+                .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
+            )
+        ).all()
+    )
+
+
+async def _set(session: AsyncSession, key: str, **values: Any) -> None:
+    await session.execute(
+        update(OutboxRecord)
+        .where(OutboxRecord.idempotency_key == key)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

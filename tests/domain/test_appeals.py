@@ -1,0 +1,101 @@
+"""The appeal rules: the window, who may appeal, new examiners, and the combined grade after a new assessment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.appeals import (
+    AppealFacts,
+    appeal_deadline,
+    appeal_refusal,
+    examiners_refusal,
+    needs_new_oral,
+    new_oral_error,
+    outcome_with_oral,
+    outcome_without_oral,
+)
+from domain.models import Grade, Track
+
+RELEASED = datetime(2023, 6, 9, 10, 0, tzinfo=UTC)
+THREE_WEEKS = 21 * 86400.0
+
+
+def facts(**changes: object) -> AppealFacts:
+    values: dict[str, object] = {
+        "track": Track.STUDENT,
+        "final_grade": Grade.C,
+        "released_at": RELEASED,
+        "appealed_before": False,
+    }
+    return AppealFacts.model_validate(values | changes)
+
+
+def test_a_student_with_a_grade_may_appeal_until_the_deadline_inclusive() -> None:
+    deadline = appeal_deadline(RELEASED, THREE_WEEKS)
+    assert deadline == datetime(2023, 6, 30, 10, 0, tzinfo=UTC)
+    assert appeal_refusal(facts(), RELEASED, THREE_WEEKS) is None
+    assert appeal_refusal(facts(), deadline, THREE_WEEKS) is None
+
+
+def test_after_the_deadline_is_refused_with_the_deadline_in_oslo_time() -> None:
+    late = appeal_deadline(RELEASED, THREE_WEEKS) + timedelta(seconds=1)
+    assert (
+        appeal_refusal(facts(), late, THREE_WEEKS)
+        == "the appeal deadline has passed: it was 2023-06-30 12:00 (Europe/Oslo)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"track": Track.COURSE, "final_grade": None}, "a course participant gets no grade and has nothing to appeal"),
+        ({"final_grade": None}, "there is no grade to appeal"),
+        ({"appealed_before": True}, "the result of an appeal is final: this person has already appealed"),
+        ({"released_at": None}, "the results have not been released yet"),
+    ],
+)
+def test_who_may_not_appeal_is_refused_by_name(changes: dict[str, object], reason: str) -> None:
+    assert appeal_refusal(facts(**changes), RELEASED, THREE_WEEKS) == reason
+
+
+def test_a_failed_student_may_appeal() -> None:
+    assert appeal_refusal(facts(final_grade=Grade.F), RELEASED, THREE_WEEKS) is None
+
+
+def test_new_examiners_must_differ_from_the_first() -> None:
+    assert examiners_refusal(["sensor.a"], ["sensor.b", "sensor.c"]) is None
+    assert (
+        examiners_refusal(["sensor.a", "sensor.b"], ["sensor.b"])
+        == "sensor.b graded the written work first; an appeal needs new examiners"
+    )
+    assert examiners_refusal([], []) == "name at least one new examiner"
+    assert examiners_refusal([], ["x", "x"]) == "an examiner is named twice"
+    assert examiners_refusal([], ["a", "b", "c", "d"]) == "at most 3 examiners, not 4"
+
+
+def test_the_same_written_grade_keeps_the_combined_grade() -> None:
+    outcome = outcome_without_oral(Grade.C, Grade.B, Grade.C)
+    assert (outcome.written_grade, outcome.final_grade, outcome.credits) == (Grade.C, Grade.B, 30)
+    assert not needs_new_oral(Grade.C, Grade.C)
+
+
+def test_a_changed_written_grade_needs_a_new_oral_within_the_step_limit() -> None:
+    assert needs_new_oral(Grade.C, Grade.B)
+    with pytest.raises(ValueError, match="a new oral adjustment is required"):
+        outcome_without_oral(Grade.C, Grade.B, Grade.B)
+    assert new_oral_error(Grade.B, 2, 1) == "the oral may move the grade at most 1 step(s), not +2"
+    outcome = outcome_with_oral(Grade.B, 1, 1)
+    assert (outcome.written_grade, outcome.final_grade, outcome.credits) == (Grade.B, Grade.A, 30)
+
+
+def test_a_new_written_f_is_final_without_oral_and_gives_no_credits() -> None:
+    assert not needs_new_oral(Grade.E, Grade.F)
+    outcome = outcome_without_oral(Grade.E, Grade.D, Grade.F)
+    assert (outcome.final_grade, outcome.credits) == (Grade.F, 0)
+
+
+def test_a_written_f_raised_by_the_appeal_gets_an_oral() -> None:
+    assert needs_new_oral(Grade.F, Grade.E)
+    assert outcome_with_oral(Grade.E, 0, 1).final_grade == Grade.E

@@ -1,0 +1,48 @@
+"""The exam rules of a group, without Temporal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain import exam
+from domain.eligibility import MemberFacts
+from domain.lifecycle import GroupStage, Outcome
+from domain.models import CohortPlan, Grade, Track
+from domain.plan import load_plan
+
+
+def test_a_course_participant_completes_only_having_taken_part() -> None:
+    done = MemberFacts(track=Track.COURSE, requirements_approved=4)
+    assert exam.requirements_complete(done)
+    assert not exam.requirements_complete(done.model_copy(update={"withdrawn": True}))  # the group's approvals
+    assert not exam.requirements_complete(done.model_copy(update={"non_participating": True}))
+    assert exam.requirements_complete(MemberFacts(track=Track.STUDENT, requirements_approved=4))
+
+
+def test_a_written_f_has_no_oral_and_an_ineligible_member_none_either() -> None:
+    assert not exam.sits_oral(Grade.F, None) and not exam.sits_oral(None, None)
+    assert exam.sits_oral(Grade.C, None) and not exam.sits_oral(Grade.C, "withdrawn")
+
+
+def test_the_stage_follows_the_outcome_then_the_exam() -> None:
+    stage = exam.group_stage
+    assert stage(Outcome.WAITLIST, False, False, False, False, False, False) == GroupStage.WAITLIST
+    assert stage(Outcome.ADMITTED, False, True, False, False, False, False) == GroupStage.NO_EXAM
+    assert stage(Outcome.ADMITTED, False, False, False, False, True, False) == GroupStage.WRITTEN
+    assert stage(Outcome.ADMITTED, True, False, True, True, True, True) == GroupStage.PUBLISHED
+
+
+def test_no_result_names_why() -> None:
+    plan = example_plan()
+    assert exam.no_result_reason(MemberFacts(track=Track.COURSE, requirements_approved=2), plan, None) == (
+        "course_not_completed"
+    )
+    student = MemberFacts(track=Track.STUDENT, requirements_approved=4)
+    assert exam.no_result_reason(student, plan, "work requirement 2 failed") == "no_exam_for_group"
+    assert exam.no_result_reason(student.model_copy(update={"requirements_approved": 3}), plan, None) == (
+        "requirements_not_approved"
+    )
+
+
+def example_plan() -> CohortPlan:
+    return load_plan(Path(__file__).parents[2] / "demo" / "plans" / "kull-2022.json")

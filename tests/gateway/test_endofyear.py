@@ -1,0 +1,98 @@
+"""After release, on the dev server: documents issued from the group's results, a new version after an appeal that
+changed the grade, and the FS export read back (CSV and XLSX)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from activities.documents import Documents, documents_key
+from domain.models import Grade
+from gateway.export import COLUMNS, write_export
+from gateway.results import group_results, issue_documents
+from tests.activities.register import Register
+from tests.conftest import Harness
+from tests.workflows.helpers import eventually
+from tests.workflows.test_appeal import EXAMINER, OFFICE, admin, graded_group, publish
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+
+EXAMINERS = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
+NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_path: Path) -> None:
+    handle, ids = await graded_group(harness)
+    await publish(handle)
+    gateway = admin(harness)
+    register = Register()
+    prefix = "5001"
+    for number, name in enumerate(NAMES):  # the factory's e-mails: tests/factories.application
+        register.add(name, f"p{number}@{prefix}.no")
+    documents = Documents(harness.sessions, documents_key(b"k" * 32), tmp_path)
+    cohort = handle.id.split(".")[0].removeprefix("kull-")
+
+    first = {
+        d.participant_id: d
+        for d in await issue_documents(
+            gateway, documents, register, cohort, await group_results(gateway, cohort, [handle.id])
+        )
+    }
+    assert sorted((d.participant_id, d.kind) for d in first.values()) == [
+        (ids[0], "transcript"),
+        (ids[1], "transcript"),
+        (ids[3], "course_certificate"),
+    ]  # ids[2] took no part
+    assert "Karakter: D" in pdf_text(first[ids[1]].file) and "Navn: Bjørn Færøy" in pdf_text(first[ids[1]].file)
+    assert "Dag Løvås har gjennomført kurset" in pdf_text(first[ids[3]].file)
+
+    changed = (await gateway.register_appeal(ids[1], OFFICE)).appeal_workflow_id
+    await gateway.perform(changed, AppealWorkflow.assign_examiners, EXAMINERS)
+    await gateway.perform(
+        changed, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
+    )
+    await gateway.perform(
+        changed, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+    )
+    same = (await gateway.register_appeal(ids[0], OFFICE)).appeal_workflow_id
+    await gateway.perform(same, AppealWorkflow.assign_examiners, EXAMINERS)
+    await gateway.perform(
+        same, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)
+    )
+
+    async def appeals_recorded() -> list:
+        results = await group_results(gateway, cohort, [handle.id])
+        assert sum(r.appeal is not None for r in results) == 2
+        return results
+
+    results = await eventually(appeals_recorded)
+    second = {d.participant_id: d for d in await issue_documents(gateway, documents, register, cohort, results)}
+    assert second[ids[1]].version == 2 and second[ids[1]].code != first[ids[1]].code
+    assert "Karakter: B" in pdf_text(second[ids[1]].file)
+    assert (await documents.verify(first[ids[1]].code)).status == "superseded"  # type: ignore[union-attr]
+    assert second[ids[0]] == first[ids[0]] and second[ids[3]] == first[ids[3]]  # unchanged: the same documents
+
+    csv_file, xlsx_file = write_export(results, tmp_path / "export", cohort, xlsx=True)
+    with csv_file.open(encoding="utf-8") as f:
+        table = list(csv.reader(f, delimiter=";"))
+    assert table[0] == COLUMNS
+    by_person = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in table[1:]}
+    assert len(by_person) == 2  # the two graded students; the course participant gets no FS result
+    appealed = by_person[register.add(NAMES[1], f"p1@{prefix}.no")]
+    assert [appealed[c] for c in ("grade", "credits", "course_code", "attempt")] == ["B", "30", "NISK30", "1"]
+    assert (appealed["appealed"], appealed["grade_before_appeal"], appealed["appeal_outcome"]) == ("ja", "D", "endret")
+    kept = by_person[register.add(NAMES[0], f"p0@{prefix}.no")]
+    assert (kept["grade"], kept["appeal_outcome"]) == ("B", "uendret")
+    assert appealed["term"].endswith(("VÅR", "HØST")) and len(appealed["result_date"]) == 10
+    sheet = load_workbook(xlsx_file).active
+    assert sheet is not None
+    assert [list(r) for r in sheet.iter_rows(values_only=True)][1:] == [
+        [int(v) if v.isdigit() else v for v in row] for row in table[1:]
+    ]

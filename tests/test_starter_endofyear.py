@@ -1,0 +1,34 @@
+"""starter.py's appeal commands against the dev server: an appeal from registration to its final result, and a
+refusal as one line with exit code 1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Harness
+from tests.test_starter_admin import one_line, run
+from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
+
+
+async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
+    handle, ids = await graded_group(harness)
+    await publish(handle)
+    code, out, _ = await run(harness, capsys, "appeal", "register", ids[1], actor=OFFICE)
+    assert code == 0 and f"{ids[1]}.klage: awaiting_examiners; before C -> D" in out
+    appeal = f"{ids[1]}.klage"
+    code, out, _ = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
+    assert code == 0 and "the appeal is now awaiting_written" in out
+    code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)
+    assert code == 0 and "awaiting_oral" in out
+    code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "3", actor=EXAMINER)
+    assert code == 1 and one_line(err) == "refused: the oral may move the grade at most 1 step(s), not +3"
+    code, out, _ = await run(harness, capsys, "appeal", "oral", appeal, "1", actor=EXAMINER)
+    assert code == 0 and "decided" in out
+    code, out, _ = await run(harness, capsys, "appeal", "show", appeal, "--json")
+    shown = json.loads(out)
+    assert (shown["final_before"], shown["final_after"], shown["pending_action"]) == ("D", "A", None)
+
+    code, _, err = await run(harness, capsys, "appeal", "register", ids[3], actor=OFFICE)
+    assert code == 1 and one_line(err) == "refused: a course participant gets no grade and has nothing to appeal"

@@ -1,0 +1,71 @@
+"""The rest of the group and participant actions through the API: return with feedback, a new deadline,
+a member who did not take part, an individual assessment and a withdrawal; each with a role that may not."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.web.conftest import THEIRS, World, token
+
+
+async def test_return_with_feedback_then_a_new_deadline(world: World) -> None:
+    url = world.api_group(THEIRS) + "/requirements/4"
+    async with world.client() as client:
+        admin, teacher = await token(client, world, "admin"), await token(client, world, "teacher")
+        assert (await client.post(url + "/submit", headers=admin)).status_code == 200
+        empty = await client.post(url + "/return", json={"feedback": ""}, headers=teacher)
+        assert empty.status_code == 422
+        municipality = await client.post(
+            url + "/return", json={"feedback": "Nei"}, headers=await token(client, world, "municipality")
+        )
+        assert municipality.status_code == 404  # not their group
+        returned = await client.post(url + "/return", json={"feedback": "Mangler brukerinnsikt"}, headers=teacher)
+        assert returned.status_code == 200 and returned.json()["status"] == "returned"
+        deadline = datetime.fromisoformat(returned.json()["deadline"])
+
+        earlier = await client.post(
+            url + "/extend", json={"deadline": (deadline - timedelta(minutes=1)).isoformat()}, headers=teacher
+        )
+        assert earlier.status_code == 409
+        assert earlier.json() == {
+            "detail": "work requirement 4: the new deadline must be later than the current one and now"
+        }
+        naive = await client.post(url + "/extend", json={"deadline": "2030-01-01T12:00:00"}, headers=teacher)
+        assert naive.status_code == 422  # a deadline needs its time zone
+        later = deadline + timedelta(minutes=1)  # the plan's oral exams end minutes later: no later than that
+        extended = await client.post(url + "/extend", json={"deadline": later.isoformat()}, headers=teacher)
+        assert extended.status_code == 200 and datetime.fromisoformat(extended.json()["deadline"]) == later
+        [four] = [
+            r
+            for r in (await client.get(world.api_group(THEIRS), headers=teacher)).json()["requirements"]
+            if r["number"] == 4
+        ]
+        assert (four["status"], four["feedback"]) == ("returned", "Mangler brukerinnsikt")
+
+
+async def test_a_member_who_did_not_take_part_and_one_who_withdraws(world: World) -> None:
+    last = world.members[-1]
+    async with world.client() as client:
+        teacher, admin = await token(client, world, "teacher"), await token(client, world, "admin")
+        url = world.api_group() + "/non-participating"
+        for role in ("municipality", "examiner"):
+            denied = await client.post(url, json={"participant": last}, headers=await token(client, world, role))
+            assert denied.status_code == 403, role
+        marked = await client.post(url, json={"participant": last}, headers=teacher)
+        assert marked.status_code == 200 and marked.json() == {"stage": "programme"}
+        again = await client.post(url, json={"participant": last}, headers=teacher)
+        assert again.status_code == 409 and again.json() == {
+            "detail": f"{last} is already marked as not having taken part"
+        }
+
+        assessment = await client.post(f"/api/participants/{last}/assessment", json={"track": "course"}, headers=admin)
+        assert assessment.status_code == 409
+        assert assessment.json() == {"detail": "no individual assessment pending: the track is already student"}
+        denied = await client.post(f"/api/participants/{last}/withdraw", json={"reason": "Flyttet"}, headers=teacher)
+        assert denied.status_code == 403
+        withdrawn = await client.post(f"/api/participants/{last}/withdraw", json={"reason": "Flyttet"}, headers=admin)
+        assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn"] is True
+        nobody = await client.post(
+            "/api/participants/kull-x.gruppe-0301.deltaker-9/withdraw", json={"reason": "x"}, headers=admin
+        )
+        assert nobody.status_code == 404

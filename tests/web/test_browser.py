@@ -1,0 +1,185 @@
+"""The web app in headless Chromium (Debian's /usr/bin/chromium driven by Playwright, no browser download):
+sign in as each role, approve a work requirement, see a refusal beside its form, register attendance in the grid.
+
+Screenshots are kept under .data/screenshots/ (printed); without Chromium these tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tests.web.conftest import PASSWORD, THEIRS, World, token
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).parents[2] / ".data" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium) to run the browser tests",
+)
+
+if CHROMIUM.exists():
+    from playwright.async_api import Browser, Page, async_playwright, expect
+
+
+@pytest.fixture(scope="package")
+async def address(world: World) -> AsyncIterator[str]:
+    """The app served over real HTTP, in the tests' event loop, on a free port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture(scope="package")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, address: str) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=address, locale="nb-NO")
+    opened = await context.new_page()
+    yield opened
+    await context.close()
+
+
+async def sign_in(page: Page, world: World, role: str) -> None:
+    await page.goto("/")
+    await expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
+    await page.get_by_label("Brukernavn").fill(world.accounts[role].username)
+    await page.get_by_label("Passord").fill(PASSWORD)
+    await page.get_by_role("button", name="Logg inn").click()
+    await expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+
+
+async def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+
+
+async def reload_until_checked(page: Page, box: str, tries: int = 20) -> None:
+    for _ in range(tries):
+        await page.reload()
+        if await page.get_by_label(box).is_checked():
+            return
+        await asyncio.sleep(0.25)
+    await expect(page.get_by_label(box)).to_be_checked()
+
+
+async def test_each_role_signs_in_and_lands_on_its_page(page: Page, world: World) -> None:
+    landing = {
+        "admin": f"Kull {world.cohort}",
+        "teacher": f"Kull {world.cohort}",
+        "examiner": f"Kull {world.cohort}",
+        "municipality": "Våre grupper",
+        "participant": f"Deltaker {world.members[0]}",
+    }
+    for role, heading in landing.items():
+        await sign_in(page, world, role)
+        await expect(page.locator("main")).to_contain_text(heading)
+        await expect(page.locator("header")).to_contain_text(world.accounts[role].username)
+        await shot(page, f"signed-in-{role}")
+        if role == "admin":
+            await page.get_by_role("link", name=f"Kull {world.cohort}").click()
+            await expect(page.locator("#fase")).to_have_text("Gjennomføring")
+            await expect(page.get_by_role("img", name="Søknader per region")).to_be_visible()
+            await shot(page, "cohort-overview")
+            await page.get_by_role("link", name="Mine oppgaver").click()
+            await expect(page.get_by_role("heading", name="Mine oppgaver")).to_be_visible()
+            await shot(page, "inbox-admin")
+        await page.get_by_role("button", name="Logg ut").click()
+        await expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
+
+
+async def test_a_teacher_sees_a_refusal_then_approves_a_work_requirement(page: Page, world: World) -> None:
+    async with world.client() as client:  # the group hands in requirement 1 (the admin registers it)
+        answer = await client.post(
+            world.api_group(THEIRS) + "/requirements/1/submit", headers=await token(client, world, "admin")
+        )
+        assert answer.status_code == 200, answer.text
+    await sign_in(page, world, "teacher")
+    assert await page.evaluate("window.htmx.version") == "2.0.11"  # the forms below are enhanced
+    await page.goto(world.group(THEIRS))
+    await page.evaluate("window.stayed = true")  # gone if a form loads a whole new page instead of swapping
+    second = page.locator("#krav-2")
+    await second.get_by_role("button", name="Godkjenn").click()
+    await expect(page.locator("#krav-2")).to_contain_text(
+        "Avvist: work requirement 2 is open, not submitted; cannot approve"
+    )
+    await expect(page.locator("#krav-2 .status")).to_have_text("Åpent")
+    assert page.url.endswith(world.group(THEIRS))  # the refused form's address is not the page's
+    await shot(page, "refusal-beside-the-form")
+
+    await page.locator("#krav-1").get_by_role("button", name="Godkjenn").click()
+    await expect(page.locator(".flash")).to_have_text("Arbeidskrav 1 er godkjent.")
+    await expect(page.locator("#krav-1 .status")).to_have_text("Godkjent")
+    await expect(page.locator(".refusal")).to_have_count(0)
+    assert await page.evaluate("window.stayed === true") and page.url.endswith(world.group(THEIRS))
+    await shot(page, "requirement-approved")
+
+
+async def test_pages_work_without_javascript(browser: Browser, address: str, world: World) -> None:
+    context = await browser.new_context(base_url=address, java_script_enabled=False)
+    page = await context.new_page()
+    try:
+        await sign_in(page, world, "teacher")
+        await page.goto(world.group(THEIRS))
+        await page.locator("#krav-3").get_by_role("button", name="Godkjenn").click()
+        await expect(page.locator("#krav-3")).to_contain_text(
+            "Avvist: work requirement 3 is open, not submitted; cannot approve"
+        )
+        await shot(page, "refusal-without-javascript")
+    finally:
+        await context.close()
+
+
+async def test_a_teacher_registers_attendance_in_the_grid(page: Page, world: World) -> None:
+    await sign_in(page, world, "teacher")
+    await page.goto(world.group(THEIRS))
+    rows = page.locator("table.members tbody tr")
+    members = [str(await rows.nth(i).get_attribute("data-participant")) for i in range(await rows.count())]
+    names = [await rows.nth(i).locator("td").first.inner_text() for i in range(await rows.count())]
+    assert names == [f"Deltaker {n}" for n in range(len(members))]  # members by name, from the register of people
+    for name in names[:2]:
+        await page.get_by_label(f"{name} samling 1 dag 2").check()
+    await page.get_by_title("Lagre samling 1, dag 2").click()
+    await expect(page.locator(".flash")).to_have_text("Oppmøte for samling 1, dag 2 er registrert.")
+    days = [await page.locator(f'tr[data-participant="{m}"] td.days').inner_text() for m in members]
+    assert days == ["1", "1"] + ["0"] * (len(members) - 2)
+    await reload_until_checked(page, f"{names[0]} samling 1 dag 2")  # the participant's own record, a signal away
+    await expect(page.get_by_label(f"{names[1]} samling 1 dag 2")).to_be_checked()
+    await expect(page.get_by_label(f"{names[2]} samling 1 dag 2")).not_to_be_checked()
+    await shot(page, "attendance-registered")
+
+    await page.get_by_label(f"{names[0]} samling 2 dag 1").check()
+    await page.get_by_title("Lagre samling 2, dag 1").click()
+    await expect(page.locator("#oppmote")).to_contain_text("Avvist: gathering 2 has not started yet")
+    assert re.sub(r"\s", "", await page.locator(f'tr[data-participant="{members[0]}"] td.days').inner_text()) == "1"
+    await shot(page, "attendance-refused")

@@ -1,0 +1,211 @@
+"""Appeals on the dev server: registered through the gateway after release, new examiners, the new written grade,
+the new oral, the final result and its letter; and every refusal, by name."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from temporalio.client import WorkflowHandle
+
+from activities.letters import NOTICE, Contact, render_letter
+from domain.models import Grade
+from gateway import appeals
+from gateway.admin import Admin, Refused
+from store.appeals import AppealRecord
+from store.tables import AuditRecord
+from tests.conftest import Harness
+from tests.workflows.helpers import eventually, outbox
+from tests.workflows.test_group import ACTOR, approve_all, members, start_group
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.group import GroupWorkflow
+from workflows.ids import appeal_workflow_id
+from workflows.messages import (
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    PublishSignal,
+    SubmitWrittenInput,
+    WrittenGradeInput,
+)
+
+EXAMINER = "sensor.ny"
+OFFICE = "ola.studieadm"
+
+
+async def graded_group(harness: Harness) -> tuple[WorkflowHandle, list[str]]:
+    """Written C; member 1 +1 (B), member 2 -1 (D), member 3 not taking part, member 4 a course participant."""
+    handle = await start_group(harness)
+    ids = await members(handle)
+    await approve_all(handle)
+    await handle.execute_update(
+        GroupWorkflow.mark_non_participating, MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2])
+    )
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    await handle.execute_update(
+        GroupWorkflow.register_oral,
+        OralInput(
+            actor=ACTOR,
+            adjustments=[
+                OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+                OralAdjustment(participant_workflow_id=ids[1], adjustment=-1),
+            ],
+        ),
+    )
+
+    async def graded() -> None:
+        assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+
+    await eventually(graded)
+    return handle, ids
+
+
+async def publish(handle: WorkflowHandle) -> None:
+    await handle.signal(GroupWorkflow.publish, PublishSignal())
+    await handle.result()
+
+
+def admin(harness: Harness) -> Admin:
+    return Admin(harness.client, harness.sessions, harness.task_queue)
+
+
+async def refused(action: object, reason: str) -> None:
+    with pytest.raises(Refused) as refusal:
+        await action  # type: ignore[misc]
+    assert reason in str(refusal.value)
+
+
+async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_final(harness: Harness) -> None:
+    handle, ids = await graded_group(harness)
+    await publish(handle)
+    gateway = admin(harness)
+    appeal = await gateway.register_appeal(ids[1], OFFICE)
+    assert (appeal.stage, appeal.written_before, appeal.final_before) == ("awaiting_examiners", Grade.C, Grade.D)
+    appeal_id = appeal_workflow_id(ids[1])
+    assert appeal.appeal_workflow_id == appeal_id == f"{ids[1]}.klage"
+
+    await refused(
+        gateway.perform(
+            appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
+        ),
+        "assign the new examiners first",
+    )
+    await refused(
+        gateway.perform(
+            appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR])
+        ),
+        f"{ACTOR} graded the written work first; an appeal needs new examiners",
+    )
+    assigned = await gateway.perform(
+        appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
+    )
+    assert assigned.stage == "awaiting_written"
+    await refused(
+        gateway.perform(
+            appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=ACTOR, grade=Grade.B)
+        ),
+        f"{ACTOR} is not an examiner of this appeal",
+    )
+    await refused(
+        gateway.perform(
+            appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+        ),
+        "register the new written grade first",
+    )
+    written = await gateway.perform(
+        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
+    )
+    assert written.stage == "awaiting_oral"
+    await refused(
+        gateway.perform(
+            appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=2)
+        ),
+        "the oral may move the grade at most 1 step(s), not +2",
+    )
+    decided = await gateway.perform(
+        appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+    )
+    assert decided.stage == "decided"
+
+    result = await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal_id).result()
+    d = result.detail
+    assert (d.written_after, d.oral_adjustment_after, d.final_after, d.credits_after) == (Grade.B, 0, Grade.B, 30)
+    await refused(
+        gateway.perform(
+            appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+        ),
+        "has ended",
+    )
+    await refused(gateway.register_appeal(ids[1], OFFICE), "the result of an appeal is final")
+
+    async def letter() -> str:
+        [row] = await outbox(harness.sessions, "appeal_decided")
+        return render_letter(NOTICE.validate_json(row.notice), "Kari", Contact("stab@example.no")).body
+
+    body = await eventually(letter)
+    assert "Den skriftlige delen får nå karakteren B (ved første sensur C)." in body
+    assert "Den samlede karakteren din endres fra D til B." in body
+    assert "Resultatet av klagen er endelig og kan ikke påklages." in body
+
+    async def recorded() -> AppealRecord:
+        async with harness.sessions() as session:
+            row = (await session.scalars(select(AppealRecord).where(AppealRecord.appeal_id == appeal_id))).one()
+        assert row.stage == "decided"
+        return row
+
+    row = await eventually(recorded)
+    assert (row.final_before, row.final_after, row.person_id) == ("D", "B", appeal.person_id)
+
+
+async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness) -> None:
+    handle, ids = await graded_group(harness)
+    await publish(handle)
+    gateway = admin(harness)
+    appeal_id = (await gateway.register_appeal(ids[0], OFFICE)).appeal_workflow_id
+    await gateway.perform(
+        appeal_id,
+        AppealWorkflow.assign_examiners,
+        AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, "sensor.to"]),
+    )
+    decided = await gateway.perform(
+        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor="sensor.to", grade=Grade.C)
+    )
+    assert decided.stage == "decided"
+    d = (await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal_id).result()).detail
+    assert (d.written_after, d.oral_adjustment_after, d.final_after, d.credits_after) == (Grade.C, None, Grade.B, 30)
+
+    async def letter() -> str:
+        [row] = await outbox(harness.sessions, "appeal_decided")
+        return render_letter(NOTICE.validate_json(row.notice), "Kari", Contact("stab@example.no")).body
+
+    assert "den samme som ved første sensur. Den samlede karakteren din blir derfor stående: B." in await eventually(
+        letter
+    )
+
+
+async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harness) -> None:
+    handle, ids = await graded_group(harness)
+    gateway = admin(harness)
+    await refused(gateway.register_appeal(ids[0], OFFICE), "the results have not been released yet")
+    await publish(handle)
+    await refused(gateway.register_appeal(ids[3], OFFICE), "a course participant gets no grade")
+    await refused(gateway.register_appeal(ids[2], OFFICE), "there is no grade to appeal")  # did not take part
+    released = (await handle.query(GroupWorkflow.detail)).published_at
+    assert released is not None
+    late = released + timedelta(days=21, seconds=1)
+    await refused(appeals.register_appeal(gateway, ids[0], OFFICE, now=late), "the appeal deadline has passed: it was")
+    await refused(gateway.register_appeal("kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
+    for pid in ids:
+        assert not await appeals._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started
+    async with harness.sessions() as session:
+        refusals = list(
+            await session.scalars(
+                select(AuditRecord.reason).where(
+                    AuditRecord.outcome == "refused", AuditRecord.action == "register_appeal"
+                )
+            )
+        )
+    assert len(refusals) == 4 and any("course participant" in r for r in refusals if r)

@@ -1,0 +1,118 @@
+"""Every action the web app can take on a workflow, with the roles that may take it; the API and the forms both
+go through `perform`, so a right is decided in one place and the actor is always the signed-in account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, status
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from domain.plan import parse_plan
+from gateway.admin import Refused
+from store.accounts import Account, Role
+from web.state import Web, not_found
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.ids import cohort_workflow_id
+from workflows.messages import AdminAction
+from workflows.participant import ParticipantWorkflow
+
+ADMIN = frozenset({Role.ADMIN})
+TEACHING = frozenset({Role.ADMIN, Role.TEACHER})
+CONTACT = frozenset({Role.ADMIN, Role.MUNICIPALITY})
+EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
+
+
+@dataclass(frozen=True)
+class Action:
+    update: Any  # the workflow's update method
+    roles: frozenset[Role]
+    done: str  # what the page says afterwards
+
+
+GROUP_ACTIONS: dict[str, Action] = {
+    "requirement-submit": Action(
+        GroupWorkflow.submit_requirement, CONTACT, "Arbeidskrav {number} er registrert som levert."
+    ),
+    "requirement-approve": Action(GroupWorkflow.approve_requirement, TEACHING, "Arbeidskrav {number} er godkjent."),
+    "requirement-return": Action(GroupWorkflow.return_requirement, TEACHING, "Arbeidskrav {number} er sendt tilbake."),
+    "requirement-extend": Action(GroupWorkflow.grant_extension, TEACHING, "Arbeidskrav {number} har fått ny frist."),
+    "attendance": Action(
+        GroupWorkflow.register_attendance, TEACHING, "Oppmøte for samling {gathering}, dag {day} er registrert."
+    ),
+    "non-participating": Action(
+        GroupWorkflow.mark_non_participating, TEACHING, "Deltakeren er registrert som ikke deltakende i gruppearbeidet."
+    ),
+    "written-submit": Action(
+        GroupWorkflow.submit_written, CONTACT, "Den skriftlige oppgaven er registrert som levert."
+    ),
+    "written-grade": Action(GroupWorkflow.register_written_grade, EXAMINING, "Karakteren er registrert."),
+    "oral": Action(GroupWorkflow.register_oral, EXAMINING, "De muntlige justeringene er registrert."),
+}
+COHORT_ACTIONS: dict[str, Action] = {
+    "confirm-selection": Action(
+        CohortWorkflow.confirm_selection, ADMIN, "Utvalget er bekreftet, og gruppene får beskjed."
+    ),
+    "publish": Action(CohortWorkflow.publish_results, ADMIN, "Resultatene er publisert."),
+    "withdraw-group": Action(
+        CohortWorkflow.withdraw_group, ADMIN, "Søknaden {application_id} har gitt fra seg plassen."
+    ),
+}
+PARTICIPANT_ACTIONS: dict[str, Action] = {
+    "assessment": Action(ParticipantWorkflow.decide_assessment, ADMIN, "Den individuelle vurderingen er registrert."),
+    "withdraw": Action(ParticipantWorkflow.withdraw, ADMIN, "Deltakeren er trukket."),
+}
+
+
+async def open_cohort(web: Web, account: Account, data: object, seed: str | None) -> str:
+    """Open a cohort from its plan (already parsed JSON); the cohort's name, or Refused with every broken rule."""
+    if account.role != Role.ADMIN:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    plan, errors = parse_plan(data)
+    if errors or plan is None:
+        raise Refused("; ".join(errors))
+    try:
+        await web.admin.open_cohort(plan, seed or None)
+    except WorkflowAlreadyStartedError:
+        raise Refused(
+            f"cohort {plan.cohort} has already run; its workflow {cohort_workflow_id(plan.cohort)} is closed"
+        ) from None
+    return plan.cohort
+
+
+def allowed(account: Account, action: Action) -> bool:
+    return account.role in action.roles
+
+
+async def perform_group(
+    web: Web, account: Account, cohort: str, application_id: str, name: str, action: AdminAction
+) -> Any:
+    workflow_id = await web.group_id(
+        account, cohort, application_id
+    )  # 404 before 403: nothing leaks about others' groups
+    return await _perform(web, account, workflow_id, GROUP_ACTIONS[name], action)
+
+
+async def perform_cohort(web: Web, account: Account, cohort: str, name: str, action: AdminAction) -> Any:
+    try:
+        workflow_id = cohort_workflow_id(cohort)
+    except ValueError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
+    return await _perform(web, account, workflow_id, COHORT_ACTIONS[name], action)
+
+
+async def perform_participant(web: Web, account: Account, participant_id: str, name: str, action: AdminAction) -> Any:
+    return await _perform(web, account, participant_id, PARTICIPANT_ACTIONS[name], action)
+
+
+async def _perform(web: Web, account: Account, workflow_id: str, spec: Action, action: AdminAction) -> Any:
+    if not allowed(account, spec):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    try:
+        return await web.admin.perform(workflow_id, spec.update, action)
+    except Refused as refused:
+        if not_found(str(refused)):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke saken") from None
+        raise

@@ -1,0 +1,107 @@
+"""The web app's factory: one FastAPI app over a Temporal client and the read model's session factory.
+
+Tests build it with their own settings, client and sessions; `starter.py web` serves it with uvicorn.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response, status
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.exceptions import HTTPException
+from temporalio.client import Client
+
+from gateway.admin import Admin, Refused
+from runtime.codec import EncryptionCodec, load_or_create_key
+from runtime.settings import Settings
+from runtime.wiring import people_register
+from store.accounts import Accounts
+from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
+from web.pages import HERE, make_templates, render
+from web.routes import api, codec, cohort, group, pages, participant, signin
+from web.state import Web
+
+SECRET_BYTES = 32
+
+
+def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[AsyncSession]) -> FastAPI:
+    app = FastAPI(
+        title="Nasjonal Innovasjonsskole",
+        summary="Studieadministrasjon: sider og JSON-API",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.web = Web(
+        settings=settings,
+        admin=Admin(client, sessions, settings.task_queue, people_register(settings, sessions)),
+        accounts=Accounts(sessions),
+        sessions=sessions,
+        signer=Signer(load_or_create_secret(settings), settings),
+        limiter=LoginLimiter(settings.web_login_attempts, settings.web_login_window_seconds),
+        codec=EncryptionCodec(load_or_create_key(settings)),
+        templates=make_templates(),
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.web_cors_origins,
+        allow_credentials=True,
+        allow_methods=["POST"],
+        allow_headers=["content-type", "x-namespace", "authorization"],
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in (
+        signin.router,
+        pages.router,
+        cohort.router,
+        group.router,
+        participant.router,
+        api.router,
+        codec.router,
+    ):
+        app.include_router(router)
+    app.add_exception_handler(SignInRequired, _sign_in)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Refused, _refused)
+    return app
+
+
+async def _sign_in(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/logg-inn", status.HTTP_303_SEE_OTHER)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith(API_PREFIXES):
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+    account = await signed_in(request)
+    return render(
+        request, "error.html", {"account": account, "code": exc.status_code, "detail": exc.detail}, exc.status_code
+    )
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    """The workflow said no: 409 with its reason, for the API (pages show it beside their form)."""
+    return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+
+
+def load_or_create_secret(settings: Settings) -> bytes:
+    """NIS_WEB_SECRET, else `data_dir/web.secret` (0600), made on first use; sessions survive a restart."""
+    if settings.web_secret is not None:
+        return settings.web_secret.get_secret_value().encode()
+    path: Path = settings.data_dir / "web.secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes().strip()
+        with os.fdopen(descriptor, "w") as file:
+            file.write(base64.urlsafe_b64encode(os.urandom(SECRET_BYTES)).decode())
+    return path.read_bytes().strip()

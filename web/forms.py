@@ -1,0 +1,127 @@
+"""From a posted form to the workflow's input model: the fields each form sends, and where its answer is shown.
+
+Bad input raises ValueError (pydantic's ValidationError included) with what is wrong; the page shows it beside
+the form it came from (`key`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.datastructures import FormData
+
+from domain.models import Grade, Track
+from web.labels import OSLO
+from workflows.messages import (
+    AdminAction,
+    AttendanceInput,
+    ConfirmSelectionInput,
+    DecideAssessmentInput,
+    ExtensionInput,
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    PublishResultsInput,
+    RequirementInput,
+    ReturnRequirementInput,
+    SubmitWrittenInput,
+    WithdrawGroupInput,
+    WithdrawParticipantInput,
+    WrittenGradeInput,
+)
+
+ORAL_PREFIX = "adjust:"
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def number(form: FormData, name: str) -> int:
+    value = text(form, name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name}: '{value}' is not a whole number") from None
+
+
+def key(name: str, form: FormData) -> str:
+    """Which form on the page the answer belongs beside."""
+    if name.startswith("requirement-"):
+        return f"{name}-{text(form, 'number')}"
+    if name == "attendance":
+        return f"attendance-{text(form, 'gathering')}-{text(form, 'day')}"
+    if name == "non-participating":
+        return f"{name}-{text(form, 'participant')}"
+    return name
+
+
+def anchor(name: str, form: FormData) -> str:
+    if name.startswith("requirement-"):
+        return f"krav-{text(form, 'number')}"
+    return {"attendance": "oppmote", "non-participating": "medlemmer", "oral": "muntlig"}.get(name, "skriftlig")
+
+
+def group_action(name: str, form: FormData, actor: str) -> AdminAction:
+    if name in ("requirement-submit", "requirement-approve"):
+        return RequirementInput(actor=actor, number=number(form, "number"))
+    if name == "requirement-return":
+        return ReturnRequirementInput(actor=actor, number=number(form, "number"), feedback=text(form, "feedback"))
+    if name == "requirement-extend":
+        return ExtensionInput(actor=actor, number=number(form, "number"), deadline=oslo_time(text(form, "deadline")))
+    if name == "attendance":
+        present = [str(v) for v in form.getlist("present")]
+        return AttendanceInput(
+            actor=actor, gathering=number(form, "gathering"), day=number(form, "day"), present=present
+        )
+    if name == "non-participating":
+        return MarkNonParticipatingInput(actor=actor, participant_workflow_id=text(form, "participant"))
+    if name == "written-submit":
+        return SubmitWrittenInput(actor=actor)
+    if name == "written-grade":
+        return WrittenGradeInput(actor=actor, grade=Grade(text(form, "grade").upper()))
+    if name == "oral":
+        return OralInput(actor=actor, adjustments=oral_adjustments(form))
+    raise ValueError(f"unknown action {name}")
+
+
+def oral_adjustments(form: FormData) -> list[OralAdjustment]:
+    adjustments = []
+    for field, value in form.items():
+        if field.startswith(ORAL_PREFIX) and isinstance(value, str) and value.strip():
+            try:
+                steps = int(value.strip())
+            except ValueError:
+                raise ValueError(f"muntlig justering: '{value}' er ikke et helt tall (f.eks. -1, 0 eller +1)") from None
+            adjustments.append(
+                OralAdjustment(participant_workflow_id=field.removeprefix(ORAL_PREFIX), adjustment=steps)
+            )
+    return adjustments
+
+
+def cohort_action(name: str, form: FormData, actor: str) -> AdminAction:
+    if name == "confirm-selection":
+        return ConfirmSelectionInput(actor=actor)
+    if name == "publish":
+        return PublishResultsInput(actor=actor)
+    if name == "withdraw-group":
+        return WithdrawGroupInput(actor=actor, application_id=text(form, "application_id"), reason=text(form, "reason"))
+    raise ValueError(f"unknown action {name}")
+
+
+def participant_action(name: str, form: FormData, actor: str) -> AdminAction:
+    if name == "assessment":
+        return DecideAssessmentInput(actor=actor, track=Track(text(form, "track")))
+    if name == "withdraw":
+        return WithdrawParticipantInput(actor=actor, reason=text(form, "reason"))
+    raise ValueError(f"unknown action {name}")
+
+
+def oslo_time(value: str) -> datetime:
+    """A browser's datetime-local value (no zone) read as Norwegian time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"ny frist: '{value}' er ikke et tidspunkt (dd.mm.åååå tt:mm)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=OSLO)

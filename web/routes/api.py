@@ -1,0 +1,239 @@
+"""The JSON API: the same rights as the pages, OAuth2 password flow for a bearer token.
+
+401 without a token, 403 for a role that may not, 404 for a group the account may not see or that does not
+exist, 409 with {"detail": reason} when the workflow refuses, 422 for a body that breaks the input's rules.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, status
+from pydantic import AwareDatetime, BaseModel, Field
+
+from domain.models import Grade, Track
+from store.accounts import Account, AccountError, Role
+from web.actions import open_cohort, perform_cohort, perform_group, perform_participant
+from web.auth import client_address, require
+from web.routes.common import WebDep
+from web.state import STAFF, dump
+from workflows.messages import (
+    AttendanceInput,
+    ConfirmSelectionInput,
+    DecideAssessmentInput,
+    ExtensionInput,
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    PublishResultsInput,
+    RequirementInput,
+    ReturnRequirementInput,
+    SubmitWrittenInput,
+    WithdrawGroupInput,
+    WithdrawParticipantInput,
+    WrittenGradeInput,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+Number = Annotated[int, Path(ge=1, le=4, description="work requirement 1-4")]
+Group = "/cohorts/{cohort}/groups/{application_id}"
+
+
+Anyone = Annotated[Account, Depends(require())]
+Staff = Annotated[Account, Depends(require(*STAFF))]
+Admin = Annotated[Account, Depends(require(Role.ADMIN))]
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class Feedback(BaseModel):
+    feedback: str = Field(min_length=1)
+
+
+class Deadline(BaseModel):
+    deadline: AwareDatetime
+
+
+class Attendance(BaseModel):
+    gathering: int = Field(ge=1, le=6)
+    day: int = Field(ge=1, le=3)
+    present: list[str] = Field(description="participant ids; members not listed are absent that day")
+
+
+class WrittenGrade(BaseModel):
+    grade: Grade
+
+
+class Oral(BaseModel):
+    adjustments: list[OralAdjustment]
+
+
+class OpenCohort(BaseModel):
+    plan: dict[str, Any] = Field(description="the cohort plan, as `starter.py check-plan` reads it")
+    seed: str | None = Field(default=None, description="the lottery seed; drawn by the workflow when not given")
+
+
+class Member(BaseModel):
+    participant: str = Field(description="the member's participant id")
+
+
+class Assessment(BaseModel):
+    track: Literal[Track.STUDENT, Track.COURSE]
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1)
+
+
+class Examiner(BaseModel):
+    username: str
+
+
+class Withdrawal(BaseModel):
+    application_id: str
+    reason: str = Field(min_length=1)
+
+
+@router.post("/token")
+async def token(
+    request: Request, web: WebDep, username: Annotated[str, Form()], password: Annotated[str, Form()]
+) -> Token:
+    """OAuth2 password flow: a bearer token for the account (rate-limited per account and address)."""
+    address = client_address(request)
+    if web.limiter.blocked(username, address):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Too many failed sign-ins: wait a minute and try again")
+    account = await web.accounts.authenticate(username, password)
+    if account is None:
+        web.limiter.failed(username, address)
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "Wrong user name or password", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return Token(access_token=web.signer.token(account.username))
+
+
+@router.get("/me")
+async def me(account: Anyone) -> dict[str, Any]:
+    return account.model_dump(mode="json")
+
+
+@router.post("/cohorts", status_code=status.HTTP_201_CREATED)
+async def start_cohort(body: OpenCohort, web: WebDep, account: Admin) -> dict[str, str]:
+    """Open a cohort from its plan; 409 with every rule the plan breaks."""
+    return {"cohort": await open_cohort(web, account, body.plan, body.seed)}
+
+
+@router.get("/cohorts/{cohort}")
+async def cohort_overview(cohort: str, web: WebDep, account: Staff) -> Any:
+    """The cohort's overview, as `starter.py show cohort --json` prints it."""
+    return dump(await web.overview(cohort))
+
+
+@router.post("/cohorts/{cohort}/publish")
+async def publish(cohort: str, web: WebDep, account: Admin) -> Any:
+    return dump(await perform_cohort(web, account, cohort, "publish", PublishResultsInput(actor=account.actor)))
+
+
+@router.post("/cohorts/{cohort}/confirm-selection")
+async def confirm_selection(cohort: str, web: WebDep, account: Admin) -> Any:
+    action = ConfirmSelectionInput(actor=account.actor)
+    return dump(await perform_cohort(web, account, cohort, "confirm-selection", action))
+
+
+@router.post("/cohorts/{cohort}/withdraw-group")
+async def withdraw_group(cohort: str, body: Withdrawal, web: WebDep, account: Admin) -> Any:
+    action = WithdrawGroupInput(actor=account.actor, application_id=body.application_id, reason=body.reason)
+    return dump(await perform_cohort(web, account, cohort, "withdraw-group", action))
+
+
+@router.get(Group)
+async def group_detail(cohort: str, application_id: str, web: WebDep, account: Anyone) -> Any:
+    """The group's detail; a municipality sees only its own groups (404 for any other, as for none)."""
+    return dump(await web.group(account, cohort, application_id))
+
+
+@router.post(Group + "/examiners")
+async def assign_examiner(cohort: str, application_id: str, body: Examiner, web: WebDep, account: Admin) -> Any:
+    """Let an examiner account grade this group; 409 when there is no such examiner."""
+    detail = await web.group(account, cohort, application_id)
+    try:
+        await web.accounts.assign(body.username, detail.group_workflow_id)
+    except AccountError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    return {"examiners": await web.accounts.examiners(detail.group_workflow_id)}
+
+
+@router.post(Group + "/requirements/{number}/submit")
+async def requirement_submit(cohort: str, application_id: str, number: Number, web: WebDep, account: Anyone) -> Any:
+    action = RequirementInput(actor=account.actor, number=number)
+    return dump(await perform_group(web, account, cohort, application_id, "requirement-submit", action))
+
+
+@router.post(Group + "/requirements/{number}/approve")
+async def requirement_approve(cohort: str, application_id: str, number: Number, web: WebDep, account: Anyone) -> Any:
+    action = RequirementInput(actor=account.actor, number=number)
+    return dump(await perform_group(web, account, cohort, application_id, "requirement-approve", action))
+
+
+@router.post(Group + "/requirements/{number}/return")
+async def requirement_return(
+    cohort: str, application_id: str, number: Number, body: Feedback, web: WebDep, account: Anyone
+) -> Any:
+    action = ReturnRequirementInput(actor=account.actor, number=number, feedback=body.feedback)
+    return dump(await perform_group(web, account, cohort, application_id, "requirement-return", action))
+
+
+@router.post(Group + "/requirements/{number}/extend")
+async def requirement_extend(
+    cohort: str, application_id: str, number: Number, body: Deadline, web: WebDep, account: Anyone
+) -> Any:
+    action = ExtensionInput(actor=account.actor, number=number, deadline=body.deadline)
+    return dump(await perform_group(web, account, cohort, application_id, "requirement-extend", action))
+
+
+@router.post(Group + "/attendance")
+async def attendance(cohort: str, application_id: str, body: Attendance, web: WebDep, account: Anyone) -> Any:
+    action = AttendanceInput(actor=account.actor, gathering=body.gathering, day=body.day, present=body.present)
+    return dump(await perform_group(web, account, cohort, application_id, "attendance", action))
+
+
+@router.post(Group + "/non-participating")
+async def non_participating(cohort: str, application_id: str, body: Member, web: WebDep, account: Anyone) -> Any:
+    """A member did not take part in the group's work."""
+    action = MarkNonParticipatingInput(actor=account.actor, participant_workflow_id=body.participant)
+    return dump(await perform_group(web, account, cohort, application_id, "non-participating", action))
+
+
+@router.post(Group + "/written/submit")
+async def written_submit(cohort: str, application_id: str, web: WebDep, account: Anyone) -> Any:
+    action = SubmitWrittenInput(actor=account.actor)
+    return dump(await perform_group(web, account, cohort, application_id, "written-submit", action))
+
+
+@router.post(Group + "/written/grade")
+async def written_grade(cohort: str, application_id: str, body: WrittenGrade, web: WebDep, account: Anyone) -> Any:
+    action = WrittenGradeInput(actor=account.actor, grade=body.grade)
+    return dump(await perform_group(web, account, cohort, application_id, "written-grade", action))
+
+
+@router.post(Group + "/oral")
+async def oral(cohort: str, application_id: str, body: Oral, web: WebDep, account: Anyone) -> Any:
+    action = OralInput(actor=account.actor, adjustments=body.adjustments)
+    return dump(await perform_group(web, account, cohort, application_id, "oral", action))
+
+
+@router.post("/participants/{participant_id}/assessment")
+async def assessment(participant_id: str, body: Assessment, web: WebDep, account: Admin) -> Any:
+    """Decide a participant's individual assessment: student or course track."""
+    await web.participant_access(account, participant_id)
+    action = DecideAssessmentInput(actor=account.actor, track=body.track)
+    return dump(await perform_participant(web, account, participant_id, "assessment", action))
+
+
+@router.post("/participants/{participant_id}/withdraw")
+async def withdraw_participant(participant_id: str, body: Reason, web: WebDep, account: Admin) -> Any:
+    await web.participant_access(account, participant_id)
+    action = WithdrawParticipantInput(actor=account.actor, reason=body.reason)
+    return dump(await perform_participant(web, account, participant_id, "withdraw", action))

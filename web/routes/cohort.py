@@ -1,0 +1,56 @@
+"""The cohort overview: stage, counts, charts, the applications and the selection, the admin's forms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from pydantic import ValidationError
+
+from gateway.admin import Refused
+from store.accounts import Account
+from web import forms
+from web.actions import COHORT_ACTIONS, allowed, perform_cohort
+from web.pages import done, render
+from web.routes.common import Staff, WebDep, answer_code, fields, read_form, reason
+from web.state import Web
+from web.stats import cohort_charts
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@router.get("/kull/{cohort}")
+async def cohort_page(request: Request, cohort: str, web: WebDep, account: Staff) -> Response:
+    return await _cohort(request, web, account, cohort, {}, status.HTTP_200_OK)
+
+
+async def _cohort(
+    request: Request, web: Web, account: Account, cohort: str, errors: dict[str, str], code: int
+) -> Response:
+    overview = await web.overview(cohort)
+    can = {name: allowed(account, action) for name, action in COHORT_ACTIONS.items()}
+    visible = {
+        a.id
+        for a in overview.applications
+        if a.group_workflow_id and await web.may_see(account, a.group_workflow_id, a.id)
+    }
+    context = {
+        "account": account,
+        "o": overview,
+        "can": can,
+        "errors": errors,
+        "visible": visible,
+        "charts": await cohort_charts(web, overview),
+    }
+    return render(request, "cohort.html", context, code)
+
+
+@router.post("/kull/{cohort}/{name}")
+async def cohort_action(request: Request, cohort: str, name: str, web: WebDep, account: Staff) -> Response:
+    if name not in COHORT_ACTIONS:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
+    form = await read_form(request)
+    try:
+        action = forms.cohort_action(name, form, account.actor)
+        await perform_cohort(web, account, cohort, name, action)
+    except (Refused, ValidationError, ValueError) as error:
+        return await _cohort(request, web, account, cohort, {name: reason(error)}, answer_code(error))
+    return done(request, f"/kull/{cohort}", COHORT_ACTIONS[name].done.format(**fields(form)))

@@ -1,0 +1,85 @@
+"""The group page: members, the attendance grid, the four work requirements, written and oral, the examiner,
+the audit trail; each action a form for the roles that may take it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from pydantic import ValidationError
+
+from gateway.admin import Refused
+from store.accounts import Account, AccountError, Role
+from web import forms
+from web.actions import GROUP_ACTIONS, allowed, perform_group
+from web.pages import done, render
+from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
+from web.state import Web
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@router.get("/kull/{cohort}/grupper/{application_id}")
+async def group_page(request: Request, cohort: str, application_id: str, web: WebDep, account: Anyone) -> Response:
+    return await _group(request, web, account, cohort, application_id, {}, status.HTTP_200_OK)
+
+
+async def _group(
+    request: Request, web: Web, account: Account, cohort: str, application_id: str, errors: dict[str, str], code: int
+) -> Response:
+    detail = await web.group(account, cohort, application_id)
+    plan = await web.plan(detail.group_workflow_id)
+    ids = [m.participant_workflow_id for m in detail.members]
+    participants = await asyncio.gather(*(web.participant(workflow_id) for workflow_id in ids))
+    attended = {workflow_id: p.attendance if p else [] for workflow_id, p in zip(ids, participants, strict=True)}
+    can = {name: allowed(account, action) for name, action in GROUP_ACTIONS.items()}
+    context = {
+        "account": account,
+        "cohort": cohort,
+        "d": detail,
+        "plan": plan,
+        "attended": attended,
+        "can": can,
+        "names": await web.names(detail),
+        "errors": errors,
+        "audit": await web.audit(detail.group_workflow_id),
+        "examiners": await web.accounts.examiners(detail.group_workflow_id),
+        "all_examiners": await web.accounts.examiners() if account.role == Role.ADMIN else [],
+    }
+    return render(request, "group.html", context, code)
+
+
+@router.post("/kull/{cohort}/grupper/{application_id}/assign-examiner")
+async def assign_examiner(
+    request: Request, cohort: str, application_id: str, web: WebDep, account: AdminOnly
+) -> Response:
+    detail = await web.group(account, cohort, application_id)  # 404 for a group that is not there
+    form = await read_form(request)
+    username = forms.text(form, "username")
+    try:
+        await web.accounts.assign(username, detail.group_workflow_id)
+    except AccountError as error:
+        return await _group(
+            request, web, account, cohort, application_id, {"assign-examiner": str(error)}, status.HTTP_409_CONFLICT
+        )
+    return done(request, f"/kull/{cohort}/grupper/{application_id}#sensor", f"{username} er sensor for gruppen.")
+
+
+@router.post("/kull/{cohort}/grupper/{application_id}/{name}")
+async def group_action(
+    request: Request, cohort: str, application_id: str, name: str, web: WebDep, account: Anyone
+) -> Response:
+    await web.group_id(
+        account, cohort, application_id
+    )  # 404 for a group this account may not see, before anything else
+    if name not in GROUP_ACTIONS:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
+    form = await read_form(request)
+    key = forms.key(name, form)
+    try:
+        action = forms.group_action(name, form, account.actor)
+        await perform_group(web, account, cohort, application_id, name, action)
+    except (Refused, ValidationError, ValueError) as error:
+        return await _group(request, web, account, cohort, application_id, {key: reason(error)}, answer_code(error))
+    page = f"/kull/{cohort}/grupper/{application_id}"
+    return done(request, f"{page}#{forms.anchor(name, form)}", GROUP_ACTIONS[name].done.format(**fields(form)))

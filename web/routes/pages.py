@@ -1,0 +1,101 @@
+"""The pages: home (cohorts, or a municipality's groups), opening a cohort, the task inbox, the audit log.
+
+Every action is a form posting back: refused, it is shown again with the reason beside it (409) and nothing
+changed; done, it redirects back to its page with a message (web/routes/cohort.py, group.py, participant.py).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from activities.letters import cohort_letters
+from gateway.admin import Refused
+from runtime.wiring import contact
+from store.accounts import Account, Role
+from store.tables import AuditRecord, CohortRecord, GroupRecord
+from web import forms
+from web.actions import open_cohort
+from web.inbox import tasks
+from web.pages import done, render
+from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, json_file, read_form, reason
+from web.state import Web
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@router.get("/")
+async def home(request: Request, web: WebDep, account: Anyone) -> Response:
+    if account.role == Role.PARTICIPANT and account.participant:
+        return RedirectResponse(f"/deltaker/{account.participant}", status.HTTP_303_SEE_OTHER)
+    return await _home(request, web, account, {}, status.HTTP_200_OK)
+
+
+async def _home(request: Request, web: Web, account: Account, errors: dict[str, str], code: int) -> Response:
+    async with web.sessions() as session:
+        cohorts = list((await session.scalars(select(CohortRecord).order_by(CohortRecord.cohort))).all())
+        groups = list((await session.scalars(select(GroupRecord).order_by(GroupRecord.group_id))).all())
+    if account.role == Role.MUNICIPALITY:
+        cohorts = []
+        groups = [g for g in groups if account.municipality in g.application_id.split("+")]
+    context = {"account": account, "cohorts": cohorts, "groups": groups, "errors": errors}
+    return render(request, "home.html", context, code)
+
+
+@router.post("/kull")
+async def start_cohort(request: Request, web: WebDep, account: AdminOnly) -> Response:
+    """Open a cohort from an uploaded plan file; a plan that breaks a rule is shown with every rule it breaks."""
+    form = await read_form(request)
+    try:
+        cohort = await open_cohort(web, account, await json_file(form, "plan"), forms.text(form, "seed"))
+    except (Refused, ValueError) as error:
+        return await _home(request, web, account, {"start-cohort": reason(error)}, answer_code(error))
+    return done(request, f"/kull/{cohort}", f"Kull {cohort} er åpnet for søknader.")
+
+
+@router.get("/oppgaver")
+async def inbox(request: Request, web: WebDep, account: Anyone) -> Response:
+    return render(request, "inbox.html", {"account": account, "tasks": await tasks(web, account)})
+
+
+@router.get("/logg")
+async def audit_log(
+    request: Request, web: WebDep, account: AdminOnly, kull: str = "", handling: str = "", utfall: str = ""
+) -> Response:
+    """The audit log with filters (cohort, action, outcome): the query string carries codes, never a person."""
+    try:
+        rows = await web.audit_log(kull or None, handling or None, utfall or None)
+    except ValueError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
+    async with web.sessions() as session:
+        cohorts = list((await session.scalars(select(CohortRecord.cohort).order_by(CohortRecord.cohort))).all())
+        actions = sorted(set((await session.scalars(select(AuditRecord.action).distinct())).all()))
+    context = {
+        "account": account,
+        "rows": rows,
+        "cohorts": cohorts,
+        "actions": actions,
+        "chosen": {"kull": kull, "handling": handling, "utfall": utfall},
+    }
+    return render(request, "audit.html", context)
+
+
+@router.get("/kull/{cohort}/brev")
+async def letters(request: Request, cohort: str, web: WebDep, account: AdminOnly) -> Response:
+    """Every letter of the cohort as its reader got it, undelivered ones first and flagged with the reason."""
+    people = web.admin.people
+    if people is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Registeret over personer er ikke tilgjengelig")
+    sent = await cohort_letters(web.sessions, people, contact(web.settings), cohort)
+    ordered = sorted(sent, key=lambda letter: letter.status != "undelivered")
+    names = await people.get_many({letter.person for letter in sent if letter.person != "staff"})
+    readers = {person: found.name for person, found in names.items()}
+    context = {
+        "account": account,
+        "cohort": cohort,
+        "letters": ordered,
+        "readers": readers,
+        "undelivered": sum(letter.status == "undelivered" for letter in sent),
+    }
+    return render(request, "letters.html", context, status.HTTP_200_OK)

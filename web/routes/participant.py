@@ -1,0 +1,73 @@
+"""A participant's page (their own, or for staff and their municipality), the admin's forms, the data export."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from pydantic import ValidationError
+
+from gateway.admin import Refused
+from store.accounts import Account, Role
+from web import forms
+from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
+from web.pages import done, render
+from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
+from web.state import Web
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@router.get("/deltaker/{participant_id}")
+async def participant_page(request: Request, participant_id: str, web: WebDep, account: Anyone) -> Response:
+    return await _participant(request, web, account, participant_id, {}, status.HTTP_200_OK)
+
+
+async def _participant(
+    request: Request, web: Web, account: Account, participant_id: str, errors: dict[str, str], code: int
+) -> Response:
+    match = await web.participant_access(account, participant_id)
+    detail = await web.participant(participant_id)
+    if detail is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
+    can = {name: allowed(account, action) for name, action in PARTICIPANT_ACTIONS.items()}
+    context = {
+        "account": account,
+        "p": detail,
+        "cohort": match["cohort"],
+        "application_id": match["app"],
+        "can": can,
+        "errors": errors,
+    }
+    return render(request, "participant.html", context, code)
+
+
+@router.post("/deltaker/{participant_id}/{name}")
+async def participant_action(
+    request: Request, participant_id: str, name: str, web: WebDep, account: Anyone
+) -> Response:
+    await web.participant_access(account, participant_id)
+    if name not in PARTICIPANT_ACTIONS:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
+    form = await read_form(request)
+    try:
+        action = forms.participant_action(name, form, account.actor)
+        await perform_participant(web, account, participant_id, name, action)
+    except (Refused, ValidationError, ValueError) as error:
+        return await _participant(request, web, account, participant_id, {name: reason(error)}, answer_code(error))
+    return done(request, f"/deltaker/{participant_id}", PARTICIPANT_ACTIONS[name].done)
+
+
+@router.get("/deltaker/{participant_id}/eksport")
+async def participant_export(participant_id: str, web: WebDep, account: Anyone) -> Response:
+    """What the service holds about the participant, as a JSON file (their own, or for the administration)."""
+    await web.participant_access(account, participant_id)
+    if account.role not in (Role.PARTICIPANT, Role.ADMIN):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    detail = await web.participant(participant_id)
+    if detail is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
+    body = json.dumps({"participant": detail.model_dump(mode="json")}, ensure_ascii=False, indent=2)
+    return Response(
+        body, media_type="application/json", headers={"Content-Disposition": 'attachment; filename="mine-data.json"'}
+    )

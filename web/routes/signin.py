@@ -1,0 +1,79 @@
+"""Sign-in and sign-out with a local account: a signed, HttpOnly, SameSite=Lax session cookie.
+
+The sign-in form has its own CSRF token (a cookie and a hidden field that must match), so another site cannot
+sign a browser in to an account of its choosing. Failed attempts are limited per account and address.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Form, Request, Response, status
+from fastapi.responses import RedirectResponse
+
+from web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address
+from web.pages import render
+from web.state import Web
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+log = structlog.get_logger()
+
+
+@router.get("/logg-inn")
+async def signin_form(request: Request) -> Response:
+    return _form(request, None, status.HTTP_200_OK)
+
+
+@router.post("/logg-inn")
+async def signin(
+    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()], csrf: Annotated[str, Form()]
+) -> Response:
+    web: Web = request.app.state.web
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, csrf):
+        return _form(request, "Skjemaet var utløpt. Prøv igjen.", status.HTTP_403_FORBIDDEN)
+    address = client_address(request)
+    if web.limiter.blocked(username, address):
+        log.warning("sign-in blocked by the rate limit")  # no user name: it may identify a person
+        return _form(
+            request,
+            "For mange mislykkede innlogginger. Vent ett minutt og prøv igjen.",
+            status.HTTP_429_TOO_MANY_REQUESTS,
+        )
+    account = await web.accounts.authenticate(username.strip(), password)
+    if account is None:
+        web.limiter.failed(username, address)
+        return _form(request, "Feil brukernavn eller passord.", status.HTTP_401_UNAUTHORIZED)
+    cookie, _ = web.signer.session(account.username)
+    response = RedirectResponse("/", status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=web.signer.session_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=web.settings.web_secure_cookies,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logg-ut")
+async def signout() -> Response:
+    # no CSRF check needed: the worst another site can do is sign the user out
+    response = RedirectResponse("/logg-inn", status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _form(request: Request, error: str | None, code: int) -> Response:
+    web: Web = request.app.state.web
+    token = secrets.token_urlsafe(32)
+    response = render(request, "signin.html", {"error": error, "csrf": token, "account": None}, code)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", secure=web.settings.web_secure_cookies
+    )
+    return response

@@ -1,0 +1,176 @@
+"""What every route shares (the gateway, accounts, signer, templates) and the reads behind the pages and the API.
+
+Access to a group is decided here once: a municipality asking for a group that is not theirs gets the same
+404 as for a group that does not exist, so it cannot learn which groups exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from fastapi import HTTPException, status
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import EventType
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.models import CohortPlan
+from gateway.admin import Admin
+from runtime.codec import EncryptionCodec
+from runtime.settings import Settings
+from store.accounts import Account, Accounts, Role
+from store.tables import AuditRecord
+from web.auth import LoginLimiter, Signer
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.ids import cohort_workflow_id, group_workflow_id
+from workflows.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail
+from workflows.participant import ParticipantWorkflow
+
+APPLICATION_ID = re.compile(r"^\d{4}(\+\d{4}){0,3}$")
+PARTICIPANT_ID = re.compile(r"^(?P<group>kull-(?P<cohort>[A-Za-z0-9_-]{1,32})\.gruppe-(?P<app>[0-9+]+))\.deltaker-\d+$")
+NOT_FOUND = "Fant ikke gruppen"
+UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
+log = structlog.get_logger()
+STAFF = (Role.ADMIN, Role.TEACHER, Role.EXAMINER)
+
+
+@dataclass
+class Web:
+    settings: Settings
+    admin: Admin
+    accounts: Accounts
+    sessions: async_sessionmaker[AsyncSession]
+    signer: Signer
+    limiter: LoginLimiter
+    codec: EncryptionCodec
+    templates: Jinja2Templates
+    plans: dict[str, CohortPlan] = field(default_factory=dict)
+
+    async def overview(self, cohort: str) -> CohortOverview:
+        try:
+            workflow_id = cohort_workflow_id(cohort)
+        except ValueError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
+        result: CohortOverview | None = await self._query(workflow_id, CohortWorkflow.overview)
+        if result is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
+        return result
+
+    async def _query(self, workflow_id: str, query: Any) -> Any:
+        """A workflow's live state; None when there is no such workflow, 503 when Temporal does not answer."""
+        try:
+            return await self.admin.client.get_workflow_handle(workflow_id).query(query)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            log.warning("query failed", workflow_id=workflow_id, status=error.status.name)
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
+        except RuntimeError as error:  # the client's connection itself failed (a lazy or lost connection)
+            log.warning("query failed", workflow_id=workflow_id, error=str(error))
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
+
+    async def group_id(self, account: Account, cohort: str, application_id: str) -> str:
+        """The group's workflow id, if this account may see the group at all (404 otherwise, as for no group)."""
+        try:
+            cohort_workflow_id(cohort)
+        except ValueError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+        if not APPLICATION_ID.match(application_id):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        workflow_id = group_workflow_id(cohort, application_id)
+        if not await self.may_see(account, workflow_id, application_id):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        return workflow_id
+
+    async def may_see(self, account: Account, group_workflow_id: str, application_id: str) -> bool:
+        if account.role == Role.EXAMINER:
+            return group_workflow_id in await self.accounts.assigned(account.username)
+        if account.role == Role.MUNICIPALITY:
+            return account.municipality in application_id.split("+")
+        return account.role in (Role.ADMIN, Role.TEACHER)
+
+    async def group(self, account: Account, cohort: str, application_id: str) -> GroupDetail:
+        workflow_id = await self.group_id(account, cohort, application_id)
+        detail: GroupDetail | None = await self._query(workflow_id, GroupWorkflow.detail)
+        if detail is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        return detail
+
+    async def names(self, detail: GroupDetail) -> dict[str, str]:
+        """Each member's name from the register of people, by participant workflow ID; one the register no longer
+        holds (erased) is shown by that ID."""
+        people = self.admin.people
+        found = await people.get_many([m.person_id for m in detail.members]) if people is not None else {}
+        return {
+            m.participant_workflow_id: found[m.person_id].name if m.person_id in found else m.participant_workflow_id
+            for m in detail.members
+        }
+
+    async def participant_access(self, account: Account, participant_id: str) -> re.Match[str]:
+        """The parts of a participant id this account may see (404 for everyone else's, as for a group)."""
+        match = PARTICIPANT_ID.match(participant_id)
+        if match is not None and account.role == Role.PARTICIPANT:
+            allowed = account.participant == participant_id
+        else:
+            allowed = match is not None and await self.may_see(account, match["group"], match["app"])
+        if match is None or not allowed:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
+        return match
+
+    async def audit(self, group_workflow_id: str, limit: int = 100) -> list[AuditRecord]:
+        """The group's and its participants' audit trail from the read model, newest first."""
+        mine = or_(
+            AuditRecord.workflow_id == group_workflow_id, AuditRecord.workflow_id.startswith(group_workflow_id + ".")
+        )
+        async with self.sessions() as session:
+            rows = await session.scalars(select(AuditRecord).where(mine).order_by(AuditRecord.at.desc()).limit(limit))
+            return list(rows.all())
+
+    async def audit_log(
+        self, cohort: str | None, action: str | None, outcome: str | None, limit: int = 200
+    ) -> list[AuditRecord]:
+        """The audit trail of every workflow, newest first, narrowed by cohort, action and outcome."""
+        query = select(AuditRecord).order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)
+        if cohort:
+            top = cohort_workflow_id(cohort)
+            query = query.where(or_(AuditRecord.workflow_id == top, AuditRecord.workflow_id.startswith(top + ".")))
+        if action:
+            query = query.where(AuditRecord.action == action)
+        if outcome:
+            query = query.where(AuditRecord.outcome == outcome)
+        async with self.sessions() as session:
+            return list((await session.scalars(query)).all())
+
+    async def participant(self, workflow_id: str) -> ParticipantDetail | None:
+        detail: ParticipantDetail | None = await self._query(workflow_id, ParticipantWorkflow.detail)
+        return detail  # None: not started yet, or gone
+
+    async def plan(self, group_workflow_id: str) -> CohortPlan:
+        """The cohort plan the group runs on, from the input of its current run (it never changes)."""
+        if group_workflow_id not in self.plans:
+            handle = self.admin.client.get_workflow_handle(group_workflow_id)
+            try:
+                async for event in handle.fetch_history_events(page_size=1):
+                    if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+                        payloads = event.workflow_execution_started_event_attributes.input.payloads
+                        [start] = await self.admin.client.data_converter.decode(payloads, [GroupInput])
+                        self.plans[group_workflow_id] = start.plan
+                    break
+            except RPCError as error:
+                log.warning("history failed", workflow_id=group_workflow_id, status=error.status.name)
+                raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
+        return self.plans[group_workflow_id]
+
+
+def not_found(reason: str) -> bool:
+    """The gateway's refusal for a workflow that is not there (see gateway.admin._rpc_reason)."""
+    return reason.startswith("no workflow ")
+
+
+def dump(model: Any) -> Any:
+    return model.model_dump(mode="json")

@@ -1,0 +1,272 @@
+"""The group's admin actions: each an update with a validator that refuses with the reason before anything is
+written to history. A mixin of GroupWorkflow, which holds the state, the effects and the notices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain import exam
+    from domain import requirements as rules
+    from domain.grading import adjustment_error
+    from domain.lifecycle import IN_PROGRAMME
+    from domain.models import CohortPlan, Enrolment, Grade
+    from domain.requirements import RequirementState, RequirementStatus, RuleViolation
+    from workflows import notices as n
+    from workflows import participant as participant_wf
+    from workflows.effects import Effects, Signals
+    from workflows.group_facts import GroupFacts
+    from workflows.messages import (
+        ActionResult,
+        AttendanceInput,
+        AttendanceSignal,
+        ExtensionInput,
+        MarkNonParticipatingInput,
+        OralInput,
+        ReplaceParticipantInput,
+        RequirementInput,
+        RequirementResult,
+        ReturnRequirementInput,
+        SubmitWrittenInput,
+        WrittenGradeInput,
+    )
+    from workflows.state import GroupState, Member
+
+
+class GroupActions:
+    plan: CohortPlan
+    state: GroupState
+    facts: GroupFacts
+    effects: Effects
+    signals: Signals
+    progress_due: bool
+    grades_due: bool
+
+    # provided by GroupWorkflow
+    _new_member: Callable[[int, Enrolment], Member]
+    _end_member: Callable[[Member, str], None]
+    _requirement: Callable[[int], n.RequirementFacts]
+    _notify: Callable[..., None]
+    _record: Callable[..., ActionResult]
+
+    # ---- updates: work requirements -----------------------------------------------------------
+    @workflow.update
+    def submit_requirement(self, input: RequirementInput) -> RequirementResult:
+        return self._requirement_action(input, "submit_requirement", rules.submit(self._req(input), workflow.now()))
+
+    @submit_requirement.validator
+    def _validate_submit_requirement(self, input: RequirementInput) -> None:
+        self._check(lambda: rules.submit(self._req(input), workflow.now()))
+
+    @workflow.update
+    def approve_requirement(self, input: RequirementInput) -> RequirementResult:
+        self._notify(f"requirement:{input.number}:approved", n.RequirementApproved(**self._requirement(input.number)))
+        return self._requirement_action(input, "approve_requirement", rules.approve(self._req(input)))
+
+    @approve_requirement.validator
+    def _validate_approve_requirement(self, input: RequirementInput) -> None:
+        self._check(lambda: rules.approve(self._req(input)))
+
+    @workflow.update
+    def return_requirement(self, input: ReturnRequirementInput) -> RequirementResult:
+        updated = self._returned(input)
+        facts = self._requirement(input.number)
+        notice = (
+            n.RequirementFailed(**facts, feedback=input.feedback)
+            if updated.status == RequirementStatus.FAILED
+            else n.RequirementReturned(**facts, feedback=input.feedback, resubmission_deadline=updated.deadline)
+        )
+        self._notify(f"requirement:{input.number}:returned:{updated.submissions}", notice)
+        return self._requirement_action(input, "return_requirement", updated, input.feedback)
+
+    @return_requirement.validator
+    def _validate_return_requirement(self, input: ReturnRequirementInput) -> None:
+        self._check(lambda: self._returned(input))
+
+    def _returned(self, input: ReturnRequirementInput) -> RequirementState:
+        return rules.return_with_feedback(
+            self._req(input), input.feedback, workflow.now(), timedelta(seconds=self.plan.resubmission_seconds)
+        )
+
+    @workflow.update
+    def grant_extension(self, input: ExtensionInput) -> RequirementResult:
+        updated = self._extended(input)
+        return self._requirement_action(input, "grant_extension", updated, input.deadline.isoformat())
+
+    @grant_extension.validator
+    def _validate_grant_extension(self, input: ExtensionInput) -> None:
+        self._check(lambda: self._extended(input))
+
+    def _extended(self, input: ExtensionInput) -> RequirementState:
+        return rules.extend(self._req(input), input.deadline, workflow.now(), latest=self.plan.oral_end)
+
+    def _req(self, input: RequirementInput) -> RequirementState:
+        self._require_programme()
+        return self.state.requirements[input.number - 1]
+
+    def _requirement_action(
+        self, input: RequirementInput, action: str, updated: RequirementState, detail: str = ""
+    ) -> RequirementResult:
+        self._set_requirement(updated)
+        self._record(input.actor, action, f"requirement {input.number}" + (f": {detail}" if detail else ""))
+        return RequirementResult(number=updated.number, status=updated.status, deadline=updated.deadline)
+
+    def _set_requirement(self, updated: RequirementState) -> None:
+        self.state.requirements[updated.number - 1] = updated
+        self.progress_due = True
+        self.grades_due = self.grades_due or updated.status == RequirementStatus.FAILED
+        self.effects.changed()
+
+    # ---- updates: members ---------------------------------------------------------------------
+    @workflow.update
+    def mark_non_participating(self, input: MarkNonParticipatingInput) -> ActionResult:
+        self._active_member(input.participant_workflow_id).non_participating = True
+        self.progress_due = True
+        return self._record(input.actor, "mark_non_participating", input.participant_workflow_id)
+
+    @mark_non_participating.validator
+    def _validate_mark_non_participating(self, input: MarkNonParticipatingInput) -> None:
+        self._require_programme()
+        if self.state.grades_computed:
+            raise ApplicationError("the grades are already computed")
+        if self._active_member(input.participant_workflow_id).non_participating:
+            raise ApplicationError(f"{input.participant_workflow_id} is already marked as not having taken part")
+
+    @workflow.update
+    def replace_participant(self, input: ReplaceParticipantInput) -> ActionResult:
+        old = self._active_member(input.participant_workflow_id)
+        self._end_member(old, "replaced before the first gathering")
+        old.replaced = True
+        new = self._new_member(len(self.state.members) + 1, input.replacement)
+        self.state.members.append(new)
+        return self._record(
+            input.actor, "replace_participant", f"{old.participant_workflow_id} -> {new.participant_workflow_id}"
+        )
+
+    @replace_participant.validator
+    def _validate_replace_participant(self, input: ReplaceParticipantInput) -> None:
+        self._require_programme()
+        if workflow.now() >= self.plan.gatherings[0].start:
+            raise ApplicationError("a participant can only be replaced before the first gathering")
+        old = self._active_member(input.participant_workflow_id)
+        staying = [m for m in self.facts.active() if m.number != old.number and not m.withdrawn]
+        if any(m.person_id == input.replacement.person_id for m in staying):
+            raise ApplicationError("replacement: this person is already in the group")
+        if len({m.sector for m in staying} | {input.replacement.sector.value}) < 2:
+            raise ApplicationError("replacement: the group must keep participants from at least 2 different sectors")
+
+    @workflow.update
+    def register_attendance(self, input: AttendanceInput) -> ActionResult:
+        key = f"{input.gathering}:{input.day}"
+        for member in self.facts.active():
+            present = member.participant_workflow_id in input.present
+            member.attended = sorted({*member.attended, key} if present else set(member.attended) - {key})
+            self.signals.add(
+                member.participant_workflow_id,
+                participant_wf.ParticipantWorkflow.attendance,
+                AttendanceSignal(gathering=input.gathering, day=input.day, present=present),
+            )
+        self.progress_due = self.progress_due or self.plan.attendance_threshold is not None  # it counts only then
+        return self._record(
+            input.actor,
+            "register_attendance",
+            f"gathering {input.gathering} day {input.day}: {len(input.present)} present",
+        )
+
+    @register_attendance.validator
+    def _validate_register_attendance(self, input: AttendanceInput) -> None:
+        self._require_programme()
+        started = (
+            input.gathering <= len(self.plan.gatherings)
+            and workflow.now() >= self.plan.gatherings[input.gathering - 1].start
+        )
+        error = exam.attendance_error(self.plan, input.gathering, input.day, started)
+        unknown = sorted(
+            set(input.present) - {m.participant_workflow_id for m in self.facts.active() if not m.withdrawn}
+        )
+        if error or unknown:
+            raise ApplicationError(error or f"not active members of this group: {', '.join(unknown)}")
+
+    # ---- updates: exam ------------------------------------------------------------------------
+    @workflow.update
+    def submit_written(self, input: SubmitWrittenInput) -> ActionResult:
+        self.state.written_submitted_at = workflow.now()
+        return self._record(input.actor, "submit_written")
+
+    @submit_written.validator
+    def _validate_submit_written(self, input: SubmitWrittenInput) -> None:
+        self._require_programme()
+        if self.facts.no_exam:
+            raise ApplicationError("the group has no exam: " + self.facts.no_exam)
+        if self.state.written_submitted_at is not None:
+            raise ApplicationError("the written assignment is already submitted")
+        if workflow.now() > self.plan.written_deadline:
+            raise ApplicationError("the written deadline has passed")
+
+    @workflow.update
+    def register_written_grade(self, input: WrittenGradeInput) -> ActionResult:
+        self.state.written_grade = input.grade
+        self.progress_due = True
+        self.grades_due = input.grade == Grade.F or not self.facts.oral_candidates()  # nothing for an oral to adjust
+        return self._record(input.actor, "register_written_grade", input.grade.value)
+
+    @register_written_grade.validator
+    def _validate_register_written_grade(self, input: WrittenGradeInput) -> None:
+        self._require_programme()
+        if self.state.written_submitted_at is None:
+            raise ApplicationError("the written assignment has not been submitted; nothing to grade")
+        if self.state.written_grade is not None:
+            raise ApplicationError(f"the written assignment is already graded ({self.state.written_grade.value})")
+
+    @workflow.update
+    def register_oral(self, input: OralInput) -> ActionResult:
+        for item in input.adjustments:
+            self._active_member(item.participant_workflow_id).oral_adjustment = item.adjustment
+        self.grades_due = True
+        detail = ", ".join(f"{a.participant_workflow_id} {a.adjustment:+d}" for a in input.adjustments)
+        return self._record(input.actor, "register_oral", detail)
+
+    @register_oral.validator
+    def _validate_register_oral(self, input: OralInput) -> None:
+        self._require_programme()
+        written = self.state.written_grade
+        if written is None:
+            raise ApplicationError("the written assignment has no grade yet; the oral adjusts it")
+        if self.state.grades_computed:
+            raise ApplicationError("the oral adjustments are already registered")
+        candidates = {m.participant_workflow_id for m in self.facts.oral_candidates()}
+        given = [a.participant_workflow_id for a in input.adjustments]
+        for item in input.adjustments:
+            error = None if item.participant_workflow_id in candidates else "does not sit the oral exam"
+            error = error or adjustment_error(written, item.adjustment, self.plan.oral_step_limit)
+            if error:
+                raise ApplicationError(f"{item.participant_workflow_id}: {error}")
+        missing = sorted(candidates - set(given))
+        if missing or len(given) != len(set(given)):
+            raise ApplicationError(
+                f"give one adjustment for each examined student; missing: {', '.join(missing) or 'none'}, "
+                "repeated ones given"
+            )
+
+    # ---- rules helpers ------------------------------------------------------------------------
+    def _check(self, attempt: Callable[[], object]) -> None:
+        try:
+            attempt()
+        except RuleViolation as violation:
+            raise ApplicationError(str(violation)) from None
+
+    def _require_programme(self) -> None:
+        if self.state.outcome not in IN_PROGRAMME:
+            raise ApplicationError(f"the group is not in the programme (outcome: {self.state.outcome.value})")
+        if self.state.published:
+            raise ApplicationError("the results are published; the group's record is closed")
+
+    def _active_member(self, participant_workflow_id: str) -> Member:
+        member = self.facts.member(participant_workflow_id)
+        if member is None or not member.active:
+            raise ApplicationError(f"{participant_workflow_id} is not an active member of this group")
+        return member

@@ -1,0 +1,140 @@
+"""What follows from a group's state under its plan: eligibility (computed here, once, for the group and its
+participants), the stage, what waits for the administration, and the views of the group."""
+
+from __future__ import annotations
+
+from domain import exam
+from domain.calendar import CalendarFacts
+from domain.lifecycle import ENDED, IN_PROGRAMME
+from domain.models import ApplicationFacts, CohortPlan, Track
+from domain.requirements import RequirementStatus
+from workflows.messages import GroupDetail, GroupStage, MemberView, ProgressSignal
+from workflows.state import GroupState, Member
+
+__all__ = ["GroupFacts"]
+
+
+class GroupFacts:
+    def __init__(self, plan: CohortPlan, state: GroupState) -> None:
+        self.plan = plan
+        self.state = state
+
+    @property
+    def in_programme(self) -> bool:
+        return self.state.outcome in IN_PROGRAMME and not self.state.published
+
+    @property
+    def finished(self) -> bool:
+        return self.state.outcome in ENDED or self.state.published
+
+    @property
+    def approved(self) -> int:
+        return exam.approved_count(self.state.requirements)
+
+    @property
+    def no_exam(self) -> str | None:
+        return exam.no_exam_reason(self.state.requirements, self.state.written_missed)
+
+    def active(self, started_only: bool = False) -> list[Member]:
+        """Members who have not been replaced (a withdrawn one is still shown and graded as withdrawn)."""
+        return [m for m in self.state.members if not m.replaced and (m.started or not started_only)]
+
+    def member(self, participant_workflow_id: str) -> Member | None:
+        return next((m for m in self.state.members if m.participant_workflow_id == participant_workflow_id), None)
+
+    def ineligibility(self, member: Member) -> str | None:
+        return exam.member_ineligibility(member.facts(self.approved), self.plan, self.no_exam)
+
+    def oral_candidates(self) -> list[Member]:
+        return [m for m in self.active() if exam.sits_oral(self.state.written_grade, self.ineligibility(m))]
+
+    def recipients(self, contact: str) -> list[str]:
+        return [contact, *(m.person_id for m in self.active() if not m.withdrawn)]
+
+    def calendar(self) -> CalendarFacts:
+        return CalendarFacts(
+            running=self.in_programme and self.no_exam is None,
+            requirements=self.state.requirements,
+            written_submitted=self.state.written_submitted_at is not None,
+            written_missed=self.state.written_missed,
+            oral_due=self.state.written_grade is not None and exam.sits_oral(self.state.written_grade, None),
+            reminders_from=self.state.reminders_from,
+        )
+
+    def stage(self) -> GroupStage:
+        s = self.state
+        return exam.group_stage(
+            s.outcome,
+            s.published,
+            self.no_exam is not None,
+            s.grades_computed,
+            s.written_grade is not None,
+            all(r.status == RequirementStatus.APPROVED for r in s.requirements),
+            s.written_submitted_at is not None,
+        )
+
+    def ready_to_publish(self) -> bool:
+        return exam.ready_to_publish(self.state.outcome, self.state.grades_computed)
+
+    def progress(self, member: Member) -> ProgressSignal:
+        return ProgressSignal(
+            requirements_approved=self.approved,
+            non_participating=member.non_participating,
+            group_no_exam=self.no_exam is not None,
+            written_grade=self.state.written_grade,
+            ineligible_reason=self.ineligibility(member),
+        )
+
+    def pending_actions(self) -> list[str]:
+        actions = [
+            f"approve or return work requirement {r.number}"
+            for r in self.state.requirements
+            if r.status == RequirementStatus.SUBMITTED
+        ]
+        actions += [
+            f"decide the individual assessment of {m.participant_workflow_id}"
+            for m in self.active()
+            if m.track == Track.ASSESSMENT and not m.withdrawn
+        ]
+        if self.state.written_submitted_at and self.state.written_grade is None:
+            actions.append("grade the written assignment")
+        if self.oral_candidates() and not self.state.grades_computed:
+            actions.append("register the oral adjustments")
+        return actions
+
+    def view(self, m: Member) -> MemberView:
+        reason = self.ineligibility(m)
+        return MemberView(
+            participant_workflow_id=m.participant_workflow_id,
+            person_id=m.person_id,
+            sector=m.sector,
+            track=m.track,
+            withdrawn=m.withdrawn,
+            replaced=m.replaced,
+            non_participating=m.non_participating,
+            attendance_days=len(m.attended),
+            exam_eligible=reason is None,
+            ineligible_reason=reason,
+            oral_adjustment=m.oral_adjustment,
+            final_grade=m.final_grade,
+            credits=m.credits,
+            certificate=m.certificate,
+        )
+
+    def detail(self, group_workflow_id: str, application: ApplicationFacts, actions: int) -> GroupDetail:
+        s = self.state
+        return GroupDetail(
+            group_workflow_id=group_workflow_id,
+            application_id=application.id,
+            municipalities=list(application.municipalities),
+            outcome=s.outcome,
+            stage=self.stage(),
+            requirements=list(s.requirements),
+            written_submitted=s.written_submitted_at is not None,
+            written_grade=s.written_grade,
+            written_missed=s.written_missed,
+            members=[self.view(m) for m in s.members],
+            pending_actions=self.pending_actions(),
+            admin_actions=actions,
+            published_at=s.published_at,
+        )

@@ -1,0 +1,233 @@
+"""The typed notices: one model per kind, with exactly the facts its letter needs.
+
+A workflow queues one of these; the letters activity renders it for each recipient at delivery time. A missing
+fact is a validation error where the workflow builds the notice, never a blank in a letter. Facts only: no names
+or addresses (the recipients travel beside the notice), dates as aware datetimes (the letter formats them in
+Europe/Oslo), municipalities as kommunenumre (the letter names them from the municipality register).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypedDict
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.exam import NoResultReason
+from domain.models import Grade, Kommunenummer
+
+
+class _Notice(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cohort: str = Field(min_length=1)  # the cohort's name in the plan, e.g. "2022"
+
+
+class _GroupNotice(_Notice):
+    municipalities: list[Kommunenummer] = Field(min_length=1)  # the application's, in the order given
+
+
+class GroupFacts(TypedDict):
+    """The facts every group notice starts from, spread into its model."""
+
+    cohort: str
+    municipalities: list[str]
+
+
+class RequirementFacts(TypedDict):
+    cohort: str
+    number: int
+    title: str
+
+
+class _Reminder(BaseModel):
+    """A reminder says how far ahead it is: the 7-day and the 1-day reminder of one event read differently."""
+
+    seconds_before: float = Field(gt=0)
+
+
+class ApplicationReceived(_GroupNotice):
+    kind: Literal["application_received"] = "application_received"
+    selection_date: AwareDatetime
+
+
+class ApplicationIncomplete(_GroupNotice):
+    kind: Literal["application_incomplete"] = "application_incomplete"
+    errors: list[str] = Field(min_length=1)
+    application_deadline: AwareDatetime
+
+
+class Admitted(_GroupNotice):
+    kind: Literal["admitted"] = "admitted"
+    first_gathering: AwareDatetime
+
+
+class Waitlisted(_GroupNotice):
+    kind: Literal["waitlisted"] = "waitlisted"
+    position: int = Field(ge=1)
+    first_gathering: AwareDatetime  # the waiting list closes when the first gathering starts
+
+
+class NotSelected(_GroupNotice):
+    kind: Literal["not_selected"] = "not_selected"
+
+
+class MovedUp(_GroupNotice):
+    kind: Literal["moved_up"] = "moved_up"
+    first_gathering: AwareDatetime
+
+
+class PlaceGivenUp(_GroupNotice):
+    kind: Literal["place_given_up"] = "place_given_up"
+
+
+class GatheringAhead(_Notice, _Reminder):
+    kind: Literal["gathering_ahead"] = "gathering_ahead"
+    number: int = Field(ge=1)
+    theme: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+    days: int = Field(ge=1)
+
+
+class _RequirementNotice(_Notice):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+
+
+class RequirementDeadlineAhead(_RequirementNotice, _Reminder):
+    kind: Literal["requirement_deadline_ahead"] = "requirement_deadline_ahead"
+    deadline: AwareDatetime
+
+
+class RequirementDeadlinePassed(_RequirementNotice):
+    kind: Literal["requirement_deadline_passed"] = "requirement_deadline_passed"
+    missed_deadline: AwareDatetime
+    resubmission_deadline: AwareDatetime
+
+
+class RequirementReturned(_RequirementNotice):
+    kind: Literal["requirement_returned"] = "requirement_returned"
+    feedback: str = Field(min_length=1)
+    resubmission_deadline: AwareDatetime
+
+
+class RequirementApproved(_RequirementNotice):
+    kind: Literal["requirement_approved"] = "requirement_approved"
+
+
+class RequirementFailed(_RequirementNotice):
+    kind: Literal["requirement_failed"] = "requirement_failed"
+    feedback: str | None = None  # the teacher's reason when it was returned a second time; None when it was missed
+
+
+class WrittenDeadlineAhead(_Notice, _Reminder):
+    kind: Literal["written_deadline_ahead"] = "written_deadline_ahead"
+    deadline: AwareDatetime
+
+
+class WrittenDeadlineMissed(_Notice):
+    kind: Literal["written_deadline_missed"] = "written_deadline_missed"
+    deadline: AwareDatetime
+
+
+class OralExamTime(_Notice):
+    kind: Literal["oral_exam_time"] = "oral_exam_time"
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class ResultPublished(_Notice):
+    kind: Literal["result_published"] = "result_published"
+    grade: Grade
+    credits: int = Field(ge=0)
+    appeal_deadline: AwareDatetime
+
+
+class NoResult(_Notice):
+    """To a member who ends the year with neither a grade nor a course certificate, saying why."""
+
+    kind: Literal["no_result"] = "no_result"
+    reason: NoResultReason
+
+
+class CertificateIssued(_Notice):
+    kind: Literal["certificate_issued"] = "certificate_issued"
+
+
+class ApprovalWaiting(_RequirementNotice):
+    """To the study administration: a submission has waited for a teacher longer than the plan allows."""
+
+    kind: Literal["approval_waiting"] = "approval_waiting"
+    municipalities: list[Kommunenummer] = Field(min_length=1)
+    submitted_at: AwareDatetime
+
+
+class Withdrawn(_Notice):
+    kind: Literal["withdrawn"] = "withdrawn"
+
+
+class AppealDecided(_Notice):
+    """To the person who appealed: the new assessment of the written part, and the combined grade it gives."""
+
+    kind: Literal["appeal_decided"] = "appeal_decided"
+    written_before: Grade
+    written_after: Grade
+    grade_before: Grade
+    grade_after: Grade
+    credits: int = Field(ge=0)
+
+
+Notice = Annotated[
+    ApplicationReceived
+    | ApplicationIncomplete
+    | Admitted
+    | Waitlisted
+    | NotSelected
+    | MovedUp
+    | PlaceGivenUp
+    | GatheringAhead
+    | RequirementDeadlineAhead
+    | RequirementDeadlinePassed
+    | RequirementReturned
+    | RequirementApproved
+    | RequirementFailed
+    | WrittenDeadlineAhead
+    | WrittenDeadlineMissed
+    | OralExamTime
+    | ResultPublished
+    | NoResult
+    | CertificateIssued
+    | ApprovalWaiting
+    | Withdrawn
+    | AppealDecided,
+    Field(discriminator="kind"),
+]
+
+NOTICE_TYPES: tuple[type[_Notice], ...] = (
+    ApplicationReceived,
+    ApplicationIncomplete,
+    Admitted,
+    Waitlisted,
+    NotSelected,
+    MovedUp,
+    PlaceGivenUp,
+    GatheringAhead,
+    RequirementDeadlineAhead,
+    RequirementDeadlinePassed,
+    RequirementReturned,
+    RequirementApproved,
+    RequirementFailed,
+    WrittenDeadlineAhead,
+    WrittenDeadlineMissed,
+    OralExamTime,
+    ResultPublished,
+    NoResult,
+    CertificateIssued,
+    ApprovalWaiting,
+    Withdrawn,
+    AppealDecided,
+)
+
+
+def kind_of(notice_type: type[_Notice]) -> str:
+    return str(notice_type.model_fields["kind"].default)

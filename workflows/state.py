@@ -1,0 +1,109 @@
+"""What each workflow keeps, carried through continue-as-new in its input.
+
+Mutable models that validate every assignment: a misspelt field name or a wrong value raises where it is written,
+instead of being dropped as a `model_copy(update=...)` key would be. No personal data: people are person IDs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.eligibility import MemberFacts
+from domain.lifecycle import CohortStage, GroupStage, Outcome
+from domain.models import Grade, PersonId, Region, SizeClass, Track
+from domain.requirements import RequirementState
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# ---- cohort -------------------------------------------------------------------------------------
+class ApplicationRecord(_State):
+    id: str
+    municipalities: list[str]
+    region: Region | None = None
+    size: SizeClass | None = None
+    outcome: Outcome = Outcome.APPLIED
+    errors: list[str] = []
+    group_workflow_id: str | None = None
+    group_stage: GroupStage | None = None
+    ready_to_publish: bool = False
+    finished: bool = False
+
+
+class CohortState(_State):
+    stage: CohortStage = CohortStage.INTAKE
+    seed: str
+    applications: list[ApplicationRecord] = []
+    waitlist: list[str] = []  # application ids in lottery order
+    waitlist_closed: bool = False
+    actions: int = 0  # accepted admin actions; the entries themselves are in the audit table
+
+
+# ---- group --------------------------------------------------------------------------------------
+class Member(_State):
+    number: int
+    participant_workflow_id: str
+    person_id: PersonId
+    sector: str
+    track: Track
+    started: bool = False
+    withdrawn: bool = False
+    replaced: bool = False
+    non_participating: bool = False
+    attended: list[str] = []  # "gathering:day" keys
+    oral_adjustment: int | None = None
+    final_grade: Grade | None = None
+    credits: int = 0
+    certificate: str | None = None
+    end_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return not self.replaced and not self.withdrawn
+
+    def facts(self, requirements_approved: int) -> MemberFacts:
+        return MemberFacts(
+            track=self.track,
+            requirements_approved=requirements_approved,
+            non_participating=self.non_participating,
+            withdrawn=self.withdrawn,
+            attendance_days=len(self.attended),
+        )
+
+
+class GroupState(_State):
+    outcome: Outcome = Outcome.APPLIED
+    members: list[Member] = []
+    requirements: list[RequirementState] = []
+    written_submitted_at: datetime | None = None
+    written_grade: Grade | None = None
+    written_missed: bool = False
+    grades_computed: bool = False
+    published: bool = False
+    published_at: datetime | None = None  # the release: the appeal window opens here
+    reminders_from: datetime | None = None  # the admission: reminders due before it (admitted late) are moot
+    handled: list[str] = []  # keys of calendar items acted on: a reminder is never sent twice
+    actions: int = 0
+
+
+# ---- participant --------------------------------------------------------------------------------
+class ParticipantState(_State):
+    track: Track
+    attended: list[str] = []  # "gathering:day" keys
+    withdrawn: bool = False
+    non_participating: bool = False
+    requirements_approved: int = 0
+    group_no_exam: bool = False
+    ineligible_reason: str | None = "waiting for the group"  # as the group decides it
+    written_grade: Grade | None = None
+    oral_adjustment: int | None = None
+    final_grade: Grade | None = None
+    credits: int = 0
+    certificate: str | None = None
+    end_reason: str | None = None
+    ended: bool = False
+    actions: int = 0
