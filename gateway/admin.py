@@ -117,8 +117,9 @@ class Admin:
             await people.enrol(
                 application.cohort, registration.enrolled(application, registration.group_of(application))
             )
-        else:
-            await people.discard_unconfirmed(registration.person_ids(facts))
+        else:  # the cohort queued a letter telling the contact why: keep only what reaches them, until the sweep
+            await people.discard_unconfirmed([p.person_id for p in facts.participants if p.person_id != facts.contact])
+            await people.register(application.cohort, registration.contact_data(application))
         return result
 
     async def replace_participant(

@@ -12,9 +12,11 @@ gateway then keeps the people (accepted) or lets them go (refused). How that is 
   IDs per workflow run: across a continue-as-new of the cohort the repeat is refused as "already applied" and its
   unconfirmed people are discarded: people the first attempt confirmed stay, but a first attempt that crashed
   before confirming loses its people then. Hand a crashed application in again soon.)
-- **A refused application leaves no one behind.** On a refusal (by the workflow, its validator, or a missing
-  workflow) the gateway deletes the application's people that are still unconfirmed. A person already confirmed by
-  another accepted application (same cohort and e-mail) is never deleted nor rewritten by a refused one.
+- **A refused application leaves no one behind but its contact.** On a refusal the gateway deletes the
+  application's people that are still unconfirmed. When the cohort workflow refused it, it queued a letter to the
+  contact saying why; the contact's name and e-mail stay (unconfirmed) so the letter reaches them, and the sweep
+  removes them later. A person already confirmed by another accepted application (same cohort and e-mail) is
+  never deleted nor rewritten by a refused one.
 - **Acceptance restores.** On acceptance the gateway registers the people again as confirmed, together with their
   enrolments, in one transaction (`People.enrol`): a row that a concurrent refusal naming the same person (or the
   sweep) deleted in the meantime comes back from the file.
