@@ -34,7 +34,15 @@ from workflows.appeal_messages import AppealDetail
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id
-from workflows.messages import ActionResult, AdminAction, ApplyResult, CohortInput, GroupDetail
+from workflows.messages import (
+    ActionResult,
+    AdminAction,
+    ApplyInput,
+    ApplyResult,
+    CohortInput,
+    GroupDetail,
+    ReplaceParticipantInput,
+)
 
 R = TypeVar("R")
 SWEEP_EVERY_SECONDS = 600.0
@@ -100,7 +108,7 @@ class Admin:
             await people.sweep(registration.SWEEP_AFTER)
             self._swept = time.monotonic()
         facts = await registration.register_application(people, application)
-        action = registration.apply_input(actor, application, facts)
+        action = ApplyInput(actor=actor, application=facts)
         try:
             result: ApplyResult = await self.perform(
                 cohort_workflow_id(application.cohort),
@@ -130,7 +138,9 @@ class Admin:
         cohort = registration.cohort_of(participant_workflow)
         group_id = participant_workflow.rsplit(".", 1)[0]
         enrolment = await registration.register_participant(people, cohort, replacement)
-        action = registration.replace_input(actor, participant_workflow, replacement, enrolment)
+        action = ReplaceParticipantInput(
+            actor=actor, participant_workflow_id=participant_workflow, replacement=enrolment
+        )
         try:
             result: ActionResult = await self.perform(
                 group_id,

@@ -37,7 +37,6 @@ from domain.admission import track
 from domain.models import Application, ApplicationFacts, Enrolment, Participant
 from store.people import Enrolled, People, PersonData
 from workflows.ids import group_workflow_id, participant_workflow_id
-from workflows.messages import ApplyInput, ReplaceParticipantInput
 
 SWEEP_AFTER = timedelta(days=7)  # longer than any retry of a crashed application is likely to take
 _PARTICIPANT = re.compile(r"^kull-(?P<cohort>[A-Za-z0-9_-]{1,32})\.gruppe-[^.]+\.deltaker-\d+$")
@@ -121,20 +120,3 @@ def update_id(action: str, *facts: object) -> str:
     """The same facts give the same update ID: Temporal runs a repeated update once and repeats its outcome."""
     digest = hashlib.sha256("\x1f".join(str(f) for f in facts).encode()).hexdigest()[:32]
     return f"{action}-{digest}"
-
-
-# ---- the shape of the inputs ------------------------------------------------------------------------
-# The cohort and group workflows take ApplicationFacts and Enrolment (contracts, issue 10); on a tree where they
-# still take the file's models, the gateway sends those, so one gateway works on both sides of that change.
-def apply_input(actor: str, application: Application, facts: ApplicationFacts) -> ApplyInput:
-    carried = facts if ApplyInput.model_fields["application"].annotation is ApplicationFacts else application
-    return ApplyInput.model_validate({"actor": actor, "application": carried})
-
-
-def replace_input(
-    actor: str, participant_workflow: str, replacement: Participant, enrolment: Enrolment
-) -> ReplaceParticipantInput:
-    carried = enrolment if ReplaceParticipantInput.model_fields["replacement"].annotation is Enrolment else replacement
-    return ReplaceParticipantInput.model_validate(
-        {"actor": actor, "participant_workflow_id": participant_workflow, "replacement": carried}
-    )
