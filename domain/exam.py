@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from domain.eligibility import REQUIREMENTS, MemberFacts, completed_course, ineligibility
@@ -102,3 +103,35 @@ def no_result_reason(facts: MemberFacts, plan: CohortPlan, group_no_exam: str | 
     if group_no_exam:
         return "no_exam_for_group"
     return "attendance"
+
+
+# The reasons above are English in the workflows' state and the report; a person reads them in Norwegian.
+# Each form the functions above (and the participant's "waiting for the group") produce, with its translation.
+_REASONS_NB: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^withdrawn$"), "trukket"),
+    (re.compile(r"^individual assessment not decided$"), "den individuelle vurderingen er ikke avgjort"),
+    (re.compile(r"^course participants do not sit the exam$"), "kursdeltakere går ikke opp til eksamen"),
+    (
+        re.compile(r"^marked as not having taken part in the project work$"),
+        "registrert som ikke deltakende i prosjektarbeidet",
+    ),
+    (re.compile(r"^(\d+) of (\d+) work requirements approved$"), r"\1 av \2 arbeidskrav godkjent"),
+    (
+        re.compile(r"^attendance (\d+)/(\d+) days is below the plan's threshold$"),
+        r"oppmøte \1 av \2 dager er under kravet i studieplanen",
+    ),
+    (re.compile(r"^work requirement ([\d, ]+) failed$"), r"arbeidskrav \1 er ikke bestått"),
+    (re.compile(r"^the written deadline was missed$"), "den skriftlige oppgaven ble ikke levert innen fristen"),
+    (re.compile(r"^waiting for the group$"), "venter på gruppen"),
+]
+_GROUP_PREFIX = "no exam for the group: "
+
+
+def reason_nb(reason: str) -> str:
+    """The Norwegian text of a no-exam or ineligibility reason; an unknown text is returned as it is."""
+    if reason.startswith(_GROUP_PREFIX):
+        return "gruppen har ikke eksamen: " + reason_nb(reason.removeprefix(_GROUP_PREFIX))
+    for pattern, norwegian in _REASONS_NB:
+        if pattern.match(reason):
+            return pattern.sub(norwegian, reason)
+    return reason

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
+from domain import exam
 from web import labels
 
 FLASH_COOKIE = "nis_flash"
@@ -19,7 +20,7 @@ HERE = Path(__file__).parent
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.undefined = StrictUndefined  # a missing value is an error, not a blank on the page
-    templates.env.filters.update(label=labels.label, when=labels.when, day=labels.day)
+    templates.env.filters.update(label=labels.label, when=labels.when, day=labels.day, reason=exam.reason_nb)
     return templates
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from domain import exam
@@ -9,6 +10,7 @@ from domain.eligibility import MemberFacts
 from domain.lifecycle import GroupStage, Outcome
 from domain.models import CohortPlan, Grade, Track
 from domain.plan import load_plan
+from domain.requirements import RequirementState, RequirementStatus
 
 
 def test_a_course_participant_completes_only_having_taken_part() -> None:
@@ -46,3 +48,37 @@ def test_no_result_names_why() -> None:
 
 def example_plan() -> CohortPlan:
     return load_plan(Path(__file__).parents[2] / "demo" / "plans" / "kull-2022.json")
+
+
+def test_every_reason_the_rules_give_reads_in_norwegian() -> None:
+    plan = example_plan().model_copy(update={"attendance_threshold": 0.8})  # the plan leaves it to us; set one
+    due = datetime(2026, 1, 1, tzinfo=UTC)
+    failed = [
+        RequirementState(number=2, deadline=due, status=RequirementStatus.FAILED),
+        RequirementState(number=3, deadline=due, status=RequirementStatus.FAILED),
+    ]
+    group_reasons = [exam.no_exam_reason(failed, False), exam.no_exam_reason([], True)]
+    student = MemberFacts(track=Track.STUDENT, requirements_approved=4, attendance_days=14)
+    members = [
+        student.model_copy(update={"withdrawn": True}),
+        MemberFacts(track=Track.ASSESSMENT, requirements_approved=4),
+        MemberFacts(track=Track.COURSE, requirements_approved=4),
+        student.model_copy(update={"non_participating": True}),
+        student.model_copy(update={"requirements_approved": 1}),
+        student.model_copy(update={"attendance_days": 1}),
+    ]
+    reasons = [
+        *group_reasons,
+        *(exam.member_ineligibility(m, plan, None) for m in members),
+        *(exam.member_ineligibility(student, plan, g) for g in group_reasons),
+        "waiting for the group",  # a participant's reason until their group decides it
+    ]
+    norwegian = {r: exam.reason_nb(r) for r in reasons if r is not None}
+    assert len(norwegian) == len(reasons) == 11
+    for english, text in norwegian.items():
+        assert text != english and not {"the", "of", "not", "was", "group"} & set(text.split()), (english, text)
+    assert norwegian["1 of 4 work requirements approved"] == "1 av 4 arbeidskrav godkjent"
+    assert norwegian["no exam for the group: work requirement 2, 3 failed"] == (
+        "gruppen har ikke eksamen: arbeidskrav 2, 3 er ikke bestått"
+    )
+    assert exam.reason_nb("something new") == "something new"  # shown as it is rather than hidden
