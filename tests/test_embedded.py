@@ -415,12 +415,17 @@ def test_starting_over_on_its_own_server_begins_a_new_database(
     report: dict[str, Any], demo_env: dict[str, str]
 ) -> None:
     """Not 65 deletions the server may not finish within the demo's patience: the finished cohort's database goes."""
-    old = server_database(demo_env).stat().st_ino
-    demo = DemoProcess(demo_env, "--fresh")
-    out = demo.wait_for("Intake:")
-    demo.kill(demo_env["TEMPORAL_ADDRESS"])
-    assert "Starting over: a new database" in out and "deleting the" not in out and "Continuing" not in out
-    assert server_database(demo_env).stat().st_ino != old
+    # a hard link holds on to the old file, so a new file cannot get its inode number back (the test once saw that)
+    old = server_database(demo_env).with_name("previous-temporal.sqlite3")
+    old.hardlink_to(server_database(demo_env))
+    try:
+        demo = DemoProcess(demo_env, "--fresh")
+        out = demo.wait_for("Intake:")
+        demo.kill(demo_env["TEMPORAL_ADDRESS"])
+        assert "Starting over: a new database" in out and "deleting the" not in out and "Continuing" not in out
+        assert not server_database(demo_env).samefile(old)
+    finally:
+        old.unlink()
     assert "Cohort 2022: the year compressed" in out
 
 
