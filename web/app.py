@@ -24,6 +24,7 @@ from runtime.wiring import people_register
 from store.accounts import Accounts
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.pages import HERE, make_templates, render
+from web.refusals import norwegian
 from web.routes import api, codec, cohort, group, pages, participant, signin
 from web.state import Web
 
@@ -81,8 +82,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith(API_PREFIXES):
         return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
     account = await signed_in(request)
+    detail = norwegian(str(exc.detail))
     return render(
-        request, "error.html", {"account": account, "code": exc.status_code, "detail": exc.detail}, exc.status_code
+        request, "error.html", {"account": account, "code": exc.status_code, "detail": detail}, exc.status_code
     )
 
 

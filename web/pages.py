@@ -12,6 +12,7 @@ from jinja2 import StrictUndefined
 
 from domain import exam
 from web import labels
+from web.refusals import norwegian
 
 FLASH_COOKIE = "nis_flash"
 HERE = Path(__file__).parent
@@ -20,7 +21,9 @@ HERE = Path(__file__).parent
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.undefined = StrictUndefined  # a missing value is an error, not a blank on the page
-    templates.env.filters.update(label=labels.label, when=labels.when, day=labels.day, reason=exam.reason_nb)
+    templates.env.filters.update(
+        label=labels.label, when=labels.when, day=labels.day, reason=exam.reason_nb, refusal=norwegian
+    )
     return templates
 
 

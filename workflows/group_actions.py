@@ -246,11 +246,11 @@ class GroupActions:
             if error:
                 raise ApplicationError(f"{item.participant_workflow_id}: {error}")
         missing = sorted(candidates - set(given))
-        if missing or len(given) != len(set(given)):
-            raise ApplicationError(
-                f"give one adjustment for each examined student; missing: {', '.join(missing) or 'none'}, "
-                "repeated ones given"
-            )
+        repeated = sorted({g for g in given if given.count(g) > 1})
+        if missing or repeated:
+            problems = [f"missing: {', '.join(missing)}"] if missing else []
+            problems += [f"given more than once: {', '.join(repeated)}"] if repeated else []
+            raise ApplicationError("; ".join(["give one adjustment for each examined student", *problems]))
 
     # ---- rules helpers ------------------------------------------------------------------------
     def _check(self, attempt: Callable[[], object]) -> None:

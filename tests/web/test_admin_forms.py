@@ -46,11 +46,11 @@ async def test_the_admin_opens_a_cohort_from_a_plan_file_and_a_broken_plan_is_re
         assert refused.status_code == 409
         shown = text(refused.text.split('id="apne-kull"')[1].split(">", 1)[1])
         assert shown.startswith(
-            "Kullplan (JSON) Trekningsfrø Åpne kullet Avvist: gatherings: the plan has 6 gatherings"
+            "Kullplan (JSON) Trekningsfrø Åpne kullet Avvist: Gatherings: planen skal ha 6 samlinger, denne har 0"
         )
-        assert "places: at least 1 municipality place, not 0" in shown
+        assert "places: minst 1 plass, ikke 0" in shown
         garbled = await client.post("/kull", data={"csrf": csrf}, files={"plan": ("plan.json", "{not json")})
-        assert garbled.status_code == 422 and "Avvist: filen er ikke gyldig JSON" in text(garbled.text)
+        assert garbled.status_code == 422 and "Avvist: Filen er ikke gyldig JSON" in text(garbled.text)
         assert (await client.get(f"/kull/{plan['cohort']}")).status_code == 404  # nothing was opened
 
         opened = await client.post(

@@ -131,7 +131,7 @@ async def test_a_teacher_sees_a_refusal_then_approves_a_work_requirement(page: P
     second = page.locator("#krav-2")
     await second.get_by_role("button", name="Godkjenn").click()
     await expect(page.locator("#krav-2")).to_contain_text(
-        "Avvist: work requirement 2 is open, not submitted; cannot approve"
+        "Avvist: Arbeidskrav 2 er åpent, ikke levert; det kan ikke godkjennes"
     )
     await expect(page.locator("#krav-2 .status")).to_have_text("Åpent")
     assert page.url.endswith(world.group(THEIRS))  # the refused form's address is not the page's
@@ -153,7 +153,7 @@ async def test_pages_work_without_javascript(browser: Browser, address: str, wor
         await page.goto(world.group(THEIRS))
         await page.locator("#krav-3").get_by_role("button", name="Godkjenn").click()
         await expect(page.locator("#krav-3")).to_contain_text(
-            "Avvist: work requirement 3 is open, not submitted; cannot approve"
+            "Avvist: Arbeidskrav 3 er åpent, ikke levert; det kan ikke godkjennes"
         )
         await shot(page, "refusal-without-javascript")
     finally:
@@ -180,6 +180,6 @@ async def test_a_teacher_registers_attendance_in_the_grid(page: Page, world: Wor
 
     await page.get_by_label(f"{names[0]} samling 2 dag 1").check()
     await page.get_by_title("Lagre samling 2, dag 1").click()
-    await expect(page.locator("#oppmote")).to_contain_text("Avvist: gathering 2 has not started yet")
+    await expect(page.locator("#oppmote")).to_contain_text("Avvist: Samling 2 har ikke startet ennå")
     assert re.sub(r"\s", "", await page.locator(f'tr[data-participant="{members[0]}"] td.days').inner_text()) == "1"
     await shot(page, "attendance-refused")

@@ -75,14 +75,14 @@ async def test_a_refusal_is_shown_beside_its_form_and_nothing_changes(world: Wor
         )
         assert answer.status_code == 409
         shown = text(answer.text.split('id="krav-2"')[1].split("</article>")[0])
-        assert "Avvist: work requirement 2 is open, not submitted; cannot approve" in shown
+        assert "Avvist: Arbeidskrav 2 er åpent, ikke levert; det kan ikke godkjennes" in shown
         assert "Avvist" not in text(answer.text.split('id="krav-3"')[1].split("</article>")[0])  # only beside its form
         after = await client.get(world.group())
         assert _requirement(after.text, 2) == before
         log = text(after.text.split('id="logg"')[1])
         assert (
-            "web:turid (teacher) Godkjenning av arbeidskrav Avvist work requirement 2 is open, not submitted; "
-            "cannot approve"
+            "web:turid (teacher) Godkjenning av arbeidskrav Avvist Arbeidskrav 2 er åpent, ikke levert; "
+            "det kan ikke godkjennes"
         ) in log
 
 
@@ -114,7 +114,7 @@ async def test_each_role_sees_only_the_forms_it_may_use_and_the_server_checks_an
         answer = await client.post(
             world.group() + "/requirement-approve", data={"number": "3", "csrf": csrf_of(page.text)}
         )
-        assert answer.status_code == 403 and "may not do this" in text(answer.text)
+        assert answer.status_code == 403 and "Rollen sensor har ikke lov til dette" in text(answer.text)
         assert "Sensor sigurd" in text(page.text.split('id="sensor"')[1]) and "Tildel sensor" not in page.text
         cohort = await client.get(f"/kull/{world.cohort}")
         assert cohort.status_code == 200 and "Bekreft utvalget" not in cohort.text
@@ -138,7 +138,7 @@ async def test_the_admin_assigns_an_examiner_on_the_group_page(world: World) -> 
         refused = await client.post(
             world.group() + "/assign-examiner", data={"username": "turid", "csrf": csrf_of(page.text)}
         )
-        assert refused.status_code == 409 and "Avvist: no examiner account 'turid'" in text(refused.text)
+        assert refused.status_code == 409 and "Avvist: Ingen sensorkonto 'turid'" in text(refused.text)
         done = await client.post(
             world.group() + "/assign-examiner", data={"username": "sigurd", "csrf": csrf_of(page.text)}
         )
@@ -189,7 +189,7 @@ async def test_the_cohort_page_shows_stage_seed_counts_and_refuses_an_admin_acti
         assert "Søknader per utfall Tatt opp 2" in charts
         answer = await client.post(f"/kull/{world.cohort}/confirm-selection", data={"csrf": csrf_of(page.text)})
         assert answer.status_code == 409
-        assert "Avvist: no selection waiting for confirmation (cohort stage: running)" in text(answer.text)
+        assert "Avvist: Ingen trekning venter på bekreftelse (kullets fase: gjennomføring)" in text(answer.text)
 
 
 async def test_the_sign_in_form_is_rate_limited_with_a_clear_message(world: World) -> None:
@@ -224,8 +224,8 @@ async def test_the_audit_log_filters_by_cohort_action_and_outcome(world: World) 
         await client.post(f"/kull/{world.cohort}/publish", data={"csrf": csrf_of(page.text)})  # refused: not graded
         refused = text((await client.get("/logg", params={"kull": world.cohort, "utfall": "refused"})).text)
         assert (
-            f"kull-{world.cohort} web:ada (admin) Publisering av resultatene Avvist groups not yet graded: 5001, 0301"
-            in refused
+            f"kull-{world.cohort} web:ada (admin) Publisering av resultatene Avvist "
+            "Grupper som ikke har fått karakter ennå: 5001, 0301" in refused
         )
         assert "Utført" not in refused.split("Begrunnelse", 1)[1]
         published = text((await client.get("/logg", params={"handling": "publish_results"})).text)

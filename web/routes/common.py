@@ -13,6 +13,7 @@ from domain.errors import describe
 from gateway.admin import Refused
 from store.accounts import Account, Role
 from web.auth import check_csrf, require
+from web.refusals import norwegian
 from web.state import STAFF, Web
 
 
@@ -50,9 +51,10 @@ def fields(form: FormData) -> dict[str, Any]:
 
 
 def reason(error: Exception) -> str:
+    """Why a form was refused, in Norwegian like the page (the API and the audit trail keep the English)."""
     if isinstance(error, ValidationError):
-        return "; ".join(describe(error))
-    return str(error)
+        return norwegian("; ".join(describe(error)))
+    return norwegian(str(error))
 
 
 def answer_code(error: Exception) -> int:

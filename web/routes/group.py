@@ -60,7 +60,7 @@ async def assign_examiner(
         await web.accounts.assign(username, detail.group_workflow_id)
     except AccountError as error:
         return await _group(
-            request, web, account, cohort, application_id, {"assign-examiner": str(error)}, status.HTTP_409_CONFLICT
+            request, web, account, cohort, application_id, {"assign-examiner": reason(error)}, status.HTTP_409_CONFLICT
         )
     return done(request, f"/kull/{cohort}/grupper/{application_id}#sensor", f"{username} er sensor for gruppen.")
 
