@@ -168,6 +168,11 @@ _TABLE: list[tuple[str, Words]] = [
     ("track: decide 'student' or 'course'", _say("spor: velg student eller kursdeltaker")),
     ("the participant has already withdrawn", _say("deltakeren har allerede trukket seg")),
     ("results published", _say("resultatene er publisert")),
+    # why a participation ended (workflows/group.py, activities/grades.py), shown on the participant's page
+    ("the group gave up its place", _say("gruppen ga fra seg plassen")),
+    ("replaced before the first gathering", _say("erstattet før første samling")),
+    ("no exam", _say("ingen eksamen")),
+    (rf"grade {_V}", _say("karakter {1}")),
     (rf"the participation has ended \({_V}\)", lambda m: f"deltakelsen er avsluttet ({norwegian(m[1])})"),
     # appeals (domain/appeals.py, workflows/appeal.py)
     (

@@ -110,6 +110,8 @@ def test_a_refusal_reads_as_the_person_expects() -> None:
     ) == (
         "Gatherings: planen skal ha 6 samlinger, denne har 0; places: minst 1 plass, ikke 0"
     )  # each part on its own, a value never runs into the next part
+    for ended in ("the group gave up its place", "replaced before the first gathering", "no exam", "grade F"):
+        assert known(ended)  # why a participation ended, on the participant's page
     assert norwegian("something nobody wrote a table entry for") == "Something nobody wrote a table entry for"
 
 
