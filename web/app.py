@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException
 from temporalio.client import Client
 
+from activities.documents import Documents, documents_key
 from gateway.admin import Admin, Refused
 from runtime.codec import EncryptionCodec, load_or_create_key
 from runtime.settings import Settings
@@ -25,7 +26,7 @@ from store.accounts import Accounts
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.pages import HERE, make_templates, render
 from web.refusals import norwegian
-from web.routes import api, codec, cohort, group, pages, participant, signin
+from web.routes import api, codec, cohort, group, pages, participant, signin, verify
 from web.state import Web
 
 SECRET_BYTES = 32
@@ -48,6 +49,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         limiter=LoginLimiter(settings.web_login_attempts, settings.web_login_window_seconds),
         codec=EncryptionCodec(load_or_create_key(settings)),
         templates=make_templates(),
+        documents=Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir),
     )
     app.add_middleware(
         CORSMiddleware,
@@ -65,6 +67,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         participant.router,
         api.router,
         codec.router,
+        verify.router,
     ):
         app.include_router(router)
     app.add_exception_handler(SignInRequired, _sign_in)

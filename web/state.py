@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.documents import Documents
 from domain.models import CohortPlan
 from gateway.admin import Admin
 from runtime.codec import EncryptionCodec
@@ -49,6 +50,7 @@ class Web:
     limiter: LoginLimiter
     codec: EncryptionCodec
     templates: Jinja2Templates
+    documents: Documents
     plans: dict[str, CohortPlan] = field(default_factory=dict)
 
     async def overview(self, cohort: str) -> CohortOverview:
