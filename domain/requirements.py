@@ -30,12 +30,13 @@ class RequirementState(Strict):
     feedback: str | None = None
     submitted_at: datetime | None = None
     reminders_from: datetime | None = None  # set by an extension: reminders of the new deadline due before it are moot
+    document: str | None = None  # the SHA-256 of the last handed-in document, when one came with the submission
 
 
 AWAITING_SUBMISSION = {RequirementStatus.OPEN, RequirementStatus.RETURNED, RequirementStatus.MISSED}
 
 
-def submit(state: RequirementState, now: datetime) -> RequirementState:
+def submit(state: RequirementState, now: datetime, document: str | None = None) -> RequirementState:
     if state.status not in AWAITING_SUBMISSION:
         raise RuleViolation(f"work requirement {state.number} is {state.status.value}; nothing to submit")
     if now > state.deadline:
@@ -43,7 +44,12 @@ def submit(state: RequirementState, now: datetime) -> RequirementState:
             f"work requirement {state.number}: the deadline {state.deadline:%Y-%m-%d %H:%M:%S} has passed"
         )
     return state.model_copy(
-        update={"status": RequirementStatus.SUBMITTED, "submissions": state.submissions + 1, "submitted_at": now}
+        update={
+            "status": RequirementStatus.SUBMITTED,
+            "submissions": state.submissions + 1,
+            "submitted_at": now,
+            "document": document,
+        }
     )
 
 

@@ -55,6 +55,7 @@ _KINDS = {
 }
 _WORKFLOW_ID = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._+-]{{0,{ID_MAX - 1}}}$")
 _APPLICATION_ID = re.compile(rf"^\d{{4}}(\+\d{{4}}){{0,{MUNICIPALITIES_MAX - 1}}}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COHORT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # as workflows.ids makes cohort workflow IDs from it
 
 
@@ -142,3 +143,5 @@ ApplicationId = Annotated[
     ),
 ]
 CohortName = Annotated[str, AfterValidator(_pattern(_COHORT, 32, "a cohort name (1-32 letters, digits, '-' or '_')"))]
+# a handed-in document as the workflow knows it: its SHA-256 (the file itself is kept outside Temporal)
+DocumentHash = Annotated[str, AfterValidator(_pattern(_SHA256, 64, "a SHA-256 (64 lower-case hexadecimal digits)"))]

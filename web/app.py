@@ -23,6 +23,7 @@ from runtime.codec import EncryptionCodec, load_or_create_key
 from runtime.settings import Settings
 from runtime.wiring import people_register
 from store.accounts import Accounts
+from store.uploads import Uploads
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.pages import HERE, make_templates, render
 from web.refusals import norwegian
@@ -50,6 +51,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         codec=EncryptionCodec(load_or_create_key(settings)),
         templates=make_templates(),
         documents=Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir),
+        uploads=Uploads(settings.data_dir),
     )
     app.add_middleware(
         CORSMiddleware,

@@ -24,6 +24,7 @@ from workflows.messages import (
     PublishResultsInput,
     RequirementInput,
     ReturnRequirementInput,
+    SubmitRequirementInput,
     SubmitWrittenInput,
     WithdrawGroupInput,
     WithdrawParticipantInput,
@@ -63,8 +64,11 @@ def anchor(name: str, form: FormData) -> str:
     return {"attendance": "oppmote", "non-participating": "medlemmer", "oral": "muntlig"}.get(name, "skriftlig")
 
 
-def group_action(name: str, form: FormData, actor: str) -> AdminAction:
-    if name in ("requirement-submit", "requirement-approve"):
+def group_action(name: str, form: FormData, actor: str, document: str | None = None) -> AdminAction:
+    """The action a group page's form asks for; `document` is the SHA-256 of a file handed in with it."""
+    if name == "requirement-submit":
+        return SubmitRequirementInput(actor=actor, number=number(form, "number"), document=document)
+    if name == "requirement-approve":
         return RequirementInput(actor=actor, number=number(form, "number"))
     if name == "requirement-return":
         return ReturnRequirementInput(actor=actor, number=number(form, "number"), feedback=text(form, "feedback"))
@@ -78,7 +82,7 @@ def group_action(name: str, form: FormData, actor: str) -> AdminAction:
     if name == "non-participating":
         return MarkNonParticipatingInput(actor=actor, participant_workflow_id=text(form, "participant"))
     if name == "written-submit":
-        return SubmitWrittenInput(actor=actor)
+        return SubmitWrittenInput(actor=actor, document=document)
     if name == "written-grade":
         return WrittenGradeInput(actor=actor, grade=Grade(text(form, "grade").upper()))
     if name == "oral":

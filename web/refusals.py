@@ -256,6 +256,9 @@ _TABLE: list[tuple[str, Words]] = [
         r"The form has expired or did not come from this site \(CSRF\); reload the page and try again",
         _say("skjemaet er utløpt eller kom ikke fra denne siden (CSRF); last siden på nytt og prøv igjen"),
     ),
+    # a document handed in (store/uploads.py)
+    (rf"at most {_V} MB", _say("høyst {1} MB")),
+    ("the file is empty", _say("filen er tom")),
     # accounts (store/accounts.py; most of these come from `starter.py user add`)
     (rf"no examiner account '{_V}'", _say("ingen sensorkonto '{1}'")),
     (rf"user '{_V}' already exists", _say("brukeren '{1}' finnes allerede")),
@@ -290,7 +293,13 @@ _TABLE: list[tuple[str, Words]] = [
 ]
 _PATTERNS = [(re.compile(f"^{pattern}$", re.DOTALL), words) for pattern, words in _TABLE]
 _FIELD = re.compile(r"^([\w.+-]+): (.+)$", re.DOTALL)  # "feedback: ..." or "kull-2022.gruppe-1804.deltaker-2: ..."
-_FIELDS = {"feedback": "tilbakemelding", "reason": "begrunnelse", "track": "spor", "deadline": "frist"}
+_FIELDS = {
+    "document": "dokument",
+    "feedback": "tilbakemelding",
+    "reason": "begrunnelse",
+    "track": "spor",
+    "deadline": "frist",
+}
 
 
 def norwegian(reason: str) -> str:

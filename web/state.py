@@ -25,6 +25,7 @@ from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
 from store.accounts import Account, Accounts, Role
 from store.tables import AuditRecord
+from store.uploads import Uploads
 from web.auth import LoginLimiter, Signer
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -51,6 +52,7 @@ class Web:
     codec: EncryptionCodec
     templates: Jinja2Templates
     documents: Documents
+    uploads: Uploads
     plans: dict[str, CohortPlan] = field(default_factory=dict)
 
     async def overview(self, cohort: str) -> CohortOverview:

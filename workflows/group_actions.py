@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         RequirementInput,
         RequirementResult,
         ReturnRequirementInput,
+        SubmitRequirementInput,
         SubmitWrittenInput,
         WrittenGradeInput,
     )
@@ -55,11 +56,14 @@ class GroupActions:
 
     # ---- updates: work requirements -----------------------------------------------------------
     @workflow.update
-    def submit_requirement(self, input: RequirementInput) -> RequirementResult:
-        return self._requirement_action(input, "submit_requirement", rules.submit(self._req(input), workflow.now()))
+    def submit_requirement(self, input: SubmitRequirementInput) -> RequirementResult:
+        submitted = rules.submit(self._req(input), workflow.now(), input.document)
+        return self._requirement_action(
+            input, "submit_requirement", submitted, "with a document" if input.document else ""
+        )
 
     @submit_requirement.validator
-    def _validate_submit_requirement(self, input: RequirementInput) -> None:
+    def _validate_submit_requirement(self, input: SubmitRequirementInput) -> None:
         self._check(lambda: rules.submit(self._req(input), workflow.now()))
 
     @workflow.update
@@ -195,7 +199,8 @@ class GroupActions:
     @workflow.update
     def submit_written(self, input: SubmitWrittenInput) -> ActionResult:
         self.state.written_submitted_at = workflow.now()
-        return self._record(input.actor, "submit_written")
+        self.state.written_document = input.document
+        return self._record(input.actor, "submit_written", "with a document" if input.document else "")
 
     @submit_written.validator
     def _validate_submit_written(self, input: SubmitWrittenInput) -> None:

@@ -134,6 +134,7 @@ class GroupFacts:
             written_grade=s.written_grade,
             written_missed=s.written_missed,
             members=[self.view(m) for m in s.members],
+            written_document=s.written_document,
             pending_actions=self.pending_actions(),
             admin_actions=actions,
             published_at=s.published_at,

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, Field, field_validator
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
 from domain.requirements import RequirementState, RequirementStatus
-from domain.text import MEMBERS_MAX, Actor, ApplicationId, Feedback, Reason, WorkflowId
+from domain.text import MEMBERS_MAX, Actor, ApplicationId, DocumentHash, Feedback, Reason, WorkflowId
 from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState
 
 __all__ = ["ApplicationRecord", "CohortStage", "GroupStage", "Outcome"]  # re-exported: views and inputs name them
@@ -121,6 +121,10 @@ class RequirementInput(AdminAction):
     number: int = Field(ge=1, le=4)
 
 
+class SubmitRequirementInput(RequirementInput):
+    document: DocumentHash | None = None  # the handed-in file's SHA-256; the file stays outside Temporal
+
+
 class ReturnRequirementInput(RequirementInput):
     feedback: Feedback
 
@@ -175,7 +179,7 @@ class OralInput(AdminAction):
 
 
 class SubmitWrittenInput(AdminAction):
-    pass
+    document: DocumentHash | None = None  # the handed-in file's SHA-256; the file stays outside Temporal
 
 
 class ActionResult(Strict):
@@ -219,6 +223,7 @@ class GroupDetail(Strict):
     written_grade: Grade | None
     written_missed: bool
     members: list[MemberView]
+    written_document: str | None = None
     pending_actions: list[str]
     admin_actions: int
     published_at: datetime | None = None  # the release time; the appeal window opens here

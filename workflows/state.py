@@ -80,6 +80,7 @@ class GroupState(_State):
     members: list[Member] = []
     requirements: list[RequirementState] = []
     written_submitted_at: datetime | None = None
+    written_document: str | None = None  # the SHA-256 of the handed-in file, when it came with the submission
     written_grade: Grade | None = None
     written_missed: bool = False
     grades_computed: bool = False

@@ -15,6 +15,7 @@ SOURCES = [
     *(ROOT / "domain" / f"{name}.py" for name in ("requirements", "grading", "appeals", "exam", "text", "plan")),
     *sorted((ROOT / "gateway").glob("*.py")),
     ROOT / "store" / "accounts.py",
+    ROOT / "store" / "uploads.py",
     *sorted((ROOT / "web").glob("*.py")),
     *(path for path in sorted((ROOT / "web" / "routes").glob("*.py")) if path.stem not in ("api", "codec")),
 ]  # the API and the codec server answer programs, in English
@@ -23,6 +24,7 @@ RAISED = {"ApplicationError", "RuleViolation", "Refused", "ValueError", "HTTPExc
 NORWEGIAN = {
     "Fant ikke kullet",
     "Fant ikke saken",
+    "Fant ikke dokumentet",
     "Fant ikke deltakeren",
     "Ukjent handling",
     "velg en JSON-fil",
@@ -30,6 +32,8 @@ NORWEGIAN = {
     "ny frist: '1' er ikke et tidspunkt (dd.mm.åååå tt:mm)",
     "muntlig justering: '1' er ikke et helt tall (f.eks. -1, 0 eller +1)",
     "Registeret over personer er ikke tilgjengelig",
+    "For mange ukjente koder. Vent ett minutt og prøv igjen.",
+    "Ingen dokumenter har denne verifikasjonskoden. Sjekk at den er skrevet av riktig.",
 }
 # a prefix around another message, which is said where it is made (the command line's `user add` only)
 PASSED_ON = {"--municipality: 1"}

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.responses import FileResponse
 from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
 
 from gateway.admin import Refused
 from store.accounts import Account, AccountError, Role
+from store.uploads import Saved
 from web import forms
 from web.actions import GROUP_ACTIONS, allowed, perform_group
 from web.pages import done, render
@@ -17,6 +20,7 @@ from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, re
 from web.state import Web
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+HANDS_IN = ("requirement-submit", "written-submit")  # the forms that may carry the document handed in
 
 
 @router.get("/kull/{cohort}/grupper/{application_id}")
@@ -76,10 +80,35 @@ async def group_action(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
     form = await read_form(request)
     key = forms.key(name, form)
+    saved: Saved | None = None
     try:
-        action = forms.group_action(name, form, account.actor)
+        saved = await _handed_in(web, form) if name in HANDS_IN else None
+        action = forms.group_action(name, form, account.actor, saved.upload.sha256 if saved else None)
         await perform_group(web, account, cohort, application_id, name, action)
     except (Refused, ValidationError, ValueError) as error:
+        if saved is not None and saved.new:  # a refused hand-in leaves no file behind
+            web.uploads.remove(saved.upload.sha256)
         return await _group(request, web, account, cohort, application_id, {key: reason(error)}, answer_code(error))
     page = f"/kull/{cohort}/grupper/{application_id}"
     return done(request, f"{page}#{forms.anchor(name, form)}", GROUP_ACTIONS[name].done.format(**fields(form)))
+
+
+async def _handed_in(web: Web, form: FormData) -> Saved | None:
+    """The document that came with a hand-in, stored outside Temporal; None when the form carried no file."""
+    upload = form.get("dokument")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    return await web.uploads.save(upload, upload.filename, upload.content_type)
+
+
+@router.get("/kull/{cohort}/grupper/{application_id}/dokument/{sha256}")
+async def handed_in_document(cohort: str, application_id: str, sha256: str, web: WebDep, account: Anyone) -> Response:
+    """A document the group handed in, for those who may see the group; the same 404 for a hash the group's
+    state does not name as for one that is nowhere."""
+    detail = await web.group(account, cohort, application_id)
+    named = {r.document for r in detail.requirements} | {detail.written_document}
+    found = web.uploads.find(sha256) if sha256 in named else None
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke dokumentet")
+    upload, path = found
+    return FileResponse(path, media_type=upload.content_type, filename=upload.filename)
