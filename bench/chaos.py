@@ -571,6 +571,9 @@ def _hard_stop(seconds: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="chaos-"))
+    if folder.exists() and any(folder.iterdir()):  # its servers would start on the last run's SQLite files
+        print(f"--keep {folder}: the folder is not empty; give a new one", file=sys.stderr)
+        return 2
     folder.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(filename=folder / "chaos.log", level=logging.WARNING)
     _hard_stop(args.timeout + 60)
