@@ -37,6 +37,14 @@ async def of_cohort(session: AsyncSession, cohort: str) -> list[AppealRecord]:
     return list((await session.scalars(query)).all())
 
 
+async def latest_of(session: AsyncSession, participant_id: str) -> AppealRecord | None:
+    """The person's appeal (the last one, should there be several attempts), decided or not."""
+    query = (
+        select(AppealRecord).where(AppealRecord.participant_id == participant_id).order_by(AppealRecord.attempt.desc())
+    )
+    return (await session.scalars(query)).first()
+
+
 async def decided_of(session: AsyncSession, participant_id: str) -> AppealRecord | None:
     query = (
         select(AppealRecord)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import ValidationError
 
 from gateway.admin import Refused
+from store import appeals
 from store.accounts import Account, Role
 from web import forms
 from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
@@ -31,9 +32,12 @@ async def _participant(
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
     can = {name: allowed(account, action) for name, action in PARTICIPANT_ACTIONS.items()}
+    async with web.sessions() as session:
+        appeal = await appeals.latest_of(session, participant_id)
     context = {
         "account": account,
         "p": detail,
+        "appeal": appeal,
         "cohort": match["cohort"],
         "application_id": match["app"],
         "can": can,
