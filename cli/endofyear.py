@@ -4,6 +4,7 @@
     appeal written APPEAL_ID GRADE          appeal oral APPEAL_ID ADJUSTMENT         appeal show APPEAL_ID
     documents --cohort COHORT               verify CODE
     export --cohort COHORT [--xlsx] [--out FOLDER]
+    statistics --cohort COHORT [--out FOLDER]   (the report file; needs only the database)
 
 Exit codes as the other admin commands (cli/admin.py): 0 done, 1 refused, 2 bad input, 3 unreachable.
 """
@@ -24,6 +25,7 @@ from domain.text import printable
 from gateway.admin import Admin, Refused
 from gateway.export import write_export
 from gateway.results import cohort_results, issue_documents
+from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from store.db import create_schema, make_engine, make_session_factory
@@ -153,6 +155,32 @@ async def export(admin: Admin, args: argparse.Namespace) -> int:
     return 0
 
 
+def statistics_report(args: argparse.Namespace) -> int:
+    """Write the cohort's statistics report (HTML) from the read model; no Temporal server needed."""
+    return asyncio.run(_statistics_report(args))
+
+
+async def _statistics_report(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        await create_schema(engine)
+        path = await write_report(make_session_factory(engine), args.cohort, args.out or settings.data_dir)
+    except ValueError as error:
+        print(f"cohort: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    if path is None:
+        print(f"the read model holds no cohort {printable(args.cohort)}", file=sys.stderr)
+        return 1
+    if args.json:
+        emit({"file": str(path)})
+    else:
+        print(path)
+    return 0
+
+
 def _appeal(args: argparse.Namespace, d: AppealDetail) -> int:
     if args.json:
         emit(d.model_dump(mode="json"))
@@ -210,3 +238,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub = add(commands, "export", export, "write the cohort's results for FS (CSV, and XLSX with --xlsx)", cohort)
     sub.add_argument("--xlsx", action="store_true")
     sub.add_argument("--out", type=Path, help="the folder (default: the data folder)")
+    sub = commands.add_parser("statistics", help="write the cohort's statistics report (HTML; needs only the database)")
+    sub.add_argument("--cohort", required=True, help="the cohort's name, e.g. 2022")
+    sub.add_argument("--out", type=Path, help="the folder (default: the data folder)")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=statistics_report)

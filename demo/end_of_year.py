@@ -1,6 +1,7 @@
 """The demo's steps after the results are published, from the scenario's optional `end_of_year` section: appeals
 (registered at once: the appeal window is compressed like the rest of the calendar), the documents issued at
-release, the appeals decided, the documents again (a changed grade gets a new version), and the export to FS.
+release, the appeals decided, the documents again (a changed grade gets a new version), the export to FS and
+the statistics report.
 Also the report's sections of these steps."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from demo.scenario import Appeal, EndOfYear
 from gateway.admin import Admin, Refused
 from gateway.export import write_export
 from gateway.results import cohort_results, issue_documents
+from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from store import appeals as appeal_store
@@ -60,6 +62,8 @@ async def run(demo: Demo) -> None:
     await _issue(demo, documents, "after the appeals")
     files = write_export(await cohort_results(admin, demo.cohort), demo.progress_file.parent, demo.cohort, section.xlsx)
     demo.say(f"  FS export: {', '.join(_relative(f) for f in files)}")
+    report = await write_report(demo.sessions, demo.cohort, demo.progress_file.parent)
+    demo.say(f"  statistics: {_relative(report) if report else 'no cohort in the read model'}")
 
 
 async def _released(demo: Demo, section: EndOfYear) -> bool:
@@ -144,6 +148,7 @@ async def report_sections(
                 certificate="transcript" if appeal.final_after != "F" else None,
             )
     export = export_path(data_dir, cohort)
+    statistics = data_dir / f"statistikk-{cohort}.html"
     return {
         "appeals": [
             {
@@ -161,6 +166,7 @@ async def report_sections(
             for d in documents
         ],
         "export": _relative(export) if export.exists() else None,
+        "statistics": _relative(statistics) if statistics.exists() else None,
     }
 
 

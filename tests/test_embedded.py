@@ -4,6 +4,7 @@ that continues the finished cohort instead of starting it again."""
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import queue
@@ -209,6 +210,12 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     export = (ROOT / report["export"]).read_text(encoding="utf-8").splitlines()
     assert export[0].startswith("person_id;course_code;term;grade;credits;result_date;attempt")
     assert len(export) - 1 == sum(p["final_grade"] is not None for p in people.values())
+    statistics = html.unescape(re.sub(r"<[^>]+>", " ", (ROOT / report["statistics"]).read_text(encoding="utf-8")))
+    words = " ".join(statistics.split())
+    assert "Statistikk for kull 2022" in words and "2 klager, 1 av dem endret den endelige karakteren." in words
+    after = {g: sum(p["final_grade"] == g for p in people.values()) for g in "ABCDEF"}
+    for grade, count in after.items():  # the report's grades after the appeals are the demo report's
+        assert re.search(rf"\b{grade} \d+ {count}\b", words), (grade, count, words[-600:])
 
 
 NORWEGIAN_DATE = re.compile(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from gateway.admin import Refused
+from gateway.statistics import render_report, statistics
 from store.accounts import Account
 from web import forms
 from web.actions import COHORT_ACTIONS, allowed, perform_cohort
@@ -54,3 +56,15 @@ async def cohort_action(request: Request, cohort: str, name: str, web: WebDep, a
     except (Refused, ValidationError, ValueError) as error:
         return await _cohort(request, web, account, cohort, {name: reason(error)}, answer_code(error))
     return done(request, f"/kull/{cohort}", COHORT_ACTIONS[name].done.format(**fields(form)))
+
+
+@router.get("/kull/{cohort}/statistikk")
+async def statistics_report(cohort: str, web: WebDep, account: Staff) -> Response:
+    """The cohort's statistics as the report file the administration hands on (the same as `starter.py
+    statistics`), made from the read model now."""
+    await web.overview(cohort)  # 404 for a cohort that is not there
+    figures = await statistics(web.sessions, cohort)
+    if figures is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
+    disposition = f'attachment; filename="statistikk-{cohort}.html"'
+    return HTMLResponse(render_report(figures), headers={"Content-Disposition": disposition})

@@ -1,0 +1,147 @@
+"""A cohort's statistics, as the administration hands them on: counts and rates over the read model's rows.
+
+Pure: the gateway (gateway/statistics.py) reads the rows, this module counts. Nothing here names a person; the
+smallest unit is a group or a count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.lifecycle import IN_PROGRAMME
+from domain.plan import TOTAL_DAYS, WORK_REQUIREMENTS
+
+GRADES = ("A", "B", "C", "D", "E", "F")
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class GroupRow(_Row):
+    group_id: str
+    region: str
+    size: str
+    outcome: str
+    requirements_approved: int
+
+
+class ParticipantRow(_Row):
+    participant_id: str
+    group_id: str
+    sector: str
+    track: str
+    attendance_days: int
+    withdrawn: bool
+    final_grade: str | None
+    certificate: str | None
+
+
+class RequirementEvent(_Row):
+    """An accepted action on a work requirement, from the audit trail: handed in, approved or returned."""
+
+    group_id: str
+    number: int
+    action: str  # submit_requirement / approve_requirement / return_requirement
+
+
+class AppealRow(_Row):
+    participant_id: str
+    final_before: str
+    final_after: str | None  # None while undecided
+
+
+class Rate(BaseModel):
+    count: int
+    of: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.count / self.of) if self.of else 0
+
+
+class CohortStatistics(BaseModel):
+    cohort: str
+    applications: int
+    refused: int
+    by_region: dict[str, int]
+    by_size: dict[str, int]
+    by_outcome: dict[str, int]
+    participants: int
+    by_sector: dict[str, int]
+    by_track: dict[str, int]
+    withdrawn: int
+    attendance_mean_days: float
+    attendance_full: Rate  # present on every gathering day
+    requirements_passed: dict[int, Rate]  # per requirement: groups in the programme that had it approved
+    returned: dict[int, Rate]  # per requirement: groups that got it back with feedback
+    resubmitted: dict[int, Rate]  # per requirement: groups that handed it in more than once
+    grades_before_appeals: dict[str, int]
+    grades_after_appeals: dict[str, int]
+    appeals: int
+    appeals_changed: int
+    completion: dict[str, int]  # transcript / course_certificate / none
+
+
+def cohort_statistics(
+    cohort: str,
+    groups: list[GroupRow],
+    refused: int,
+    participants: list[ParticipantRow],
+    events: list[RequirementEvent],
+    appeals: list[AppealRow],
+) -> CohortStatistics:
+    admitted = [g for g in groups if g.outcome in IN_PROGRAMME]
+    admitted_ids = {g.group_id for g in admitted}
+    members = [p for p in participants if p.group_id in admitted_ids]
+    taking_part = [p for p in members if not p.withdrawn]
+    done = Counter((e.group_id, e.number, e.action) for e in events if e.group_id in admitted_ids)
+    decided = {a.participant_id: a for a in appeals if a.final_after is not None}
+    # the read model's final grade may or may not already be the appeal's: take both ends from the appeal
+    before = [_grade(p, decided, "final_before") for p in taking_part]
+    after = [_grade(p, decided, "final_after") for p in taking_part]
+    numbers = range(1, WORK_REQUIREMENTS + 1)
+    return CohortStatistics(
+        cohort=cohort,
+        applications=len(groups) + refused,
+        refused=refused,
+        by_region=_counted(g.region for g in groups),
+        by_size=_counted(g.size for g in groups),
+        by_outcome=_counted(g.outcome for g in groups) | ({"refused": refused} if refused else {}),
+        participants=len(members),
+        by_sector=_counted(p.sector for p in members),
+        by_track=_counted(p.track for p in members),
+        withdrawn=len(members) - len(taking_part),
+        attendance_mean_days=round(sum(p.attendance_days for p in taking_part) / len(taking_part), 1)
+        if taking_part
+        else 0.0,
+        attendance_full=Rate(count=sum(p.attendance_days >= TOTAL_DAYS for p in taking_part), of=len(taking_part)),
+        requirements_passed={n: _rate(admitted_ids, done, n, "approve_requirement") for n in numbers},
+        returned={n: _rate(admitted_ids, done, n, "return_requirement") for n in numbers},
+        resubmitted={n: _rate(admitted_ids, done, n, "submit_requirement", more_than=1) for n in numbers},
+        grades_before_appeals={g: sum(b == g for b in before) for g in GRADES},
+        grades_after_appeals={g: sum(a == g for a in after) for g in GRADES},
+        appeals=len(appeals),
+        appeals_changed=sum(a.final_after != a.final_before for a in decided.values()),
+        completion=_counted(p.certificate or "none" for p in taking_part),
+    )
+
+
+def _grade(member: ParticipantRow, decided: dict[str, AppealRow], end: str) -> str | None:
+    appeal = decided.get(member.participant_id)
+    return member.final_grade if appeal is None else getattr(appeal, end)
+
+
+def _rate(
+    group_ids: set[str], done: Counter[tuple[str, int, str]], number: int, action: str, more_than: int = 0
+) -> Rate:
+    """How many of the groups did `action` on requirement `number` more than `more_than` times."""
+    return Rate(count=sum(done[(g, number, action)] > more_than for g in group_ids), of=len(group_ids))
+
+
+def _counted(values: Iterable[str]) -> dict[str, int]:
+    counts = Counter(values)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -1,0 +1,123 @@
+"""A cohort's statistics from the read model, and the report file the administration hands on (self-contained HTML,
+Norwegian). The counting is domain/statistics.py's; this module reads the rows and renders them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.statistics import (
+    GRADES,
+    AppealRow,
+    CohortStatistics,
+    GroupRow,
+    ParticipantRow,
+    RequirementEvent,
+    cohort_statistics,
+)
+from store import appeals
+from store.tables import AuditRecord, CohortRecord, GroupRecord, ParticipantRecord
+from workflows.ids import cohort_workflow_id
+
+TEMPLATES = Path(__file__).parent / "templates"
+OSLO = ZoneInfo("Europe/Oslo")
+REQUIREMENT_ACTIONS = ("submit_requirement", "approve_requirement", "return_requirement")
+_NUMBER = re.compile(r"^requirement (\d+)")
+WORDS = {  # the report's Norwegian for the read model's codes
+    "admitted": "tatt opp",
+    "moved_up": "rykket opp fra venteliste",
+    "waitlist": "venteliste",
+    "not_selected": "ikke valgt",
+    "gave_up": "ga fra seg plassen",
+    "applied": "søkt",
+    "refused": "avvist",
+    "small": "liten",
+    "medium": "mellomstor",
+    "large": "stor",
+    "student": "student (studiepoeng)",
+    "course": "kursdeltaker",
+    "assessment": "individuell vurdering",
+    "transcript": "karakterutskrift",
+    "course_certificate": "kursbevis",
+    "none": "verken karakter eller kursbevis",
+    "helse_omsorg": "helse og omsorg",
+    "oppvekst_utdanning": "oppvekst og utdanning",
+    "teknisk_miljo": "teknisk og miljø",
+    "kultur_fritid": "kultur og fritid",
+    "administrasjon_stab": "administrasjon og stab",
+    "naering_samfunn": "næring og samfunn",
+    "politisk": "politisk",
+}
+
+
+async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) -> CohortStatistics | None:
+    """The cohort's figures from the read model; None when the read model has no such cohort."""
+    async with sessions() as session:
+        record = await session.get(CohortRecord, cohort)
+        if record is None:
+            return None
+        groups = (await session.scalars(select(GroupRecord).where(GroupRecord.cohort == cohort))).all()
+        members = (await session.scalars(select(ParticipantRecord).where(ParticipantRecord.cohort == cohort))).all()
+        group_ids = [g.group_id for g in groups]
+        audit = (
+            await session.scalars(
+                select(AuditRecord).where(
+                    AuditRecord.workflow_id.in_(group_ids),
+                    AuditRecord.outcome == "accepted",
+                    AuditRecord.action.in_(REQUIREMENT_ACTIONS),
+                )
+            )
+        ).all()
+        appealed = await appeals.of_cohort(session, cohort)
+    events = [
+        RequirementEvent(group_id=a.workflow_id, number=int(match[1]), action=a.action)
+        for a in audit
+        if (match := _NUMBER.match(a.reason or ""))
+    ]
+    return cohort_statistics(
+        cohort,
+        [GroupRow.model_validate(g, from_attributes=True) for g in groups],
+        record.refused,
+        [ParticipantRow.model_validate(m, from_attributes=True) for m in members],
+        events,
+        [AppealRow.model_validate(a, from_attributes=True) for a in appealed],
+    )
+
+
+def render_report(figures: CohortStatistics, now: datetime | None = None) -> str:
+    made = (now or datetime.now(UTC)).astimezone(OSLO)
+    return _environment().get_template("statistics.html.j2").render(s=figures, made=made, grades=GRADES)
+
+
+async def write_report(sessions: async_sessionmaker[AsyncSession], cohort: str, folder: Path) -> Path | None:
+    """statistikk-COHORT.html in `folder`; None when the read model has no such cohort."""
+    figures = await statistics(sessions, cohort)
+    if figures is None:
+        return None
+    cohort_workflow_id(cohort)  # a cohort name is safe in a file name; ValueError otherwise
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"statistikk-{cohort}.html"
+    path.write_text(render_report(figures), encoding="utf-8")
+    return path
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=select_autoescape(["j2"])
+    )
+    env.filters["word"] = _word
+    return env
+
+
+def _word(code: object) -> str:
+    """The Norwegian for a code, starting with a capital (a region's own capitals kept: Nord-Norge)."""
+    text = WORDS.get(str(code), str(code))
+    return text[:1].upper() + text[1:]
