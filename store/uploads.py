@@ -22,6 +22,20 @@ NAME_MAX = 120
 CHUNK = 1024 * 1024
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r"[^\w .()+-]", re.UNICODE)
+# the types a download keeps; any other (text/html, say) is served as bytes to save, never shown by the browser
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "image/png",
+        "image/jpeg",
+        "text/plain",
+    }
+)
 
 
 class Readable(Protocol):
@@ -63,13 +77,15 @@ class Uploads:
                     out.write(chunk)
             if size == 0:
                 raise ValueError("document: the file is empty")
-            upload = Upload(digest.hexdigest(), _safe_name(filename), content_type or "application/octet-stream", size)
+            kind = content_type if content_type in DOCUMENT_TYPES else "application/octet-stream"
+            upload = Upload(digest.hexdigest(), _safe_name(filename), kind, size)
             new = not (self.folder / upload.sha256).exists()
             os.replace(temporary, self.folder / upload.sha256)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        self._about(upload.sha256).write_text(json.dumps(asdict(upload)), encoding="utf-8")
+        if new:  # the same bytes handed in again keep the name they were first handed in under
+            self._about(upload.sha256).write_text(json.dumps(asdict(upload)), encoding="utf-8")
         return Saved(upload, new)
 
     def remove(self, sha256: str) -> None:

@@ -54,6 +54,7 @@ async def test_a_requirement_handed_in_with_its_document(world: World) -> None:
         assert download.status_code == 200 and download.content == REPORT
         assert download.headers["content-type"] == "application/pdf"
         assert "Rapport%20arbeidskrav%204%20%28Bod%C3%B8%29.pdf" in download.headers["content-disposition"]
+        assert download.headers["x-content-type-options"] == "nosniff"
         assert (await client.get(f"{world.group()}/dokument/{'0' * 64}")).status_code == 404  # not this group's
     async with world.client() as client:
         await sign_in(client, world, "participant")  # a member sees their own page, not the group's files

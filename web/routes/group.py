@@ -111,4 +111,6 @@ async def handed_in_document(cohort: str, application_id: str, sha256: str, web:
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke dokumentet")
     upload, path = found
-    return FileResponse(path, media_type=upload.content_type, filename=upload.filename)
+    # always a download, never a page of ours: a handed-in file must not run as this site in a teacher's browser
+    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"}
+    return FileResponse(path, media_type=upload.content_type, filename=upload.filename, headers=headers)
