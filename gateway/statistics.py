@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.labels import label
 from domain.statistics import (
     GRADES,
     AppealRow,
@@ -30,31 +31,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 OSLO = ZoneInfo("Europe/Oslo")
 REQUIREMENT_ACTIONS = ("submit_requirement", "approve_requirement", "return_requirement")
 _NUMBER = re.compile(r"^requirement (\d+)")
-WORDS = {  # the report's Norwegian for the read model's codes
-    "admitted": "tatt opp",
-    "moved_up": "rykket opp fra venteliste",
-    "waitlist": "venteliste",
-    "not_selected": "ikke valgt",
-    "gave_up": "ga fra seg plassen",
-    "applied": "søkt",
-    "refused": "avvist",
-    "small": "liten",
-    "medium": "mellomstor",
-    "large": "stor",
-    "student": "student (studiepoeng)",
-    "course": "kursdeltaker",
-    "assessment": "individuell vurdering",
-    "transcript": "karakterutskrift",
-    "course_certificate": "kursbevis",
-    "none": "verken karakter eller kursbevis",
-    "helse_omsorg": "helse og omsorg",
-    "oppvekst_utdanning": "oppvekst og utdanning",
-    "teknisk_miljo": "teknisk og miljø",
-    "kultur_fritid": "kultur og fritid",
-    "administrasjon_stab": "administrasjon og stab",
-    "naering_samfunn": "næring og samfunn",
-    "politisk": "politisk",
-}
 
 
 async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) -> CohortStatistics | None:
@@ -113,11 +89,5 @@ def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=select_autoescape(["j2"])
     )
-    env.filters["word"] = _word
+    env.filters["word"] = label
     return env
-
-
-def _word(code: object) -> str:
-    """The Norwegian for a code, starting with a capital (a region's own capitals kept: Nord-Norge)."""
-    text = WORDS.get(str(code), str(code))
-    return text[:1].upper() + text[1:]
