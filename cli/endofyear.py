@@ -14,8 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
 from cli.admin import default_actor, dispatch, guarded
@@ -37,6 +40,8 @@ from workflows.appeal_messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
 )
+
+R = TypeVar("R")
 
 
 def documents_service(admin: Admin) -> Documents:
@@ -115,16 +120,20 @@ def verify(args: argparse.Namespace) -> int:
     return asyncio.run(_verify(args))
 
 
-async def _verify(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+async def _on_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[R]]) -> R:
+    """Run `work` with the read model's sessions (the commands that need no Temporal server)."""
+    engine = make_engine(get_settings().resolved_database_url)
     try:
         await create_schema(engine)
-        key = documents_key(load_or_create_key(settings))
-        documents = Documents(make_session_factory(engine), key, settings.data_dir)
-        checked = await documents.verify(args.code)
+        return await work(make_session_factory(engine))
     finally:
         await engine.dispose()
+
+
+async def _verify(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    key = documents_key(load_or_create_key(settings))
+    checked = await _on_database(lambda sessions: Documents(sessions, key, settings.data_dir).verify(args.code))
     if checked is None:
         print(f"no document has the verification code {printable(args.code)}", file=sys.stderr)
         return 1
@@ -161,16 +170,12 @@ def statistics_report(args: argparse.Namespace) -> int:
 
 
 async def _statistics_report(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    folder = args.out or get_settings().data_dir
     try:
-        await create_schema(engine)
-        path = await write_report(make_session_factory(engine), args.cohort, args.out or settings.data_dir)
+        path = await _on_database(lambda sessions: write_report(sessions, args.cohort, folder))
     except ValueError as error:
         print(f"cohort: {error}", file=sys.stderr)
         return 2
-    finally:
-        await engine.dispose()
     if path is None:
         print(f"the read model holds no cohort {printable(args.cohort)}", file=sys.stderr)
         return 1
