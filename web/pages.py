@@ -12,7 +12,7 @@ from jinja2 import StrictUndefined
 
 from domain import exam
 from web import labels
-from web.refusals import norwegian
+from web.refusals import detail, norwegian
 
 FLASH_COOKIE = "nis_flash"
 HERE = Path(__file__).parent
@@ -22,7 +22,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.undefined = StrictUndefined  # a missing value is an error, not a blank on the page
     templates.env.filters.update(
-        label=labels.label, when=labels.when, day=labels.day, reason=exam.reason_nb, refusal=norwegian
+        label=labels.label, when=labels.when, day=labels.day, reason=exam.reason_nb, refusal=norwegian, detail=detail
     )
     return templates
 

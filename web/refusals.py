@@ -331,3 +331,27 @@ def _translated(reason: str) -> tuple[str, bool]:
         rest, complete = _translated(field[2])
         return f"{_FIELDS.get(field[1], field[1])}: {rest}", complete
     return reason, False
+
+
+# What an accepted action's audit entry says (workflows' `_record` details), for the log on the pages. Only the
+# words the workflow writes are translated; free text it carries (feedback, a reason) is shown as it was written.
+_DETAILS: list[tuple[re.Pattern[str], Words]] = [
+    (re.compile(r"^requirement (\d+)$"), _say("arbeidskrav {1}")),
+    (re.compile(r"^requirement (\d+): with a document$"), _say("arbeidskrav {1}: med dokument")),
+    (re.compile(r"^requirement (\d+): (.*)$", re.DOTALL), _say("arbeidskrav {1}: {2}")),
+    (re.compile(r"^with a document$"), _say("med dokument")),
+    (re.compile(r"^gathering (\d+) day (\d+): (\d+) present$"), _say("samling {1} dag {2}: {3} til stede")),
+    (re.compile(r"^([\d+]+): accepted$"), _say("{1}: godtatt")),
+    (re.compile(r"^([\d+]+): refused$"), _say("{1}: avvist")),
+    (re.compile(r"^seed (.+)$"), _say("trekningsfrø {1}")),
+    (re.compile(r"^(\d+) groups$"), _say("{1} grupper")),
+]
+
+
+def detail(text: str) -> str:
+    """An accepted action's audit detail in Norwegian where the workflow wrote the words; else as it is."""
+    for pattern, words in _DETAILS:
+        match = pattern.match(text)
+        if match:
+            return words(match)
+    return text

@@ -183,3 +183,20 @@ async def test_a_teacher_registers_attendance_in_the_grid(page: Page, world: Wor
     await expect(page.locator("#oppmote")).to_contain_text("Avvist: Samling 2 har ikke startet ennå")
     assert re.sub(r"\s", "", await page.locator(f'tr[data-participant="{members[0]}"] td.days').inner_text()) == "1"
     await shot(page, "attendance-refused")
+
+
+async def test_a_municipality_hands_in_a_work_requirement_with_its_document(page: Page, world: World) -> None:
+    report = b"%PDF-1.4 Innsiktsrapport fra gruppe 5001"
+    await sign_in(page, world, "municipality")
+    await page.goto(world.group())
+    third = page.locator("#krav-3")
+    await third.get_by_label("Dokument").set_input_files(
+        files=[{"name": "Innsikt 5001.pdf", "mimeType": "application/pdf", "buffer": report}]
+    )
+    await third.get_by_role("button", name="Lever").click()
+    await expect(page.locator(".flash")).to_have_text("Arbeidskrav 3 er registrert som levert.")
+    link = page.locator("#krav-3").get_by_role("link", name="Levert dokument")
+    await expect(link).to_be_visible()
+    await shot(page, "requirement-handed-in-with-document")
+    download = await page.request.get(str(await link.get_attribute("href")))
+    assert download.ok and await download.body() == report

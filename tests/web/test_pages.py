@@ -101,7 +101,7 @@ async def test_a_form_that_works_redirects_with_a_message(world: World) -> None:
 
         async def logged() -> None:  # the workflow's audit entry reaches the read model through an activity
             log = text((await client.get(world.group())).text.split('id="logg"')[1])
-            assert "web:kommune-5001 (municipality) Levering av arbeidskrav Utført" in log
+            assert "web:kommune-5001 (municipality) Levering av arbeidskrav Utført arbeidskrav 2" in log
 
         await eventually(logged)
 

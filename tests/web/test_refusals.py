@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from web.refusals import known, norwegian
+from web.refusals import detail, known, norwegian
 
 ROOT = Path(__file__).parents[2]
 SOURCES = [
@@ -122,3 +122,15 @@ def test_a_refusal_reads_as_the_person_expects() -> None:
 def _a_plain_value(message: str) -> bool:
     """'1: 1' and the like (only values and punctuation), or a code such as 'no_exam_for_group': not a sentence."""
     return not re.search(r"[A-Za-z]{3}", message.replace("1", "")) or re.fullmatch(r"[a-z_]+", message) is not None
+
+
+def test_an_accepted_actions_detail_is_translated_and_its_free_text_kept() -> None:
+    assert detail("requirement 3: with a document") == "arbeidskrav 3: med dokument"
+    assert detail("requirement 2: Mangler brukerstemmer; ta med intervjuene") == (
+        "arbeidskrav 2: Mangler brukerstemmer; ta med intervjuene"
+    )
+    assert detail("gathering 1 day 2: 3 present") == "samling 1 dag 2: 3 til stede"
+    assert detail("3324+3326+3328: accepted") == "3324+3326+3328: godtatt"
+    assert detail("kull-2022.gruppe-1804.deltaker-2 -> kull-2022.gruppe-1804.deltaker-4") == (
+        "kull-2022.gruppe-1804.deltaker-2 -> kull-2022.gruppe-1804.deltaker-4"
+    )
