@@ -1,5 +1,6 @@
 """The web app in headless Chromium (Debian's /usr/bin/chromium driven by Playwright, no browser download):
-sign in as each role, approve a work requirement, see a refusal beside its form, register attendance in the grid.
+sign in as each role, approve a work requirement, see a refusal beside its form, register attendance in the grid,
+hand in a work requirement with its document.
 
 Screenshots are kept under .data/screenshots/ (printed); without Chromium these tests skip and say why.
 """
@@ -186,6 +187,7 @@ async def test_a_teacher_registers_attendance_in_the_grid(page: Page, world: Wor
 
 
 async def test_a_municipality_hands_in_a_work_requirement_with_its_document(page: Page, world: World) -> None:
+    # requirement 3 of 5001 in the shared world: test_pages, later in the run, only needs it handed in
     report = b"%PDF-1.4 Innsiktsrapport fra gruppe 5001"
     await sign_in(page, world, "municipality")
     await page.goto(world.group())
