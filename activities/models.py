@@ -86,6 +86,14 @@ class GroupRow(_Model):
     written_grade: str | None = None
 
 
+class InnovationRow(_Model):
+    group_id: NonEmpty
+    cohort: str
+    title: str
+    partner_kinds: str
+    reports: int
+
+
 class ParticipantRow(_Model):
     """A participant by opaque id: the read model never holds a name or an e-mail address."""
 
@@ -111,6 +119,7 @@ class ProjectInput(_Model):
     cohort: CohortRow | None = None
     groups: list[GroupRow] = Field(default_factory=list)
     participants: list[ParticipantRow] = Field(default_factory=list)
+    innovations: list[InnovationRow] = Field(default_factory=list)
 
 
 class ProjectResult(_Model):

@@ -9,7 +9,7 @@ from temporalio import activity
 
 from activities.models import ProjectInput, ProjectResult, RecordAuditInput, RecordAuditResult
 from store.db import record_audit, upsert_row
-from store.tables import Base, CohortRecord, GroupRecord, ParticipantRecord
+from store.tables import Base, CohortRecord, GroupRecord, InnovationRecord, ParticipantRecord
 
 
 class ProjectionActivities:
@@ -25,6 +25,7 @@ class ProjectionActivities:
             rows.append((CohortRecord, input.cohort.model_dump()))
         rows += [(GroupRecord, group.model_dump()) for group in input.groups]
         rows += [(ParticipantRecord, participant.model_dump()) for participant in input.participants]
+        rows += [(InnovationRecord, innovation.model_dump()) for innovation in input.innovations]
         async with self._sessions() as session, session.begin():
             for table, values in rows:
                 await upsert_row(session, table, values | {"updated_at": now})

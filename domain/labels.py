@@ -74,6 +74,15 @@ LABELS: dict[str, str] = {
     "small": "Liten",
     "medium": "Mellomstor",
     "large": "Stor",
+    # the innovation project's partners
+    "business": "Næringsliv",
+    "ngo": "Frivillig organisasjon",
+    "research": "Forskning",
+    "citizens": "Innbyggere",
+    "public_body": "Annen offentlig virksomhet",
+    "other": "Annet",
+    "record_project": "Innovasjonsprosjektet",
+    "report_project": "Drivere og barrierer",
     # what a participant ends the year with
     "transcript": "Karakterutskrift",
     "course_certificate": "Kursbevis",

@@ -48,6 +48,13 @@ class RequirementEvent(_Row):
     action: str  # submit_requirement / approve_requirement / return_requirement
 
 
+class ProjectRow(_Row):
+    """A group's innovation project: its partners' kinds, comma-separated (no names)."""
+
+    group_id: str
+    partner_kinds: str
+
+
 class AppealRow(_Row):
     participant_id: str
     final_before: str
@@ -84,6 +91,8 @@ class CohortStatistics(BaseModel):
     appeals: int
     appeals_changed: int
     completion: dict[str, int]  # transcript / course_certificate / none
+    projects: Rate  # groups in the programme with their innovation project on record
+    partners_by_kind: dict[str, int]
 
 
 def cohort_statistics(
@@ -93,6 +102,7 @@ def cohort_statistics(
     participants: list[ParticipantRow],
     events: list[RequirementEvent],
     appeals: list[AppealRow],
+    projects: list[ProjectRow] | None = None,
 ) -> CohortStatistics:
     admitted = [g for g in groups if g.outcome in IN_PROGRAMME]
     admitted_ids = {g.group_id for g in admitted}
@@ -104,6 +114,7 @@ def cohort_statistics(
     before = [_grade(p, decided, "final_before") for p in taking_part]
     after = [_grade(p, decided, "final_after") for p in taking_part]
     numbers = range(1, WORK_REQUIREMENTS + 1)
+    recorded = [p for p in projects or [] if p.group_id in admitted_ids]
     return CohortStatistics(
         cohort=cohort,
         applications=len(groups) + refused,
@@ -127,6 +138,8 @@ def cohort_statistics(
         appeals=len(appeals),
         appeals_changed=sum(a.final_after != a.final_before for a in decided.values()),
         completion=_counted(p.certificate or "none" for p in taking_part),
+        projects=Rate(count=len(recorded), of=len(admitted)),
+        partners_by_kind=_counted(kind for p in recorded for kind in p.partner_kinds.split(",") if kind),
     )
 
 

@@ -20,11 +20,12 @@ from domain.statistics import (
     CohortStatistics,
     GroupRow,
     ParticipantRow,
+    ProjectRow,
     RequirementEvent,
     cohort_statistics,
 )
 from store import appeals
-from store.tables import AuditRecord, CohortRecord, GroupRecord, ParticipantRecord
+from store.tables import AuditRecord, CohortRecord, GroupRecord, InnovationRecord, ParticipantRecord
 from workflows.ids import cohort_workflow_id
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,6 +53,7 @@ async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) ->
             )
         ).all()
         appealed = await appeals.of_cohort(session, cohort)
+        projects = (await session.scalars(select(InnovationRecord).where(InnovationRecord.cohort == cohort))).all()
     events = [
         RequirementEvent(group_id=a.workflow_id, number=int(match[1]), action=a.action)
         for a in audit
@@ -64,6 +66,7 @@ async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) ->
         [ParticipantRow.model_validate(m, from_attributes=True) for m in members],
         events,
         [AppealRow.model_validate(a, from_attributes=True) for a in appealed],
+        [ProjectRow.model_validate(p, from_attributes=True) for p in projects],
     )
 
 

@@ -74,6 +74,19 @@ class GroupRecord(Base):
     updated_at: Mapped[datetime]
 
 
+class InnovationRecord(Base):
+    """A group's innovation project as the statistics count it: its title and its partners' kinds (no names)."""
+
+    __tablename__ = "innovation_projects"
+
+    group_id: Mapped[str] = mapped_column(primary_key=True)
+    cohort: Mapped[str] = mapped_column(index=True)
+    title: Mapped[str]
+    partner_kinds: Mapped[str]  # the kinds of its partners, comma-separated, one per partner
+    reports: Mapped[int]  # work requirements it reported drivers and barriers for
+    updated_at: Mapped[datetime]
+
+
 class ParticipantRecord(Base):
     """A participant by opaque id only: no name, no e-mail."""
 

@@ -22,6 +22,7 @@ from workflows.participant import ParticipantWorkflow
 ADMIN = frozenset({Role.ADMIN})
 TEACHING = frozenset({Role.ADMIN, Role.TEACHER})
 CONTACT = frozenset({Role.ADMIN, Role.MUNICIPALITY})
+PROJECT = frozenset({Role.ADMIN, Role.TEACHER, Role.MUNICIPALITY})  # the group, its supervisor, the administration
 EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
 
 
@@ -50,6 +51,10 @@ GROUP_ACTIONS: dict[str, Action] = {
     ),
     "written-grade": Action(GroupWorkflow.register_written_grade, EXAMINING, "Karakteren er registrert."),
     "oral": Action(GroupWorkflow.register_oral, EXAMINING, "De muntlige justeringene er registrert."),
+    "project": Action(GroupWorkflow.record_project, PROJECT, "Innovasjonsprosjektet er registrert."),
+    "project-report": Action(
+        GroupWorkflow.report_project, PROJECT, "Drivere og barrierer for arbeidskrav {number} er registrert."
+    ),
 }
 COHORT_ACTIONS: dict[str, Action] = {
     "confirm-selection": Action(

@@ -11,6 +11,7 @@ from datetime import datetime
 from starlette.datastructures import FormData
 
 from domain.models import Grade, Track
+from domain.project import InnovationProject, InnovationReport
 from web.labels import OSLO
 from workflows.messages import (
     AdminAction,
@@ -22,6 +23,8 @@ from workflows.messages import (
     OralAdjustment,
     OralInput,
     PublishResultsInput,
+    RecordProjectInput,
+    ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
     SubmitRequirementInput,
@@ -61,7 +64,8 @@ def key(name: str, form: FormData) -> str:
 def anchor(name: str, form: FormData) -> str:
     if name.startswith("requirement-"):
         return f"krav-{text(form, 'number')}"
-    return {"attendance": "oppmote", "non-participating": "medlemmer", "oral": "muntlig"}.get(name, "skriftlig")
+    places = {"attendance": "oppmote", "non-participating": "medlemmer", "oral": "muntlig"}
+    return places.get(name, "prosjekt" if name.startswith("project") else "skriftlig")
 
 
 def group_action(name: str, form: FormData, actor: str, document: str | None = None) -> AdminAction:
@@ -87,7 +91,26 @@ def group_action(name: str, form: FormData, actor: str, document: str | None = N
         return WrittenGradeInput(actor=actor, grade=Grade(text(form, "grade").upper()))
     if name == "oral":
         return OralInput(actor=actor, adjustments=oral_adjustments(form))
+    if name == "project":
+        return RecordProjectInput(actor=actor, project=innovation_project(form))
+    if name == "project-report":
+        report = InnovationReport(
+            number=number(form, "number"), drivers=text(form, "drivers"), barriers=text(form, "barriers")
+        )
+        return ReportProjectInput(actor=actor, report=report)
     raise ValueError(f"unknown action {name}")
+
+
+def innovation_project(form: FormData) -> InnovationProject:
+    """Title, problem and the partner rows that have a name (partner_kind and partner_name, row by row; a row
+    without a name is left out)."""
+    kinds, names = form.getlist("partner_kind"), form.getlist("partner_name")
+    partners = [
+        {"kind": str(kind), "name": str(name)} for kind, name in zip(kinds, names, strict=False) if str(name).strip()
+    ]
+    return InnovationProject.model_validate(
+        {"title": text(form, "title"), "problem": text(form, "problem"), "partners": partners}
+    )
 
 
 def oral_adjustments(form: FormData) -> list[OralAdjustment]:

@@ -256,6 +256,8 @@ _TABLE: list[tuple[str, Words]] = [
         r"The form has expired or did not come from this site \(CSRF\); reload the page and try again",
         _say("skjemaet er utløpt eller kom ikke fra denne siden (CSRF); last siden på nytt og prøv igjen"),
     ),
+    # the innovation project (domain/project.py)
+    (rf"named twice: {_V}", _say("oppgitt to ganger: {1}")),
     # a document handed in (store/uploads.py)
     (rf"at most {_V} MB", _say("høyst {1} MB")),
     ("the file is empty", _say("filen er tom")),
@@ -294,6 +296,11 @@ _TABLE: list[tuple[str, Words]] = [
 _PATTERNS = [(re.compile(f"^{pattern}$", re.DOTALL), words) for pattern, words in _TABLE]
 _FIELD = re.compile(r"^([\w.+-]+): (.+)$", re.DOTALL)  # "feedback: ..." or "kull-2022.gruppe-1804.deltaker-2: ..."
 _FIELDS = {
+    "partners": "partnere",
+    "title": "tittel",
+    "problem": "problemstilling",
+    "drivers": "drivere",
+    "barriers": "barrierer",
     "document": "dokument",
     "feedback": "tilbakemelding",
     "reason": "begrunnelse",
@@ -345,6 +352,7 @@ _DETAILS: list[tuple[re.Pattern[str], Words]] = [
     (re.compile(r"^([\d+]+): refused$"), _say("{1}: avvist")),
     (re.compile(r"^seed (.+)$"), _say("trekningsfrø {1}")),
     (re.compile(r"^(\d+) groups$"), _say("{1} grupper")),
+    (re.compile(r"^(\d+) partners$"), _say("{1} partnere")),
 ]
 
 

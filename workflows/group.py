@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.group_actions import GroupActions
     from workflows.group_events import GroupEvents
     from workflows.group_facts import GroupFacts
+    from workflows.group_project import GroupProject
     from workflows.ids import participant_workflow_id
     from workflows.messages import (
         ActionResult,
@@ -45,12 +46,13 @@ MINIMUM_TIMER = timedelta(milliseconds=1)
 
 
 @workflow.defn
-class GroupWorkflow(GroupActions, GroupEvents):
+class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
     """A municipality group: outcome, gatherings, work requirements, written assignment, oral, grades.
 
     Signals: outcome (from the cohort), member_status (from its participants), publish (from the cohort).
     Updates: submit_requirement, approve_requirement, return_requirement, grant_extension, mark_non_participating,
-    replace_participant, register_attendance, submit_written, register_written_grade, register_oral.
+    replace_participant, register_attendance, submit_written, register_written_grade, register_oral,
+    record_project, report_project.
     Query: detail.
     """
 
@@ -145,7 +147,7 @@ class GroupWorkflow(GroupActions, GroupEvents):
             )
             self.signals.add(self.input.cohort_workflow_id, cohort_wf.CohortWorkflow.group_report, report)
             await self.signals.send()
-        await self.effects.flush(ProjectInput(groups=[self._row()]))
+        await self.effects.flush(ProjectInput(groups=[self._row()], innovations=self._innovation()))
 
     def _members_to_start(self) -> list[Member]:
         return [m for m in self.state.members if not m.started and not m.replaced] if self.facts.in_programme else []

@@ -135,6 +135,8 @@ class GroupFacts:
             written_missed=s.written_missed,
             members=[self.view(m) for m in s.members],
             written_document=s.written_document,
+            project=s.project,
+            project_reports=list(s.project_reports),
             pending_actions=self.pending_actions(),
             admin_actions=actions,
             published_at=s.published_at,

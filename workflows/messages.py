@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, Field, field_validator
 
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
+from domain.project import InnovationProject, InnovationReport
 from domain.requirements import RequirementState, RequirementStatus
 from domain.text import MEMBERS_MAX, Actor, ApplicationId, DocumentHash, Feedback, Reason, WorkflowId
 from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState
@@ -125,6 +126,14 @@ class SubmitRequirementInput(RequirementInput):
     document: DocumentHash | None = None  # the handed-in file's SHA-256; the file stays outside Temporal
 
 
+class RecordProjectInput(AdminAction):
+    project: InnovationProject
+
+
+class ReportProjectInput(AdminAction):
+    report: InnovationReport
+
+
 class ReturnRequirementInput(RequirementInput):
     feedback: Feedback
 
@@ -224,6 +233,8 @@ class GroupDetail(Strict):
     written_missed: bool
     members: list[MemberView]
     written_document: str | None = None
+    project: InnovationProject | None = None
+    project_reports: list[InnovationReport] = []
     pending_actions: list[str]
     admin_actions: int
     published_at: datetime | None = None  # the release time; the appeal window opens here

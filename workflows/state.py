@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.eligibility import MemberFacts
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import Grade, PersonId, Region, SizeClass, Track
+from domain.project import InnovationProject, InnovationReport
 from domain.requirements import RequirementState
 
 
@@ -81,6 +82,8 @@ class GroupState(_State):
     requirements: list[RequirementState] = []
     written_submitted_at: datetime | None = None
     written_document: str | None = None  # the SHA-256 of the handed-in file, when it came with the submission
+    project: InnovationProject | None = None  # the innovation project on record
+    project_reports: list[InnovationReport] = []  # drivers and barriers, one per work requirement at most
     written_grade: Grade | None = None
     written_missed: bool = False
     grades_computed: bool = False

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from domain.project import PartnerKind
 from gateway.admin import Refused
 from store.accounts import Account, AccountError, Role
 from store.uploads import Saved
@@ -44,6 +45,7 @@ async def _group(
         "plan": plan,
         "attended": attended,
         "can": can,
+        "partner_kinds": [kind.value for kind in PartnerKind],
         "names": await web.names(detail),
         "errors": errors,
         "audit": await web.audit(detail.group_workflow_id),
