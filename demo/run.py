@@ -36,6 +36,8 @@ from workflows.messages import (
     OralAdjustment,
     OralInput,
     PublishResultsInput,
+    RecordProjectInput,
+    ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
     SubmitWrittenInput,
@@ -314,6 +316,19 @@ class Demo:
 
         await self.for_groups(register)
 
+    async def project(self, application_id: str, number: int) -> None:
+        """The group's innovation project (with requirement 1) and what it reports with this requirement."""
+        scripted = self.script.projects.get(application_id)
+        if scripted is None:
+            return
+        group, actor = self.group_id(application_id), self.script.actors.teacher
+        if number == 1:
+            await self.act(
+                group, GroupWorkflow.record_project, RecordProjectInput(actor=actor, project=scripted.project)
+            )
+        for report in (r for r in scripted.reports if r.number == number):
+            await self.act(group, GroupWorkflow.report_project, ReportProjectInput(actor=actor, report=report))
+
     async def requirement(self, number: int) -> None:
         self.say(f"Work requirement {number}")
         teacher = self.script.actors.teacher
@@ -331,6 +346,7 @@ class Demo:
                     ExtensionInput(actor=teacher, number=number, deadline=deadline),
                 )
                 return  # submitted after the original deadline, in late_submissions
+            await self.project(application_id, number)
             action = RequirementInput(actor=teacher, number=number)
             if number == 1 and application_id == self.script.mistakes.approve_before_submit:
                 await self.mistake(group, GroupWorkflow.approve_requirement, action)

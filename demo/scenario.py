@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.models import Grade, Track
+from domain.project import InnovationProject, InnovationReport
 
 
 class _Model(BaseModel):
@@ -59,6 +60,12 @@ class Script(_Model):
     default_written_grade: Grade = Grade.C
     oral_pattern: list[int] = [1, -1, 0]
     mistakes: Mistakes = Mistakes()
+    projects: dict[str, ScriptedProject] = {}  # application -> its innovation project, recorded with requirement 1
+
+
+class ScriptedProject(_Model):
+    project: InnovationProject
+    reports: list[InnovationReport] = []  # each given when its work requirement is handed in
 
 
 class Scenario(_Model):

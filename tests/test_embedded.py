@@ -213,6 +213,7 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     statistics = html.unescape(re.sub(r"<[^>]+>", " ", (ROOT / report["statistics"]).read_text(encoding="utf-8")))
     words = " ".join(statistics.split())
     assert "Statistikk for kull 2022" in words and "2 klager, 1 av dem endret den endelige karakteren." in words
+    assert "Prosjekt registrert: 3 av 12 (25 %)" in words and "Innbyggere 2" in words  # the scenario's projects
     after = {g: sum(p["final_grade"] == g for p in people.values()) for g in "ABCDEF"}
     for grade, count in after.items():  # the report's grades after the appeals are the demo report's
         assert re.search(rf"\b{grade} \d+ {count}\b", words), (grade, count, words[-600:])
