@@ -69,3 +69,26 @@ async def test_a_member_who_did_not_take_part_and_one_who_withdraws(world: World
             "/api/participants/kull-x.gruppe-0301.deltaker-9/withdraw", json={"reason": "x"}, headers=admin
         )
         assert nobody.status_code == 404
+
+
+async def test_the_innovation_project_through_the_api(world: World) -> None:
+    url = world.api_group(THEIRS) + "/project"
+    project = {
+        "title": "Delt transport",
+        "problem": "Hvordan kan innbyggere uten bil nå tjenestene?",
+        "partners": [{"kind": "business", "name": "Taxisentralen"}, {"kind": "citizens", "name": "Eldrerådet"}],
+    }
+    async with world.client() as client:
+        teacher = await token(client, world, "teacher")
+        examiner = await token(client, world, "examiner")
+        assert (await client.put(url, json=project, headers=examiner)).status_code == 404  # not their group
+        twice = project | {"partners": [*project["partners"], {"kind": "other", "name": "taxisentralen"}]}
+        refused = await client.put(url, json=twice, headers=teacher)
+        assert refused.status_code == 422 and "named twice" in refused.text
+        assert (await client.put(url, json=project, headers=teacher)).status_code == 200
+        report = {"drivers": "Felles behov", "barriers": "Regelverk for løyver"}
+        assert (await client.put(url + "/reports/5", json=report, headers=teacher)).status_code == 422
+        assert (await client.put(url + "/reports/2", json=report, headers=teacher)).status_code == 200
+        detail = (await client.get(world.api_group(THEIRS), headers=teacher)).json()
+        assert detail["project"]["title"] == "Delt transport" and detail["project"]["partners"][1]["kind"] == "citizens"
+        assert detail["project_reports"] == [{"number": 2} | report]

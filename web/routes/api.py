@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, stat
 from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.models import Grade, Track
+from domain.project import InnovationProject, InnovationReport
 from store.accounts import Account, AccountError, Role
 from web.actions import open_cohort, perform_cohort, perform_group, perform_participant
 from web.auth import client_address, require
@@ -26,6 +27,8 @@ from workflows.messages import (
     OralAdjustment,
     OralInput,
     PublishResultsInput,
+    RecordProjectInput,
+    ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
     SubmitWrittenInput,
@@ -90,6 +93,11 @@ class Reason(BaseModel):
 
 class Examiner(BaseModel):
     username: str
+
+
+class ProjectReport(BaseModel):
+    drivers: str = Field(min_length=1)
+    barriers: str = Field(min_length=1)
 
 
 class Withdrawal(BaseModel):
@@ -204,6 +212,25 @@ async def non_participating(cohort: str, application_id: str, body: Member, web:
     """A member did not take part in the group's work."""
     action = MarkNonParticipatingInput(actor=account.actor, participant_workflow_id=body.participant)
     return dump(await perform_group(web, account, cohort, application_id, "non-participating", action))
+
+
+@router.put(Group + "/project")
+async def record_project(
+    cohort: str, application_id: str, body: InnovationProject, web: WebDep, account: Anyone
+) -> Any:
+    """The group's innovation project: title, problem statement, partners (a later call replaces it)."""
+    action = RecordProjectInput(actor=account.actor, project=body)
+    return dump(await perform_group(web, account, cohort, application_id, "project", action))
+
+
+@router.put(Group + "/project/reports/{number}")
+async def report_project(
+    cohort: str, application_id: str, number: Number, body: ProjectReport, web: WebDep, account: Anyone
+) -> Any:
+    """The drivers and barriers the group reports with work requirement `number`."""
+    report = InnovationReport(number=number, drivers=body.drivers, barriers=body.barriers)
+    action = ReportProjectInput(actor=account.actor, report=report)
+    return dump(await perform_group(web, account, cohort, application_id, "project-report", action))
 
 
 @router.post(Group + "/written/submit")
