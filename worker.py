@@ -6,13 +6,12 @@ import asyncio
 import os
 import signal
 import sys
-from datetime import timedelta
 
 import structlog
 
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
-from runtime.wiring import build_relay, build_worker, connect, ensure_search_attributes, relay_running
+from runtime.wiring import build_relay, configured_worker, connect, ensure_search_attributes, relay_running
 from store.db import create_schema, make_engine, make_session_factory
 
 log = structlog.get_logger()
@@ -25,13 +24,7 @@ async def run_worker(settings: Settings) -> None:
     await ensure_search_attributes(client)
     sessions = make_session_factory(engine)
     relay = build_relay(settings, sessions)  # delivers the outbox's letters; None without a mail server
-    worker = build_worker(
-        client,
-        settings.task_queue,
-        sessions,
-        relay,
-        sticky_queue_timeout=timedelta(seconds=settings.sticky_queue_timeout_seconds),
-    )
+    worker = configured_worker(client, settings, sessions, relay)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

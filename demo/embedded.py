@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,14 @@ from domain.plan import load_plan
 from gateway.admin import Refused
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
-from runtime.wiring import build_relay, build_worker, connect, ensure_search_attributes, people_register, relay_running
+from runtime.wiring import (
+    build_relay,
+    configured_worker,
+    connect,
+    ensure_search_attributes,
+    people_register,
+    relay_running,
+)
 from store.db import create_schema, delete_cohort_rows, make_engine, make_session_factory
 from workflows.ids import cohort_workflow_id, group_workflow_id
 from workflows.search import DEFINITIONS
@@ -202,13 +208,7 @@ async def _demo(settings: Settings, args: argparse.Namespace, starting_over: boo
     relay = build_relay(
         settings, sessions, people
     )  # with a mail server configured, the letters go out as in production
-    worker = build_worker(
-        client,
-        settings.task_queue,
-        sessions,
-        relay,
-        sticky_queue_timeout=timedelta(seconds=settings.sticky_queue_timeout_seconds),
-    )
+    worker = configured_worker(client, settings, sessions, relay)
     web = DemoWeb(settings, client, engine, sessions)
     address = await web.start()
     if address:

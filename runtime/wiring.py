@@ -121,6 +121,14 @@ def contact(settings: Settings) -> Contact:
     return Contact(email=settings.staff_email, phone=settings.staff_phone)
 
 
+def configured_worker(
+    client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession], relay: OutboxRelay | None
+) -> Worker:
+    """The worker as the settings say (task queue, sticky-queue timeout): the one `worker.py` and the demo run."""
+    sticky = timedelta(seconds=settings.sticky_queue_timeout_seconds)
+    return build_worker(client, settings.task_queue, sessions, relay, sticky_queue_timeout=sticky)
+
+
 def build_relay(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], people: PeopleLookup | None = None
 ) -> OutboxRelay | None:
