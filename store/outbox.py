@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import insert_if_absent
@@ -83,28 +83,17 @@ async def release(session: AsyncSession, keys: Sequence[str], retry_at: datetime
 
 async def of_cohort(session: AsyncSession, cohort: str) -> list[OutboxRecord]:
     """Every letter of a cohort in the order queued."""
-    return list(
-        (
-            await session.scalars(
-                select(OutboxRecord)
-                .where(OutboxRecord.cohort == cohort)
-                .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
-            )
-        ).all()
-    )
+    return await _queued(session, OutboxRecord.cohort == cohort)
 
 
 async def of_person(session: AsyncSession, person_id: str) -> list[OutboxRecord]:
     """Every letter to one person (for a privacy export), in the order queued."""
-    return list(
-        (
-            await session.scalars(
-                select(OutboxRecord)
-                .where(OutboxRecord.person_id == person_id)
-                .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
-            )
-        ).all()
-    )
+    return await _queued(session, OutboxRecord.person_id == person_id)
+
+
+async def _queued(session: AsyncSession, which: ColumnElement[bool]) -> list[OutboxRecord]:
+    query = select(OutboxRecord).where(which).order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
+    return list((await session.scalars(query)).all())
 
 
 async def _set(session: AsyncSession, key: str, **values: Any) -> None:
