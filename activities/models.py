@@ -41,6 +41,8 @@ class NoticeKind(StrEnum):
     PLACE_GIVEN_UP = "place_given_up"
     WITHDRAWN = "withdrawn"
     APPEAL_DECIDED = "appeal_decided"  # the result of an appeal, to the person who appealed
+    RESIT_REGISTERED = "resit_registered"  # registered for a re-sit, with its period
+    RESIT_DECIDED = "resit_decided"  # the re-sit's grade and the grade that counts
 
 
 class SendNoticeInput(_Model):

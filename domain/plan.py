@@ -91,6 +91,20 @@ def _order_errors(plan: CohortPlan) -> list[str]:
             errors.append(f"gatherings.{index}.start: overlaps gathering {index}")
     if plan.gatherings and plan.written_deadline <= plan.gatherings[-1].start:
         errors.append("written_deadline: must come after the last gathering starts")
+    return errors + _resit_errors(plan)
+
+
+def _resit_errors(plan: CohortPlan) -> list[str]:
+    """The re-sit period is optional; given, it has both ends and lies after the oral exams."""
+    if plan.resit_start is None and plan.resit_end is None:
+        return []
+    if plan.resit_start is None or plan.resit_end is None:
+        return ["resit_start, resit_end: give both ends of the re-sit period, or neither"]
+    errors = []
+    if plan.resit_start <= plan.oral_end:
+        errors.append("resit_start: must come after oral_end")
+    if plan.resit_end <= plan.resit_start:
+        errors.append("resit_end: must come after resit_start")
     return errors
 
 

@@ -1,26 +1,28 @@
 """The export of a cohort's results to FS (Felles studentsystem), as CSV and optionally XLSX.
 
-One row per student with a grade (course participants get no grade and no credits and are not exported), in
-this column layout (the header row names them; CSV in UTF-8 with `;` as separator, as Norwegian spreadsheets
-expect):
+One row per exam attempt of each student with a grade (the ordinary exam, then each decided re-sit; course
+participants get no grade and no credits and are not exported), in this column layout (the header row names
+them; CSV in UTF-8 with `;` as separator, as Norwegian spreadsheets expect):
 
 | column              | content                                                                           |
 |---------------------|-----------------------------------------------------------------------------------|
 | person_id           | the register's opaque person ID (`p` + 20 hex); the school maps it to FS's person |
 | course_code         | the course's code (`NISK30`: the study plan names none)                           |
-| term                | the exam term, `YYYY VÅR` (January-June) or `YYYY HØST`, from the release date    |
-| grade               | A-F after appeals                                                                 |
-| credits             | 30 for a passed grade, 0 for F                                                    |
-| result_date         | ISO date (Europe/Oslo) of the result: the release, or the appeal's decision       |
-| attempt             | 1 for the ordinary exam (a re-sit would be 2, ...)                                |
-| appealed            | `ja` when the person appealed and the appeal is decided, else `nei`               |
+| term                | the exam term, `YYYY VÅR` (January-June) or `YYYY HØST`: the release's, a re-sit's |
+| grade               | A-F: the attempt's grade (the ordinary exam's after its appeal)                   |
+| credits             | 30 on the row that counts when its grade is passed, else 0                        |
+| result_date         | ISO date (Europe/Oslo): the release, or the appeal's or the re-sit's decision      |
+| attempt             | 1 for the ordinary exam, 2 and 3 for re-sits                                      |
+| appealed            | `ja` when the person appealed this attempt and the appeal is decided, else `nei`  |
 | grade_before_appeal | the grade the appeal was of (empty without an appeal)                             |
 | appeal_outcome      | `endret` (the grade changed), `uendret`, or empty                                 |
+| counts              | `ja` on the one row per person whose grade counts (the best, the latest of equals) |
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -39,35 +41,66 @@ COLUMNS = [
     "appealed",
     "grade_before_appeal",
     "appeal_outcome",
+    "counts",
 ]
 
 
 def term(result: Result) -> str:
-    released = result.released.astimezone(OSLO)  # the exam's term: the release, also after an appeal
-    return f"{released.year} {'VÅR' if released.month <= 6 else 'HØST'}"
+    return term_of(result.released.astimezone(OSLO).date())  # the exam's term: the release, also after an appeal
 
 
-def row(result: Result) -> list[str | int]:
-    appeal = result.appeal
-    before = appeal.final_before if appeal else ""
-    outcome = "" if appeal is None else ("endret" if appeal.final_after != appeal.final_before else "uendret")
+def term_of(day: date) -> str:
+    return f"{day.year} {'VÅR' if day.month <= 6 else 'HØST'}"
+
+
+def attempt_rows(result: Result) -> list[list[str | int]]:
+    """The ordinary exam's row and one per decided re-sit; `counts` marks the one whose grade counts."""
     assert result.grade is not None
+    appeal = result.appeal
+    first = result.first_grade or result.grade
+    attempts: list[tuple[str, date, str, str, str]] = [
+        (
+            first.value,
+            _first_date(result),
+            "ja" if appeal else "nei",
+            appeal.final_before if appeal else "",
+            "" if appeal is None else ("endret" if appeal.final_after != appeal.final_before else "uendret"),
+        )
+    ]
+    for resit in result.resits:
+        assert resit.attempt_grade is not None and resit.decided_at is not None
+        attempts.append((resit.attempt_grade, resit.decided_at.astimezone(OSLO).date(), "nei", "", ""))
+    counting = max(i for i, a in enumerate(attempts) if a[0] == result.grade.value)
     return [
-        result.person_id,
-        COURSE_CODE,
-        term(result),
-        result.grade.value,
-        result.credits,
-        result.result_date.isoformat(),
-        result.attempt,
-        "ja" if appeal else "nei",
-        before,
-        outcome,
+        [
+            result.person_id,
+            COURSE_CODE,
+            term(result) if i == 0 else term_of(when),
+            grade,
+            result.credits if i == counting else 0,
+            when.isoformat(),
+            i + 1,
+            appealed,
+            before,
+            outcome,
+            "ja" if i == counting else "nei",
+        ]
+        for i, (grade, when, appealed, before, outcome) in enumerate(attempts)
     ]
 
 
+def _first_date(result: Result) -> date:
+    moment = result.appeal.decided_at if result.appeal and result.appeal.decided_at else result.released
+    return moment.astimezone(OSLO).date()
+
+
 def rows(results: list[Result]) -> list[list[str | int]]:
-    return [row(r) for r in results if r.grade is not None and r.certificate != "course_certificate"]
+    return [
+        line
+        for r in results
+        if r.grade is not None and r.certificate != "course_certificate"
+        for line in attempt_rows(r)
+    ]
 
 
 def write_export(results: list[Result], folder: Path, cohort: str, xlsx: bool = False) -> list[Path]:

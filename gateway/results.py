@@ -1,8 +1,8 @@
 """The year's results of a cohort after release and appeals, for documents and the export to FS.
 
-Read from the groups' details (the release time, each member's grade) and the decided appeals (store/appeals.py),
-which replace the grade of the person who appealed. Person IDs only; names come from the register where a
-document needs one.
+Read from the groups' details (the release time, each member's grade), the decided appeals (store/appeals.py),
+which replace the grade of the person who appealed, and the decided re-sits (store/resits.py), whose best grade
+counts. Person IDs only; names come from the register where a document needs one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from activities.documents import DocumentFacts, Documents, Issued
 from activities.letters import PeopleLookup
 from domain.models import Grade
 from store import appeals as appeal_store
+from store import resits as resit_store
 from store.appeals import AppealRecord
+from store.resits import ResitRecord
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id
@@ -35,16 +37,20 @@ class Result:
     participant_id: str
     person_id: str
     cohort: str
-    certificate: str | None  # "transcript" | "course_certificate" | None, after appeals
-    grade: Grade | None  # after appeals
+    certificate: str | None  # "transcript" | "course_certificate" | None, after appeals and re-sits
+    grade: Grade | None  # the grade that counts: after appeals and re-sits
     credits: int
     released: datetime
-    attempt: int
-    appeal: AppealRecord | None  # the decided appeal, if any
+    attempt: int  # the number of attempts: 1 for the ordinary exam, more after re-sits
+    appeal: AppealRecord | None  # the decided appeal of the ordinary exam, if any
+    first_grade: Grade | None = None  # the ordinary exam's grade after its appeal
+    resits: tuple[ResitRecord, ...] = ()  # the decided re-sits, first attempt first
 
     @property
     def result_date(self) -> date:
         moment = self.appeal.decided_at if self.appeal and self.appeal.decided_at else self.released
+        if self.resits and self.resits[-1].decided_at:
+            moment = self.resits[-1].decided_at
         return moment.astimezone(OSLO).date()
 
 
@@ -57,6 +63,7 @@ async def cohort_results(admin: Admin, cohort: str) -> list[Result]:
 
 async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list[Result]:
     decided = await _decided_appeals(admin, cohort)
+    resits = await _decided_resits(admin, cohort)
     results: list[Result] = []
     for group_id in group_ids:
         group: GroupDetail = await admin.query(group_id, GroupWorkflow.detail)
@@ -68,6 +75,9 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
             appeal = decided.get(m.participant_workflow_id)
             grade = Grade(appeal.final_after) if appeal and appeal.final_after else m.final_grade
             credits = appeal.credits_after if appeal and appeal.credits_after is not None else m.credits
+            first_grade, attempts = grade, resits.get(m.participant_workflow_id, [])
+            if attempts and attempts[-1].grade_after:  # each re-sit carries the best grade so far
+                grade, credits = Grade(attempts[-1].grade_after), attempts[-1].credits_after or 0
             certificate = (
                 m.certificate
                 if m.certificate == "course_certificate"
@@ -82,8 +92,10 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
                     grade=grade,
                     credits=credits,
                     released=group.published_at,
-                    attempt=1,
+                    attempt=1 + len(attempts),
                     appeal=appeal,
+                    first_grade=first_grade,
+                    resits=tuple(attempts),
                 )
             )
     return results
@@ -95,6 +107,18 @@ async def _decided_appeals(admin: Admin, cohort: str) -> dict[str, AppealRecord]
     async with admin.sessions() as session:
         rows = await appeal_store.of_cohort(session, cohort)
     return {r.participant_id: r for r in rows if r.decided_at is not None}
+
+
+async def _decided_resits(admin: Admin, cohort: str) -> dict[str, list[ResitRecord]]:
+    if admin.sessions is None:
+        return {}
+    async with admin.sessions() as session:
+        rows = await resit_store.of_cohort(session, cohort)
+    by_person: dict[str, list[ResitRecord]] = {}
+    for row in sorted(rows, key=lambda r: r.attempt):
+        if row.decided_at is not None:
+            by_person.setdefault(row.participant_id, []).append(row)
+    return by_person
 
 
 async def issue_documents(

@@ -23,6 +23,7 @@ from activities.mailer import Mailer
 from activities.notices import NoticeActivities
 from activities.projection import ProjectionActivities
 from activities.relay import OutboxRelay, RelayPolicy
+from activities.resits import ResitActivities
 from domain.admission import preload
 from runtime.codec import data_converter, load_or_create_key
 from runtime.settings import STICKY_QUEUE_TIMEOUT_SECONDS, Settings
@@ -32,13 +33,14 @@ from workflows.appeal import AppealWorkflow
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.participant import ParticipantWorkflow
+from workflows.resit import ResitWorkflow
 
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 INDEXED = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     "KeywordList": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 }
-WORKFLOWS: Sequence[type] = (CohortWorkflow, GroupWorkflow, ParticipantWorkflow, AppealWorkflow)
+WORKFLOWS: Sequence[type] = (CohortWorkflow, GroupWorkflow, ParticipantWorkflow, AppealWorkflow, ResitWorkflow)
 # Models that cross the workflows' boundary are one module for every workflow and activity: a sandbox's own copy
 # of a notice class would fail validation as "not an instance of" the activity input's class.
 # Libraries that load lazily must not do so sandboxed: babel (the rules name municipalities in Norwegian lists) and
@@ -56,6 +58,7 @@ PASSTHROUGH = (
     "colorama",
     "better_exceptions",
     "workflows.appeal_messages",
+    "workflows.resit_messages",
 )
 log = structlog.get_logger()
 
@@ -109,6 +112,7 @@ def build_worker(
             projection.record_audit,
             compute_grades,
             AppealActivities(sessions).record_appeal,
+            ResitActivities(sessions).record_resit,
         ],
         # on Ctrl-C or SIGTERM, running activities may finish before they are cancelled
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,

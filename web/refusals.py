@@ -212,6 +212,56 @@ _TABLE: list[tuple[str, Words]] = [
     ),
     ("assign the new examiners first", _say("oppnevn de nye sensorene først")),
     (rf"{_V} is not an examiner of this appeal \({_V}\)", _say("{1} er ikke sensor for denne klagen ({2})")),
+    # re-sits (domain/resits.py, workflows/resit.py, gateway/resits.py)
+    (
+        "a course participant gets no grade and sits no exam",
+        _say("en kursdeltaker får ikke karakter og tar ikke eksamen"),
+    ),
+    (
+        "there is no exam result: a re-sit follows a failed exam",
+        _say("det finnes ikke noe eksamensresultat: ny eksamen forutsetter en ikke bestått eksamen"),
+    ),
+    (
+        rf"the exam is passed \({_V}\): a re-sit is for a failed exam",
+        _say("eksamen er bestått ({1}): ny eksamen er for den som ikke har bestått"),
+    ),
+    (
+        "an appeal of this grade is not decided yet: wait for its result",
+        _say("en klage på denne karakteren er ikke avgjort ennå: vent på resultatet"),
+    ),
+    ("a re-sit is already registered and not decided", _say("ny eksamen er allerede registrert og ikke avgjort")),
+    (
+        rf"the exam has been attempted {_V} times: at most {_V} attempts",
+        _say("eksamen er forsøkt {1} ganger: høyst {2} forsøk"),
+    ),
+    (rf"the re-sit period {_V} ends before it starts", _say("perioden {1} slutter før den begynner")),
+    (rf"the re-sit period {_V} ended {_V}", _say("perioden {1} ble avsluttet {2}")),
+    (rf"a written {_V} needs its oral adjustment", _say("en skriftlig {1} trenger sin muntlige justering")),
+    (
+        rf"the re-sit's written grade is already registered \({_V}\)",
+        _say("den skriftlige karakteren på ny eksamen er allerede registrert ({1})"),
+    ),
+    (
+        "register the re-sit's written grade first; the oral adjusts it",
+        _say("registrer den skriftlige karakteren på ny eksamen først; den muntlige justerer den"),
+    ),
+    (
+        "this re-sit is decided: register a new re-sit for another attempt",
+        _say("denne nye eksamenen er avgjort: registrer en ny for et nytt forsøk"),
+    ),
+    (
+        rf"the plan of cohort {_V} sets no re-sit period: name the later cohort whose exam period the re-sit joins",
+        _say("planen for kull {1} har ingen periode for ny eksamen: oppgi det senere kullet der eksamen skal tas"),
+    ),
+    (rf"there is no cohort {_V}", _say("det finnes ikke noe kull {1}")),
+    (
+        rf"cohort {_V}'s exams are not later than cohort {_V}'s",
+        _say("eksamen for kull {1} er ikke senere enn eksamen for kull {2}"),
+    ),
+    (
+        rf"attempt: a re-sit is attempt 2 or later, not {_V}",
+        _say("forsøk: ny eksamen er forsøk 2 eller senere, ikke {1}"),
+    ),
     # identifiers, texts and fields (workflows/ids.py, workflows/messages.py, domain/text.py, domain/errors.py)
     (
         rf"cohort: '{_V}' must be 1-32 letters, digits, '-' or '_'",

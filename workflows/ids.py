@@ -26,3 +26,10 @@ def participant_workflow_id(group_workflow_id: str, number: int) -> str:
 def appeal_workflow_id(participant_workflow_id: str, attempt: int = 1) -> str:
     """One appeal per person and attempt: `<participant>.klage`, `<participant>.klage-2` for a re-sit's."""
     return f"{participant_workflow_id}.klage" + ("" if attempt == 1 else f"-{attempt}")
+
+
+def resit_workflow_id(participant_workflow_id: str, attempt: int) -> str:
+    """One re-sit per person and attempt (2 is the first re-sit): `<participant>.ny-eksamen-2`."""
+    if attempt < 2:
+        raise ValueError(f"attempt: a re-sit is attempt 2 or later, not {attempt}")
+    return f"{participant_workflow_id}.ny-eksamen-{attempt}"

@@ -177,6 +177,27 @@ class AppealDecided(_Notice):
     credits: int = Field(ge=0)
 
 
+class ResitRegistered(_Notice):
+    """To the student: they are registered to sit the exam again, and when."""
+
+    kind: Literal["resit_registered"] = "resit_registered"
+    attempt: int = Field(ge=2)
+    period_start: AwareDatetime
+    period_end: AwareDatetime
+
+
+class ResitDecided(_Notice):
+    """To the student: the re-sit's grade, and the grade that counts (the best of the attempts)."""
+
+    kind: Literal["resit_decided"] = "resit_decided"
+    attempt: int = Field(ge=2)
+    written: Grade
+    attempt_grade: Grade
+    grade_before: Grade
+    grade_after: Grade
+    credits: int = Field(ge=0)
+
+
 Notice = Annotated[
     ApplicationReceived
     | ApplicationIncomplete
@@ -199,7 +220,9 @@ Notice = Annotated[
     | CertificateIssued
     | ApprovalWaiting
     | Withdrawn
-    | AppealDecided,
+    | AppealDecided
+    | ResitRegistered
+    | ResitDecided,
     Field(discriminator="kind"),
 ]
 
@@ -226,6 +249,8 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     ApprovalWaiting,
     Withdrawn,
     AppealDecided,
+    ResitRegistered,
+    ResitDecided,
 )
 
 

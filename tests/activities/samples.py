@@ -12,6 +12,8 @@ from tests.factories import application
 from workflows.notices import (
     Admitted,
     AppealDecided,
+    ResitDecided,
+    ResitRegistered,
     ApplicationIncomplete,
     ApplicationReceived,
     ApprovalWaiting,
@@ -124,6 +126,21 @@ def samples() -> dict[str, Notice]:
             written_after=Grade.B,
             grade_before=Grade.C,
             grade_after=Grade.B,
+            credits=30,
+        ),
+        ResitRegistered(
+            cohort=cohort,
+            attempt=2,
+            period_start=PLAN.oral_end + timedelta(days=60),
+            period_end=PLAN.oral_end + timedelta(days=90),
+        ),
+        ResitDecided(
+            cohort=cohort,
+            attempt=2,
+            written=Grade.C,
+            attempt_grade=Grade.C,
+            grade_before=Grade.F,
+            grade_after=Grade.C,
             credits=30,
         ),
     ]

@@ -1,5 +1,5 @@
 """After release, on the dev server: documents issued from the group's results, a new version after an appeal that
-changed the grade, and the FS export read back (CSV and XLSX)."""
+changed the grade or a re-sit that passed, and the FS export read back (CSV and XLSX)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import EXAMINER, OFFICE, admin, graded_group, publish
+from tests.workflows.test_resit import failed_group
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
 EXAMINERS = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
 NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]
@@ -96,3 +99,43 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
     assert [list(r) for r in sheet.iter_rows(values_only=True)][1:] == [
         [int(v) if v.isdigit() else v for v in row] for row in table[1:]
     ]
+
+
+async def test_a_resit_that_passes_issues_a_transcript_and_adds_an_attempt_to_the_export(
+    harness: Harness, tmp_path: Path
+) -> None:
+    handle, ids = await failed_group(harness)  # member 2 has F
+    await publish(handle)
+    gateway = admin(harness)
+    register = Register()
+    for number, name in enumerate(NAMES):
+        register.add(name, f"p{number}@5001.no")
+    documents = Documents(harness.sessions, documents_key(b"k" * 32), tmp_path)
+    cohort = handle.id.split(".")[0].removeprefix("kull-")
+    before = await issue_documents(
+        gateway, documents, register, cohort, await group_results(gateway, cohort, [handle.id])
+    )
+    assert ids[1] not in {d.participant_id for d in before}  # an F gets no transcript
+
+    resit = (await gateway.register_resit(ids[1], OFFICE)).resit_workflow_id
+    await gateway.perform(resit, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.D))
+    await gateway.perform(resit, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
+
+    async def resit_recorded() -> list:
+        results = await group_results(gateway, cohort, [handle.id])
+        assert any(r.resits for r in results)
+        return results
+
+    results = await eventually(resit_recorded)
+    after = {d.participant_id: d for d in await issue_documents(gateway, documents, register, cohort, results)}
+    text = pdf_text(after[ids[1]].file)
+    assert "Karakter: C" in text and "Navn: Bjørn Færøy" in text and "30" in text
+
+    [csv_file] = write_export(results, tmp_path / "export", cohort)
+    with csv_file.open(encoding="utf-8") as f:
+        table = [dict(zip(COLUMNS, row, strict=True)) for row in list(csv.reader(f, delimiter=";"))[1:]]
+    person = register.add(NAMES[1], "p1@5001.no")
+    attempts = [(r["attempt"], r["grade"], r["credits"], r["counts"]) for r in table if r["person_id"] == person]
+    assert attempts == [("1", "F", "0", "nei"), ("2", "C", "30", "ja")]
+    passed = [r for r in table if r["person_id"] == register.add(NAMES[0], "p0@5001.no")]
+    assert [(r["attempt"], r["grade"], r["counts"]) for r in passed] == [("1", "D", "ja")]

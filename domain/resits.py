@@ -1,0 +1,87 @@
+"""Re-sit (ny eksamen) rules: who may sit again, when, how many times, and which grade counts.
+
+A student who failed (F, after an appeal if there was one) may sit the exam again in a later exam period: the
+re-sit period the plan sets, or the next cohort's exam period. The re-sit is a new written assessment of the
+person's own work and, unless the new written grade is an F, an oral that adjusts it within the plan's step
+limit. The best grade of the attempts counts; the attempts stay linked on the person's record. At most three
+attempts in all, as the universities' exam regulations allow. (docs/domain.md, "Release, appeal and re-sit".)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.appeals import oslo_time
+from domain.grading import SCALE, combine, final_result
+from domain.models import Grade, Strict, Track
+
+ATTEMPTS_MAX = 3  # the ordinary exam and two re-sits
+
+
+class ResitPeriod(Strict):
+    """When the re-sit is held: the plan's re-sit period or the exam period of the next cohort."""
+
+    label: str
+    start: datetime
+    end: datetime
+
+
+class ResitFacts(Strict):
+    """What is known of one person when the administration registers a re-sit."""
+
+    track: Track
+    grade: Grade | None  # the grade that counts now: after an appeal and earlier re-sits
+    released_at: datetime | None  # when the group's results were published; None before
+    appeal_pending: bool  # an appeal of the grade is registered and not decided
+    attempts: int  # exam attempts so far, the ordinary one included
+    resit_pending: bool  # an earlier re-sit is registered and not decided
+
+
+class ResitOutcome(Strict):
+    written_grade: Grade
+    attempt_grade: Grade  # this attempt's combined grade
+    grade: Grade  # the best of the attempts: the one that counts
+    credits: int
+
+
+def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> str | None:
+    """Why this person may not be registered for a re-sit now, or None."""
+    if facts.track == Track.COURSE:
+        return "a course participant gets no grade and sits no exam"
+    if facts.released_at is None:
+        return "the results have not been released yet"
+    if facts.grade is None:
+        return "there is no exam result: a re-sit follows a failed exam"
+    if facts.grade != Grade.F:
+        return f"the exam is passed ({facts.grade.value}): a re-sit is for a failed exam"
+    if facts.appeal_pending:
+        return "an appeal of this grade is not decided yet: wait for its result"
+    if facts.resit_pending:
+        return "a re-sit is already registered and not decided"
+    if facts.attempts >= ATTEMPTS_MAX:
+        return f"the exam has been attempted {facts.attempts} times: at most {ATTEMPTS_MAX} attempts"
+    if period.end <= period.start:
+        return f"the re-sit period {period.label} ends before it starts"
+    if now > period.end:
+        return f"the re-sit period {period.label} ended {oslo_time(period.end)}"
+    return None
+
+
+def best(first: Grade, second: Grade) -> Grade:
+    """The better of two grades: A is best."""
+    return min(first, second, key=SCALE.index)
+
+
+def needs_oral(written: Grade) -> bool:
+    """A written F is final and has no oral."""
+    return written != Grade.F
+
+
+def outcome(counting_before: Grade, written: Grade, adjustment: int | None, step_limit: int) -> ResitOutcome:
+    """This attempt's grade from its written grade and oral, and the best grade of all attempts."""
+    if needs_oral(written) and adjustment is None:
+        raise ValueError(f"a written {written.value} needs its oral adjustment")
+    attempt_grade = combine(written, adjustment or 0, step_limit)
+    counting = best(counting_before, attempt_grade)
+    credits = final_result(Track.STUDENT, True, counting).credits
+    return ResitOutcome(written_grade=written, attempt_grade=attempt_grade, grade=counting, credits=credits)

@@ -1,0 +1,191 @@
+"""Registering a re-sit: the gateway gathers the person's attempts (the ordinary exam, its appeal, earlier
+re-sits), checks them against the rules (domain/resits.py) and starts the re-sit's workflow. A refusal names its
+reason and is audited; nothing is started.
+
+The period is the plan's re-sit period, or, when the plan sets none, the exam period (written deadline to the end
+of the orals) of the later cohort the administration names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pydantic import TypeAdapter, ValidationError
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain import resits as rules
+from domain.models import CohortPlan
+from domain.resits import ResitPeriod
+from domain.text import Actor, WorkflowId
+from gateway.appeals import member_of, plan_of
+from workflows import search
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AppealDetail
+from workflows.group import GroupWorkflow
+from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
+from workflows.messages import AdminAction, CohortInput, GroupDetail, ParticipantDetail
+from workflows.participant import ParticipantWorkflow
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitDetail, ResitInput
+
+if TYPE_CHECKING:
+    from gateway.admin import Admin
+
+TWICE = "a re-sit is already registered and not decided"
+_ACTOR: TypeAdapter[str] = TypeAdapter(Actor)
+_WORKFLOW_ID: TypeAdapter[str] = TypeAdapter(WorkflowId)
+
+
+async def register_resit(
+    admin: Admin,
+    participant_workflow_id: str,
+    actor: str,
+    in_cohort: str | None = None,
+    now: datetime | None = None,
+) -> ResitDetail:
+    """Start one person's re-sit; `Refused` (audited) with the reason when they may not sit again now."""
+    from gateway.admin import Refused  # the gateway's module imports this one
+
+    try:
+        participant_workflow_id = _WORKFLOW_ID.validate_python(participant_workflow_id)
+        actor = _ACTOR.validate_python(actor)
+    except ValidationError as error:
+        raise Refused(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
+    group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
+    member = member_of(group, participant_workflow_id)
+    if member is None:
+        await _refuse(admin, participant_workflow_id, actor, f"{participant_workflow_id} is not a member of its group")
+    plan = await plan_of(admin.client, participant_workflow_id)
+    period = await _period(admin, plan, in_cohort)
+    if isinstance(period, str):
+        await _refuse(admin, participant_workflow_id, actor, period)
+    attempts = await attempts_of(admin.client, participant_workflow_id)
+    appeal: AppealDetail | None = await _detail(
+        admin.client, appeal_workflow_id(participant_workflow_id), AppealWorkflow.detail
+    )
+    grade = member.final_grade
+    if appeal is not None and appeal.final_after is not None:
+        grade = appeal.final_after
+    decided = [a for a in attempts if a.grade_after is not None]
+    if decided:
+        grade = decided[-1].grade_after
+    facts = rules.ResitFacts(
+        track=member.track,
+        grade=grade,
+        released_at=group.published_at,
+        appeal_pending=appeal is not None and appeal.decided_at is None,
+        attempts=1 + len(attempts),
+        resit_pending=len(decided) < len(attempts),
+    )
+    attempt = facts.attempts + 1
+    resit_id = resit_workflow_id(participant_workflow_id, attempt)
+    reason = rules.resit_refusal(facts, period, now or datetime.now(UTC))
+    if reason:
+        await _refuse(admin, resit_id, actor, reason)
+    assert grade is not None
+    previous = [a.resit_workflow_id for a in attempts]
+    input = ResitInput(
+        participant_workflow_id=participant_workflow_id,
+        group_workflow_id=group.group_workflow_id,
+        cohort=plan.cohort,
+        person_id=member.person_id,
+        attempt=attempt,
+        step_limit=plan.oral_step_limit,
+        grade_before=grade,
+        period=period,
+        registered_by=actor,
+        previous=([appeal.appeal_workflow_id] if appeal else []) + previous,
+    )
+    try:
+        handle = await admin.client.start_workflow(
+            ResitWorkflow.run,
+            input,
+            id=resit_id,
+            task_queue=admin.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            search_attributes=TypedSearchAttributes(
+                [SearchAttributePair(search.COHORT, plan.cohort), SearchAttributePair(search.STAGE, "resit")]
+            ),
+        )
+    except WorkflowAlreadyStartedError:  # registered twice at once: the other one won
+        await _refuse(admin, resit_id, actor, TWICE)
+    detail: ResitDetail = await handle.query(ResitWorkflow.detail)
+    return detail
+
+
+async def attempts_of(client: Client, participant_workflow_id: str) -> list[ResitDetail]:
+    """The person's re-sits so far, attempt 2 first; IDs are numbered, so the first missing one ends the list."""
+    found: list[ResitDetail] = []
+    for attempt in range(2, rules.ATTEMPTS_MAX + 1):
+        detail: ResitDetail | None = await _detail(
+            client, resit_workflow_id(participant_workflow_id, attempt), ResitWorkflow.detail
+        )
+        if detail is None:
+            break
+        found.append(detail)
+    return found
+
+
+async def _period(admin: Admin, plan: CohortPlan, in_cohort: str | None) -> ResitPeriod | str:
+    """The re-sit's period, or why there is none."""
+    if in_cohort is None:
+        if plan.resit_start is None or plan.resit_end is None:
+            return (
+                f"the plan of cohort {plan.cohort} sets no re-sit period: "
+                "name the later cohort whose exam period the re-sit joins"
+            )
+        return ResitPeriod(label=f"ny eksamen for kull {plan.cohort}", start=plan.resit_start, end=plan.resit_end)
+    try:
+        later = await _cohort_plan(admin.client, cohort_workflow_id(in_cohort))
+    except ValueError as error:
+        return str(error)
+    if later is None:
+        return f"there is no cohort {in_cohort}"
+    if later.oral_end <= plan.oral_end:
+        return f"cohort {in_cohort}'s exams are not later than cohort {plan.cohort}'s"
+    return ResitPeriod(
+        label=f"eksamensperioden for kull {later.cohort}", start=later.written_deadline, end=later.oral_end
+    )
+
+
+async def _cohort_plan(client: Client, workflow_id: str) -> CohortPlan | None:
+    """A cohort's plan as its workflow was started with it; None when there is no such cohort."""
+    try:
+        async for event in client.get_workflow_handle(workflow_id).fetch_history_events():
+            payloads = event.workflow_execution_started_event_attributes.input.payloads
+            [started] = await client.data_converter.decode(payloads, [CohortInput])
+            assert isinstance(started, CohortInput)
+            return started.plan
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return None
+
+
+async def _detail(client: Client, workflow_id: str, query: Any) -> Any:
+    """An appeal's or a re-sit's live detail; None when there is none."""
+    try:
+        return await client.get_workflow_handle(workflow_id).query(query)
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+
+
+async def _refuse(admin: Admin, workflow_id: str, actor: str, reason: str) -> NoReturn:
+    from gateway.admin import Refused
+
+    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), "register_resit", reason)  # noqa: SLF001
+    raise Refused(reason)

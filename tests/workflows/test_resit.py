@@ -1,0 +1,233 @@
+"""Re-sits on the dev server: registered through the gateway after a failed exam, the new written grade and oral,
+the best grade counting, the linked attempts, the letters; and every refusal, by name."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from temporalio.client import WorkflowHandle
+
+from activities.letters import NOTICE, Contact, render_letter
+from domain.models import CohortPlan, Grade
+from gateway import resits
+from gateway.admin import Admin, Refused
+from store.resits import ResitRecord
+from store.tables import AuditRecord
+from tests.conftest import Harness
+from tests.workflows.helpers import eventually, outbox
+from tests.workflows.plans import running_plan
+from tests.workflows.test_appeal import publish
+from tests.workflows.test_group import ACTOR, approve_all, members, start_group
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AssignExaminersInput, NewWrittenGradeInput
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.ids import cohort_workflow_id, resit_workflow_id
+from workflows.messages import (
+    CohortInput,
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    SubmitWrittenInput,
+    WrittenGradeInput,
+)
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitOralInput, ResitWrittenInput
+
+OFFICE = "ola.studieadm"
+EXAMINER = "sensor.ny"
+
+
+def resit_plan(**settings: object) -> CohortPlan:
+    """Exams an hour from now; the re-sit period a day after them."""
+    base = running_plan()
+    return running_plan(
+        resit_start=base.oral_end + timedelta(days=1), resit_end=base.oral_end + timedelta(days=2), **settings
+    )
+
+
+async def failed_group(harness: Harness, plan: CohortPlan | None = None) -> tuple[WorkflowHandle, list[str]]:
+    """Written E; member 1 +1 (D), member 2 -1 (F), member 3 not taking part, member 4 a course participant."""
+    handle = await start_group(harness, plan=plan or resit_plan())
+    ids = await members(handle)
+    await approve_all(handle)
+    await handle.execute_update(
+        GroupWorkflow.mark_non_participating, MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2])
+    )
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.E))
+    adjustments = [
+        OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+        OralAdjustment(participant_workflow_id=ids[1], adjustment=-1),
+    ]
+    await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=adjustments))
+
+    async def graded() -> None:
+        assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+
+    await eventually(graded)
+    return handle, ids
+
+
+def admin(harness: Harness) -> Admin:
+    return Admin(harness.client, harness.sessions, harness.task_queue)
+
+
+async def refused(action: object, reason: str) -> None:
+    with pytest.raises(Refused) as refusal:
+        await action  # type: ignore[misc]
+    assert reason in str(refusal.value)
+
+
+async def letter(harness: Harness, kind: str) -> str:
+    async def rendered() -> str:
+        rows = await outbox(harness.sessions, kind)
+        assert len(rows) == 1, rows
+        letter = render_letter(NOTICE.validate_json(rows[0].notice), "Kari", Contact("stab@example.no"))
+        return f"{letter.subject}\n{letter.body}"
+
+    return await eventually(rendered)
+
+
+async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: Harness) -> None:
+    handle, ids = await failed_group(harness)
+    await publish(handle)
+    gateway = admin(harness)
+    resit = await gateway.register_resit(ids[1], OFFICE)
+    resit_id = resit_workflow_id(ids[1], 2)
+    assert (resit.resit_workflow_id, resit.attempt, resit.stage, resit.grade_before) == (
+        resit_id,
+        2,
+        "awaiting_written",
+        Grade.F,
+    )
+    assert resit.resit_workflow_id == f"{ids[1]}.ny-eksamen-2"
+    registered = await letter(harness, "resit_registered")
+    assert "Du er meldt opp til ny eksamen på kull" in registered
+    assert "Dette blir ditt forsøk nummer 2 på eksamen." in registered
+
+    await refused(
+        gateway.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=0)),
+        "register the re-sit's written grade first",
+    )
+    written = await gateway.perform(
+        resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.C)
+    )
+    assert written.stage == "awaiting_oral"
+    await refused(
+        gateway.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=2)),
+        "the oral may move the grade at most 1 step(s), not +2",
+    )
+    decided = await gateway.perform(
+        resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1)
+    )
+    assert decided.stage == "decided"
+    d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit_id).result()).detail
+    assert (d.written, d.oral_adjustment, d.attempt_grade, d.grade_after, d.credits_after) == (
+        Grade.C,
+        1,
+        Grade.B,
+        Grade.B,
+        30,
+    )
+    assert d.examiners == [EXAMINER, EXAMINER]
+    body = await letter(harness, "resit_decided")
+    assert "Karakteren som gjelder, endres fra F til B" in body
+    assert "Du har bestått og får 30 studiepoeng." in body
+
+    async def recorded() -> ResitRecord:
+        async with harness.sessions() as session:
+            row = (await session.scalars(select(ResitRecord).where(ResitRecord.resit_id == resit_id))).one()
+        assert row.stage == "decided"
+        return row
+
+    row = await eventually(recorded)
+    assert (row.grade_before, row.grade_after, row.attempt, row.person_id) == ("F", "B", 2, resit.person_id)
+    await refused(gateway.register_resit(ids[1], OFFICE), "the exam is passed (B): a re-sit is for a failed exam")
+
+
+async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(harness: Harness) -> None:
+    handle, ids = await failed_group(harness)
+    await publish(handle)
+    gateway = admin(harness)
+    second = await gateway.register_resit(ids[1], OFFICE)
+    await refused(gateway.register_resit(ids[1], OFFICE), "a re-sit is already registered and not decided")
+    decided = await gateway.perform(
+        second.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
+    )
+    assert decided.stage == "decided"  # a written F has no oral
+    third = await gateway.register_resit(ids[1], OFFICE)
+    assert (third.attempt, third.previous, third.grade_before) == (3, [second.resit_workflow_id], Grade.F)
+    await gateway.perform(
+        third.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
+    )
+    await refused(gateway.register_resit(ids[1], OFFICE), "the exam has been attempted 3 times: at most 3 attempts")
+    d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, third.resit_workflow_id).result()).detail
+    assert (d.grade_after, d.credits_after) == (Grade.F, 0)
+
+
+async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Harness) -> None:
+    handle, ids = await failed_group(harness)
+    gateway = admin(harness)
+    await refused(gateway.register_resit(ids[1], OFFICE), "the results have not been released yet")
+    await publish(handle)
+    await refused(gateway.register_resit(ids[3], OFFICE), "a course participant gets no grade and sits no exam")
+    await refused(gateway.register_resit(ids[0], OFFICE), "the exam is passed (D)")
+    await refused(gateway.register_resit(ids[2], OFFICE), "there is no exam result")  # did not take part
+    plan = resit_plan()
+    assert plan.resit_end is not None
+    await refused(
+        resits.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
+        "the re-sit period ny eksamen for kull",
+    )
+    await refused(gateway.register_resit(ids[1], OFFICE, in_cohort="finnes-ikke"), "there is no cohort finnes-ikke")
+    # an appeal of the F is under way: its result comes first
+    appeal = await gateway.register_appeal(ids[1], OFFICE)
+    await refused(gateway.register_resit(ids[1], OFFICE), "an appeal of this grade is not decided yet")
+    await gateway.perform(
+        appeal.appeal_workflow_id,
+        AppealWorkflow.assign_examiners,
+        AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]),
+    )
+    await gateway.perform(
+        appeal.appeal_workflow_id,
+        AppealWorkflow.register_new_written_grade,
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D),
+    )  # a changed written grade: a new oral is due, so the appeal is still open
+    await refused(gateway.register_resit(ids[1], OFFICE), "an appeal of this grade is not decided yet")
+    for pid in ids:
+        assert await resits._detail(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None  # noqa: SLF001
+    async with harness.sessions() as session:
+        reasons = list(
+            await session.scalars(
+                select(AuditRecord.reason).where(
+                    AuditRecord.outcome == "refused", AuditRecord.action == "register_resit"
+                )
+            )
+        )
+    assert len(reasons) == 8 and any("course participant" in r for r in reasons if r)
+
+
+async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exams(harness: Harness) -> None:
+    plan = running_plan()
+    handle, ids = await failed_group(harness, plan)
+    await publish(handle)
+    gateway = admin(harness)
+    await refused(gateway.register_resit(ids[1], OFFICE), "sets no re-sit period: name the later cohort")
+    later = running_plan(cohort=f"{plan.cohort}b")
+    shifted = {
+        field: getattr(later, field) + timedelta(days=365) for field in ("written_deadline", "oral_start", "oral_end")
+    }
+    later = later.model_copy(update=shifted)
+    cohort = await harness.client.start_workflow(
+        CohortWorkflow.run, CohortInput(plan=later), id=cohort_workflow_id(later.cohort), task_queue=harness.task_queue
+    )
+    try:
+        await refused(gateway.register_resit(ids[1], OFFICE, in_cohort=plan.cohort + "x"), "there is no cohort")
+        resit = await gateway.register_resit(ids[1], OFFICE, in_cohort=later.cohort)
+        assert resit.period.label == f"eksamensperioden for kull {later.cohort}"
+        assert (resit.period.start, resit.period.end) == (later.written_deadline, later.oral_end)
+    finally:
+        await cohort.terminate("test done")
