@@ -2,15 +2,22 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# the real OpenID provider the sign-in tests run (tests/oidc, on Node); without npm those tests skip (CI fails)
+OIDC_PROVIDER := $(if $(shell command -v npm 2>/dev/null),tests/oidc/node_modules/.installed)
 
 .PHONY: demo test check setup clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(OIDC_PROVIDER)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# npm ci empties node_modules first, so the stamp is made after it; errors still print (warnings do not)
+tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
 	touch $@
 
 test: setup check
@@ -26,4 +33,4 @@ demo: setup
 	$(PY) starter.py demo
 
 clean:
-	rm -rf $(VENV) .data
+	rm -rf $(VENV) .data tests/oidc/node_modules

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self, get_args
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
 # Temporal's default is 10 s: a killed worker's cached workflows would wait that long for another worker
 STICKY_QUEUE_TIMEOUT_SECONDS = 3.0
@@ -54,6 +56,26 @@ class Settings(BaseSettings):
     web_login_attempts: int = 5  # failed sign-ins per account and address ...
     web_login_window_seconds: int = 60  # ... within this window, then 429 until the window has passed
     web_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]  # the Temporal UI (codec)
+    # sign-in with OpenID Connect (production); no issuer: local accounts only, and no button on the sign-in page
+    oidc_issuer: str | None = None  # e.g. https://auth.example.no; its discovery document gives every endpoint
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None  # none: a public client (PKCE alone)
+    oidc_scopes: str = "openid profile"  # add the scope under which the provider releases the role claims
+    oidc_redirect_url: str | None = None  # the callback's public address; default from the request (behind a proxy)
+    oidc_provider_name: str = "Logg inn med organisasjonskonto"  # the button's text
+    oidc_role_claim: str = "nis_role"  # a string or a list; the most privileged value that maps wins
+    oidc_role_map: dict[str, RoleName] = {role: role for role in get_args(RoleName)}  # claim value -> role
+    oidc_municipality_claim: str = "nis_municipality"  # the kommunenummer of a municipality contact
+    oidc_participant_claim: str = "nis_participant"  # the participant workflow id of a participant
+    oidc_username_claim: str = "preferred_username"  # used when it is a valid handle, else a hash of the subject
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Self:
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("NIS_OIDC_CLIENT_ID is required when NIS_OIDC_ISSUER is set")
+        if self.oidc_issuer and "openid" not in self.oidc_scopes.split():
+            raise ValueError(f"NIS_OIDC_SCOPES '{self.oidc_scopes}' must include openid (no ID token without it)")
+        return self
 
     @property
     def web_host_port(self) -> tuple[str, int]:

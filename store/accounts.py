@@ -24,6 +24,8 @@ from store.tables import Base
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 PARTICIPANT = re.compile(r"^kull-[A-Za-z0-9_-]{1,32}\.gruppe-[0-9+]+\.deltaker-\d+$")
 MIN_PASSWORD = 10
+# the password hash of an account that signs in through OpenID Connect: not an Argon2 hash, so no password verifies
+EXTERNAL = "oidc"
 
 
 class Role(StrEnum):
@@ -36,6 +38,10 @@ class Role(StrEnum):
 
 class AccountError(ValueError):
     """An account that breaks a rule; the message names which."""
+
+
+class LocalAccountExists(AccountError):
+    """An OpenID Connect sign-in whose user name is a local account's: that account is not taken over."""
 
 
 class Account(BaseModel):
@@ -106,6 +112,31 @@ class Accounts:
             )
         return account
 
+    async def upsert_external(self, account: Account) -> Account:
+        """Store an account whose sign-in is the OpenID provider's, or update its role and binding (the provider's
+        claims decide them at every sign-in). A local account of the same name is refused, never taken over."""
+        check_external(account)
+        async with self.sessions() as session, session.begin():
+            existing = await session.get(AccountRecord, account.username)
+            if existing is None:
+                session.add(
+                    AccountRecord(
+                        username=account.username,
+                        role=account.role.value,
+                        municipality=account.municipality,
+                        participant=account.participant,
+                        password_hash=EXTERNAL,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+            elif existing.password_hash != EXTERNAL:
+                raise LocalAccountExists(f"user '{account.username}' is a local account with a password")
+            else:
+                existing.role = account.role.value
+                existing.municipality = account.municipality
+                existing.participant = account.participant
+        return account
+
     async def assign(self, username: str, group_workflow_id: str) -> None:
         """Let an examiner grade a group (idempotent)."""
         async with self.sessions() as session, session.begin():
@@ -140,12 +171,13 @@ class Accounts:
         """The account when the password is right; None otherwise, taking as long whether or not the user exists."""
         async with self.sessions() as session:
             record = (await session.scalars(select(AccountRecord).where(AccountRecord.username == username))).first()
-        stored = record.password_hash if record else self._dummy
+        local = record is not None and record.password_hash != EXTERNAL
+        stored = record.password_hash if record is not None and local else self._dummy
         try:
             await asyncio.to_thread(self.hasher.verify, stored, password)
         except (VerificationError, InvalidHashError):
             return None
-        return _account(record) if record else None
+        return _account(record) if record is not None and local else None
 
 
 TABLES = [Table(name, Base.metadata) for name in ("accounts", "examiner_groups")]  # the mapped tables, as Tables
@@ -162,14 +194,24 @@ def _account(record: AccountRecord) -> Account:
 
 def check(account: Account, password: str) -> None:
     """Refuse an account that breaks a rule, naming the rule."""
+    _check_username(account)
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+    _check_binding(account)
+
+
+def check_external(account: Account) -> None:
+    """Refuse an account from the OpenID provider that breaks a rule (it has no password to check)."""
+    _check_username(account)
+    _check_binding(account)
+
+
+def _check_username(account: Account) -> None:
     if not USERNAME.match(account.username):
         raise AccountError(
             f"user name '{account.username}': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter "
             "or digit (a handle, not an e-mail address)"
         )
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password: at least {MIN_PASSWORD} characters")
-    _check_binding(account)
 
 
 def _check_binding(account: Account) -> None:

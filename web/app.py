@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from activities.documents import Documents, documents_key
@@ -25,9 +26,10 @@ from runtime.wiring import people_register
 from store.accounts import Accounts
 from store.uploads import Uploads
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
+from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
 from web.refusals import norwegian
-from web.routes import api, codec, cohort, group, pages, participant, signin, verify
+from web.routes import api, codec, cohort, group, oidc, pages, participant, signin, verify
 from web.state import Web
 
 SECRET_BYTES = 32
@@ -41,18 +43,31 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+    secret = load_or_create_secret(settings)
+    openid = OpenIdSignIn.configured(settings)
     app.state.web = Web(
         settings=settings,
         admin=Admin(client, sessions, settings.task_queue, people_register(settings, sessions)),
         accounts=Accounts(sessions),
         sessions=sessions,
-        signer=Signer(load_or_create_secret(settings), settings),
+        signer=Signer(secret, settings),
         limiter=LoginLimiter(settings.web_login_attempts, settings.web_login_window_seconds),
         codec=EncryptionCodec(load_or_create_key(settings)),
         templates=make_templates(),
         documents=Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir),
         uploads=Uploads(settings.data_dir),
+        oidc=openid,
     )
+    if openid is not None:  # authlib keeps the state, nonce and PKCE verifier of a sign-in under way in this cookie
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=state_secret(secret),
+            session_cookie=STATE_COOKIE,
+            max_age=STATE_SECONDS,
+            path=STATE_PATH,
+            same_site="lax",  # sent on the provider's redirect back, a top-level GET from another site
+            https_only=settings.web_secure_cookies,
+        )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.web_cors_origins,
@@ -63,6 +78,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         signin.router,
+        oidc.router,
         pages.router,
         cohort.router,
         group.router,

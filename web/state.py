@@ -27,6 +27,7 @@ from store.accounts import Account, Accounts, Role
 from store.tables import AuditRecord
 from store.uploads import Uploads
 from web.auth import LoginLimiter, Signer
+from web.oidc import OpenIdSignIn
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id
@@ -53,6 +54,7 @@ class Web:
     templates: Jinja2Templates
     documents: Documents
     uploads: Uploads
+    oidc: OpenIdSignIn | None = None  # sign-in through an OpenID provider, when NIS_OIDC_ISSUER is set
     plans: dict[str, CohortPlan] = field(default_factory=dict)
 
     async def overview(self, cohort: str) -> CohortOverview:

@@ -1,6 +1,7 @@
 """Sign-in and sign-out with a local account: a signed, HttpOnly, SameSite=Lax session cookie.
 
-The sign-in form has its own CSRF token (a cookie and a hidden field that must match), so another site cannot
+The sign-in page also offers OpenID Connect when it is configured (routes/oidc.py), which ends in the same
+session. The sign-in form has its own CSRF token (a cookie and a hidden field that must match), so another site cannot
 sign a browser in to an account of its choosing. Failed attempts are limited per account and address.
 """
 
@@ -24,7 +25,7 @@ log = structlog.get_logger()
 
 @router.get("/logg-inn")
 async def signin_form(request: Request) -> Response:
-    return _form(request, None, status.HTTP_200_OK)
+    return signin_page(request, None, status.HTTP_200_OK)
 
 
 @router.post("/logg-inn")
@@ -34,11 +35,11 @@ async def signin(
     web: Web = request.app.state.web
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, csrf):
-        return _form(request, "Skjemaet var utløpt. Prøv igjen.", status.HTTP_403_FORBIDDEN)
+        return signin_page(request, "Skjemaet var utløpt. Prøv igjen.", status.HTTP_403_FORBIDDEN)
     address = client_address(request)
     if web.limiter.blocked(username, address):
         log.warning("sign-in blocked by the rate limit")  # no user name: it may identify a person
-        return _form(
+        return signin_page(
             request,
             "For mange mislykkede innlogginger. Vent ett minutt og prøv igjen.",
             status.HTTP_429_TOO_MANY_REQUESTS,
@@ -46,17 +47,8 @@ async def signin(
     account = await web.accounts.authenticate(username.strip(), password)
     if account is None:
         web.limiter.failed(username, address)
-        return _form(request, "Feil brukernavn eller passord.", status.HTTP_401_UNAUTHORIZED)
-    cookie, _ = web.signer.session(account.username)
-    response = RedirectResponse("/", status.HTTP_303_SEE_OTHER)
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        max_age=web.signer.session_seconds,
-        httponly=True,
-        samesite="lax",
-        secure=web.settings.web_secure_cookies,
-    )
+        return signin_page(request, "Feil brukernavn eller passord.", status.HTTP_401_UNAUTHORIZED)
+    response = start_session(web, account.username)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -69,10 +61,28 @@ async def signout() -> Response:
     return response
 
 
-def _form(request: Request, error: str | None, code: int) -> Response:
+def start_session(web: Web, username: str) -> Response:
+    """Signed in: the session cookie (a fresh CSRF token with it) and on to the front page."""
+    cookie, _ = web.signer.session(username)
+    response = RedirectResponse("/", status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=web.signer.session_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=web.settings.web_secure_cookies,
+    )
+    return response
+
+
+def signin_page(request: Request, error: str | None, code: int) -> Response:
+    """The sign-in page, with `error` shown when there is one; the OpenID Connect button where it is configured."""
     web: Web = request.app.state.web
     token = secrets.token_urlsafe(32)
-    response = render(request, "signin.html", {"error": error, "csrf": token, "account": None}, code)
+    oidc_button = web.settings.oidc_provider_name if web.oidc is not None else None
+    context = {"error": error, "csrf": token, "account": None, "oidc_button": oidc_button}
+    response = render(request, "signin.html", context, code)
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", secure=web.settings.web_secure_cookies
     )
