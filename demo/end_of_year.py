@@ -1,7 +1,7 @@
 """The demo's steps after the results are published, from the scenario's optional `end_of_year` section: appeals
-(registered at once: the appeal window is compressed like the rest of the calendar), the documents issued at
-release, the appeals decided, the documents again (a changed grade gets a new version), the export to FS and
-the statistics report.
+and re-sits (registered at once: the appeal window and the re-sit period are compressed like the rest of the
+calendar), the documents issued at release, the appeals and re-sits decided, the documents again (a changed grade
+gets a new version), the export to FS and the statistics report.
 Also the report's sections of these steps."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
-from demo.scenario import Appeal, EndOfYear
+from demo.scenario import Appeal, EndOfYear, Resit
 from gateway.admin import Admin, Refused
 from gateway.export import write_export
 from gateway.results import cohort_results, issue_documents
@@ -21,9 +21,12 @@ from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from store import appeals as appeal_store
+from store import resits as resit_store
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.ids import appeal_workflow_id
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
 if TYPE_CHECKING:
     from demo.run import Demo
@@ -41,7 +44,7 @@ async def run(demo: Demo) -> None:
     section = demo.scenario.end_of_year
     if section is None:
         return
-    demo.say("End of year: appeals, documents, export")
+    demo.say("End of year: appeals, re-sits, documents, export")
     await demo.until(lambda: _released(demo, section))
     admin = demo.admin
     registered = []
@@ -53,13 +56,24 @@ async def run(demo: Demo) -> None:
             continue
         registered.append(appeal)
         demo.say(f"  appeal registered: {detail.appeal_workflow_id} (deadline {detail.deadline:%H:%M:%S} UTC)")
+    resits = []
+    for resit in section.resits:  # within the plan's re-sit period, which the compressed year makes short
+        try:
+            registered_resit = await admin.register_resit(demo.participant(resit.participant), demo.script.actors.admin)
+        except Refused as refused:
+            demo.say(f"  refused: re-sit of {demo.participant(resit.participant)}: {refused}")
+            continue
+        resits.append((resit, registered_resit.resit_workflow_id))
+        demo.say(f"  re-sit registered: {registered_resit.resit_workflow_id} ({registered_resit.period.label})")
     await _mistakes(demo, section)
     documents = documents_service(demo.sessions, demo.progress_file.parent)
     await _issue(demo, documents, "issued at release")
     for appeal in registered:
         await _decide(demo, section, appeal)
-    await demo.until(lambda: _decided(demo, len(registered)))
-    await _issue(demo, documents, "after the appeals")
+    for resit, resit_id in resits:
+        await _sit_again(demo, resit, resit_id)
+    await demo.until(lambda: _decided(demo, len(registered), len(resits)))
+    await _issue(demo, documents, "after the appeals and re-sits")
     files = write_export(await cohort_results(admin, demo.cohort), demo.progress_file.parent, demo.cohort, section.xlsx)
     demo.say(f"  FS export: {', '.join(_relative(f) for f in files)}")
     report = await write_report(demo.sessions, demo.cohort, demo.progress_file.parent)
@@ -115,10 +129,30 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
     )
 
 
-async def _decided(demo: Demo, count: int) -> bool:
+async def _sit_again(demo: Demo, resit: Resit, resit_id: str) -> None:
+    examiner = demo.script.actors.examiner
+    await demo.act(
+        resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=examiner, grade=resit.written)
+    )
+    if resit.oral is not None:
+        await demo.act(
+            resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=examiner, adjustment=resit.oral)
+        )
+    detail = await demo.admin.query(resit_id, ResitWorkflow.detail)
+    demo.say(
+        f"  re-sit {resit_id}: written {detail.written}, this attempt {detail.attempt_grade}, "
+        f"grade {detail.grade_before} -> {detail.grade_after} ({detail.stage})"
+    )
+
+
+async def _decided(demo: Demo, appeals: int, resits: int) -> bool:
     async with demo.sessions() as session:
-        rows = await appeal_store.of_cohort(session, demo.cohort)
-    return sum(r.decided_at is not None for r in rows) >= count
+        appeal_rows = await appeal_store.of_cohort(session, demo.cohort)
+        resit_rows = await resit_store.of_cohort(session, demo.cohort)
+    return (
+        sum(r.decided_at is not None for r in appeal_rows) >= appeals
+        and sum(r.decided_at is not None for r in resit_rows) >= resits
+    )
 
 
 async def _issue(demo: Demo, documents: Documents, when: str) -> None:
@@ -133,10 +167,14 @@ async def _issue(demo: Demo, documents: Documents, when: str) -> None:
 async def report_sections(
     admin: Admin, sessions: async_sessionmaker[AsyncSession], cohort: str, participants: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """`appeals`, `resits` (none: re-sit is not built), `documents` (the current version of each), `export`;
-    and each participant's `final_grade`, `credits` and `certificate` after the appeals."""
+    """`appeals`, `resits`, `documents` (the current version of each), `export`; and each participant's
+    `final_grade`, `credits` and `certificate` after the appeals and re-sits."""
     async with sessions() as session:
         decided = [r for r in await appeal_store.of_cohort(session, cohort) if r.decided_at is not None]
+        resits = sorted(
+            (r for r in await resit_store.of_cohort(session, cohort) if r.decided_at is not None),
+            key=lambda r: (r.participant_id, r.attempt),
+        )
     data_dir = get_settings().data_dir
     documents = await documents_service(sessions, data_dir).current_of_cohort(cohort)
     by_id = {p["id"]: p for p in participants}
@@ -146,6 +184,13 @@ async def report_sections(
                 final_grade=appeal.final_after,
                 credits=appeal.credits_after,
                 certificate="transcript" if appeal.final_after != "F" else None,
+            )
+    for resit in resits:  # after the appeals, attempt by attempt: each carries the best grade so far
+        if resit.participant_id in by_id and resit.grade_after:
+            by_id[resit.participant_id].update(
+                final_grade=resit.grade_after,
+                credits=resit.credits_after,
+                certificate="transcript" if resit.grade_after != "F" else None,
             )
     export = export_path(data_dir, cohort)
     statistics = data_dir / f"statistikk-{cohort}.html"
@@ -160,7 +205,15 @@ async def report_sections(
             }
             for a in decided
         ],
-        "resits": [],
+        "resits": [
+            {
+                "participant": r.participant_id,
+                "attempt": r.attempt,
+                "final_before": r.grade_before,
+                "final_after": r.grade_after,
+            }
+            for r in resits
+        ],
         "documents": [
             {"participant": d.participant_id, "kind": d.kind, "file": _relative(d.file), "verification_code": d.code}
             for d in documents

@@ -71,6 +71,8 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) ->
         "reminder_seconds_before": [s * factor for s in template.reminder_seconds_before],
     }
     data |= {name: getattr(template, name) * factor for name in SECONDS_SETTINGS}
+    if template.resit_start is not None and template.resit_end is not None:
+        data |= {"resit_start": at(template.resit_start), "resit_end": at(template.resit_end)}
     return CohortPlan.model_validate(data)
 
 

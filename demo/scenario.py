@@ -83,6 +83,12 @@ class Appeal(_Model):
     oral: int | None = None  # the new oral adjustment, when the written grade changed
 
 
+class Resit(_Model):
+    participant: str  # APPLICATION#N of a student who failed
+    written: Grade  # the re-sit's written grade
+    oral: int | None = None  # its oral adjustment, unless the written grade is an F
+
+
 class EndOfYearMistakes(_Model):
     """Appeals the script may try on purpose: each must be refused, by name. kull-2022.json leaves them out: its
     report's count of refused actions (4) and the demo's test of it stay as they were."""
@@ -93,10 +99,11 @@ class EndOfYearMistakes(_Model):
 
 
 class EndOfYear(_Model):
-    """After the results are published (demo/end_of_year.py): appeals, documents, the export to FS."""
+    """After the results are published (demo/end_of_year.py): appeals, re-sits, documents, the export to FS."""
 
     appeal_examiners: list[str] = Field(min_length=1)
     appeals: list[Appeal] = []
+    resits: list[Resit] = []
     mistakes: EndOfYearMistakes = EndOfYearMistakes()
     xlsx: bool = True
 

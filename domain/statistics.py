@@ -61,6 +61,12 @@ class AppealRow(_Row):
     final_after: str | None  # None while undecided
 
 
+class ResitRow(_Row):
+    participant_id: str
+    attempt: int
+    grade_after: str | None  # the grade that counts after it; None while undecided
+
+
 class Rate(BaseModel):
     count: int
     of: int
@@ -90,6 +96,9 @@ class CohortStatistics(BaseModel):
     grades_after_appeals: dict[str, int]
     appeals: int
     appeals_changed: int
+    grades_after_resits: dict[str, int]  # the grades that count at the end: after appeals and re-sits
+    resits: int
+    resits_passed: int  # re-sits whose decision made the grade that counts a pass
     completion: dict[str, int]  # transcript / course_certificate / none
     projects: Rate  # groups in the programme with their innovation project on record
     partners_by_kind: dict[str, int]
@@ -103,6 +112,7 @@ def cohort_statistics(
     events: list[RequirementEvent],
     appeals: list[AppealRow],
     projects: list[ProjectRow] | None = None,
+    resits: list[ResitRow] | None = None,
 ) -> CohortStatistics:
     admitted = [g for g in groups if g.outcome in IN_PROGRAMME]
     admitted_ids = {g.group_id for g in admitted}
@@ -113,6 +123,11 @@ def cohort_statistics(
     # the read model's final grade may or may not already be the appeal's: take both ends from the appeal
     before = [_grade(p, decided, "final_before") for p in taking_part]
     after = [_grade(p, decided, "final_after") for p in taking_part]
+    resat = {r.participant_id: r.grade_after for r in sorted(resits or [], key=lambda r: r.attempt) if r.grade_after}
+    final = [resat.get(p.participant_id, grade) for p, grade in zip(taking_part, after, strict=True)]
+    completion = [
+        "transcript" if resat.get(p.participant_id, "F") != "F" else (p.certificate or "none") for p in taking_part
+    ]
     numbers = range(1, WORK_REQUIREMENTS + 1)
     recorded = [p for p in projects or [] if p.group_id in admitted_ids]
     return CohortStatistics(
@@ -137,7 +152,10 @@ def cohort_statistics(
         grades_after_appeals={g: sum(a == g for a in after) for g in GRADES},
         appeals=len(appeals),
         appeals_changed=sum(a.final_after != a.final_before for a in decided.values()),
-        completion=_counted(p.certificate or "none" for p in taking_part),
+        grades_after_resits={g: sum(f == g for f in final) for g in GRADES},
+        resits=len(resits or []),
+        resits_passed=sum(grade != "F" for grade in resat.values()),
+        completion=_counted(completion),
         projects=Rate(count=len(recorded), of=len(admitted)),
         partners_by_kind=_counted(kind for p in recorded for kind in p.partner_kinds.split(",") if kind),
     )

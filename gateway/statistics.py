@@ -22,9 +22,10 @@ from domain.statistics import (
     ParticipantRow,
     ProjectRow,
     RequirementEvent,
+    ResitRow,
     cohort_statistics,
 )
-from store import appeals
+from store import appeals, resits
 from store.tables import AuditRecord, CohortRecord, GroupRecord, InnovationRecord, ParticipantRecord
 from workflows.ids import cohort_workflow_id
 
@@ -53,6 +54,7 @@ async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) ->
             )
         ).all()
         appealed = await appeals.of_cohort(session, cohort)
+        resat = await resits.of_cohort(session, cohort)
         projects = (await session.scalars(select(InnovationRecord).where(InnovationRecord.cohort == cohort))).all()
     events = [
         RequirementEvent(group_id=a.workflow_id, number=int(match[1]), action=a.action)
@@ -67,6 +69,7 @@ async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) ->
         events,
         [AppealRow.model_validate(a, from_attributes=True) for a in appealed],
         [ProjectRow.model_validate(p, from_attributes=True) for p in projects],
+        [ResitRow.model_validate(r, from_attributes=True) for r in resat],
     )
 
 

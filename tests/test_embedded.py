@@ -201,7 +201,12 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert kept["written_before"] == kept["written_after"] and kept["final_before"] == kept["final_after"]
     people = {p["id"]: p for p in report["participants"]}
     assert (people[changed["participant"]]["final_grade"], people[changed["participant"]]["credits"]) == ("A", 30)
-    assert report["resits"] == []
+    assert report["resits"] == [
+        {"participant": "kull-2022.gruppe-5501.deltaker-1", "attempt": 2, "final_before": "F", "final_after": "B"},
+        {"participant": "kull-2022.gruppe-5501.deltaker-2", "attempt": 2, "final_before": "F", "final_after": "F"},
+    ]  # the best grade counts: a re-sit that fails again leaves the F, one that passes replaces it
+    passed = people["kull-2022.gruppe-5501.deltaker-1"]
+    assert (passed["final_grade"], passed["credits"], passed["certificate"]) == ("B", 30, "transcript")
     documents = {d["participant"]: d for d in report["documents"]}
     assert {d["kind"] for d in documents.values()} == {"transcript", "course_certificate"}
     assert documents.keys() == {p["id"] for p in people.values() if p["certificate"]}
@@ -209,14 +214,16 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert all((ROOT / d["file"]).is_file() and len(d["verification_code"]) == 24 for d in documents.values())
     export = (ROOT / report["export"]).read_text(encoding="utf-8").splitlines()
     assert export[0].startswith("person_id;course_code;term;grade;credits;result_date;attempt")
-    assert len(export) - 1 == sum(p["final_grade"] is not None for p in people.values())
+    attempts = sum(p["final_grade"] is not None for p in people.values()) + len(report["resits"])
+    assert len(export) - 1 == attempts  # one row per attempt: the ordinary exam and each re-sit
     statistics = html.unescape(re.sub(r"<[^>]+>", " ", (ROOT / report["statistics"]).read_text(encoding="utf-8")))
     words = " ".join(statistics.split())
     assert "Statistikk for kull 2022" in words and "2 klager, 1 av dem endret den endelige karakteren." in words
+    assert "2 nye eksamener, 1 av dem bestått." in words
     assert "Prosjekt registrert: 3 av 12 (25 %)" in words and "Innbyggere 2" in words  # the scenario's projects
     after = {g: sum(p["final_grade"] == g for p in people.values()) for g in "ABCDEF"}
-    for grade, count in after.items():  # the report's grades after the appeals are the demo report's
-        assert re.search(rf"\b{grade} \d+ {count}\b", words), (grade, count, words[-600:])
+    for grade, count in after.items():  # the statistics' grades after appeals and re-sits are the demo report's
+        assert re.search(rf"\b{grade} \d+ \d+ {count}\b", words), (grade, count, words[-600:])
 
 
 NORWEGIAN_DATE = re.compile(
@@ -238,6 +245,7 @@ DATED = {
     "oral_exam_time",
     "result_published",
     "approval_waiting",
+    "resit_registered",
 }
 TO_GROUPS = {"application_received", "admitted", "waitlisted", "not_selected", "moved_up", "place_given_up"}
 
@@ -283,6 +291,9 @@ async def test_every_letter_of_the_demo_reads_as_a_letter_with_its_facts(
         "result_published",
         "certificate_issued",
         "withdrawn",
+        "appeal_decided",
+        "resit_registered",
+        "resit_decided",
     }, kinds
     names = {lookup(n).name.split(" - ")[0] for a in report["applications"] for n in a["municipalities"]}
     for letter in letters:

@@ -12,8 +12,6 @@ from tests.factories import application
 from workflows.notices import (
     Admitted,
     AppealDecided,
-    ResitDecided,
-    ResitRegistered,
     ApplicationIncomplete,
     ApplicationReceived,
     ApprovalWaiting,
@@ -30,6 +28,8 @@ from workflows.notices import (
     RequirementDeadlinePassed,
     RequirementFailed,
     RequirementReturned,
+    ResitDecided,
+    ResitRegistered,
     ResultPublished,
     Waitlisted,
     Withdrawn,

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from domain.statistics import AppealRow, GroupRow, ParticipantRow, ProjectRow, RequirementEvent, cohort_statistics
+from domain.statistics import (
+    AppealRow,
+    GroupRow,
+    ParticipantRow,
+    ProjectRow,
+    RequirementEvent,
+    ResitRow,
+    cohort_statistics,
+)
 
 
 def group(group_id: str, outcome: str, region: str = "Vestlandet", size: str = "small") -> GroupRow:
@@ -47,7 +55,11 @@ def test_the_figures_count_groups_in_the_programme_and_grades_on_both_sides_of_a
         ProjectRow(group_id="g1", partner_kinds="research,ngo,research"),
         ProjectRow(group_id="g3", partner_kinds="business"),  # not in the programme: not counted
     ]
-    s = cohort_statistics("2022", groups, 2, members, events, appeals, projects)
+    resits = [
+        ResitRow(participant_id="g1.2", attempt=3, grade_after="D"),  # passed at the second re-sit
+        ResitRow(participant_id="g1.2", attempt=2, grade_after="F"),
+    ]
+    s = cohort_statistics("2022", groups, 2, members, events, appeals, projects, resits)
 
     assert (s.applications, s.refused) == (5, 2)
     assert s.by_outcome == {"admitted": 1, "moved_up": 1, "not_selected": 1, "refused": 2}
@@ -61,7 +73,9 @@ def test_the_figures_count_groups_in_the_programme_and_grades_on_both_sides_of_a
     assert s.grades_before_appeals == {"A": 0, "B": 0, "C": 2, "D": 0, "E": 0, "F": 1}
     assert s.grades_after_appeals == {"A": 0, "B": 1, "C": 1, "D": 0, "E": 0, "F": 1}
     assert (s.appeals, s.appeals_changed) == (2, 1)
-    assert s.completion == {"transcript": 2, "course_certificate": 1, "none": 1}
+    assert s.grades_after_resits == {"A": 0, "B": 1, "C": 1, "D": 1, "E": 0, "F": 0}
+    assert (s.resits, s.resits_passed) == (2, 1)
+    assert s.completion == {"transcript": 3, "course_certificate": 1}
     assert (s.projects.count, s.projects.of) == (1, 2) and s.partners_by_kind == {"research": 2, "ngo": 1}
 
 

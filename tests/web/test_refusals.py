@@ -12,7 +12,10 @@ from web.refusals import detail, known, norwegian
 ROOT = Path(__file__).parents[2]
 SOURCES = [
     *sorted((ROOT / "workflows").glob("*.py")),
-    *(ROOT / "domain" / f"{name}.py" for name in ("requirements", "grading", "appeals", "resits", "exam", "text", "plan")),
+    *(
+        ROOT / "domain" / f"{name}.py"
+        for name in ("requirements", "grading", "appeals", "resits", "exam", "text", "plan")
+    ),
     *sorted((ROOT / "gateway").glob("*.py")),
     ROOT / "store" / "accounts.py",
     ROOT / "store" / "uploads.py",

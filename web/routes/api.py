@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
 from store.accounts import Account, AccountError, Role
+from web import endofyear
 from web.actions import open_cohort, perform_cohort, perform_group, perform_participant
 from web.auth import client_address, require
 from web.routes.common import WebDep
@@ -264,3 +265,63 @@ async def withdraw_participant(participant_id: str, body: Reason, web: WebDep, a
     await web.participant_access(account, participant_id)
     action = WithdrawParticipantInput(actor=account.actor, reason=body.reason)
     return dump(await perform_participant(web, account, participant_id, "withdraw", action))
+
+
+# ---- a person's end of the year: appeal and re-sit (web/endofyear.py decides the rights) ------------------
+class Examiners(BaseModel):
+    examiners: list[str] = Field(min_length=1, max_length=3, description="the new examiners' user names")
+
+
+class Adjustment(BaseModel):
+    adjustment: int = Field(ge=-5, le=5, description="steps up (+) or down (-); the plan's limit applies")
+
+
+class ResitRegistration(BaseModel):
+    in_cohort: str | None = Field(
+        default=None, description="the later cohort whose exam period the re-sit joins, when the plan sets none"
+    )
+
+
+Person = "/participants/{participant_id}"
+
+
+@router.post(Person + "/appeal")
+async def register_appeal(participant_id: str, web: WebDep, account: Anyone) -> Any:
+    """Register the person's appeal of the written grade (admin); 409 with the reason when they may not appeal."""
+    return dump(await endofyear.take(web, account, participant_id, "appeal", {}))
+
+
+@router.post(Person + "/appeal/examiners")
+async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, account: Anyone) -> Any:
+    """Name the appeal's new examiners (admin): others than those who graded the written work first."""
+    return dump(await endofyear.take(web, account, participant_id, "appeal-examiners", body.model_dump()))
+
+
+@router.post(Person + "/appeal/written")
+async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Anyone) -> Any:
+    """The appeal's new written grade, by one of its examiners."""
+    return dump(await endofyear.take(web, account, participant_id, "appeal-written", body.model_dump()))
+
+
+@router.post(Person + "/appeal/oral")
+async def appeal_oral(participant_id: str, body: Adjustment, web: WebDep, account: Anyone) -> Any:
+    """The appeal's new oral adjustment, when the written grade changed."""
+    return dump(await endofyear.take(web, account, participant_id, "appeal-oral", body.model_dump()))
+
+
+@router.post(Person + "/resit")
+async def register_resit(participant_id: str, body: ResitRegistration, web: WebDep, account: Anyone) -> Any:
+    """Register a re-sit after a failed exam (admin); 409 with the reason when the person may not sit again."""
+    return dump(await endofyear.take(web, account, participant_id, "resit", body.model_dump()))
+
+
+@router.post(Person + "/resit/written")
+async def resit_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Anyone) -> Any:
+    """The open re-sit's written grade (examiner or admin)."""
+    return dump(await endofyear.take(web, account, participant_id, "resit-written", body.model_dump()))
+
+
+@router.post(Person + "/resit/oral")
+async def resit_oral(participant_id: str, body: Adjustment, web: WebDep, account: Anyone) -> Any:
+    """The open re-sit's oral adjustment; the best grade of the attempts then counts."""
+    return dump(await endofyear.take(web, account, participant_id, "resit-oral", body.model_dump()))

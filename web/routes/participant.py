@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import ValidationError
 
 from gateway.admin import Refused
-from store import appeals
+from store import appeals, resits
 from store.accounts import Account, Role
-from web import forms
+from web import endofyear, forms
 from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
 from web.pages import done, render
 from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
@@ -34,10 +34,15 @@ async def _participant(
     can = {name: allowed(account, action) for name, action in PARTICIPANT_ACTIONS.items()}
     async with web.sessions() as session:
         appeal = await appeals.latest_of(session, participant_id)
+        attempts = await resits.of_participant(session, participant_id)
+    steps = {name: account.role in step.roles for name, step in endofyear.STEPS.items()}
     context = {
         "account": account,
         "p": detail,
         "appeal": appeal,
+        "resits": attempts,
+        "steps": steps,
+        "examiners": await web.accounts.examiners() if steps["appeal-examiners"] else [],
         "cohort": match["cohort"],
         "application_id": match["app"],
         "can": can,
@@ -51,6 +56,8 @@ async def participant_action(
     request: Request, participant_id: str, name: str, web: WebDep, account: Anyone
 ) -> Response:
     await web.participant_access(account, participant_id)
+    if name in endofyear.STEPS:
+        return await _end_of_year(request, web, account, participant_id, name)
     if name not in PARTICIPANT_ACTIONS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
     form = await read_form(request)
@@ -60,6 +67,15 @@ async def participant_action(
     except (Refused, ValidationError, ValueError) as error:
         return await _participant(request, web, account, participant_id, {name: reason(error)}, answer_code(error))
     return done(request, f"/deltaker/{participant_id}", PARTICIPANT_ACTIONS[name].done)
+
+
+async def _end_of_year(request: Request, web: Web, account: Account, participant_id: str, name: str) -> Response:
+    form = await read_form(request)
+    try:
+        await endofyear.take(web, account, participant_id, name, endofyear.form_values(name, form))
+    except (Refused, ValidationError, ValueError) as error:
+        return await _participant(request, web, account, participant_id, {name: reason(error)}, answer_code(error))
+    return done(request, f"/deltaker/{participant_id}", endofyear.STEPS[name].done)
 
 
 @router.get("/deltaker/{participant_id}/eksport")

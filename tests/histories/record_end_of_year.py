@@ -1,0 +1,82 @@
+"""Record one appeal's and one re-sit's history for tests/test_replay.py beside the cohort's (tests/histories/record.py
+records the cohort of the demo; this records an appeal through every stage: examiners, a changed written grade, a new
+oral; and a re-sit after an F: its written grade and oral).
+`python -m tests.histories.record_end_of_year [appeal|resit]`"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+from demo.embedded import venv_binary
+from gateway.admin import Admin
+from runtime.codec import data_converter
+from tests.conftest import Harness
+from tests.histories.record import HERE, RECORDING_KEY
+from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
+from tests.workflows.test_resit import failed_group
+from workflows import search
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitOralInput, ResitWrittenInput
+
+
+async def record(kind: str) -> int:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(venv_binary("temporal")),
+        data_converter=data_converter(RECORDING_KEY),
+        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
+        dev_server_log_level="error",
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        async with Harness(env.client, Path(folder)) as harness:
+            admin = Admin(env.client, harness.sessions, harness.task_queue)
+            workflow_id = await (resit(harness, admin) if kind == "resit" else appeal(harness, admin))
+            finished = env.client.get_workflow_handle(workflow_id)
+            await finished.result()
+            history = await finished.fetch_history()
+    path = HERE / f"{workflow_id}~1.json.gz"
+    path.write_bytes(gzip.compress(history.to_json().encode(), mtime=0))
+    await env.shutdown()
+    print(f"recorded {path}")
+    return 0
+
+
+async def appeal(harness: Harness, admin: Admin) -> str:
+    handle, ids = await graded_group(harness)
+    await publish(handle)
+    appeal_id = (await admin.register_appeal(ids[1], OFFICE)).appeal_workflow_id
+    await admin.perform(
+        appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
+    )
+    await admin.perform(
+        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade="B")
+    )
+    await admin.perform(
+        appeal_id,
+        AppealWorkflow.register_new_oral_adjustment,
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=0),
+    )
+    return appeal_id
+
+
+async def resit(harness: Harness, admin: Admin) -> str:
+    handle, ids = await failed_group(harness)
+    await publish(handle)
+    resit_id = (await admin.register_resit(ids[1], OFFICE)).resit_workflow_id
+    await admin.perform(resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade="C"))
+    await admin.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
+    return resit_id
+
+
+if __name__ == "__main__":
+    code = asyncio.run(record(sys.argv[1] if len(sys.argv) > 1 else "appeal"))
+    sys.stdout.flush()
+    os._exit(code)

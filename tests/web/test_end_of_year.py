@@ -1,0 +1,136 @@
+"""A person's end of the year through the web app, on a real worker and dev server: the administration registers a
+re-sit with the page's form, the group's examiner grades it in the browser's forms, the page shows the attempts
+and the grade that counts; the API takes an appeal through its steps; each refusal is shown with its reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from store.accounts import Account, Accounts, Role
+from store.tables import AuditRecord
+from tests.conftest import Harness
+from tests.web.conftest import PASSWORD, csrf_of, web_settings
+from tests.web.test_pages import text
+from tests.workflows.helpers import eventually
+from tests.workflows.test_appeal import publish
+from tests.workflows.test_resit import failed_group
+from web.app import create_app
+
+
+def client(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def sign_in(http: httpx.AsyncClient, username: str) -> None:
+    csrf = csrf_of((await http.get("/logg-inn")).text)
+    answer = await http.post("/logg-inn", data={"username": username, "password": PASSWORD, "csrf": csrf})
+    assert answer.status_code == 303, answer.text
+
+
+async def bearer(http: httpx.AsyncClient, username: str) -> dict[str, str]:
+    answer = await http.post("/api/token", data={"username": username, "password": PASSWORD})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def test_a_resit_is_registered_and_graded_in_the_pages_forms(harness: Harness, tmp_path: Path) -> None:
+    await Accounts.create_table(harness.engine)
+    handle, ids = await failed_group(harness)  # member 2 has F
+    await publish(handle)
+    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
+    accounts: Accounts = app.state.web.accounts
+    await accounts.add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+    await accounts.add(Account(username="sigurd", role=Role.EXAMINER), PASSWORD)
+    await accounts.add(Account(username="kommune-5001", role=Role.MUNICIPALITY, municipality="5001"), PASSWORD)
+    await accounts.assign("sigurd", handle.id)
+    page_of = f"/deltaker/{ids[1]}"
+
+    async with client(app) as contact:
+        headers = await bearer(contact, "kommune-5001")
+        refused = await contact.post(
+            f"/api{page_of.replace('/deltaker', '/participants')}/resit", json={}, headers=headers
+        )
+        assert refused.status_code == 403  # the municipality sees its member, but registers nothing
+
+    async with client(app) as office:
+        await sign_in(office, "ada")
+        page = (await office.get(page_of)).text
+        assert "Registrer ny eksamen" in page
+        answer = await office.post(f"{page_of}/resit", data={"csrf": csrf_of(page), "in_cohort": ""})
+        assert answer.status_code == 303, text(answer.text)
+
+        async def listed() -> str:
+            words = text((await office.get(page_of)).text)
+            assert "Ny eksamen Forsøk Periode" in words, words
+            return words
+
+        words = await eventually(listed)
+        assert "2 ny eksamen for kull" in words and "venter på sensur" in words
+        again = await office.post(f"{page_of}/resit", data={"csrf": csrf_of(page)})
+        assert again.status_code == 409
+        assert "Avvist: Ny eksamen er allerede registrert og ikke avgjort" in text(again.text)
+
+    async with client(app) as examiner:
+        await sign_in(examiner, "sigurd")
+        page = (await examiner.get(page_of)).text
+        csrf = csrf_of(page)
+        early = await examiner.post(f"{page_of}/resit-oral", data={"csrf": csrf, "adjustment": "1"})
+        assert early.status_code == 409
+        assert "Avvist: Registrer den skriftlige karakteren på ny eksamen først" in text(early.text)
+        written = await examiner.post(f"{page_of}/resit-written", data={"csrf": csrf, "grade": "C"})
+        assert written.status_code == 303, text(written.text)
+        oral = await examiner.post(f"{page_of}/resit-oral", data={"csrf": csrf, "adjustment": "+1"})
+        assert oral.status_code == 303, text(oral.text)
+
+        async def decided() -> str:
+            words = text((await examiner.get(page_of)).text)
+            assert "Endelig karakter B (den beste av 2 forsøk) Studiepoeng 30" in words, words
+            return words
+
+        assert "2 ny eksamen for kull" in await eventually(decided)
+
+    async with harness.sessions() as session:
+        actors = set(
+            await session.scalars(
+                select(AuditRecord.actor).where(
+                    AuditRecord.action.like("register_resit%"), AuditRecord.outcome == "accepted"
+                )
+            )
+        )
+    assert actors == {"web:ada (admin)", "web:sigurd (examiner)"}
+
+
+async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(harness: Harness, tmp_path: Path) -> None:
+    await Accounts.create_table(harness.engine)
+    handle, ids = await failed_group(harness)  # member 1 has D
+    await publish(handle)
+    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
+    accounts: Accounts = app.state.web.accounts
+    await accounts.add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+    for name in ("sigurd", "mona"):
+        await accounts.add(Account(username=name, role=Role.EXAMINER), PASSWORD)
+        await accounts.assign(name, handle.id)
+    person = f"/api/participants/{ids[0]}"
+
+    async with client(app) as http:
+        office, sigurd, mona = [await bearer(http, name) for name in ("ada", "sigurd", "mona")]
+        assert (await http.post(f"{person}/appeal", headers=sigurd)).status_code == 403
+        registered = await http.post(f"{person}/appeal", headers=office)
+        assert registered.status_code == 200, registered.text
+        assert registered.json()["stage"] == "awaiting_examiners"
+        assigned = await http.post(f"{person}/appeal/examiners", json={"examiners": ["mona"]}, headers=office)
+        assert assigned.json() == {"stage": "awaiting_written"}
+        stranger = await http.post(f"{person}/appeal/written", json={"grade": "C"}, headers=sigurd)
+        assert stranger.status_code == 409
+        assert stranger.json()["detail"].startswith("web:sigurd (examiner) is not an examiner of this appeal")
+        written = await http.post(f"{person}/appeal/written", json={"grade": "C"}, headers=mona)
+        assert written.json() == {"stage": "awaiting_oral"}
+        oral = await http.post(f"{person}/appeal/oral", json={"adjustment": 0}, headers=mona)
+        assert oral.json() == {"stage": "decided"}
+        final = await http.post(f"{person}/appeal", headers=office)
+        assert final.status_code == 409 and "the result of an appeal is final" in final.json()["detail"]
+        passed = await http.post(f"{person}/resit", json={}, headers=office)
+        assert passed.status_code == 409 and passed.json()["detail"].startswith("the exam is passed")

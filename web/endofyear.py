@@ -1,0 +1,118 @@
+"""A person's end of the year on the web: registering an appeal or a re-sit, the appeal's new examiners, and the
+new grades of an appeal or a re-sit. The page's forms and the API both come here, so a right is decided once and
+the actor is the signed-in account.
+
+An appeal's examiners are named by their accounts and stored as the actor each of them acts as on the web
+(`web:NAME (examiner)`), so the appeal's own rule (only they grade it) holds for what they do in the browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, status
+from starlette.datastructures import FormData
+
+from domain.models import Grade
+from gateway.admin import Refused
+from store import resits as resit_store
+from store.accounts import Account, Role
+from web.forms import number, text
+from web.state import Web, not_found
+from workflows.appeal import AppealWorkflow
+from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.ids import appeal_workflow_id, resit_workflow_id
+from workflows.messages import AdminAction
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitOralInput, ResitWrittenInput
+
+ADMIN = frozenset({Role.ADMIN})
+EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
+
+
+@dataclass(frozen=True)
+class Step:
+    roles: frozenset[Role]
+    done: str
+
+
+STEPS: dict[str, Step] = {
+    "appeal": Step(ADMIN, "Klagen er registrert."),
+    "appeal-examiners": Step(ADMIN, "Klagesensorene er oppnevnt."),
+    "appeal-written": Step(EXAMINING, "Den nye skriftlige karakteren er registrert."),
+    "appeal-oral": Step(EXAMINING, "Den nye muntlige justeringen er registrert."),
+    "resit": Step(ADMIN, "Ny eksamen er registrert."),
+    "resit-written": Step(EXAMINING, "Den skriftlige karakteren på ny eksamen er registrert."),
+    "resit-oral": Step(EXAMINING, "Den muntlige justeringen på ny eksamen er registrert."),
+}
+
+
+def examiner_actor(username: str) -> str:
+    """The actor an examiner's account acts as on the web: what an appeal's list of examiners holds."""
+    return Account(username=username, role=Role.EXAMINER).actor
+
+
+async def open_resit(web: Web, participant_id: str) -> str | None:
+    """The workflow ID of the person's re-sit that waits for grades, or None."""
+    async with web.sessions() as session:
+        rows = await resit_store.of_participant(session, participant_id)
+    waiting = [r for r in rows if r.decided_at is None]
+    return resit_workflow_id(participant_id, waiting[-1].attempt) if waiting else None
+
+
+async def take(web: Web, account: Account, participant_id: str, name: str, values: dict[str, Any]) -> Any:
+    """Take one step for the person; 403 for a role that may not, Refused with the reason when the rules say no."""
+    step = STEPS.get(name)
+    if step is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
+    await web.participant_access(account, participant_id)  # 404 before 403: nothing leaks about others
+    if account.role not in step.roles:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    actor = account.actor
+    if name == "appeal":
+        return await web.admin.register_appeal(participant_id, actor)
+    if name == "resit":
+        return await web.admin.register_resit(participant_id, actor, values.get("in_cohort") or None)
+    appeal_id = appeal_workflow_id(participant_id)
+    if name == "appeal-examiners":
+        examiners = [examiner_actor(str(u)) for u in values["examiners"]]
+        return await _perform(
+            web, appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=actor, examiners=examiners)
+        )
+    if name == "appeal-written":
+        action: AdminAction = NewWrittenGradeInput(actor=actor, grade=Grade(values["grade"]))
+        return await _perform(web, appeal_id, AppealWorkflow.register_new_written_grade, action)
+    if name == "appeal-oral":
+        action = NewOralAdjustmentInput(actor=actor, adjustment=int(values["adjustment"]))
+        return await _perform(web, appeal_id, AppealWorkflow.register_new_oral_adjustment, action)
+    resit_id = await open_resit(web, participant_id)
+    if resit_id is None:
+        raise Refused("there is no re-sit waiting for a grade")
+    if name == "resit-written":
+        action = ResitWrittenInput(actor=actor, grade=Grade(values["grade"]))
+        return await _perform(web, resit_id, ResitWorkflow.register_written_grade, action)
+    action = ResitOralInput(actor=actor, adjustment=int(values["adjustment"]))
+    return await _perform(web, resit_id, ResitWorkflow.register_oral_adjustment, action)
+
+
+def form_values(name: str, form: FormData) -> dict[str, Any]:
+    """A step's values from its form, each read and checked as its form field."""
+    if name == "appeal-examiners":
+        return {"examiners": [str(v) for v in form.getlist("examiners") if str(v).strip()]}
+    if name in ("appeal-written", "resit-written"):
+        return {"grade": text(form, "grade")}
+    if name in ("appeal-oral", "resit-oral"):
+        return {"adjustment": number(form, "adjustment")}
+    if name == "resit":
+        return {"in_cohort": str(form.get("in_cohort", "")).strip()}
+    return {}
+
+
+async def _perform(web: Web, workflow_id: str, update: Any, action: AdminAction) -> Any:
+    try:
+        return await web.admin.perform(workflow_id, update, action)
+    except Refused as refused:
+        if not_found(str(refused)):
+            raise Refused("there is no such appeal or re-sit for this person") from None
+        raise
