@@ -35,6 +35,7 @@ from workflows.messages import (
     MarkNonParticipatingInput,
     OralAdjustment,
     OralInput,
+    PublishGroupInput,
     PublishResultsInput,
     RecordProjectInput,
     ReportProjectInput,
@@ -439,6 +440,15 @@ class Demo:
 
     async def publish(self) -> None:
         await self.until(lambda: self._pending("publish the results"))
+        first = self.script.release_first
+        if first is not None:  # one group checked and released on its own: its letters and appeal window start now
+            released = await self.act(
+                cohort_workflow_id(self.cohort),
+                CohortWorkflow.publish_group,
+                PublishGroupInput(actor=self.script.actors.admin, application_id=first),
+            )
+            if released:
+                self.say(f"Results released for group {first} on its own")
         result = await self.act(
             cohort_workflow_id(self.cohort),
             CohortWorkflow.publish_results,

@@ -61,6 +61,7 @@ class Script(_Model):
     oral_pattern: list[int] = [1, -1, 0]
     mistakes: Mistakes = Mistakes()
     projects: dict[str, ScriptedProject] = {}  # application -> its innovation project, recorded with requirement 1
+    release_first: str | None = None  # an application whose results are checked and released before the rest
 
 
 class ScriptedProject(_Model):

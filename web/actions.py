@@ -61,6 +61,9 @@ COHORT_ACTIONS: dict[str, Action] = {
         CohortWorkflow.confirm_selection, ADMIN, "Utvalget er bekreftet, og gruppene får beskjed."
     ),
     "publish": Action(CohortWorkflow.publish_results, ADMIN, "Resultatene er publisert."),
+    "publish-group": Action(
+        CohortWorkflow.publish_group, ADMIN, "Resultatene for gruppen {application_id} er kontrollert og publisert."
+    ),
     "withdraw-group": Action(
         CohortWorkflow.withdraw_group, ADMIN, "Søknaden {application_id} har gitt fra seg plassen."
     ),

@@ -22,6 +22,7 @@ from workflows.messages import (
     MarkNonParticipatingInput,
     OralAdjustment,
     OralInput,
+    PublishGroupInput,
     PublishResultsInput,
     RecordProjectInput,
     ReportProjectInput,
@@ -132,6 +133,8 @@ def cohort_action(name: str, form: FormData, actor: str) -> AdminAction:
         return ConfirmSelectionInput(actor=actor)
     if name == "publish":
         return PublishResultsInput(actor=actor)
+    if name == "publish-group":
+        return PublishGroupInput(actor=actor, application_id=text(form, "application_id"))
     if name == "withdraw-group":
         return WithdrawGroupInput(actor=actor, application_id=text(form, "application_id"), reason=text(form, "reason"))
     raise ValueError(f"unknown action {name}")

@@ -212,6 +212,17 @@ _TABLE: list[tuple[str, Words]] = [
     ),
     ("assign the new examiners first", _say("oppnevn de nye sensorene først")),
     (rf"{_V} is not an examiner of this appeal \({_V}\)", _say("{1} er ikke sensor for denne klagen ({2})")),
+    # release per group (workflows/cohort.py)
+    (
+        rf"results are released while the cohort runs \(stage: {_V}\)",
+        _say("resultater publiseres mens kullet pågår (fase: {1})", 1),
+    ),
+    (
+        rf"application {_V} is not in the programme \(outcome: {_V}\)",
+        _say("søknad {1} er ikke med i programmet (utfall: {2})", 2),
+    ),
+    (rf"the results of group {_V} are already released", _say("resultatene for gruppe {1} er allerede publisert")),
+    (rf"group {_V} is not graded yet", _say("gruppe {1} har ikke fått karakter ennå")),
     # re-sits (domain/resits.py, workflows/resit.py, gateway/resits.py)
     (
         "a course participant gets no grade and sits no exam",

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         GroupInput,
         GroupReport,
         OutcomeSignal,
+        PublishGroupInput,
         PublishResultsInput,
         PublishResultsResult,
         PublishSignal,
@@ -47,7 +48,7 @@ MINIMUM_TIMER = timedelta(milliseconds=1)
 class CohortWorkflow:
     """A cohort (kull) from the first application to the published results.
 
-    Updates: apply, confirm_selection, withdraw_group, publish_results.
+    Updates: apply, confirm_selection, withdraw_group, publish_group, publish_results.
     Signals: group_report (from its groups).
     Query: overview.
     """
@@ -246,7 +247,7 @@ class CohortWorkflow:
     @workflow.update
     def publish_results(self, input: PublishResultsInput) -> PublishResultsResult:
         self._set_stage(CohortStage.PUBLISHED)
-        groups = [r for r in self.state.applications if r.outcome in IN_PROGRAMME and not r.finished]
+        groups = [r for r in self.state.applications if r.outcome in IN_PROGRAMME and not (r.finished or r.released)]
         for record in groups:
             self.signals.add(record.group_workflow_id or "", group_wf.GroupWorkflow.publish, PublishSignal())
         self._audit(input.actor, "publish_results", f"{len(groups)} groups")
@@ -261,6 +262,31 @@ class CohortWorkflow:
         not_ready = [r.id for r in self.state.applications if r.outcome in IN_PROGRAMME and not r.ready_to_publish]
         if not_ready:
             raise ApplicationError(f"groups not yet graded: {', '.join(not_ready)}")
+
+    @workflow.update
+    def publish_group(self, input: PublishGroupInput) -> PublishResultsResult:
+        """Release one group's results, checked by the administration: its letters go out and its members' appeal
+        window opens now. When every group in the programme is released, the cohort's results are published."""
+        record = self._record_of(input.application_id)
+        record.released = True
+        self.signals.add(record.group_workflow_id or "", group_wf.GroupWorkflow.publish, PublishSignal())
+        self._audit(input.actor, "publish_group", record.id)
+        if all(r.released or r.finished for r in self.state.applications if r.outcome in IN_PROGRAMME):
+            self._set_stage(CohortStage.PUBLISHED)
+        self.effects.changed()
+        return PublishResultsResult(groups=1)
+
+    @publish_group.validator
+    def _validate_publish_group(self, input: PublishGroupInput) -> None:
+        if self.state.stage != CohortStage.RUNNING:
+            raise ApplicationError(f"results are released while the cohort runs (stage: {self.state.stage.value})")
+        record = self._record_of(input.application_id)
+        if record.outcome not in IN_PROGRAMME:
+            raise ApplicationError(f"application {record.id} is not in the programme (outcome: {record.outcome.value})")
+        if record.released or record.finished:
+            raise ApplicationError(f"the results of group {record.id} are already released")
+        if not record.ready_to_publish:
+            raise ApplicationError(f"group {record.id} is not graded yet")
 
     @workflow.signal
     def group_report(self, input: GroupReport) -> None:

@@ -71,6 +71,10 @@ class PublishResultsInput(AdminAction):
     pass
 
 
+class PublishGroupInput(AdminAction):
+    application_id: ApplicationId
+
+
 class PublishResultsResult(Strict):
     groups: int
 

@@ -32,6 +32,7 @@ class ApplicationRecord(_State):
     group_workflow_id: str | None = None
     group_stage: GroupStage | None = None
     ready_to_publish: bool = False
+    released: bool = False  # the administration released its results on their own (publish_group)
     finished: bool = False
 
 

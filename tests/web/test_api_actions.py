@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.web.conftest import THEIRS, World, token
+from tests.web.conftest import THEIRS, World, csrf_of, sign_in, token
+from tests.web.test_pages import text
 
 
 async def test_return_with_feedback_then_a_new_deadline(world: World) -> None:
@@ -92,3 +93,28 @@ async def test_the_innovation_project_through_the_api(world: World) -> None:
         detail = (await client.get(world.api_group(THEIRS), headers=teacher)).json()
         assert detail["project"]["title"] == "Delt transport" and detail["project"]["partners"][1]["kind"] == "citizens"
         assert detail["project_reports"] == [{"number": 2} | report]
+
+
+async def test_a_group_is_released_by_the_administration_only_once_it_is_graded(world: World) -> None:
+    url = world.api_group() + "/publish"
+    async with world.client() as client:
+        teacher = await client.post(url, headers=await token(client, world, "teacher"))
+        assert teacher.status_code == 403
+        early = await client.post(url, headers=await token(client, world, "admin"))
+        assert early.status_code == 409 and early.json() == {"detail": "group 5001 is not graded yet"}
+        detail = (await client.get(world.api_group(), headers=await token(client, world, "admin"))).json()
+        assert detail["published_at"] is None and detail["stage"] != "published"  # nothing changed
+
+
+async def test_the_group_pages_release_form_refuses_an_ungraded_group_with_its_reason(world: World) -> None:
+    async with world.client() as client:
+        await sign_in(client, world, "admin")
+        page = await client.get(world.group())
+        assert "Publiser resultatene for gruppen" not in page.text  # offered once the group is graded
+        answer = await client.post(world.group() + "/release", data={"csrf": csrf_of(page.text)})
+        assert answer.status_code == 409
+        assert "Avvist: Gruppe 5001 har ikke fått karakter ennå" in text(answer.text)
+        await sign_in(client, world, "teacher")
+        page = await client.get(world.group())
+        teacher = await client.post(world.group() + "/release", data={"csrf": csrf_of(page.text)})
+        assert teacher.status_code == 403

@@ -27,6 +27,7 @@ from workflows.messages import (
     MarkNonParticipatingInput,
     OralAdjustment,
     OralInput,
+    PublishGroupInput,
     PublishResultsInput,
     RecordProjectInput,
     ReportProjectInput,
@@ -238,6 +239,14 @@ async def report_project(
 async def written_submit(cohort: str, application_id: str, web: WebDep, account: Anyone) -> Any:
     action = SubmitWrittenInput(actor=account.actor)
     return dump(await perform_group(web, account, cohort, application_id, "written-submit", action))
+
+
+@router.post(Group + "/publish")
+async def publish_group(cohort: str, application_id: str, web: WebDep, account: Admin) -> Any:
+    """Release one group's checked results (admin only): its letters go out and its appeal window opens."""
+    await web.group_id(account, cohort, application_id)
+    action = PublishGroupInput(actor=account.actor, application_id=application_id)
+    return dump(await perform_cohort(web, account, cohort, "publish-group", action))
 
 
 @router.post(Group + "/written/grade")

@@ -15,10 +15,11 @@ from gateway.admin import Refused
 from store.accounts import Account, AccountError, Role
 from store.uploads import Saved
 from web import forms
-from web.actions import GROUP_ACTIONS, allowed, perform_group
+from web.actions import COHORT_ACTIONS, GROUP_ACTIONS, allowed, perform_cohort, perform_group
 from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
 from web.state import Web
+from workflows.messages import PublishGroupInput
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 HANDS_IN = ("requirement-submit", "written-submit")  # the forms that may carry the document handed in
@@ -69,6 +70,24 @@ async def assign_examiner(
             request, web, account, cohort, application_id, {"assign-examiner": reason(error)}, status.HTTP_409_CONFLICT
         )
     return done(request, f"/kull/{cohort}/grupper/{application_id}#sensor", f"{username} er sensor for gruppen.")
+
+
+@router.post("/kull/{cohort}/grupper/{application_id}/release")
+async def release_group(
+    request: Request, cohort: str, application_id: str, web: WebDep, account: AdminOnly
+) -> Response:
+    """The administration has checked the group's grades and releases them: letters, and the appeal window."""
+    await web.group(account, cohort, application_id)  # 404 for a group that is not there
+    await read_form(request)  # for its CSRF check
+    action = PublishGroupInput(actor=account.actor, application_id=application_id)
+    try:
+        await perform_cohort(web, account, cohort, "publish-group", action)
+    except Refused as error:
+        return await _group(
+            request, web, account, cohort, application_id, {"release": reason(error)}, answer_code(error)
+        )
+    page = f"/kull/{cohort}/grupper/{application_id}"
+    return done(request, page, COHORT_ACTIONS["publish-group"].done.format(application_id=application_id))
 
 
 @router.post("/kull/{cohort}/grupper/{application_id}/{name}")
