@@ -15,6 +15,7 @@ class MemberGradeInput(Strict):
     exam_eligible: bool
     ineligible_reason: str | None
     oral_adjustment: int | None
+    oral_absent: bool = False
 
 
 class ComputeGradesInput(Strict):
@@ -37,12 +38,14 @@ class ComputeGradesResult(Strict):
 
 def grade_member(member: MemberGradeInput, written: Grade | None, step_limit: int) -> MemberGradeResult:
     grade = None
-    if member.track == Track.STUDENT and member.exam_eligible and written is not None:
+    absent = member.oral_absent and written not in (None, Grade.F)  # a written F has no oral to be absent from
+    if member.track == Track.STUDENT and member.exam_eligible and written is not None and not absent:
         grade = combine(written, member.oral_adjustment or 0, step_limit)
     result = final_result(member.track, member.requirements_complete, grade)
     reason = None
     if result.certificate is None:
         reason = member.ineligible_reason or ("no exam" if grade is None else f"grade {grade.value}")
+        reason = "valid absence from the oral: a postponed exam follows" if absent else reason
     return MemberGradeResult(
         participant_workflow_id=member.participant_workflow_id,
         final_grade=result.grade,

@@ -13,6 +13,7 @@ class MemberFacts(Strict):
     non_participating: bool = False
     withdrawn: bool = False
     attendance_days: int = 0
+    oral_absent: bool = False  # a valid absence from the oral exam
 
 
 def ineligibility(facts: MemberFacts, total_days: int, threshold: float | None) -> str | None:

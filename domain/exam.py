@@ -87,6 +87,7 @@ NoResultReason = Literal[
     "course_not_completed",
     "assessment_undecided",
     "attendance",
+    "oral_absent",
 ]
 
 
@@ -102,6 +103,8 @@ def no_result_reason(facts: MemberFacts, plan: CohortPlan, group_no_exam: str | 
         return "requirements_not_approved"
     if group_no_exam:
         return "no_exam_for_group"
+    if facts.oral_absent:
+        return "oral_absent"
     return "attendance"
 
 

@@ -1,21 +1,25 @@
-"""Re-sit (ny eksamen) rules: who may sit again, when, how many times, and which grade counts.
+"""Re-sit rules: who may sit again, when, how many times, and which grade counts.
 
-A student who failed (F, after an appeal if there was one) may sit the exam again in a later exam period: the
-re-sit period the plan sets, or the next cohort's exam period. The re-sit is a new written assessment of the
-person's own work and, unless the new written grade is an F, an oral that adjusts it within the plan's step
-limit. The best grade of the attempts counts; the attempts stay linked on the person's record. At most three
-attempts in all, as the universities' exam regulations allow. (docs/domain.md, "Release, appeal and re-sit".)
+A student who failed (F, after an appeal if there was one) may sit the exam again (ny eksamen) in a later exam
+period: the re-sit period the plan sets, or the next cohort's exam period. It is a new written assessment of the
+person's own work and, unless the new written grade is an F, an oral that adjusts it within the plan's step limit.
+A student with a valid absence from the oral sits a postponed oral (utsatt eksamen) on the group's written grade;
+the missed oral is not an attempt. The best grade of the attempts counts; the attempts stay linked on the
+person's record. At most three attempts in all, as the universities' exam regulations allow. (docs/domain.md,
+"Release, appeal and re-sit".)
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from domain.appeals import oslo_time
 from domain.grading import SCALE, combine, final_result
 from domain.models import Grade, Strict, Track
 
 ATTEMPTS_MAX = 3  # the ordinary exam and two re-sits
+ResitKind = Literal["new", "postponed"]  # ny eksamen after an F; utsatt eksamen after a valid absence
 
 
 class ResitPeriod(Strict):
@@ -33,8 +37,9 @@ class ResitFacts(Strict):
     grade: Grade | None  # the grade that counts now: after an appeal and earlier re-sits
     released_at: datetime | None  # when the group's results were published; None before
     appeal_pending: bool  # an appeal of the grade is registered and not decided
-    attempts: int  # exam attempts so far, the ordinary one included
+    attempts: int  # exam attempts so far that count: the ordinary one unless missed with a valid absence
     resit_pending: bool  # an earlier re-sit is registered and not decided
+    oral_absent: bool = False  # a valid absence from the ordinary oral: no grade yet
 
 
 class ResitOutcome(Strict):
@@ -50,9 +55,9 @@ def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> str 
         return "a course participant gets no grade and sits no exam"
     if facts.released_at is None:
         return "the results have not been released yet"
-    if facts.grade is None:
-        return "there is no exam result: a re-sit follows a failed exam"
-    if facts.grade != Grade.F:
+    if facts.grade is None and not facts.oral_absent:
+        return "there is no exam result: a re-sit follows a failed exam or a valid absence from the oral"
+    if facts.grade is not None and facts.grade != Grade.F:
         return f"the exam is passed ({facts.grade.value}): a re-sit is for a failed exam"
     if facts.appeal_pending:
         return "an appeal of this grade is not decided yet: wait for its result"
@@ -67,9 +72,14 @@ def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> str 
     return None
 
 
-def best(first: Grade, second: Grade) -> Grade:
-    """The better of two grades: A is best."""
-    return min(first, second, key=SCALE.index)
+def resit_kind(facts: ResitFacts) -> ResitKind:
+    """A postponed oral while the person has no grade after a valid absence; a new exam after an F."""
+    return "postponed" if facts.grade is None and facts.oral_absent else "new"
+
+
+def best(first: Grade | None, second: Grade) -> Grade:
+    """The better of two grades (A is best); no earlier grade: the new one."""
+    return second if first is None else min(first, second, key=SCALE.index)
 
 
 def needs_oral(written: Grade) -> bool:
@@ -77,7 +87,7 @@ def needs_oral(written: Grade) -> bool:
     return written != Grade.F
 
 
-def outcome(counting_before: Grade, written: Grade, adjustment: int | None, step_limit: int) -> ResitOutcome:
+def outcome(counting_before: Grade | None, written: Grade, adjustment: int | None, step_limit: int) -> ResitOutcome:
     """This attempt's grade from its written grade and oral, and the best grade of all attempts."""
     if needs_oral(written) and adjustment is None:
         raise ValueError(f"a written {written.value} needs its oral adjustment")

@@ -12,7 +12,7 @@ them; CSV in UTF-8 with `;` as separator, as Norwegian spreadsheets expect):
 | grade               | A-F: the attempt's grade (the ordinary exam's after its appeal)                   |
 | credits             | 30 on the row that counts when its grade is passed, else 0                        |
 | result_date         | ISO date (Europe/Oslo): the release, or the appeal's or the re-sit's decision      |
-| attempt             | 1 for the ordinary exam, 2 and 3 for re-sits                                      |
+| attempt             | 1, 2, 3: the attempts that count (a missed oral with a valid absence has no row)   |
 | appealed            | `ja` when the person appealed this attempt and the appeal is decided, else `nei`  |
 | grade_before_appeal | the grade the appeal was of (empty without an appeal)                             |
 | appeal_outcome      | `endret` (the grade changed), `uendret`, or empty                                 |
@@ -57,16 +57,18 @@ def attempt_rows(result: Result) -> list[list[str | int]]:
     """The ordinary exam's row and one per decided re-sit; `counts` marks the one whose grade counts."""
     assert result.grade is not None
     appeal = result.appeal
-    first = result.first_grade or result.grade
-    attempts: list[tuple[str, date, str, str, str]] = [
-        (
-            first.value,
-            _first_date(result),
-            "ja" if appeal else "nei",
-            appeal.final_before if appeal else "",
-            "" if appeal is None else ("endret" if appeal.final_after != appeal.final_before else "uendret"),
+    first = result.first_grade if result.resits else result.grade
+    attempts: list[tuple[str, date, str, str, str]] = []
+    if first is not None:  # none when the ordinary oral was missed with a valid absence: that is no attempt
+        attempts.append(
+            (
+                first.value,
+                _first_date(result),
+                "ja" if appeal else "nei",
+                appeal.final_before if appeal else "",
+                "" if appeal is None else ("endret" if appeal.final_after != appeal.final_before else "uendret"),
+            )
         )
-    ]
     for resit in result.resits:
         assert resit.attempt_grade is not None and resit.decided_at is not None
         attempts.append((resit.attempt_grade, resit.decided_at.astimezone(OSLO).date(), "nei", "", ""))
@@ -75,7 +77,7 @@ def attempt_rows(result: Result) -> list[list[str | int]]:
         [
             result.person_id,
             COURSE_CODE,
-            term(result) if i == 0 else term_of(when),
+            term(result) if i == 0 and first is not None else term_of(when),
             grade,
             result.credits if i == counting else 0,
             when.isoformat(),

@@ -1,6 +1,6 @@
-"""Registering a re-sit: the gateway gathers the person's attempts (the ordinary exam, its appeal, earlier
-re-sits), checks them against the rules (domain/resits.py) and starts the re-sit's workflow. A refusal names its
-reason and is audited; nothing is started.
+"""Registering a re-sit (ny eksamen after an F, utsatt eksamen after a valid absence from the oral): the gateway
+gathers the person's attempts (the ordinary exam, its appeal, earlier re-sits), checks them against the rules
+(domain/resits.py) and starts the re-sit's workflow. A refusal names its reason and is audited; nothing is started.
 
 The period is the plan's re-sit period, or, when the plan sets none, the exam period (written deadline to the end
 of the orals) of the later cohort the administration names.
@@ -84,24 +84,27 @@ async def register_resit(
         grade=grade,
         released_at=group.published_at,
         appeal_pending=appeal is not None and appeal.decided_at is None,
-        attempts=1 + len(attempts),
+        attempts=(0 if member.oral_absent else 1) + len(attempts),  # a missed oral with a valid absence is none
         resit_pending=len(decided) < len(attempts),
+        oral_absent=member.oral_absent,
     )
-    attempt = facts.attempts + 1
-    resit_id = resit_workflow_id(participant_workflow_id, attempt)
+    sitting = len(attempts) + 2  # the ordinary exam was the first
+    resit_id = resit_workflow_id(participant_workflow_id, sitting)
     reason = rules.resit_refusal(facts, period, now or datetime.now(UTC))
     if reason:
         await _refuse(admin, resit_id, actor, reason)
-    assert grade is not None
+    postponed = rules.resit_kind(facts) == "postponed"
     previous = [a.resit_workflow_id for a in attempts]
     input = ResitInput(
         participant_workflow_id=participant_workflow_id,
         group_workflow_id=group.group_workflow_id,
         cohort=plan.cohort,
         person_id=member.person_id,
-        attempt=attempt,
+        attempt=sitting,
         step_limit=plan.oral_step_limit,
         grade_before=grade,
+        postponed=postponed,
+        written_before=group.written_grade if postponed else None,
         period=period,
         registered_by=actor,
         previous=([appeal.appeal_workflow_id] if appeal else []) + previous,
@@ -145,7 +148,9 @@ async def _period(admin: Admin, plan: CohortPlan, in_cohort: str | None) -> Resi
                 f"the plan of cohort {plan.cohort} sets no re-sit period: "
                 "name the later cohort whose exam period the re-sit joins"
             )
-        return ResitPeriod(label=f"ny eksamen for kull {plan.cohort}", start=plan.resit_start, end=plan.resit_end)
+        return ResitPeriod(
+            label=f"ny og utsatt eksamen for kull {plan.cohort}", start=plan.resit_start, end=plan.resit_end
+        )
     try:
         later = await _cohort_plan(admin.client, cohort_workflow_id(in_cohort))
     except ValueError as error:

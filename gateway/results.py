@@ -70,12 +70,13 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
         if group.published_at is None:
             continue
         for m in group.members:
-            if m.replaced or (m.final_grade is None and m.certificate is None):
-                continue
+            attempts = resits.get(m.participant_workflow_id, [])
+            if m.replaced or (m.final_grade is None and m.certificate is None and not attempts):
+                continue  # no result; one who missed the oral with a valid absence has one once the re-sit is decided
             appeal = decided.get(m.participant_workflow_id)
             grade = Grade(appeal.final_after) if appeal and appeal.final_after else m.final_grade
             credits = appeal.credits_after if appeal and appeal.credits_after is not None else m.credits
-            first_grade, attempts = grade, resits.get(m.participant_workflow_id, [])
+            first_grade = grade
             if attempts and attempts[-1].grade_after:  # each re-sit carries the best grade so far
                 grade, credits = Grade(attempts[-1].grade_after), attempts[-1].credits_after or 0
             certificate = (

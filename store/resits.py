@@ -23,7 +23,7 @@ class ResitRecord(Base):
     stage: Mapped[str]
     period_label: Mapped[str]
     period_end: Mapped[datetime]
-    grade_before: Mapped[str]
+    grade_before: Mapped[str | None]  # None: a postponed exam after a valid absence
     written: Mapped[str | None]
     oral_adjustment: Mapped[int | None]
     attempt_grade: Mapped[str | None]

@@ -36,6 +36,7 @@ from workflows.messages import (
 )
 
 ORAL_PREFIX = "adjust:"
+ABSENT_PREFIX = "absent:"  # a checked box: a valid absence from the oral
 
 
 def text(form: FormData, name: str) -> str:
@@ -115,8 +116,11 @@ def innovation_project(form: FormData) -> InnovationProject:
 
 
 def oral_adjustments(form: FormData) -> list[OralAdjustment]:
-    adjustments = []
+    absent = {field.removeprefix(ABSENT_PREFIX) for field in form if field.startswith(ABSENT_PREFIX)}
+    adjustments = [OralAdjustment(participant_workflow_id=member, absent=True) for member in sorted(absent)]
     for field, value in form.items():
+        if field.removeprefix(ORAL_PREFIX) in absent:
+            continue  # absent: whatever the adjustment field says, there is no oral to adjust
         if field.startswith(ORAL_PREFIX) and isinstance(value, str) and value.strip():
             try:
                 steps = int(value.strip())

@@ -173,6 +173,11 @@ _TABLE: list[tuple[str, Words]] = [
     ("replaced before the first gathering", _say("erstattet før første samling")),
     ("no exam", _say("ingen eksamen")),
     (rf"grade {_V}", _say("karakter {1}")),
+    (
+        "valid absence from the oral: a postponed exam follows",
+        _say("gyldig fravær fra den muntlige eksamenen: utsatt eksamen følger"),
+    ),
+    ("an absent student has no oral adjustment", _say("en student med gyldig fravær har ingen muntlig justering")),
     (rf"the participation has ended \({_V}\)", lambda m: f"deltakelsen er avsluttet ({norwegian(m[1])})"),
     # appeals (domain/appeals.py, workflows/appeal.py)
     (
@@ -229,8 +234,11 @@ _TABLE: list[tuple[str, Words]] = [
         _say("en kursdeltaker får ikke karakter og tar ikke eksamen"),
     ),
     (
-        "there is no exam result: a re-sit follows a failed exam",
-        _say("det finnes ikke noe eksamensresultat: ny eksamen forutsetter en ikke bestått eksamen"),
+        "there is no exam result: a re-sit follows a failed exam or a valid absence from the oral",
+        _say(
+            "det finnes ikke noe eksamensresultat: ny eksamen forutsetter en ikke bestått eksamen "
+            "eller gyldig fravær fra den muntlige"
+        ),
     ),
     (
         rf"the exam is passed \({_V}\): a re-sit is for a failed exam",
@@ -244,6 +252,10 @@ _TABLE: list[tuple[str, Words]] = [
     (
         rf"the exam has been attempted {_V} times: at most {_V} attempts",
         _say("eksamen er forsøkt {1} ganger: høyst {2} forsøk"),
+    ),
+    (
+        rf"a postponed exam keeps the written grade {_V}: register its oral adjustment",
+        _say("utsatt eksamen beholder den skriftlige karakteren {1}: registrer den muntlige justeringen"),
     ),
     (rf"the re-sit period {_V} ends before it starts", _say("perioden {1} slutter før den begynner")),
     (rf"the re-sit period {_V} ended {_V}", _say("perioden {1} ble avsluttet {2}")),

@@ -224,6 +224,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
                 exam_eligible=self.facts.ineligibility(m) is None,
                 ineligible_reason=self.facts.ineligibility(m),
                 oral_adjustment=m.oral_adjustment,
+                oral_absent=m.oral_absent,
             )
             for m in self.facts.active()
         ]

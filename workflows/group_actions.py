@@ -230,9 +230,14 @@ class GroupActions:
     @workflow.update
     def register_oral(self, input: OralInput) -> ActionResult:
         for item in input.adjustments:
-            self._active_member(item.participant_workflow_id).oral_adjustment = item.adjustment
+            member = self._active_member(item.participant_workflow_id)
+            member.oral_adjustment = None if item.absent else item.adjustment
+            member.oral_absent = item.absent
         self.grades_due = True
-        detail = ", ".join(f"{a.participant_workflow_id} {a.adjustment:+d}" for a in input.adjustments)
+        detail = ", ".join(
+            f"{a.participant_workflow_id} {'absent' if a.absent else format(a.adjustment, '+d')}"
+            for a in input.adjustments
+        )
         return self._record(input.actor, "register_oral", detail)
 
     @register_oral.validator
@@ -247,7 +252,8 @@ class GroupActions:
         given = [a.participant_workflow_id for a in input.adjustments]
         for item in input.adjustments:
             error = None if item.participant_workflow_id in candidates else "does not sit the oral exam"
-            error = error or adjustment_error(written, item.adjustment, self.plan.oral_step_limit)
+            if not item.absent:
+                error = error or adjustment_error(written, item.adjustment, self.plan.oral_step_limit)
             if error:
                 raise ApplicationError(f"{item.participant_workflow_id}: {error}")
         missing = sorted(candidates - set(given))

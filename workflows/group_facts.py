@@ -119,6 +119,7 @@ class GroupFacts:
             final_grade=m.final_grade,
             credits=m.credits,
             certificate=m.certificate,
+            oral_absent=m.oral_absent,
         )
 
     def detail(self, group_workflow_id: str, application: ApplicationFacts, actions: int) -> GroupDetail:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
@@ -178,7 +178,14 @@ class WrittenGradeInput(AdminAction):
 
 class OralAdjustment(Strict):
     participant_workflow_id: WorkflowId
-    adjustment: int = Field(ge=-5, le=5)  # A to F is five steps; the plan's step limit is the group's rule
+    adjustment: int = Field(default=0, ge=-5, le=5)  # A to F is five steps; the plan's step limit is the group's rule
+    absent: bool = False  # a valid absence (documented illness, say): no grade now, a postponed oral follows
+
+    @model_validator(mode="after")
+    def _no_adjustment_when_absent(self) -> OralAdjustment:
+        if self.absent and self.adjustment != 0:
+            raise ValueError("an absent student has no oral adjustment")
+        return self
 
 
 class OralInput(AdminAction):
@@ -223,6 +230,7 @@ class MemberView(Strict):
     final_grade: Grade | None
     credits: int
     certificate: str | None
+    oral_absent: bool = False  # a valid absence from the oral: a postponed exam (utsatt eksamen) follows
 
 
 class GroupDetail(Strict):

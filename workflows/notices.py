@@ -182,6 +182,7 @@ class ResitRegistered(_Notice):
 
     kind: Literal["resit_registered"] = "resit_registered"
     attempt: int = Field(ge=2)
+    postponed: bool  # utsatt eksamen after a valid absence from the oral: the oral alone
     period_start: AwareDatetime
     period_end: AwareDatetime
 
@@ -191,9 +192,10 @@ class ResitDecided(_Notice):
 
     kind: Literal["resit_decided"] = "resit_decided"
     attempt: int = Field(ge=2)
+    postponed: bool
     written: Grade
     attempt_grade: Grade
-    grade_before: Grade
+    grade_before: Grade | None  # None: no grade before, after a valid absence
     grade_after: Grade
     credits: int = Field(ge=0)
 

@@ -1,4 +1,5 @@
-"""One person's re-sit (ny eksamen) after a failed exam, from registration to the grade that counts."""
+"""One person's re-sit after a failed exam (ny eksamen) or a valid absence from the oral (utsatt eksamen), from
+registration to the grade that counts."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ with workflow.unsafe.imports_passed_through():
 
 @workflow.defn
 class ResitWorkflow:
-    """A re-sit by one person: a new written grade, an oral unless it is an F, then the best grade counts.
+    """A re-sit by one person: a new written grade and an oral unless it is an F, or after a valid absence the oral
+    alone on the group's written grade; then the best grade counts.
 
     Updates: register_written_grade, register_oral_adjustment. Query: detail.
     """
@@ -35,7 +37,7 @@ class ResitWorkflow:
     @workflow.init
     def __init__(self, input: ResitInput) -> None:
         self.input = input
-        self.state = ResitState()
+        self.state = ResitState(written=input.written_before if input.postponed else None)
         self.effects = Effects()
         self.row_due = True
 
@@ -44,7 +46,11 @@ class ResitWorkflow:
         self.state.registered_at = workflow.now()
         self.effects.accepted(input.registered_by, "register_resit", f"attempt {input.attempt}, {input.period.label}")
         registered = n.ResitRegistered(
-            cohort=input.cohort, attempt=input.attempt, period_start=input.period.start, period_end=input.period.end
+            cohort=input.cohort,
+            attempt=input.attempt,
+            postponed=input.postponed,
+            period_start=input.period.start,
+            period_end=input.period.end,
         )
         self.effects.notice("registered", registered, [input.person_id])
         while True:
@@ -78,6 +84,10 @@ class ResitWorkflow:
     @register_written_grade.validator
     def _validate_written(self, input: ResitWrittenInput) -> None:
         self._refuse_if_decided()
+        if self.input.postponed and self.state.written is not None:
+            raise ApplicationError(
+                f"a postponed exam keeps the written grade {self.state.written.value}: register its oral adjustment"
+            )
         if self.state.written is not None:
             raise ApplicationError(f"the re-sit's written grade is already registered ({self.state.written.value})")
 
@@ -110,6 +120,7 @@ class ResitWorkflow:
         notice = n.ResitDecided(
             cohort=i.cohort,
             attempt=i.attempt,
+            postponed=i.postponed,
             written=result.written_grade,
             attempt_grade=result.attempt_grade,
             grade_before=i.grade_before,
@@ -147,6 +158,7 @@ class ResitWorkflow:
             attempt=i.attempt,
             stage=stage,
             period=i.period,
+            postponed=i.postponed,
             grade_before=i.grade_before,
             written=s.written,
             oral_adjustment=s.oral_adjustment,
@@ -173,7 +185,7 @@ class ResitWorkflow:
             stage=d.stage,
             period_label=d.period.label,
             period_end=d.period.end,
-            grade_before=d.grade_before.value,
+            grade_before=d.grade_before.value if d.grade_before else None,
             written=d.written.value if d.written else None,
             oral_adjustment=d.oral_adjustment,
             attempt_grade=d.attempt_grade.value if d.attempt_grade else None,

@@ -20,9 +20,11 @@ class ResitInput(Strict):
     group_workflow_id: str
     cohort: str
     person_id: PersonId
-    attempt: int = Field(ge=2)  # the ordinary exam was attempt 1
+    attempt: int = Field(ge=2)  # the sitting: the ordinary exam was the first
     step_limit: int = Field(ge=0)
-    grade_before: Grade  # the grade that counts when the re-sit is registered (an F)
+    grade_before: Grade | None  # the grade that counts when the re-sit is registered: an F, or none after an absence
+    postponed: bool = False  # utsatt eksamen: the oral alone, on the group's written grade
+    written_before: Grade | None = None  # the group's written grade, which a postponed oral adjusts
     period: ResitPeriod
     registered_by: str
     previous: list[str] = []  # the workflow IDs of the person's earlier re-sits and appeal: the linked attempts
@@ -57,7 +59,8 @@ class ResitDetail(Strict):
     attempt: int
     stage: ResitStage
     period: ResitPeriod
-    grade_before: Grade
+    postponed: bool
+    grade_before: Grade | None
     written: Grade | None
     oral_adjustment: int | None
     attempt_grade: Grade | None
@@ -92,7 +95,7 @@ class ResitRow(BaseModel):
     stage: str
     period_label: str
     period_end: AwareDatetime
-    grade_before: str
+    grade_before: str | None
     written: str | None
     oral_adjustment: int | None
     attempt_grade: str | None

@@ -58,6 +58,7 @@ class Member(_State):
     non_participating: bool = False
     attended: list[str] = []  # "gathering:day" keys
     oral_adjustment: int | None = None
+    oral_absent: bool = False  # a valid absence from the oral: no grade this time, a postponed exam follows
     final_grade: Grade | None = None
     credits: int = 0
     certificate: str | None = None
@@ -74,6 +75,7 @@ class Member(_State):
             non_participating=self.non_participating,
             withdrawn=self.withdrawn,
             attendance_days=len(self.attended),
+            oral_absent=self.oral_absent,
         )
 
 

@@ -131,12 +131,14 @@ def samples() -> dict[str, Notice]:
         ResitRegistered(
             cohort=cohort,
             attempt=2,
+            postponed=False,
             period_start=PLAN.oral_end + timedelta(days=60),
             period_end=PLAN.oral_end + timedelta(days=90),
         ),
         ResitDecided(
             cohort=cohort,
             attempt=2,
+            postponed=False,
             written=Grade.C,
             attempt_grade=Grade.C,
             grade_before=Grade.F,

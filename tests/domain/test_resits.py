@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.models import Grade, Track
-from domain.resits import ResitFacts, ResitPeriod, best, outcome, resit_refusal
+from domain.resits import ResitFacts, ResitPeriod, best, outcome, resit_kind, resit_refusal
 
 RELEASED = datetime(2023, 6, 20, 10, tzinfo=UTC)
 PERIOD = ResitPeriod(
@@ -39,7 +39,7 @@ def test_a_failed_student_may_sit_again_until_the_period_ends() -> None:
     [
         ({"track": Track.COURSE}, "a course participant gets no grade and sits no exam"),
         ({"released_at": None}, "the results have not been released yet"),
-        ({"grade": None}, "there is no exam result: a re-sit follows a failed exam"),
+        ({"grade": None}, "there is no exam result: a re-sit follows a failed exam or a valid absence from the oral"),
         ({"grade": Grade.E}, "the exam is passed (E): a re-sit is for a failed exam"),
         ({"appeal_pending": True}, "an appeal of this grade is not decided yet: wait for its result"),
         ({"resit_pending": True}, "a re-sit is already registered and not decided"),
@@ -48,6 +48,13 @@ def test_a_failed_student_may_sit_again_until_the_period_ends() -> None:
 )
 def test_each_refusal_names_its_reason(changes: dict[str, object], reason: str) -> None:
     assert resit_refusal(facts(**changes), PERIOD, RELEASED) == reason
+
+
+def test_a_valid_absence_from_the_oral_gives_a_postponed_exam_that_is_no_extra_attempt() -> None:
+    absent = facts(grade=None, oral_absent=True, attempts=0)
+    assert resit_refusal(absent, PERIOD, RELEASED) is None
+    assert resit_kind(absent) == "postponed" and resit_kind(facts()) == "new"
+    assert outcome(None, Grade.C, -1, 1).grade == Grade.D  # no grade before: the postponed oral's counts
 
 
 def test_the_best_grade_counts() -> None:

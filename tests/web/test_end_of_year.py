@@ -10,6 +10,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from domain.models import Grade
 from store.accounts import Account, Accounts, Role
 from store.tables import AuditRecord
 from tests.conftest import Harness
@@ -17,8 +18,11 @@ from tests.web.conftest import PASSWORD, csrf_of, web_settings
 from tests.web.test_pages import text
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import publish
-from tests.workflows.test_resit import failed_group
+from tests.workflows.test_group import ACTOR, approve_all, members, start_group
+from tests.workflows.test_resit import failed_group, resit_plan
 from web.app import create_app
+from workflows.group import GroupWorkflow
+from workflows.messages import SubmitWrittenInput, WrittenGradeInput
 
 
 def client(app: FastAPI) -> httpx.AsyncClient:
@@ -68,7 +72,7 @@ async def test_a_resit_is_registered_and_graded_in_the_pages_forms(harness: Harn
             return words
 
         words = await eventually(listed)
-        assert "2 ny eksamen for kull" in words and "venter på sensur" in words
+        assert "2 ny og utsatt eksamen for kull" in words and "venter på sensur" in words
         again = await office.post(f"{page_of}/resit", data={"csrf": csrf_of(page)})
         assert again.status_code == 409
         assert "Avvist: Ny eksamen er allerede registrert og ikke avgjort" in text(again.text)
@@ -90,7 +94,7 @@ async def test_a_resit_is_registered_and_graded_in_the_pages_forms(harness: Harn
             assert "Endelig karakter B (den beste av 2 forsøk) Studiepoeng 30" in words, words
             return words
 
-        assert "2 ny eksamen for kull" in await eventually(decided)
+        assert "2 ny og utsatt eksamen for kull" in await eventually(decided)
 
     async with harness.sessions() as session:
         actors = set(
@@ -134,3 +138,54 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
         assert final.status_code == 409 and "the result of an appeal is final" in final.json()["detail"]
         passed = await http.post(f"{person}/resit", json={}, headers=office)
         assert passed.status_code == 409 and passed.json()["detail"].startswith("the exam is passed")
+
+
+async def test_a_valid_absence_ticked_in_the_oral_form_leads_to_a_postponed_exam(
+    harness: Harness, tmp_path: Path
+) -> None:
+    await Accounts.create_table(harness.engine)
+    handle = await start_group(harness, plan=resit_plan())
+    ids = await members(handle)
+    await approve_all(handle)
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
+    await app.state.web.accounts.add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+    cohort = handle.id.split(".")[0].removeprefix("kull-")
+    group_page = f"/kull/{cohort}/grupper/5001"
+
+    async with client(app) as office:
+        await sign_in(office, "ada")
+        page = (await office.get(group_page)).text
+        assert "gyldig fravær (utsatt eksamen)" in page
+        form = {"csrf": csrf_of(page), f"absent:{ids[1]}": "1", f"adjust:{ids[1]}": "+1"}
+        form |= {f"adjust:{pid}": "0" for pid in (ids[0], ids[2])}  # ids[3] is a course participant: no oral
+        answer = await office.post(f"{group_page}/oral", data=form)
+        assert answer.status_code == 303, text(answer.text)
+        detail = await handle.query(GroupWorkflow.detail)
+        absent = {m.participant_workflow_id: (m.oral_absent, m.oral_adjustment) for m in detail.members}
+        assert absent[ids[1]] == (True, None) and absent[ids[0]] == (False, 0)  # the tick wins over the "+1"
+
+        async def graded() -> None:
+            assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+
+        await eventually(graded)
+        await publish(handle)
+        page_of = f"/deltaker/{ids[1]}"
+        page = (await office.get(page_of)).text
+        assert "Registrer ny eksamen" in page  # no grade, yet the administration may register the postponed exam
+        answer = await office.post(f"{page_of}/resit", data={"csrf": csrf_of(page)})
+        assert answer.status_code == 303, text(answer.text)
+        page = (await office.get(page_of)).text
+        assert "Registrer skriftlig karakter" in page
+        refused = await office.post(f"{page_of}/resit-written", data={"csrf": csrf_of(page), "grade": "B"})
+        assert refused.status_code == 409
+        assert "Utsatt eksamen beholder den skriftlige karakteren C" in text(refused.text)
+        oral = await office.post(f"{page_of}/resit-oral", data={"csrf": csrf_of(page), "adjustment": "0"})
+        assert oral.status_code == 303, text(oral.text)
+
+        async def decided() -> None:
+            words = text((await office.get(page_of)).text)
+            assert "Endelig karakter C (den beste av 2 forsøk) Studiepoeng 30" in words, words
+
+        await eventually(decided)

@@ -4,8 +4,10 @@ the best grade counting, the linked attempts, the letters; and every refusal, by
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 from temporalio.client import WorkflowHandle
 
@@ -13,6 +15,8 @@ from activities.letters import NOTICE, Contact, render_letter
 from domain.models import CohortPlan, Grade
 from gateway import resits
 from gateway.admin import Admin, Refused
+from gateway.export import COLUMNS, write_export
+from gateway.results import Result, group_results
 from store.resits import ResitRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
@@ -180,7 +184,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
     assert plan.resit_end is not None
     await refused(
         resits.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
-        "the re-sit period ny eksamen for kull",
+        "the re-sit period ny og utsatt eksamen for kull",
     )
     await refused(gateway.register_resit(ids[1], OFFICE, in_cohort="finnes-ikke"), "there is no cohort finnes-ikke")
     # an appeal of the F is under way: its result comes first
@@ -231,3 +235,72 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
         assert (resit.period.start, resit.period.end) == (later.written_deadline, later.oral_end)
     finally:
         await cohort.terminate("test done")
+
+
+async def test_a_valid_absence_from_the_oral_leads_to_a_postponed_oral_on_the_groups_written_grade(
+    harness: Harness, tmp_path: Path
+) -> None:
+    handle = await start_group(harness, plan=resit_plan())
+    ids = await members(handle)
+    await approve_all(handle)
+    await handle.execute_update(
+        GroupWorkflow.mark_non_participating, MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2])
+    )
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    with pytest.raises(ValidationError, match="an absent student has no oral adjustment"):
+        OralAdjustment(participant_workflow_id=ids[1], adjustment=1, absent=True)
+    adjustments = [
+        OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+        OralAdjustment(participant_workflow_id=ids[1], absent=True),
+    ]
+    await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=adjustments))
+
+    async def graded() -> None:
+        assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
+
+    await eventually(graded)
+    await publish(handle)
+    absent = next(m for m in (await handle.query(GroupWorkflow.detail)).members if m.participant_workflow_id == ids[1])
+    assert (absent.oral_absent, absent.final_grade, absent.credits) == (True, None, 0)
+
+    async def told_of_the_postponed_exam() -> None:
+        rows = await outbox(harness.sessions, "no_result")  # the absent one's, and the one who took no part's
+        bodies = [render_letter(NOTICE.validate_json(r.notice), "Kari", Contact("stab@example.no")).body for r in rows]
+        wanted = "fordi du hadde gyldig fravær fra den muntlige eksamenen. Du kan ta utsatt eksamen"
+        assert len(bodies) == 2 and sum(wanted in b for b in bodies) == 1, bodies
+
+    await eventually(told_of_the_postponed_exam)
+
+    gateway = admin(harness)
+    resit = await gateway.register_resit(ids[1], OFFICE)
+    assert (resit.postponed, resit.stage, resit.written, resit.grade_before) == (True, "awaiting_oral", Grade.C, None)
+    assert "Du er meldt opp til utsatt eksamen på kull" in await letter(harness, "resit_registered")
+    await refused(
+        gateway.perform(
+            resit.resit_workflow_id,
+            ResitWorkflow.register_written_grade,
+            ResitWrittenInput(actor=EXAMINER, grade=Grade.B),
+        ),
+        "a postponed exam keeps the written grade C: register its oral adjustment",
+    )
+    await gateway.perform(
+        resit.resit_workflow_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=-1)
+    )
+    d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit.resit_workflow_id).result()).detail
+    assert (d.attempt_grade, d.grade_after, d.credits_after) == (Grade.D, Grade.D, 30)
+    decided = await letter(harness, "resit_decided")
+    assert "Den utsatte muntlige eksamenen din" in decided and "Karakteren som gjelder, er D." in decided
+
+    async def recorded() -> list[Result]:
+        results = await group_results(gateway, handle.id.split(".")[0].removeprefix("kull-"), [handle.id])
+        assert any(r.participant_id == ids[1] for r in results)
+        return results
+
+    results = await eventually(recorded)
+    [person] = [r for r in results if r.participant_id == ids[1]]
+    assert (person.grade, person.credits, person.certificate) == (Grade.D, 30, "transcript")
+    [csv_file] = write_export(results, tmp_path, "absence")
+    rows = [line.split(";") for line in csv_file.read_text(encoding="utf-8").splitlines()[1:]]
+    mine = [(r[COLUMNS.index("attempt")], r[COLUMNS.index("grade")], r[COLUMNS.index("counts")]) for r in rows]
+    assert ("1", "D", "ja") in mine and len(rows) == 2  # the missed oral is no attempt: one row for the person
