@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from store.uploads import UPLOAD_MAX_BYTES
-from tests.web.conftest import World, csrf_of, sign_in
+from tests.web.conftest import THEIRS, World, csrf_of, sign_in, token
 from tests.web.test_pages import text
 from workflows.group import GroupWorkflow
 from workflows.ids import group_workflow_id
@@ -78,3 +78,29 @@ async def test_an_oversized_or_empty_document_is_refused_and_nothing_changes(wor
             assert answer.status_code == 422 and reason in text(answer.text), text(answer.text)[-300:]
         assert len(list(world.app.state.web.uploads.folder.iterdir())) == before
         assert "Ikke levert ennå" in text((await client.get(world.group())).text)
+
+
+async def test_the_api_hands_in_the_written_assignment_with_its_file(world: World) -> None:
+    """Multipart, as a program sends it: the rights first, then the file, then the workflow; only the hash in it."""
+    assignment = b"Gruppeoppgave: tjenestedesign i Oslo\n" * 300
+    digest = hashlib.sha256(assignment).hexdigest()
+    url = world.api_group(THEIRS) + "/written/submit"
+    uploads = world.app.state.web.uploads
+    async with world.client() as client:
+        files = {"document": ("oppgave.pdf", assignment, "application/pdf")}
+        municipality = await client.post(url, files=files, headers=await token(client, world, "municipality"))
+        assert municipality.status_code == 404 and uploads.find(digest) is None  # not their group: no file kept
+        admin = await token(client, world, "admin")
+        empty = await client.post(url, files={"document": ("tom.pdf", b"", "application/pdf")}, headers=admin)
+        assert empty.status_code == 422 and empty.json() == {"detail": "document: the file is empty"}
+        handed_in = await client.post(url, files=files, headers=admin)
+        assert handed_in.status_code == 200, handed_in.text
+        again = await client.post(url, files={"document": ("v2.pdf", b"v2", "application/pdf")}, headers=admin)
+        assert again.status_code == 409 and again.json() == {"detail": "the written assignment is already submitted"}
+        assert uploads.find(hashlib.sha256(b"v2").hexdigest()) is None  # refused: the new file is not kept
+    detail = await world.harness.client.get_workflow_handle(group_workflow_id(world.cohort, THEIRS)).query(
+        GroupWorkflow.detail
+    )
+    assert detail.written_document == digest and detail.written_submitted
+    stored = uploads.find(digest)
+    assert stored is not None and stored[0].filename == "oppgave.pdf"

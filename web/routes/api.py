@@ -6,20 +6,23 @@ exist, 409 with {"detail": reason} when the workflow refuses, 422 for a body tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile, status
 from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
 from store.accounts import Account, AccountError, Role
+from store.uploads import Saved
 from web import endofyear
-from web.actions import open_cohort, perform_cohort, perform_group, perform_participant
+from web.actions import GROUP_ACTIONS, allowed, open_cohort, perform_cohort, perform_group, perform_participant
 from web.auth import client_address, require
 from web.routes.common import WebDep
-from web.state import STAFF, dump
+from web.state import STAFF, Web, dump
 from workflows.messages import (
+    AdminAction,
     AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,
@@ -33,6 +36,7 @@ from workflows.messages import (
     ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
+    SubmitRequirementInput,
     SubmitWrittenInput,
     WithdrawGroupInput,
     WithdrawParticipantInput,
@@ -175,10 +179,19 @@ async def assign_examiner(cohort: str, application_id: str, body: Examiner, web:
     return {"examiners": await web.accounts.examiners(detail.group_workflow_id)}
 
 
+Document = Annotated[UploadFile | None, File(description="the document handed in (optional; kept outside Temporal)")]
+
+
 @router.post(Group + "/requirements/{number}/submit")
-async def requirement_submit(cohort: str, application_id: str, number: Number, web: WebDep, account: Anyone) -> Any:
-    action = RequirementInput(actor=account.actor, number=number)
-    return dump(await perform_group(web, account, cohort, application_id, "requirement-submit", action))
+async def requirement_submit(
+    cohort: str, application_id: str, number: Number, web: WebDep, account: Anyone, document: Document = None
+) -> Any:
+    """Hand in a work requirement, with its document as a multipart file if there is one."""
+
+    def action(sha256: str | None) -> SubmitRequirementInput:
+        return SubmitRequirementInput(actor=account.actor, number=number, document=sha256)
+
+    return await _hand_in(web, account, cohort, application_id, "requirement-submit", action, document)
 
 
 @router.post(Group + "/requirements/{number}/approve")
@@ -236,9 +249,44 @@ async def report_project(
 
 
 @router.post(Group + "/written/submit")
-async def written_submit(cohort: str, application_id: str, web: WebDep, account: Anyone) -> Any:
-    action = SubmitWrittenInput(actor=account.actor)
-    return dump(await perform_group(web, account, cohort, application_id, "written-submit", action))
+async def written_submit(
+    cohort: str, application_id: str, web: WebDep, account: Anyone, document: Document = None
+) -> Any:
+    """Hand in the written assignment, with its document as a multipart file if there is one."""
+
+    def action(sha256: str | None) -> SubmitWrittenInput:
+        return SubmitWrittenInput(actor=account.actor, document=sha256)
+
+    return await _hand_in(web, account, cohort, application_id, "written-submit", action, document)
+
+
+async def _hand_in(
+    web: Web,
+    account: Account,
+    cohort: str,
+    application_id: str,
+    name: str,
+    action: Callable[[str | None], AdminAction],
+    document: UploadFile | None,
+) -> Any:
+    """The rights first (404, 403), then the file (422 when empty or too large), then the workflow; a refused
+    hand-in leaves no new file behind."""
+    await web.group_id(account, cohort, application_id)
+    if not allowed(account, GROUP_ACTIONS[name]):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    saved: Saved | None = None
+    if document is not None and document.filename:
+        try:
+            saved = await web.uploads.save(document, document.filename, document.content_type)
+        except ValueError as error:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    sha256 = saved.upload.sha256 if saved is not None else None
+    try:
+        return dump(await perform_group(web, account, cohort, application_id, name, action(sha256)))
+    except Exception:
+        if saved is not None and saved.new:
+            web.uploads.remove(saved.upload.sha256)
+        raise
 
 
 @router.post(Group + "/publish")
