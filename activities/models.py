@@ -115,6 +115,7 @@ class ParticipantRow(_Model):
     final_grade: str | None = None
     credits: int = 0
     certificate: str | None = None
+    person_id: str | None = None  # kept apart from the row, in participant_people (the statistics' roles)
 
 
 class ProjectInput(_Model):

@@ -9,7 +9,14 @@ from temporalio import activity
 
 from activities.models import ProjectInput, ProjectResult, RecordAuditInput, RecordAuditResult
 from store.db import record_audit, upsert_row
-from store.tables import Base, CohortRecord, GroupRecord, InnovationRecord, ParticipantRecord
+from store.tables import (
+    Base,
+    CohortRecord,
+    GroupRecord,
+    InnovationRecord,
+    ParticipantPersonRecord,
+    ParticipantRecord,
+)
 
 
 class ProjectionActivities:
@@ -24,7 +31,15 @@ class ProjectionActivities:
         if input.cohort is not None:
             rows.append((CohortRecord, input.cohort.model_dump()))
         rows += [(GroupRecord, group.model_dump()) for group in input.groups]
-        rows += [(ParticipantRecord, participant.model_dump()) for participant in input.participants]
+        rows += [(ParticipantRecord, p.model_dump(exclude={"person_id"})) for p in input.participants]
+        rows += [
+            (
+                ParticipantPersonRecord,
+                {"participant_id": p.participant_id, "person_id": p.person_id, "cohort": p.cohort},
+            )
+            for p in input.participants
+            if p.person_id is not None
+        ]
         rows += [(InnovationRecord, innovation.model_dump()) for innovation in input.innovations]
         async with self._sessions() as session, session.begin():
             for table, values in rows:

@@ -31,6 +31,7 @@ from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
+from runtime.wiring import people_register
 from store.db import create_schema, make_engine, make_session_factory
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import (
@@ -172,7 +173,9 @@ def statistics_report(args: argparse.Namespace) -> int:
 async def _statistics_report(args: argparse.Namespace) -> int:
     folder = args.out or get_settings().data_dir
     try:
-        path = await _on_database(lambda sessions: write_report(sessions, args.cohort, folder))
+        path = await _on_database(
+            lambda sessions: write_report(sessions, args.cohort, folder, people_register(get_settings(), sessions))
+        )
     except ValueError as error:
         print(f"cohort: {error}", file=sys.stderr)
         return 2

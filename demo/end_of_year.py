@@ -76,7 +76,7 @@ async def run(demo: Demo) -> None:
     await _issue(demo, documents, "after the appeals and re-sits")
     files = write_export(await cohort_results(admin, demo.cohort), demo.progress_file.parent, demo.cohort, section.xlsx)
     demo.say(f"  FS export: {', '.join(_relative(f) for f in files)}")
-    report = await write_report(demo.sessions, demo.cohort, demo.progress_file.parent)
+    report = await write_report(demo.sessions, demo.cohort, demo.progress_file.parent, admin.people)
     demo.say(f"  statistics: {_relative(report) if report else 'no cohort in the read model'}")
 
 

@@ -76,6 +76,18 @@ class Rate(BaseModel):
         return round(100 * self.count / self.of) if self.of else 0
 
 
+ROLE_GROUP_MIN = 3  # a role fewer hold is counted under "other": a rare title in a small cohort names its holder
+OTHER_ROLES = "other"
+
+
+def role_counts(roles: list[str]) -> dict[str, int]:
+    """Participants per role (the free text, trimmed and in lower case), most first; rare roles together."""
+    counted = Counter(r.strip().lower() for r in roles if r.strip())
+    shown = {role: n for role, n in counted.most_common() if n >= ROLE_GROUP_MIN}
+    other = sum(n for n in counted.values() if n < ROLE_GROUP_MIN)
+    return shown | ({OTHER_ROLES: other} if other else {})
+
+
 class CohortStatistics(BaseModel):
     cohort: str
     applications: int
@@ -86,6 +98,7 @@ class CohortStatistics(BaseModel):
     participants: int
     by_sector: dict[str, int]
     by_track: dict[str, int]
+    by_role: dict[str, int] = {}  # from the register of people, when the caller has it; rare roles as "other"
     withdrawn: int
     attendance_mean_days: float
     attendance_full: Rate  # present on every gathering day
@@ -113,7 +126,9 @@ def cohort_statistics(
     appeals: list[AppealRow],
     projects: list[ProjectRow] | None = None,
     resits: list[ResitRow] | None = None,
+    roles: dict[str, str] | None = None,
 ) -> CohortStatistics:
+    """`roles`: each participant's role (participant ID -> role), read from the register of people."""
     admitted = [g for g in groups if g.outcome in IN_PROGRAMME]
     admitted_ids = {g.group_id for g in admitted}
     members = [p for p in participants if p.group_id in admitted_ids]
@@ -140,6 +155,7 @@ def cohort_statistics(
         participants=len(members),
         by_sector=_counted(p.sector for p in members),
         by_track=_counted(p.track for p in members),
+        by_role=role_counts([roles[p.participant_id] for p in members if p.participant_id in roles]) if roles else {},
         withdrawn=len(members) - len(taking_part),
         attendance_mean_days=round(sum(p.attendance_days for p in taking_part) / len(taking_part), 1)
         if taking_part

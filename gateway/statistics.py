@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.labels import label
 from domain.statistics import (
     GRADES,
+    ROLE_GROUP_MIN,
     AppealRow,
     CohortStatistics,
     GroupRow,
@@ -26,7 +27,15 @@ from domain.statistics import (
     cohort_statistics,
 )
 from store import appeals, resits
-from store.tables import AuditRecord, CohortRecord, GroupRecord, InnovationRecord, ParticipantRecord
+from store.people import People
+from store.tables import (
+    AuditRecord,
+    CohortRecord,
+    GroupRecord,
+    InnovationRecord,
+    ParticipantPersonRecord,
+    ParticipantRecord,
+)
 from workflows.ids import cohort_workflow_id
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -35,8 +44,11 @@ REQUIREMENT_ACTIONS = ("submit_requirement", "approve_requirement", "return_requ
 _NUMBER = re.compile(r"^requirement (\d+)")
 
 
-async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) -> CohortStatistics | None:
-    """The cohort's figures from the read model; None when the read model has no such cohort."""
+async def statistics(
+    sessions: async_sessionmaker[AsyncSession], cohort: str, people: People | None = None
+) -> CohortStatistics | None:
+    """The cohort's figures from the read model (and the participants' roles from the register of people, when
+    given); None when the read model has no such cohort."""
     async with sessions() as session:
         record = await session.get(CohortRecord, cohort)
         if record is None:
@@ -56,6 +68,14 @@ async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) ->
         appealed = await appeals.of_cohort(session, cohort)
         resat = await resits.of_cohort(session, cohort)
         projects = (await session.scalars(select(InnovationRecord).where(InnovationRecord.cohort == cohort))).all()
+        persons = (
+            await session.scalars(select(ParticipantPersonRecord).where(ParticipantPersonRecord.cohort == cohort))
+        ).all()
+    roles = None
+    if people is not None:
+        found = await people.get_many(p.person_id for p in persons)
+        by_person = {pid: data.role for pid, data in found.items() if data.role}
+        roles = {p.participant_id: by_person[p.person_id] for p in persons if p.person_id in by_person}
     events = [
         RequirementEvent(group_id=a.workflow_id, number=int(match[1]), action=a.action)
         for a in audit
@@ -70,17 +90,24 @@ async def statistics(sessions: async_sessionmaker[AsyncSession], cohort: str) ->
         [AppealRow.model_validate(a, from_attributes=True) for a in appealed],
         [ProjectRow.model_validate(p, from_attributes=True) for p in projects],
         [ResitRow.model_validate(r, from_attributes=True) for r in resat],
+        roles,
     )
 
 
 def render_report(figures: CohortStatistics, now: datetime | None = None) -> str:
     made = (now or datetime.now(UTC)).astimezone(OSLO)
-    return _environment().get_template("statistics.html.j2").render(s=figures, made=made, grades=GRADES)
+    return (
+        _environment()
+        .get_template("statistics.html.j2")
+        .render(s=figures, made=made, grades=GRADES, min_group=ROLE_GROUP_MIN)
+    )
 
 
-async def write_report(sessions: async_sessionmaker[AsyncSession], cohort: str, folder: Path) -> Path | None:
+async def write_report(
+    sessions: async_sessionmaker[AsyncSession], cohort: str, folder: Path, people: People | None = None
+) -> Path | None:
     """statistikk-COHORT.html in `folder`; None when the read model has no such cohort."""
-    figures = await statistics(sessions, cohort)
+    figures = await statistics(sessions, cohort, people)
     if figures is None:
         return None
     cohort_workflow_id(cohort)  # a cohort name is safe in a file name; ValueError otherwise

@@ -19,7 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from store import appeals as _appeal_tables  # noqa: F401  (their tables join Base.metadata for create_schema)
 from store import documents as _document_tables  # noqa: F401
 from store import resits as _resit_tables  # noqa: F401
-from store.tables import AuditRecord, Base, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
+from store.tables import (
+    AuditRecord,
+    Base,
+    CohortRecord,
+    GroupRecord,
+    OutboxRecord,
+    ParticipantPersonRecord,
+    ParticipantRecord,
+)
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -147,6 +155,7 @@ async def delete_cohort_rows(session: AsyncSession, cohort: str, cohort_workflow
         CohortRecord,
         GroupRecord,
         ParticipantRecord,
+        ParticipantPersonRecord,
         _appeal_tables.AppealRecord,
         _resit_tables.ResitRecord,
         _document_tables.DocumentRecord,

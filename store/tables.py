@@ -87,6 +87,17 @@ class InnovationRecord(Base):
     updated_at: Mapped[datetime]
 
 
+class ParticipantPersonRecord(Base):
+    """Which person of the register a participant is (both opaque IDs): the statistics count roles through it."""
+
+    __tablename__ = "participant_people"
+
+    participant_id: Mapped[str] = mapped_column(primary_key=True)
+    person_id: Mapped[str]
+    cohort: Mapped[str] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+
+
 class ParticipantRecord(Base):
     """A participant by opaque id only: no name, no e-mail."""
 

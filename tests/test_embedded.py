@@ -220,6 +220,7 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     words = " ".join(statistics.split())
     assert "Statistikk for kull 2022" in words and "2 klager, 1 av dem endret den endelige karakteren." in words
     assert "2 nye eksamener, 1 av dem bestått." in words
+    assert "Rolle Rolle Deltakere Rådgiver" in words  # roles from the register of people, rare ones together
     assert "Prosjekt registrert: 3 av 12 (25 %)" in words and "Innbyggere 2" in words  # the scenario's projects
     after = {g: sum(p["final_grade"] == g for p in people.values()) for g in "ABCDEF"}
     for grade, count in after.items():  # the statistics' grades after appeals and re-sits are the demo report's

@@ -179,4 +179,5 @@ class ParticipantWorkflow:
             final_grade=d.final_grade.value if d.final_grade else None,
             credits=d.credits,
             certificate=d.certificate,
+            person_id=self.input.person_id,
         )

@@ -17,7 +17,7 @@ from activities.models import (
     RecordAuditInput,
 )
 from activities.projection import ProjectionActivities
-from store.tables import AuditRecord, CohortRecord, GroupRecord, ParticipantRecord
+from store.tables import AuditRecord, CohortRecord, GroupRecord, ParticipantPersonRecord, ParticipantRecord
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -107,3 +107,14 @@ async def test_audit_entries_are_written(session_factory: Sessions) -> None:
         ("confirm_selection", "accepted", None, at),
         ("open_cohort", "refused", "already open", at),
     ]
+
+
+async def test_a_participants_person_id_is_kept_apart_from_its_row(session_factory: Sessions) -> None:
+    activities, env = ProjectionActivities(session_factory), ActivityEnvironment()
+    person = "p" + "ab" * 10
+    await env.run(activities.project, ProjectInput(participants=[participant(0, person_id=person)]))
+    async with session_factory() as session:
+        link = await session.get_one(ParticipantPersonRecord, "2022-0301-p0")
+        row = await session.get_one(ParticipantRecord, "2022-0301-p0")
+    assert (link.person_id, link.cohort) == (person, "2022")
+    assert "person_id" not in ParticipantRecord.__table__.columns and row.sector == "helse_omsorg"

@@ -82,3 +82,19 @@ def test_the_figures_count_groups_in_the_programme_and_grades_on_both_sides_of_a
 def test_an_empty_cohort_has_zeros_not_errors() -> None:
     s = cohort_statistics("2023", [], 0, [], [], [])
     assert s.applications == 0 and s.attendance_mean_days == 0.0 and s.requirements_passed[4].percent == 0
+
+
+def test_roles_are_counted_for_the_programme_and_rare_ones_together() -> None:
+    groups = [group("g1", "admitted"), group("g2", "not_selected")]
+    members = [member(f"g1.{n}", "g1") for n in range(1, 7)] + [member("g2.1", "g2")]
+    roles = {
+        "g1.1": "Rådgiver",
+        "g1.2": " rådgiver ",
+        "g1.3": "RÅDGIVER",
+        "g1.4": "Rektor",  # one rektor and one kommunalsjef: each would name its holder
+        "g1.5": "kommunalsjef",
+        "g2.1": "rådgiver",  # not in the programme
+    }  # g1.6: erased from the register, so no role
+    s = cohort_statistics("2022", groups, 0, members, [], [], roles=roles)
+    assert s.by_role == {"rådgiver": 3, "other": 2}
+    assert cohort_statistics("2022", groups, 0, members, [], []).by_role == {}

@@ -63,7 +63,7 @@ async def statistics_report(cohort: str, web: WebDep, account: Staff) -> Respons
     """The cohort's statistics as the report file the administration hands on (the same as `starter.py
     statistics`), made from the read model now."""
     await web.overview(cohort)  # 404 for a cohort that is not there
-    figures = await statistics(web.sessions, cohort)
+    figures = await statistics(web.sessions, cohort, web.admin.people)
     if figures is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
     disposition = f'attachment; filename="statistikk-{cohort}.html"'
