@@ -53,6 +53,7 @@ from workflows.messages import (
     OralAdjustment,
     OralInput,
     ParticipantDetail,
+    PublishGroupInput,
     PublishResultsInput,
     RequirementInput,
     ReturnRequirementInput,
@@ -216,6 +217,13 @@ async def publish_results(admin: Admin, args: argparse.Namespace) -> int:
     action = PublishResultsInput(actor=args.actor)
     result = await admin.perform(_cohort_id(args.cohort), CohortWorkflow.publish_results, action)
     return _done(args, result, f"results published for {result.groups} group(s)")
+
+
+@guarded
+async def publish_group(admin: Admin, args: argparse.Namespace) -> int:
+    action = PublishGroupInput(actor=args.actor, application_id=args.application_id)
+    result = await admin.perform(_cohort_id(args.cohort), CohortWorkflow.publish_group, action)
+    return _done(args, result, f"results of group {args.application_id} released")
 
 
 # ---- group ------------------------------------------------------------------------------------------
@@ -517,6 +525,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--reason", required=True
     )
     add(commands, "publish-results", publish_results, "publish the graded results of the cohort", cohort)
+    add(commands, "publish-group", publish_group, "release one group's checked results on their own", group)
     req = verbs("requirement", "work requirements of a group")
     add(req, "submit", requirement_submit, "register a submission", requirement)
     add(req, "approve", requirement_approve, "approve a submission", requirement)

@@ -41,6 +41,8 @@ from workflows.appeal_messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
 )
+from workflows.resit import ResitWorkflow
+from workflows.resit_messages import ResitDetail, ResitOralInput, ResitWrittenInput
 
 R = TypeVar("R")
 
@@ -90,6 +92,43 @@ async def appeal_oral(admin: Admin, args: argparse.Namespace) -> int:
 async def appeal_show(admin: Admin, args: argparse.Namespace) -> int:
     detail: AppealDetail = await admin.query(args.appeal, AppealWorkflow.detail)
     return _appeal(args, detail)
+
+
+@guarded
+async def resit_register(admin: Admin, args: argparse.Namespace) -> int:
+    return _resit(args, await admin.register_resit(args.participant, args.actor, args.in_cohort))
+
+
+@guarded
+async def resit_written(admin: Admin, args: argparse.Namespace) -> int:
+    action = ResitWrittenInput(actor=args.actor, grade=Grade(args.grade.upper()))
+    await admin.perform(args.resit, ResitWorkflow.register_written_grade, action)
+    return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
+
+
+@guarded
+async def resit_oral(admin: Admin, args: argparse.Namespace) -> int:
+    action = ResitOralInput(actor=args.actor, adjustment=args.adjustment)
+    await admin.perform(args.resit, ResitWorkflow.register_oral_adjustment, action)
+    return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
+
+
+@guarded
+async def resit_show(admin: Admin, args: argparse.Namespace) -> int:
+    return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
+
+
+def _resit(args: argparse.Namespace, d: ResitDetail) -> int:
+    if args.json:
+        emit(d.model_dump(mode="json"))
+    else:
+        kind = "postponed exam" if d.postponed else "new exam"
+        before, after = (g.value if g else "-" for g in (d.grade_before, d.grade_after))
+        print(
+            f"{d.resit_workflow_id}: {kind}, {d.stage}; {d.period.label}; grade {before} -> {after}; "
+            f"next: {d.pending_action or 'nothing (decided)'}"
+        )
+    return 0
 
 
 @guarded
@@ -238,6 +277,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add(appeals, "oral", appeal_oral, "the new oral adjustment", appeal_id).add_argument("adjustment", type=int)
     add(appeals, "show", appeal_show, "an appeal's detail", appeal_id)
+    resit_id = argparse.ArgumentParser(add_help=False)
+    resit_id.add_argument("resit", metavar="RESIT_ID", help="the re-sit's workflow ID (<participant>.ny-eksamen-N)")
+    resits = commands.add_parser("resit", help="re-sits: ny eksamen after an F, utsatt eksamen after a valid absence")
+    resit_verbs = resits.add_subparsers(dest="verb", required=True)
+    sub = add(resit_verbs, "register", resit_register, "register one person's re-sit")
+    sub.add_argument("participant", metavar="PARTICIPANT_ID")
+    sub.add_argument("--in-cohort", help="the later cohort whose exam period it joins, when the plan sets none")
+    add(resit_verbs, "written", resit_written, "the re-sit's written grade", resit_id).add_argument(
+        "grade", choices=[g.value for g in Grade] + [g.value.lower() for g in Grade]
+    )
+    add(resit_verbs, "oral", resit_oral, "the re-sit's oral adjustment", resit_id).add_argument("adjustment", type=int)
+    add(resit_verbs, "show", resit_show, "a re-sit's detail", resit_id)
     add(commands, "documents", documents, "issue the cohort's transcripts and course certificates", cohort)
     sub = commands.add_parser("verify", help="check a document's verification code (needs only the database)")
     sub.add_argument("code")

@@ -1,5 +1,5 @@
-"""starter.py's appeal commands against the dev server: an appeal from registration to its final result, and a
-refusal as one line with exit code 1."""
+"""starter.py's appeal and re-sit commands against the dev server: an appeal from registration to its final result,
+a re-sit, and a refusal as one line with exit code 1."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
 from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
+from tests.workflows.test_resit import failed_group
 
 
 async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,3 +33,20 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
 
     code, _, err = await run(harness, capsys, "appeal", "register", ids[3], actor=OFFICE)
     assert code == 1 and one_line(err) == "refused: a course participant gets no grade and has nothing to appeal"
+
+
+async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
+    handle, ids = await failed_group(harness)  # member 2 has F
+    await publish(handle)
+    code, _, err = await run(harness, capsys, "resit", "register", ids[0], actor=OFFICE)
+    assert code == 1 and one_line(err) == "refused: the exam is passed (D): a re-sit is for a failed exam"
+    code, out, _ = await run(harness, capsys, "resit", "register", ids[1], actor=OFFICE)
+    resit = f"{ids[1]}.ny-eksamen-2"
+    assert code == 0 and f"{resit}: new exam, awaiting_written; ny og utsatt eksamen for kull" in out
+    code, out, _ = await run(harness, capsys, "resit", "written", resit, "c", actor=EXAMINER)
+    assert code == 0 and "awaiting_oral" in out
+    code, out, _ = await run(harness, capsys, "resit", "oral", resit, "1", actor=EXAMINER)
+    assert code == 0 and "decided; " in out and "grade F -> B" in out
+    code, out, _ = await run(harness, capsys, "resit", "show", resit, "--json")
+    shown = json.loads(out)
+    assert (shown["grade_before"], shown["grade_after"], shown["credits_after"]) == ("F", "B", 30)
