@@ -327,8 +327,11 @@ async def oral(admin: Admin, args: argparse.Namespace) -> int:
 
 
 def _adjustment(text: str) -> OralAdjustment:
-    """PARTICIPANT_ID=STEPS; an ID or a step out of bounds is the model's refusal, naming the field."""
+    """PARTICIPANT_ID=STEPS, or PARTICIPANT_ID=absent for a valid absence; an ID or a step out of bounds is the
+    model's refusal, naming the field."""
     participant, _, step = text.rpartition("=")
+    if participant and step == "absent":
+        return OralAdjustment(participant_workflow_id=participant, absent=True)
     try:
         steps = int(step)
     except ValueError:
@@ -557,7 +560,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="*",
         default=[],
         metavar="PARTICIPANT_ID=STEPS",
-        help="e.g. ...deltaker-1=+1; one per examined student",
+        help="e.g. ...deltaker-1=+1, or ...deltaker-2=absent for a valid absence; one per examined student",
     )
     add(commands, "assessment", assessment, "decide an individual assessment", participant).add_argument(
         "track", metavar="student|course"

@@ -7,10 +7,14 @@ import json
 
 import pytest
 
+from domain.models import Grade
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
 from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
-from tests.workflows.test_resit import failed_group
+from tests.workflows.test_group import ACTOR, approve_all, members, start_group
+from tests.workflows.test_resit import failed_group, resit_plan
+from workflows.group import GroupWorkflow
+from workflows.messages import SubmitWrittenInput, WrittenGradeInput
 
 
 async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,3 +54,19 @@ async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.Capt
     code, out, _ = await run(harness, capsys, "resit", "show", resit, "--json")
     shown = json.loads(out)
     assert (shown["grade_before"], shown["grade_after"], shown["credits_after"]) == ("F", "B", 30)
+
+
+async def test_a_valid_absence_from_the_oral_on_the_command_line(
+    harness: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handle = await start_group(harness, plan=resit_plan())
+    ids = await members(handle)
+    await approve_all(handle)
+    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    cohort = handle.id.split(".")[0].removeprefix("kull-")
+    adjust = [f"{ids[0]}=+1", f"{ids[1]}=absent", f"{ids[2]}=0"]
+    code, out, err = await run(harness, capsys, "oral", "5001", "--cohort", cohort, "--adjust", *adjust, actor=EXAMINER)
+    assert code == 0, err
+    detail = await handle.query(GroupWorkflow.detail)
+    assert {m.participant_workflow_id: m.oral_absent for m in detail.members}[ids[1]] is True
