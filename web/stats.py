@@ -1,18 +1,20 @@
-"""Cohort statistics for the overview page: counts per region, size, stage, sector and grade, drawn as bars."""
+"""Cohort statistics for the overview page, drawn as bars: applications per region, size and outcome, groups per
+stage from the live overview; participants per sector and role, work requirements approved, grades after appeals
+and re-sits, completion and the projects' partners from the figures of the statistics report (gateway/statistics)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from store.tables import ParticipantRecord
+from domain.statistics import GRADES, OTHER_ROLES, ROLE_GROUP_MIN
+from gateway.statistics import statistics
 from web.labels import label
 from web.state import Web
 from workflows.messages import CohortOverview
 
-GRADES = ["A", "B", "C", "D", "E", "F"]
+ANDRE = f"Andre roller (færre enn {ROLE_GROUP_MIN} hver)"
 
 
 class Chart(BaseModel):
@@ -25,24 +27,31 @@ class Chart(BaseModel):
 
 
 async def cohort_charts(web: Web, overview: CohortOverview) -> list[Chart]:
-    """Applications from the live overview; participants (sector, grade) from the read model."""
-    async with web.sessions() as session:
-        rows = (
-            await session.scalars(select(ParticipantRecord).where(ParticipantRecord.cohort == overview.cohort))
-        ).all()
-    active = [r for r in rows if not r.withdrawn]
     apps = overview.applications
-    grades = Counter(r.final_grade for r in active if r.final_grade)
     charts = [
         _chart("Søknader per region", Counter(a.region.value for a in apps if a.region)),
         _chart("Søknader per kommunestørrelse", Counter(label(a.size) for a in apps if a.size)),
         _chart("Søknader per utfall", Counter(label(a.outcome) for a in apps)),
         _chart("Grupper per fase", Counter({label(k): v for k, v in overview.groups_per_stage.items()})),
-        _chart("Deltakere per sektor", Counter(label(r.sector) for r in active)),
     ]
-    if grades:
-        charts.append(Chart(title="Karakterfordeling", bars=[(g, grades[g]) for g in GRADES]))
-    return [chart for chart in charts if chart.bars]
+    figures = await statistics(web.sessions, overview.cohort, web.admin.people)
+    if figures is not None:
+        roles = {(ANDRE if role == OTHER_ROLES else role.capitalize()): n for role, n in figures.by_role.items()}
+        charts += [
+            _chart("Deltakere per sektor", Counter({label(k): v for k, v in figures.by_sector.items()})),
+            Chart(title="Deltakere per rolle", bars=list(roles.items())),
+            Chart(
+                title="Arbeidskrav godkjent (grupper)",
+                bars=[(f"Nr. {n}", r.count) for n, r in figures.requirements_passed.items()],
+            ),
+            Chart(
+                title="Karakterer etter klager og ny eksamen",
+                bars=[(g, figures.grades_after_resits[g]) for g in GRADES],
+            ),
+            _chart("Fullført", Counter({label(k): v for k, v in figures.completion.items()})),
+            _chart("Samarbeidspartnere per type", Counter({label(k): v for k, v in figures.partners_by_kind.items()})),
+        ]
+    return [chart for chart in charts if any(count for _, count in chart.bars)]
 
 
 def _chart(title: str, counts: Counter[str]) -> Chart:

@@ -187,6 +187,7 @@ async def test_the_cohort_page_shows_stage_seed_counts_and_refuses_an_admin_acti
         charts = text(page.text.split("<h2>Statistikk</h2>")[1].split("<h2>")[0])
         assert "Søknader per region Trøndelag 1 Østlandet 1" in charts
         assert "Søknader per utfall Tatt opp 2" in charts
+        assert "Deltakere per sektor" in charts and "Deltakere per rolle" in charts, charts  # the report's figures
         answer = await client.post(f"/kull/{world.cohort}/confirm-selection", data={"csrf": csrf_of(page.text)})
         assert answer.status_code == 409
         assert "Avvist: Ingen trekning venter på bekreftelse (kullets fase: gjennomføring)" in text(answer.text)
