@@ -24,12 +24,13 @@ test: setup check
 	$(PY) -m pytest -q
 
 # ruff (lint and format) and mypy over the project's packages: part of `make test`, so CI runs them
-check: setup
+check: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-demo: setup
+# the demo needs no Node: only the tests run the OpenID provider
+demo: $(VENV)/.installed
 	$(PY) starter.py demo
 
 clean:
