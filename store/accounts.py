@@ -100,16 +100,7 @@ class Accounts:
             if existing is not None:
                 await session.delete(existing)
                 await session.flush()
-            session.add(
-                AccountRecord(
-                    username=account.username,
-                    role=account.role.value,
-                    municipality=account.municipality,
-                    participant=account.participant,
-                    password_hash=hashed,
-                    created_at=datetime.now(UTC),
-                )
-            )
+            session.add(_record(account, hashed))
         return account
 
     async def upsert_external(self, account: Account) -> Account:
@@ -119,16 +110,7 @@ class Accounts:
         async with self.sessions() as session, session.begin():
             existing = await session.get(AccountRecord, account.username)
             if existing is None:
-                session.add(
-                    AccountRecord(
-                        username=account.username,
-                        role=account.role.value,
-                        municipality=account.municipality,
-                        participant=account.participant,
-                        password_hash=EXTERNAL,
-                        created_at=datetime.now(UTC),
-                    )
-                )
+                session.add(_record(account, EXTERNAL))
             elif existing.password_hash != EXTERNAL:
                 raise LocalAccountExists(f"user '{account.username}' is a local account with a password")
             else:
@@ -181,6 +163,17 @@ class Accounts:
 
 
 TABLES = [Table(name, Base.metadata) for name in ("accounts", "examiner_groups")]  # the mapped tables, as Tables
+
+
+def _record(account: Account, password_hash: str) -> AccountRecord:
+    return AccountRecord(
+        username=account.username,
+        role=account.role.value,
+        municipality=account.municipality,
+        participant=account.participant,
+        password_hash=password_hash,
+        created_at=datetime.now(UTC),
+    )
 
 
 def _account(record: AccountRecord) -> Account:
