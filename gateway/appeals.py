@@ -8,60 +8,34 @@ appeal's own updates (`AppealWorkflow.assign_examiners`, ...) through `Admin.per
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from temporalio.client import Client
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from domain import appeals as rules
-from domain.models import CohortPlan
-from domain.text import Actor, WorkflowId
+from gateway import after_release
 from store.tables import AuditRecord
-from workflows import search
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AppealDetail, AppealInput
-from workflows.group import GroupWorkflow
 from workflows.ids import appeal_workflow_id
-from workflows.messages import AdminAction, GroupDetail, MemberView, ParticipantDetail, ParticipantInput
-from workflows.participant import ParticipantWorkflow
 
 if TYPE_CHECKING:
     from gateway.admin import Admin
 
 FIRST_GRADING = ("register_written_grade", "register_oral")
 FINAL = "the result of an appeal is final: this person has already appealed"
-_ACTOR: TypeAdapter[str] = TypeAdapter(Actor)
-_WORKFLOW_ID: TypeAdapter[str] = TypeAdapter(WorkflowId)
+ACTION = "register_appeal"
 
 
 async def register_appeal(
     admin: Admin, participant_workflow_id: str, actor: str, now: datetime | None = None
 ) -> AppealDetail:
     """Start the appeal of one person's written grade; `Refused` (audited) with the reason when they may not."""
-    from gateway.admin import Refused  # the gateway's module imports this one
-
-    try:
-        participant_workflow_id = _WORKFLOW_ID.validate_python(participant_workflow_id)
-        actor = _ACTOR.validate_python(actor)
-    except ValidationError as error:
-        raise Refused(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
-    participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
-    group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
-    member = member_of(group, participant_workflow_id)
-    if member is None:
-        await _refuse(admin, participant_workflow_id, actor, f"{participant_workflow_id} is not a member of its group")
-    plan = await plan_of(admin.client, participant_workflow_id)
-    appeal_id = appeal_workflow_id(participant_workflow_id)
-    # the group's view of the member: it holds the grade from the moment it publishes (the participant hears later)
+    who = await after_release.person(admin, participant_workflow_id, actor, ACTION)
+    group, member, plan = who.group, who.member, who.plan
+    appeal_id = appeal_workflow_id(who.participant_workflow_id)
     facts = rules.AppealFacts(
         track=member.track,
         final_grade=member.final_grade,
@@ -72,11 +46,10 @@ async def register_appeal(
     if reason is None and group.written_grade is None:
         reason = "there is no written grade to appeal"
     if reason:
-        await _refuse(admin, appeal_id, actor, reason)
-    assert member is not None and group.published_at is not None
-    assert group.written_grade is not None and member.final_grade is not None
+        await after_release.refuse(admin, appeal_id, who.actor, ACTION, reason)
+    assert group.published_at is not None and group.written_grade is not None and member.final_grade is not None
     input = AppealInput(
-        participant_workflow_id=participant_workflow_id,
+        participant_workflow_id=who.participant_workflow_id,
         group_workflow_id=group.group_workflow_id,
         cohort=plan.cohort,
         person_id=member.person_id,
@@ -85,43 +58,12 @@ async def register_appeal(
         oral_before=member.oral_adjustment,
         final_before=member.final_grade,
         first_examiners=await first_examiners(admin, group.group_workflow_id),
-        registered_by=actor,
+        registered_by=who.actor,
         deadline=rules.appeal_deadline(group.published_at, plan.appeal_seconds),
     )
-    try:
-        handle = await admin.client.start_workflow(
-            AppealWorkflow.run,
-            input,
-            id=appeal_id,
-            task_queue=admin.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            search_attributes=TypedSearchAttributes(
-                [SearchAttributePair(search.COHORT, plan.cohort), SearchAttributePair(search.STAGE, "appeal")]
-            ),
-        )
-    except WorkflowAlreadyStartedError:  # registered twice at once: the other one won
-        await _refuse(admin, appeal_id, actor, FINAL)
+    handle = await after_release.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, FINAL)
     detail: AppealDetail = await handle.query(AppealWorkflow.detail)
     return detail
-
-
-async def _refuse(admin: Admin, workflow_id: str, actor: str, reason: str) -> NoReturn:
-    from gateway.admin import Refused
-
-    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), "register_appeal", reason)  # noqa: SLF001
-    raise Refused(reason)
-
-
-async def plan_of(client: Client, participant_workflow_id: str) -> CohortPlan:
-    """The cohort's plan as the participant's workflow was started with it (the first event of its history)."""
-    handle = client.get_workflow_handle(participant_workflow_id)
-    async for event in handle.fetch_history_events():
-        payloads = event.workflow_execution_started_event_attributes.input.payloads
-        [started] = await client.data_converter.decode(payloads, [ParticipantInput])
-        assert isinstance(started, ParticipantInput)
-        return started.plan
-    raise LookupError(f"no history for {participant_workflow_id}")
 
 
 async def first_examiners(admin: Admin, group_workflow_id: str) -> list[str]:
@@ -147,7 +89,3 @@ async def _exists(client: Client, workflow_id: str) -> bool:
     except RPCError:
         return False
     return True
-
-
-def member_of(group: GroupDetail, participant_workflow_id: str) -> MemberView | None:
-    return next((m for m in group.members if m.participant_workflow_id == participant_workflow_id), None)

@@ -9,31 +9,19 @@ of the orals) of the later cohort the administration names.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
-from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import resits as rules
 from domain.models import CohortPlan
 from domain.resits import ResitPeriod
-from domain.text import Actor, WorkflowId
-from gateway.appeals import member_of, plan_of
-from workflows import search
+from gateway import after_release
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AppealDetail
-from workflows.group import GroupWorkflow
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
-from workflows.messages import AdminAction, CohortInput, GroupDetail, ParticipantDetail
-from workflows.participant import ParticipantWorkflow
+from workflows.messages import CohortInput
 from workflows.resit import ResitWorkflow
 from workflows.resit_messages import ResitDetail, ResitInput
 
@@ -41,8 +29,7 @@ if TYPE_CHECKING:
     from gateway.admin import Admin
 
 TWICE = "a re-sit is already registered and not decided"
-_ACTOR: TypeAdapter[str] = TypeAdapter(Actor)
-_WORKFLOW_ID: TypeAdapter[str] = TypeAdapter(WorkflowId)
+ACTION = "register_resit"
 
 
 async def register_resit(
@@ -53,25 +40,14 @@ async def register_resit(
     now: datetime | None = None,
 ) -> ResitDetail:
     """Start one person's re-sit; `Refused` (audited) with the reason when they may not sit again now."""
-    from gateway.admin import Refused  # the gateway's module imports this one
-
-    try:
-        participant_workflow_id = _WORKFLOW_ID.validate_python(participant_workflow_id)
-        actor = _ACTOR.validate_python(actor)
-    except ValidationError as error:
-        raise Refused(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
-    participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
-    group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
-    member = member_of(group, participant_workflow_id)
-    if member is None:
-        await _refuse(admin, participant_workflow_id, actor, f"{participant_workflow_id} is not a member of its group")
-    plan = await plan_of(admin.client, participant_workflow_id)
+    who = await after_release.person(admin, participant_workflow_id, actor, ACTION)
+    group, member, plan = who.group, who.member, who.plan
     period = await _period(admin, plan, in_cohort)
     if isinstance(period, str):
-        await _refuse(admin, participant_workflow_id, actor, period)
-    attempts = await attempts_of(admin.client, participant_workflow_id)
-    appeal: AppealDetail | None = await _detail(
-        admin.client, appeal_workflow_id(participant_workflow_id), AppealWorkflow.detail
+        await after_release.refuse(admin, who.participant_workflow_id, who.actor, ACTION, period)
+    attempts = await attempts_of(admin.client, who.participant_workflow_id)
+    appeal: AppealDetail | None = await after_release.detail_or_none(
+        admin.client, appeal_workflow_id(who.participant_workflow_id), AppealWorkflow.detail
     )
     grade = member.final_grade
     if appeal is not None and appeal.final_after is not None:
@@ -89,14 +65,13 @@ async def register_resit(
         oral_absent=member.oral_absent,
     )
     sitting = len(attempts) + 2  # the ordinary exam was the first
-    resit_id = resit_workflow_id(participant_workflow_id, sitting)
+    resit_id = resit_workflow_id(who.participant_workflow_id, sitting)
     reason = rules.resit_refusal(facts, period, now or datetime.now(UTC))
     if reason:
-        await _refuse(admin, resit_id, actor, reason)
+        await after_release.refuse(admin, resit_id, who.actor, ACTION, reason)
     postponed = rules.resit_kind(facts) == "postponed"
-    previous = [a.resit_workflow_id for a in attempts]
     input = ResitInput(
-        participant_workflow_id=participant_workflow_id,
+        participant_workflow_id=who.participant_workflow_id,
         group_workflow_id=group.group_workflow_id,
         cohort=plan.cohort,
         person_id=member.person_id,
@@ -106,23 +81,10 @@ async def register_resit(
         postponed=postponed,
         written_before=group.written_grade if postponed else None,
         period=period,
-        registered_by=actor,
-        previous=([appeal.appeal_workflow_id] if appeal else []) + previous,
+        registered_by=who.actor,
+        previous=([appeal.appeal_workflow_id] if appeal else []) + [a.resit_workflow_id for a in attempts],
     )
-    try:
-        handle = await admin.client.start_workflow(
-            ResitWorkflow.run,
-            input,
-            id=resit_id,
-            task_queue=admin.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            search_attributes=TypedSearchAttributes(
-                [SearchAttributePair(search.COHORT, plan.cohort), SearchAttributePair(search.STAGE, "resit")]
-            ),
-        )
-    except WorkflowAlreadyStartedError:  # registered twice at once: the other one won
-        await _refuse(admin, resit_id, actor, TWICE)
+    handle = await after_release.start_once(admin, ResitWorkflow.run, input, resit_id, who, ACTION, TWICE)
     detail: ResitDetail = await handle.query(ResitWorkflow.detail)
     return detail
 
@@ -131,9 +93,8 @@ async def attempts_of(client: Client, participant_workflow_id: str) -> list[Resi
     """The person's re-sits so far, attempt 2 first; IDs are numbered, so the first missing one ends the list."""
     found: list[ResitDetail] = []
     for attempt in range(2, rules.ATTEMPTS_MAX + 1):
-        detail: ResitDetail | None = await _detail(
-            client, resit_workflow_id(participant_workflow_id, attempt), ResitWorkflow.detail
-        )
+        workflow_id = resit_workflow_id(participant_workflow_id, attempt)
+        detail: ResitDetail | None = await after_release.detail_or_none(client, workflow_id, ResitWorkflow.detail)
         if detail is None:
             break
         found.append(detail)
@@ -177,20 +138,3 @@ async def _cohort_plan(client: Client, workflow_id: str) -> CohortPlan | None:
             return None
         raise
     return None
-
-
-async def _detail(client: Client, workflow_id: str, query: Any) -> Any:
-    """An appeal's or a re-sit's live detail; None when there is none."""
-    try:
-        return await client.get_workflow_handle(workflow_id).query(query)
-    except RPCError as error:
-        if error.status == RPCStatusCode.NOT_FOUND:
-            return None
-        raise
-
-
-async def _refuse(admin: Admin, workflow_id: str, actor: str, reason: str) -> NoReturn:
-    from gateway.admin import Refused
-
-    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), "register_resit", reason)  # noqa: SLF001
-    raise Refused(reason)

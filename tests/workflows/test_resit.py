@@ -13,7 +13,7 @@ from temporalio.client import WorkflowHandle
 
 from activities.letters import NOTICE, Contact, render_letter
 from domain.models import CohortPlan, Grade
-from gateway import resits
+from gateway import after_release, resits
 from gateway.admin import Admin, Refused
 from gateway.export import COLUMNS, write_export
 from gateway.results import Result, group_results
@@ -202,7 +202,9 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
     )  # a changed written grade: a new oral is due, so the appeal is still open
     await refused(gateway.register_resit(ids[1], OFFICE), "an appeal of this grade is not decided yet")
     for pid in ids:
-        assert await resits._detail(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None  # noqa: SLF001
+        assert (
+            await after_release.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
+        )
     async with harness.sessions() as session:
         reasons = list(
             await session.scalars(

@@ -1,0 +1,116 @@
+"""What registering an appeal and registering a re-sit share: reading the person's facts (their group's view of
+them, the cohort's plan), refusing with an audited reason, and starting the step's workflow once.
+
+gateway/appeals.py and gateway/resits.py hold each step's own rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pydantic import TypeAdapter, ValidationError
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.models import CohortPlan
+from domain.text import Actor, WorkflowId
+from workflows import search
+from workflows.group import GroupWorkflow
+from workflows.messages import AdminAction, GroupDetail, MemberView, ParticipantDetail, ParticipantInput
+from workflows.participant import ParticipantWorkflow
+
+if TYPE_CHECKING:
+    from gateway.admin import Admin
+
+_ACTOR: TypeAdapter[str] = TypeAdapter(Actor)
+_WORKFLOW_ID: TypeAdapter[str] = TypeAdapter(WorkflowId)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of a group, as their group sees them (it holds the grade from the moment it publishes)."""
+
+    participant_workflow_id: str
+    actor: str
+    group: GroupDetail
+    member: MemberView
+    plan: CohortPlan
+
+
+async def person(admin: Admin, participant_workflow_id: str, actor: str, action: str) -> Person:
+    """The person's facts; `Refused` for an ID or actor that breaks its bounds (nothing to audit it under) or a
+    participant their group does not list (audited as `action`)."""
+    from gateway.admin import Refused  # the gateway's module imports this one
+
+    try:
+        participant_workflow_id = _WORKFLOW_ID.validate_python(participant_workflow_id)
+        actor = _ACTOR.validate_python(actor)
+    except ValidationError as error:
+        raise Refused(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
+    group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
+    member = member_of(group, participant_workflow_id)
+    if member is None:
+        reason = f"{participant_workflow_id} is not a member of its group"
+        await refuse(admin, participant_workflow_id, actor, action, reason)
+    plan = await plan_of(admin.client, participant_workflow_id)
+    return Person(participant_workflow_id, actor, group, member, plan)
+
+
+async def refuse(admin: Admin, workflow_id: str, actor: str, action: str, reason: str) -> NoReturn:
+    from gateway.admin import Refused
+
+    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), action, reason)  # noqa: SLF001
+    raise Refused(reason)
+
+
+async def start_once(
+    admin: Admin, run: Any, input: Any, workflow_id: str, who: Person, action: str, twice: str
+) -> WorkflowHandle[Any, Any]:
+    """Start the step's workflow under its ID; the same ID registered twice at once is refused (`twice`)."""
+    stage = SearchAttributePair(search.STAGE, action.removeprefix("register_"))
+    try:
+        return await admin.client.start_workflow(
+            run,
+            input,
+            id=workflow_id,
+            task_queue=admin.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            search_attributes=TypedSearchAttributes([SearchAttributePair(search.COHORT, who.plan.cohort), stage]),
+        )
+    except WorkflowAlreadyStartedError:  # the other one won
+        await refuse(admin, workflow_id, who.actor, action, twice)
+
+
+async def detail_or_none(client: Client, workflow_id: str, query: Any) -> Any:
+    """A step's live detail; None when there is no such workflow."""
+    try:
+        return await client.get_workflow_handle(workflow_id).query(query)
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+
+
+async def plan_of(client: Client, participant_workflow_id: str) -> CohortPlan:
+    """The cohort's plan as the participant's workflow was started with it (the first event of its history)."""
+    handle = client.get_workflow_handle(participant_workflow_id)
+    async for event in handle.fetch_history_events():
+        payloads = event.workflow_execution_started_event_attributes.input.payloads
+        [started] = await client.data_converter.decode(payloads, [ParticipantInput])
+        assert isinstance(started, ParticipantInput)
+        return started.plan
+    raise LookupError(f"no history for {participant_workflow_id}")
+
+
+def member_of(group: GroupDetail, participant_workflow_id: str) -> MemberView | None:
+    return next((m for m in group.members if m.participant_workflow_id == participant_workflow_id), None)
