@@ -11,10 +11,8 @@ from domain.models import Grade
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
 from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
-from tests.workflows.test_group import ACTOR, approve_all, members, start_group
-from tests.workflows.test_resit import failed_group, resit_plan
+from tests.workflows.test_resit import failed_group, written_graded
 from workflows.group import GroupWorkflow
-from workflows.messages import SubmitWrittenInput, WrittenGradeInput
 
 
 async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,13 +57,9 @@ async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.Capt
 async def test_a_valid_absence_from_the_oral_on_the_command_line(
     harness: Harness, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    handle = await start_group(harness, plan=resit_plan())
-    ids = await members(handle)
-    await approve_all(handle)
-    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
-    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    handle, ids = await written_graded(harness, Grade.C)  # ids[2] took no part, ids[3] is a course participant
     cohort = handle.id.split(".")[0].removeprefix("kull-")
-    adjust = [f"{ids[0]}=+1", f"{ids[1]}=absent", f"{ids[2]}=0"]
+    adjust = [f"{ids[0]}=+1", f"{ids[1]}=absent"]
     code, out, err = await run(harness, capsys, "oral", "5001", "--cohort", cohort, "--adjust", *adjust, actor=EXAMINER)
     assert code == 0, err
     detail = await handle.query(GroupWorkflow.detail)

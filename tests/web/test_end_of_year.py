@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
+from temporalio.client import WorkflowHandle
 
 from domain.models import Grade
 from store.accounts import Account, Accounts, Role
@@ -18,11 +19,9 @@ from tests.web.conftest import PASSWORD, csrf_of, web_settings
 from tests.web.test_pages import text
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import publish
-from tests.workflows.test_group import ACTOR, approve_all, members, start_group
-from tests.workflows.test_resit import failed_group, resit_plan
+from tests.workflows.test_resit import failed_group, written_graded
 from web.app import create_app
 from workflows.group import GroupWorkflow
-from workflows.messages import SubmitWrittenInput, WrittenGradeInput
 
 
 def client(app: FastAPI) -> httpx.AsyncClient:
@@ -40,16 +39,29 @@ async def bearer(http: httpx.AsyncClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-async def test_a_resit_is_registered_and_graded_in_the_pages_forms(harness: Harness, tmp_path: Path) -> None:
+ADMIN = Account(username="ada", role=Role.ADMIN)
+
+
+def examiner_account(name: str) -> Account:
+    return Account(username=name, role=Role.EXAMINER)
+
+
+async def app_with(harness: Harness, tmp_path: Path, group: WorkflowHandle, *accounts: Account) -> FastAPI:
+    """The web app over the harness's worker, with these accounts; an examiner is assigned to `group`."""
     await Accounts.create_table(harness.engine)
+    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
+    for account in accounts:
+        await app.state.web.accounts.add(account, PASSWORD)
+        if account.role == Role.EXAMINER:
+            await app.state.web.accounts.assign(account.username, group.id)
+    return app
+
+
+async def test_a_resit_is_registered_and_graded_in_the_pages_forms(harness: Harness, tmp_path: Path) -> None:
     handle, ids = await failed_group(harness)  # member 2 has F
     await publish(handle)
-    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
-    accounts: Accounts = app.state.web.accounts
-    await accounts.add(Account(username="ada", role=Role.ADMIN), PASSWORD)
-    await accounts.add(Account(username="sigurd", role=Role.EXAMINER), PASSWORD)
-    await accounts.add(Account(username="kommune-5001", role=Role.MUNICIPALITY, municipality="5001"), PASSWORD)
-    await accounts.assign("sigurd", handle.id)
+    contact_account = Account(username="kommune-5001", role=Role.MUNICIPALITY, municipality="5001")
+    app = await app_with(harness, tmp_path, handle, ADMIN, examiner_account("sigurd"), contact_account)
     page_of = f"/deltaker/{ids[1]}"
 
     async with client(app) as contact:
@@ -108,15 +120,9 @@ async def test_a_resit_is_registered_and_graded_in_the_pages_forms(harness: Harn
 
 
 async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(harness: Harness, tmp_path: Path) -> None:
-    await Accounts.create_table(harness.engine)
     handle, ids = await failed_group(harness)  # member 1 has D
     await publish(handle)
-    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
-    accounts: Accounts = app.state.web.accounts
-    await accounts.add(Account(username="ada", role=Role.ADMIN), PASSWORD)
-    for name in ("sigurd", "mona"):
-        await accounts.add(Account(username=name, role=Role.EXAMINER), PASSWORD)
-        await accounts.assign(name, handle.id)
+    app = await app_with(harness, tmp_path, handle, ADMIN, examiner_account("sigurd"), examiner_account("mona"))
     person = f"/api/participants/{ids[0]}"
 
     async with client(app) as http:
@@ -143,14 +149,8 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
 async def test_a_valid_absence_ticked_in_the_oral_form_leads_to_a_postponed_exam(
     harness: Harness, tmp_path: Path
 ) -> None:
-    await Accounts.create_table(harness.engine)
-    handle = await start_group(harness, plan=resit_plan())
-    ids = await members(handle)
-    await approve_all(handle)
-    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
-    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
-    app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
-    await app.state.web.accounts.add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+    handle, ids = await written_graded(harness, Grade.C)  # ids[2] took no part, ids[3] is a course participant
+    app = await app_with(harness, tmp_path, handle, ADMIN)
     cohort = handle.id.split(".")[0].removeprefix("kull-")
     group_page = f"/kull/{cohort}/grupper/5001"
 
@@ -159,7 +159,7 @@ async def test_a_valid_absence_ticked_in_the_oral_form_leads_to_a_postponed_exam
         page = (await office.get(group_page)).text
         assert "gyldig fravær (utsatt eksamen)" in page
         form = {"csrf": csrf_of(page), f"absent:{ids[1]}": "1", f"adjust:{ids[1]}": "+1"}
-        form |= {f"adjust:{pid}": "0" for pid in (ids[0], ids[2])}  # ids[3] is a course participant: no oral
+        form[f"adjust:{ids[0]}"] = "0"
         answer = await office.post(f"{group_page}/oral", data=form)
         assert answer.status_code == 303, text(answer.text)
         detail = await handle.query(GroupWorkflow.detail)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
 
+from activities.letters import NOTICE, Contact, render_letter
 from store.tables import AuditRecord, OutboxRecord
 
 T = TypeVar("T")
@@ -38,3 +39,15 @@ async def outbox(sessions: async_sessionmaker[AsyncSession], kind: str | None = 
 async def audit(sessions: async_sessionmaker[AsyncSession]) -> list[AuditRecord]:
     async with sessions() as session:
         return list((await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all())
+
+
+async def only_letter(sessions: async_sessionmaker[AsyncSession], kind: str) -> str:
+    """The one letter of `kind` in the outbox, once it is there, rendered as its reader gets it (subject and body)."""
+
+    async def rendered() -> str:
+        rows = await outbox(sessions, kind)
+        assert len(rows) == 1, rows
+        letter = render_letter(NOTICE.validate_json(rows[0].notice), "Kari", Contact("stab@example.no"))
+        return f"{letter.subject}\n{letter.body}"
+
+    return await eventually(rendered)

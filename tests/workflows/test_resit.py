@@ -14,15 +14,14 @@ from temporalio.client import WorkflowHandle
 from activities.letters import NOTICE, Contact, render_letter
 from domain.models import CohortPlan, Grade
 from gateway import after_release, resits
-from gateway.admin import Admin, Refused
 from gateway.export import COLUMNS, write_export
 from gateway.results import Result, group_results
 from store.resits import ResitRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
-from tests.workflows.helpers import eventually, outbox
+from tests.workflows.helpers import eventually, only_letter, outbox
 from tests.workflows.plans import running_plan
-from tests.workflows.test_appeal import publish
+from tests.workflows.test_appeal import admin, publish, refused
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AssignExaminersInput, NewWrittenGradeInput
@@ -52,8 +51,11 @@ def resit_plan(**settings: object) -> CohortPlan:
     )
 
 
-async def failed_group(harness: Harness, plan: CohortPlan | None = None) -> tuple[WorkflowHandle, list[str]]:
-    """Written E; member 1 +1 (D), member 2 -1 (F), member 3 not taking part, member 4 a course participant."""
+async def written_graded(
+    harness: Harness, grade: Grade, plan: CohortPlan | None = None
+) -> tuple[WorkflowHandle, list[str]]:
+    """The four requirements approved, member 3 not taking part, member 4 a course participant, and the written
+    assignment handed in and graded: the orals of members 1 and 2 are due."""
     handle = await start_group(harness, plan=plan or resit_plan())
     ids = await members(handle)
     await approve_all(handle)
@@ -61,38 +63,35 @@ async def failed_group(harness: Harness, plan: CohortPlan | None = None) -> tupl
         GroupWorkflow.mark_non_participating, MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2])
     )
     await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
-    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.E))
-    adjustments = [
-        OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
-        OralAdjustment(participant_workflow_id=ids[1], adjustment=-1),
-    ]
+    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=grade))
+    return handle, ids
+
+
+async def oral(handle: WorkflowHandle, adjustments: list[OralAdjustment]) -> None:
+    """Register the orals and wait for the group's grades."""
     await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=adjustments))
 
     async def graded() -> None:
         assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
 
     await eventually(graded)
+
+
+async def failed_group(harness: Harness, plan: CohortPlan | None = None) -> tuple[WorkflowHandle, list[str]]:
+    """Written E; member 1 +1 (D), member 2 -1 (F), member 3 not taking part, member 4 a course participant."""
+    handle, ids = await written_graded(harness, Grade.E, plan)
+    await oral(
+        handle,
+        [
+            OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+            OralAdjustment(participant_workflow_id=ids[1], adjustment=-1),
+        ],
+    )
     return handle, ids
 
 
-def admin(harness: Harness) -> Admin:
-    return Admin(harness.client, harness.sessions, harness.task_queue)
-
-
-async def refused(action: object, reason: str) -> None:
-    with pytest.raises(Refused) as refusal:
-        await action  # type: ignore[misc]
-    assert reason in str(refusal.value)
-
-
 async def letter(harness: Harness, kind: str) -> str:
-    async def rendered() -> str:
-        rows = await outbox(harness.sessions, kind)
-        assert len(rows) == 1, rows
-        letter = render_letter(NOTICE.validate_json(rows[0].notice), "Kari", Contact("stab@example.no"))
-        return f"{letter.subject}\n{letter.body}"
-
-    return await eventually(rendered)
+    return await only_letter(harness.sessions, kind)
 
 
 async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: Harness) -> None:
@@ -242,26 +241,16 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
 async def test_a_valid_absence_from_the_oral_leads_to_a_postponed_oral_on_the_groups_written_grade(
     harness: Harness, tmp_path: Path
 ) -> None:
-    handle = await start_group(harness, plan=resit_plan())
-    ids = await members(handle)
-    await approve_all(handle)
-    await handle.execute_update(
-        GroupWorkflow.mark_non_participating, MarkNonParticipatingInput(actor=ACTOR, participant_workflow_id=ids[2])
-    )
-    await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
-    await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.C))
+    handle, ids = await written_graded(harness, Grade.C)
     with pytest.raises(ValidationError, match="an absent student has no oral adjustment"):
         OralAdjustment(participant_workflow_id=ids[1], adjustment=1, absent=True)
-    adjustments = [
-        OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
-        OralAdjustment(participant_workflow_id=ids[1], absent=True),
-    ]
-    await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=adjustments))
-
-    async def graded() -> None:
-        assert (await handle.query(GroupWorkflow.detail)).stage == "graded"
-
-    await eventually(graded)
+    await oral(
+        handle,
+        [
+            OralAdjustment(participant_workflow_id=ids[0], adjustment=1),
+            OralAdjustment(participant_workflow_id=ids[1], absent=True),
+        ],
+    )
     await publish(handle)
     absent = next(m for m in (await handle.query(GroupWorkflow.detail)).members if m.participant_workflow_id == ids[1])
     assert (absent.oral_absent, absent.final_grade, absent.credits) == (True, None, 0)
