@@ -118,8 +118,13 @@ async def perform_participant(web: Web, account: Account, participant_id: str, n
 async def _perform(web: Web, account: Account, workflow_id: str, spec: Action, action: AdminAction) -> Any:
     if not allowed(account, spec):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    return await perform_update(web, workflow_id, spec.update, action)
+
+
+async def perform_update(web: Web, workflow_id: str, update: Any, action: AdminAction) -> Any:
+    """The update through the gateway; a workflow that is not there is 404, as a page that is not there."""
     try:
-        return await web.admin.perform(workflow_id, spec.update, action)
+        return await web.admin.perform(workflow_id, update, action)
     except Refused as refused:
         if not_found(str(refused)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke saken") from None

@@ -18,8 +18,9 @@ from domain.models import Grade
 from gateway.admin import Refused
 from store import resits as resit_store
 from store.accounts import Account, Role
+from web.actions import perform_update
 from web.forms import number, text
-from web.state import Web, not_found
+from web.state import Web
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.ids import appeal_workflow_id, resit_workflow_id
@@ -77,23 +78,23 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
     appeal_id = appeal_workflow_id(participant_id)
     if name == "appeal-examiners":
         examiners = [examiner_actor(str(u)) for u in values["examiners"]]
-        return await _perform(
+        return await perform_update(
             web, appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=actor, examiners=examiners)
         )
     if name == "appeal-written":
         action: AdminAction = NewWrittenGradeInput(actor=actor, grade=Grade(values["grade"]))
-        return await _perform(web, appeal_id, AppealWorkflow.register_new_written_grade, action)
+        return await perform_update(web, appeal_id, AppealWorkflow.register_new_written_grade, action)
     if name == "appeal-oral":
         action = NewOralAdjustmentInput(actor=actor, adjustment=int(values["adjustment"]))
-        return await _perform(web, appeal_id, AppealWorkflow.register_new_oral_adjustment, action)
+        return await perform_update(web, appeal_id, AppealWorkflow.register_new_oral_adjustment, action)
     resit_id = await open_resit(web, participant_id)
     if resit_id is None:
         raise Refused("there is no re-sit waiting for a grade")
     if name == "resit-written":
         action = ResitWrittenInput(actor=actor, grade=Grade(values["grade"]))
-        return await _perform(web, resit_id, ResitWorkflow.register_written_grade, action)
+        return await perform_update(web, resit_id, ResitWorkflow.register_written_grade, action)
     action = ResitOralInput(actor=actor, adjustment=int(values["adjustment"]))
-    return await _perform(web, resit_id, ResitWorkflow.register_oral_adjustment, action)
+    return await perform_update(web, resit_id, ResitWorkflow.register_oral_adjustment, action)
 
 
 def form_values(name: str, form: FormData) -> dict[str, Any]:
@@ -107,12 +108,3 @@ def form_values(name: str, form: FormData) -> dict[str, Any]:
     if name == "resit":
         return {"in_cohort": str(form.get("in_cohort", "")).strip()}
     return {}
-
-
-async def _perform(web: Web, workflow_id: str, update: Any, action: AdminAction) -> Any:
-    try:
-        return await web.admin.perform(workflow_id, update, action)
-    except Refused as refused:
-        if not_found(str(refused)):
-            raise Refused("there is no such appeal or re-sit for this person") from None
-        raise

@@ -286,10 +286,6 @@ _TABLE: list[tuple[str, Words]] = [
         _say("forsøk: ny eksamen er forsøk 2 eller senere, ikke {1}"),
     ),
     ("there is no re-sit waiting for a grade", _say("det er ingen ny eksamen som venter på karakter")),
-    (
-        "there is no such appeal or re-sit for this person",
-        _say("det finnes ingen slik klage eller ny eksamen for denne personen"),
-    ),
     # identifiers, texts and fields (workflows/ids.py, workflows/messages.py, domain/text.py, domain/errors.py)
     (
         rf"cohort: '{_V}' must be 1-32 letters, digits, '-' or '_'",
