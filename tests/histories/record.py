@@ -34,17 +34,22 @@ ROOT = HERE.parents[1]
 RECORDING_KEY = bytes(range(32))
 
 
-async def record(speed: float) -> int:
-    scenario = Scenario.model_validate_json(
-        (ROOT / "demo" / "scenarios" / "kull-2022.json").read_text(encoding="utf-8")
-    )
-    template = load_plan(ROOT / "demo" / "plans" / "kull-2022.json")
-    env = await WorkflowEnvironment.start_local(
+async def recording_server() -> WorkflowEnvironment:
+    """A throw-away dev server whose histories are encrypted with the recording key the replay test decodes."""
+    return await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(venv_binary("temporal")),
         data_converter=data_converter(RECORDING_KEY),
         search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
         dev_server_log_level="error",
     )
+
+
+async def record(speed: float) -> int:
+    scenario = Scenario.model_validate_json(
+        (ROOT / "demo" / "scenarios" / "kull-2022.json").read_text(encoding="utf-8")
+    )
+    template = load_plan(ROOT / "demo" / "plans" / "kull-2022.json")
+    env = await recording_server()
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite+aiosqlite:///{folder}/readmodel.sqlite3")
         await create_schema(engine)

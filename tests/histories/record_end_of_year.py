@@ -12,16 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from temporalio.testing import WorkflowEnvironment
-
-from demo.embedded import venv_binary
 from gateway.admin import Admin
-from runtime.codec import data_converter
 from tests.conftest import Harness
-from tests.histories.record import HERE, RECORDING_KEY
+from tests.histories.record import HERE, recording_server
 from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows import search
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.resit import ResitWorkflow
@@ -29,12 +24,7 @@ from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
 
 async def record(kind: str) -> int:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(venv_binary("temporal")),
-        data_converter=data_converter(RECORDING_KEY),
-        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
-        dev_server_log_level="error",
-    )
+    env = await recording_server()
     with tempfile.TemporaryDirectory() as folder:
         async with Harness(env.client, Path(folder)) as harness:
             admin = Admin(env.client, harness.sessions, harness.task_queue)
