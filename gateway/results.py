@@ -41,7 +41,6 @@ class Result:
     grade: Grade | None  # the grade that counts: after appeals and re-sits
     credits: int
     released: datetime
-    attempt: int  # the number of attempts: 1 for the ordinary exam, more after re-sits
     appeal: AppealRecord | None  # the decided appeal of the ordinary exam, if any
     first_grade: Grade | None = None  # the ordinary exam's grade after its appeal
     resits: tuple[ResitRecord, ...] = ()  # the decided re-sits, first attempt first
@@ -93,7 +92,6 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
                     grade=grade,
                     credits=credits,
                     released=group.published_at,
-                    attempt=1 + len(attempts),
                     appeal=appeal,
                     first_grade=first_grade,
                     resits=tuple(attempts),
