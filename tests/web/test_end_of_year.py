@@ -186,6 +186,6 @@ async def test_a_valid_absence_ticked_in_the_oral_form_leads_to_a_postponed_exam
 
         async def decided() -> None:
             words = text((await office.get(page_of)).text)
-            assert "Endelig karakter C (den beste av 2 forsøk) Studiepoeng 30" in words, words
+            assert "Endelig karakter C (utsatt eksamen) Studiepoeng 30" in words, words  # the missed oral: no attempt
 
         await eventually(decided)
