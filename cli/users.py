@@ -1,4 +1,5 @@
-"""starter.py's commands for the web app: `user add` (a local account) and `web` (serve the app).
+"""starter.py's commands for the web app: `user add` (a local account), `user password` (a new password, which
+signs the account out everywhere) and `web` (serve the app).
 
 `user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID]` reads the password
 without echo (asked twice), or the first line of `--password-file`. Exit codes as the admin commands: 0 done,
@@ -37,6 +38,30 @@ def add_user(args: argparse.Namespace) -> int:
         return 3
     print(f"user {account.username} added (role {account.role.value})")
     return 0
+
+
+def change_password(args: argparse.Namespace) -> int:
+    password = _password(args.password_file)
+    try:
+        ended = asyncio.run(_change(args.name, password))
+    except AccountError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"cannot use the database: {error}", file=sys.stderr)
+        return 3
+    print(f"password of {args.name} changed; {ended} session(s) and API token(s) ended")
+    return 0
+
+
+async def _change(username: str, password: str) -> int:
+    from web.server import prepare
+
+    engine = await prepare(get_settings())
+    try:
+        return await Accounts(make_session_factory(engine)).set_password(username, password)
+    finally:
+        await engine.dispose()
 
 
 async def _add(account: Account, password: str) -> None:
@@ -95,5 +120,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub.add_argument("--participant", metavar="PARTICIPANT_ID", help="role participant: as `show group` lists it")
     sub.add_argument("--password-file", help="read the password from the first line of this file")
     sub.set_defaults(handler=add_user)
+    sub = users.add_parser("password", help="a new password for a local account; its sessions and tokens end")
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("--password-file", help="read the password from the first line of this file")
+    sub.set_defaults(handler=change_password)
     sub = commands.add_parser("web", help="serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
     sub.set_defaults(handler=web)

@@ -15,6 +15,7 @@ from runtime.settings import Settings
 from store.accounts import Accounts
 from web.app import create_app
 from web.demo_accounts import create_demo_accounts
+from web.server import http_server
 
 ACCOUNTS_FILE = "demo-accounts.json"
 START_SECONDS = 15.0
@@ -58,7 +59,7 @@ class DemoWeb:
             return None
         await Accounts.create_table(self.engine)
         app = create_app(self.settings, self.client, self.sessions)
-        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, log_level="warning"))
+        self.server = http_server(app, host, port, log_level="warning")
         self.task = asyncio.create_task(self.server.serve(), name="demo-web")
         for _ in range(int(START_SECONDS / 0.1)):
             if self.server.started:

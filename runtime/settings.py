@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cache
 from pathlib import Path
 from typing import Literal, Self, get_args
@@ -50,11 +51,16 @@ class Settings(BaseSettings):
     # the web app (starter.py web)
     web_address: str = "127.0.0.1:8000"  # host:port
     web_secret: SecretStr | None = None  # signs session cookies and API tokens; default: a generated file in data_dir
-    web_secure_cookies: bool = False  # set where the app is served over HTTPS
-    web_session_minutes: int = 480
-    web_token_minutes: int = 60
-    web_login_attempts: int = 5  # failed sign-ins per account and address ...
-    web_login_window_seconds: int = 60  # ... within this window, then 429 until the window has passed
+    # cookies only over HTTPS; unset: yes, unless the app serves plain HTTP on loopback (the embedded default)
+    web_secure_cookies: bool | None = None
+    web_session_minutes: int = Field(default=480, gt=0)  # a session ends this long after sign-in ...
+    web_session_idle_minutes: int = Field(default=60, gt=0)  # ... or after this long without a request
+    web_token_minutes: int = Field(default=60, gt=0)
+    web_login_attempts: int = Field(default=5, ge=1)  # failed sign-ins per account (from any address) ...
+    web_login_address_attempts: int = Field(default=20, ge=1)  # ... and per address (for any names) ...
+    web_login_window_seconds: int = Field(default=60, gt=0)  # ... within this window, then 429 until it has passed
+    # the proxies whose X-Forwarded-For names the client (addresses or networks); empty: the peer is the client
+    web_trusted_proxies: list[str] = []
     web_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]  # the Temporal UI (codec)
     # sign-in with OpenID Connect (production); no issuer: local accounts only, and no button on the sign-in page
     oidc_issuer: str | None = None  # e.g. https://auth.example.no; its discovery document gives every endpoint
@@ -75,6 +81,11 @@ class Settings(BaseSettings):
             raise ValueError("NIS_OIDC_CLIENT_ID is required when NIS_OIDC_ISSUER is set")
         if self.oidc_issuer and "openid" not in self.oidc_scopes.split():
             raise ValueError(f"NIS_OIDC_SCOPES '{self.oidc_scopes}' must include openid (no ID token without it)")
+        for proxy in self.web_trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"NIS_WEB_TRUSTED_PROXIES: '{proxy}' is not an IP address or network") from None
         return self
 
     @property
@@ -83,6 +94,16 @@ class Settings(BaseSettings):
         if not host or not port.isdigit():
             raise ValueError(f"NIS_WEB_ADDRESS: '{self.web_address}' is not host:port, e.g. 127.0.0.1:8000")
         return host, int(port)
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.web_secure_cookies is not None:
+            return self.web_secure_cookies
+        host = self.web_address.rpartition(":")[0].strip("[]")
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host != "localhost"
 
     @property
     def resolved_database_url(self) -> str:

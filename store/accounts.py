@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.municipalities import UnknownMunicipality, lookup
+from store.sessions import end_all
 from store.tables import Base
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -97,11 +98,24 @@ class Accounts:
             existing = await session.get(AccountRecord, account.username)
             if existing is not None and not replace:
                 raise AccountError(f"user '{account.username}' already exists")
-            if existing is not None:
+            if existing is not None:  # a new password and role: whoever held the old ones is signed out
+                await end_all(session, account.username)
                 await session.delete(existing)
                 await session.flush()
             session.add(_record(account, hashed))
         return account
+
+    async def set_password(self, username: str, password: str) -> int:
+        """A local account's new password; every session and API token of the account ends (how many did)."""
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+        hashed = await asyncio.to_thread(self.hasher.hash, password)
+        async with self.sessions() as session, session.begin():
+            record = await session.get(AccountRecord, username)
+            if record is None or record.password_hash == EXTERNAL:
+                raise AccountError(f"no local account '{username}'")
+            record.password_hash = hashed
+            return await end_all(session, username)
 
     async def upsert_external(self, account: Account) -> Account:
         """Store an account whose sign-in is the OpenID provider's, or update its role and binding (the provider's
@@ -162,7 +176,9 @@ class Accounts:
         return _account(record) if record is not None and local else None
 
 
-TABLES = [Table(name, Base.metadata) for name in ("accounts", "examiner_groups")]  # the mapped tables, as Tables
+TABLES = [
+    Table(name, Base.metadata) for name in ("accounts", "examiner_groups", "web_sessions")
+]  # the mapped tables, as Tables
 
 
 def _record(account: Account, password_hash: str) -> AccountRecord:

@@ -1,7 +1,8 @@
 """The documents a group hands in (a work requirement, the written assignment), kept outside Temporal.
 
-A file is stored once under `DATA_DIR/uploads/` by the SHA-256 of its content, with a small JSON file beside it
-(the name it was handed in under, its type and size). The workflow is sent only the SHA-256 (`DocumentHash`), so
+A file is stored once under `DATA_DIR/uploads/` (0700, files 0600) by the SHA-256 of its content, with a small JSON
+file beside it (the name it was handed in under, its type and size), and only once the workflow accepted the
+hand-in: until then it waits under a staging name of its own. The workflow is sent only the SHA-256 (`DocumentHash`), so
 its history holds no document and no file name; the web app serves a file only to those who may see the group
 that handed it in, and only if that group's state names its hash.
 """
@@ -51,22 +52,26 @@ class Upload:
 
 
 @dataclass(frozen=True)
-class Saved:
+class Staged:
+    """A hand-in's file, written where only this hand-in knows it, until the workflow has said yes (`keep`) or
+    no (`discard`). Two hand-ins of the same bytes never share a staged file, so neither can lose the other's."""
+
     upload: Upload
-    new: bool  # not stored before: a refused action removes it again (`Uploads.remove`)
+    path: Path
 
 
 class Uploads:
     def __init__(self, data_dir: Path) -> None:
         self.folder = data_dir / "uploads"
 
-    async def save(self, file: Readable, filename: str, content_type: str | None) -> Saved:
-        """Store the file (once per content) and return what the workflow and the page need. ValueError for an
-        empty file or one over UPLOAD_MAX_BYTES; nothing is kept then."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+    async def stage(self, file: Readable, filename: str, content_type: str | None) -> Staged:
+        """Write the file to its own staging name (0600) and hash it. ValueError for an empty file or one over
+        UPLOAD_MAX_BYTES; nothing is kept then."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.chmod(0o700)
         digest = hashlib.sha256()
         size = 0
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".upload-")
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".upload-")  # created 0600
         try:
             with os.fdopen(handle, "wb") as out:
                 while chunk := await file.read(CHUNK):
@@ -77,26 +82,37 @@ class Uploads:
                     out.write(chunk)
             if size == 0:
                 raise ValueError("document: the file is empty")
-            kind = content_type if content_type in DOCUMENT_TYPES else "application/octet-stream"
-            upload = Upload(digest.hexdigest(), _safe_name(filename), kind, size)
-            new = not (self.folder / upload.sha256).exists()
-            os.replace(temporary, self.folder / upload.sha256)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        if new:  # the same bytes handed in again keep the name they were first handed in under
-            self._about(upload.sha256).write_text(json.dumps(asdict(upload)), encoding="utf-8")
-        return Saved(upload, new)
+        kind = content_type if content_type in DOCUMENT_TYPES else "application/octet-stream"
+        return Staged(Upload(digest.hexdigest(), _safe_name(filename), kind, size), Path(temporary))
 
-    def remove(self, sha256: str) -> None:
-        """Forget a file the workflow refused (only one this action stored: see `Saved.new`)."""
-        if _HASH.match(sha256):
-            (self.folder / sha256).unlink(missing_ok=True)
-            self._about(sha256).unlink(missing_ok=True)
+    def keep(self, staged: Staged) -> None:
+        """The workflow accepted the hand-in: the file under its hash, once; the same bytes handed in again keep the
+        name they were first handed in under. A stored file is never replaced or removed here."""
+        upload = staged.upload
+        try:  # what is known of it first, so a stored file always has it (`find` wants both)
+            descriptor = os.open(self._about(upload.sha256), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as about:
+                about.write(json.dumps(asdict(upload)))
+        try:
+            os.link(staged.path, self.folder / upload.sha256)
+        except FileExistsError:
+            pass
+        finally:
+            staged.path.unlink(missing_ok=True)
+
+    def discard(self, staged: Staged) -> None:
+        """The workflow refused the hand-in: only its own staged file goes."""
+        staged.path.unlink(missing_ok=True)
 
     def find(self, sha256: str) -> tuple[Upload, Path] | None:
         """The stored file of this hash and what is known of it, or None."""
-        if not _HASH.match(sha256) or not (self.folder / sha256).is_file():
+        if not _HASH.match(sha256) or not (self.folder / sha256).is_file() or not self._about(sha256).is_file():
             return None
         about = json.loads(self._about(sha256).read_text(encoding="utf-8"))
         return Upload(**about), self.folder / sha256

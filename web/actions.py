@@ -3,15 +3,21 @@ go through `perform`, so a right is decided in one place and the actor is always
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import HTTPException, status
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.plan import parse_plan
-from gateway.admin import Refused
+from gateway.admin import OutcomeUnknown, Refused
 from store.accounts import Account, Role
+from store.uploads import Readable
 from web.state import Web, not_found
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -24,6 +30,7 @@ TEACHING = frozenset({Role.ADMIN, Role.TEACHER})
 CONTACT = frozenset({Role.ADMIN, Role.MUNICIPALITY})
 PROJECT = frozenset({Role.ADMIN, Role.TEACHER, Role.MUNICIPALITY})  # the group, its supervisor, the administration
 EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
+OUTCOME_SECONDS = 10.0  # how long a hand-in whose outcome was lost waits to learn it before keeping its file
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,58 @@ async def perform_group(
     return await _perform(web, account, workflow_id, GROUP_ACTIONS[name], action)
 
 
+async def hand_in(
+    web: Web,
+    account: Account,
+    cohort: str,
+    application_id: str,
+    name: str,
+    build: Callable[[str | None], AdminAction],
+    document: Readable | None,
+    filename: str | None,
+    content_type: str | None,
+) -> Any:
+    """A hand-in with its document, for the page and the API alike: the rights first (404, 403), then the file
+    (ValueError when empty or too large), then the workflow. The file is stored only once the workflow accepted
+    it; a refusal leaves nothing; an outcome Temporal could not tell is asked for again by the update's ID, and
+    the file kept if the answer stays unknown (the workflow may name it)."""
+    workflow_id = await web.group_id(account, cohort, application_id)
+    spec = GROUP_ACTIONS[name]
+    if not allowed(account, spec):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+    staged = await web.uploads.stage(document, filename, content_type) if document is not None and filename else None
+    update_id = f"hand-in-{uuid.uuid4()}"
+    try:
+        result = await perform_update(
+            web, workflow_id, spec.update, build(staged.upload.sha256 if staged else None), update_id
+        )
+    except OutcomeUnknown:
+        if staged is not None and await _accepted(web, workflow_id, update_id) is False:
+            web.uploads.discard(staged)
+        elif staged is not None:
+            web.uploads.keep(staged)
+        raise
+    except BaseException:
+        if staged is not None:
+            web.uploads.discard(staged)
+        raise
+    if staged is not None:
+        web.uploads.keep(staged)
+    return result
+
+
+async def _accepted(web: Web, workflow_id: str, update_id: str) -> bool | None:
+    """Whether the update of this ID was accepted: True, False (refused or never admitted), None (still unknown)."""
+    handle = web.admin.client.get_workflow_handle(workflow_id).get_update_handle(update_id)
+    try:
+        await handle.result(rpc_timeout=timedelta(seconds=OUTCOME_SECONDS))
+    except WorkflowUpdateFailedError:
+        return False
+    except RPCError as error:
+        return False if error.status == RPCStatusCode.NOT_FOUND else None
+    return True
+
+
 async def perform_cohort(web: Web, account: Account, cohort: str, name: str, action: AdminAction) -> Any:
     try:
         workflow_id = cohort_workflow_id(cohort)
@@ -121,10 +180,12 @@ async def _perform(web: Web, account: Account, workflow_id: str, spec: Action, a
     return await perform_update(web, workflow_id, spec.update, action)
 
 
-async def perform_update(web: Web, workflow_id: str, update: Any, action: AdminAction) -> Any:
+async def perform_update(
+    web: Web, workflow_id: str, update: Any, action: AdminAction, update_id: str | None = None
+) -> Any:
     """The update through the gateway; a workflow that is not there is 404, as a page that is not there."""
     try:
-        return await web.admin.perform(workflow_id, update, action)
+        return await web.admin.perform(workflow_id, update, action, update_id=update_id)
     except Refused as refused:
         if not_found(str(refused)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke saken") from None

@@ -7,29 +7,34 @@ from __future__ import annotations
 
 import base64
 import os
+from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response, status
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from activities.documents import Documents, documents_key
+from domain.errors import describe
 from gateway.admin import Admin, Refused
 from runtime.codec import EncryptionCodec, load_or_create_key
 from runtime.settings import Settings
 from runtime.wiring import people_register
 from store.accounts import Accounts
+from store.sessions import Sessions
 from store.uploads import Uploads
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
 from web.refusals import norwegian
 from web.routes import api, codec, cohort, group, oidc, pages, participant, signin, verify
+from web.security import ApiSignInFirst, BodyLimit, CodecCors, SecurityHeaders
 from web.state import Web
 
 SECRET_BYTES = 32
@@ -39,7 +44,8 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app = FastAPI(
         title="Nasjonal Innovasjonsskole",
         summary="Studieadministrasjon: sider og JSON-API",
-        docs_url="/api/docs",
+        # no Swagger UI: it loads its script from a CDN into this origin; the OpenAPI document is enough
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -50,13 +56,22 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         admin=Admin(client, sessions, settings.task_queue, people_register(settings, sessions)),
         accounts=Accounts(sessions),
         sessions=sessions,
-        signer=Signer(secret, settings),
-        limiter=LoginLimiter(settings.web_login_attempts, settings.web_login_window_seconds),
+        signer=Signer(secret),
+        limiter=LoginLimiter(
+            settings.web_login_attempts, settings.web_login_address_attempts, settings.web_login_window_seconds
+        ),
         codec=EncryptionCodec(load_or_create_key(settings)),
         templates=make_templates(),
         documents=Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir),
         uploads=Uploads(settings.data_dir),
+        web_sessions=Sessions(
+            sessions,
+            session_lifetime=timedelta(minutes=settings.web_session_minutes),
+            session_idle=timedelta(minutes=settings.web_session_idle_minutes),
+            token_lifetime=timedelta(minutes=settings.web_token_minutes),
+        ),
         oidc=openid,
+        proxies=[ip_network(proxy, strict=False) for proxy in settings.web_trusted_proxies],
     )
     if openid is not None:  # authlib keeps the state, nonce and PKCE verifier of a sign-in under way in this cookie
         app.add_middleware(
@@ -66,15 +81,13 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             max_age=STATE_SECONDS,
             path=STATE_PATH,
             same_site="lax",  # sent on the provider's redirect back, a top-level GET from another site
-            https_only=settings.web_secure_cookies,
+            https_only=settings.secure_cookies,
         )
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.web_cors_origins,
-        allow_credentials=True,
-        allow_methods=["POST"],
-        allow_headers=["content-type", "x-namespace", "authorization"],
-    )
+    # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
+    app.add_middleware(ApiSignInFirst, routes=[*api.router.routes, *codec.router.routes])
+    app.add_middleware(BodyLimit)
+    app.add_middleware(CodecCors, origins=settings.web_cors_origins)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         signin.router,
@@ -91,6 +104,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(ValidationError, _invalid)
     return app
 
 
@@ -112,6 +126,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _refused(request: Request, exc: Exception) -> Response:
     """The workflow said no: 409 with its reason, for the API (pages show it beside their form)."""
     return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """Input that breaks a rule of a workflow's message, found while the route builds it: 422 naming the rule."""
+    assert isinstance(exc, ValidationError)
+    problems = "; ".join(describe(exc))
+    if request.url.path.startswith(API_PREFIXES):
+        return JSONResponse({"detail": problems}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    account = await signed_in(request)
+    context = {"account": account, "code": 422, "detail": norwegian(problems)}
+    return render(request, "error.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 def load_or_create_secret(settings: Settings) -> bytes:

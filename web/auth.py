@@ -2,23 +2,27 @@
 
 A page and an API call are checked by the same `require(*roles)`: the bearer token when the request carries
 one, else the session cookie. Without either, a page redirects to the sign-in form and the API answers 401.
+Both are random secrets whose rows are in store.sessions, so they can be ended.
 """
 
 from __future__ import annotations
 
 import hmac
-import secrets
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from runtime.settings import Settings
 from store.accounts import Account, Accounts, Role
+from store.sessions import Kind, Sessions
+
+USERNAME_MAX = 64
+_UNKNOWN = object()
 
 SESSION_COOKIE = "nis_session"
 LOGIN_CSRF_COOKIE = "nis_login_csrf"
@@ -31,35 +35,10 @@ class SignInRequired(Exception):
 
 
 class Signer:
-    """Signed, timed values: the session cookie and the API token share the secret, never the salt."""
+    """Signed, timed values that need no server-side row: the message shown once after a form."""
 
-    def __init__(self, secret: bytes, settings: Settings) -> None:
-        self._sessions = URLSafeTimedSerializer(secret, salt="nis-session")
-        self._tokens = URLSafeTimedSerializer(secret, salt="nis-api-token")
+    def __init__(self, secret: bytes) -> None:
         self._flash = URLSafeTimedSerializer(secret, salt="nis-flash")
-        self.session_seconds = settings.web_session_minutes * 60
-        self.token_seconds = settings.web_token_minutes * 60
-
-    def session(self, username: str) -> tuple[str, str]:
-        """A new session's cookie value and its CSRF token (rotated at every sign-in)."""
-        csrf = secrets.token_urlsafe(32)
-        return self._sessions.dumps({"u": username, "c": csrf}), csrf
-
-    def read_session(self, value: str) -> tuple[str, str] | None:
-        try:
-            data = self._sessions.loads(value, max_age=self.session_seconds)
-        except BadSignature:
-            return None
-        return str(data["u"]), str(data["c"])
-
-    def token(self, username: str) -> str:
-        return self._tokens.dumps({"u": username})
-
-    def read_token(self, value: str) -> str | None:
-        try:
-            return str(self._tokens.loads(value, max_age=self.token_seconds)["u"])
-        except BadSignature:
-            return None
 
     def flash(self, message: str) -> str:
         return self._flash.dumps(message)
@@ -72,54 +51,108 @@ class Signer:
 
 
 class LoginLimiter:
-    """At most `attempts` failed sign-ins per account and address within `window` seconds."""
+    """Failed sign-ins within `window` seconds: at most `per_account` for one account from any address, and at most
+    `per_address` from one address for any names (password spraying). Memory is bounded: at most `tracked` keys,
+    the longest-idle forgotten first, and a key is at most a user name's length."""
 
-    def __init__(self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.attempts = attempts
+    def __init__(
+        self,
+        per_account: int,
+        per_address: int,
+        window: float,
+        tracked: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = {"account": per_account, "address": per_address}
         self.window = window
+        self.tracked = tracked
         self.clock = clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._failures: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
 
     def blocked(self, username: str, address: str) -> bool:
-        key = _key(username, address)
-        failures = self._failures.get(key)
-        if failures is None:
-            return False
+        self._forget_stale()
+        return any(len(self._recent(key)) >= self.limits[key[0]] for key in _keys(username, address))
+
+    def failed(self, username: str, address: str) -> None:
+        for key in _keys(username, address):
+            failures = self._recent(key)
+            failures.append(self.clock())
+            self._failures[key] = failures
+            self._failures.move_to_end(key)
+        while len(self._failures) > self.tracked:
+            self._failures.popitem(last=False)
+
+    def _forget_stale(self) -> None:
+        """Keys are kept in the order of their last failure: drop from the front those past the window."""
+        while self._failures:
+            failures = next(iter(self._failures.values()))
+            if failures and failures[-1] > self.clock() - self.window:
+                return
+            self._failures.popitem(last=False)
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        failures = self._failures.get(key, deque())
         while failures and failures[0] <= self.clock() - self.window:
             failures.popleft()
         if not failures:
-            del self._failures[key]  # guessed names must not pile up in memory
-        return len(failures) >= self.attempts
-
-    def failed(self, username: str, address: str) -> None:
-        self._failures[_key(username, address)].append(self.clock())
+            self._failures.pop(key, None)  # guessed names must not pile up in memory
+        return failures
 
 
-def _key(username: str, address: str) -> str:
-    return f"{username.strip().lower()}|{address}"
+def _keys(username: str, address: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    # a user name is at most 64 characters (store.accounts.USERNAME): a longer one is the same guess
+    return ("account", username.strip().lower()[:USERNAME_MAX]), ("address", address)
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or, when the peer is a trusted proxy (NIS_WEB_TRUSTED_PROXIES), the last
+    address in X-Forwarded-For that is not one of those proxies."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = request.app.state.web.proxies
+    if not _trusted(peer, proxies):
+        return peer
+    forwarded = [hop.strip() for hop in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if hop.strip()]
+    for hop in reversed(forwarded):
+        if not _trusted(hop, proxies):
+            return hop[:64]
+    return peer
+
+
+def _trusted(address: str, proxies: list[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
 
 
 async def signed_in(request: Request, token: str | None = None) -> Account | None:
-    """The account behind the request's bearer token or session cookie, or None.
+    """The account behind the request's bearer token or session cookie, or None (looked up once per request).
 
     The JSON API takes bearer tokens only: a cookie rides along with requests other sites make, a token does not.
     """
+    known = getattr(request.state, "account", _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
     web = request.app.state.web
-    accounts: Accounts = web.accounts
-    signer: Signer = web.signer
+    sessions: Sessions = web.web_sessions
+    if token is None:
+        token = bearer_of(request)
+    current = None
     if token:
-        username = signer.read_token(token)
-    elif request.url.path.startswith("/api/"):
-        username = None
-    else:
-        session = signer.read_session(request.cookies.get(SESSION_COOKIE, ""))
-        username = session[0] if session else None
-        request.state.csrf = session[1] if session else None
-    return await accounts.get(username) if username else None
+        current = await sessions.current(token, Kind.TOKEN)
+    elif not request.url.path.startswith("/api/"):
+        current = await sessions.current(request.cookies.get(SESSION_COOKIE, ""), Kind.SESSION)
+        request.state.csrf = current.csrf if current else None
+    accounts: Accounts = web.accounts
+    account = await accounts.get(current.username) if current else None
+    request.state.account = account
+    return account
+
+
+def bearer_of(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
 def require(*roles: Role) -> Callable[..., Awaitable[Account]]:
@@ -139,6 +172,8 @@ def require(*roles: Role) -> Callable[..., Awaitable[Account]]:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
         return account
 
+    # read by web.security, which checks the role of an API call before its body is read
+    setattr(dependency, "roles", tuple(role.value for role in roles))  # noqa: B010
     return dependency
 
 

@@ -49,6 +49,6 @@ def done(request: Request, to: str, message: str) -> Response:
         max_age=300,
         httponly=True,
         samesite="lax",
-        secure=web.settings.web_secure_cookies,
+        secure=web.settings.secure_cookies,
     )
     return response

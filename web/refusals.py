@@ -337,6 +337,7 @@ _TABLE: list[tuple[str, Words]] = [
     ("the file is empty", _say("filen er tom")),
     # accounts (store/accounts.py; most of these come from `starter.py user add`)
     (rf"no examiner account '{_V}'", _say("ingen sensorkonto '{1}'")),
+    (rf"no local account '{_V}'", _say("ingen lokal konto '{1}'")),
     (rf"user '{_V}' already exists", _say("brukeren '{1}' finnes allerede")),
     (
         rf"user name '{_V}': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter or digit "

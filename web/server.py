@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp
 
 from runtime.settings import Settings
 from runtime.wiring import connect
@@ -24,6 +25,15 @@ async def prepare(settings: Settings) -> AsyncEngine:
     return engine
 
 
+def http_server(app: ASGIApp, host: str, port: int, log_level: str | None = None) -> uvicorn.Server:
+    """uvicorn as every entry point runs it. proxy_headers=False: uvicorn would believe X-Forwarded-For from
+    127.0.0.1 and give every spoofed address its own sign-in limit; the app decides (NIS_WEB_TRUSTED_PROXIES)."""
+    # log_config=None: uvicorn's records go through the logging set up once by the caller
+    return uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_config=None, log_level=log_level, proxy_headers=False)
+    )
+
+
 async def serve(settings: Settings, announce: Callable[[str], None]) -> None:
     """Serve until Ctrl-C or SIGTERM (uvicorn handles both and finishes open requests); `announce` is told the
     address once Temporal and the database answer."""
@@ -35,8 +45,7 @@ async def serve(settings: Settings, announce: Callable[[str], None]) -> None:
     engine = await prepare(settings)
     try:
         app = create_app(settings, client, make_session_factory(engine))
-        # log_config=None: uvicorn's records go through the logging set up once by the caller
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, proxy_headers=False))
+        server = http_server(app, host, port)
         announce(f"http://{host}:{port}/")
         await server.serve()
     finally:

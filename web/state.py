@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 import structlog
@@ -24,6 +25,7 @@ from gateway.admin import Admin
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
 from store.accounts import Account, Accounts, Role
+from store.sessions import Sessions
 from store.tables import AuditRecord
 from store.uploads import Uploads
 from web.auth import LoginLimiter, Signer
@@ -54,7 +56,9 @@ class Web:
     templates: Jinja2Templates
     documents: Documents
     uploads: Uploads
+    web_sessions: Sessions
     oidc: OpenIdSignIn | None = None  # sign-in through an OpenID provider, when NIS_OIDC_ISSUER is set
+    proxies: list[IPv4Network | IPv6Network] = field(default_factory=list)  # whose X-Forwarded-For is believed
     plans: dict[str, CohortPlan] = field(default_factory=dict)
 
     async def overview(self, cohort: str) -> CohortOverview:

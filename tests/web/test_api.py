@@ -148,16 +148,27 @@ async def test_attendance_and_exam_actions_by_role(world: World) -> None:
         assert detail["written_grade"] is None
 
 
-async def test_sign_in_attempts_are_limited_per_account_and_address(world: World) -> None:
-    async with world.client(address="10.0.0.41") as client:  # its own address: the other tests' sign-ins go on
+async def test_sign_in_attempts_are_limited_per_account_from_any_address_and_per_address_for_any_name(
+    world: World,
+) -> None:
+    await world.app.state.web.accounts.add(Account(username="laast-api", role=Role.TEACHER), PASSWORD)
+    async with world.client(address="10.0.0.41") as client:  # addresses of their own: the other tests sign in
         for _ in range(5):
             assert (
-                await client.post("/api/token", data={"username": "sigurd", "password": "gjett"})
+                await client.post("/api/token", data={"username": "laast-api", "password": "gjett"})
             ).status_code == 401
-        blocked = await client.post("/api/token", data={"username": "sigurd", "password": PASSWORD})
+        blocked = await client.post("/api/token", data={"username": "laast-api", "password": PASSWORD})
         assert blocked.status_code == 429
         assert blocked.json() == {"detail": "Too many failed sign-ins: wait a minute and try again"}
         other = await client.post("/api/token", data={"username": "ada", "password": PASSWORD})
         assert other.status_code == 200  # another account from the same address is not blocked
-    async with world.client() as client:
-        assert (await client.post("/api/token", data={"username": "sigurd", "password": PASSWORD})).status_code == 200
+    async with world.client(address="10.0.0.43") as elsewhere:  # the account is limited from every address
+        answer = await elsewhere.post("/api/token", data={"username": "laast-api", "password": PASSWORD})
+        assert answer.status_code == 429
+    async with world.client(address="10.0.0.44") as sprayer:  # one password tried on many names
+        for n in range(20):
+            guess = await sprayer.post("/api/token", data={"username": f"navn-{n}", "password": "Sommer2026!"})
+            assert guess.status_code == 401
+        assert (await sprayer.post("/api/token", data={"username": "ada", "password": PASSWORD})).status_code == 429
+    async with world.client(address="10.0.0.45") as client:
+        assert (await client.post("/api/token", data={"username": "ada", "password": PASSWORD})).status_code == 200

@@ -1,5 +1,5 @@
-"""The parts of signing in that need no server: the rate limit's window, the signed values, and how an OpenID
-provider's claims become an account."""
+"""The parts of signing in that need no server: the rate limit's window and memory, and how an OpenID provider's
+claims become an account."""
 
 from __future__ import annotations
 
@@ -10,34 +10,35 @@ import pytest
 
 from store.accounts import Role
 from tests.web.conftest import web_settings
-from web.auth import LoginLimiter, Signer
+from web.auth import LoginLimiter
 from web.oidc import SignInRefused, account_from_claims, username_from_claims
 
 
-def test_the_limit_counts_failures_per_account_and_address_within_the_window() -> None:
+def test_the_limit_counts_failures_per_account_from_any_address_and_per_address_for_any_name() -> None:
     now = [1000.0]
-    limiter = LoginLimiter(attempts=5, window=60, clock=lambda: now[0])
-    for _ in range(5):
-        assert not limiter.blocked("Turid", "10.0.0.1")
-        limiter.failed("Turid", "10.0.0.1")
-    assert limiter.blocked("turid ", "10.0.0.1")  # the same account however it is typed
-    assert not limiter.blocked("turid", "10.0.0.2") and not limiter.blocked("ada", "10.0.0.1")
+    limiter = LoginLimiter(per_account=5, per_address=8, window=60, clock=lambda: now[0])
+    for n in range(5):
+        assert not limiter.blocked("Turid", f"10.0.0.{n}")
+        limiter.failed("Turid", f"10.0.0.{n}")  # each try from another address
+    assert limiter.blocked("turid ", "10.9.9.9")  # the same account however it is typed, from anywhere
+    assert not limiter.blocked("ada", "10.0.0.1")
     now[0] += 59
     assert limiter.blocked("turid", "10.0.0.1")
     now[0] += 1.5
     assert not limiter.blocked("turid", "10.0.0.1")
     assert not limiter._failures  # nothing kept for an account and address that are no longer limited
+    for n in range(8):  # password spraying: one address, many names
+        limiter.failed(f"navn-{n}", "10.0.0.7")
+    assert limiter.blocked("ada", "10.0.0.7") and not limiter.blocked("ada", "10.0.0.8")
 
 
-def test_a_token_is_not_a_session_and_a_tampered_value_is_nothing(tmp_path: Path) -> None:
-    signer = Signer(b"k" * 32, web_settings(tmp_path, "tq"))
-    token = signer.token("ada")
-    cookie, csrf = signer.session("ada")
-    assert signer.read_token(token) == "ada" and signer.read_session(cookie) == ("ada", csrf)
-    assert signer.read_session(token) is None and signer.read_token(cookie) is None  # salts differ
-    assert signer.read_token(token[:-2] + "xx") is None
-    assert Signer(b"x" * 32, web_settings(tmp_path, "tq")).read_token(token) is None
-    assert signer.session("ada")[1] != csrf  # a fresh CSRF token at every sign-in
+def test_the_limit_keeps_bounded_memory_and_short_keys() -> None:
+    limiter = LoginLimiter(per_account=5, per_address=1000, window=60, tracked=100)
+    for n in range(1000):
+        limiter.failed(f"gjettet-{n}", "10.0.0.1")
+    assert len(limiter._failures) <= 100
+    limiter.failed("x" * 200_000, "10.0.0.2")
+    assert max(len(name) for _, name in limiter._failures) == 64  # a 200 kB name is kept as 64 characters
 
 
 ISSUER = "https://auth.example.no"

@@ -4,11 +4,13 @@ an added account signs in to the served app."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +36,13 @@ class Ran:
 
 
 async def add(data: Path, *argv: str) -> Ran:
+    return await run(data, "user", "add", *argv)
+
+
+async def run(data: Path, *argv: str) -> Ran:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "starter.py",
-        "user",
-        "add",
         *argv,
         cwd=ROOT,
         env=environment(data),
@@ -131,10 +135,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_starter_web_serves_the_app_at_its_address(env: WorkflowEnvironment, tmp_path: Path) -> None:
-    secret = tmp_path / "password"
-    secret.write_text("et-langt-passord\n")
-    assert (await add(tmp_path, "ada", "--role", "admin", "--password-file", str(secret))).returncode == 0
+@contextlib.asynccontextmanager
+async def served(env: WorkflowEnvironment, data: Path) -> AsyncIterator[tuple[httpx.AsyncClient, list[str]]]:
+    """`starter.py web` as a process at a free port: a client of it, and (after the block) what it printed."""
     port = free_port()
     settings = {
         "NIS_WEB_ADDRESS": f"127.0.0.1:{port}",
@@ -145,25 +148,74 @@ async def test_starter_web_serves_the_app_at_its_address(env: WorkflowEnvironmen
         "starter.py",
         "web",
         cwd=ROOT,
-        env=environment(tmp_path, **settings),
+        env=environment(data, **settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    printed: list[str] = []
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             for _ in range(100):
                 try:
-                    page = await client.get("/logg-inn")
+                    await client.get("/logg-inn")
                     break
                 except httpx.ConnectError:
                     await asyncio.sleep(0.1)
-            assert page.status_code == 200 and "Logg inn" in page.text
-            answer = await client.post("/api/token", data={"username": "ada", "password": "et-langt-passord"})
-            assert answer.status_code == 200 and answer.json()["token_type"] == "bearer"
+            yield client, printed
     finally:
         server.send_signal(signal.SIGINT)
         out_bytes, err_bytes = await asyncio.wait_for(server.communicate(), 20)
-    out, err = out_bytes.decode(), err_bytes.decode()
-    assert server.returncode == 0, err
-    assert out.startswith(f"web app at http://127.0.0.1:{port}/"), out
+        printed += [out_bytes.decode(), err_bytes.decode()]
+    assert server.returncode == 0, printed[1]
+    assert printed[0].startswith(f"web app at http://127.0.0.1:{port}/"), printed[0]
+
+
+async def test_starter_web_serves_the_app_at_its_address(env: WorkflowEnvironment, tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text("et-langt-passord\n")
+    assert (await add(tmp_path, "ada", "--role", "admin", "--password-file", str(secret))).returncode == 0
+    async with served(env, tmp_path) as (client, printed):
+        page = await client.get("/logg-inn")
+        assert page.status_code == 200 and "Logg inn" in page.text
+        answer = await client.post("/api/token", data={"username": "ada", "password": "et-langt-passord"})
+        assert answer.status_code == 200 and answer.json()["token_type"] == "bearer"
+    err = printed[1]
     assert "ada" not in err  # no user name in the log
+
+
+async def test_a_password_change_ends_every_session_and_token_and_a_spoofed_address_gets_no_new_limit(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.write_text("et-langt-passord\n")
+    second.write_text("et-nytt-langt-passord\n")
+    assert (await add(tmp_path, "ada", "--role", "admin", "--password-file", str(first))).returncode == 0
+    async with served(env, tmp_path) as (client, _):
+        form = await client.get("/logg-inn")
+        csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
+        signed_in = await client.post(
+            "/logg-inn", data={"username": "ada", "password": "et-langt-passord", "csrf": csrf}
+        )
+        assert signed_in.status_code == 303 and (await client.get("/")).status_code == 200
+        token = (await client.post("/api/token", data={"username": "ada", "password": "et-langt-passord"})).json()
+        bearer = {"Authorization": f"Bearer {token['access_token']}"}
+        assert (await client.get("/api/me", headers=bearer)).status_code == 200
+
+        changed = await run(tmp_path, "user", "password", "ada", "--password-file", str(second))
+        assert changed.returncode == 0, changed.stderr
+        assert changed.stdout.strip() == "password of ada changed; 2 session(s) and API token(s) ended"
+        assert (await client.get("/api/me", headers=bearer)).status_code == 401
+        page = await client.get("/")
+        assert page.status_code == 303 and page.headers["location"] == "/logg-inn"
+
+        # the server is on loopback and X-Forwarded-For is not believed: spoofing it gives no fresh limit
+        for n in range(20):
+            spoofed = {"X-Forwarded-For": f"203.0.113.{n}"}
+            guess = await client.post("/api/token", data={"username": f"navn-{n}", "password": "x"}, headers=spoofed)
+            assert guess.status_code == 401
+        blocked = await client.post(
+            "/api/token",
+            data={"username": "ada", "password": "et-nytt-langt-passord"},
+            headers={"X-Forwarded-For": "198.51.100.1"},
+        )
+        assert blocked.status_code == 429

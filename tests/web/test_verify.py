@@ -43,7 +43,7 @@ async def test_a_code_shows_the_document_is_genuine_and_nothing_about_the_person
 
 
 async def test_a_wrong_code_is_refused_and_guessing_is_limited_per_address(world: World) -> None:
-    attempts = world.app.state.web.limiter.attempts
+    attempts = world.app.state.web.limiter.limits["account"]
     async with world.client("10.9.8.7") as guesser, world.client("10.9.8.8") as other:
         for _ in range(attempts):
             wrong = await guesser.post("/verifiser", data={"kode": "AAAA-BBBB-CCCC-DDDD-EEEE"})

@@ -15,10 +15,20 @@ from pydantic import AwareDatetime, BaseModel, Field
 from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
 from store.accounts import Account, AccountError, Role
-from store.uploads import Saved
+from store.sessions import Kind
 from web import endofyear
-from web.actions import GROUP_ACTIONS, allowed, open_cohort, perform_cohort, perform_group, perform_participant
-from web.auth import client_address, require
+from web.actions import (
+    CONTACT,
+    EXAMINING,
+    PROJECT,
+    TEACHING,
+    hand_in,
+    open_cohort,
+    perform_cohort,
+    perform_group,
+    perform_participant,
+)
+from web.auth import USERNAME_MAX, bearer_of, client_address, require
 from web.routes.common import WebDep
 from web.state import STAFF, Web, dump
 from workflows.messages import (
@@ -48,9 +58,14 @@ Number = Annotated[int, Path(ge=1, le=4, description="work requirement 1-4")]
 Group = "/cohorts/{cohort}/groups/{application_id}"
 
 
+# each route names the roles that may call it, so a role that may not is refused before its body is read
 Anyone = Annotated[Account, Depends(require())]
 Staff = Annotated[Account, Depends(require(*STAFF))]
 Admin = Annotated[Account, Depends(require(Role.ADMIN))]
+Contact = Annotated[Account, Depends(require(*CONTACT))]
+Teaching = Annotated[Account, Depends(require(*TEACHING))]
+Examining = Annotated[Account, Depends(require(*EXAMINING))]
+ProjectTeam = Annotated[Account, Depends(require(*PROJECT))]
 
 
 class Token(BaseModel):
@@ -115,17 +130,24 @@ class Withdrawal(BaseModel):
 async def token(
     request: Request, web: WebDep, username: Annotated[str, Form()], password: Annotated[str, Form()]
 ) -> Token:
-    """OAuth2 password flow: a bearer token for the account (rate-limited per account and address)."""
+    """OAuth2 password flow: a bearer token for the account (failed attempts limited per account and address)."""
     address = client_address(request)
     if web.limiter.blocked(username, address):
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Too many failed sign-ins: wait a minute and try again")
-    account = await web.accounts.authenticate(username, password)
+    account = await web.accounts.authenticate(username, password) if len(username) <= USERNAME_MAX else None
     if account is None:
         web.limiter.failed(username, address)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Wrong user name or password", headers={"WWW-Authenticate": "Bearer"}
         )
-    return Token(access_token=web.signer.token(account.username))
+    started = await web.web_sessions.start(account.username, Kind.TOKEN)
+    return Token(access_token=started.secret)
+
+
+@router.delete("/token", status_code=status.HTTP_204_NO_CONTENT)
+async def end_token(request: Request, web: WebDep, account: Anyone) -> None:
+    """End the bearer token this call carries (signing out of the API)."""
+    await web.web_sessions.end(bearer_of(request) or "")
 
 
 @router.get("/me")
@@ -184,7 +206,7 @@ Document = Annotated[UploadFile | None, File(description="the document handed in
 
 @router.post(Group + "/requirements/{number}/submit")
 async def requirement_submit(
-    cohort: str, application_id: str, number: Number, web: WebDep, account: Anyone, document: Document = None
+    cohort: str, application_id: str, number: Number, web: WebDep, account: Contact, document: Document = None
 ) -> Any:
     """Hand in a work requirement, with its document as a multipart file if there is one."""
 
@@ -195,14 +217,14 @@ async def requirement_submit(
 
 
 @router.post(Group + "/requirements/{number}/approve")
-async def requirement_approve(cohort: str, application_id: str, number: Number, web: WebDep, account: Anyone) -> Any:
+async def requirement_approve(cohort: str, application_id: str, number: Number, web: WebDep, account: Teaching) -> Any:
     action = RequirementInput(actor=account.actor, number=number)
     return dump(await perform_group(web, account, cohort, application_id, "requirement-approve", action))
 
 
 @router.post(Group + "/requirements/{number}/return")
 async def requirement_return(
-    cohort: str, application_id: str, number: Number, body: Feedback, web: WebDep, account: Anyone
+    cohort: str, application_id: str, number: Number, body: Feedback, web: WebDep, account: Teaching
 ) -> Any:
     action = ReturnRequirementInput(actor=account.actor, number=number, feedback=body.feedback)
     return dump(await perform_group(web, account, cohort, application_id, "requirement-return", action))
@@ -210,20 +232,20 @@ async def requirement_return(
 
 @router.post(Group + "/requirements/{number}/extend")
 async def requirement_extend(
-    cohort: str, application_id: str, number: Number, body: Deadline, web: WebDep, account: Anyone
+    cohort: str, application_id: str, number: Number, body: Deadline, web: WebDep, account: Teaching
 ) -> Any:
     action = ExtensionInput(actor=account.actor, number=number, deadline=body.deadline)
     return dump(await perform_group(web, account, cohort, application_id, "requirement-extend", action))
 
 
 @router.post(Group + "/attendance")
-async def attendance(cohort: str, application_id: str, body: Attendance, web: WebDep, account: Anyone) -> Any:
+async def attendance(cohort: str, application_id: str, body: Attendance, web: WebDep, account: Teaching) -> Any:
     action = AttendanceInput(actor=account.actor, gathering=body.gathering, day=body.day, present=body.present)
     return dump(await perform_group(web, account, cohort, application_id, "attendance", action))
 
 
 @router.post(Group + "/non-participating")
-async def non_participating(cohort: str, application_id: str, body: Member, web: WebDep, account: Anyone) -> Any:
+async def non_participating(cohort: str, application_id: str, body: Member, web: WebDep, account: Teaching) -> Any:
     """A member did not take part in the group's work."""
     action = MarkNonParticipatingInput(actor=account.actor, participant_workflow_id=body.participant)
     return dump(await perform_group(web, account, cohort, application_id, "non-participating", action))
@@ -231,7 +253,7 @@ async def non_participating(cohort: str, application_id: str, body: Member, web:
 
 @router.put(Group + "/project")
 async def record_project(
-    cohort: str, application_id: str, body: InnovationProject, web: WebDep, account: Anyone
+    cohort: str, application_id: str, body: InnovationProject, web: WebDep, account: ProjectTeam
 ) -> Any:
     """The group's innovation project: title, problem statement, partners (a later call replaces it)."""
     action = RecordProjectInput(actor=account.actor, project=body)
@@ -240,7 +262,7 @@ async def record_project(
 
 @router.put(Group + "/project/reports/{number}")
 async def report_project(
-    cohort: str, application_id: str, number: Number, body: ProjectReport, web: WebDep, account: Anyone
+    cohort: str, application_id: str, number: Number, body: ProjectReport, web: WebDep, account: ProjectTeam
 ) -> Any:
     """The drivers and barriers the group reports with work requirement `number`."""
     report = InnovationReport(number=number, drivers=body.drivers, barriers=body.barriers)
@@ -250,7 +272,7 @@ async def report_project(
 
 @router.post(Group + "/written/submit")
 async def written_submit(
-    cohort: str, application_id: str, web: WebDep, account: Anyone, document: Document = None
+    cohort: str, application_id: str, web: WebDep, account: Contact, document: Document = None
 ) -> Any:
     """Hand in the written assignment, with its document as a multipart file if there is one."""
 
@@ -269,24 +291,23 @@ async def _hand_in(
     action: Callable[[str | None], AdminAction],
     document: UploadFile | None,
 ) -> Any:
-    """The rights first (404, 403), then the file (422 when empty or too large), then the workflow; a refused
-    hand-in leaves no new file behind."""
-    await web.group_id(account, cohort, application_id)
-    if not allowed(account, GROUP_ACTIONS[name]):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
-    saved: Saved | None = None
-    if document is not None and document.filename:
-        try:
-            saved = await web.uploads.save(document, document.filename, document.content_type)
-        except ValueError as error:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
-    sha256 = saved.upload.sha256 if saved is not None else None
+    """The rights, then the file (422 when empty or too large), then the workflow (web.actions.hand_in)."""
     try:
-        return dump(await perform_group(web, account, cohort, application_id, name, action(sha256)))
-    except Exception:
-        if saved is not None and saved.new:
-            web.uploads.remove(saved.upload.sha256)
-        raise
+        return dump(
+            await hand_in(
+                web,
+                account,
+                cohort,
+                application_id,
+                name,
+                action,
+                document,
+                document.filename if document is not None else None,
+                document.content_type if document is not None else None,
+            )
+        )
+    except ValueError as error:  # the file, or an input that breaks a rule of its own
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
 
 
 @router.post(Group + "/publish")
@@ -298,13 +319,13 @@ async def publish_group(cohort: str, application_id: str, web: WebDep, account: 
 
 
 @router.post(Group + "/written/grade")
-async def written_grade(cohort: str, application_id: str, body: WrittenGrade, web: WebDep, account: Anyone) -> Any:
+async def written_grade(cohort: str, application_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
     action = WrittenGradeInput(actor=account.actor, grade=body.grade)
     return dump(await perform_group(web, account, cohort, application_id, "written-grade", action))
 
 
 @router.post(Group + "/oral")
-async def oral(cohort: str, application_id: str, body: Oral, web: WebDep, account: Anyone) -> Any:
+async def oral(cohort: str, application_id: str, body: Oral, web: WebDep, account: Examining) -> Any:
     action = OralInput(actor=account.actor, adjustments=body.adjustments)
     return dump(await perform_group(web, account, cohort, application_id, "oral", action))
 
@@ -343,42 +364,42 @@ Person = "/participants/{participant_id}"
 
 
 @router.post(Person + "/appeal")
-async def register_appeal(participant_id: str, web: WebDep, account: Anyone) -> Any:
+async def register_appeal(participant_id: str, web: WebDep, account: Admin) -> Any:
     """Register the person's appeal of the written grade (admin); 409 with the reason when they may not appeal."""
     return dump(await endofyear.take(web, account, participant_id, "appeal", {}))
 
 
 @router.post(Person + "/appeal/examiners")
-async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, account: Anyone) -> Any:
+async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, account: Admin) -> Any:
     """Name the appeal's new examiners (admin): others than those who graded the written work first."""
     return dump(await endofyear.take(web, account, participant_id, "appeal-examiners", body.model_dump()))
 
 
 @router.post(Person + "/appeal/written")
-async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Anyone) -> Any:
+async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
     """The appeal's new written grade, by one of its examiners."""
     return dump(await endofyear.take(web, account, participant_id, "appeal-written", body.model_dump()))
 
 
 @router.post(Person + "/appeal/oral")
-async def appeal_oral(participant_id: str, body: Adjustment, web: WebDep, account: Anyone) -> Any:
+async def appeal_oral(participant_id: str, body: Adjustment, web: WebDep, account: Examining) -> Any:
     """The appeal's new oral adjustment, when the written grade changed."""
     return dump(await endofyear.take(web, account, participant_id, "appeal-oral", body.model_dump()))
 
 
 @router.post(Person + "/resit")
-async def register_resit(participant_id: str, body: ResitRegistration, web: WebDep, account: Anyone) -> Any:
+async def register_resit(participant_id: str, body: ResitRegistration, web: WebDep, account: Admin) -> Any:
     """Register a re-sit after a failed exam (admin); 409 with the reason when the person may not sit again."""
     return dump(await endofyear.take(web, account, participant_id, "resit", body.model_dump()))
 
 
 @router.post(Person + "/resit/written")
-async def resit_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Anyone) -> Any:
+async def resit_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
     """The open re-sit's written grade (examiner or admin)."""
     return dump(await endofyear.take(web, account, participant_id, "resit-written", body.model_dump()))
 
 
 @router.post(Person + "/resit/oral")
-async def resit_oral(participant_id: str, body: Adjustment, web: WebDep, account: Anyone) -> Any:
+async def resit_oral(participant_id: str, body: Adjustment, web: WebDep, account: Examining) -> Any:
     """The open re-sit's oral adjustment; the best grade of the attempts then counts."""
     return dump(await endofyear.take(web, account, participant_id, "resit-oral", body.model_dump()))

@@ -13,6 +13,7 @@ from web import forms
 from web.actions import COHORT_ACTIONS, allowed, perform_cohort
 from web.pages import done, render
 from web.routes.common import Staff, WebDep, answer_code, fields, read_form, reason
+from web.security import DOWNLOAD_HEADERS
 from web.state import Web
 from web.stats import cohort_charts
 
@@ -67,4 +68,4 @@ async def statistics_report(cohort: str, web: WebDep, account: Staff) -> Respons
     if figures is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
     disposition = f'attachment; filename="statistikk-{cohort}.html"'
-    return HTMLResponse(render_report(figures), headers={"Content-Disposition": disposition})
+    return HTMLResponse(render_report(figures), headers={"Content-Disposition": disposition} | DOWNLOAD_HEADERS)

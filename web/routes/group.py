@@ -8,18 +8,18 @@ import asyncio
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from domain.project import PartnerKind
 from gateway.admin import Refused
 from store.accounts import Account, AccountError, Role
-from store.uploads import Saved
 from web import forms
-from web.actions import COHORT_ACTIONS, GROUP_ACTIONS, allowed, perform_cohort, perform_group
+from web.actions import COHORT_ACTIONS, GROUP_ACTIONS, allowed, hand_in, perform_cohort, perform_group
 from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
+from web.security import DOWNLOAD_HEADERS
 from web.state import Web
-from workflows.messages import PublishGroupInput
+from workflows.messages import AdminAction, PublishGroupInput
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 HANDS_IN = ("requirement-submit", "written-submit")  # the forms that may carry the document handed in
@@ -94,32 +94,40 @@ async def release_group(
 async def group_action(
     request: Request, cohort: str, application_id: str, name: str, web: WebDep, account: Anyone
 ) -> Response:
-    await web.group_id(
-        account, cohort, application_id
-    )  # 404 for a group this account may not see, before anything else
+    await web.group_id(account, cohort, application_id)  # 404 for a group this account may not see, before anything
     if name not in GROUP_ACTIONS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
+    if not allowed(account, GROUP_ACTIONS[name]):  # before the form is read, so nothing it holds is stored or parsed
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
     form = await read_form(request)
     key = forms.key(name, form)
-    saved: Saved | None = None
     try:
-        saved = await _handed_in(web, form) if name in HANDS_IN else None
-        action = forms.group_action(name, form, account.actor, saved.upload.sha256 if saved else None)
-        await perform_group(web, account, cohort, application_id, name, action)
+        if name in HANDS_IN:
+            upload = form.get("dokument")
+            document = upload if isinstance(upload, UploadFile) and upload.filename else None
+
+            def with_document(sha256: str | None) -> AdminAction:
+                return forms.group_action(name, form, account.actor, sha256)
+
+            await hand_in(
+                web,
+                account,
+                cohort,
+                application_id,
+                name,
+                with_document,
+                document,
+                document.filename if document else None,
+                document.content_type if document else None,
+            )
+        else:
+            await perform_group(
+                web, account, cohort, application_id, name, forms.group_action(name, form, account.actor)
+            )
     except (Refused, ValidationError, ValueError) as error:
-        if saved is not None and saved.new:  # a refused hand-in leaves no file behind
-            web.uploads.remove(saved.upload.sha256)
         return await _group(request, web, account, cohort, application_id, {key: reason(error)}, answer_code(error))
     page = f"/kull/{cohort}/grupper/{application_id}"
     return done(request, f"{page}#{forms.anchor(name, form)}", GROUP_ACTIONS[name].done.format(**fields(form)))
-
-
-async def _handed_in(web: Web, form: FormData) -> Saved | None:
-    """The document that came with a hand-in, stored outside Temporal; None when the form carried no file."""
-    upload = form.get("dokument")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    return await web.uploads.save(upload, upload.filename, upload.content_type)
 
 
 @router.get("/kull/{cohort}/grupper/{application_id}/dokument/{sha256}")
@@ -133,5 +141,4 @@ async def handed_in_document(cohort: str, application_id: str, sha256: str, web:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke dokumentet")
     upload, path = found
     # always a download, never a page of ours: a handed-in file must not run as this site in a teacher's browser
-    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"}
-    return FileResponse(path, media_type=upload.content_type, filename=upload.filename, headers=headers)
+    return FileResponse(path, media_type=upload.content_type, filename=upload.filename, headers=DOWNLOAD_HEADERS)

@@ -35,7 +35,7 @@ async def oidc_callback(request: Request) -> Response:
     except SignInRefused as refused:
         return _refused(request, oidc, refused)
     log.info("signed in through OpenID Connect", issuer=oidc.issuer, role=account.role.value)
-    return start_session(web, account.username)
+    return await start_session(web, account.username)
 
 
 def _configured(request: Request) -> tuple[Web, OpenIdSignIn]:

@@ -27,12 +27,13 @@ async def verify_form(request: Request) -> Response:
 async def verify(request: Request, kode: Annotated[str, Form(max_length=CODE_MAX)]) -> Response:
     web: Web = request.app.state.web
     address = client_address(request)
-    if web.limiter.blocked(MISSES, address):
+    misses = f"{MISSES}@{address}"  # per address: one address's wrong codes never block another's
+    if web.limiter.blocked(misses, address):
         error = "For mange ukjente koder. Vent ett minutt og prøv igjen."
         return render(request, "verify.html", {"code": kode, "checked": None, "error": error}, 429)
     checked = await web.documents.verify(kode)
     if checked is None:
-        web.limiter.failed(MISSES, address)
+        web.limiter.failed(misses, address)
         error = "Ingen dokumenter har denne verifikasjonskoden. Sjekk at den er skrevet av riktig."
         return render(request, "verify.html", {"code": kode, "checked": None, "error": error}, 404)
     return render(request, "verify.html", {"code": kode, "checked": checked, "error": None}, status.HTTP_200_OK)
