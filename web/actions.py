@@ -136,7 +136,7 @@ async def hand_in(
             web, workflow_id, spec.update, build(staged.upload.sha256 if staged else None), update_id
         )
     except OutcomeUnknown:
-        if staged is not None and await _accepted(web, workflow_id, update_id) is False:
+        if staged is not None and await accepted(web, workflow_id, update_id) is False:
             web.uploads.discard(staged)
         elif staged is not None:
             web.uploads.keep(staged)
@@ -150,7 +150,7 @@ async def hand_in(
     return result
 
 
-async def _accepted(web: Web, workflow_id: str, update_id: str) -> bool | None:
+async def accepted(web: Web, workflow_id: str, update_id: str) -> bool | None:
     """Whether the update of this ID was accepted: True, False (refused or never admitted), None (still unknown)."""
     handle = web.admin.client.get_workflow_handle(workflow_id).get_update_handle(update_id)
     try:

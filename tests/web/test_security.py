@@ -5,18 +5,26 @@ stay on HTTPS, and the client's address from a proxy only when it is trusted."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import update
 
+from domain.models import Grade
+from gateway.admin import Refused
 from store.accounts import Account, Role
 from store.sessions import Kind, SessionRecord, Sessions
 from store.uploads import Uploads
-from tests.web.conftest import PASSWORD, World, csrf_of, sign_in, token
+from tests.web.conftest import OURS, PASSWORD, World, csrf_of, sign_in, token
+from web.actions import accepted
 from web.app import create_app
+from workflows.group import GroupWorkflow
+from workflows.ids import group_workflow_id
+from workflows.messages import WrittenGradeInput
 
 UI = "http://127.0.0.1:8233"  # the Temporal UI's origin, which the codec answers
 
@@ -266,3 +274,15 @@ async def test_the_client_address_comes_from_a_proxy_only_when_it_is_trusted(wor
         assert someone_else.status_code == 200  # the proxy's other clients are not limited with the sprayer
         spoofing = await stranger.post("/api/token", data=ada, headers={"X-Forwarded-For": "198.51.100.99"})
         assert spoofing.status_code == 429  # not a trusted proxy: its header is ignored
+
+
+async def test_a_hand_in_whose_answer_was_lost_learns_the_outcome_by_its_update_id(world: World) -> None:
+    """What decides whether a hand-in whose answer was lost keeps its file: Temporal's word on that update's ID."""
+    web = world.app.state.web
+    workflow_id = group_workflow_id(world.cohort, OURS)
+    refused_id = f"test-{uuid.uuid4()}"
+    grade = WrittenGradeInput(actor="test", grade=Grade.B)  # refused: nothing is handed in to grade yet
+    with pytest.raises(Refused):
+        await web.admin.perform(workflow_id, GroupWorkflow.register_written_grade, grade, update_id=refused_id)
+    assert await accepted(web, workflow_id, refused_id) is False
+    assert await accepted(web, workflow_id, f"test-never-sent-{uuid.uuid4()}") is False
