@@ -19,6 +19,8 @@ from domain.admission import parse_application, track
 from domain.models import SelectionEntry, SelectionResult
 from domain.plan import parse_plan
 from domain.selection import select
+from runtime.files import private_dir, restrict_process_umask
+from runtime.settings import get_settings
 
 
 def check_application(args: argparse.Namespace) -> int:
@@ -144,13 +146,27 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+RULES = (check_application, draw_selection, check_plan)  # need no settings and write nothing
+
+
 def main(argv: list[str] | None = None) -> int:
+    restrict_process_umask()  # first: the read model, keys, documents and the embedded server's files are private
     args = parser().parse_args(argv)
     try:
+        if args.handler not in RULES:
+            _private_data_dir()
         return args.handler(args)
     except CliError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _private_data_dir() -> None:
+    folder = get_settings().data_dir
+    try:
+        private_dir(folder)
+    except OSError as error:
+        raise CliError(f"the data folder {folder} cannot be made private (0700): {error.strerror or error}") from None
 
 
 if __name__ == "__main__":

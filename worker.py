@@ -9,6 +9,7 @@ import sys
 
 import structlog
 
+from runtime.files import private_dir, restrict_process_umask
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
 from runtime.wiring import build_relay, configured_worker, connect, ensure_search_attributes, relay_running
@@ -37,7 +38,9 @@ async def run_worker(settings: Settings) -> None:
 
 
 def main() -> int:
+    restrict_process_umask()  # first: the SQLite read model, the key and the documents are private
     settings = get_settings()
+    private_dir(settings.data_dir)
     configure_logging(settings.log_format, settings.log_level)
     asyncio.run(run_worker(settings))
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -35,6 +36,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.letters import FILTERS, OSLO, SCHOOL
+from runtime.files import private_dir, write_private
 from store import documents as store
 from store.documents import DocumentRecord
 
@@ -128,9 +130,9 @@ def render_pdf(facts: DocumentFacts, name: str, code: str, path: Path) -> None:
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=16, spaceAfter=6)
     story: list[Paragraph | Spacer] = [Paragraph(escape(title), heading)]
     story += [Paragraph(escape(line), body) for line in lines]
-    path.parent.mkdir(parents=True, exist_ok=True)
+    out = io.BytesIO()  # built in memory, then written whole and private: a PDF prints the person's name
     pdf = SimpleDocTemplate(
-        str(path),
+        out,
         pagesize=A4,
         leftMargin=2.5 * cm,
         rightMargin=2.5 * cm,
@@ -140,6 +142,8 @@ def render_pdf(facts: DocumentFacts, name: str, code: str, path: Path) -> None:
         lang="nb",
     )
     pdf.build(story)
+    private_dir(path.parent)
+    write_private(path, out.getvalue())
 
 
 # ---- issuing and verifying ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from cli.output import CliError, emit
 from gateway.admin import Admin
 from gateway.privacy import Privacy, check_person_id
 from runtime.codec import load_or_create_key
+from runtime.files import write_private
 from runtime.settings import get_settings
 
 
@@ -57,8 +58,8 @@ async def export(admin: Admin, args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, payload: Any) -> None:
-    try:
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:  # 0600: everything held about one person
+        write_private(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -30,6 +30,7 @@ from demo.scenario import Scenario
 from demo.web import DemoWeb, codec_endpoint
 from domain.plan import load_plan
 from gateway.admin import Refused
+from runtime.files import PRIVATE_UMASK, new_dirs_private, open_private_append, private_dir, write_private
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
 from runtime.wiring import (
@@ -82,7 +83,7 @@ def die_with_parent() -> None:
 def launch_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
     """Start `temporal server start-dev` on `data_dir/temporal.sqlite3` and return at once (see `start_dev_server`)."""
     host, _, port = settings.temporal_address.rpartition(":")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     command = [
         str(venv_binary("temporal")),
         "server",
@@ -104,8 +105,11 @@ def launch_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
     ]
     for name, kind in DEFINITIONS.items():
         command += ["--search-attribute", f"{name}={kind}"]
-    with open(settings.data_dir / "temporal-server.log", "ab") as log:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)  # noqa: PLW1509
+    # the server's SQLite file holds the (encrypted) histories: umask 077 makes it private, as its log
+    with open(open_private_append(settings.data_dir / "temporal-server.log"), "ab") as log:
+        return subprocess.Popen(  # noqa: PLW1509
+            command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent, umask=PRIVATE_UMASK
+        )
 
 
 def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
@@ -245,8 +249,8 @@ async def _demo(settings: Settings, args: argparse.Namespace, starting_over: boo
 
 
 def _write_report(report: dict[str, Any], report_path: Path) -> None:
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    new_dirs_private(report_path.parent)  # --report may name any folder: an existing one keeps its mode
+    write_private(report_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print()
     print(results_table(report))
     print(f"\nReport: {report_path}", flush=True)
@@ -257,8 +261,8 @@ def _starting_over(settings: Settings, fresh: bool) -> bool:
     run killed in between is finished by the next run, with or without --fresh, instead of continuing the old one."""
     mark = settings.data_dir / STARTING_OVER
     if fresh:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        mark.touch()
+        private_dir(settings.data_dir)
+        write_private(mark, "")
     elif mark.exists():
         print("An earlier run with --fresh did not finish starting over; starting over now.")
     return mark.exists()

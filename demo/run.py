@@ -21,6 +21,7 @@ from demo.scenario import Scenario
 from domain.admission import parse_application
 from domain.models import CohortPlan, Grade
 from gateway.admin import Admin, Refused
+from runtime.files import write_private
 from store.people import People
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -77,6 +78,11 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) ->
     return CohortPlan.model_validate(data)
 
 
+def save_progress(path: Path, plan: CohortPlan, done: set[str]) -> None:
+    """The compressed plan and the steps done, for a rerun to continue; 0600 like everything in the data folder."""
+    write_private(path, json.dumps({"plan": plan.model_dump(mode="json"), "done": sorted(done)}))
+
+
 class DemoError(RuntimeError):
     """The cohort did not behave as the scenario requires; the demo stops with this reason."""
 
@@ -111,9 +117,7 @@ class Demo:
         print(text, file=self.out, flush=True)
 
     def _save(self) -> None:
-        self.progress_file.write_text(
-            json.dumps({"plan": self.plan.model_dump(mode="json"), "done": sorted(self.done)})
-        )
+        save_progress(self.progress_file, self.plan, self.done)
 
     async def step(self, key: str, at: datetime, action: Callable[[], Awaitable[None]]) -> None:
         """Run a step of the script once, at its time on the compressed calendar; a rerun skips it."""

@@ -22,6 +22,7 @@ them; CSV in UTF-8 with `;` as separator, as Norwegian spreadsheets expect):
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from openpyxl import Workbook
 
 from activities.documents import COURSE_CODE
 from gateway.results import OSLO, Result
+from runtime.files import new_dirs_private, write_private
 
 COLUMNS = [
     "person_id",
@@ -106,14 +108,16 @@ def rows(results: list[Result]) -> list[list[str | int]]:
 
 
 def write_export(results: list[Result], folder: Path, cohort: str, xlsx: bool = False) -> list[Path]:
-    """`fs-eksport-<cohort>.csv` (and `.xlsx`) in `folder`; returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """`fs-eksport-<cohort>.csv` (and `.xlsx`) in `folder`, each 0600 (grades by person ID); returns the files
+    written. A missing folder is made 0700; an existing one keeps its mode (`--out` may name any folder)."""
+    new_dirs_private(folder)
     table = rows(results)
     csv_path = folder / f"fs-eksport-{cohort}.csv"
-    with csv_path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(COLUMNS)
-        writer.writerows(table)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(COLUMNS)
+    writer.writerows(table)
+    write_private(csv_path, text.getvalue())
     written = [csv_path]
     if xlsx:
         book = Workbook()
@@ -124,6 +128,8 @@ def write_export(results: list[Result], folder: Path, cohort: str, xlsx: bool = 
         for line in table:
             sheet.append(line)
         xlsx_path = csv_path.with_suffix(".xlsx")
-        book.save(xlsx_path)
+        saved = io.BytesIO()
+        book.save(saved)
+        write_private(xlsx_path, saved.getvalue())
         written.append(xlsx_path)
     return written

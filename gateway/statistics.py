@@ -26,6 +26,7 @@ from domain.statistics import (
     ResitRow,
     cohort_statistics,
 )
+from runtime.files import new_dirs_private, write_private
 from store import appeals, resits
 from store.people import People
 from store.tables import (
@@ -106,14 +107,15 @@ def render_report(figures: CohortStatistics, now: datetime | None = None) -> str
 async def write_report(
     sessions: async_sessionmaker[AsyncSession], cohort: str, folder: Path, people: People | None = None
 ) -> Path | None:
-    """statistikk-COHORT.html in `folder`; None when the read model has no such cohort."""
+    """statistikk-COHORT.html in `folder`, 0600; None when the read model has no such cohort. A missing folder is
+    made 0700; an existing one keeps its mode (`--out` may name any folder)."""
     figures = await statistics(sessions, cohort, people)
     if figures is None:
         return None
     cohort_workflow_id(cohort)  # a cohort name is safe in a file name; ValueError otherwise
-    folder.mkdir(parents=True, exist_ok=True)
+    new_dirs_private(folder)
     path = folder / f"statistikk-{cohort}.html"
-    path.write_text(render_report(figures), encoding="utf-8")
+    write_private(path, render_report(figures))
     return path
 
 

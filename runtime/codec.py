@@ -18,6 +18,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes, PayloadCodec
 
+from runtime.files import private_dir
 from runtime.settings import Settings
 
 ENCODING = b"binary/encrypted"
@@ -81,7 +82,7 @@ def _decode_key(text: str, source: str) -> bytes:
 def _create_key_file(path: Path) -> None:
     # written whole under a temporary name, then linked into place: a worker and a starter racing at first
     # start both end up reading the one complete key, never a half-written or a second one
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # the data folder
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -6,6 +6,7 @@ work (`async with factory() as s, s.begin():`) and hands the session to these he
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from runtime.files import PRIVATE_FILE, new_dirs_private
 from store import appeals as _appeal_tables  # noqa: F401  (their tables join Base.metadata for create_schema)
 from store import documents as _document_tables  # noqa: F401
 from store import resits as _resit_tables  # noqa: F401
@@ -38,14 +40,25 @@ def make_engine(url: str) -> AsyncEngine:
     database = parsed.database or ""
     on_disk = bool(database) and database != ":memory:"
     if on_disk and not database.startswith("file:"):
-        # a fresh checkout has no data folder yet; SQLite would fail with "unable to open database file"
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(database))
     # SQLite has one writer at a time. Many pooled connections in one worker only fight over its lock, and a
     # transaction that loses long enough fails with "database is locked"; one connection queues them in order.
     pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60} if on_disk else {}
     engine = create_async_engine(url, hide_parameters=True, **pool)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _create_private(database: Path) -> None:
+    """An empty database file 0600 before SQLite opens it (its journal, WAL and shared-memory files take the
+    database's mode): the read model holds personal data. A fresh checkout has no data folder yet (SQLite would fail
+    with "unable to open database file"): made 0700; an existing folder, maybe named in NIS_DATABASE_URL, keeps its
+    mode."""
+    new_dirs_private(database.parent)
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass  # an existing database (or one another process just made) is opened as it is
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,10 +7,10 @@ municipality contact of an admitted group, and a participant of it. Running it a
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from pathlib import Path
 
+from runtime.files import private_dir, write_private
 from store.accounts import Account, Accounts, Role
 
 
@@ -31,14 +31,6 @@ async def create_demo_accounts(
         written[role] = {"username": account.username, "password": password}
     for group in examiner_groups:
         await accounts.assign("sensor", group)
-    _write_private(path, json.dumps(written, indent=2) + "\n")
+    private_dir(path.parent)  # the data folder
+    write_private(path, json.dumps(written, indent=2) + "\n")  # 0600 from the start: the passwords
     return written
-
-
-def _write_private(path: Path, text: str) -> None:
-    # created 0600 before anything is written, so the passwords are never readable by others, not even briefly
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
