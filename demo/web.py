@@ -73,8 +73,15 @@ class DemoWeb:
         if self.task is None:
             return
         made = await create_demo_accounts(self.accounts, self.accounts_file, municipality, participant, examiner_groups)
-        names = ", ".join(f"{role} {account['username']}" for role, account in made.items())
-        print(f"Web accounts ({names}) with their passwords in {self.accounts_file}", flush=True)
+        names = ", ".join(f"{role} {account['username']}" for role, account in made.written.items())
+        if names:
+            print(f"Web accounts ({names}) with their passwords in {self.accounts_file}", flush=True)
+        for username in made.untouched:
+            print(
+                f"The demo does not reset the existing account '{username}': the database has it and the demo did "
+                "not make it (or its password has changed since). The demo goes on without it.",
+                flush=True,
+            )
 
     async def serve_until_stopped(self) -> None:
         if self.task is not None:

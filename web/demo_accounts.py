@@ -1,22 +1,30 @@
 """The demo's accounts: one per role with a generated password, written to `.data/demo-accounts.json` (0600).
 
 For `make demo` (wired by the demo): an admin, a teacher, an examiner assigned to the demo's groups, the
-municipality contact of an admitted group, and a participant of it. Running it again gives new passwords.
+municipality contact of an admitted group, and a participant of it. Running it again gives its own accounts new
+passwords; an account it did not make (the demo pointed at a real database) is left as it is.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from runtime.files import private_dir, write_private
 from store.accounts import Account, Accounts, Role
 
 
+@dataclass(frozen=True)
+class DemoAccounts:
+    written: dict[str, dict[str, str]]  # role -> user name and password, as in the file
+    untouched: list[str]  # user names that exist and are not the demo's: not reset, not in the file
+
+
 async def create_demo_accounts(
     accounts: Accounts, path: Path, municipality: str, participant: str, examiner_groups: list[str]
-) -> dict[str, dict[str, str]]:
+) -> DemoAccounts:
     made = {
         "admin": Account(username="admin", role=Role.ADMIN),
         "teacher": Account(username="faglaerer", role=Role.TEACHER),
@@ -24,13 +32,38 @@ async def create_demo_accounts(
         "municipality": Account(username=f"kommune-{municipality}", role=Role.MUNICIPALITY, municipality=municipality),
         "participant": Account(username="deltaker", role=Role.PARTICIPANT, participant=participant),
     }
+    known = _passwords(path)
     written: dict[str, dict[str, str]] = {}
+    untouched: list[str] = []
     for role, account in made.items():
+        exists = await accounts.get(account.username) is not None
+        if exists and not await _the_demos(accounts, account.username, known):
+            untouched.append(account.username)
+            continue
         password = secrets.token_urlsafe(12)
-        await accounts.add(account, password, replace=True)
+        await accounts.add(account, password, replace=exists)
         written[role] = {"username": account.username, "password": password}
-    for group in examiner_groups:
-        await accounts.assign("sensor", group)
+    if "examiner" in written:  # another examiner's groups are not the demo's to change
+        for group in examiner_groups:
+            await accounts.assign("sensor", group)
     private_dir(path.parent)  # the data folder
     write_private(path, json.dumps(written, indent=2) + "\n")  # 0600 from the start: the passwords
-    return written
+    return DemoAccounts(written, untouched)
+
+
+async def _the_demos(accounts: Accounts, username: str, known: dict[str, str]) -> bool:
+    # An existing account is the demo's only when its own file names it and the password there still signs in: the
+    # demo made it and nobody has changed it since. That the database is the default SQLite file in the data folder
+    # would prove nothing: the embedded set-up without NIS_DATABASE_URL keeps real accounts there too (`starter.py
+    # user add admin`), and resetting those would hand their role to whoever reads the demo's file.
+    password = known.get(username)
+    return password is not None and await accounts.authenticate(username, password) is not None
+
+
+def _passwords(path: Path) -> dict[str, str]:
+    """User name -> password from the demo's file of an earlier run; nothing when there is none or it is unreadable."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")).values()
+        return {str(entry["username"]): str(entry["password"]) for entry in entries}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        return {}
