@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.municipalities import UnknownMunicipality, lookup
+from store import identities
 from store.sessions import end_all
 from store.tables import Base
 
@@ -42,7 +43,7 @@ class AccountError(ValueError):
 
 
 class LocalAccountExists(AccountError):
-    """An OpenID Connect sign-in whose user name is a local account's: that account is not taken over."""
+    """An OpenID Connect sign-in that would open a local account with a password: that account is not taken over."""
 
 
 class Account(BaseModel):
@@ -117,17 +118,29 @@ class Accounts:
             record.password_hash = hashed
             return await end_all(session, username)
 
-    async def upsert_external(self, account: Account) -> Account:
-        """Store an account whose sign-in is the OpenID provider's, or update its role and binding (the provider's
-        claims decide them at every sign-in). A local account of the same name is refused, never taken over."""
-        check_external(account)
+    async def upsert_external(self, issuer: str, subject: str, wanted: Account) -> Account:
+        """The account of the provider's (issuer, subject), given the role and binding of `wanted` (the claims decide
+        them at every sign-in). Its first sign-in makes it, named `wanted.username` if that name is nobody's, else
+        by the issuer and subject; later ones find it by issuer and subject alone and never rename it. A local
+        account with a password (LocalAccountExists) or another identity's account (AccountError) is never opened."""
+        check_external(wanted)
         async with self.sessions() as session, session.begin():
-            existing = await session.get(AccountRecord, account.username)
+            username = await identities.bound_username(session, issuer, subject)
+            if username is None:
+                username = wanted.username
+                taken = await session.get(AccountRecord, username) is not None
+                if taken or await identities.is_bound(session, username) or identities.DERIVED.match(username):
+                    username = identities.derived_username(issuer, subject)
+                    if await identities.is_bound(session, username):
+                        raise AccountError(f"user '{username}' belongs to another OpenID Connect identity")
+                identities.bind(session, issuer, subject, username)
+            account = wanted.model_copy(update={"username": username})
+            existing = await session.get(AccountRecord, username)
             if existing is None:
                 session.add(_record(account, EXTERNAL))
             elif existing.password_hash != EXTERNAL:
-                raise LocalAccountExists(f"user '{account.username}' is a local account with a password")
-            else:
+                raise LocalAccountExists(f"user '{username}' is a local account with a password")
+            else:  # this identity's own account, or one it made under its derived name before identities were kept
                 existing.role = account.role.value
                 existing.municipality = account.municipality
                 existing.participant = account.participant
@@ -177,7 +190,7 @@ class Accounts:
 
 
 TABLES = [
-    Table(name, Base.metadata) for name in ("accounts", "examiner_groups", "web_sessions")
+    Table(name, Base.metadata) for name in ("accounts", "examiner_groups", "web_sessions", "external_identities")
 ]  # the mapped tables, as Tables
 
 

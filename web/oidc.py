@@ -3,8 +3,10 @@
 authlib does the protocol: discovery, the redirect, the code exchange and the ID token's checks (signature by
 the provider's JWKS, issuer, audience, nonce, expiry). Here the provider's claims become an account: the role
 claim through the role map, the kommunenummer or participant the role is bound to, validated as for a local
-account. Each sign-in stores or updates that account (never a local account with a password), so the audit
-trail names it like any other. The state, nonce and PKCE verifier wait in their own signed cookie, limited to
+account. The person is the issuer and subject, never the username claim (a provider may let it be edited or reused):
+their first sign-in makes the account (store/identities.py), named by that claim if the name is free, and every
+later one opens that account and updates its role (never a local account with a password, never renamed), so the
+audit trail names it like any other. The state, nonce and PKCE verifier wait in their own signed cookie, limited to
 the sign-in's paths and to ten minutes. No name, e-mail address or token is ever logged: only why a sign-in
 was refused, and the issuer.
 """
@@ -26,6 +28,7 @@ from joserfc.errors import JoseError
 
 from runtime.settings import Settings
 from store.accounts import USERNAME, Account, AccountError, Accounts, LocalAccountExists, Role, check_external
+from store.identities import derived_username
 from web.labels import label
 
 STATE_COOKIE = "nis_oidc"
@@ -87,14 +90,24 @@ class OpenIdSignIn:
     async def sign_in(self, request: Request, accounts: Accounts) -> Account:
         """The account of the person the provider sent back, stored or updated; SignInRefused when there is none."""
         claims = await self._claims(request)
-        account = account_from_claims(claims, self.settings, self.issuer)
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise SignInRefused("no subject in the claims", INVALID_ANSWER, status.HTTP_502_BAD_GATEWAY)
+        wanted = account_from_claims(claims, self.settings, self.issuer)
         try:
-            return await accounts.upsert_external(account)
+            return await accounts.upsert_external(self.issuer, subject, wanted)
         except LocalAccountExists:
             raise SignInRefused(
-                "the user name is a local account's",
-                f"Brukernavnet «{account.username}» tilhører en lokal konto med passord, og den tas ikke over. "
+                "the identity's account is a local account",
+                "Kontoen din hos innloggingstjenesten hører til en lokal konto med passord her, og den tas ikke over. "
                 "Logg inn med passordet, eller be studieadministrasjonen rydde opp i kontoene.",
+                status.HTTP_409_CONFLICT,
+            ) from None
+        except AccountError:
+            raise SignInRefused(
+                "the identity's user name belongs to another identity",
+                "Kontoen din hos innloggingstjenesten kan ikke knyttes til en konto her, for brukernavnet den får "
+                "tilhører en annen. Kontakt studieadministrasjonen.",
                 status.HTTP_409_CONFLICT,
             ) from None
 
@@ -180,12 +193,13 @@ def account_from_claims(claims: Mapping[str, Any], settings: Settings, issuer: s
 
 
 def username_from_claims(claims: Mapping[str, Any], settings: Settings, issuer: str) -> str:
-    """The username claim when it is a valid handle (never an e-mail address: USERNAME has no '@'), else a name
-    made from the issuer and subject, the same at every sign-in and saying nothing about the person."""
+    """The name a new account wants: the username claim when it is a valid handle (never an e-mail address:
+    USERNAME has no '@'), else a name made from the issuer and subject. Only a wish: the account a sign-in opens is
+    the subject's (Accounts.upsert_external), and a name taken already gives the made one."""
     wanted = claims.get(settings.oidc_username_claim)
     if isinstance(wanted, str) and USERNAME.match(wanted):
         return wanted
-    return "oidc-" + hashlib.sha256(f"{issuer}|{claims['sub']}".encode()).hexdigest()[:16]
+    return derived_username(issuer, claims["sub"])
 
 
 def state_secret(app_secret: bytes) -> str:

@@ -22,6 +22,9 @@ const ACCOUNTS = {
   nobody: { preferred_username: 'nobody.oidc' },  // no role claim at all
   bad: { preferred_username: 'bad.oidc', nis_role: 'municipality', nis_municipality: '9999' },  // no such kommune
   turid: { preferred_username: 'turid', nis_role: 'admin' },  // the name of a local account with a password
+  sensor: { preferred_username: 'sensor.oidc', nis_role: 'examiner' },
+  // another person whom the provider gave the same handle (reused, or edited to it): a subject of their own
+  'sensor-2': { preferred_username: 'sensor.oidc', nis_role: 'examiner' },
 };
 
 const provider = new Provider(`http://127.0.0.1:${port}`, {

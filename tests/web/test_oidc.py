@@ -25,9 +25,11 @@ import pytest
 from pydantic import SecretStr
 
 from store.accounts import Role
+from store.identities import derived_username
 from tests.web.conftest import OURS, PASSWORD, THEIRS, World, csrf_of
 from tests.workflows.helpers import eventually
 from web.app import create_app
+from workflows.ids import group_workflow_id
 
 PROVIDER = Path(__file__).parents[1] / "oidc"
 CLIENT_ID, CLIENT_SECRET = "nis-test", "a-test-secret-of-no-value"
@@ -198,7 +200,6 @@ async def test_the_most_privileged_role_the_claim_maps_to_is_taken(oidc_world: W
     [
         ("nobody", 403, "Kontoen din gir ingen rolle i studieadministrasjonen (kravet «nis_role» mangler"),
         ("bad", 403, "rollen kommune hos innloggingstjenesten, men kravet «nis_municipality» gir ikke et gyldig"),
-        ("turid", 409, "Brukernavnet «turid» tilhører en lokal konto med passord, og den tas ikke over."),
     ],
 )
 async def test_a_sign_in_that_gives_no_valid_account_is_refused_and_changes_nothing(
@@ -209,13 +210,37 @@ async def test_a_sign_in_that_gives_no_valid_account_is_refused_and_changes_noth
         assert answer.status_code == code and message in text(answer.text), text(answer.text)
         assert session_cookie(answer) is None and "nis_session" not in client.cookies
         assert (await client.get("/")).status_code == 303  # still signed out
-    accounts = oidc_world.app.state.web.accounts
-    assert await accounts.get(f"{login}.oidc") is None
-    turid = await accounts.authenticate("turid", PASSWORD)  # the local account is as it was
-    assert turid is not None and turid.role == Role.TEACHER
+    assert await oidc_world.app.state.web.accounts.get(f"{login}.oidc") is None
     captured = capfd.readouterr()
     assert "OpenID Connect sign-in refused" in captured.out + captured.err
     assert login not in re.sub(r"http://\S+", "", captured.out + captured.err)  # no login name in the log
+
+
+async def test_a_handle_is_no_identity_each_subject_keeps_its_own_account(oidc_world: World, issuer: str) -> None:
+    accounts = oidc_world.app.state.web.accounts
+    async with oidc_world.client() as client:
+        assert (await through_provider(client, "sensor")).status_code == 303
+        assert "sensor.oidc · " in text((await client.get("/")).text)
+    await accounts.assign("sensor.oidc", group_workflow_id(oidc_world.cohort, OURS))
+
+    newcomer = derived_username(issuer, "sensor-2")  # the provider gave them the handle sensor.oidc too
+    async with oidc_world.client() as client:
+        assert (await through_provider(client, "sensor-2")).status_code == 303
+        assert f"{newcomer} · " in text((await client.get("/")).text)
+        assert (await client.get(oidc_world.group(OURS))).status_code == 404  # not sensor.oidc's group
+    assert await accounts.assigned(newcomer) == set()
+    assert await accounts.assigned("sensor.oidc") == {group_workflow_id(oidc_world.cohort, OURS)}
+
+    async with oidc_world.client() as client:  # the first person still opens their own account
+        assert (await through_provider(client, "sensor")).status_code == 303
+        assert (await client.get(oidc_world.group(OURS))).status_code == 200
+
+    turid = derived_username(issuer, "turid")  # the handle of a local account with a password
+    async with oidc_world.client() as client:
+        assert (await through_provider(client, "turid")).status_code == 303
+        assert f"{turid} · " in text((await client.get("/")).text)
+    local = await accounts.authenticate("turid", PASSWORD)  # the local account is as it was
+    assert local is not None and local.role == Role.TEACHER
 
 
 async def test_a_cancelled_sign_in_and_a_forged_state_are_refused(oidc_world: World) -> None:
