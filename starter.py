@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.handler not in RULES:
             _private_data_dir()
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except CliError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 import reportlab
@@ -224,5 +224,6 @@ class Documents:
 
 
 def _same(record: DocumentRecord, facts: DocumentFacts) -> bool:
-    stored = json.loads(record.facts)
-    return {k: v for k, v in stored.items() if k != "version"} == json.loads(facts.model_dump_json(exclude={"version"}))
+    stored: dict[str, Any] = json.loads(record.facts)
+    fresh: dict[str, Any] = json.loads(facts.model_dump_json(exclude={"version"}))
+    return {k: v for k, v in stored.items() if k != "version"} == fresh

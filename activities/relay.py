@@ -136,7 +136,8 @@ class OutboxRelay:
                 waiting.cancel()
 
     def _outage_pause(self, outages: int) -> timedelta:
-        return min(self.policy.retry * 2 ** (outages - 1), self.policy.outage_max)
+        pause: timedelta = self.policy.retry * 2 ** (outages - 1)
+        return min(pause, self.policy.outage_max)
 
     async def deliver_due(self) -> int:
         """Deliver the letters due now; returns how many were sent. Raises MailServerUnreachable for a server down."""

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
@@ -41,7 +42,10 @@ DAYS = [3, 2, 2, 2, 3, 2]
 def running_plan() -> CohortPlan:
     """The gatherings started an hour ago, every deadline a day away: attendance may be registered at once."""
     t0 = datetime.now(UTC) - timedelta(hours=1)
-    at = lambda s: t0 + timedelta(seconds=s)  # noqa: E731
+
+    def at(s: float) -> datetime:
+        return t0 + timedelta(seconds=s)
+
     return CohortPlan(
         cohort=f"bench{uuid.uuid4().hex[:6]}",
         places=12,
@@ -77,7 +81,9 @@ def application(number: str, cohort: str) -> Application:
     )
 
 
-async def admitted_groups(client: Client, task_queue: str, count: int) -> list[tuple[WorkflowHandle, list[str]]]:
+async def admitted_groups(
+    client: Client, task_queue: str, count: int
+) -> list[tuple[WorkflowHandle[Any, Any], list[str]]]:
     plan = running_plan()
     groups = []
     for number in MUNICIPALITIES[:count]:
@@ -141,7 +147,7 @@ async def bench(groups: int, rounds: int, concurrency: int) -> None:
             ]
             limit = asyncio.Semaphore(concurrency)
 
-            async def one(h: WorkflowHandle, ids: list[str], i: int) -> float:
+            async def one(h: WorkflowHandle[Any, Any], ids: list[str], i: int) -> float:
                 async with limit:
                     return await timed(lambda: h.execute_update(GroupWorkflow.register_attendance, attendance(i, ids)))
 

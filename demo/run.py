@@ -60,7 +60,10 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) ->
     """The same plan with its calendar squeezed linearly so the application deadline is `start`."""
     origin = template.application_deadline
     factor = year_seconds / (template.oral_end - origin).total_seconds()
-    at = lambda t: start + (t - origin) * factor  # noqa: E731
+
+    def at(t: datetime) -> datetime:
+        return start + (t - origin) * factor
+
     data = template.model_dump()
     data |= {
         "application_deadline": start,

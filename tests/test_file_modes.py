@@ -179,7 +179,7 @@ async def test_the_demos_accounts_file(tmp_path: Path) -> None:
 
 def test_the_embedded_server_runs_private_and_logs_privately(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     launched: dict[str, Any] = {}
-    monkeypatch.setattr(embedded.subprocess, "Popen", lambda command, **options: launched.update(options))
+    monkeypatch.setattr(subprocess, "Popen", lambda command, **options: launched.update(options))
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
     (data / "temporal-server.log").write_text("from an older version\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ async def cohort_with_letters(settings: Settings, inbox: Inbox) -> tuple[Registe
     return register, kari, ola
 
 
-def opener(register: Register) -> object:
+def opener(register: Register) -> Callable[[Settings, async_sessionmaker[AsyncSession]], PeopleLookup]:
     def open_register(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> PeopleLookup:
         return register
 
@@ -49,7 +50,7 @@ async def test_the_json_lists_every_letter_rendered_with_its_status(
     settings = Settings(data_dir=tmp_path, staff_email="stab@example.no")
     register, kari, ola = await cohort_with_letters(settings, smtp_server)
     capsys.readouterr()  # the relay's log lines
-    code = await show_letters(argparse.Namespace(cohort="2022", json=True), settings, opener(register))  # type: ignore[arg-type]
+    code = await show_letters(argparse.Namespace(cohort="2022", json=True), settings, opener(register))
     letters = {letter["person"]: letter for letter in json.loads(capsys.readouterr().out)}
     assert code == 0 and set(letters) == {kari, ola, "staff"}
     assert all(set(letter) == {"kind", "person", "subject", "body", "status", "reason"} for letter in letters.values())
@@ -72,7 +73,7 @@ async def test_the_text_shows_the_counts_and_each_letter(
     settings = Settings(data_dir=tmp_path)
     register, kari, ola = await cohort_with_letters(settings, smtp_server)
     capsys.readouterr()
-    await show_letters(argparse.Namespace(cohort="2022", json=False), settings, opener(register))  # type: ignore[arg-type]
+    await show_letters(argparse.Namespace(cohort="2022", json=False), settings, opener(register))
     out = capsys.readouterr().out
     assert out.startswith("Letters of cohort 2022: 3 (1 sent, 1 queued, 1 undelivered)\n")
     assert f"requirement_returned to {ola}: undelivered (SMTPRecipientsRefused 550)" in out
@@ -83,14 +84,14 @@ async def test_the_text_shows_the_counts_and_each_letter(
 async def test_a_cohort_without_letters_lists_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = await show_letters(
         argparse.Namespace(cohort="2031", json=True), Settings(data_dir=tmp_path), opener(Register())
-    )  # type: ignore[arg-type]
+    )
     assert code == 0 and json.loads(capsys.readouterr().out) == []
 
 
 async def test_an_empty_cohort_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = await show_letters(
         argparse.Namespace(cohort=" ", json=False), Settings(data_dir=tmp_path), opener(Register())
-    )  # type: ignore[arg-type]
+    )
     assert code == 2 and "--cohort" in capsys.readouterr().err
 
 

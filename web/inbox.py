@@ -16,7 +16,8 @@ from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from store.accounts import Account, Role
 from store.tables import CohortRecord
 from web.state import Web
-from workflows.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome, Track
+from domain.models import Track
+from workflows.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
 OPEN_STAGES = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}

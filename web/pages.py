@@ -31,7 +31,7 @@ def render(request: Request, name: str, context: dict[str, Any], code: int = sta
     web = request.app.state.web
     flash = web.signer.read_flash(request.cookies.get(FLASH_COOKIE, ""))
     values = {"account": None, "csrf": getattr(request.state, "csrf", None), "flash": flash, "errors": {}} | context
-    response = web.templates.TemplateResponse(request, name, values, status_code=code)
+    response: Response = web.templates.TemplateResponse(request, name, values, status_code=code)
     if request.method == "POST":  # a form shown again (refused): the address stays the page's, not the form's
         response.headers["HX-Push-Url"] = "false"
     if flash is not None:

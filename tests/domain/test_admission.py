@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from domain.admission import parse_application, track
@@ -5,7 +7,7 @@ from domain.models import Participant, Track
 from tests.factories import application, participant
 
 
-def errors_of(data: dict) -> list[str]:
+def errors_of(data: dict[str, Any]) -> list[str]:
     return parse_application(data)[1]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from domain.admission import already_applied_errors, application_errors, parse_application
 from domain.models import Application, ApplicationFacts, Enrolment, Sector, Track
 from tests.factories import application
 
 
-def parsed(data: dict) -> Application:
+def parsed(data: dict[str, Any]) -> Application:
     result, _ = parse_application(data)
     assert result is not None
     return result

@@ -11,7 +11,8 @@ EXAMPLE = Path(__file__).parents[2] / "demo" / "plans" / "kull-2022.json"
 
 
 def example() -> dict[str, Any]:
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return data
 
 
 def test_shipped_plan_of_cohort_2022_is_valid() -> None:

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from activities.documents import Documents, documents_key
 from domain.models import Grade
 from gateway.export import COLUMNS, write_export
-from gateway.results import group_results, issue_documents
+from gateway.results import Result, group_results, issue_documents
 from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually
@@ -70,7 +70,7 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
         same, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)
     )
 
-    async def appeals_recorded() -> list:
+    async def appeals_recorded() -> list[Result]:
         results = await group_results(gateway, cohort, [handle.id])
         assert sum(r.appeal is not None for r in results) == 2
         return results
@@ -121,7 +121,7 @@ async def test_a_resit_that_passes_issues_a_transcript_and_adds_an_attempt_to_th
     await gateway.perform(resit, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.D))
     await gateway.perform(resit, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
 
-    async def resit_recorded() -> list:
+    async def resit_recorded() -> list[Result]:
         results = await group_results(gateway, cohort, [handle.id])
         assert any(r.resits for r in results)
         return results

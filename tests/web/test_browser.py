@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 if CHROMIUM.exists():
-    from playwright.async_api import Browser, Page, async_playwright, expect
+    from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
 
 
 @pytest.fixture(scope="package")
@@ -200,7 +200,7 @@ async def test_a_handed_in_file_with_a_script_is_saved_when_a_teacher_clicks_it_
     await page.goto(world.group())
     third = page.locator("#krav-3")
     await third.get_by_label("Dokument").set_input_files(
-        files=[{"name": "rapport.txt", "mimeType": "text/plain", "buffer": hostile}]
+        files=[FilePayload(name="rapport.txt", mimeType="text/plain", buffer=hostile)]
     )
     await third.get_by_role("button", name="Lever").click()
     await expect(page.locator(".flash")).to_have_text("Arbeidskrav 3 er registrert som levert.")

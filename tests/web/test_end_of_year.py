@@ -5,6 +5,7 @@ and the grade that counts; the API takes an appeal through its steps; each refus
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -46,7 +47,7 @@ def examiner_account(name: str) -> Account:
     return Account(username=name, role=Role.EXAMINER)
 
 
-async def app_with(harness: Harness, tmp_path: Path, group: WorkflowHandle, *accounts: Account) -> FastAPI:
+async def app_with(harness: Harness, tmp_path: Path, group: WorkflowHandle[Any, Any], *accounts: Account) -> FastAPI:
     """The web app over the harness's worker, with these accounts; an examiner is assigned to `group`."""
     await Accounts.create_table(harness.engine)
     app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)

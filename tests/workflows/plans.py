@@ -17,7 +17,10 @@ def plan_from(
     requirement_deadlines: list[float],
     **settings: object,
 ) -> CohortPlan:
-    at = lambda s: t0 + timedelta(seconds=s)  # noqa: E731
+
+    def at(s: float) -> datetime:
+        return t0 + timedelta(seconds=s)
+
     plan = CohortPlan(
         cohort=str(settings.pop("cohort", f"t{t0.microsecond}")),
         places=int(settings.pop("places", 3)),  # type: ignore[call-overload]
@@ -33,7 +36,7 @@ def plan_from(
         written_deadline=at(offsets["written_deadline"]),
         oral_start=at(offsets["oral_start"]),
         oral_end=at(offsets["oral_end"]),
-        **settings,  # type: ignore[arg-type]
+        **settings,
     )
     assert check_plan(plan) == [], check_plan(plan)
     return plan

@@ -4,6 +4,7 @@ the new oral, the final result and its letter; and every refusal, by name."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -34,7 +35,7 @@ EXAMINER = "sensor.ny"
 OFFICE = "ola.studieadm"
 
 
-async def graded_group(harness: Harness) -> tuple[WorkflowHandle, list[str]]:
+async def graded_group(harness: Harness) -> tuple[WorkflowHandle[Any, Any], list[str]]:
     """Written C; member 1 +1 (B), member 2 -1 (D), member 3 not taking part, member 4 a course participant."""
     handle = await start_group(harness)
     ids = await members(handle)
@@ -62,7 +63,7 @@ async def graded_group(harness: Harness) -> tuple[WorkflowHandle, list[str]]:
     return handle, ids
 
 
-async def publish(handle: WorkflowHandle) -> None:
+async def publish(handle: WorkflowHandle[Any, Any]) -> None:
     await handle.signal(GroupWorkflow.publish, PublishSignal())
     await handle.result()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import pytest
 from temporalio.api.common.v1 import WorkflowExecution
@@ -42,7 +43,7 @@ async def terminate_all(harness: Harness, cohort: str) -> None:
             await harness.client.get_workflow_handle(workflow_id).terminate("test done")
 
 
-async def apply_all(handle: WorkflowHandle, cohort: str, apps: list[dict]) -> list:  # type: ignore[type-arg]
+async def apply_all(handle: WorkflowHandle[Any, Any], cohort: str, apps: list[dict]) -> list:  # type: ignore[type-arg]
     results = []
     for data in apps:
         app = facts(data | {"cohort": cohort})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
@@ -15,6 +16,7 @@ from tests.workflows.plans import running_plan
 from workflows.group import GroupWorkflow
 from workflows.ids import group_workflow_id
 from workflows.messages import (
+    AdminAction,
     AttendanceInput,
     GroupInput,
     MarkNonParticipatingInput,
@@ -25,6 +27,7 @@ from workflows.messages import (
     PublishSignal,
     RequirementInput,
     ReturnRequirementInput,
+    SubmitRequirementInput,
     SubmitWrittenInput,
     WrittenGradeInput,
 )
@@ -35,7 +38,7 @@ ACTOR = "kari.admin"
 
 async def start_group(
     harness: Harness, participants: int = 4, plan: CohortPlan | None = None, **plan_settings: object
-) -> WorkflowHandle:
+) -> WorkflowHandle[Any, Any]:
     plan = plan or running_plan(**plan_settings)
     data = application(["5001"], participants=participants)
     data["participants"][-1].update(education_years=0.5, experience_years=0)  # one course participant
@@ -51,7 +54,7 @@ async def start_group(
     return handle
 
 
-async def members(handle: WorkflowHandle) -> list[str]:
+async def members(handle: WorkflowHandle[Any, Any]) -> list[str]:
     async def started() -> list[str]:
         detail = await handle.query(GroupWorkflow.detail)
         assert detail.members
@@ -60,9 +63,11 @@ async def members(handle: WorkflowHandle) -> list[str]:
     return await eventually(started)
 
 
-async def approve_all(handle: WorkflowHandle) -> None:
+async def approve_all(handle: WorkflowHandle[Any, Any]) -> None:
     for number in range(1, 5):
-        await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=number))
+        await handle.execute_update(
+            GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=number)
+        )
         await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=number))
 
 
@@ -72,7 +77,7 @@ async def test_group_from_admission_to_published_grades(harness: Harness) -> Non
     await handle.execute_update(
         GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=1, day=1, present=ids[:3])
     )
-    await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=1))
+    await handle.execute_update(GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=1))
     returned = await handle.execute_update(
         GroupWorkflow.return_requirement, ReturnRequirementInput(actor=ACTOR, number=1, feedback="Mangler innsikt")
     )
@@ -120,7 +125,7 @@ async def test_group_from_admission_to_published_grades(harness: Harness) -> Non
 async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: Harness) -> None:
     handle = await start_group(harness)
     ids = await members(handle)
-    refusals = [
+    refusals: list[tuple[Any, AdminAction, str]] = [
         (GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=2), "not submitted; cannot approve"),
         (GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.A), "has not been submitted"),
         (GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[]), "no grade yet"),
@@ -135,7 +140,7 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await handle.execute_update(update, arg)
         assert reason in str(refused.value.cause)
-    await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=1))
+    await handle.execute_update(GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=1))
     await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))
     with pytest.raises(WorkflowUpdateFailedError) as second:
         await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))
@@ -161,9 +166,11 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
         await harness.client.get_workflow_handle(pid).terminate("test done")
 
 
-async def approve_all_from(handle: WorkflowHandle, first: int) -> None:
+async def approve_all_from(handle: WorkflowHandle[Any, Any], first: int) -> None:
     for number in range(first, 5):
-        await handle.execute_update(GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=number))
+        await handle.execute_update(
+            GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=number)
+        )
         await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=number))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
@@ -33,7 +34,7 @@ ACTOR = "kari.admin"
 HOUR = 3600.0
 
 
-async def start_admitted_group(harness: Harness) -> tuple[WorkflowHandle, list[str]]:
+async def start_admitted_group(harness: Harness) -> tuple[WorkflowHandle[Any, Any], list[str]]:
     """Admitted, first gathering an hour ahead; member 2 waits for an individual assessment."""
     t0 = datetime.now(UTC) - timedelta(seconds=60)
     plan = plan_from(
@@ -67,7 +68,7 @@ async def start_admitted_group(harness: Harness) -> tuple[WorkflowHandle, list[s
     return handle, await eventually(started)
 
 
-async def refused(handle: WorkflowHandle, update: object, arg: object) -> str:
+async def refused(handle: WorkflowHandle[Any, Any], update: object, arg: object) -> str:
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await handle.execute_update(update, arg)  # type: ignore[call-overload]
     return str(failure.value.cause)

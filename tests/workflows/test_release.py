@@ -5,11 +5,12 @@ the last group is released. Each refusal by name."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
-from domain.models import Grade
+from domain.models import CohortPlan, Grade
 from gateway.admin import Admin
 from tests.conftest import Harness
 from tests.factories import application
@@ -25,7 +26,7 @@ from workflows.messages import ConfirmSelectionInput, PublishGroupInput, SubmitW
 HOUR = 3600.0
 
 
-def release_plan():  # type: ignore[no-untyped-def]
+def release_plan() -> CohortPlan:
     """Applications close in a few seconds, the gatherings follow at once; the deadlines are hours away."""
     return plan_from(
         datetime.now(UTC),
@@ -42,7 +43,7 @@ def release_plan():  # type: ignore[no-untyped-def]
     )
 
 
-async def refused(handle: WorkflowHandle, application_id: str, reason: str) -> None:
+async def refused(handle: WorkflowHandle[Any, Any], application_id: str, reason: str) -> None:
     with pytest.raises(WorkflowUpdateFailedError) as refusal:
         await handle.execute_update(
             CohortWorkflow.publish_group, PublishGroupInput(actor=ACTOR, application_id=application_id)
@@ -50,7 +51,7 @@ async def refused(handle: WorkflowHandle, application_id: str, reason: str) -> N
     assert reason in str(refusal.value.cause)
 
 
-async def graded(group: WorkflowHandle) -> None:
+async def graded(group: WorkflowHandle[Any, Any]) -> None:
     """All four requirements approved, the written assignment handed in and graded F (no oral follows an F)."""
     await approve_all(group)
     await group.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -53,7 +54,7 @@ def resit_plan(**settings: object) -> CohortPlan:
 
 async def written_graded(
     harness: Harness, grade: Grade, plan: CohortPlan | None = None
-) -> tuple[WorkflowHandle, list[str]]:
+) -> tuple[WorkflowHandle[Any, Any], list[str]]:
     """The four requirements approved, member 3 not taking part, member 4 a course participant, and the written
     assignment handed in and graded: the orals of members 1 and 2 are due."""
     handle = await start_group(harness, plan=plan or resit_plan())
@@ -67,7 +68,7 @@ async def written_graded(
     return handle, ids
 
 
-async def oral(handle: WorkflowHandle, adjustments: list[OralAdjustment]) -> None:
+async def oral(handle: WorkflowHandle[Any, Any], adjustments: list[OralAdjustment]) -> None:
     """Register the orals and wait for the group's grades."""
     await handle.execute_update(GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=adjustments))
 
@@ -77,7 +78,7 @@ async def oral(handle: WorkflowHandle, adjustments: list[OralAdjustment]) -> Non
     await eventually(graded)
 
 
-async def failed_group(harness: Harness, plan: CohortPlan | None = None) -> tuple[WorkflowHandle, list[str]]:
+async def failed_group(harness: Harness, plan: CohortPlan | None = None) -> tuple[WorkflowHandle[Any, Any], list[str]]:
     """Written E; member 1 +1 (D), member 2 -1 (F), member 3 not taking part, member 4 a course participant."""
     handle, ids = await written_graded(harness, Grade.E, plan)
     await oral(

@@ -18,7 +18,7 @@ from tests.workflows.helpers import eventually, outbox
 from tests.workflows.plans import plan_from
 from tests.workflows.test_group import ACTOR, start_group
 from workflows.group import GroupWorkflow
-from workflows.messages import RequirementInput, SubmitWrittenInput
+from workflows.messages import SubmitRequirementInput, SubmitWrittenInput
 
 HOUR = 3600.0
 LATE = 0.5  # a timer fires on the server's clock and runs on a busy worker: this much after its moment is fine
@@ -74,7 +74,7 @@ async def test_reminders_and_a_missed_deadline_come_at_their_moments_and_once_ea
         plan = reminders_plan(now)
         handle = await start_group(harness, plan=plan)
         submitted = await handle.execute_update(
-            GroupWorkflow.submit_requirement, RequirementInput(actor=ACTOR, number=2)
+            GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=2)
         )
         assert submitted.status == "submitted"
         submitted_2 = (await handle.query(GroupWorkflow.detail)).requirements[1].submitted_at
