@@ -26,7 +26,9 @@ from cli.output import emit
 from domain.models import Grade
 from domain.text import printable
 from gateway.admin import Admin, Refused
+from gateway.appeals import register_appeal
 from gateway.export import write_export
+from gateway.resits import register_resit
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
@@ -56,7 +58,7 @@ def documents_service(admin: Admin) -> Documents:
 
 @guarded
 async def appeal_register(admin: Admin, args: argparse.Namespace) -> int:
-    detail = await admin.register_appeal(args.participant, args.actor)
+    detail = await register_appeal(admin, args.participant, args.actor)
     return _appeal(args, detail)
 
 
@@ -96,7 +98,7 @@ async def appeal_show(admin: Admin, args: argparse.Namespace) -> int:
 
 @guarded
 async def resit_register(admin: Admin, args: argparse.Namespace) -> int:
-    return _resit(args, await admin.register_resit(args.participant, args.actor, args.in_cohort))
+    return _resit(args, await register_resit(admin, args.participant, args.actor, args.in_cohort))
 
 
 @guarded

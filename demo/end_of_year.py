@@ -7,15 +7,18 @@ Also the report's sections of these steps."""
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
-from demo.scenario import Appeal, EndOfYear, Resit
+from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
 from gateway.admin import Admin, Refused
+from gateway.appeals import register_appeal
 from gateway.export import write_export
+from gateway.resits import register_resit
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
@@ -25,11 +28,28 @@ from store import resits as resit_store
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.ids import appeal_workflow_id
+from workflows.messages import GroupDetail
 from workflows.resit import ResitWorkflow
 from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
-if TYPE_CHECKING:
-    from demo.run import Demo
+
+class Demo(Protocol):
+    """What this part needs of the running demo (demo.run.Demo), so this module never imports the one that
+    imports it."""
+
+    admin: Admin
+    sessions: async_sessionmaker[AsyncSession]
+    scenario: Scenario
+    script: Script
+    cohort: str
+    progress_file: Path
+
+    def say(self, text: str) -> None: ...
+    def participant(self, ref: str) -> str: ...
+    async def until(self, check: Callable[[], Awaitable[bool]], timeout: float = 120) -> None: ...
+    async def act(self, workflow_id: str, update: Any, arg: Any) -> Any: ...
+    async def mistake(self, workflow_id: str, update: Any, arg: Any) -> None: ...
+    async def detail(self, application_id: str) -> GroupDetail: ...
 
 
 def documents_service(sessions: async_sessionmaker[AsyncSession], data_dir: Path) -> Documents:
@@ -50,7 +70,7 @@ async def run(demo: Demo) -> None:
     registered = []
     for appeal in section.appeals:  # first of all: the window is short
         try:
-            detail = await admin.register_appeal(demo.participant(appeal.participant), demo.script.actors.admin)
+            detail = await register_appeal(admin, demo.participant(appeal.participant), demo.script.actors.admin)
         except Refused as refused:
             demo.say(f"  refused: appeal of {demo.participant(appeal.participant)}: {refused}")
             continue
@@ -59,7 +79,9 @@ async def run(demo: Demo) -> None:
     resits = []
     for resit in section.resits:  # within the plan's re-sit period, which the compressed year makes short
         try:
-            registered_resit = await admin.register_resit(demo.participant(resit.participant), demo.script.actors.admin)
+            registered_resit = await register_resit(
+                admin, demo.participant(resit.participant), demo.script.actors.admin
+            )
         except Refused as refused:
             demo.say(f"  refused: re-sit of {demo.participant(resit.participant)}: {refused}")
             continue
@@ -92,7 +114,7 @@ async def _mistakes(demo: Demo, section: EndOfYear) -> None:
         if ref is None:
             continue
         try:
-            await demo.admin.register_appeal(demo.participant(ref), actor)
+            await register_appeal(demo.admin, demo.participant(ref), actor)
         except Refused as refused:
             demo.say(f"  appeal refused, as it should be: {demo.participant(ref)}: {refused}")
             continue

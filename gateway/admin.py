@@ -25,12 +25,10 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.models import AuditEntry
 from domain.errors import describe
 from domain.models import Application, CohortPlan, Participant
-from gateway import appeals, resits
 from gateway import people as registration
 from store.db import record_audit
 from store.people import Enrolled, People
 from workflows import search
-from workflows.appeal_messages import AppealDetail
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id
@@ -43,7 +41,6 @@ from workflows.messages import (
     GroupDetail,
     ReplaceParticipantInput,
 )
-from workflows.resit_messages import ResitDetail
 
 R = TypeVar("R")
 SWEEP_EVERY_SECONDS = 600.0
@@ -166,16 +163,6 @@ class Admin:
             ],
         )
         return result
-
-    async def register_appeal(self, participant_workflow_id: str, actor: str) -> AppealDetail:
-        """Start one person's appeal of their written grade (gateway/appeals.py); Refused (audited) if not allowed."""
-        return await appeals.register_appeal(self, participant_workflow_id, actor)
-
-    async def register_resit(
-        self, participant_workflow_id: str, actor: str, in_cohort: str | None = None
-    ) -> ResitDetail:
-        """Start one person's re-sit after a failed exam (gateway/resits.py); Refused (audited) if not allowed."""
-        return await resits.register_resit(self, participant_workflow_id, actor, in_cohort)
 
     def _register(self) -> People:
         if self.people is None:

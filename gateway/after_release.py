@@ -7,7 +7,7 @@ gateway/appeals.py and gateway/resits.py hold each step's own rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client, WorkflowHandle
@@ -22,13 +22,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.models import CohortPlan
 from domain.text import Actor, WorkflowId
+from gateway.admin import Admin, Refused
 from workflows import search
 from workflows.group import GroupWorkflow
 from workflows.messages import AdminAction, GroupDetail, MemberView, ParticipantDetail, ParticipantInput
 from workflows.participant import ParticipantWorkflow
-
-if TYPE_CHECKING:
-    from gateway.admin import Admin
 
 _ACTOR: TypeAdapter[str] = TypeAdapter(Actor)
 _WORKFLOW_ID: TypeAdapter[str] = TypeAdapter(WorkflowId)
@@ -48,8 +46,6 @@ class Person:
 async def person(admin: Admin, participant_workflow_id: str, actor: str, action: str) -> Person:
     """The person's facts; `Refused` for an ID or actor that breaks its bounds (nothing to audit it under) or a
     participant their group does not list (audited as `action`)."""
-    from gateway.admin import Refused  # the gateway's module imports this one
-
     try:
         participant_workflow_id = _WORKFLOW_ID.validate_python(participant_workflow_id)
         actor = _ACTOR.validate_python(actor)
@@ -66,8 +62,6 @@ async def person(admin: Admin, participant_workflow_id: str, actor: str, action:
 
 
 async def refuse(admin: Admin, workflow_id: str, actor: str, action: str, reason: str) -> NoReturn:
-    from gateway.admin import Refused
-
     await admin._audit_refusal(workflow_id, AdminAction(actor=actor), action, reason)  # noqa: SLF001
     raise Refused(reason)
 

@@ -1,14 +1,13 @@
 """Registering an appeal: the gateway checks the person's result and the release time, then starts the appeal's
 workflow. A refusal names its reason and is audited like any other; nothing is started.
 
-For a web route or the command line: `await Admin.register_appeal(participant_workflow_id, actor)`, then the
+For a web route or the command line: `await register_appeal(admin, participant_workflow_id, actor)`, then the
 appeal's own updates (`AppealWorkflow.assign_examiners`, ...) through `Admin.perform`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from temporalio.client import Client
@@ -16,13 +15,11 @@ from temporalio.service import RPCError
 
 from domain import appeals as rules
 from gateway import after_release
+from gateway.admin import Admin
 from store.tables import AuditRecord
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AppealDetail, AppealInput
 from workflows.ids import appeal_workflow_id
-
-if TYPE_CHECKING:
-    from gateway.admin import Admin
 
 FIRST_GRADING = ("register_written_grade", "register_oral")
 FINAL = "the result of an appeal is final: this person has already appealed"

@@ -9,7 +9,6 @@ of the orals) of the later cohort the administration names.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
@@ -18,15 +17,13 @@ from domain import resits as rules
 from domain.models import CohortPlan
 from domain.resits import ResitPeriod
 from gateway import after_release
+from gateway.admin import Admin
 from workflows.appeal import AppealWorkflow
 from workflows.appeal_messages import AppealDetail
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
 from workflows.messages import CohortInput
 from workflows.resit import ResitWorkflow
 from workflows.resit_messages import ResitDetail, ResitInput
-
-if TYPE_CHECKING:
-    from gateway.admin import Admin
 
 TWICE = "a re-sit is already registered and not decided"
 ACTION = "register_resit"

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from activities.documents import DocumentFacts, Documents, Issued
 from activities.letters import PeopleLookup
 from domain.models import Grade
+from gateway.admin import Admin
 from store import appeals as appeal_store
 from store import resits as resit_store
 from store.appeals import AppealRecord
@@ -24,9 +24,6 @@ from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id
 from workflows.messages import CohortOverview, GroupDetail
-
-if TYPE_CHECKING:  # the gateway's module imports this one
-    from gateway.admin import Admin
 
 OSLO = ZoneInfo("Europe/Oslo")
 IN_PROGRAMME = ("admitted", "moved_up")

@@ -16,6 +16,8 @@ from starlette.datastructures import FormData
 
 from domain.models import Grade
 from gateway.admin import Refused
+from gateway.appeals import register_appeal
+from gateway.resits import register_resit
 from store import resits as resit_store
 from store.accounts import Account, Role
 from web.actions import perform_update
@@ -72,9 +74,9 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
     actor = account.actor
     if name == "appeal":
-        return await web.admin.register_appeal(participant_id, actor)
+        return await register_appeal(web.admin, participant_id, actor)
     if name == "resit":
-        return await web.admin.register_resit(participant_id, actor, values.get("in_cohort") or None)
+        return await register_resit(web.admin, participant_id, actor, values.get("in_cohort") or None)
     appeal_id = appeal_workflow_id(participant_id)
     if name == "appeal-examiners":
         examiners = [examiner_actor(str(u)) for u in values["examiners"]]

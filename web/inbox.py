@@ -12,11 +12,11 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from domain.models import Track
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from store.accounts import Account, Role
 from store.tables import CohortRecord
 from web.state import Web
-from domain.models import Track
 from workflows.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}

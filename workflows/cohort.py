@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.effects import Effects, Signals, drain
     from workflows.ids import group_workflow_id
     from workflows.messages import (
+        GROUP_REPORT_SIGNAL,
         ApplyInput,
         ApplyResult,
         CohortInput,
@@ -288,7 +289,7 @@ class CohortWorkflow:
         if not record.ready_to_publish:
             raise ApplicationError(f"group {record.id} is not graded yet")
 
-    @workflow.signal
+    @workflow.signal(name=GROUP_REPORT_SIGNAL)
     def group_report(self, input: GroupReport) -> None:
         record = self._record_of(input.application_id)
         record.group_stage, record.ready_to_publish, record.finished = (

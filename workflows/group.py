@@ -18,7 +18,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import Enrolment
     from domain.requirements import RequirementState
     from domain.selection import entry_for
-    from workflows import cohort as cohort_wf
     from workflows import notices as n
     from workflows import participant as participant_wf
     from workflows import search
@@ -29,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.group_project import GroupProject
     from workflows.ids import participant_workflow_id
     from workflows.messages import (
+        GROUP_REPORT_SIGNAL,
+        MEMBER_STATUS_SIGNAL,
         ActionResult,
         FinalSignal,
         GroupDetail,
@@ -145,7 +146,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
                 ready_to_publish=self.facts.ready_to_publish(),
                 finished=self.facts.finished,
             )
-            self.signals.add(self.input.cohort_workflow_id, cohort_wf.CohortWorkflow.group_report, report)
+            self.signals.add(self.input.cohort_workflow_id, GROUP_REPORT_SIGNAL, report)
             await self.signals.send()
         await self.effects.flush(ProjectInput(groups=[self._row()], innovations=self._innovation()))
 
@@ -193,7 +194,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
                 self._end_member(member, "the group gave up its place")
         self.effects.changed()
 
-    @workflow.signal
+    @workflow.signal(name=MEMBER_STATUS_SIGNAL)
     def member_status(self, input: MemberStatusSignal) -> None:
         member = self.facts.member(input.participant_workflow_id)
         if member is not None:

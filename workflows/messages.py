@@ -79,6 +79,12 @@ class PublishResultsResult(Strict):
     groups: int
 
 
+# Signals that go up the tree (group -> cohort, participant -> group) are sent by name, so a child's module never
+# imports its parent's: the imports run cohort -> group -> participant only. The names are the handlers' own.
+GROUP_REPORT_SIGNAL = "group_report"
+MEMBER_STATUS_SIGNAL = "member_status"
+
+
 class GroupReport(Strict):
     """What a group tells its cohort when its stage changes."""
 

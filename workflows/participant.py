@@ -8,10 +8,10 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.models import ParticipantRow, ProjectInput
     from domain.models import Track
-    from workflows import group as group_wf
     from workflows import notices as n
     from workflows.effects import Effects, Signals, drain
     from workflows.messages import (
+        MEMBER_STATUS_SIGNAL,
         AttendanceSignal,
         DecideAssessmentInput,
         FinalSignal,
@@ -68,7 +68,7 @@ class ParticipantWorkflow:
                 withdrawn=self.state.withdrawn,
                 attendance_days=len(self.state.attended),
             )
-            self.signals.add(self.input.group_workflow_id, group_wf.GroupWorkflow.member_status, status)
+            self.signals.add(self.input.group_workflow_id, MEMBER_STATUS_SIGNAL, status)
         await self.signals.send()
         await self.effects.flush(ProjectInput(participants=[self._row()]))
 

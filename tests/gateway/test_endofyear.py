@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 from activities.documents import Documents, documents_key
 from domain.models import Grade
+from gateway.appeals import register_appeal
 from gateway.export import COLUMNS, write_export
+from gateway.resits import register_resit
 from gateway.results import Result, group_results, issue_documents
 from tests.activities.register import Register
 from tests.conftest import Harness
@@ -56,7 +58,7 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
     assert "Karakter: D" in pdf_text(first[ids[1]].file) and "Navn: Bjørn Færøy" in pdf_text(first[ids[1]].file)
     assert "Dag Løvås har gjennomført kurset" in pdf_text(first[ids[3]].file)
 
-    changed = (await gateway.register_appeal(ids[1], OFFICE)).appeal_workflow_id
+    changed = (await register_appeal(gateway, ids[1], OFFICE)).appeal_workflow_id
     await gateway.perform(changed, AppealWorkflow.assign_examiners, EXAMINERS)
     await gateway.perform(
         changed, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
@@ -64,7 +66,7 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
     await gateway.perform(
         changed, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
     )
-    same = (await gateway.register_appeal(ids[0], OFFICE)).appeal_workflow_id
+    same = (await register_appeal(gateway, ids[0], OFFICE)).appeal_workflow_id
     await gateway.perform(same, AppealWorkflow.assign_examiners, EXAMINERS)
     await gateway.perform(
         same, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)
@@ -117,7 +119,7 @@ async def test_a_resit_that_passes_issues_a_transcript_and_adds_an_attempt_to_th
     )
     assert ids[1] not in {d.participant_id for d in before}  # an F gets no transcript
 
-    resit = (await gateway.register_resit(ids[1], OFFICE)).resit_workflow_id
+    resit = (await register_resit(gateway, ids[1], OFFICE)).resit_workflow_id
     await gateway.perform(resit, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.D))
     await gateway.perform(resit, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
 

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 from gateway.admin import Admin
+from gateway.appeals import register_appeal
+from gateway.resits import register_resit
 from tests.conftest import Harness
 from tests.histories.record import HERE, recording_server
 from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
@@ -42,7 +44,7 @@ async def record(kind: str) -> int:
 async def appeal(harness: Harness, admin: Admin) -> str:
     handle, ids = await graded_group(harness)
     await publish(handle)
-    appeal_id = (await admin.register_appeal(ids[1], OFFICE)).appeal_workflow_id
+    appeal_id = (await register_appeal(admin, ids[1], OFFICE)).appeal_workflow_id
     await admin.perform(
         appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
     )
@@ -60,7 +62,7 @@ async def appeal(harness: Harness, admin: Admin) -> str:
 async def resit(harness: Harness, admin: Admin) -> str:
     handle, ids = await failed_group(harness)
     await publish(handle)
-    resit_id = (await admin.register_resit(ids[1], OFFICE)).resit_workflow_id
+    resit_id = (await register_resit(admin, ids[1], OFFICE)).resit_workflow_id
     await admin.perform(resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade="C"))
     await admin.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
     return resit_id

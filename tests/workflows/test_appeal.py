@@ -13,6 +13,7 @@ from temporalio.client import WorkflowHandle
 from domain.models import Grade
 from gateway import appeals
 from gateway.admin import Admin, Refused
+from gateway.appeals import register_appeal
 from store.appeals import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
@@ -82,7 +83,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
     handle, ids = await graded_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    appeal = await gateway.register_appeal(ids[1], OFFICE)
+    appeal = await register_appeal(gateway, ids[1], OFFICE)
     assert (appeal.stage, appeal.written_before, appeal.final_before) == ("awaiting_examiners", Grade.C, Grade.D)
     appeal_id = appeal_workflow_id(ids[1])
     assert appeal.appeal_workflow_id == appeal_id == f"{ids[1]}.klage"
@@ -139,7 +140,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         ),
         "has ended",
     )
-    await refused(gateway.register_appeal(ids[1], OFFICE), "the result of an appeal is final")
+    await refused(register_appeal(gateway, ids[1], OFFICE), "the result of an appeal is final")
 
     body = await only_letter(harness.sessions, "appeal_decided")
     assert "Den skriftlige delen får nå karakteren B (ved første sensur C)." in body
@@ -160,7 +161,7 @@ async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness)
     handle, ids = await graded_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    appeal_id = (await gateway.register_appeal(ids[0], OFFICE)).appeal_workflow_id
+    appeal_id = (await register_appeal(gateway, ids[0], OFFICE)).appeal_workflow_id
     await gateway.perform(
         appeal_id,
         AppealWorkflow.assign_examiners,
@@ -181,15 +182,15 @@ async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness)
 async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await graded_group(harness)
     gateway = admin(harness)
-    await refused(gateway.register_appeal(ids[0], OFFICE), "the results have not been released yet")
+    await refused(register_appeal(gateway, ids[0], OFFICE), "the results have not been released yet")
     await publish(handle)
-    await refused(gateway.register_appeal(ids[3], OFFICE), "a course participant gets no grade")
-    await refused(gateway.register_appeal(ids[2], OFFICE), "there is no grade to appeal")  # did not take part
+    await refused(register_appeal(gateway, ids[3], OFFICE), "a course participant gets no grade")
+    await refused(register_appeal(gateway, ids[2], OFFICE), "there is no grade to appeal")  # did not take part
     released = (await handle.query(GroupWorkflow.detail)).published_at
     assert released is not None
     late = released + timedelta(days=21, seconds=1)
     await refused(appeals.register_appeal(gateway, ids[0], OFFICE, now=late), "the appeal deadline has passed: it was")
-    await refused(gateway.register_appeal("kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
+    await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
     for pid in ids:
         assert not await appeals._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started
     async with harness.sessions() as session:

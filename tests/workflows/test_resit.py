@@ -15,7 +15,9 @@ from temporalio.client import WorkflowHandle
 from activities.letters import NOTICE, Contact, render_letter
 from domain.models import CohortPlan, Grade
 from gateway import after_release, resits
+from gateway.appeals import register_appeal
 from gateway.export import COLUMNS, write_export
+from gateway.resits import register_resit
 from gateway.results import Result, group_results
 from store.resits import ResitRecord
 from store.tables import AuditRecord
@@ -99,7 +101,7 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
     handle, ids = await failed_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    resit = await gateway.register_resit(ids[1], OFFICE)
+    resit = await register_resit(gateway, ids[1], OFFICE)
     resit_id = resit_workflow_id(ids[1], 2)
     assert (resit.resit_workflow_id, resit.attempt, resit.stage, resit.grade_before) == (
         resit_id,
@@ -149,25 +151,25 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
 
     row = await eventually(recorded)
     assert (row.grade_before, row.grade_after, row.attempt, row.person_id) == ("F", "B", 2, resit.person_id)
-    await refused(gateway.register_resit(ids[1], OFFICE), "the exam is passed (B): a re-sit is for a failed exam")
+    await refused(register_resit(gateway, ids[1], OFFICE), "the exam is passed (B): a re-sit is for a failed exam")
 
 
 async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(harness: Harness) -> None:
     handle, ids = await failed_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    second = await gateway.register_resit(ids[1], OFFICE)
-    await refused(gateway.register_resit(ids[1], OFFICE), "a re-sit is already registered and not decided")
+    second = await register_resit(gateway, ids[1], OFFICE)
+    await refused(register_resit(gateway, ids[1], OFFICE), "a re-sit is already registered and not decided")
     decided = await gateway.perform(
         second.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
     )
     assert decided.stage == "decided"  # a written F has no oral
-    third = await gateway.register_resit(ids[1], OFFICE)
+    third = await register_resit(gateway, ids[1], OFFICE)
     assert (third.attempt, third.previous, third.grade_before) == (3, [second.resit_workflow_id], Grade.F)
     await gateway.perform(
         third.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
     )
-    await refused(gateway.register_resit(ids[1], OFFICE), "the exam has been attempted 3 times: at most 3 attempts")
+    await refused(register_resit(gateway, ids[1], OFFICE), "the exam has been attempted 3 times: at most 3 attempts")
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, third.resit_workflow_id).result()).detail
     assert (d.grade_after, d.credits_after) == (Grade.F, 0)
 
@@ -175,21 +177,21 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
 async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await failed_group(harness)
     gateway = admin(harness)
-    await refused(gateway.register_resit(ids[1], OFFICE), "the results have not been released yet")
+    await refused(register_resit(gateway, ids[1], OFFICE), "the results have not been released yet")
     await publish(handle)
-    await refused(gateway.register_resit(ids[3], OFFICE), "a course participant gets no grade and sits no exam")
-    await refused(gateway.register_resit(ids[0], OFFICE), "the exam is passed (D)")
-    await refused(gateway.register_resit(ids[2], OFFICE), "there is no exam result")  # did not take part
+    await refused(register_resit(gateway, ids[3], OFFICE), "a course participant gets no grade and sits no exam")
+    await refused(register_resit(gateway, ids[0], OFFICE), "the exam is passed (D)")
+    await refused(register_resit(gateway, ids[2], OFFICE), "there is no exam result")  # did not take part
     plan = resit_plan()
     assert plan.resit_end is not None
     await refused(
         resits.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
         "the re-sit period ny og utsatt eksamen for kull",
     )
-    await refused(gateway.register_resit(ids[1], OFFICE, in_cohort="finnes-ikke"), "there is no cohort finnes-ikke")
+    await refused(register_resit(gateway, ids[1], OFFICE, in_cohort="finnes-ikke"), "there is no cohort finnes-ikke")
     # an appeal of the F is under way: its result comes first
-    appeal = await gateway.register_appeal(ids[1], OFFICE)
-    await refused(gateway.register_resit(ids[1], OFFICE), "an appeal of this grade is not decided yet")
+    appeal = await register_appeal(gateway, ids[1], OFFICE)
+    await refused(register_resit(gateway, ids[1], OFFICE), "an appeal of this grade is not decided yet")
     await gateway.perform(
         appeal.appeal_workflow_id,
         AppealWorkflow.assign_examiners,
@@ -200,7 +202,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
         AppealWorkflow.register_new_written_grade,
         NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D),
     )  # a changed written grade: a new oral is due, so the appeal is still open
-    await refused(gateway.register_resit(ids[1], OFFICE), "an appeal of this grade is not decided yet")
+    await refused(register_resit(gateway, ids[1], OFFICE), "an appeal of this grade is not decided yet")
     for pid in ids:
         assert (
             await after_release.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
@@ -221,7 +223,7 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
     handle, ids = await failed_group(harness, plan)
     await publish(handle)
     gateway = admin(harness)
-    await refused(gateway.register_resit(ids[1], OFFICE), "sets no re-sit period: name the later cohort")
+    await refused(register_resit(gateway, ids[1], OFFICE), "sets no re-sit period: name the later cohort")
     later = running_plan(cohort=f"{plan.cohort}b")
     shifted = {
         field: getattr(later, field) + timedelta(days=365) for field in ("written_deadline", "oral_start", "oral_end")
@@ -231,8 +233,8 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
         CohortWorkflow.run, CohortInput(plan=later), id=cohort_workflow_id(later.cohort), task_queue=harness.task_queue
     )
     try:
-        await refused(gateway.register_resit(ids[1], OFFICE, in_cohort=plan.cohort + "x"), "there is no cohort")
-        resit = await gateway.register_resit(ids[1], OFFICE, in_cohort=later.cohort)
+        await refused(register_resit(gateway, ids[1], OFFICE, in_cohort=plan.cohort + "x"), "there is no cohort")
+        resit = await register_resit(gateway, ids[1], OFFICE, in_cohort=later.cohort)
         assert resit.period.label == f"eksamensperioden for kull {later.cohort}"
         assert (resit.period.start, resit.period.end) == (later.written_deadline, later.oral_end)
     finally:
@@ -265,7 +267,7 @@ async def test_a_valid_absence_from_the_oral_leads_to_a_postponed_oral_on_the_gr
     await eventually(told_of_the_postponed_exam)
 
     gateway = admin(harness)
-    resit = await gateway.register_resit(ids[1], OFFICE)
+    resit = await register_resit(gateway, ids[1], OFFICE)
     assert (resit.postponed, resit.stage, resit.written, resit.grade_before) == (True, "awaiting_oral", Grade.C, None)
     assert "Du er meldt opp til utsatt eksamen på kull" in await letter(harness, "resit_registered")
     await refused(
