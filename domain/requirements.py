@@ -6,10 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.models import Strict
-
-
-class RuleViolation(ValueError):
-    """An action the rules refuse; the message names why."""
+from domain.refusals import Refusal
 
 
 class RequirementStatus(StrEnum):
@@ -38,11 +35,9 @@ AWAITING_SUBMISSION = {RequirementStatus.OPEN, RequirementStatus.RETURNED, Requi
 
 def submit(state: RequirementState, now: datetime, document: str | None = None) -> RequirementState:
     if state.status not in AWAITING_SUBMISSION:
-        raise RuleViolation(f"work requirement {state.number} is {state.status.value}; nothing to submit")
+        raise Refusal("requirement.not_awaiting_submission", number=state.number, status=state.status.value)
     if now > state.deadline:
-        raise RuleViolation(
-            f"work requirement {state.number}: the deadline {state.deadline:%Y-%m-%d %H:%M:%S} has passed"
-        )
+        raise Refusal("requirement.deadline_passed", number=state.number, deadline=state.deadline.isoformat())
     return state.model_copy(
         update={
             "status": RequirementStatus.SUBMITTED,
@@ -55,7 +50,7 @@ def submit(state: RequirementState, now: datetime, document: str | None = None) 
 
 def approve(state: RequirementState) -> RequirementState:
     if state.status != RequirementStatus.SUBMITTED:
-        raise RuleViolation(f"work requirement {state.number} is {state.status.value}, not submitted; cannot approve")
+        raise Refusal("requirement.not_submitted_to_approve", number=state.number, status=state.status.value)
     return state.model_copy(update={"status": RequirementStatus.APPROVED, "feedback": None})
 
 
@@ -64,9 +59,9 @@ def return_with_feedback(
 ) -> RequirementState:
     """First return opens one resubmission by a new deadline; returning it again fails the requirement."""
     if state.status != RequirementStatus.SUBMITTED:
-        raise RuleViolation(f"work requirement {state.number} is {state.status.value}, not submitted; cannot return")
+        raise Refusal("requirement.not_submitted_to_return", number=state.number, status=state.status.value)
     if not feedback.strip():
-        raise RuleViolation("feedback: a returned work requirement needs feedback")
+        raise Refusal("requirement.feedback_missing")
     if state.resubmission_used:
         return state.model_copy(update={"status": RequirementStatus.FAILED, "feedback": feedback})
     return state.model_copy(
@@ -100,18 +95,14 @@ def extend(
     """A later deadline for a requirement still awaiting submission, no later than `latest`: the plan's last oral
     date (`plan.oral_end`), after which no work can count. (`latest` becomes required once the group passes it.)"""
     if state.status not in AWAITING_SUBMISSION:
-        raise RuleViolation(f"work requirement {state.number} is {state.status.value}; no extension possible")
+        raise Refusal("requirement.no_extension", number=state.number, status=state.status.value)
     if new_deadline <= max(state.deadline, now):
-        raise RuleViolation(
-            f"work requirement {state.number}: the new deadline must be later than the current one and now"
-        )
+        raise Refusal("requirement.extension_not_later", number=state.number)
     if latest is not None and new_deadline > latest:
-        raise RuleViolation(
-            f"work requirement {state.number}: the new deadline {_minutes(new_deadline)} is after the "
-            f"last oral exam; the latest allowed is {_minutes(latest)}"
+        raise Refusal(
+            "requirement.extension_after_orals",
+            number=state.number,
+            deadline=new_deadline.isoformat(),
+            latest=latest.isoformat(),
         )
     return state.model_copy(update={"deadline": new_deadline, "reminders_from": now})
-
-
-def _minutes(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")

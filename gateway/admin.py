@@ -20,11 +20,13 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.models import AuditEntry
 from domain.errors import describe
 from domain.models import Application, CohortPlan, Participant
+from domain.refusals import Problem, Refusal
 from gateway import people as registration
 from store.db import record_audit
 from store.people import Enrolled, People
@@ -47,7 +49,18 @@ SWEEP_EVERY_SECONDS = 600.0
 
 
 class Refused(Exception):
-    """The workflow refused the action, or there is no workflow to take it; the reason is for the user."""
+    """The workflow refused the action, or there is no workflow to take it; the reason is for the user.
+
+    A refusal by code (domain.refusals) carries its problems, and its text is the catalogue's Norwegian, said here
+    rather than taken from the workflow, so what a person reads follows the catalogue, not the code that ran."""
+
+    def __init__(self, reason: str | Refusal) -> None:
+        self.problems: tuple[Problem, ...] = reason.problems if isinstance(reason, Refusal) else ()
+        super().__init__(reason.text() if isinstance(reason, Refusal) else reason)
+
+    @property
+    def code(self) -> str | None:
+        return self.problems[0].code if self.problems else None
 
 
 class OutcomeUnknown(Refused):
@@ -89,12 +102,12 @@ class Admin:
         try:
             return await handle.execute_update(update, action, id=update_id)
         except WorkflowUpdateFailedError as failed:
-            reason = str(failed.cause.message if hasattr(failed.cause, "message") else failed.cause)
+            reason = refusal_of(failed.cause)
         except RPCError as error:
             reason = _rpc_reason(workflow_id, error)
             if not _definite(error):
                 raise OutcomeUnknown(reason) from None
-        await self._audit_refusal(workflow_id, action, update.__name__, reason)
+        await self._audit_refusal(workflow_id, action, update.__name__, str(reason))
         raise Refused(reason)
 
     async def apply(self, application: Application, actor: str) -> ApplyResult:
@@ -189,6 +202,17 @@ class Admin:
         )
         async with self.sessions() as session, session.begin():
             await record_audit(session, entry)
+
+
+def refusal_of(cause: BaseException | None) -> str | Refusal:
+    """The refusal an update failed with: its codes and parameters when the workflow refused by code (an
+    ApplicationError whose details are the problems, workflows.refusing), else its message."""
+    if isinstance(cause, ApplicationError):
+        details = list(cause.details)
+        if details and all(isinstance(d, dict) and "code" in d for d in details):
+            return Refusal.of(Problem.load(d) for d in details)
+        return cause.message
+    return str(cause)
 
 
 def _check_bounds(action: AdminAction) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 import starter
 from cli.output import nesting_depth
+from domain.catalogue import OSLO
 from domain.models import CohortPlan
 from gateway.admin import Admin, Refused
 from store.people import People, register_key
@@ -352,13 +353,17 @@ async def test_an_extension_past_the_last_oral_exam_is_refused(
         ["--cohort", admitted.plan.cohort],
         admitted.plan.oral_end,
     )
-    latest = oral_end.isoformat(timespec="minutes")
-    for deadline in ["9999-12-31T23:59+00:00", (oral_end + timedelta(minutes=1)).isoformat(timespec="minutes")]:
+    latest = oral_end.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
+    later = oral_end + timedelta(minutes=1)
+    for deadline, said in [
+        ("9999-12-31T23:59+00:00", "31.12.9999 kl. 23:59"),
+        (later.isoformat(timespec="minutes"), later.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")),
+    ]:
         code, err = await refused_unchanged(
             h, capsys, show, "requirement", "extend", "5001", "2", *cohort, "--deadline", deadline
         )
-        expected = f"refused: work requirement 2: the new deadline {deadline} is after the last oral exam; "
-        assert (code, err) == (1, expected + f"the latest allowed is {latest}")
+        expected = f"refused: Arbeidskrav 2: den nye fristen {said} er etter siste muntlige eksamen; "
+        assert (code, err) == (1, expected + f"seneste tillatte frist er {latest}")
     code, out, _ = await run(
         h, capsys, "requirement", "extend", "5001", "2", *cohort, "--deadline", oral_end.isoformat()
     )

@@ -124,8 +124,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
-    """The workflow said no: 409 with its reason, for the API (pages show it beside their form)."""
-    return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+    """The workflow said no: 409 with its reason, for the API (pages show it beside their form); a refusal by code
+    also gives its codes and parameters, for a program to act on."""
+    assert isinstance(exc, Refused)
+    body: dict[str, object] = {"detail": str(exc)}
+    if exc.problems:
+        body["problems"] = [problem.dump() for problem in exc.problems]
+    return JSONResponse(body, status.HTTP_409_CONFLICT)
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:

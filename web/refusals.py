@@ -33,36 +33,6 @@ def _say(template: str, *labelled: int) -> Words:
 
 _V = "((?:(?!; ).)+?)"  # a value inside a message; "; " parts a message into several (each is matched alone)
 _TABLE: list[tuple[str, Words]] = [
-    # work requirements (domain/requirements.py)
-    (
-        rf"work requirement {_V} is {_V}; nothing to submit",
-        _say("arbeidskrav {1} er {2}; det er ingenting å levere", 2),
-    ),
-    (rf"work requirement {_V}: the deadline {_V} has passed", _say("arbeidskrav {1}: fristen {2} er passert")),
-    (
-        rf"work requirement {_V} is {_V}, not submitted; cannot approve",
-        _say("arbeidskrav {1} er {2}, ikke levert; det kan ikke godkjennes", 2),
-    ),
-    (
-        rf"work requirement {_V} is {_V}, not submitted; cannot return",
-        _say("arbeidskrav {1} er {2}, ikke levert; det kan ikke sendes tilbake", 2),
-    ),
-    (
-        "feedback: a returned work requirement needs feedback",
-        _say("tilbakemelding: et arbeidskrav som ikke godkjennes, må ha en tilbakemelding"),
-    ),
-    (
-        rf"work requirement {_V} is {_V}; no extension possible",
-        _say("arbeidskrav {1} er {2}; ny frist er ikke mulig", 2),
-    ),
-    (
-        rf"work requirement {_V}: the new deadline must be later than the current one and now",
-        _say("arbeidskrav {1}: den nye fristen må være senere enn den gjeldende fristen og enn nå"),
-    ),
-    (
-        rf"work requirement {_V}: the new deadline {_V} is after the last oral exam; the latest allowed is {_V}",
-        _say("arbeidskrav {1}: den nye fristen {2} er etter siste muntlige eksamen; seneste tillatte frist er {3}"),
-    ),
     # attendance, written and oral (domain/exam.py, domain/grading.py, workflows/group_actions.py)
     (rf"the plan has {_V} gatherings, not gathering {_V}", _say("planen har {1} samlinger, ikke samling {2}")),
     (rf"gathering {_V} has {_V} days, not day {_V}", _say("samling {1} har {2} dager, ikke dag {3}")),
@@ -338,6 +308,7 @@ _TABLE: list[tuple[str, Words]] = [
     # accounts (store/accounts.py; most of these come from `starter.py user add`)
     (rf"no examiner account '{_V}'", _say("ingen sensorkonto '{1}'")),
     (rf"no local account '{_V}'", _say("ingen lokal konto '{1}'")),
+    (rf"user '{_V}' belongs to another OpenID Connect identity", _say("brukeren '{1}' tilhører en annen identitet")),
     (rf"user '{_V}' already exists", _say("brukeren '{1}' finnes allerede")),
     (
         rf"user name '{_V}': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter or digit "

@@ -15,7 +15,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.grading import adjustment_error
     from domain.lifecycle import IN_PROGRAMME
     from domain.models import CohortPlan, Enrolment, Grade
-    from domain.requirements import RequirementState, RequirementStatus, RuleViolation
+    from domain.refusals import Refusal
+    from domain.requirements import RequirementState, RequirementStatus
     from workflows import notices as n
     from workflows import participant as participant_wf
     from workflows.effects import Effects, Signals
@@ -35,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitWrittenInput,
         WrittenGradeInput,
     )
+    from workflows.refusing import refused
     from workflows.state import GroupState, Member
 
 
@@ -267,8 +269,8 @@ class GroupActions:
     def _check(self, attempt: Callable[[], object]) -> None:
         try:
             attempt()
-        except RuleViolation as violation:
-            raise ApplicationError(str(violation)) from None
+        except Refusal as refusal:
+            raise refused(refusal) from None
 
     def _require_programme(self) -> None:
         if self.state.outcome not in IN_PROGRAMME:

@@ -111,7 +111,12 @@ async def test_requirement_submitted_by_the_municipality_and_approved_by_the_tea
         assert approved.status_code == 200 and approved.json()["status"] == "approved"
         again = await client.post(url + "/approve", headers=teacher)
         assert again.status_code == 409
-        assert again.json() == {"detail": "work requirement 1 is approved, not submitted; cannot approve"}
+        assert again.json() == {
+            "detail": "Arbeidskrav 1 er godkjent, ikke levert; det kan ikke godkjennes",
+            "problems": [
+                {"code": "requirement.not_submitted_to_approve", "params": {"number": 1, "status": "approved"}}
+            ],
+        }
         assert (await client.post(world.api_group() + "/requirements/5/approve", headers=teacher)).status_code == 422
 
     async def audited() -> list[tuple[str, str, str]]:

@@ -29,7 +29,8 @@ async def test_return_with_feedback_then_a_new_deadline(world: World) -> None:
         )
         assert earlier.status_code == 409
         assert earlier.json() == {
-            "detail": "work requirement 4: the new deadline must be later than the current one and now"
+            "detail": "Arbeidskrav 4: den nye fristen må være senere enn den gjeldende fristen og enn nå",
+            "problems": [{"code": "requirement.extension_not_later", "params": {"number": 4}}],
         }
         naive = await client.post(url + "/extend", json={"deadline": "2030-01-01T12:00:00"}, headers=teacher)
         assert naive.status_code == 422  # a deadline needs its time zone

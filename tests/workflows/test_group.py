@@ -126,7 +126,11 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
     handle = await start_group(harness)
     ids = await members(handle)
     refusals: list[tuple[Any, AdminAction, str]] = [
-        (GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=2), "not submitted; cannot approve"),
+        (
+            GroupWorkflow.approve_requirement,
+            RequirementInput(actor=ACTOR, number=2),
+            "ikke levert; det kan ikke godkjennes",
+        ),
         (GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.A), "has not been submitted"),
         (GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[]), "no grade yet"),
         (GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=2, day=3, present=[]), "has 2 days"),

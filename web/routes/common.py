@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from domain.errors import describe
+from domain.refusals import Refusal
 from gateway.admin import Refused
 from store.accounts import Account, Role
 from web.auth import check_csrf, require
@@ -54,6 +55,8 @@ def reason(error: Exception) -> str:
     """Why a form was refused, in Norwegian like the page (the API and the audit trail keep the English)."""
     if isinstance(error, ValidationError):
         return norwegian("; ".join(describe(error)))
+    if isinstance(error, Refusal) or (isinstance(error, Refused) and error.problems):
+        return str(error)  # the catalogue's words already
     return norwegian(str(error))
 
 

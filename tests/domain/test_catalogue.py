@@ -1,0 +1,69 @@
+"""The catalogue knows every refusal the source raises by code, with the parameters it is raised with."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from domain.catalogue import REFUSALS, fields, say
+from domain.refusals import Problem, Refusal
+
+ROOT = Path(__file__).parents[2]
+SOURCES = ["domain", "workflows", "activities", "store", "runtime", "cli", "gateway", "demo", "web", "starter.py"]
+RAISERS = {"Refusal", "refuse"}  # domain.refusals.Refusal(code, **params), workflows.refusing.refuse(code, **params)
+
+
+def raised() -> list[tuple[str, str, set[str]]]:
+    """Every (where, code, parameter names) raised with a literal code in the source."""
+    found = []
+    for source in SOURCES:
+        paths = [ROOT / source] if source.endswith(".py") else sorted((ROOT / source).rglob("*.py"))
+        for path in paths:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                first = node.args[0]
+                if name in RAISERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    found.append((where, first.value, {k.arg for k in node.keywords if k.arg}))
+    return found
+
+
+def test_the_source_raises_refusals_by_code() -> None:
+    assert len(raised()) >= 8
+
+
+def test_every_code_raised_has_its_words_with_the_same_parameters() -> None:
+    problems = [
+        f"{where}: {code} {'has no entry' if code not in REFUSALS else f'names {sorted(fields(REFUSALS[code]))}'}"
+        for where, code, params in raised()
+        if code not in REFUSALS or fields(REFUSALS[code]) != params
+    ]
+    assert problems == []
+
+
+def test_every_entry_is_raised_somewhere() -> None:
+    assert sorted(set(REFUSALS) - {code for _, code, _ in raised()}) == []
+
+
+def test_a_refusal_of_several_problems_says_each_and_travels_as_data() -> None:
+    refusal = Refusal.of(
+        [
+            Problem("requirement.feedback_missing"),
+            Problem("requirement.no_extension", {"number": 3, "status": "approved"}),
+        ]
+    )
+    assert refusal.code == "requirement.feedback_missing"
+    assert str(refusal) == (
+        "Et arbeidskrav som ikke godkjennes, må ha en tilbakemelding; Arbeidskrav 3 er godkjent; ny frist er ikke mulig"
+    )
+    assert [Problem.load(d) for d in refusal.dump()] == list(refusal.problems)
+    with pytest.raises(ValueError):
+        Refusal.of([])
+
+
+def test_an_unknown_code_is_shown_as_itself_rather_than_as_nothing() -> None:
+    assert say("no.such.code", {}) == "no.such.code"
