@@ -186,8 +186,11 @@ async def withdraw_group(cohort: str, body: Withdrawal, web: WebDep, account: Ad
 
 @router.get(Group)
 async def group_detail(cohort: str, application_id: str, web: WebDep, account: Anyone) -> Any:
-    """The group's detail; a municipality sees only its own groups (404 for any other, as for none)."""
-    return dump(await web.group(account, cohort, application_id))
+    """The group's detail; a municipality sees only its own groups (404 for any other, as for none), and no member's
+    grades or the reasons recorded about them: those fields are left out (web/visibility.py)."""
+    from web import visibility
+
+    return visibility.group_json(account, await web.group(account, cohort, application_id))
 
 
 @router.post(Group + "/examiners")

@@ -33,7 +33,9 @@ async def group_page(request: Request, cohort: str, application_id: str, web: We
 async def _group(
     request: Request, web: Web, account: Account, cohort: str, application_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    detail = await web.group(account, cohort, application_id)
+    from web import visibility
+
+    detail = visibility.group(account, await web.group(account, cohort, application_id))
     plan = await web.plan(detail.group_workflow_id)
     ids = [m.participant_workflow_id for m in detail.members]
     participants = await asyncio.gather(*(web.participant(workflow_id) for workflow_id in ids))
@@ -43,13 +45,14 @@ async def _group(
         "account": account,
         "cohort": cohort,
         "d": detail,
+        "grades": visibility.sees_grades(account),
         "plan": plan,
         "attended": attended,
         "can": can,
         "partner_kinds": [kind.value for kind in PartnerKind],
         "names": await web.names(detail),
         "errors": errors,
-        "audit": await web.audit(detail.group_workflow_id),
+        "audit": visibility.audit(account, detail.group_workflow_id, await web.audit(detail.group_workflow_id)),
         "examiners": await web.accounts.examiners(detail.group_workflow_id),
         "all_examiners": await web.accounts.examiners() if account.role == Role.ADMIN else [],
     }

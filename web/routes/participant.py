@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from gateway.admin import Refused
 from store import appeals, resits
 from store.accounts import Account, Role
-from web import endofyear, forms
+from web import endofyear, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
 from web.pages import done, render
 from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
@@ -35,12 +35,14 @@ async def _participant(
     async with web.sessions() as session:
         appeal = await appeals.latest_of(session, participant_id)
         attempts = await resits.of_participant(session, participant_id)
+    person = visibility.person(account, detail, appeal, attempts)
     steps = {name: account.role in step.roles for name, step in endofyear.STEPS.items()}
     context = {
         "account": account,
-        "p": detail,
-        "appeal": appeal,
-        "resits": attempts,
+        "p": person.detail,
+        "grades": person.grades,
+        "appeal": person.appeal,
+        "resits": person.resits,
         "steps": steps,
         "examiners": await web.accounts.examiners() if steps["appeal-examiners"] else [],
         "cohort": match["cohort"],
@@ -87,7 +89,8 @@ async def participant_export(participant_id: str, web: WebDep, account: Anyone) 
     detail = await web.participant(participant_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
-    body = json.dumps({"participant": detail.model_dump(mode="json")}, ensure_ascii=False, indent=2)
+    shown = visibility.participant(account, detail)  # the whole record for these roles; held back should that change
+    body = json.dumps({"participant": shown.model_dump(mode="json")}, ensure_ascii=False, indent=2)
     return Response(
         body, media_type="application/json", headers={"Content-Disposition": 'attachment; filename="mine-data.json"'}
     )
