@@ -16,7 +16,7 @@ from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
 from store.accounts import Account, AccountError, Role
 from store.sessions import Kind
-from web import endofyear
+from web import endofyear, visibility
 from web.actions import (
     CONTACT,
     EXAMINING,
@@ -188,8 +188,6 @@ async def withdraw_group(cohort: str, body: Withdrawal, web: WebDep, account: Ad
 async def group_detail(cohort: str, application_id: str, web: WebDep, account: Anyone) -> Any:
     """The group's detail; a municipality sees only its own groups (404 for any other, as for none), and no member's
     grades or the reasons recorded about them: those fields are left out (web/visibility.py)."""
-    from web import visibility
-
     return visibility.group_json(account, await web.group(account, cohort, application_id))
 
 

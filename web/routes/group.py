@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from domain.project import PartnerKind
 from gateway.admin import Refused
 from store.accounts import Account, AccountError, Role
-from web import forms
+from web import forms, visibility
 from web.actions import COHORT_ACTIONS, GROUP_ACTIONS, allowed, hand_in, perform_cohort, perform_group
 from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
@@ -33,8 +33,6 @@ async def group_page(request: Request, cohort: str, application_id: str, web: We
 async def _group(
     request: Request, web: Web, account: Account, cohort: str, application_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    from web import visibility
-
     detail = visibility.group(account, await web.group(account, cohort, application_id))
     plan = await web.plan(detail.group_workflow_id)
     ids = [m.participant_workflow_id for m in detail.members]
