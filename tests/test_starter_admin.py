@@ -97,11 +97,11 @@ async def test_refusals_are_one_line_audited_and_send_nothing(
     assert code == 1 and out == "" and "participants" in one_line(err)
 
     code, _, err = await run(harness, capsys, "confirm-selection", "--cohort", plan.cohort)
-    assert code == 1 and one_line(err) == "refused: no selection waiting for confirmation (cohort stage: intake)"
+    assert code == 1 and one_line(err) == "refused: Ingen trekning venter på bekreftelse (kullets fase: søknadsfase)"
     [audited] = await refusals(harness)
     assert (audited.workflow_id, audited.actor, audited.action) == (f"kull-{plan.cohort}", ACTOR, "confirm_selection")
     assert re.fullmatch(rf"kull-{plan.cohort}:refused:[0-9a-f]{{32}}", audited.idempotency_key)
-    assert "no selection waiting" in (audited.reason or "")
+    assert "Ingen trekning venter på bekreftelse" in (audited.reason or "")
 
     code, out, _ = await run(harness, capsys, "show", "cohort", plan.cohort, "--json")
     overview = json.loads(out)

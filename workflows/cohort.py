@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -40,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawGroupInput,
         WithdrawGroupResult,
     )
+    from workflows.refusing import refuse
     from workflows.state import ApplicationRecord, CohortState
 
 MINIMUM_TIMER = timedelta(milliseconds=1)
@@ -171,13 +171,9 @@ class CohortWorkflow:
     @apply.validator
     def _validate_apply(self, input: ApplyInput) -> None:
         if input.application.cohort != self.plan.cohort:
-            raise ApplicationError(
-                f"cohort: this is cohort {self.plan.cohort}, the application is for {input.application.cohort}"
-            )
+            refuse("cohort.wrong_cohort", cohort=self.plan.cohort, application_cohort=input.application.cohort)
         if self.state.stage != CohortStage.INTAKE or workflow.now() >= self.plan.application_deadline:
-            raise ApplicationError(
-                f"the application deadline {self.plan.application_deadline:%Y-%m-%d %H:%M} has passed"
-            )
+            refuse("cohort.application_deadline_passed", deadline=self.plan.application_deadline.isoformat())
 
     # ---- selection ----------------------------------------------------------------------------
     def _draw_selection(self) -> None:
@@ -205,7 +201,7 @@ class CohortWorkflow:
     @confirm_selection.validator
     def _validate_confirm_selection(self, input: ConfirmSelectionInput) -> None:
         if self.state.stage != CohortStage.SELECTION_DRAWN:
-            raise ApplicationError(f"no selection waiting for confirmation (cohort stage: {self.state.stage.value})")
+            refuse("cohort.no_selection_to_confirm", stage=self.state.stage.value)
 
     @workflow.update
     def withdraw_group(self, input: WithdrawGroupInput) -> WithdrawGroupResult:
@@ -227,14 +223,10 @@ class CohortWorkflow:
     @withdraw_group.validator
     def _validate_withdraw_group(self, input: WithdrawGroupInput) -> None:
         if self.state.stage != CohortStage.RUNNING:
-            raise ApplicationError(
-                "a group can withdraw once the selection is confirmed and until results are published"
-            )
+            refuse("cohort.withdraw_not_running", stage=self.state.stage.value)
         record = self._record_of(input.application_id)
         if record.outcome not in (*IN_PROGRAMME, Outcome.WAITLIST):
-            raise ApplicationError(
-                f"application {record.id} holds no place to give up (outcome: {record.outcome.value})"
-            )
+            refuse("cohort.no_place_to_give_up", application=record.id, outcome=record.outcome.value)
 
     def _close_waitlist(self) -> None:
         """From the first gathering on, places are not filled again: the waiting list is told it was not selected."""
@@ -257,12 +249,10 @@ class CohortWorkflow:
     @publish_results.validator
     def _validate_publish_results(self, input: PublishResultsInput) -> None:
         if self.state.stage != CohortStage.RUNNING:
-            raise ApplicationError(
-                f"results can be published once, while the cohort runs (stage: {self.state.stage.value})"
-            )
+            refuse("cohort.publish_not_running", stage=self.state.stage.value)
         not_ready = [r.id for r in self.state.applications if r.outcome in IN_PROGRAMME and not r.ready_to_publish]
         if not_ready:
-            raise ApplicationError(f"groups not yet graded: {', '.join(not_ready)}")
+            refuse("cohort.groups_not_graded", groups=", ".join(not_ready))
 
     @workflow.update
     def publish_group(self, input: PublishGroupInput) -> PublishResultsResult:
@@ -280,14 +270,14 @@ class CohortWorkflow:
     @publish_group.validator
     def _validate_publish_group(self, input: PublishGroupInput) -> None:
         if self.state.stage != CohortStage.RUNNING:
-            raise ApplicationError(f"results are released while the cohort runs (stage: {self.state.stage.value})")
+            refuse("cohort.release_not_running", stage=self.state.stage.value)
         record = self._record_of(input.application_id)
         if record.outcome not in IN_PROGRAMME:
-            raise ApplicationError(f"application {record.id} is not in the programme (outcome: {record.outcome.value})")
+            refuse("cohort.not_in_programme", application=record.id, outcome=record.outcome.value)
         if record.released or record.finished:
-            raise ApplicationError(f"the results of group {record.id} are already released")
+            refuse("cohort.group_already_released", group=record.id)
         if not record.ready_to_publish:
-            raise ApplicationError(f"group {record.id} is not graded yet")
+            refuse("cohort.group_not_graded", group=record.id)
 
     @workflow.signal(name=GROUP_REPORT_SIGNAL)
     def group_report(self, input: GroupReport) -> None:
@@ -307,7 +297,7 @@ class CohortWorkflow:
         for record in self.state.applications:
             if record.id == application_id and record.outcome != Outcome.REFUSED:
                 return record
-        raise ApplicationError(f"no application {application_id} in cohort {self.plan.cohort}")
+        refuse("cohort.unknown_application", application=application_id, cohort=self.plan.cohort)
 
     def _set_stage(self, stage: CohortStage) -> None:
         self.state.stage = stage

@@ -53,7 +53,10 @@ async def test_publish_is_admin_only_and_a_refusal_is_409_with_the_reason(world:
             assert (await client.post(url, headers=await token(client, world, role))).status_code == 403, role
         refused = await client.post(url, headers=await token(client, world, "admin"))
         assert refused.status_code == 409
-        assert refused.json() == {"detail": "groups not yet graded: 5001, 0301"}
+        assert refused.json() == {
+            "detail": "Grupper som ikke har fått karakter ennå: 5001, 0301",
+            "problems": [{"code": "cohort.groups_not_graded", "params": {"groups": "5001, 0301"}}],
+        }
         overview = (
             await client.get(f"/api/cohorts/{world.cohort}", headers=await token(client, world, "admin"))
         ).json()

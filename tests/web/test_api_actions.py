@@ -102,7 +102,10 @@ async def test_a_group_is_released_by_the_administration_only_once_it_is_graded(
         teacher = await client.post(url, headers=await token(client, world, "teacher"))
         assert teacher.status_code == 403
         early = await client.post(url, headers=await token(client, world, "admin"))
-        assert early.status_code == 409 and early.json() == {"detail": "group 5001 is not graded yet"}
+        assert early.status_code == 409 and early.json() == {
+            "detail": "Gruppe 5001 har ikke fått karakter ennå",
+            "problems": [{"code": "cohort.group_not_graded", "params": {"group": "5001"}}],
+        }
         detail = (await client.get(world.api_group(), headers=await token(client, world, "admin"))).json()
         assert detail["published_at"] is None and detail["stage"] != "published"  # nothing changed
 

@@ -9,8 +9,10 @@ import pytest
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
+from domain.catalogue import OSLO
 from domain.selection import select
 from gateway.admin import Admin
 from tests.conftest import Harness
@@ -78,7 +80,9 @@ async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> No
             CohortWorkflow.apply,
             ApplyInput(actor=ACTOR, application=facts(application(["1804"]) | {"cohort": plan.cohort})),
         )
-    assert "application deadline" in str(late.value.cause)
+    deadline = plan.application_deadline.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
+    cause = late.value.cause
+    assert isinstance(cause, ApplicationError) and cause.message == f"Søknadsfristen {deadline} er passert"
 
     confirmed = await handle.execute_update(CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor=ACTOR))
     assert confirmed.waitlist == [e.id for e in expected.waitlist]
@@ -119,7 +123,10 @@ async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> No
 
     with pytest.raises(WorkflowUpdateFailedError) as early:
         await handle.execute_update(CohortWorkflow.publish_results, PublishResultsInput(actor=ACTOR))
-    assert "not yet graded" in str(early.value.cause)
+    not_graded = early.value.cause
+    assert isinstance(not_graded, ApplicationError) and not_graded.type == "cohort.groups_not_graded"
+    assert not_graded.message.startswith("Grupper som ikke har fått karakter ennå: ")
+    assert withdrawn.moved_up in not_graded.message
 
     async def notified() -> None:
         notices = {row.kind for row in await outbox(harness.sessions)}

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
 from domain.models import CohortPlan, Grade
 from gateway.admin import Admin
@@ -43,12 +44,13 @@ def release_plan() -> CohortPlan:
     )
 
 
-async def refused(handle: WorkflowHandle[Any, Any], application_id: str, reason: str) -> None:
+async def refused(handle: WorkflowHandle[Any, Any], application_id: str, code: str, reason: str) -> None:
     with pytest.raises(WorkflowUpdateFailedError) as refusal:
         await handle.execute_update(
             CohortWorkflow.publish_group, PublishGroupInput(actor=ACTOR, application_id=application_id)
         )
-    assert reason in str(refusal.value.cause)
+    cause = refusal.value.cause
+    assert isinstance(cause, ApplicationError) and (cause.type, cause.message) == (code, reason)
 
 
 async def graded(group: WorkflowHandle[Any, Any]) -> None:
@@ -89,7 +91,7 @@ async def test_each_group_is_released_on_its_own_after_its_check(harness: Harnes
 
     await eventually(waitlist_closed, timeout=30)
     await refused(
-        cohort, waiting, f"application {waiting} is not in the programme (outcome: not_selected)"
+        cohort, waiting, "cohort.not_in_programme", f"Søknad {waiting} er ikke med i studiet (utfall: ikke valgt)"
     )  # closed at the first gathering
     await graded(groups[0])
 
@@ -98,12 +100,14 @@ async def test_each_group_is_released_on_its_own_after_its_check(harness: Harnes
         assert record.group_stage == "graded"
 
     await eventually(reported_ready)
-    await refused(cohort, second, f"group {second} is not graded yet")
+    await refused(cohort, second, "cohort.group_not_graded", f"Gruppe {second} har ikke fått karakter ennå")
     released = await cohort.execute_update(
         CohortWorkflow.publish_group, PublishGroupInput(actor=ACTOR, application_id=first)
     )
     assert released.groups == 1
-    await refused(cohort, first, f"the results of group {first} are already released")
+    await refused(
+        cohort, first, "cohort.group_already_released", f"Resultatene for gruppe {first} er allerede publisert"
+    )
 
     first_done = await groups[0].result()
     assert first_done.detail.published_at is not None  # its appeal window runs from here
