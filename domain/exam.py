@@ -8,6 +8,7 @@ from typing import Literal
 from domain.eligibility import REQUIREMENTS, MemberFacts, completed_course, ineligibility
 from domain.lifecycle import ENDED, OUTCOME_STAGE, GroupStage, Outcome
 from domain.models import CohortPlan, Grade, Track
+from domain.refusals import Refusal
 from domain.requirements import RequirementState, RequirementStatus
 
 
@@ -70,14 +71,15 @@ def ready_to_publish(outcome: Outcome, grades_computed: bool) -> bool:
     return grades_computed or outcome in ENDED
 
 
-def attendance_error(plan: CohortPlan, gathering: int, day: int, started: bool) -> str | None:
+def check_attendance(plan: CohortPlan, gathering: int, day: int, started: bool) -> None:
     """Attendance is registered for a day the gathering has, once it has started."""
     if gathering > len(plan.gatherings):
-        return f"the plan has {len(plan.gatherings)} gatherings, not gathering {gathering}"
+        raise Refusal("group.attendance_no_such_gathering", gatherings=len(plan.gatherings), gathering=gathering)
     days = plan.gatherings[gathering - 1].days
     if day > days:
-        return f"gathering {gathering} has {days} days, not day {day}"
-    return None if started else f"gathering {gathering} has not started yet"
+        raise Refusal("group.attendance_no_such_day", gathering=gathering, days=days, day=day)
+    if not started:
+        raise Refusal("group.attendance_not_started", gathering=gathering)
 
 
 NoResultReason = Literal[

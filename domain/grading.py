@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from domain.models import Grade, Strict, Track
+from domain.refusals import Refusal
 
 SCALE = [Grade.A, Grade.B, Grade.C, Grade.D, Grade.E, Grade.F]
 CREDITS = 30
-
-
-class GradeError(ValueError):
-    """An adjustment the rules do not allow."""
 
 
 class FinalResult(Strict):
@@ -18,22 +15,37 @@ class FinalResult(Strict):
     certificate: str | None  # "transcript" | "course_certificate" | None
 
 
-def adjustment_error(written: Grade, adjustment: int, step_limit: int) -> str | None:
+def adjustment_refusal(written: Grade, adjustment: int, step_limit: int) -> Refusal | None:
     """Why an oral adjustment (+1 = one step better) cannot be applied to the written grade, or None."""
     if written == Grade.F and adjustment != 0:
-        return "a written F is final and has no oral adjustment"
+        return Refusal("grading.written_f_final")
     if abs(adjustment) > step_limit:
-        return f"the oral may move the grade at most {step_limit} step(s), not {adjustment:+d}"
+        return Refusal("grading.beyond_step_limit", limit=step_limit, adjustment=adjustment)
     position = SCALE.index(written) - adjustment
     if not 0 <= position < len(SCALE):
-        return f"{written.value} cannot be moved {adjustment:+d} step(s)"
+        return Refusal("grading.beyond_scale", grade=written.value, adjustment=adjustment)
     return None
 
 
+# The English the re-sit and the appeal still refuse with (workflows/resit.py, domain/appeals.py), until they refuse
+# by code with adjustment_refusal; then this goes.
+_ENGLISH = {
+    "grading.written_f_final": "a written F is final and has no oral adjustment",
+    "grading.beyond_step_limit": "the oral may move the grade at most {limit} step(s), not {adjustment:+d}",
+    "grading.beyond_scale": "{grade} cannot be moved {adjustment:+d} step(s)",
+}
+
+
+def adjustment_error(written: Grade, adjustment: int, step_limit: int) -> str | None:
+    """adjustment_refusal in English, for the callers that do not refuse by code yet."""
+    refusal = adjustment_refusal(written, adjustment, step_limit)
+    return None if refusal is None else _ENGLISH[refusal.code].format(**refusal.problems[0].params)
+
+
 def combine(written: Grade, adjustment: int, step_limit: int) -> Grade:
-    error = adjustment_error(written, adjustment, step_limit)
-    if error:
-        raise GradeError(error)
+    refusal = adjustment_refusal(written, adjustment, step_limit)
+    if refusal is not None:
+        raise refusal
     return SCALE[SCALE.index(written) - adjustment]
 
 

@@ -7,15 +7,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain import exam
     from domain import requirements as rules
-    from domain.grading import adjustment_error
+    from domain.grading import adjustment_refusal
     from domain.lifecycle import IN_PROGRAMME
     from domain.models import CohortPlan, Enrolment, Grade
-    from domain.refusals import Refusal
+    from domain.refusals import Problem, Refusal
     from domain.requirements import RequirementState, RequirementStatus
     from workflows import notices as n
     from workflows import participant as participant_wf
@@ -27,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         AttendanceSignal,
         ExtensionInput,
         MarkNonParticipatingInput,
+        OralAdjustment,
         OralInput,
         ReplaceParticipantInput,
         RequirementInput,
@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitWrittenInput,
         WrittenGradeInput,
     )
-    from workflows.refusing import refused
+    from workflows.refusing import refuse, refused
     from workflows.state import GroupState, Member
 
 
@@ -138,9 +138,9 @@ class GroupActions:
     def _validate_mark_non_participating(self, input: MarkNonParticipatingInput) -> None:
         self._require_programme()
         if self.state.grades_computed:
-            raise ApplicationError("the grades are already computed")
+            refuse("group.grades_already_computed")
         if self._active_member(input.participant_workflow_id).non_participating:
-            raise ApplicationError(f"{input.participant_workflow_id} is already marked as not having taken part")
+            refuse("group.already_non_participating", participant=input.participant_workflow_id)
 
     @workflow.update
     def replace_participant(self, input: ReplaceParticipantInput) -> ActionResult:
@@ -157,13 +157,13 @@ class GroupActions:
     def _validate_replace_participant(self, input: ReplaceParticipantInput) -> None:
         self._require_programme()
         if workflow.now() >= self.plan.gatherings[0].start:
-            raise ApplicationError("a participant can only be replaced before the first gathering")
+            refuse("group.replacement_after_first_gathering")
         old = self._active_member(input.participant_workflow_id)
         staying = [m for m in self.facts.active() if m.number != old.number and not m.withdrawn]
         if any(m.person_id == input.replacement.person_id for m in staying):
-            raise ApplicationError("replacement: this person is already in the group")
+            refuse("group.replacement_already_member")
         if len({m.sector for m in staying} | {input.replacement.sector.value}) < 2:
-            raise ApplicationError("replacement: the group must keep participants from at least 2 different sectors")
+            refuse("group.replacement_sectors")
 
     @workflow.update
     def register_attendance(self, input: AttendanceInput) -> ActionResult:
@@ -190,12 +190,12 @@ class GroupActions:
             input.gathering <= len(self.plan.gatherings)
             and workflow.now() >= self.plan.gatherings[input.gathering - 1].start
         )
-        error = exam.attendance_error(self.plan, input.gathering, input.day, started)
+        self._check(lambda: exam.check_attendance(self.plan, input.gathering, input.day, started))
         unknown = sorted(
             set(input.present) - {m.participant_workflow_id for m in self.facts.active() if not m.withdrawn}
         )
-        if error or unknown:
-            raise ApplicationError(error or f"not active members of this group: {', '.join(unknown)}")
+        if unknown:
+            refuse("group.attendance_not_members", participants=", ".join(unknown))
 
     # ---- updates: exam ------------------------------------------------------------------------
     @workflow.update
@@ -207,12 +207,12 @@ class GroupActions:
     @submit_written.validator
     def _validate_submit_written(self, input: SubmitWrittenInput) -> None:
         self._require_programme()
-        if self.facts.no_exam:
-            raise ApplicationError("the group has no exam: " + self.facts.no_exam)
+        if self.facts.no_exam:  # the reason is English state for now (domain/exam.py); said here in Norwegian
+            refuse("group.no_exam", reason=exam.reason_nb(self.facts.no_exam))
         if self.state.written_submitted_at is not None:
-            raise ApplicationError("the written assignment is already submitted")
+            refuse("group.written_already_submitted")
         if workflow.now() > self.plan.written_deadline:
-            raise ApplicationError("the written deadline has passed")
+            refuse("group.written_deadline_passed", deadline=self.plan.written_deadline.isoformat())
 
     @workflow.update
     def register_written_grade(self, input: WrittenGradeInput) -> ActionResult:
@@ -225,9 +225,9 @@ class GroupActions:
     def _validate_register_written_grade(self, input: WrittenGradeInput) -> None:
         self._require_programme()
         if self.state.written_submitted_at is None:
-            raise ApplicationError("the written assignment has not been submitted; nothing to grade")
+            refuse("group.written_not_submitted")
         if self.state.written_grade is not None:
-            raise ApplicationError(f"the written assignment is already graded ({self.state.written_grade.value})")
+            refuse("group.written_already_graded", grade=self.state.written_grade.value)
 
     @workflow.update
     def register_oral(self, input: OralInput) -> ActionResult:
@@ -247,23 +247,43 @@ class GroupActions:
         self._require_programme()
         written = self.state.written_grade
         if written is None:
-            raise ApplicationError("the written assignment has no grade yet; the oral adjusts it")
+            refuse("group.oral_before_written_grade")
         if self.state.grades_computed:
-            raise ApplicationError("the oral adjustments are already registered")
+            refuse("group.oral_already_registered")
         candidates = {m.participant_workflow_id for m in self.facts.oral_candidates()}
-        given = [a.participant_workflow_id for a in input.adjustments]
-        for item in input.adjustments:
-            error = None if item.participant_workflow_id in candidates else "does not sit the oral exam"
-            if not item.absent:
-                error = error or adjustment_error(written, item.adjustment, self.plan.oral_step_limit)
-            if error:
-                raise ApplicationError(f"{item.participant_workflow_id}: {error}")
+        examined = [a for a in input.adjustments if a.participant_workflow_id in candidates]
+        problems = self._not_one_each([a.participant_workflow_id for a in input.adjustments], candidates)
+        problems += self._refused_adjustments(examined, written)
+        if problems:
+            raise refused(Refusal.of(problems))
+
+    def _not_one_each(self, given: list[str], candidates: set[str]) -> list[Problem]:
+        """One adjustment for each member who sits the oral, and none for anyone else."""
+        outsiders = [g for g in given if g not in candidates]
         missing = sorted(candidates - set(given))
         repeated = sorted({g for g in given if given.count(g) > 1})
-        if missing or repeated:
-            problems = [f"missing: {', '.join(missing)}"] if missing else []
-            problems += [f"given more than once: {', '.join(repeated)}"] if repeated else []
-            raise ApplicationError("; ".join(["give one adjustment for each examined student", *problems]))
+        problems: list[Problem] = []
+        if outsiders:
+            problems += Refusal("group.oral_not_examined", participants=", ".join(outsiders)).problems
+        if missing:
+            problems += Refusal("group.oral_adjustments_missing", participants=", ".join(missing)).problems
+        if repeated:
+            problems += Refusal("group.oral_adjustments_repeated", participants=", ".join(repeated)).problems
+        return problems
+
+    def _refused_adjustments(self, adjustments: list[OralAdjustment], written: Grade) -> list[Problem]:
+        """Each adjustment the grading rules refuse: for whom, then why (the same adjustment, the same reason)."""
+        whom: dict[int, list[str]] = {}
+        for a in adjustments:
+            if not a.absent:
+                whom.setdefault(a.adjustment, []).append(a.participant_workflow_id)
+        problems: list[Problem] = []
+        for adjustment, participants in whom.items():
+            refusal = adjustment_refusal(written, adjustment, self.plan.oral_step_limit)
+            if refusal is not None:
+                problems += Refusal("group.oral_adjustment_refused", participants=", ".join(participants)).problems
+                problems += refusal.problems
+        return problems
 
     # ---- rules helpers ------------------------------------------------------------------------
     def _check(self, attempt: Callable[[], object]) -> None:
@@ -274,12 +294,12 @@ class GroupActions:
 
     def _require_programme(self) -> None:
         if self.state.outcome not in IN_PROGRAMME:
-            raise ApplicationError(f"the group is not in the programme (outcome: {self.state.outcome.value})")
+            refuse("group.not_in_programme", outcome=self.state.outcome.value)
         if self.state.published:
-            raise ApplicationError("the results are published; the group's record is closed")
+            refuse("group.results_published")
 
     def _active_member(self, participant_workflow_id: str) -> Member:
         member = self.facts.member(participant_workflow_id)
         if member is None or not member.active:
-            raise ApplicationError(f"{participant_workflow_id} is not an active member of this group")
+            refuse("group.not_active_member", participant=participant_workflow_id)
         return member

@@ -2,8 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.grading import SCALE, GradeError, adjustment_error, combine, final_result
+from domain.grading import SCALE, adjustment_error, adjustment_refusal, combine, final_result
 from domain.models import Grade, Track
+from domain.refusals import Refusal
 
 
 @pytest.mark.parametrize(
@@ -21,22 +22,39 @@ def test_oral_moves_the_written_grade(written: Grade, adjustment: int, expected:
 
 
 @pytest.mark.parametrize(
-    ("written", "adjustment", "reason"),
-    [(Grade.C, 2, "at most 1"), (Grade.F, 1, "written F is final"), (Grade.A, 1, "cannot be moved")],
+    ("written", "adjustment", "code", "said"),
+    [
+        (
+            Grade.C,
+            2,
+            "grading.beyond_step_limit",
+            "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2",
+        ),
+        (Grade.F, 1, "grading.written_f_final", "F på den skriftlige oppgaven er endelig og justeres ikke"),
+        (Grade.A, 1, "grading.beyond_scale", "Karakteren A kan ikke flyttes +1 trinn"),
+    ],
 )
-def test_forbidden_adjustments_are_refused_with_reason(written: Grade, adjustment: int, reason: str) -> None:
-    with pytest.raises(GradeError, match=reason):
+def test_forbidden_adjustments_are_refused_with_reason(written: Grade, adjustment: int, code: str, said: str) -> None:
+    with pytest.raises(Refusal) as refused:
         combine(written, adjustment, step_limit=1)
+    assert (refused.value.code, str(refused.value)) == (code, said)
+
+
+def test_the_english_for_the_callers_not_by_code_yet_says_the_same_rule() -> None:
+    assert adjustment_error(Grade.C, 2, 1) == "the oral may move the grade at most 1 step(s), not +2"
+    assert adjustment_error(Grade.F, 1, 1) == "a written F is final and has no oral adjustment"
+    assert adjustment_error(Grade.A, 1, 1) == "A cannot be moved +1 step(s)"
+    assert adjustment_error(Grade.C, -1, 1) is None
 
 
 @given(st.sampled_from(SCALE), st.integers(-3, 3), st.integers(0, 2))
 def test_combined_grade_never_moves_beyond_the_step_limit(written: Grade, adjustment: int, limit: int) -> None:
-    if adjustment_error(written, adjustment, limit) is None:
+    if adjustment_refusal(written, adjustment, limit) is None:
         result = combine(written, adjustment, limit)
         assert abs(SCALE.index(result) - SCALE.index(written)) <= limit
         assert written != Grade.F or result == Grade.F
     else:
-        with pytest.raises(GradeError):
+        with pytest.raises(Refusal):
             combine(written, adjustment, limit)
 
 

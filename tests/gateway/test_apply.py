@@ -180,7 +180,7 @@ async def test_a_replacement_is_kept_when_the_group_accepts_it_and_discarded_whe
     assert (newcomer_id, "participant", True) in await register(harness)
 
     twin = Participant.model_validate(participant(8, email="p2@1804.no", name="Same Address"))  # already a member
-    with pytest.raises(Refused, match="already in the group"):
+    with pytest.raises(Refused, match="Den nye deltakeren er allerede med i gruppen"):
         await admin.replace_participant(f"{group}.deltaker-2", twin, ACTOR)
     stranger = Participant.model_validate(participant(9, email="p9@1804.no", sector="politisk"))
     with pytest.raises(Refused, match="deltaker-1"):  # no longer an active member: refused, and not kept

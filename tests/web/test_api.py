@@ -144,12 +144,16 @@ async def test_attendance_and_exam_actions_by_role(world: World) -> None:
         registered = await client.post(world.api_group() + "/attendance", json=body, headers=teacher)
         assert registered.status_code == 200 and registered.json() == {"stage": "programme"}
         later = await client.post(world.api_group() + "/attendance", json=body | {"gathering": 2}, headers=teacher)
-        assert later.status_code == 409 and later.json()["detail"] == "gathering 2 has not started yet"
+        assert later.status_code == 409 and later.json() == {
+            "detail": "Samling 2 har ikke startet ennå",
+            "problems": [{"code": "group.attendance_not_started", "params": {"gathering": 2}}],
+        }
         grade = await client.post(world.api_group() + "/written/grade", json={"grade": "B"}, headers=teacher)
         assert grade.status_code == 403
         grade = await client.post(world.api_group() + "/written/grade", json={"grade": "B"}, headers=examiner)
         assert grade.status_code == 409
-        assert grade.json()["detail"] == "the written assignment has not been submitted; nothing to grade"
+        assert grade.json()["detail"] == "Den skriftlige oppgaven er ikke levert; det er ingenting å sette karakter på"
+        assert grade.json()["problems"] == [{"code": "group.written_not_submitted", "params": {}}]
         detail = (await client.get(world.api_group(), headers=teacher)).json()
         days = {m["participant_workflow_id"]: m["attendance_days"] for m in detail["members"]}
         assert [days[p] for p in world.members] == [1, 1] + [0] * (len(world.members) - 2)

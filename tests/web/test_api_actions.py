@@ -57,7 +57,8 @@ async def test_a_member_who_did_not_take_part_and_one_who_withdraws(world: World
         assert marked.status_code == 200 and marked.json() == {"stage": "programme"}
         again = await client.post(url, json={"participant": last}, headers=teacher)
         assert again.status_code == 409 and again.json() == {
-            "detail": f"{last} is already marked as not having taken part"
+            "detail": f"Deltakeren {last} er allerede registrert som ikke deltakende",
+            "problems": [{"code": "group.already_non_participating", "params": {"participant": last}}],
         }
 
         assessment = await client.post(f"/api/participants/{last}/assessment", json={"track": "course"}, headers=admin)

@@ -96,7 +96,10 @@ async def test_the_api_hands_in_the_written_assignment_with_its_file(world: Worl
         handed_in = await client.post(url, files=files, headers=admin)
         assert handed_in.status_code == 200, handed_in.text
         again = await client.post(url, files={"document": ("v2.pdf", b"v2", "application/pdf")}, headers=admin)
-        assert again.status_code == 409 and again.json() == {"detail": "the written assignment is already submitted"}
+        assert again.status_code == 409 and again.json() == {
+            "detail": "Den skriftlige oppgaven er allerede levert",
+            "problems": [{"code": "group.written_already_submitted", "params": {}}],
+        }
         assert uploads.find(hashlib.sha256(b"v2").hexdigest()) is None  # refused: the new file is not kept
     detail = await world.harness.client.get_workflow_handle(group_workflow_id(world.cohort, THEIRS)).query(
         GroupWorkflow.detail

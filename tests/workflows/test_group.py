@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
 from domain.models import CohortPlan, Grade
 from tests.conftest import Harness
@@ -131,13 +132,25 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
             RequirementInput(actor=ACTOR, number=2),
             "ikke levert; det kan ikke godkjennes",
         ),
-        (GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.A), "has not been submitted"),
-        (GroupWorkflow.register_oral, OralInput(actor=ACTOR, adjustments=[]), "no grade yet"),
-        (GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=2, day=3, present=[]), "has 2 days"),
+        (
+            GroupWorkflow.register_written_grade,
+            WrittenGradeInput(actor=ACTOR, grade=Grade.A),
+            "Den skriftlige oppgaven er ikke levert; det er ingenting å sette karakter på",
+        ),
+        (
+            GroupWorkflow.register_oral,
+            OralInput(actor=ACTOR, adjustments=[]),
+            "Den skriftlige oppgaven har ikke karakter ennå",
+        ),
+        (
+            GroupWorkflow.register_attendance,
+            AttendanceInput(actor=ACTOR, gathering=2, day=3, present=[]),
+            "Samling 2 har 2 dager, ikke dag 3",
+        ),
         (
             GroupWorkflow.register_attendance,
             AttendanceInput(actor=ACTOR, gathering=1, day=1, present=["kull-x.gruppe-1.deltaker-9"]),
-            "not active members",
+            "Ikke aktive medlemmer av gruppen: kull-x.gruppe-1.deltaker-9",
         ),
     ]
     for update, arg, reason in refusals:
@@ -148,7 +161,7 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
     await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))
     with pytest.raises(WorkflowUpdateFailedError) as second:
         await handle.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))
-    assert "approved" in str(second.value.cause)
+    assert "Arbeidskrav 1 er godkjent" in str(second.value.cause)
     await approve_all_from(handle, 2)
     await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
     await handle.execute_update(GroupWorkflow.register_written_grade, WrittenGradeInput(actor=ACTOR, grade=Grade.B))
@@ -159,12 +172,17 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
                 actor=ACTOR, adjustments=[OralAdjustment(participant_workflow_id=i, adjustment=2) for i in ids[:3]]
             ),
         )
-    assert "at most 1 step" in str(beyond.value.cause)
+    cause = beyond.value.cause
+    assert isinstance(cause, ApplicationError) and cause.message == (
+        f"Muntlig justering kan ikke registreres for {', '.join(ids[:3])}; "
+        "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2"
+    )  # one problem for the three alike, then the grading rule's own
+    assert [d["code"] for d in cause.details] == ["group.oral_adjustment_refused", "grading.beyond_step_limit"]
     detail = await handle.query(GroupWorkflow.detail)
     assert detail.written_grade == Grade.B and all(m.oral_adjustment is None for m in detail.members)
     assert detail.pending_actions == ["register the oral adjustments"]
     history = await handle.fetch_history()
-    assert "at most 1 step" not in history.to_json()  # a refused update leaves no trace in history
+    assert "oral_adjustment_refused" not in history.to_json()  # a refused update leaves no trace in history
     await handle.terminate("test done")
     for pid in ids:
         await harness.client.get_workflow_handle(pid).terminate("test done")

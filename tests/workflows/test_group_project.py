@@ -50,7 +50,7 @@ async def test_the_project_is_on_record_and_counted_without_names(harness: Harne
     await handle.signal(GroupWorkflow.outcome, OutcomeSignal(outcome=Outcome.GAVE_UP))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(GroupWorkflow.record_project, RecordProjectInput(actor=ACTOR, project=PROJECT))
-    assert "not in the programme" in str(refused.value.cause)
+    assert "Gruppen er ikke i gang med studiet (utfall: ga fra seg plassen)" in str(refused.value.cause)
 
 
 def test_a_partner_named_twice_or_an_empty_title_is_refused() -> None:

@@ -111,7 +111,7 @@ async def test_assessment_withdrawal_and_replacement(harness: Harness) -> None:
 
     newcomer = enrolment(participant(7, email="ny@4601.no"))
     same_person = enrolment(participant(8, email="p3@4601.no"))  # member 4 stays
-    assert "already in the group" in await refused(
+    assert "Den nye deltakeren er allerede med i gruppen" in await refused(
         group,
         GroupWorkflow.replace_participant,
         ReplaceParticipantInput(actor=ACTOR, participant_workflow_id=ids[0], replacement=same_person),
@@ -134,7 +134,7 @@ async def test_assessment_withdrawal_and_replacement(harness: Harness) -> None:
         return new_id
 
     await eventually(replaced)
-    assert "not an active member" in await refused(
+    assert "er ikke et aktivt medlem av gruppen" in await refused(
         group,
         GroupWorkflow.replace_participant,
         ReplaceParticipantInput(actor=ACTOR, participant_workflow_id=ids[0], replacement=newcomer),

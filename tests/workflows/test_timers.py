@@ -159,7 +159,7 @@ async def test_a_missed_written_deadline_means_no_exam_and_no_late_submission(ha
     await eventually(missed, timeout=20)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(GroupWorkflow.submit_written, SubmitWrittenInput(actor=ACTOR))
-    assert "deadline" in str(refused.value.cause)
+    assert "Gruppen har ikke eksamen: den skriftlige oppgaven ble ikke levert innen fristen" in str(refused.value.cause)
 
     async def told() -> None:
         notices = by_event(await outbox(harness.sessions), handle.id)
