@@ -37,6 +37,8 @@ pytestmark = pytest.mark.skipif(
 if CHROMIUM.exists():
     from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
 
+    expect.set_options(timeout=15_000)  # a busy machine answers a sign-in (Argon2) slower than the default 5 s
+
 
 @pytest.fixture(scope="package")
 async def address(world: World) -> AsyncIterator[str]:
@@ -207,6 +209,7 @@ async def test_a_handed_in_file_with_a_script_is_saved_when_a_teacher_clicks_it_
     await expect(page.locator("#krav-3").get_by_role("link", name="Levert dokument")).to_be_visible()
     await shot(page, "requirement-handed-in-with-document")
     await page.get_by_role("button", name="Logg ut").click()
+    await expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()  # signed out before the next sign-in
 
     await sign_in(page, world, "teacher")
     await page.goto(world.group())
