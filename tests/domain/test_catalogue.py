@@ -13,6 +13,7 @@ from domain.refusals import Problem, Refusal
 ROOT = Path(__file__).parents[2]
 SOURCES = ["domain", "workflows", "activities", "store", "runtime", "cli", "gateway", "demo", "web", "starter.py"]
 RAISERS = {"Refusal", "refuse"}  # domain.refusals.Refusal(code, **params), workflows.refusing.refuse(code, **params)
+PROBLEM = "Problem"  # domain.refusals.Problem(code, {"param": value, ...})
 
 
 def raised() -> list[tuple[str, str, set[str]]]:
@@ -21,14 +22,27 @@ def raised() -> list[tuple[str, str, set[str]]]:
     for source in SOURCES:
         paths = [ROOT / source] if source.endswith(".py") else sorted((ROOT / source).rglob("*.py"))
         for path in paths:
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            ours = any(  # another module's class may be called Problem too (domain.admission's)
+                isinstance(node, ast.ImportFrom)
+                and node.module == "domain.refusals"
+                and "Problem" in {a.name for a in node.names}
+                for node in ast.walk(tree)
+            )
+            for node in ast.walk(tree):
                 if not isinstance(node, ast.Call) or not node.args:
                     continue
                 name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
                 first = node.args[0]
-                if name in RAISERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+                    continue
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                if name in RAISERS:
                     found.append((where, first.value, {k.arg for k in node.keywords if k.arg}))
+                elif name == PROBLEM and ours:
+                    given = node.args[1] if len(node.args) > 1 else None
+                    keys = given.keys if isinstance(given, ast.Dict) else []
+                    found.append((where, first.value, {k.value for k in keys if isinstance(k, ast.Constant)}))
     return found
 
 
