@@ -42,7 +42,7 @@ def raised() -> list[tuple[str, str, set[str]]]:
                 elif name == PROBLEM and ours:
                     given = node.args[1] if len(node.args) > 1 else None
                     keys = given.keys if isinstance(given, ast.Dict) else []
-                    found.append((where, first.value, {k.value for k in keys if isinstance(k, ast.Constant)}))
+                    found.append((where, first.value, {str(k.value) for k in keys if isinstance(k, ast.Constant)}))
     return found
 
 
