@@ -8,13 +8,13 @@ same, the combined grade stands. The result of an appeal is final. (docs/domain.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from domain.grading import adjustment_error, combine, final_result
+from domain.grading import adjustment_refusal, combine, final_result
 from domain.models import Grade, Strict, Track
+from domain.refusals import Refusal
 
-OSLO = ZoneInfo("Europe/Oslo")
 EXAMINERS_MAX = 3
 
 
@@ -37,38 +37,34 @@ def appeal_deadline(released_at: datetime, appeal_seconds: float) -> datetime:
     return released_at + timedelta(seconds=appeal_seconds)
 
 
-def oslo_time(moment: datetime) -> str:
-    """For messages: the deadline as a reader in Norway sees it."""
-    return moment.astimezone(OSLO).strftime("%Y-%m-%d %H:%M") + " (Europe/Oslo)"
-
-
-def appeal_refusal(facts: AppealFacts, now: datetime, appeal_seconds: float) -> str | None:
+def appeal_refusal(facts: AppealFacts, now: datetime, appeal_seconds: float) -> Refusal | None:
     """Why this person may not appeal now, or None."""
     if facts.appealed_before:
-        return "the result of an appeal is final: this person has already appealed"
+        return Refusal("appeal.already_appealed")
     if facts.track == Track.COURSE:
-        return "a course participant gets no grade and has nothing to appeal"
+        return Refusal("appeal.course_participant")
     if facts.final_grade is None:
-        return "there is no grade to appeal"
+        return Refusal("appeal.no_grade")
     if facts.released_at is None:
-        return "the results have not been released yet"
+        return Refusal("appeal.not_released")
     deadline = appeal_deadline(facts.released_at, appeal_seconds)
     if now > deadline:
-        return f"the appeal deadline has passed: it was {oslo_time(deadline)}"
+        return Refusal("appeal.deadline_passed", deadline=deadline.isoformat())
     return None
 
 
-def examiners_refusal(first: list[str], new: list[str]) -> str | None:
+def examiners_refusal(first: list[str], new: list[str]) -> Refusal | None:
     """The new examiners are others than those who graded the written work first, each named once."""
     if not new:
-        return "name at least one new examiner"
+        return Refusal("appeal.no_examiners_named")
     if len(new) > EXAMINERS_MAX:
-        return f"at most {EXAMINERS_MAX} examiners, not {len(new)}"
-    if len(set(new)) != len(new):
-        return "an examiner is named twice"
+        return Refusal("appeal.too_many_examiners", most=EXAMINERS_MAX, named=len(new))
+    twice = sorted(name for name, times in Counter(new).items() if times > 1)
+    if twice:
+        return Refusal("appeal.examiner_named_twice", examiners=", ".join(twice))
     again = sorted(set(new) & set(first))
     if again:
-        return f"{', '.join(again)} graded the written work first; an appeal needs new examiners"
+        return Refusal("appeal.examiners_graded_first", examiners=", ".join(again))
     return None
 
 
@@ -80,16 +76,13 @@ def needs_new_oral(written_before: Grade, written_after: Grade) -> bool:
 def outcome_without_oral(written_before: Grade, final_before: Grade, written_after: Grade) -> AppealOutcome:
     """The same written grade: the combined grade stands. A new F: the combined grade is F."""
     if needs_new_oral(written_before, written_after):
-        raise ValueError(
-            f"the written grade changed from {written_before.value} to {written_after.value}: "
-            "a new oral adjustment is required"
-        )
+        raise Refusal("appeal.new_oral_required", before=written_before.value, after=written_after.value)
     final = final_before if written_after == written_before else Grade.F
     return _outcome(written_after, final)
 
 
-def new_oral_error(written_after: Grade, adjustment: int, step_limit: int) -> str | None:
-    return adjustment_error(written_after, adjustment, step_limit)
+def new_oral_refusal(written_after: Grade, adjustment: int, step_limit: int) -> Refusal | None:
+    return adjustment_refusal(written_after, adjustment, step_limit)
 
 
 def outcome_with_oral(written_after: Grade, adjustment: int, step_limit: int) -> AppealOutcome:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from domain.appeals import oslo_time
 from domain.grading import SCALE, combine, final_result
 from domain.models import Grade, Strict, Track
+from domain.refusals import Refusal
 
 ATTEMPTS_MAX = 3  # the ordinary exam and two re-sits
 ResitKind = Literal["new", "postponed"]  # ny eksamen after an F; utsatt eksamen after a valid absence
@@ -49,26 +49,26 @@ class ResitOutcome(Strict):
     credits: int
 
 
-def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> str | None:
+def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> Refusal | None:
     """Why this person may not be registered for a re-sit now, or None."""
     if facts.track == Track.COURSE:
-        return "a course participant gets no grade and sits no exam"
+        return Refusal("resit.course_participant")
     if facts.released_at is None:
-        return "the results have not been released yet"
+        return Refusal("resit.not_released")
     if facts.grade is None and not facts.oral_absent:
-        return "there is no exam result: a re-sit follows a failed exam or a valid absence from the oral"
+        return Refusal("resit.no_result")
     if facts.grade is not None and facts.grade != Grade.F:
-        return f"the exam is passed ({facts.grade.value}): a re-sit is for a failed exam"
+        return Refusal("resit.passed", grade=facts.grade.value)
     if facts.appeal_pending:
-        return "an appeal of this grade is not decided yet: wait for its result"
+        return Refusal("resit.appeal_pending")
     if facts.resit_pending:
-        return "a re-sit is already registered and not decided"
+        return Refusal("resit.already_registered")
     if facts.attempts >= ATTEMPTS_MAX:
-        return f"the exam has been attempted {facts.attempts} times: at most {ATTEMPTS_MAX} attempts"
+        return Refusal("resit.attempts_used", attempts=facts.attempts, most=ATTEMPTS_MAX)
     if period.end <= period.start:
-        return f"the re-sit period {period.label} ends before it starts"
+        return Refusal("resit.period_reversed", period=period.label)
     if now > period.end:
-        return f"the re-sit period {period.label} ended {oslo_time(period.end)}"
+        return Refusal("resit.period_ended", period=period.label, end=period.end.isoformat())
     return None
 
 
@@ -90,7 +90,7 @@ def needs_oral(written: Grade) -> bool:
 def outcome(counting_before: Grade | None, written: Grade, adjustment: int | None, step_limit: int) -> ResitOutcome:
     """This attempt's grade from its written grade and oral, and the best grade of all attempts."""
     if needs_oral(written) and adjustment is None:
-        raise ValueError(f"a written {written.value} needs its oral adjustment")
+        raise Refusal("resit.oral_required", grade=written.value)
     attempt_grade = combine(written, adjustment or 0, step_limit)
     counting = best(counting_before, attempt_grade)
     credits = final_result(Track.STUDENT, True, counting).credits

@@ -21,6 +21,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.models import CohortPlan
+from domain.refusals import Refusal
 from domain.text import Actor, WorkflowId
 from gateway.admin import Admin, Refused
 from workflows import search
@@ -55,19 +56,20 @@ async def person(admin: Admin, participant_workflow_id: str, actor: str, action:
     group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
     member = member_of(group, participant_workflow_id)
     if member is None:
-        reason = f"{participant_workflow_id} is not a member of its group"
-        await refuse(admin, participant_workflow_id, actor, action, reason)
+        refusal = Refusal("participant.not_member_of_group", participant=participant_workflow_id)
+        await refuse(admin, participant_workflow_id, actor, action, refusal)
     plan = await plan_of(admin.client, participant_workflow_id)
     return Person(participant_workflow_id, actor, group, member, plan)
 
 
-async def refuse(admin: Admin, workflow_id: str, actor: str, action: str, reason: str) -> NoReturn:
-    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), action, reason)  # noqa: SLF001
-    raise Refused(reason)
+async def refuse(admin: Admin, workflow_id: str, actor: str, action: str, refusal: Refusal) -> NoReturn:
+    """Audit the refusal (its Norwegian, as an update's refusal is audited) and raise it with its codes."""
+    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), action, refusal.text())  # noqa: SLF001
+    raise Refused(refusal)
 
 
 async def start_once(
-    admin: Admin, run: Any, input: Any, workflow_id: str, who: Person, action: str, twice: str
+    admin: Admin, run: Any, input: Any, workflow_id: str, who: Person, action: str, twice: Refusal
 ) -> WorkflowHandle[Any, Any]:
     """Start the step's workflow under its ID; the same ID registered twice at once is refused (`twice`)."""
     stage = SearchAttributePair(search.STAGE, action.removeprefix("register_"))

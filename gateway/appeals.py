@@ -14,6 +14,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain import appeals as rules
+from domain.refusals import Refusal
 from gateway import after_release
 from gateway.admin import Admin
 from store.tables import AuditRecord
@@ -22,7 +23,6 @@ from workflows.appeal_messages import AppealDetail, AppealInput
 from workflows.ids import appeal_workflow_id
 
 FIRST_GRADING = ("register_written_grade", "register_oral")
-FINAL = "the result of an appeal is final: this person has already appealed"
 ACTION = "register_appeal"
 
 
@@ -39,11 +39,11 @@ async def register_appeal(
         released_at=group.published_at,
         appealed_before=await _exists(admin.client, appeal_id),
     )
-    reason = rules.appeal_refusal(facts, now or datetime.now(UTC), plan.appeal_seconds)
-    if reason is None and group.written_grade is None:
-        reason = "there is no written grade to appeal"
-    if reason:
-        await after_release.refuse(admin, appeal_id, who.actor, ACTION, reason)
+    refusal = rules.appeal_refusal(facts, now or datetime.now(UTC), plan.appeal_seconds)
+    if refusal is None and group.written_grade is None:
+        refusal = Refusal("appeal.no_written_grade")
+    if refusal is not None:
+        await after_release.refuse(admin, appeal_id, who.actor, ACTION, refusal)
     assert group.published_at is not None and group.written_grade is not None and member.final_grade is not None
     input = AppealInput(
         participant_workflow_id=who.participant_workflow_id,
@@ -58,7 +58,8 @@ async def register_appeal(
         registered_by=who.actor,
         deadline=rules.appeal_deadline(group.published_at, plan.appeal_seconds),
     )
-    handle = await after_release.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, FINAL)
+    final = Refusal("appeal.already_appealed")  # another registration of the same appeal won
+    handle = await after_release.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
     detail: AppealDetail = await handle.query(AppealWorkflow.detail)
     return detail
 

@@ -15,7 +15,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain import resits as rules
 from domain.models import CohortPlan
+from domain.refusals import Refusal
 from domain.resits import ResitPeriod
+from domain.text import shown
 from gateway import after_release
 from gateway.admin import Admin
 from workflows.appeal import AppealWorkflow
@@ -25,7 +27,6 @@ from workflows.messages import CohortInput
 from workflows.resit import ResitWorkflow
 from workflows.resit_messages import ResitDetail, ResitInput
 
-TWICE = "a re-sit is already registered and not decided"
 ACTION = "register_resit"
 
 
@@ -40,7 +41,7 @@ async def register_resit(
     who = await after_release.person(admin, participant_workflow_id, actor, ACTION)
     group, member, plan = who.group, who.member, who.plan
     period = await _period(admin, plan, in_cohort)
-    if isinstance(period, str):
+    if isinstance(period, Refusal):
         await after_release.refuse(admin, who.participant_workflow_id, who.actor, ACTION, period)
     attempts = await attempts_of(admin.client, who.participant_workflow_id)
     appeal: AppealDetail | None = await after_release.detail_or_none(
@@ -63,9 +64,9 @@ async def register_resit(
     )
     sitting = len(attempts) + 2  # the ordinary exam was the first
     resit_id = resit_workflow_id(who.participant_workflow_id, sitting)
-    reason = rules.resit_refusal(facts, period, now or datetime.now(UTC))
-    if reason:
-        await after_release.refuse(admin, resit_id, who.actor, ACTION, reason)
+    refusal = rules.resit_refusal(facts, period, now or datetime.now(UTC))
+    if refusal is not None:
+        await after_release.refuse(admin, resit_id, who.actor, ACTION, refusal)
     postponed = rules.resit_kind(facts) == "postponed"
     input = ResitInput(
         participant_workflow_id=who.participant_workflow_id,
@@ -81,7 +82,8 @@ async def register_resit(
         registered_by=who.actor,
         previous=([appeal.appeal_workflow_id] if appeal else []) + [a.resit_workflow_id for a in attempts],
     )
-    handle = await after_release.start_once(admin, ResitWorkflow.run, input, resit_id, who, ACTION, TWICE)
+    twice = Refusal("resit.already_registered")  # another registration of the same attempt won
+    handle = await after_release.start_once(admin, ResitWorkflow.run, input, resit_id, who, ACTION, twice)
     detail: ResitDetail = await handle.query(ResitWorkflow.detail)
     return detail
 
@@ -98,25 +100,23 @@ async def attempts_of(client: Client, participant_workflow_id: str) -> list[Resi
     return found
 
 
-async def _period(admin: Admin, plan: CohortPlan, in_cohort: str | None) -> ResitPeriod | str:
+async def _period(admin: Admin, plan: CohortPlan, in_cohort: str | None) -> ResitPeriod | Refusal:
     """The re-sit's period, or why there is none."""
     if in_cohort is None:
         if plan.resit_start is None or plan.resit_end is None:
-            return (
-                f"the plan of cohort {plan.cohort} sets no re-sit period: "
-                "name the later cohort whose exam period the re-sit joins"
-            )
+            return Refusal("resit.no_period", cohort=plan.cohort)
         return ResitPeriod(
             label=f"ny og utsatt eksamen for kull {plan.cohort}", start=plan.resit_start, end=plan.resit_end
         )
     try:
-        later = await _cohort_plan(admin.client, cohort_workflow_id(in_cohort))
-    except ValueError as error:
-        return str(error)
+        workflow_id = cohort_workflow_id(in_cohort)
+    except ValueError:  # not a cohort's name at all: said quoted and escaped, as typed
+        return Refusal("resit.no_such_cohort", cohort=shown(in_cohort))
+    later = await _cohort_plan(admin.client, workflow_id)
     if later is None:
-        return f"there is no cohort {in_cohort}"
+        return Refusal("resit.no_such_cohort", cohort=in_cohort)
     if later.oral_end <= plan.oral_end:
-        return f"cohort {in_cohort}'s exams are not later than cohort {plan.cohort}'s"
+        return Refusal("resit.cohort_not_later", later=in_cohort, cohort=plan.cohort)
     return ResitPeriod(
         label=f"eksamensperioden for kull {later.cohort}", start=later.written_deadline, end=later.oral_end
     )

@@ -26,7 +26,7 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)
     assert code == 0 and "awaiting_oral" in out
     code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "3", actor=EXAMINER)
-    assert code == 1 and one_line(err) == "refused: the oral may move the grade at most 1 step(s), not +3"
+    assert code == 1 and one_line(err) == "refused: Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +3"
     code, out, _ = await run(harness, capsys, "appeal", "oral", appeal, "1", actor=EXAMINER)
     assert code == 0 and "decided" in out
     code, out, _ = await run(harness, capsys, "appeal", "show", appeal, "--json")
@@ -34,14 +34,14 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     assert (shown["final_before"], shown["final_after"], shown["pending_action"]) == ("D", "A", None)
 
     code, _, err = await run(harness, capsys, "appeal", "register", ids[3], actor=OFFICE)
-    assert code == 1 and one_line(err) == "refused: a course participant gets no grade and has nothing to appeal"
+    assert code == 1 and one_line(err) == "refused: En kursdeltaker får ikke karakter og har ingenting å klage på"
 
 
 async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
     handle, ids = await failed_group(harness)  # member 2 has F
     await publish(handle)
     code, _, err = await run(harness, capsys, "resit", "register", ids[0], actor=OFFICE)
-    assert code == 1 and one_line(err) == "refused: the exam is passed (D): a re-sit is for a failed exam"
+    assert code == 1 and one_line(err) == "refused: Eksamen er bestått (D); ny eksamen er for den som ikke har bestått"
     code, out, _ = await run(harness, capsys, "resit", "register", ids[1], actor=OFFICE)
     resit = f"{ids[1]}.ny-eksamen-2"
     assert code == 0 and f"{resit}: new exam, awaiting_written; ny og utsatt eksamen for kull" in out

@@ -15,6 +15,7 @@ from fastapi import HTTPException, status
 from starlette.datastructures import FormData
 
 from domain.models import Grade
+from domain.refusals import Refusal
 from gateway.admin import Refused
 from gateway.appeals import register_appeal
 from gateway.resits import register_resit
@@ -91,7 +92,7 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         return await perform_update(web, appeal_id, AppealWorkflow.register_new_oral_adjustment, action)
     resit_id = await open_resit(web, participant_id)
     if resit_id is None:
-        raise Refused("there is no re-sit waiting for a grade")
+        raise Refused(Refusal("resit.none_waiting"))
     if name == "resit-written":
         action = ResitWrittenInput(actor=actor, grade=Grade(values["grade"]))
         return await perform_update(web, resit_id, ResitWorkflow.register_written_grade, action)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.appeals import AppealActivities
     from activities.models import ProjectInput
     from domain import appeals as rules
     from domain.appeals import AppealOutcome
+    from domain.refusals import Refusal
     from workflows import notices as n
     from workflows.appeal_messages import (
         AppealActionResult,
@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         NewWrittenGradeInput,
     )
     from workflows.effects import SHORT, Effects, drain
+    from workflows.refusing import refuse, refused
 
 
 @workflow.defn
@@ -74,7 +75,7 @@ class AppealWorkflow:
     def _validate_assign_examiners(self, input: AssignExaminersInput) -> None:
         self._refuse_if_decided()
         if self.state.written_after is not None:
-            raise ApplicationError("the new written grade is registered: the examiners can no longer be changed")
+            refuse("appeal.examiners_locked")
         _refuse(rules.examiners_refusal(self.input.first_examiners, list(input.examiners)))
 
     @workflow.update
@@ -89,7 +90,7 @@ class AppealWorkflow:
         self._refuse_if_decided()
         self._refuse_unless_examiner(input.actor)
         if self.state.written_after is not None:
-            raise ApplicationError(f"the new written grade is already registered ({self.state.written_after.value})")
+            refuse("appeal.written_already_registered", grade=self.state.written_after.value)
 
     @workflow.update
     def register_new_oral_adjustment(self, input: NewOralAdjustmentInput) -> AppealActionResult:
@@ -105,18 +106,18 @@ class AppealWorkflow:
         self._refuse_unless_examiner(input.actor)
         written = self.state.written_after
         if written is None:
-            raise ApplicationError("register the new written grade first")
-        _refuse(rules.new_oral_error(written, input.adjustment, self.input.step_limit))
+            refuse("appeal.written_first")
+        _refuse(rules.new_oral_refusal(written, input.adjustment, self.input.step_limit))
 
     def _refuse_if_decided(self) -> None:
         if self.state.decided_at is not None:
-            raise ApplicationError("the result of an appeal is final: this appeal is decided")
+            refuse("appeal.decided")
 
     def _refuse_unless_examiner(self, actor: str) -> None:
         if not self.state.examiners:
-            raise ApplicationError("assign the new examiners first")
+            refuse("appeal.examiners_missing")
         if actor not in self.state.examiners:
-            raise ApplicationError(f"{actor} is not an examiner of this appeal ({', '.join(self.state.examiners)})")
+            refuse("appeal.not_examiner", actor=actor, examiners=", ".join(self.state.examiners))
 
     def _decide(self, outcome: AppealOutcome) -> None:
         s = self.state
@@ -198,6 +199,6 @@ class AppealWorkflow:
         )
 
 
-def _refuse(reason: str | None) -> None:
-    if reason:
-        raise ApplicationError(reason)
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refused(refusal)

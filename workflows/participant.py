@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import ParticipantRow, ProjectInput
@@ -23,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         ProgressSignal,
         WithdrawParticipantInput,
     )
+    from workflows.refusing import refuse
     from workflows.state import ParticipantState
 
 
@@ -83,9 +83,9 @@ class ParticipantWorkflow:
     def _validate_decide_assessment(self, input: DecideAssessmentInput) -> None:
         self._refuse_if_ended()
         if self.state.track != Track.ASSESSMENT:
-            raise ApplicationError(f"no individual assessment pending: the track is already {self.state.track.value}")
+            refuse("participant.no_assessment_pending", track=self.state.track.value)
         if input.track == Track.ASSESSMENT:
-            raise ApplicationError("track: decide 'student' or 'course'")
+            refuse("participant.assessment_needs_track")
 
     @workflow.update
     def withdraw(self, input: WithdrawParticipantInput) -> ParticipantActionResult:
@@ -98,11 +98,13 @@ class ParticipantWorkflow:
     def _validate_withdraw(self, input: WithdrawParticipantInput) -> None:
         self._refuse_if_ended()
         if self.state.withdrawn:
-            raise ApplicationError("the participant has already withdrawn")
+            refuse("participant.already_withdrawn")
 
     def _refuse_if_ended(self) -> None:
-        if self.state.ended:
-            raise ApplicationError(f"the participation has ended ({self.state.end_reason or 'results published'})")
+        if self.state.ended and self.state.end_reason is None:  # a grade or a course certificate
+            refuse("participant.results_published")
+        if self.state.ended:  # the end reason is kept in English; the participant's page says it in Norwegian
+            refuse("participant.ended")
 
     def _record(self, actor: str, action: str, detail: str) -> None:
         self.effects.accepted(actor, action, detail)

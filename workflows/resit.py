@@ -4,15 +4,15 @@ registration to the grade that counts."""
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import ProjectInput
     from activities.resits import ResitActivities
     from domain import resits as rules
-    from domain.grading import adjustment_error
+    from domain.grading import adjustment_refusal
     from workflows import notices as n
     from workflows.effects import SHORT, Effects, drain
+    from workflows.refusing import refuse, refused
     from workflows.resit_messages import (
         ResitActionResult,
         ResitDetail,
@@ -85,11 +85,9 @@ class ResitWorkflow:
     def _validate_written(self, input: ResitWrittenInput) -> None:
         self._refuse_if_decided()
         if self.input.postponed and self.state.written is not None:
-            raise ApplicationError(
-                f"a postponed exam keeps the written grade {self.state.written.value}: register its oral adjustment"
-            )
+            refuse("resit.postponed_keeps_written", grade=self.state.written.value)
         if self.state.written is not None:
-            raise ApplicationError(f"the re-sit's written grade is already registered ({self.state.written.value})")
+            refuse("resit.written_already_registered", grade=self.state.written.value)
 
     @workflow.update
     def register_oral_adjustment(self, input: ResitOralInput) -> ResitActionResult:
@@ -102,14 +100,14 @@ class ResitWorkflow:
         self._refuse_if_decided()
         written = self.state.written
         if written is None:
-            raise ApplicationError("register the re-sit's written grade first; the oral adjusts it")
-        error = adjustment_error(written, input.adjustment, self.input.step_limit)
-        if error:
-            raise ApplicationError(error)
+            refuse("resit.written_first")
+        refusal = adjustment_refusal(written, input.adjustment, self.input.step_limit)
+        if refusal is not None:
+            raise refused(refusal)
 
     def _refuse_if_decided(self) -> None:
         if self.state.decided_at is not None:
-            raise ApplicationError("this re-sit is decided: register a new re-sit for another attempt")
+            refuse("resit.decided")
 
     def _decide(self, adjustment: int | None) -> None:
         s, i = self.state, self.input

@@ -2,4 +2,65 @@
 workflows/appeal.py, workflows/resit.py, domain/appeals.py, domain/resits.py, gateway/after_release.py,
 gateway/appeals.py, gateway/resits.py)."""
 
-REFUSALS: dict[str, str] = {}
+REFUSALS: dict[str, str] = {
+    # the participant's own record (workflows/participant.py) and who the gateway finds (gateway/after_release.py)
+    "participant.no_assessment_pending": "Ingen individuell vurdering venter; sporet er allerede {track:label}",
+    "participant.assessment_needs_track": "Den individuelle vurderingen må ende med student eller kursdeltaker",
+    "participant.already_withdrawn": "Deltakeren har allerede trukket seg",
+    "participant.results_published": "Resultatene er publisert, og deltakelsen er avsluttet",
+    "participant.ended": "Deltakelsen er avsluttet og kan ikke endres",
+    "participant.not_member_of_group": "Deltakeren {participant} står ikke på gruppens liste",
+    # who may appeal (domain/appeals.py, gateway/appeals.py)
+    "appeal.already_appealed": "Personen har allerede klaget, og resultatet av en klage er endelig",
+    "appeal.course_participant": "En kursdeltaker får ikke karakter og har ingenting å klage på",
+    "appeal.no_grade": "Det er ingen karakter å klage på",
+    "appeal.no_written_grade": "Det er ingen skriftlig karakter å klage på",
+    "appeal.not_released": "Resultatene er ikke publisert ennå",
+    "appeal.deadline_passed": "Klagefristen {deadline:time} er passert",
+    # the new examiners and the new assessment (domain/appeals.py, workflows/appeal.py)
+    "appeal.no_examiners_named": "Oppgi minst én ny sensor",
+    "appeal.too_many_examiners": "Høyst {most} sensorer kan oppnevnes, ikke {named}",
+    "appeal.examiner_named_twice": "Samme sensor er oppgitt mer enn én gang: {examiners}",
+    "appeal.examiners_graded_first": (
+        "{examiners} satte den første karakteren; en klage skal vurderes av nye sensorer"
+    ),
+    "appeal.examiners_locked": "Den nye skriftlige karakteren er registrert; sensorene kan ikke lenger byttes",
+    "appeal.examiners_missing": "De nye sensorene må oppnevnes først",
+    "appeal.not_examiner": "{actor} er ikke sensor for denne klagen (sensorene er {examiners})",
+    "appeal.written_already_registered": "Den nye skriftlige karakteren er allerede registrert ({grade})",
+    "appeal.written_first": "Den nye skriftlige karakteren må registreres før den muntlige justeringen",
+    "appeal.new_oral_required": (
+        "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
+    ),
+    "appeal.decided": "Klagen er avgjort, og resultatet av en klage er endelig",
+    # who may sit again (domain/resits.py, gateway/resits.py)
+    "resit.course_participant": "En kursdeltaker får ikke karakter og tar ikke eksamen",
+    "resit.not_released": "Resultatene er ikke publisert ennå",
+    "resit.no_result": (
+        "Det finnes ikke noe eksamensresultat; ny eksamen forutsetter en eksamen som ikke er bestått, "
+        "eller gyldig fravær fra den muntlige eksamenen"
+    ),
+    "resit.passed": "Eksamen er bestått ({grade}); ny eksamen er for den som ikke har bestått",
+    "resit.appeal_pending": "En klage på denne karakteren er ikke avgjort ennå; vent på resultatet av klagen",
+    "resit.already_registered": "Ny eksamen er allerede registrert og ikke avgjort",
+    "resit.attempts_used": "Eksamen er forsøkt {attempts} ganger; høyst {most} forsøk er tillatt",
+    # the re-sit's period (domain/resits.py, gateway/resits.py)
+    "resit.period_reversed": "Perioden {period} slutter før den begynner",
+    "resit.period_ended": "Perioden {period} ble avsluttet {end:time}",
+    "resit.no_period": (
+        "Planen for kull {cohort} har ingen periode for ny eksamen; oppgi det senere kullet der eksamen skal tas"
+    ),
+    "resit.no_such_cohort": "Det finnes ikke noe kull {cohort}",
+    "resit.cohort_not_later": "Eksamen for kull {later} er ikke senere enn eksamen for kull {cohort}",
+    # the re-sit's grades (domain/resits.py, workflows/resit.py, web/endofyear.py)
+    "resit.postponed_keeps_written": (
+        "Utsatt eksamen beholder den skriftlige karakteren {grade}; registrer den muntlige justeringen"
+    ),
+    "resit.written_already_registered": "Den skriftlige karakteren på ny eksamen er allerede registrert ({grade})",
+    "resit.written_first": (
+        "Registrer den skriftlige karakteren på ny eksamen først; den muntlige eksamenen justerer den"
+    ),
+    "resit.oral_required": "Den skriftlige karakteren {grade} må ha en muntlig justering",
+    "resit.decided": "Denne nye eksamenen er avgjort; registrer en ny eksamen for et nytt forsøk",
+    "resit.none_waiting": "Det er ingen ny eksamen som venter på karakter",
+}

@@ -12,11 +12,12 @@ from domain.appeals import (
     appeal_refusal,
     examiners_refusal,
     needs_new_oral,
-    new_oral_error,
+    new_oral_refusal,
     outcome_with_oral,
     outcome_without_oral,
 )
 from domain.models import Grade, Track
+from domain.refusals import Refusal
 
 RELEASED = datetime(2023, 6, 9, 10, 0, tzinfo=UTC)
 THREE_WEEKS = 21 * 86400.0
@@ -41,23 +42,24 @@ def test_a_student_with_a_grade_may_appeal_until_the_deadline_inclusive() -> Non
 
 def test_after_the_deadline_is_refused_with_the_deadline_in_oslo_time() -> None:
     late = appeal_deadline(RELEASED, THREE_WEEKS) + timedelta(seconds=1)
-    assert (
-        appeal_refusal(facts(), late, THREE_WEEKS)
-        == "the appeal deadline has passed: it was 2023-06-30 12:00 (Europe/Oslo)"
-    )
+    refusal = appeal_refusal(facts(), late, THREE_WEEKS)
+    assert refusal is not None and refusal.dump() == [
+        {"code": "appeal.deadline_passed", "params": {"deadline": "2023-06-30T10:00:00+00:00"}}
+    ]
+    assert str(refusal) == "Klagefristen 30.06.2023 kl. 12:00 er passert"
 
 
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"track": Track.COURSE, "final_grade": None}, "a course participant gets no grade and has nothing to appeal"),
-        ({"final_grade": None}, "there is no grade to appeal"),
-        ({"appealed_before": True}, "the result of an appeal is final: this person has already appealed"),
-        ({"released_at": None}, "the results have not been released yet"),
+        ({"track": Track.COURSE, "final_grade": None}, "En kursdeltaker får ikke karakter og har ingenting å klage på"),
+        ({"final_grade": None}, "Det er ingen karakter å klage på"),
+        ({"appealed_before": True}, "Personen har allerede klaget, og resultatet av en klage er endelig"),
+        ({"released_at": None}, "Resultatene er ikke publisert ennå"),
     ],
 )
 def test_who_may_not_appeal_is_refused_by_name(changes: dict[str, object], reason: str) -> None:
-    assert appeal_refusal(facts(**changes), RELEASED, THREE_WEEKS) == reason
+    assert str(appeal_refusal(facts(**changes), RELEASED, THREE_WEEKS)) == reason
 
 
 def test_a_failed_student_may_appeal() -> None:
@@ -66,13 +68,16 @@ def test_a_failed_student_may_appeal() -> None:
 
 def test_new_examiners_must_differ_from_the_first() -> None:
     assert examiners_refusal(["sensor.a"], ["sensor.b", "sensor.c"]) is None
-    assert (
-        examiners_refusal(["sensor.a", "sensor.b"], ["sensor.b"])
-        == "sensor.b graded the written work first; an appeal needs new examiners"
+    assert str(examiners_refusal(["sensor.a", "sensor.b"], ["sensor.b"])) == (
+        "sensor.b satte den første karakteren; en klage skal vurderes av nye sensorer"
     )
-    assert examiners_refusal([], []) == "name at least one new examiner"
-    assert examiners_refusal([], ["x", "x"]) == "an examiner is named twice"
-    assert examiners_refusal([], ["a", "b", "c", "d"]) == "at most 3 examiners, not 4"
+    assert str(examiners_refusal([], [])) == "Oppgi minst én ny sensor"
+    assert str(examiners_refusal([], ["x", "y", "x"])) == "Samme sensor er oppgitt mer enn én gang: x"
+    too_many = examiners_refusal([], ["a", "b", "c", "d"])
+    assert too_many is not None and too_many.dump() == [
+        {"code": "appeal.too_many_examiners", "params": {"most": 3, "named": 4}}
+    ]
+    assert str(too_many) == "Høyst 3 sensorer kan oppnevnes, ikke 4"
 
 
 def test_the_same_written_grade_keeps_the_combined_grade() -> None:
@@ -83,9 +88,11 @@ def test_the_same_written_grade_keeps_the_combined_grade() -> None:
 
 def test_a_changed_written_grade_needs_a_new_oral_within_the_step_limit() -> None:
     assert needs_new_oral(Grade.C, Grade.B)
-    with pytest.raises(ValueError, match="a new oral adjustment is required"):
+    with pytest.raises(Refusal, match="^Den skriftlige karakteren er endret fra C til B; en ny muntlig justering"):
         outcome_without_oral(Grade.C, Grade.B, Grade.B)
-    assert new_oral_error(Grade.B, 2, 1) == "the oral may move the grade at most 1 step(s), not +2"
+    beyond = new_oral_refusal(Grade.B, 2, 1)
+    assert beyond is not None and beyond.code == "grading.beyond_step_limit"
+    assert str(beyond) == "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2"
     outcome = outcome_with_oral(Grade.B, 1, 1)
     assert (outcome.written_grade, outcome.final_grade, outcome.credits) == (Grade.B, Grade.A, 30)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.models import Grade, Track
+from domain.refusals import Refusal
 from domain.resits import ResitFacts, ResitPeriod, best, outcome, resit_kind, resit_refusal
 
 RELEASED = datetime(2023, 6, 20, 10, tzinfo=UTC)
@@ -31,23 +32,36 @@ def test_a_failed_student_may_sit_again_until_the_period_ends() -> None:
     assert resit_refusal(facts(), PERIOD, RELEASED + timedelta(days=1)) is None
     assert resit_refusal(facts(attempts=2), PERIOD, PERIOD.end) is None
     late = resit_refusal(facts(), PERIOD, PERIOD.end + timedelta(seconds=1))
-    assert late == "the re-sit period ny eksamen for kull 2022 ended 2023-09-08 12:00 (Europe/Oslo)"
+    assert late is not None and late.dump() == [
+        {"code": "resit.period_ended", "params": {"period": PERIOD.label, "end": PERIOD.end.isoformat()}}
+    ]
+    assert str(late) == "Perioden ny eksamen for kull 2022 ble avsluttet 08.09.2023 kl. 12:00"
 
 
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"track": Track.COURSE}, "a course participant gets no grade and sits no exam"),
-        ({"released_at": None}, "the results have not been released yet"),
-        ({"grade": None}, "there is no exam result: a re-sit follows a failed exam or a valid absence from the oral"),
-        ({"grade": Grade.E}, "the exam is passed (E): a re-sit is for a failed exam"),
-        ({"appeal_pending": True}, "an appeal of this grade is not decided yet: wait for its result"),
-        ({"resit_pending": True}, "a re-sit is already registered and not decided"),
-        ({"attempts": 3}, "the exam has been attempted 3 times: at most 3 attempts"),
+        ({"track": Track.COURSE}, "En kursdeltaker får ikke karakter og tar ikke eksamen"),
+        ({"released_at": None}, "Resultatene er ikke publisert ennå"),
+        (
+            {"grade": None},
+            "Det finnes ikke noe eksamensresultat; ny eksamen forutsetter en eksamen som ikke er bestått, "
+            "eller gyldig fravær fra den muntlige eksamenen",
+        ),
+        ({"grade": Grade.E}, "Eksamen er bestått (E); ny eksamen er for den som ikke har bestått"),
+        ({"appeal_pending": True}, "En klage på denne karakteren er ikke avgjort ennå; vent på resultatet av klagen"),
+        ({"resit_pending": True}, "Ny eksamen er allerede registrert og ikke avgjort"),
+        ({"attempts": 3}, "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt"),
     ],
 )
 def test_each_refusal_names_its_reason(changes: dict[str, object], reason: str) -> None:
-    assert resit_refusal(facts(**changes), PERIOD, RELEASED) == reason
+    assert str(resit_refusal(facts(**changes), PERIOD, RELEASED)) == reason
+
+
+def test_a_period_that_ends_before_it_starts_is_refused() -> None:
+    reversed_period = PERIOD.model_copy(update={"end": PERIOD.start})
+    refusal = resit_refusal(facts(), reversed_period, RELEASED)
+    assert str(refusal) == "Perioden ny eksamen for kull 2022 slutter før den begynner"
 
 
 def test_a_valid_absence_from_the_oral_gives_a_postponed_exam_that_is_no_extra_attempt() -> None:
@@ -71,5 +85,5 @@ def test_the_best_grade_counts() -> None:
         "grade": Grade.F,
         "credits": 0,
     }
-    with pytest.raises(ValueError, match="a written C needs its oral adjustment"):
+    with pytest.raises(Refusal, match="^Den skriftlige karakteren C må ha en muntlig justering$"):
         outcome(Grade.F, Grade.C, None, 1)

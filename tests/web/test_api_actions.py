@@ -63,7 +63,10 @@ async def test_a_member_who_did_not_take_part_and_one_who_withdraws(world: World
 
         assessment = await client.post(f"/api/participants/{last}/assessment", json={"track": "course"}, headers=admin)
         assert assessment.status_code == 409
-        assert assessment.json() == {"detail": "no individual assessment pending: the track is already student"}
+        assert assessment.json() == {
+            "detail": "Ingen individuell vurdering venter; sporet er allerede student (studiepoeng)",
+            "problems": [{"code": "participant.no_assessment_pending", "params": {"track": "student"}}],
+        }
         denied = await client.post(f"/api/participants/{last}/withdraw", json={"reason": "Flyttet"}, headers=teacher)
         assert denied.status_code == 403
         withdrawn = await client.post(f"/api/participants/{last}/withdraw", json={"reason": "Flyttet"}, headers=admin)

@@ -73,10 +73,12 @@ def admin(harness: Harness) -> Admin:
     return Admin(harness.client, harness.sessions, harness.task_queue)
 
 
-async def refused(action: object, reason: str) -> None:
+async def refused(action: object, reason: str) -> Refused:
+    """The action is refused with these words (the catalogue's Norwegian); the refusal, for its codes."""
     with pytest.raises(Refused) as refusal:
         await action  # type: ignore[misc]
     assert reason in str(refusal.value)
+    return refusal.value
 
 
 async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_final(harness: Harness) -> None:
@@ -92,29 +94,32 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         gateway.perform(
             appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
         ),
-        "assign the new examiners first",
+        "De nye sensorene må oppnevnes først",
     )
     await refused(
         gateway.perform(
             appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR])
         ),
-        f"{ACTOR} graded the written work first; an appeal needs new examiners",
+        f"{ACTOR} satte den første karakteren; en klage skal vurderes av nye sensorer",
     )
     assigned = await gateway.perform(
         appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
     )
     assert assigned.stage == "awaiting_written"
-    await refused(
+    stranger = await refused(
         gateway.perform(
             appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=ACTOR, grade=Grade.B)
         ),
-        f"{ACTOR} is not an examiner of this appeal",
+        f"{ACTOR} er ikke sensor for denne klagen (sensorene er {EXAMINER})",
     )
+    assert [p.dump() for p in stranger.problems] == [
+        {"code": "appeal.not_examiner", "params": {"actor": ACTOR, "examiners": EXAMINER}}
+    ]
     await refused(
         gateway.perform(
             appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
         ),
-        "register the new written grade first",
+        "Den nye skriftlige karakteren må registreres før den muntlige justeringen",
     )
     written = await gateway.perform(
         appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
@@ -124,7 +129,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         gateway.perform(
             appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=2)
         ),
-        "the oral may move the grade at most 1 step(s), not +2",
+        "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2",
     )
     decided = await gateway.perform(
         appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
@@ -140,7 +145,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         ),
         "has ended",
     )
-    await refused(register_appeal(gateway, ids[1], OFFICE), "the result of an appeal is final")
+    await refused(register_appeal(gateway, ids[1], OFFICE), "Personen har allerede klaget")
 
     body = await only_letter(harness.sessions, "appeal_decided")
     assert "Den skriftlige delen får nå karakteren B (ved første sensur C)." in body
@@ -182,14 +187,15 @@ async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness)
 async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await graded_group(harness)
     gateway = admin(harness)
-    await refused(register_appeal(gateway, ids[0], OFFICE), "the results have not been released yet")
+    await refused(register_appeal(gateway, ids[0], OFFICE), "Resultatene er ikke publisert ennå")
     await publish(handle)
-    await refused(register_appeal(gateway, ids[3], OFFICE), "a course participant gets no grade")
-    await refused(register_appeal(gateway, ids[2], OFFICE), "there is no grade to appeal")  # did not take part
+    await refused(register_appeal(gateway, ids[3], OFFICE), "En kursdeltaker får ikke karakter")
+    await refused(register_appeal(gateway, ids[2], OFFICE), "Det er ingen karakter å klage på")  # did not take part
     released = (await handle.query(GroupWorkflow.detail)).published_at
     assert released is not None
     late = released + timedelta(days=21, seconds=1)
-    await refused(appeals.register_appeal(gateway, ids[0], OFFICE, now=late), "the appeal deadline has passed: it was")
+    deadline = await refused(appeals.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
+    assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
     await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
     for pid in ids:
         assert not await appeals._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started
@@ -201,4 +207,4 @@ async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harnes
                 )
             )
         )
-    assert len(refusals) == 4 and any("course participant" in r for r in refusals if r)
+    assert len(refusals) == 4 and any("En kursdeltaker" in r for r in refusals if r)

@@ -88,15 +88,15 @@ async def test_assessment_withdrawal_and_replacement(harness: Harness) -> None:
         ParticipantWorkflow.decide_assessment, DecideAssessmentInput(actor=ACTOR, track=Track.COURSE)
     )
     assert decided.track == Track.COURSE
-    assert "no individual assessment pending: the track is already course" in await refused(
+    assert "Ingen individuell vurdering venter; sporet er allerede kursdeltaker" in await refused(
         waiting, ParticipantWorkflow.decide_assessment, DecideAssessmentInput(actor=ACTOR, track=Track.STUDENT)
     )
-    assert "track is already student" in await refused(
+    assert "sporet er allerede student (studiepoeng)" in await refused(
         student, ParticipantWorkflow.decide_assessment, DecideAssessmentInput(actor=ACTOR, track=Track.COURSE)
     )
 
     await student.execute_update(ParticipantWorkflow.withdraw, WithdrawParticipantInput(actor=ACTOR, reason="Ny jobb"))
-    assert "already withdrawn" in await refused(
+    assert "Deltakeren har allerede trukket seg" in await refused(
         student, ParticipantWorkflow.withdraw, WithdrawParticipantInput(actor=ACTOR, reason="igjen")
     )
 

@@ -116,7 +116,7 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
 
     await refused(
         gateway.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=0)),
-        "register the re-sit's written grade first",
+        "Registrer den skriftlige karakteren på ny eksamen først",
     )
     written = await gateway.perform(
         resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.C)
@@ -124,7 +124,7 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
     assert written.stage == "awaiting_oral"
     await refused(
         gateway.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=2)),
-        "the oral may move the grade at most 1 step(s), not +2",
+        "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2",
     )
     decided = await gateway.perform(
         resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1)
@@ -151,7 +151,7 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
 
     row = await eventually(recorded)
     assert (row.grade_before, row.grade_after, row.attempt, row.person_id) == ("F", "B", 2, resit.person_id)
-    await refused(register_resit(gateway, ids[1], OFFICE), "the exam is passed (B): a re-sit is for a failed exam")
+    await refused(register_resit(gateway, ids[1], OFFICE), "Eksamen er bestått (B); ny eksamen er for den som ikke")
 
 
 async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(harness: Harness) -> None:
@@ -159,7 +159,7 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
     await publish(handle)
     gateway = admin(harness)
     second = await register_resit(gateway, ids[1], OFFICE)
-    await refused(register_resit(gateway, ids[1], OFFICE), "a re-sit is already registered and not decided")
+    await refused(register_resit(gateway, ids[1], OFFICE), "Ny eksamen er allerede registrert og ikke avgjort")
     decided = await gateway.perform(
         second.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
     )
@@ -169,7 +169,7 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
     await gateway.perform(
         third.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
     )
-    await refused(register_resit(gateway, ids[1], OFFICE), "the exam has been attempted 3 times: at most 3 attempts")
+    await refused(register_resit(gateway, ids[1], OFFICE), "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt")
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, third.resit_workflow_id).result()).detail
     assert (d.grade_after, d.credits_after) == (Grade.F, 0)
 
@@ -177,21 +177,25 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
 async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await failed_group(harness)
     gateway = admin(harness)
-    await refused(register_resit(gateway, ids[1], OFFICE), "the results have not been released yet")
+    await refused(register_resit(gateway, ids[1], OFFICE), "Resultatene er ikke publisert ennå")
     await publish(handle)
-    await refused(register_resit(gateway, ids[3], OFFICE), "a course participant gets no grade and sits no exam")
-    await refused(register_resit(gateway, ids[0], OFFICE), "the exam is passed (D)")
-    await refused(register_resit(gateway, ids[2], OFFICE), "there is no exam result")  # did not take part
+    await refused(register_resit(gateway, ids[3], OFFICE), "En kursdeltaker får ikke karakter og tar ikke eksamen")
+    await refused(register_resit(gateway, ids[0], OFFICE), "Eksamen er bestått (D)")
+    await refused(register_resit(gateway, ids[2], OFFICE), "Det finnes ikke noe eksamensresultat")  # took no part
     plan = resit_plan()
     assert plan.resit_end is not None
     await refused(
         resits.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
-        "the re-sit period ny og utsatt eksamen for kull",
+        "Perioden ny og utsatt eksamen for kull",
     )
-    await refused(register_resit(gateway, ids[1], OFFICE, in_cohort="finnes-ikke"), "there is no cohort finnes-ikke")
+    await refused(
+        register_resit(gateway, ids[1], OFFICE, in_cohort="finnes-ikke"), "Det finnes ikke noe kull finnes-ikke"
+    )
+    nameless = await refused(register_resit(gateway, ids[1], OFFICE, in_cohort="to ord"), "Det finnes ikke noe kull")
+    assert str(nameless) == "Det finnes ikke noe kull 'to ord'" and nameless.code == "resit.no_such_cohort"
     # an appeal of the F is under way: its result comes first
     appeal = await register_appeal(gateway, ids[1], OFFICE)
-    await refused(register_resit(gateway, ids[1], OFFICE), "an appeal of this grade is not decided yet")
+    await refused(register_resit(gateway, ids[1], OFFICE), "En klage på denne karakteren er ikke avgjort ennå")
     await gateway.perform(
         appeal.appeal_workflow_id,
         AppealWorkflow.assign_examiners,
@@ -202,7 +206,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
         AppealWorkflow.register_new_written_grade,
         NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D),
     )  # a changed written grade: a new oral is due, so the appeal is still open
-    await refused(register_resit(gateway, ids[1], OFFICE), "an appeal of this grade is not decided yet")
+    await refused(register_resit(gateway, ids[1], OFFICE), "En klage på denne karakteren er ikke avgjort ennå")
     for pid in ids:
         assert (
             await after_release.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
@@ -215,7 +219,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
                 )
             )
         )
-    assert len(reasons) == 8 and any("course participant" in r for r in reasons if r)
+    assert len(reasons) == 9 and any("En kursdeltaker" in r for r in reasons if r)
 
 
 async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exams(harness: Harness) -> None:
@@ -223,7 +227,7 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
     handle, ids = await failed_group(harness, plan)
     await publish(handle)
     gateway = admin(harness)
-    await refused(register_resit(gateway, ids[1], OFFICE), "sets no re-sit period: name the later cohort")
+    await refused(register_resit(gateway, ids[1], OFFICE), "har ingen periode for ny eksamen; oppgi det senere kullet")
     later = running_plan(cohort=f"{plan.cohort}b")
     shifted = {
         field: getattr(later, field) + timedelta(days=365) for field in ("written_deadline", "oral_start", "oral_end")
@@ -233,7 +237,7 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
         CohortWorkflow.run, CohortInput(plan=later), id=cohort_workflow_id(later.cohort), task_queue=harness.task_queue
     )
     try:
-        await refused(register_resit(gateway, ids[1], OFFICE, in_cohort=plan.cohort + "x"), "there is no cohort")
+        await refused(register_resit(gateway, ids[1], OFFICE, in_cohort=plan.cohort + "x"), "Det finnes ikke noe kull")
         resit = await register_resit(gateway, ids[1], OFFICE, in_cohort=later.cohort)
         assert resit.period.label == f"eksamensperioden for kull {later.cohort}"
         assert (resit.period.start, resit.period.end) == (later.written_deadline, later.oral_end)
@@ -276,7 +280,7 @@ async def test_a_valid_absence_from_the_oral_leads_to_a_postponed_oral_on_the_gr
             ResitWorkflow.register_written_grade,
             ResitWrittenInput(actor=EXAMINER, grade=Grade.B),
         ),
-        "a postponed exam keeps the written grade C: register its oral adjustment",
+        "Utsatt eksamen beholder den skriftlige karakteren C; registrer den muntlige justeringen",
     )
     await gateway.perform(
         resit.resit_workflow_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=-1)
