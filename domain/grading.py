@@ -27,21 +27,6 @@ def adjustment_refusal(written: Grade, adjustment: int, step_limit: int) -> Refu
     return None
 
 
-# The English the re-sit and the appeal still refuse with (workflows/resit.py, domain/appeals.py), until they refuse
-# by code with adjustment_refusal; then this goes.
-_ENGLISH = {
-    "grading.written_f_final": "a written F is final and has no oral adjustment",
-    "grading.beyond_step_limit": "the oral may move the grade at most {limit} step(s), not {adjustment:+d}",
-    "grading.beyond_scale": "{grade} cannot be moved {adjustment:+d} step(s)",
-}
-
-
-def adjustment_error(written: Grade, adjustment: int, step_limit: int) -> str | None:
-    """adjustment_refusal in English, for the callers that do not refuse by code yet."""
-    refusal = adjustment_refusal(written, adjustment, step_limit)
-    return None if refusal is None else _ENGLISH[refusal.code].format(**refusal.problems[0].params)
-
-
 def combine(written: Grade, adjustment: int, step_limit: int) -> Grade:
     refusal = adjustment_refusal(written, adjustment, step_limit)
     if refusal is not None:

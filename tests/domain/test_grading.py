@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.grading import SCALE, adjustment_error, adjustment_refusal, combine, final_result
+from domain.grading import SCALE, adjustment_refusal, combine, final_result
 from domain.models import Grade, Track
 from domain.refusals import Refusal
 
@@ -38,13 +38,6 @@ def test_forbidden_adjustments_are_refused_with_reason(written: Grade, adjustmen
     with pytest.raises(Refusal) as refused:
         combine(written, adjustment, step_limit=1)
     assert (refused.value.code, str(refused.value)) == (code, said)
-
-
-def test_the_english_for_the_callers_not_by_code_yet_says_the_same_rule() -> None:
-    assert adjustment_error(Grade.C, 2, 1) == "the oral may move the grade at most 1 step(s), not +2"
-    assert adjustment_error(Grade.F, 1, 1) == "a written F is final and has no oral adjustment"
-    assert adjustment_error(Grade.A, 1, 1) == "A cannot be moved +1 step(s)"
-    assert adjustment_error(Grade.C, -1, 1) is None
 
 
 @given(st.sampled_from(SCALE), st.integers(-3, 3), st.integers(0, 2))
