@@ -1,0 +1,3 @@
+"""An application's refusals: the municipalities and participants it names (domain/admission.py)."""
+
+REFUSALS: dict[str, str] = {}
