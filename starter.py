@@ -88,9 +88,10 @@ def _print_selection(result: SelectionResult) -> None:
 
 
 def check_plan(args: argparse.Namespace) -> int:
-    plan, errors = parse_plan(read_json(args.file))
+    plan, problems = parse_plan(read_json(args.file))
+    errors = [problem.text() for problem in problems]
     if args.json:
-        emit({"valid": not errors, "errors": errors})
+        emit({"valid": not errors, "errors": errors, "problems": [problem.dump() for problem in problems]})
     elif errors:
         print(f"Plan {args.file}: REFUSED")
         for error in errors:

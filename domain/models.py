@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from domain.text import (
     EMAIL_MAX,
@@ -16,8 +17,10 @@ from domain.text import (
     CohortName,
     Name,
     Role,
-    describe_character,
+    cut,
+    refused,
     refused_character,
+    too_long,
 )
 
 
@@ -67,18 +70,20 @@ _KOMMUNENUMMER = re.compile(r"^\d{4}$")
 def _email(value: str) -> str:
     value = value.strip()
     if len(value) > EMAIL_MAX:
-        raise ValueError(f"at most {EMAIL_MAX} characters, got {len(value)}")
-    refused = next((char for char in value if refused_character(char)), None)
-    if refused is not None:
-        raise ValueError(f"contains {describe_character(refused)}; an e-mail address is printable text")
+        raise too_long(EMAIL_MAX, len(value))
+    for position, char in enumerate(value, 1):
+        if refused_character(char):
+            raise refused(char, position)
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an e-mail address")
+        raise PydanticCustomError("validation.not_email", "'{value}' is not an e-mail address", {"value": cut(value)})
     return value.lower()
 
 
 def _kommunenummer(value: str) -> str:
     if not _KOMMUNENUMMER.match(value):
-        raise ValueError(f"'{value}' is not a kommunenummer (4 digits, leading zero kept)")
+        raise PydanticCustomError(
+            "validation.not_kommunenummer", "'{value}' is not a kommunenummer", {"value": cut(value)}
+        )
     return value
 
 

@@ -1,4 +1,5 @@
-"""Cohort-plan rules: the study plan's calendar constraints, every broken rule listed."""
+"""Cohort-plan rules: the study plan's calendar constraints, every broken rule listed as a problem by code
+(`plan.*`, said in domain/catalogue/plan.py) with the field it is about."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from domain.errors import describe
+from domain.errors import problems
 from domain.models import CohortPlan
+from domain.refusals import Problem, Refusal
 
 GATHERINGS = 6
 GATHERING_DAYS = (2, 3)
@@ -26,49 +28,62 @@ THEMES = [
 ]
 
 
-class PlanError(ValueError):
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
+class PlanError(Refusal):
+    """A plan that breaks its rules, every broken rule a problem (`PlanError.of(problems)`)."""
+
+    @property
+    def errors(self) -> list[str]:
+        return [problem.text() for problem in self.problems]
 
 
-def check_plan(plan: CohortPlan) -> list[str]:
+def check_plan(plan: CohortPlan) -> list[Problem]:
+    """Every rule the plan breaks, each with the field it is about (`gatherings.0.days`)."""
     return _count_errors(plan) + _setting_errors(plan) + _order_errors(plan)
 
 
-def _count_errors(plan: CohortPlan) -> list[str]:
+def _count_errors(plan: CohortPlan) -> list[Problem]:
     errors = []
     if len(plan.gatherings) != GATHERINGS:
-        errors.append(f"gatherings: the plan has {GATHERINGS} gatherings, this one {len(plan.gatherings)}")
+        errors.append(
+            Problem(
+                "plan.gathering_count", {"field": "gatherings", "expected": GATHERINGS, "actual": len(plan.gatherings)}
+            )
+        )
     low, high = GATHERING_DAYS
     for index, gathering in enumerate(plan.gatherings):
         if not low <= gathering.days <= high:
-            errors.append(f"gatherings.{index}.days: a gathering lasts {low}-{high} days, not {gathering.days}")
+            field = f"gatherings.{index}.days"
+            errors.append(
+                Problem("plan.gathering_days", {"field": field, "low": low, "high": high, "days": gathering.days})
+            )
         if gathering.end <= gathering.start:
-            errors.append(f"gatherings.{index}: ends before it starts")
+            errors.append(Problem("plan.gathering_ends_first", {"field": f"gatherings.{index}"}))
     total = sum(g.days for g in plan.gatherings)
     if total != TOTAL_DAYS:
-        errors.append(f"gatherings: {TOTAL_DAYS} gathering days in total, this plan has {total}")
+        errors.append(Problem("plan.total_days", {"field": "gatherings", "expected": TOTAL_DAYS, "actual": total}))
     if len(plan.work_requirements) != WORK_REQUIREMENTS:
+        actual = len(plan.work_requirements)
         errors.append(
-            f"work_requirements: the plan has {WORK_REQUIREMENTS} work requirements, "
-            f"this one {len(plan.work_requirements)}"
+            Problem(
+                "plan.requirement_count",
+                {"field": "work_requirements", "expected": WORK_REQUIREMENTS, "actual": actual},
+            )
         )
     return errors
 
 
-def _setting_errors(plan: CohortPlan) -> list[str]:
+def _setting_errors(plan: CohortPlan) -> list[Problem]:
     errors = []
     if plan.places < 1:
-        errors.append(f"places: at least 1 municipality place, not {plan.places}")
+        errors.append(Problem("plan.places", {"field": "places", "places": plan.places}))
     if plan.oral_step_limit < 0:
-        errors.append(f"oral_step_limit: cannot be negative ({plan.oral_step_limit})")
+        errors.append(Problem("plan.negative_step_limit", {"field": "oral_step_limit", "limit": plan.oral_step_limit}))
     if any(s <= 0 for s in plan.reminder_seconds_before):
-        errors.append("reminder_seconds_before: every reminder is a positive time before the event")
+        errors.append(Problem("plan.reminder_not_positive", {"field": "reminder_seconds_before"}))
     return errors
 
 
-def _order_errors(plan: CohortPlan) -> list[str]:
+def _order_errors(plan: CohortPlan) -> list[Problem]:
     milestones: list[tuple[str, datetime]] = [
         ("application_deadline", plan.application_deadline),
         ("selection_date", plan.selection_date),
@@ -82,29 +97,31 @@ def _order_errors(plan: CohortPlan) -> list[str]:
     ]
     errors = []
     if plan.gatherings and plan.work_requirements and plan.work_requirements[0].deadline <= plan.gatherings[0].start:
-        errors.append("work_requirements.0.deadline: must come after the first gathering starts")
+        errors.append(Problem("plan.requirement_before_first_gathering", {"field": "work_requirements.0.deadline"}))
     for (before_name, before), (after_name, after) in _ordered_pairs(milestones):
         if after <= before:
-            errors.append(f"{after_name}: must come after {before_name}")
+            errors.append(Problem("plan.not_after", {"field": after_name, "before": before_name}))
     for index in range(1, len(plan.gatherings)):
         if plan.gatherings[index].start < plan.gatherings[index - 1].end:
-            errors.append(f"gatherings.{index}.start: overlaps gathering {index}")
+            errors.append(
+                Problem("plan.gatherings_overlap", {"field": f"gatherings.{index}.start", "gathering": index})
+            )
     if plan.gatherings and plan.written_deadline <= plan.gatherings[-1].start:
-        errors.append("written_deadline: must come after the last gathering starts")
+        errors.append(Problem("plan.written_before_last_gathering", {"field": "written_deadline"}))
     return errors + _resit_errors(plan)
 
 
-def _resit_errors(plan: CohortPlan) -> list[str]:
+def _resit_errors(plan: CohortPlan) -> list[Problem]:
     """The re-sit period is optional; given, it has both ends and lies after the oral exams."""
     if plan.resit_start is None and plan.resit_end is None:
         return []
     if plan.resit_start is None or plan.resit_end is None:
-        return ["resit_start, resit_end: give both ends of the re-sit period, or neither"]
+        return [Problem("plan.resit_one_end", {"field": "resit_start, resit_end"})]
     errors = []
     if plan.resit_start <= plan.oral_end:
-        errors.append("resit_start: must come after oral_end")
+        errors.append(Problem("plan.not_after", {"field": "resit_start", "before": "oral_end"}))
     if plan.resit_end <= plan.resit_start:
-        errors.append("resit_end: must come after resit_start")
+        errors.append(Problem("plan.not_after", {"field": "resit_end", "before": "resit_start"}))
     return errors
 
 
@@ -116,11 +133,12 @@ def _ordered_pairs(milestones: list[tuple[str, datetime]]) -> list[tuple[tuple[s
     return [(chain[i - 1], chain[i]) for chain in chains for i in range(1, len(chain))]
 
 
-def parse_plan(data: Any) -> tuple[CohortPlan | None, list[str]]:
+def parse_plan(data: Any) -> tuple[CohortPlan | None, list[Problem]]:
+    """The plan and every rule it breaks: its model's (`validation.*`) or the calendar's (`plan.*`)."""
     try:
         plan = CohortPlan.model_validate(data)
     except ValidationError as error:
-        return None, describe(error)
+        return None, problems(error)
     return plan, check_plan(plan)
 
 
@@ -129,5 +147,5 @@ def load_plan(path: str | Path) -> CohortPlan:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     plan, errors = parse_plan(data)
     if errors or plan is None:
-        raise PlanError(errors)
+        raise PlanError.of(errors)
     return plan

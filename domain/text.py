@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 NAME_MAX = 200
 ROLE_MAX = 100
@@ -46,13 +47,6 @@ MUNICIPALITIES_MAX = 20
 _KEPT_FORMAT = {"\u200c", "\u200d"}  # ZWNJ, ZWJ
 _REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp", "Cf"}
 _SHORT_NAMES = {"\x00": "NUL", "\t": "TAB", "\n": "LF", "\r": "CR", "\x1b": "ESC", "\x7f": "DEL", "\x85": "NEL"}
-_KINDS = {
-    "Cc": "a control character",
-    "Cs": "a lone surrogate",
-    "Zl": "a line separator",
-    "Zp": "a paragraph separator",
-    "Cf": "an invisible formatting character",
-}
 _WORKFLOW_ID = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._+-]{{0,{ID_MAX - 1}}}$")
 _APPLICATION_ID = re.compile(rf"^\d{{4}}(\+\d{{4}}){{0,{MUNICIPALITIES_MAX - 1}}}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -65,11 +59,46 @@ def refused_character(char: str, multiline: bool = False) -> bool:
     return unicodedata.category(char) in _REFUSED_CATEGORIES and char not in _KEPT_FORMAT
 
 
-def describe_character(char: str) -> str:
-    """`a control character U+001B (ESC)`: what a refusal names, never the character itself."""
+def code_point(char: str) -> str:
+    """`U+001B (ESC)`: a character named by its code point and short or Unicode name."""
     name = _SHORT_NAMES.get(char) or unicodedata.name(char, "")
-    label = f"U+{ord(char):04X}" + (f" ({name})" if name else "")
-    return f"{_KINDS.get(unicodedata.category(char), 'a character')} {label}"
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def refused(char: str, position: int) -> PydanticCustomError:
+    """The refusal of a character a field does not take, by its kind, at its position (1 is the first)."""
+    category, character = unicodedata.category(char), code_point(char)
+    if category == "Cf":
+        return PydanticCustomError(
+            "validation.invisible_character",
+            "character {position} is an invisible formatting character {character}",
+            {"character": character, "position": position},
+        )
+    if category in ("Zl", "Zp"):
+        return PydanticCustomError(
+            "validation.separator_character",
+            "character {position} is a line or paragraph separator {character}",
+            {"character": character, "position": position},
+        )
+    if category == "Cs":
+        return PydanticCustomError(
+            "validation.surrogate_character",
+            "character {position} is a lone surrogate {character}",
+            {"character": character, "position": position},
+        )
+    return PydanticCustomError(
+        "validation.control_character",
+        "character {position} is a control character {character}",
+        {"character": character, "position": position},
+    )
+
+
+def too_long(max_length: int, length: int) -> PydanticCustomError:
+    return PydanticCustomError(
+        "validation.text_too_long",
+        "at most {max_length} characters, got {length}",
+        {"max_length": max_length, "length": length},
+    )
 
 
 def printable(text: str) -> str:
@@ -79,8 +108,12 @@ def printable(text: str) -> str:
 
 def shown(value: str, limit: int = 60) -> str:
     """A value quoted for a message: escaped and cut short, so a refusal never echoes a megabyte."""
-    cut = value if len(value) <= limit else value[:limit] + "..."
-    return f"'{printable(cut)}'"
+    return f"'{cut(value, limit)}'"
+
+
+def cut(value: str, limit: int = 60) -> str:
+    """A value for a refusal's parameters: escaped and cut short (the catalogue's words quote it)."""
+    return printable(value if len(value) <= limit else value[:limit] + "...")
 
 
 def _checked(value: str, max_length: int, multiline: bool) -> str:
@@ -88,13 +121,12 @@ def _checked(value: str, max_length: int, multiline: bool) -> str:
         value = value.replace("\r\n", "\n")
     value = unicodedata.normalize("NFC", value.strip())
     if not value:
-        raise ValueError("must not be empty")
+        raise PydanticCustomError("validation.empty", "must not be empty")
     if len(value) > max_length:
-        raise ValueError(f"at most {max_length} characters, got {len(value)}")
+        raise too_long(max_length, len(value))
     for position, char in enumerate(value, 1):
         if refused_character(char, multiline):
-            allowed = "printable text, newline and tab" if multiline else "printable text on one line"
-            raise ValueError(f"contains {describe_character(char)} at character {position}; only {allowed} is allowed")
+            raise refused(char, position)
     return value
 
 
@@ -108,12 +140,14 @@ def lines(max_length: int) -> Callable[[str], str]:
     return lambda value: _checked(value, max_length, multiline=True)
 
 
-def _pattern(pattern: re.Pattern[str], max_length: int, what: str) -> Callable[[str], str]:
+def _pattern(
+    pattern: re.Pattern[str], max_length: int, refusal: Callable[[str], PydanticCustomError]
+) -> Callable[[str], str]:
     def check(value: str) -> str:
         if len(value) > max_length:
-            raise ValueError(f"at most {max_length} characters, got {len(value)}")
+            raise too_long(max_length, len(value))
         if not pattern.match(value):
-            raise ValueError(f"{shown(value)} is not {what}")
+            raise refusal(cut(value))
         return value
 
     return check
@@ -130,7 +164,9 @@ WorkflowId = Annotated[
         _pattern(
             _WORKFLOW_ID,
             ID_MAX,
-            "a workflow ID (letters, digits and . _ + - only), e.g. kull-2022.gruppe-1833.deltaker-1",
+            lambda value: PydanticCustomError(
+                "validation.not_workflow_id", "'{value}' is not a workflow ID", {"value": value}
+            ),
         )
     ),
 ]
@@ -138,10 +174,34 @@ ApplicationId = Annotated[
     str,
     AfterValidator(
         _pattern(
-            _APPLICATION_ID, 5 * MUNICIPALITIES_MAX, "an application ID (kommunenumre joined by '+', e.g. 1833+1832)"
+            _APPLICATION_ID,
+            5 * MUNICIPALITIES_MAX,
+            lambda value: PydanticCustomError(
+                "validation.not_application_id", "'{value}' is not an application ID", {"value": value}
+            ),
         )
     ),
 ]
-CohortName = Annotated[str, AfterValidator(_pattern(_COHORT, 32, "a cohort name (1-32 letters, digits, '-' or '_')"))]
+CohortName = Annotated[
+    str,
+    AfterValidator(
+        _pattern(
+            _COHORT,
+            32,
+            lambda value: PydanticCustomError(
+                "validation.not_cohort_name", "'{value}' is not a cohort name", {"value": value}
+            ),
+        )
+    ),
+]
 # a handed-in document as the workflow knows it: its SHA-256 (the file itself is kept outside Temporal)
-DocumentHash = Annotated[str, AfterValidator(_pattern(_SHA256, 64, "a SHA-256 (64 lower-case hexadecimal digits)"))]
+DocumentHash = Annotated[
+    str,
+    AfterValidator(
+        _pattern(
+            _SHA256,
+            64,
+            lambda value: PydanticCustomError("validation.not_sha256", "'{value}' is not a SHA-256", {"value": value}),
+        )
+    ),
+]

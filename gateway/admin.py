@@ -24,7 +24,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.models import AuditEntry
-from domain.errors import describe
+from domain.errors import problems
 from domain.models import Application, CohortPlan, Participant
 from domain.refusals import Problem, Refusal
 from gateway import people as registration
@@ -220,7 +220,7 @@ def _check_bounds(action: AdminAction) -> None:
     try:
         type(action).model_validate(action.model_dump())
     except ValidationError as error:
-        raise Refused("; ".join(describe(error))) from None
+        raise Refused(Refusal.of(problems(error))) from None
 
 
 def _member_of(detail: GroupDetail, person_id: str) -> str:

@@ -15,6 +15,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.plan import parse_plan
+from domain.refusals import Refusal
 from gateway.admin import OutcomeUnknown, Refused
 from store.accounts import Account, Role
 from store.uploads import Readable
@@ -85,9 +86,9 @@ async def open_cohort(web: Web, account: Account, data: object, seed: str | None
     """Open a cohort from its plan (already parsed JSON); the cohort's name, or Refused with every broken rule."""
     if account.role != Role.ADMIN:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
-    plan, errors = parse_plan(data)
-    if errors or plan is None:
-        raise Refused("; ".join(errors))
+    plan, problems = parse_plan(data)
+    if problems or plan is None:
+        raise Refused(Refusal.of(problems))
     try:
         await web.admin.open_cohort(plan, seed or None)
     except WorkflowAlreadyStartedError:

@@ -21,7 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from activities.documents import Documents, documents_key
-from domain.errors import describe
+from domain.errors import describe, problems
 from gateway.admin import Admin, Refused
 from runtime.codec import EncryptionCodec, load_or_create_key
 from runtime.settings import Settings
@@ -136,11 +136,12 @@ async def _refused(request: Request, exc: Exception) -> Response:
 async def _invalid(request: Request, exc: Exception) -> Response:
     """Input that breaks a rule of a workflow's message, found while the route builds it: 422 naming the rule."""
     assert isinstance(exc, ValidationError)
-    problems = "; ".join(describe(exc))
+    said = "; ".join(describe(exc))
     if request.url.path.startswith(API_PREFIXES):
-        return JSONResponse({"detail": problems}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+        body = {"detail": said, "problems": [problem.dump() for problem in problems(exc)]}
+        return JSONResponse(body, status.HTTP_422_UNPROCESSABLE_CONTENT)
     account = await signed_in(request)
-    context = {"account": account, "code": 422, "detail": norwegian(problems)}
+    context = {"account": account, "code": 422, "detail": norwegian(said)}
     return render(request, "error.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

@@ -1,7 +1,7 @@
 """A refusal as a person reads it beside a form: in Norwegian, like the rest of the page.
 
-What is left of the English: the work requirements, the group, the cohort, the participant, the appeal and the
-re-sit refuse by code and are said from domain/catalogue. The rest (the plan's and the input's validation, the
+What is left of the English: the work requirements, the group, the cohort, the participant, the appeal, the
+re-sit, the cohort plan and the input's validation refuse by code and are said from domain/catalogue. The rest (the
 identifiers, the stored reasons a participation ended, the web app's and the accounts' own messages) still give
 English that the pages say in Norwegian through this table, one pattern per message, until they refuse by code too
 (tests/web/test_refusals.py finds every such message in the source and fails on one this table does not know).
@@ -37,22 +37,6 @@ _V = "((?:(?!; ).)+?)"  # a value inside a message; "; " parts a message into se
 _TABLE: list[tuple[str, Words]] = [
     # attendance, written and oral (domain/exam.py, domain/grading.py, workflows/group_actions.py)
     (rf"the group has no exam: {_V}", lambda m: "gruppen har ikke eksamen: " + reason_nb(m[1])),
-    # a cohort plan handed in as a file (domain/plan.py); the field names are the file's own
-    (rf"the plan has {_V} gatherings, this one {_V}", _say("planen skal ha {1} samlinger, denne har {2}")),
-    (rf"a gathering lasts {_V}-{_V} days, not {_V}", _say("en samling varer {1}–{2} dager, ikke {3}")),
-    ("ends before it starts", _say("slutter før den starter")),
-    (rf"{_V} gathering days in total, this plan has {_V}", _say("{1} samlingsdager i alt, denne planen har {2}")),
-    (rf"the plan has {_V} work requirements, this one {_V}", _say("planen skal ha {1} arbeidskrav, denne har {2}")),
-    (rf"at least 1 municipality place, not {_V}", _say("minst 1 plass, ikke {1}")),
-    (rf"cannot be negative \({_V}\)", _say("kan ikke være negativ ({1})")),
-    (
-        "every reminder is a positive time before the event",
-        _say("hver påminnelse må være en positiv tid før hendelsen"),
-    ),
-    ("must come after the first gathering starts", _say("må komme etter at første samling starter")),
-    ("must come after the last gathering starts", _say("må komme etter at siste samling starter")),
-    (rf"must come after {_V}", _say("må komme etter {1}")),
-    (rf"overlaps gathering {_V}", _say("overlapper samling {1}")),
     # the cohort (workflows/cohort.py)
     (
         rf"cohort {_V} has already run; its workflow {_V} is closed",
@@ -76,19 +60,11 @@ _TABLE: list[tuple[str, Words]] = [
         rf"attempt: a re-sit is attempt 2 or later, not {_V}",
         _say("forsøk: ny eksamen er forsøk 2 eller senere, ikke {1}"),
     ),
-    # identifiers, texts and fields (workflows/ids.py, workflows/messages.py, domain/text.py, domain/errors.py)
+    # identifiers and fields (workflows/ids.py, workflows/messages.py, web/forms.py)
     (
         rf"cohort: '{_V}' must be 1-32 letters, digits, '-' or '_'",
         _say("kull: '{1}' må være 1–32 bokstaver, sifre, '-' eller '_'"),
     ),
-    ("must not be empty", _say("kan ikke være tomt")),
-    (rf"at most {_V} characters, got {_V}", _say("høyst {1} tegn, her {2}")),
-    (
-        rf"contains {_V} at character {_V}; only {_V} is allowed",
-        _say("inneholder {1} ved tegn {2}; bare {3} er tillatt"),
-    ),
-    ("is required", _say("må fylles ut")),
-    ("is not a known field", _say("er ikke et kjent felt")),
     (rf"'{_V}' is not a whole number", _say("'{1}' er ikke et helt tall")),
     (rf"unknown action {_V}", _say("ukjent handling {1}")),
     # the gateway and the web app (gateway/*.py, web/*.py)

@@ -14,6 +14,7 @@ ROOT = Path(__file__).parents[2]
 SOURCES = ["domain", "workflows", "activities", "store", "runtime", "cli", "gateway", "demo", "web", "starter.py"]
 RAISERS = {"Refusal", "refuse"}  # domain.refusals.Refusal(code, **params), workflows.refusing.refuse(code, **params)
 PROBLEM = "Problem"  # domain.refusals.Problem(code, {"param": value, ...})
+CUSTOM = "PydanticCustomError"  # a validator's (code, english, {"param": value, ...}); domain.errors adds the field
 
 
 def raised() -> list[tuple[str, str, set[str]]]:
@@ -40,10 +41,15 @@ def raised() -> list[tuple[str, str, set[str]]]:
                 if name in RAISERS:
                     found.append((where, first.value, {k.arg for k in node.keywords if k.arg}))
                 elif name == PROBLEM and ours:
-                    given = node.args[1] if len(node.args) > 1 else None
-                    keys = given.keys if isinstance(given, ast.Dict) else []
-                    found.append((where, first.value, {str(k.value) for k in keys if isinstance(k, ast.Constant)}))
+                    found.append((where, first.value, _keys(node.args[1] if len(node.args) > 1 else None)))
+                elif name == CUSTOM:
+                    found.append((where, first.value, _keys(node.args[2] if len(node.args) > 2 else None) | {"field"}))
     return found
+
+
+def _keys(given: ast.expr | None) -> set[str]:
+    keys = given.keys if isinstance(given, ast.Dict) else []
+    return {str(k.value) for k in keys if isinstance(k, ast.Constant)}
 
 
 def test_the_source_raises_refusals_by_code() -> None:
