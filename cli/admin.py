@@ -161,9 +161,9 @@ def default_actor() -> str:
 # ---- cohort -----------------------------------------------------------------------------------------
 @guarded
 async def start_cohort(admin: Admin, args: argparse.Namespace) -> int:
-    plan, errors = parse_plan(read_json(args.plan))
-    if errors or plan is None:
-        return _fail(1, f"refused: {args.plan}: " + "; ".join(errors))
+    plan, problems = parse_plan(read_json(args.plan))
+    if problems or plan is None:
+        return _fail(1, f"refused: {args.plan}: " + "; ".join(problem.text() for problem in problems))
     workflow_id = _cohort_id(plan.cohort)
     try:
         handle = await admin.open_cohort(plan, args.seed)

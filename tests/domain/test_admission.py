@@ -62,7 +62,7 @@ def test_bad_participant_fields_name_the_field(field: str, value: object, expect
 
 def test_schema_errors_name_missing_fields() -> None:
     errors = errors_of({"municipalities": ["0301"]})
-    assert "cohort: is required" in errors and "contact: is required" in errors
+    assert "cohort: må fylles ut" in errors and "contact: må fylles ut" in errors
 
 
 @pytest.mark.parametrize(
