@@ -186,7 +186,8 @@ async def apply(admin: Admin, args: argparse.Namespace) -> int:
     if args.json:
         emit(result.model_dump(mode="json"))
     if not result.accepted:  # the cohort recorded it as a refused application and told the contact
-        return _fail(1, f"refused: application {result.application_id}: " + "; ".join(result.errors))
+        problems = "; ".join(problem.text for problem in result.problems)
+        return _fail(1, f"refused: application {result.application_id}: {problems}")
     if not args.json:
         print(f"application {result.application_id} accepted: group {result.group_workflow_id}")
     return 0

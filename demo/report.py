@@ -66,7 +66,7 @@ def _application(record: ApplicationRecord) -> dict[str, Any]:
         "region": region.value if region else None,
         "size": size.value if size else None,
         "outcome": REPORTED_OUTCOME.get(record.outcome.value, record.outcome.value),
-        "errors": record.errors,
+        "errors": [problem.text for problem in record.problems],  # in Norwegian, as the cohort page shows them
     }
 
 

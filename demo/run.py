@@ -249,7 +249,8 @@ class Demo:
                 self.say(f"  refused: apply {application.id}: {refused}")
                 continue
             if not result.accepted:
-                self.say(f"  refused application {result.application_id}: {'; '.join(result.errors)}")
+                problems = "; ".join(problem.text for problem in result.problems)
+                self.say(f"  refused application {result.application_id}: {problems}")
 
     async def confirm(self) -> None:
         await self.until(lambda: self._stage_is("selection_drawn"))

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from domain.admission import parse_application
+from domain.admission import already_applied, parse_application
 from domain.models import (
     Application,
     InvalidApplication,
@@ -49,9 +49,7 @@ def screen(raw_applications: Sequence[Any]) -> tuple[list[Application], list[Inv
         application, errors = parse_application(raw)
         app_id = application.id if application else _raw_id(raw, index)
         if application:
-            for number in application.municipalities:
-                if number in named:
-                    errors.append(f"municipalities: {number} already applied in application {named[number]}")
+            errors += [problem.text() for problem in already_applied(application.municipalities, named)]
         if errors:
             invalid.append(InvalidApplication(id=app_id, errors=errors))
             continue

@@ -99,6 +99,7 @@ def test_demo_runs_the_cohort_on_the_embedded_server_and_stops_it(
     assert (
         out.count("refused as it should be:") == 4 and "  refused: " not in out
     )  # only the script's deliberate mistakes
+    assert "refused application 1124: Alle deltakerne kommer fra samme sektor." in out  # the demo says it in Norwegian
     assert "cohort running; groups:" in out and "Grades: " in out and "Stopped the embedded server." in out
     assert (Path(demo_env["NIS_DATA_DIR"]) / "temporal.sqlite3").exists()
     assert not answers(demo_env["TEMPORAL_ADDRESS"])
@@ -156,6 +157,11 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
     outcomes = {a["id"]: a["outcome"] for a in report["applications"]}
     assert set(outcomes.values()) == {"admitted", "waitlist", "moved_up", "gave_up", "refused"}
     assert [a for a, o in outcomes.items() if o == "refused"] == ["3907", "1124", "3326"]
+    errors = {a["id"]: a["errors"] for a in report["applications"]}  # in Norwegian, as the cohort page shows them
+    assert errors["3907"] == ["Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere."]
+    assert errors["3326"] == [
+        "Hemsedal (3326) har allerede søkt om plass på dette kullet, i søknaden fra Gol, Hemsedal og Ål."
+    ]
     assert (outcomes["3405"], outcomes["4204"]) == ("gave_up", "moved_up")
     people = {p["id"]: p for p in report["participants"]}
     in_programme = {a for a, o in outcomes.items() if o in ("admitted", "moved_up")}

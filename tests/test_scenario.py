@@ -17,9 +17,9 @@ from domain.selection import select
 SCENARIO = Path(__file__).parents[1] / "demo" / "scenarios" / "kull-2022.json"
 # application id -> the words of the one refusal it is built to show
 INTENDED_REFUSALS = {
-    "3907": "3 to 4 participants, this one 2",
-    "1124": "at least 2 different sectors, here 1",
-    "3326": "3326 already applied in application 3324+3326+3328",
+    "3907": "Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere.",
+    "1124": "Alle deltakerne kommer fra samme sektor. De må komme fra minst 2 ulike sektorer.",
+    "3326": "Hemsedal (3326) har allerede søkt om plass på dette kullet, i søknaden fra Gol, Hemsedal og Ål.",
 }
 
 

@@ -128,7 +128,12 @@ async def test_from_intake_to_actions_on_an_admitted_group(
     assert code == 0 and out.strip() == f"application 5001 accepted: group kull-{plan.cohort}.gruppe-5001"
     too_few = application(["0301"], participants=2) | {"cohort": plan.cohort}
     code, out, err = await run(harness, capsys, "apply", write(tmp_path, "b.json", too_few), "--json")
-    assert code == 1 and json.loads(out)["accepted"] is False and "3 to 4 participants" in one_line(err)
+    answer = json.loads(out)
+    assert code == 1 and answer["accepted"] is False
+    assert answer["problems"] == [{"code": "application.participant_count", "params": {"count": 2, "min": 3, "max": 4}}]
+    assert one_line(err) == (
+        "refused: application 0301: Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere."
+    )
 
     async def drawn() -> None:
         code, out, _ = await run(harness, capsys, "show", "cohort", plan.cohort, "--json")
@@ -228,15 +233,15 @@ async def test_bad_text_and_files_are_refused_before_anything_is_sent(
         ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     ]:
         code, err = await refused_unchanged(harness, capsys, show, "apply", good, actor=f"kari{char}admin")
-        assert code == 1 and err.startswith("refused: actor: contains ") and f"{named} at character 5" in err
+        assert code == 1 and err.startswith("refused: actor: tegn 5 er ") and f", {named}, som ikke er tillatt" in err
     code, err = await refused_unchanged(harness, capsys, show, "apply", good, actor="k" * 101)
-    assert (code, err) == (1, "refused: actor: at most 100 characters, got 101")
+    assert (code, err) == (1, "refused: actor: høyst 100 tegn, her 101")
 
     long_name = application(["0301"]) | {"cohort": plan.cohort}
     long_name["participants"][0]["name"] = "N" * 201
     path = write(tmp_path, "long.json", long_name)
     code, err = await refused_unchanged(harness, capsys, show, "apply", path)
-    assert (code, err) == (1, f"refused: {path}: participants.0.name: at most 200 characters, got 201")
+    assert (code, err) == (1, f"refused: {path}: participants.0.name: høyst 200 tegn, her 201")
     deep = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
     code, err = await refused_unchanged(harness, capsys, show, "apply", deep)
     assert (code, err) == (2, f"error: {deep} nests arrays and objects 100000 levels deep; at most 20 are accepted")
@@ -246,9 +251,9 @@ async def test_bad_text_and_files_are_refused_before_anything_is_sent(
     code, err = await refused_unchanged(
         harness, capsys, show, "withdraw-group", "0301", "--cohort", plan.cohort, "--reason", "r" * 501
     )
-    assert (code, err) == (1, "refused: reason: at most 500 characters, got 501")
+    assert (code, err) == (1, "refused: reason: høyst 500 tegn, her 501")
     unchecked = ConfirmSelectionInput.model_construct(actor="kari\x1b[2J")  # built around its model's bounds
-    with pytest.raises(Refused, match=r"^actor: contains a control character U\+001B \(ESC\)"):
+    with pytest.raises(Refused, match=r"^actor: tegn 5 er et kontrolltegn, U\+001B \(ESC\)"):
         await Admin(harness.client, harness.sessions, harness.task_queue).perform(
             f"kull-{plan.cohort}", CohortWorkflow.confirm_selection, unchecked
         )
@@ -305,11 +310,11 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
     code, err = await refused_unchanged(
         h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "x" * 1048576
     )
-    assert (code, err) == (1, "refused: feedback: at most 4000 characters, got 1048576")
+    assert (code, err) == (1, "refused: feedback: høyst 4000 tegn, her 1048576")
     code, err = await refused_unchanged(
         h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "Se \x1b]8;;http://x\x1b\\her"
     )
-    assert code == 1 and err.startswith("refused: feedback: contains a control character U+001B (ESC) at character 4")
+    assert code == 1 and err == "refused: feedback: tegn 4 er et kontrolltegn, U+001B (ESC), som ikke er tillatt"
     code, err = await refused_unchanged(
         h,
         capsys,
@@ -329,13 +334,13 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
     assert (code, err) == (1, f"refused: present: {ids[0]} is named twice")
     code, err = await refused_unchanged(h, capsys, show, "mark-non-participating", f"{ids[0]}\x1b[2J")
     assert code == 1 and err == (
-        f"refused: participant_workflow_id: '{ids[0]}\\u001b[2J' is not a workflow ID "
-        "(letters, digits and . _ + - only), e.g. kull-2022.gruppe-1833.deltaker-1"
+        f"refused: participant_workflow_id: '{ids[0]}\\u001b[2J' er ikke en saks-ID "
+        "(bokstaver, sifre og . _ + -), f.eks. kull-2022.gruppe-1833.deltaker-1"
     )
     code, err = await refused_unchanged(
         h, capsys, ["participant", ids[0]], "withdraw-participant", ids[0], "--reason", "r" * 501
     )
-    assert (code, err) == (1, "refused: reason: at most 500 characters, got 501")
+    assert (code, err) == (1, "refused: reason: høyst 500 tegn, her 501")
 
     feedback = "Mangler problemstilling.\n\t" + "ø" * 3974  # exactly the limit, lines and a tab kept
     code, out, _ = await run(h, capsys, "requirement", "return", "5001", "1", *cohort, "--feedback", feedback, "--json")

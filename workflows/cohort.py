@@ -12,7 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import CohortRow, ProjectInput
-    from domain.admission import already_applied_errors, application_errors
+    from domain.admission import already_applied, application_problems
     from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
     from domain.selection import draw, entry_for
     from workflows import cohort_views, search
@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawGroupResult,
     )
     from workflows.refusing import refuse
-    from workflows.state import ApplicationRecord, CohortState
+    from workflows.state import ApplicationRecord, CohortState, ProblemRecord
 
 MINIMUM_TIMER = timedelta(milliseconds=1)
 
@@ -142,15 +142,18 @@ class CohortWorkflow:
     def apply(self, input: ApplyInput) -> ApplyResult:
         application = input.application
         named = {n: r.id for r in self.state.applications if r.outcome != Outcome.REFUSED for n in r.municipalities}
-        errors = application_errors(application) + already_applied_errors(application.municipalities, named)
-        record = ApplicationRecord(id=application.id, municipalities=list(application.municipalities), errors=errors)
-        if errors:
+        problems = application_problems(application) + already_applied(application.municipalities, named)
+        record = ApplicationRecord(
+            id=application.id,
+            municipalities=list(application.municipalities),
+            problems=[ProblemRecord.of(problem) for problem in problems],
+        )
+        if problems:
             record.outcome = Outcome.REFUSED
             notice = n.ApplicationIncomplete(
                 cohort=self.plan.cohort,
                 municipalities=application.municipalities,
-                errors=application_errors(application, "nb")
-                + already_applied_errors(application.municipalities, named, "nb"),
+                errors=[problem.text() for problem in problems],
                 application_deadline=self.plan.application_deadline,
             )
             self.effects.notice(f"refused:{len(self.state.applications)}", notice, [application.contact])
@@ -160,11 +163,11 @@ class CohortWorkflow:
             record.group_workflow_id = group_workflow_id(self.plan.cohort, application.id)
             self.pending_starts.append(input)
         self.state.applications.append(record)
-        self._audit(input.actor, "apply", f"{application.id}: " + ("refused" if errors else "accepted"))
+        self._audit(input.actor, "apply", f"{application.id}: " + ("refused" if problems else "accepted"))
         return ApplyResult(
             application_id=application.id,
-            accepted=not errors,
-            errors=errors,
+            accepted=not problems,
+            problems=record.problems,
             group_workflow_id=record.group_workflow_id,
         )
 

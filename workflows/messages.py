@@ -11,9 +11,10 @@ from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, Person
 from domain.project import InnovationProject, InnovationReport
 from domain.requirements import RequirementState, RequirementStatus
 from domain.text import MEMBERS_MAX, Actor, ApplicationId, DocumentHash, Feedback, Reason, WorkflowId
-from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState
+from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState, ProblemRecord
 
-__all__ = ["ApplicationRecord", "CohortStage", "GroupStage", "Outcome"]  # re-exported: views and inputs name them
+# re-exported: views and inputs name them
+__all__ = ["ApplicationRecord", "CohortStage", "GroupStage", "Outcome", "ProblemRecord"]
 
 
 def _named_once(ids: list[str]) -> list[str]:
@@ -43,7 +44,7 @@ class ApplyInput(AdminAction):
 class ApplyResult(Strict):
     application_id: str
     accepted: bool
-    errors: list[str]
+    problems: list[ProblemRecord]  # why it was refused (domain/catalogue/admission.py)
     group_workflow_id: str | None
 
 

@@ -10,10 +10,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.catalogue import say
 from domain.eligibility import MemberFacts
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import Grade, PersonId, Region, SizeClass, Track
 from domain.project import InnovationProject, InnovationReport
+from domain.refusals import Param, Problem
 from domain.requirements import RequirementState
 
 
@@ -22,13 +24,30 @@ class _State(BaseModel):
 
 
 # ---- cohort -------------------------------------------------------------------------------------
+class ProblemRecord(_State):
+    """A broken rule as a workflow keeps it (domain.refusals.Problem): its code and parameters, the words the
+    catalogue's (domain.catalogue), so the page, the command line and the report say them in Norwegian."""
+
+    code: str
+    params: dict[str, Param] = {}
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemRecord:
+        return cls(code=problem.code, params=dict(problem.params))
+
+    @property
+    def text(self) -> str:
+        return say(self.code, self.params)
+
+
 class ApplicationRecord(_State):
     id: str
     municipalities: list[str]
     region: Region | None = None
     size: SizeClass | None = None
     outcome: Outcome = Outcome.APPLIED
-    errors: list[str] = []
+    problems: list[ProblemRecord] = []  # why it was refused (domain/catalogue/admission.py)
+    errors: list[str] = []  # the problems in English, as states before `problems` hold them; no longer written
     group_workflow_id: str | None = None
     group_stage: GroupStage | None = None
     ready_to_publish: bool = False

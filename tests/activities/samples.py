@@ -50,7 +50,7 @@ def incomplete_application_errors() -> list[str]:
     data = application(OSLO, participants=2)
     for participant in data["participants"]:
         participant["sector"] = "politisk"
-    return application_errors(Application.model_validate(data), language="nb")
+    return application_errors(Application.model_validate(data))
 
 
 def samples() -> dict[str, Notice]:

@@ -40,7 +40,10 @@ def test_fewer_places_than_regions_never_gives_a_region_two_places() -> None:
 def test_later_application_naming_an_already_named_municipality_is_refused() -> None:
     result = select([application([OSLO]), application(["3201", OSLO]), application([OSLO])], places=5, seed="s")
     assert [i.id for i in result.invalid] == ["3201+0301", "0301"]
-    assert all("0301 already applied in application 0301" in i.errors[0] for i in result.invalid)
+    assert all(
+        i.errors[0] == "Oslo (0301) har allerede søkt om plass på dette kullet, i søknaden fra Oslo."
+        for i in result.invalid
+    )
     assert [e.id for e in result.admitted] == [OSLO]
 
 

@@ -102,7 +102,7 @@ async def open_cohort(harness: Harness, plan: CohortPlan) -> list[str]:
     handle = await admin.open_cohort(plan, seed="web-frø")
     for numbers in ([OURS], [THEIRS]):  # through the gateway: the people into the register the app reads names from
         result = await admin.apply(Application.model_validate(application(numbers) | {"cohort": plan.cohort}), "test")
-        assert result.accepted, result.errors
+        assert result.accepted, result.problems
 
     async def drawn() -> None:
         assert (await handle.query(CohortWorkflow.overview)).stage == "selection_drawn"

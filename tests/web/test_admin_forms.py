@@ -9,6 +9,11 @@ from html import unescape
 
 from temporalio.service import RPCError
 
+from domain.models import Application, CohortPlan
+from gateway.admin import Admin
+from store.people import People, register_key
+from tests.conftest import TEST_KEY
+from tests.factories import application
 from tests.web.conftest import World, csrf_of, sign_in, token
 from tests.workflows.plans import now_plan
 
@@ -46,7 +51,7 @@ async def test_the_admin_opens_a_cohort_from_a_plan_file_and_a_broken_plan_is_re
         assert refused.status_code == 409
         shown = text(refused.text.split('id="apne-kull"')[1].split(">", 1)[1])
         assert shown.startswith(
-            "Kullplan (JSON) Trekningsfrø Åpne kullet Avvist: Gatherings: planen skal ha 6 samlinger, denne har 0"
+            "Kullplan (JSON) Trekningsfrø Åpne kullet Avvist: gatherings: planen skal ha 6 samlinger, denne har 0"
         )
         assert "places: minst 1 plass, ikke 0" in shown
         garbled = await client.post("/kull", data={"csrf": csrf}, files={"plan": ("plan.json", "{not json")})
@@ -83,6 +88,33 @@ async def test_the_api_opens_a_cohort_for_the_admin_only(world: World) -> None:
         finally:
             with contextlib.suppress(RPCError):
                 await world.harness.client.get_workflow_handle(f"kull-{plan['cohort']}").terminate("test done")
+
+
+async def test_the_cohort_page_says_why_an_application_was_refused_in_norwegian(world: World) -> None:
+    plan = CohortPlan.model_validate(far_plan())
+    people = People(world.harness.sessions, register_key(TEST_KEY))
+    admin = Admin(world.harness.client, world.harness.sessions, world.harness.task_queue, people)
+    await admin.open_cohort(plan, seed="frø-9")
+    try:
+        too_few = Application.model_validate(application(["1804"], participants=2) | {"cohort": plan.cohort})
+        assert not (await admin.apply(too_few, "test")).accepted
+        async with world.client() as client:
+            await sign_in(client, world, "admin")
+            page = text((await client.get(f"/kull/{plan.cohort}")).text)
+            row = page.split("Gruppens fase Feil ")[1]
+            assert row.startswith(  # application, region, size, outcome, group's stage, what it breaks
+                "1804 – – Avvist – Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere. "
+            ), row
+            assert "participants" not in page and "an application names" not in page
+            overview = (
+                await client.get(f"/api/cohorts/{plan.cohort}", headers=await token(client, world, "admin"))
+            ).json()
+            assert overview["applications"][0]["problems"] == [
+                {"code": "application.participant_count", "params": {"count": 2, "min": 3, "max": 4}}
+            ]
+    finally:
+        with contextlib.suppress(RPCError):
+            await world.harness.client.get_workflow_handle(f"kull-{plan.cohort}").terminate("test done")
 
 
 async def test_a_participant_downloads_their_own_data_and_no_one_elses(world: World) -> None:

@@ -60,8 +60,10 @@ async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> No
     apps = [application([n]) for n in NUMBERS] + [application(["0301"]), application(["3201"], participants=2)]
     results = await apply_all(handle, plan.cohort, apps)
     assert [r.accepted for r in results] == [True] * 5 + [False, False]
-    assert "0301 already applied in application 0301" in results[5].errors[0]
-    assert "3 to 4 participants" in results[6].errors[0]
+    assert [(p.code, p.params) for p in results[5].problems] == [
+        ("application.already_applied", {"name": "Oslo", "number": "0301", "names": "Oslo"})
+    ]
+    assert [p.text for p in results[6].problems] == ["Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere."]
 
     async def drawn():  # type: ignore[no-untyped-def]
         overview = await handle.query(CohortWorkflow.overview)
