@@ -108,7 +108,9 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     (tmp_path / "other.json").write_text(json.dumps(data), encoding="utf-8")
     other = starter(program_env, "apply", str(tmp_path / "other.json"))
     assert other.returncode == 1 and other.stdout == ""
-    assert other.stderr.strip() == "refused: application 4601: municipalities: 4601 already applied in application 4601"
+    assert other.stderr.strip() == (
+        "refused: application 4601: Bergen (4601) har allerede søkt om plass på dette kullet, i søknaden fra Bergen."
+    )
     shown = starter(program_env, "show", "cohort", plan.cohort, "--json")
     overview = json.loads(shown.stdout)
     assert shown.returncode == 0 and overview["stage"] == "intake" and overview["seed"] is None  # published at the draw
