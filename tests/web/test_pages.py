@@ -12,6 +12,9 @@ from store.accounts import Account, Role
 from tests.web.conftest import OURS, PASSWORD, THEIRS, World, csrf_of, sign_in
 from tests.workflows.helpers import eventually
 
+# the group's examiners as the page lists them: sigurd among them (test_oidc assigns another to the same group)
+EXAMINERS = re.compile(r"Sensor (?:[\w.-]+, )*sigurd\b")
+
 
 def text(html: str) -> str:
     """The words of a page, as a person reads them."""
@@ -116,7 +119,7 @@ async def test_each_role_sees_only_the_forms_it_may_use_and_the_server_checks_an
             world.group() + "/requirement-approve", data={"number": "3", "csrf": csrf_of(page.text)}
         )
         assert answer.status_code == 403 and "Rollen sensor har ikke lov til dette" in text(answer.text)
-        assert "Sensor sigurd" in text(page.text.split('id="sensor"')[1]) and "Tildel sensor" not in page.text
+        assert EXAMINERS.search(text(page.text.split('id="sensor"')[1])) and "Tildel sensor" not in page.text
         cohort = await client.get(f"/kull/{world.cohort}")
         assert cohort.status_code == 200 and "Bekreft utvalget" not in cohort.text
         assert f'href="{world.group()}"' in cohort.text and f'href="{world.group(THEIRS)}"' not in cohort.text
@@ -145,7 +148,7 @@ async def test_the_admin_assigns_an_examiner_on_the_group_page(world: World) -> 
         )
         assert done.status_code == 303
         after = text((await client.get(done.headers["location"])).text)
-        assert "sigurd er sensor for gruppen." in after and "Sensor sigurd" in after
+        assert "sigurd er sensor for gruppen." in after and EXAMINERS.search(after)
 
 
 async def test_another_municipalitys_group_looks_like_no_group(world: World) -> None:
