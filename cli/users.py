@@ -12,7 +12,9 @@ import argparse
 import asyncio
 import getpass
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,36 +24,39 @@ from runtime.settings import get_settings
 from store.accounts import Account, AccountError, Accounts, Role
 from store.db import make_session_factory
 
+T = TypeVar("T")
+
 
 def add_user(args: argparse.Namespace) -> int:
     password = _password(args.password_file)
     account = Account(
         username=args.name, role=Role(args.role), municipality=args.municipality, participant=args.participant
     )
-    try:
-        asyncio.run(_add(account, password))
-    except AccountError as error:
-        print(f"refused: {error}", file=sys.stderr)
-        return 1
-    except SQLAlchemyError as error:
-        print(f"cannot use the database: {error}", file=sys.stderr)
-        return 3
+    code, _ = _account_job(_add(account, password))
+    if code:
+        return code
     print(f"user {account.username} added (role {account.role.value})")
     return 0
 
 
 def change_password(args: argparse.Namespace) -> int:
-    password = _password(args.password_file)
-    try:
-        ended = asyncio.run(_change(args.name, password))
-    except AccountError as error:
-        print(f"refused: {error}", file=sys.stderr)
-        return 1
-    except SQLAlchemyError as error:
-        print(f"cannot use the database: {error}", file=sys.stderr)
-        return 3
+    code, ended = _account_job(_change(args.name, _password(args.password_file)))
+    if code:
+        return code
     print(f"password of {args.name} changed; {ended} session(s) and API token(s) ended")
     return 0
+
+
+def _account_job(job: Coroutine[Any, Any, T]) -> tuple[int, T | None]:
+    """Run a job on the accounts: (0, its result), or the exit code once it has said why it failed."""
+    try:
+        return 0, asyncio.run(job)
+    except AccountError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1, None
+    except SQLAlchemyError as error:
+        print(f"cannot use the database: {error}", file=sys.stderr)
+        return 3, None
 
 
 async def _change(username: str, password: str) -> int:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import HTTPException, status
+from starlette.datastructures import UploadFile
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -18,7 +19,6 @@ from domain.plan import parse_plan
 from domain.refusals import Refusal
 from gateway.admin import OutcomeUnknown, Refused
 from store.accounts import Account, Role
-from store.uploads import Readable
 from web.state import Web, not_found
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -118,9 +118,7 @@ async def hand_in(
     application_id: str,
     name: str,
     build: Callable[[str | None], AdminAction],
-    document: Readable | None,
-    filename: str | None,
-    content_type: str | None,
+    document: UploadFile | None,
 ) -> Any:
     """A hand-in with its document, for the page and the API alike: the rights first (404, 403), then the file
     (ValueError when empty or too large), then the workflow. The file is stored only once the workflow accepted
@@ -130,7 +128,9 @@ async def hand_in(
     spec = GROUP_ACTIONS[name]
     if not allowed(account, spec):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
-    staged = await web.uploads.stage(document, filename, content_type) if document is not None and filename else None
+    staged = None
+    if document is not None and document.filename:
+        staged = await web.uploads.stage(document, document.filename, document.content_type)
     update_id = f"hand-in-{uuid.uuid4()}"
     try:
         result = await perform_update(

@@ -303,8 +303,6 @@ async def _hand_in(
                 name,
                 action,
                 document,
-                document.filename if document is not None else None,
-                document.content_type if document is not None else None,
             )
         )
     except ValueError as error:  # the file, or an input that breaks a rule of its own

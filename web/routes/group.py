@@ -118,8 +118,6 @@ async def group_action(
                 name,
                 with_document,
                 document,
-                document.filename if document else None,
-                document.content_type if document else None,
             )
         else:
             await perform_group(
