@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.municipalities import UnknownMunicipality, lookup
+from domain.refusals import Refusal
 from store import identities
 from store.sessions import end_all
 from store.tables import Base
@@ -38,8 +39,8 @@ class Role(StrEnum):
     PARTICIPANT = "participant"  # bound to a participant workflow id
 
 
-class AccountError(ValueError):
-    """An account that breaks a rule; the message names which."""
+class AccountError(Refusal):
+    """An account that breaks a rule, by code (`account.*`, domain/catalogue/accounts.py); str() is the Norwegian."""
 
 
 class LocalAccountExists(AccountError):
@@ -98,7 +99,7 @@ class Accounts:
         async with self.sessions() as session, session.begin():
             existing = await session.get(AccountRecord, account.username)
             if existing is not None and not replace:
-                raise AccountError(f"user '{account.username}' already exists")
+                raise AccountError("account.exists", username=account.username)
             if existing is not None:  # a new password and role: whoever held the old ones is signed out
                 await end_all(session, account.username)
                 await session.delete(existing)
@@ -109,12 +110,12 @@ class Accounts:
     async def set_password(self, username: str, password: str) -> int:
         """A local account's new password; every session and API token of the account ends (how many did)."""
         if len(password) < MIN_PASSWORD:
-            raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+            raise AccountError("account.password_too_short", min_length=MIN_PASSWORD)
         hashed = await asyncio.to_thread(self.hasher.hash, password)
         async with self.sessions() as session, session.begin():
             record = await session.get(AccountRecord, username)
             if record is None or record.password_hash == EXTERNAL:
-                raise AccountError(f"no local account '{username}'")
+                raise AccountError("account.no_local_account", username=username)
             record.password_hash = hashed
             return await end_all(session, username)
 
@@ -132,14 +133,14 @@ class Accounts:
                 if taken or await identities.is_bound(session, username) or identities.DERIVED.match(username):
                     username = identities.derived_username(issuer, subject)
                     if await identities.is_bound(session, username):
-                        raise AccountError(f"user '{username}' belongs to another OpenID Connect identity")
+                        raise AccountError("account.other_identity", username=username)
                 identities.bind(session, issuer, subject, username)
             account = wanted.model_copy(update={"username": username})
             existing = await session.get(AccountRecord, username)
             if existing is None:
                 session.add(_record(account, EXTERNAL))
             elif existing.password_hash != EXTERNAL:
-                raise LocalAccountExists(f"user '{username}' is a local account with a password")
+                raise LocalAccountExists("account.local_account_exists", username=username)
             else:  # this identity's own account, or one it made under its derived name before identities were kept
                 existing.role = account.role.value
                 existing.municipality = account.municipality
@@ -151,7 +152,7 @@ class Accounts:
         async with self.sessions() as session, session.begin():
             record = await session.get(AccountRecord, username)
             if record is None or record.role != Role.EXAMINER.value:
-                raise AccountError(f"no examiner account '{username}'")
+                raise AccountError("account.no_examiner", username=username)
             if await session.get(ExaminerRecord, (username, group_workflow_id)) is None:
                 session.add(ExaminerRecord(username=username, group_workflow_id=group_workflow_id))
 
@@ -218,7 +219,7 @@ def check(account: Account, password: str) -> None:
     """Refuse an account that breaks a rule, naming the rule."""
     _check_username(account)
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+        raise AccountError("account.password_too_short", min_length=MIN_PASSWORD)
     _check_binding(account)
 
 
@@ -230,26 +231,21 @@ def check_external(account: Account) -> None:
 
 def _check_username(account: Account) -> None:
     if not USERNAME.match(account.username):
-        raise AccountError(
-            f"user name '{account.username}': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter "
-            "or digit (a handle, not an e-mail address)"
-        )
+        raise AccountError("account.bad_username", username=account.username)
 
 
 def _check_binding(account: Account) -> None:
     if account.role == Role.MUNICIPALITY:
         if account.municipality is None:
-            raise AccountError("role municipality: --municipality KOMMUNENUMMER is required")
+            raise AccountError("account.municipality_required")
         try:
             lookup(account.municipality)
         except UnknownMunicipality as error:
-            raise AccountError(f"--municipality: {error}") from None
+            raise AccountError("account.unknown_municipality", number=error.number) from None
     elif account.municipality is not None:
-        raise AccountError(f"role {account.role.value}: --municipality is only for role municipality")
+        raise AccountError("account.municipality_only_for_municipality", role=account.role.value)
     if account.role == Role.PARTICIPANT:
         if account.participant is None or not PARTICIPANT.match(account.participant):
-            raise AccountError(
-                "role participant: --participant PARTICIPANT_ID (kull-C.gruppe-ID.deltaker-N) is required"
-            )
+            raise AccountError("account.participant_required")
     elif account.participant is not None:
-        raise AccountError(f"role {account.role.value}: --participant is only for role participant")
+        raise AccountError("account.participant_only_for_participant", role=account.role.value)

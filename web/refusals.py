@@ -1,8 +1,8 @@
 """A refusal as a person reads it beside a form: in Norwegian, like the rest of the page.
 
 What is left of the English: the work requirements, the group, the cohort, the participant, the appeal, the
-re-sit, the cohort plan and the input's validation refuse by code and are said from domain/catalogue. The rest (the
-identifiers, the stored reasons a participation ended, the web app's and the accounts' own messages) still give
+re-sit, the cohort plan, the input's validation, the accounts and the workflow IDs refuse by code and are said from
+domain/catalogue. The rest (the stored reasons a participation ended, the web app's own messages) still give
 English that the pages say in Norwegian through this table, one pattern per message, until they refuse by code too
 (tests/web/test_refusals.py finds every such message in the source and fails on one this table does not know).
 A message this table does not know is shown as it is rather than hidden.
@@ -55,16 +55,7 @@ _TABLE: list[tuple[str, Words]] = [
     ),
     ("an absent student has no oral adjustment", _say("en student med gyldig fravær har ingen muntlig justering")),
     (rf"the participation has ended \({_V}\)", lambda m: f"deltakelsen er avsluttet ({norwegian(m[1])})"),
-    # re-sits (domain/resits.py, workflows/resit.py, gateway/resits.py)
-    (
-        rf"attempt: a re-sit is attempt 2 or later, not {_V}",
-        _say("forsøk: ny eksamen er forsøk 2 eller senere, ikke {1}"),
-    ),
-    # identifiers and fields (workflows/ids.py, workflows/messages.py, web/forms.py)
-    (
-        rf"cohort: '{_V}' must be 1-32 letters, digits, '-' or '_'",
-        _say("kull: '{1}' må være 1–32 bokstaver, sifre, '-' eller '_'"),
-    ),
+    # fields (workflows/messages.py, web/forms.py)
     (rf"'{_V}' is not a whole number", _say("'{1}' er ikke et helt tall")),
     (rf"unknown action {_V}", _say("ukjent handling {1}")),
     # the gateway and the web app (gateway/*.py, web/*.py)
@@ -101,36 +92,6 @@ _TABLE: list[tuple[str, Words]] = [
     # a document handed in (store/uploads.py)
     (rf"at most {_V} MB", _say("høyst {1} MB")),
     ("the file is empty", _say("filen er tom")),
-    # accounts (store/accounts.py; most of these come from `starter.py user add`)
-    (rf"no examiner account '{_V}'", _say("ingen sensorkonto '{1}'")),
-    (rf"no local account '{_V}'", _say("ingen lokal konto '{1}'")),
-    (rf"user '{_V}' belongs to another OpenID Connect identity", _say("brukeren '{1}' tilhører en annen identitet")),
-    (rf"user '{_V}' already exists", _say("brukeren '{1}' finnes allerede")),
-    (
-        rf"user name '{_V}': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter or digit "
-        r"\(a handle, not an e-mail address\)",
-        _say(
-            "brukernavnet '{1}': 2–64 tegn av a–z, 0–9, '.', '_' eller '-', først en bokstav eller et siffer "
-            "(ikke en e-postadresse)"
-        ),
-    ),
-    (rf"password: at least {_V} characters", _say("passord: minst {1} tegn")),
-    (
-        "role municipality: --municipality KOMMUNENUMMER is required",
-        _say("rollen kommune: --municipality KOMMUNENUMMER må oppgis"),
-    ),
-    (
-        rf"role {_V}: --municipality is only for role municipality",
-        _say("rollen {1}: --municipality gjelder bare rollen kommune", 1),
-    ),
-    (
-        r"role participant: --participant PARTICIPANT_ID \(kull-C\.gruppe-ID\.deltaker-N\) is required",
-        _say("rollen deltaker: --participant DELTAKER-ID (kull-K.gruppe-ID.deltaker-N) må oppgis"),
-    ),
-    (
-        rf"role {_V}: --participant is only for role participant",
-        _say("rollen {1}: --participant gjelder bare rollen deltaker", 1),
-    ),
     # the most general forms last, so that a more particular one above is found first
     (rf"{_V} {_V} named twice", _say("{1} {2} er oppgitt to ganger")),
     (rf"{_V} is not {_V}", _say("{1} er ikke {2}")),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+from domain.refusals import Refusal
+
 _COHORT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 def cohort_workflow_id(cohort: str) -> str:
     if not _COHORT.match(cohort):
-        raise ValueError(f"cohort: '{cohort}' must be 1-32 letters, digits, '-' or '_'")
+        raise Refusal("ids.bad_cohort", cohort=cohort)
     return f"kull-{cohort}"
 
 
@@ -31,5 +33,5 @@ def appeal_workflow_id(participant_workflow_id: str, attempt: int = 1) -> str:
 def resit_workflow_id(participant_workflow_id: str, attempt: int) -> str:
     """One re-sit per person and attempt (2 is the first re-sit): `<participant>.ny-eksamen-2`."""
     if attempt < 2:
-        raise ValueError(f"attempt: a re-sit is attempt 2 or later, not {attempt}")
+        raise Refusal("ids.resit_attempt", attempt=attempt)
     return f"{participant_workflow_id}.ny-eksamen-{attempt}"

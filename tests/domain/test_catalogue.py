@@ -12,7 +12,8 @@ from domain.refusals import Problem, Refusal
 
 ROOT = Path(__file__).parents[2]
 SOURCES = ["domain", "workflows", "activities", "store", "runtime", "cli", "gateway", "demo", "web", "starter.py"]
-RAISERS = {"Refusal", "refuse"}  # domain.refusals.Refusal(code, **params), workflows.refusing.refuse(code, **params)
+RAISERS = {"Refusal", "refuse", "AccountError", "LocalAccountExists"}  # Refusal(code, **params), refuse(code, ...),
+# and store.accounts' refusals, which are Refusals
 PROBLEM = "Problem"  # domain.refusals.Problem(code, {"param": value, ...})
 CUSTOM = "PydanticCustomError"  # a validator's (code, english, {"param": value, ...}); domain.errors adds the field
 

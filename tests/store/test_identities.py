@@ -59,7 +59,7 @@ async def test_a_local_account_with_a_password_is_never_taken_over(accounts: Acc
 
     squatter = Account(username=derived_username(ISSUER, "s-2"), role=Role.TEACHER)
     await accounts.add(squatter, PASSWORD)  # a local account under the name s-2 would be given
-    with pytest.raises(LocalAccountExists, match="is a local account with a password"):
+    with pytest.raises(LocalAccountExists, match="er en lokal konto med passord"):
         await accounts.upsert_external(ISSUER, "s-2", Account(username="turid", role=Role.ADMIN))
     assert await accounts.authenticate("turid", PASSWORD) == Account(username="turid", role=Role.TEACHER)
     assert await accounts.authenticate(squatter.username, PASSWORD) == squatter

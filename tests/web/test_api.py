@@ -89,7 +89,10 @@ async def test_an_examiner_sees_and_grades_only_the_groups_assigned_to_them(worl
         url = world.api_group(THEIRS) + "/examiners"
         assert (await client.post(url, json={"username": "sigurd"}, headers=examiner)).status_code == 403
         wrong = await client.post(url, json={"username": "ada"}, headers=admin)
-        assert wrong.status_code == 409 and wrong.json() == {"detail": "no examiner account 'ada'"}
+        assert wrong.status_code == 409 and wrong.json() == {
+            "detail": "Ingen sensorkonto 'ada'",
+            "problems": [{"code": "account.no_examiner", "params": {"username": "ada"}}],
+        }
         # a second examiner, so the others' view of 0301 stays as the fixture made it
         answer = await client.post("/api/token", data={"username": "sensor-b", "password": PASSWORD})
         second = {"Authorization": f"Bearer {answer.json()['access_token']}"}

@@ -22,7 +22,7 @@ SOURCES = [
     *sorted((ROOT / "web").glob("*.py")),
     *(path for path in sorted((ROOT / "web" / "routes").glob("*.py")) if path.stem not in ("api", "codec")),
 ]  # the API and the codec server answer programs, in English
-RAISED = {"ApplicationError", "Refused", "ValueError", "HTTPException", "AccountError"}
+RAISED = {"ApplicationError", "Refused", "ValueError", "HTTPException"}  # AccountError refuses by code
 # messages the web app writes in Norwegian already
 NORWEGIAN = {
     "Fant ikke kullet",
@@ -82,7 +82,7 @@ def messages() -> dict[str, str]:
 
 def test_the_source_search_finds_the_messages_it_should() -> None:
     found = messages()
-    assert len(found) > 40
+    assert len(found) > 25
     assert "No session: sign in again" in found and "Role 1 may not do this" in found
 
 
@@ -108,8 +108,8 @@ def test_a_refusal_reads_as_the_person_expects() -> None:
     assert norwegian("the group has no exam: work requirement 3 failed") == (
         "Gruppen har ikke eksamen: arbeidskrav 3 er ikke bestått"
     )
-    assert norwegian("no workflow kull-2022; user 'kari' already exists") == (
-        "Fant ingen sak kull-2022; brukeren 'kari' finnes allerede"
+    assert norwegian("the group gave up its place; results published") == (
+        "Gruppen ga fra seg plassen; resultatene er publisert"
     )  # each part on its own, a value never runs into the next part
     for ended in ("the group gave up its place", "replaced before the first gathering", "no exam", "grade F"):
         assert known(ended)  # why a participation ended, on the participant's page

@@ -72,7 +72,7 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
         await engine.dispose()
 
     duplicate = await add(tmp_path, "kari", "--role", "admin", "--password-file", str(secret))
-    assert (duplicate.returncode, duplicate.stderr.strip()) == (1, "refused: user 'kari' already exists")
+    assert (duplicate.returncode, duplicate.stderr.strip()) == (1, "refused: Brukeren 'kari' finnes allerede")
     no_terminal = await add(tmp_path, "ola", "--role", "teacher")
     assert (no_terminal.returncode, no_terminal.stderr.strip()) == (
         2,
@@ -86,32 +86,32 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
         (
             Account(username="ola", role=Role.MUNICIPALITY),
             "et-langt-passord",
-            "role municipality: --municipality KOMMUNENUMMER is required",
+            "Rollen kommune: --municipality KOMMUNENUMMER må oppgis",
         ),
         (
             Account(username="ola", role=Role.MUNICIPALITY, municipality="9999"),
             "et-langt-passord",
-            "--municipality: municipality 9999 is not in the register (unknown or retired kommunenummer)",
+            "--municipality: kommunenummer 9999 er ikke i registeret (ukjent eller utgått kommunenummer)",
         ),
         (
             Account(username="ola@kommune.no", role=Role.TEACHER),
             "et-langt-passord",
             (
-                "user name 'ola@kommune.no': 2-64 of a-z, 0-9, '.', '_' or '-', starting with a letter or digit "
-                "(a handle, not an e-mail address)"
+                "Brukernavnet 'ola@kommune.no': 2–64 tegn av a–z, 0–9, '.', '_' eller '-', først en bokstav eller "
+                "et siffer (et kallenavn, ikke en e-postadresse)"
             ),
         ),
         (
             Account(username="ola", role=Role.PARTICIPANT),
             "et-langt-passord",
-            "role participant: --participant PARTICIPANT_ID (kull-C.gruppe-ID.deltaker-N) is required",
+            "Rollen deltaker: --participant DELTAKER-ID (kull-K.gruppe-ID.deltaker-N) må oppgis",
         ),
         (
             Account(username="ola", role=Role.TEACHER, municipality="5001"),
             "et-langt-passord",
-            "role teacher: --municipality is only for role municipality",
+            "Rollen faglærer: --municipality gjelder bare rollen kommune",
         ),
-        (Account(username="ola", role=Role.TEACHER), "kort", "password: at least 10 characters"),
+        (Account(username="ola", role=Role.TEACHER), "kort", "Passordet må ha minst 10 tegn"),
     ],
 )
 async def test_an_account_that_breaks_a_rule_is_refused_and_not_stored(
@@ -123,7 +123,7 @@ async def test_an_account_that_breaks_a_rule_is_refused_and_not_stored(
         accounts = Accounts(make_session_factory(engine))
         with pytest.raises(AccountError) as refused:
             await accounts.add(account, password)
-        assert str(refused.value) == said
+        assert str(refused.value) == said and refused.value.code.startswith("account.")
         assert await accounts.get(account.username) is None
     finally:
         await engine.dispose()

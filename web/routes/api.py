@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile, status
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.models import Grade, Track
@@ -193,12 +194,12 @@ async def group_detail(cohort: str, application_id: str, web: WebDep, account: A
 
 @router.post(Group + "/examiners")
 async def assign_examiner(cohort: str, application_id: str, body: Examiner, web: WebDep, account: Admin) -> Any:
-    """Let an examiner account grade this group; 409 when there is no such examiner."""
+    """Let an examiner account grade this group; 409 when there is no such examiner (its code as `problems`)."""
     detail = await web.group(account, cohort, application_id)
     try:
         await web.accounts.assign(body.username, detail.group_workflow_id)
     except AccountError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+        return JSONResponse({"detail": str(error), "problems": error.dump()}, status.HTTP_409_CONFLICT)
     return {"examiners": await web.accounts.examiners(detail.group_workflow_id)}
 
 
