@@ -19,6 +19,7 @@ from domain.plan import parse_plan
 from domain.refusals import Refusal
 from gateway.admin import OutcomeUnknown, Refused
 from store.accounts import Account, Role
+from web.errors import refusal
 from web.state import Web, not_found
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -85,7 +86,7 @@ PARTICIPANT_ACTIONS: dict[str, Action] = {
 async def open_cohort(web: Web, account: Account, data: object, seed: str | None) -> str:
     """Open a cohort from its plan (already parsed JSON); the cohort's name, or Refused with every broken rule."""
     if account.role != Role.ADMIN:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     plan, problems = parse_plan(data)
     if problems or plan is None:
         raise Refused(Refusal.of(problems))
@@ -127,7 +128,7 @@ async def hand_in(
     workflow_id = await web.group_id(account, cohort, application_id)
     spec = GROUP_ACTIONS[name]
     if not allowed(account, spec):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     staged = None
     if document is not None and document.filename:
         staged = await web.uploads.stage(document, document.filename, document.content_type)
@@ -177,7 +178,7 @@ async def perform_participant(web: Web, account: Account, participant_id: str, n
 
 async def _perform(web: Web, account: Account, workflow_id: str, spec: Action, action: AdminAction) -> Any:
     if not allowed(account, spec):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     return await perform_update(web, workflow_id, spec.update, action)
 
 

@@ -30,6 +30,7 @@ from store.accounts import Accounts
 from store.sessions import Sessions
 from store.uploads import Uploads
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
+from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
 from web.refusals import norwegian
@@ -115,7 +116,10 @@ async def _sign_in(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if request.url.path.startswith(API_PREFIXES):
-        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        body: dict[str, object] = {"detail": exc.detail}
+        if isinstance(exc, WebRefusal):  # the web app's own refusal by code: its code and parameters too
+            body["problems"] = [problem.dump() for problem in exc.problems]
+        return JSONResponse(body, exc.status_code, headers=exc.headers)
     account = await signed_in(request)
     detail = norwegian(str(exc.detail))
     return render(

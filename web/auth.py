@@ -14,12 +14,13 @@ from collections.abc import Awaitable, Callable
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from store.accounts import Account, Accounts, Role
 from store.sessions import Kind, Sessions
+from web.errors import refusal
 
 USERNAME_MAX = 64
 _UNKNOWN = object()
@@ -162,14 +163,10 @@ def require(*roles: Role) -> Callable[..., Awaitable[Account]]:
         account = await signed_in(request, token)
         if account is None:
             if request.url.path.startswith(API_PREFIXES):
-                raise HTTPException(
-                    status.HTTP_401_UNAUTHORIZED,
-                    "Not signed in: send a bearer token from /api/token",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+                raise refusal(status.HTTP_401_UNAUTHORIZED, "web.not_signed_in", headers={"WWW-Authenticate": "Bearer"})
             raise SignInRequired()
         if roles and account.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+            raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
         return account
 
     # read by web.security, which checks the role of an API call before its body is read
@@ -181,7 +178,7 @@ def csrf_token(request: Request) -> str:
     """The token every form of this session carries (set by `signed_in`)."""
     token: str | None = getattr(request.state, "csrf", None)
     if token is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "No session: sign in again")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.no_session")
     return token
 
 
@@ -189,7 +186,4 @@ def check_csrf(request: Request, submitted: str) -> None:
     """A form whose token is not this session's is refused before anything is done."""
     expected: Any = getattr(request.state, "csrf", None)
     if not expected or not hmac.compare_digest(str(expected), submitted):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "The form has expired or did not come from this site (CSRF); reload the page and try again",
-        )
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.csrf")

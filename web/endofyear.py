@@ -22,6 +22,7 @@ from gateway.resits import register_resit
 from store import resits as resit_store
 from store.accounts import Account, Role
 from web.actions import perform_update
+from web.errors import refusal
 from web.forms import number, text
 from web.state import Web
 from workflows.appeal import AppealWorkflow
@@ -72,7 +73,7 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
     await web.participant_access(account, participant_id)  # 404 before 403: nothing leaks about others
     if account.role not in step.roles:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     actor = account.actor
     if name == "appeal":
         return await register_appeal(web.admin, participant_id, actor)

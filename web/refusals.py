@@ -80,13 +80,6 @@ _TABLE: list[tuple[str, Words]] = [
             "{1} er fortsatt med i et studium som pågår ({2}); slett når det er avsluttet (eller lukket etter trekking)"
         ),
     ),
-    (rf"Role {_V} may not do this", _say("rollen {1} har ikke lov til dette", 1)),
-    (rf"Not signed in: {_V}", _say("ikke innlogget")),
-    ("No session: sign in again", _say("ingen økt: logg inn på nytt")),
-    (
-        r"The form has expired or did not come from this site \(CSRF\); reload the page and try again",
-        _say("skjemaet er utløpt eller kom ikke fra denne siden (CSRF); last siden på nytt og prøv igjen"),
-    ),
     # the innovation project (domain/project.py)
     (rf"named twice: {_V}", _say("oppgitt to ganger: {1}")),
     # a document handed in (store/uploads.py)

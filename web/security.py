@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.refusals import Problem
 from store.uploads import UPLOAD_MAX_BYTES
 from web.auth import API_PREFIXES, signed_in
 
@@ -152,13 +153,15 @@ class ApiSignInFirst:
                 scope,
                 send,
                 status.HTTP_401_UNAUTHORIZED,
-                "Not signed in: send a bearer token from /api/token",
+                Problem("web.not_signed_in"),
                 {"www-authenticate": "Bearer"},
             )
             return
         roles = route_roles(self.routes, scope)
         if roles is not None and account.role not in roles:
-            await refuse(scope, send, status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+            await refuse(
+                scope, send, status.HTTP_403_FORBIDDEN, Problem("web.role_forbidden", {"role": account.role.value})
+            )
             return
         await self.app(scope, receive, send)
 
@@ -200,10 +203,17 @@ class CodecCors:
             await self.app(scope, receive, send)
 
 
-async def refuse(scope: Scope, send: Send, code: int, message: str, headers: dict[str, str] | None = None) -> None:
-    """An answer made here, before the app: JSON for the API, a small Norwegian page otherwise."""
+async def refuse(
+    scope: Scope, send: Send, code: int, said: Problem | str, headers: dict[str, str] | None = None
+) -> None:
+    """An answer made here, before the app: JSON for the API (with the problem's code and parameters, as the app's
+    own errors give them), a small Norwegian page otherwise."""
+    message = said.text() if isinstance(said, Problem) else said
     if scope["path"].startswith(API_PREFIXES):
-        body, kind = json.dumps({"detail": message}).encode(), "application/json"
+        answer: dict[str, object] = {"detail": message}
+        if isinstance(said, Problem):
+            answer["problems"] = [said.dump()]
+        body, kind = json.dumps(answer).encode(), "application/json"
     else:
         page = (
             f'<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Avvist</title></head>'

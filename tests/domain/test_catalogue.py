@@ -16,6 +16,7 @@ RAISERS = {"Refusal", "refuse", "AccountError", "LocalAccountExists"}  # Refusal
 # and store.accounts' refusals, which are Refusals
 PROBLEM = "Problem"  # domain.refusals.Problem(code, {"param": value, ...})
 CUSTOM = "PydanticCustomError"  # a validator's (code, english, {"param": value, ...}); domain.errors adds the field
+WEB = "refusal"  # web.errors.refusal(status, code, **params): the web app's own HTTP errors
 
 
 def raised() -> list[tuple[str, str, set[str]]]:
@@ -35,6 +36,12 @@ def raised() -> list[tuple[str, str, set[str]]]:
                 if not isinstance(node, ast.Call) or not node.args:
                     continue
                 name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                if name == WEB and len(node.args) > 1:
+                    code = node.args[1]
+                    if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                        where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                        found.append((where, code.value, {k.arg for k in node.keywords if k.arg} - {"headers"}))
+                    continue
                 first = node.args[0]
                 if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
                     continue

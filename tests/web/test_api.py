@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from domain.labels import label
 from store.accounts import Account, Role
 from store.tables import AuditRecord
 from tests.web.conftest import PASSWORD, THEIRS, World, token
@@ -25,8 +26,10 @@ async def test_no_token_is_401_and_a_bad_password_gets_no_token(world: World) ->
     async with world.client() as client:
         answer = await client.get(f"/api/cohorts/{world.cohort}")
         assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+        assert answer.json()["detail"] == "Ikke innlogget: send et tilgangstoken (bearer) fra /api/token"
         bad = await client.post("/api/token", data={"username": "ada", "password": "feil-passord-123"})
         assert bad.status_code == 401 and "access_token" not in bad.json()
+        assert bad.json()["detail"] == "Feil brukernavn eller passord"
         forged = await client.get(f"/api/cohorts/{world.cohort}", headers={"Authorization": "Bearer ada.forged"})
         assert forged.status_code == 401
 
@@ -42,6 +45,10 @@ async def test_the_cohort_overview_is_for_staff_only(world: World) -> None:
         for role in ("municipality", "participant"):
             answer = await client.get(f"/api/cohorts/{world.cohort}", headers=await token(client, world, role))
             assert answer.status_code == 403, role
+            assert answer.json() == {
+                "detail": f"Rollen {label(role).lower()} har ikke lov til dette",
+                "problems": [{"code": "web.role_forbidden", "params": {"role": role}}],
+            }
         missing = await client.get("/api/cohorts/no-such-cohort", headers=await token(client, world, "admin"))
         assert missing.status_code == 404
 
@@ -174,7 +181,10 @@ async def test_sign_in_attempts_are_limited_per_account_from_any_address_and_per
             ).status_code == 401
         blocked = await client.post("/api/token", data={"username": "laast-api", "password": PASSWORD})
         assert blocked.status_code == 429
-        assert blocked.json() == {"detail": "Too many failed sign-ins: wait a minute and try again"}
+        assert blocked.json() == {
+            "detail": "For mange mislykkede innlogginger: vent et minutt og prøv igjen",
+            "problems": [{"code": "web.too_many_sign_ins", "params": {}}],
+        }
         other = await client.post("/api/token", data={"username": "ada", "password": PASSWORD})
         assert other.status_code == 200  # another account from the same address is not blocked
     async with world.client(address="10.0.0.43") as elsewhere:  # the account is limited from every address

@@ -78,5 +78,6 @@ async def test_a_tampered_payload_is_refused_with_a_reason(world: World) -> None
         )
         assert (
             answer.status_code == 422
-            and answer.json()["detail"] == "cannot decode: the payload was altered after it was sealed"
+            and answer.json()["detail"] == "Kan ikke dekode: innholdet ble endret etter at det ble forseglet"
+            and answer.json()["problems"] == [{"code": "web.codec_altered", "params": {}}]
         )

@@ -62,6 +62,10 @@ async def test_the_api_knows_the_caller_and_their_role_before_it_reads_a_body(wo
     async with world.client() as client:
         malformed = await client.post(attendance, content=b"{not json", headers=as_json)
         assert malformed.status_code == 401  # not 422: nobody unknown gets the body parsed
+        assert malformed.json() == {
+            "detail": "Ikke innlogget: send et tilgangstoken (bearer) fra /api/token",
+            "problems": [{"code": "web.not_signed_in", "params": {}}],
+        }
         pulled: list[int] = []
         flood = await client.post(attendance, content=streamed(24, pulled), headers=as_json)
         assert flood.status_code == 401 and len(pulled) <= 1  # 24 MB offered, none read

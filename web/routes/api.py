@@ -30,6 +30,7 @@ from web.actions import (
     perform_participant,
 )
 from web.auth import USERNAME_MAX, bearer_of, client_address, require
+from web.errors import refusal
 from web.routes.common import WebDep
 from web.state import STAFF, Web, dump
 from workflows.messages import (
@@ -134,13 +135,11 @@ async def token(
     """OAuth2 password flow: a bearer token for the account (failed attempts limited per account and address)."""
     address = client_address(request)
     if web.limiter.blocked(username, address):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Too many failed sign-ins: wait a minute and try again")
+        raise refusal(status.HTTP_429_TOO_MANY_REQUESTS, "web.too_many_sign_ins")
     account = await web.accounts.authenticate(username, password) if len(username) <= USERNAME_MAX else None
     if account is None:
         web.limiter.failed(username, address)
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "Wrong user name or password", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise refusal(status.HTTP_401_UNAUTHORIZED, "web.wrong_credentials", headers={"WWW-Authenticate": "Bearer"})
     started = await web.web_sessions.start(account.username, Kind.TOKEN)
     return Token(access_token=started.secret)
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from cryptography.exceptions import InvalidTag
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payloads
 
 from store.accounts import Account, Role
 from web.auth import require
+from web.errors import refusal
 from web.state import Web
 
 router = APIRouter(prefix="/codec", tags=["codec"])
@@ -30,11 +31,9 @@ async def decode(request: Request, account: AdminAccount) -> Response:
     try:
         decoded = await web.codec.decode(payloads.payloads)
     except InvalidTag:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "cannot decode: the payload was altered after it was sealed"
-        ) from None
+        raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, "web.codec_altered") from None
     except (ValueError, DecodeError) as error:  # another key; the reason names the key ids, never the payload
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"cannot decode: {error}") from None
+        raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, "web.codec_cannot_decode", reason=str(error)) from None
     return _answer(Payloads(payloads=decoded))
 
 
@@ -47,11 +46,11 @@ async def encode(request: Request, account: AdminAccount) -> Response:
 
 async def _payloads(request: Request) -> Payloads:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send application/json")
+        raise refusal(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "web.codec_json_required")
     try:
         return json_format.Parse(await request.body(), Payloads(), ignore_unknown_fields=True)
     except json_format.ParseError as error:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a payloads document: {error}") from None
+        raise refusal(status.HTTP_400_BAD_REQUEST, "web.codec_not_payloads", reason=str(error)) from None
 
 
 def _answer(payloads: Payloads) -> Response:

@@ -15,6 +15,7 @@ from gateway.admin import Refused
 from store.accounts import Account, AccountError, Role
 from web import forms, visibility
 from web.actions import COHORT_ACTIONS, GROUP_ACTIONS, allowed, hand_in, perform_cohort, perform_group
+from web.errors import refusal
 from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
 from web.security import DOWNLOAD_HEADERS
@@ -99,7 +100,7 @@ async def group_action(
     if name not in GROUP_ACTIONS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
     if not allowed(account, GROUP_ACTIONS[name]):  # before the form is read, so nothing it holds is stored or parsed
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     form = await read_form(request)
     key = forms.key(name, form)
     try:

@@ -12,6 +12,7 @@ from store import appeals, resits
 from store.accounts import Account, Role
 from web import endofyear, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
+from web.errors import refusal
 from web.pages import done, render
 from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
 from web.state import Web
@@ -85,7 +86,7 @@ async def participant_export(participant_id: str, web: WebDep, account: Anyone) 
     """What the service holds about the participant, as a JSON file (their own, or for the administration)."""
     await web.participant_access(account, participant_id)
     if account.role not in (Role.PARTICIPANT, Role.ADMIN):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"Role {account.role.value} may not do this")
+        raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     detail = await web.participant(participant_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")

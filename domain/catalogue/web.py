@@ -1,0 +1,17 @@
+"""The web app's own refusals: signing in, the role, the session and the form, the codec (web/auth.py,
+web/security.py, web/actions.py, web/endofyear.py, web/routes/*.py)."""
+
+REFUSALS: dict[str, str] = {
+    # who is asking (web/auth.py, web/security.py, web/routes/api.py)
+    "web.not_signed_in": "Ikke innlogget: send et tilgangstoken (bearer) fra /api/token",
+    "web.role_forbidden": "Rollen {role:label} har ikke lov til dette",
+    "web.no_session": "Ingen økt: logg inn på nytt",
+    "web.csrf": "Skjemaet er utløpt eller kom ikke fra denne siden (CSRF); last siden på nytt og prøv igjen",
+    "web.too_many_sign_ins": "For mange mislykkede innlogginger: vent et minutt og prøv igjen",
+    "web.wrong_credentials": "Feil brukernavn eller passord",
+    # the Temporal UI's codec (web/routes/codec.py); the reason names key ids, never the payload
+    "web.codec_json_required": "Send application/json",
+    "web.codec_not_payloads": "Ikke et payloads-dokument: {reason}",
+    "web.codec_altered": "Kan ikke dekode: innholdet ble endret etter at det ble forseglet",
+    "web.codec_cannot_decode": "Kan ikke dekode: {reason}",
+}
