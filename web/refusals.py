@@ -1,10 +1,11 @@
 """A refusal as a person reads it beside a form: in Norwegian, like the rest of the page.
 
-What is left of the English: the work requirements, the group, the cohort, the participant, the appeal, the
-re-sit, the cohort plan, the input's validation, the accounts and the workflow IDs refuse by code and are said from
-domain/catalogue. The rest (the stored reasons a participation ended, the web app's own messages) still give
-English that the pages say in Norwegian through this table, one pattern per message, until they refuse by code too
-(tests/web/test_refusals.py finds every such message in the source and fails on one this table does not know).
+What is left of the English (23 patterns of 144): the rules, the cohort plan, input validation, the accounts, the
+workflow IDs and the web app's own errors refuse by code and are said from domain/catalogue. The stored reasons a
+participation ended or a group has no exam, the gateway's "no workflow" and privacy messages, the uploads' limits and
+a few pydantic validators still give English that the pages say in Norwegian through this table, one pattern per
+message, until they refuse by code too (tests/web/test_refusals.py finds every such message in the source and fails
+on one this table does not know).
 A message this table does not know is shown as it is rather than hidden.
 """
 
