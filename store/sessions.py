@@ -38,7 +38,7 @@ class SessionRecord(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)  # every sign-in clears the expired rows
 
 
 @dataclass(frozen=True)

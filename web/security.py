@@ -137,7 +137,8 @@ class ApiSignInFirst:
 
     def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
         self.app = app
-        self.routes = [route for route in routes if isinstance(route, APIRoute)]  # the API's, with their full paths
+        # the API's routes (with their full paths) and the roles each admits, worked out once, not per call
+        self.routes = [(route, admitted(route)) for route in routes if isinstance(route, APIRoute)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -166,13 +167,18 @@ class ApiSignInFirst:
         await self.app(scope, receive, send)
 
 
-def route_roles(routes: list[APIRoute], scope: Scope) -> frozenset[str] | None:
-    """The roles the matching route's `require(...)` admits (None: any signed-in account, or no such route)."""
-    for route in routes:
+def route_roles(routes: list[tuple[APIRoute, frozenset[str] | None]], scope: Scope) -> frozenset[str] | None:
+    """The roles the matching route admits (None: any signed-in account, or no such route)."""
+    for route, roles in routes:
         if route.matches(scope)[0] == Match.FULL:
-            wanted = [set(roles) for roles in _required(route.dependant) if roles]
-            return frozenset(set.intersection(*wanted)) if wanted else None
+            return roles
     return None
+
+
+def admitted(route: APIRoute) -> frozenset[str] | None:
+    """The roles the route's `require(...)` dependencies admit together (None: any signed-in account)."""
+    wanted = [set(roles) for roles in _required(route.dependant) if roles]
+    return frozenset(set.intersection(*wanted)) if wanted else None
 
 
 def _required(dependant: Dependant) -> Iterator[tuple[str, ...]]:
