@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
 
 POSTGRES_URL = os.environ.get("NIS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -78,3 +79,12 @@ async def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
 @pytest.fixture
 def session_factory(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_session_factory(db_engine)
+
+
+@pytest.fixture
+async def accounts(tmp_path: Path) -> AsyncIterator[Accounts]:
+    """Accounts on a SQLite file with only the tables Accounts.create_table makes."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")
+    await Accounts.create_table(engine)
+    yield Accounts(make_session_factory(engine))
+    await engine.dispose()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.admission import track
 from domain.models import ApplicationFacts, Enrolment, Participant
+from store.tables import CohortRecord
 
 SECTORS = ["helse_omsorg", "oppvekst_utdanning", "teknisk_miljo", "kultur_fritid"]
 
@@ -52,4 +54,19 @@ def facts(data: dict[str, Any]) -> ApplicationFacts:
         municipalities=data["municipalities"],
         contact=person_id(data["contact"]["email"]),
         participants=[enrolment(p) for p in data["participants"]],
+    )
+
+
+def cohort_record(cohort: str, applications: int = 0, admitted: int = 0, refused: int = 0) -> CohortRecord:
+    """A running cohort's row in the read model, with its counts."""
+    return CohortRecord(
+        cohort=cohort,
+        stage="running",
+        seed="s",
+        places=2,
+        applications=applications,
+        admitted=admitted,
+        waitlisted=0,
+        refused=refused,
+        updated_at=datetime.now(UTC),
     )

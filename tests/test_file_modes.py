@@ -8,7 +8,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from runtime.files import new_dirs_private, private_dir, write_private
 from runtime.settings import Settings
 from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
-from store.tables import CohortRecord
+from tests.factories import cohort_record
 from web.demo_accounts import create_demo_accounts
 
 ROOT = Path(__file__).parents[1]
@@ -107,19 +107,7 @@ async def read_model(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSe
     await create_schema(engine)
     sessions = make_session_factory(engine)
     async with sessions() as session, session.begin():
-        session.add(
-            CohortRecord(
-                cohort="2031",
-                stage="running",
-                seed="s",
-                places=2,
-                applications=0,
-                admitted=0,
-                waitlisted=0,
-                refused=0,
-                updated_at=datetime.now(UTC),
-            )
-        )
+        session.add(cohort_record("2031"))
     yield sessions
     await engine.dispose()
 

@@ -15,7 +15,8 @@ from activities.documents import DocumentFacts, Documents, documents_key
 from runtime.codec import load_or_create_key
 from runtime.settings import Settings
 from store.db import create_schema, make_engine, make_session_factory
-from store.tables import CohortRecord, GroupRecord
+from store.tables import GroupRecord
+from tests.factories import cohort_record
 
 ROOT = Path(__file__).parents[1]
 
@@ -34,19 +35,7 @@ async def test_the_report_and_a_verification_from_the_database_alone(tmp_path: P
     sessions = make_session_factory(engine)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        session.add(
-            CohortRecord(
-                cohort="2031",
-                stage="running",
-                seed="s",
-                places=2,
-                applications=3,
-                admitted=2,
-                waitlisted=0,
-                refused=1,
-                updated_at=now,
-            )
-        )
+        session.add(cohort_record("2031", applications=3, admitted=2, refused=1))
         for number, (group, region) in enumerate((("1804", "Nord-Norge"), ("4601", "Vestlandet"))):
             session.add(
                 GroupRecord(

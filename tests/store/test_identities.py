@@ -3,28 +3,16 @@ never picks an existing one, and no account changes owner."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from store.accounts import EXTERNAL, Account, AccountRecord, Accounts, LocalAccountExists, Role
-from store.db import make_engine, make_session_factory
 from store.identities import derived_username
 
 ISSUER = "https://auth.example.no"
 GROUP = "kull-2022.gruppe-5001"
 PASSWORD = "riktig-hest-batteri"
-
-
-@pytest.fixture
-async def accounts(tmp_path: Path) -> AsyncIterator[Accounts]:
-    """Accounts on a SQLite file with only the tables Accounts.create_table makes."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")
-    await Accounts.create_table(engine)
-    yield Accounts(make_session_factory(engine))
-    await engine.dispose()
 
 
 async def test_two_subjects_with_the_same_handle_get_two_accounts(accounts: Accounts) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
 
@@ -17,20 +16,11 @@ from temporalio.client import Client
 from demo.web import DemoWeb
 from runtime.settings import Settings
 from store.accounts import Account, Accounts, Role
-from store.db import make_engine, make_session_factory
 from web.demo_accounts import create_demo_accounts
 
 GROUP = "kull-2022.gruppe-5001"
 PARTICIPANT = f"{GROUP}.deltaker-1"
 KNOWN = "the administration's own password"
-
-
-@pytest.fixture
-async def accounts(tmp_path: Path) -> AsyncIterator[Accounts]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")
-    await Accounts.create_table(engine)
-    yield Accounts(make_session_factory(engine))
-    await engine.dispose()
 
 
 async def test_one_account_per_role_written_privately_and_renewed(tmp_path: Path, accounts: Accounts) -> None:
