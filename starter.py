@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cli import admin as cli_admin
-from cli import endofyear as cli_endofyear
+from cli import end_of_year as cli_end_of_year
 from cli import letters as cli_letters
 from cli import privacy as cli_privacy
 from cli import users as cli_users
@@ -142,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     cli_admin.register(commands)
     cli_privacy.register(commands)
     cli_letters.register(commands)
-    cli_endofyear.register(commands)
+    cli_end_of_year.register(commands)
     cli_users.register(commands)
     return root
 

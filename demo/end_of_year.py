@@ -16,21 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from activities.documents import Documents, documents_key
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
 from gateway.admin import Admin, Refused
-from gateway.appeals import register_appeal
+from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
-from gateway.resits import register_resit
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
-from store import appeals as appeal_store
-from store import resits as resit_store
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from store import end_of_year as end_of_year_store
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id
 from workflows.messages import GroupDetail
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
 
 class Demo(Protocol):
@@ -154,11 +152,13 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
 async def _sit_again(demo: Demo, resit: Resit, resit_id: str) -> None:
     examiner = demo.script.actors.examiner
     await demo.act(
-        resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=examiner, grade=resit.written)
+        resit_id, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=examiner, grade=resit.written)
     )
     if resit.oral is not None:
         await demo.act(
-            resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=examiner, adjustment=resit.oral)
+            resit_id,
+            ResitWorkflow.register_oral_adjustment,
+            NewOralAdjustmentInput(actor=examiner, adjustment=resit.oral),
         )
     detail = await demo.admin.query(resit_id, ResitWorkflow.detail)
     demo.say(
@@ -169,8 +169,8 @@ async def _sit_again(demo: Demo, resit: Resit, resit_id: str) -> None:
 
 async def _decided(demo: Demo, appeals: int, resits: int) -> bool:
     async with demo.sessions() as session:
-        appeal_rows = await appeal_store.of_cohort(session, demo.cohort)
-        resit_rows = await resit_store.of_cohort(session, demo.cohort)
+        appeal_rows = await end_of_year_store.appeals_of_cohort(session, demo.cohort)
+        resit_rows = await end_of_year_store.resits_of_cohort(session, demo.cohort)
     return (
         sum(r.decided_at is not None for r in appeal_rows) >= appeals
         and sum(r.decided_at is not None for r in resit_rows) >= resits
@@ -192,9 +192,9 @@ async def report_sections(
     """`appeals`, `resits`, `documents` (the current version of each), `export`; and each participant's
     `final_grade`, `credits` and `certificate` after the appeals and re-sits."""
     async with sessions() as session:
-        decided = [r for r in await appeal_store.of_cohort(session, cohort) if r.decided_at is not None]
+        decided = [r for r in await end_of_year_store.appeals_of_cohort(session, cohort) if r.decided_at is not None]
         resits = sorted(
-            (r for r in await resit_store.of_cohort(session, cohort) if r.decided_at is not None),
+            (r for r in await end_of_year_store.resits_of_cohort(session, cohort) if r.decided_at is not None),
             key=lambda r: (r.participant_id, r.attempt),
         )
     data_dir = get_settings().data_dir

@@ -1,7 +1,7 @@
 """The year's results of a cohort after release and appeals, for documents and the export to FS.
 
-Read from the groups' details (the release time, each member's grade), the decided appeals (store/appeals.py),
-which replace the grade of the person who appealed, and the decided re-sits (store/resits.py), whose best grade
+Read from the groups' details (the release time, each member's grade), the decided appeals (store/end_of_year.py),
+which replace the grade of the person who appealed, and the decided re-sits (store/end_of_year.py), whose best grade
 counts. Person IDs only; names come from the register where a document needs one.
 """
 
@@ -16,10 +16,8 @@ from activities.documents import DocumentFacts, Documents, Issued
 from activities.letters import PeopleLookup
 from domain.models import Grade
 from gateway.admin import Admin
-from store import appeals as appeal_store
-from store import resits as resit_store
-from store.appeals import AppealRecord
-from store.resits import ResitRecord
+from store import end_of_year as end_of_year_store
+from store.end_of_year import AppealRecord, ResitRecord
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id
@@ -101,7 +99,7 @@ async def _decided_appeals(admin: Admin, cohort: str) -> dict[str, AppealRecord]
     if admin.sessions is None:
         return {}
     async with admin.sessions() as session:
-        rows = await appeal_store.of_cohort(session, cohort)
+        rows = await end_of_year_store.appeals_of_cohort(session, cohort)
     return {r.participant_id: r for r in rows if r.decided_at is not None}
 
 
@@ -109,7 +107,7 @@ async def _decided_resits(admin: Admin, cohort: str) -> dict[str, list[ResitReco
     if admin.sessions is None:
         return {}
     async with admin.sessions() as session:
-        rows = await resit_store.of_cohort(session, cohort)
+        rows = await end_of_year_store.resits_of_cohort(session, cohort)
     by_person: dict[str, list[ResitRecord]] = {}
     for row in sorted(rows, key=lambda r: r.attempt):
         if row.decided_at is not None:

@@ -27,7 +27,7 @@ from domain.statistics import (
     cohort_statistics,
 )
 from runtime.files import new_dirs_private, write_private
-from store import appeals, resits
+from store import end_of_year
 from store.people import People
 from store.tables import (
     AuditRecord,
@@ -66,8 +66,8 @@ async def statistics(
                 )
             )
         ).all()
-        appealed = await appeals.of_cohort(session, cohort)
-        resat = await resits.of_cohort(session, cohort)
+        appealed = await end_of_year.appeals_of_cohort(session, cohort)
+        resat = await end_of_year.resits_of_cohort(session, cohort)
         projects = (await session.scalars(select(InnovationRecord).where(InnovationRecord.cohort == cohort))).all()
         persons = (
             await session.scalars(select(ParticipantPersonRecord).where(ParticipantPersonRecord.cohort == cohort))

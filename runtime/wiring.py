@@ -16,24 +16,23 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.appeals import AppealActivities
+from activities.end_of_year import EndOfYearActivities
 from activities.grades import compute_grades
 from activities.letters import Contact, PeopleLookup
 from activities.mailer import Mailer
 from activities.notices import NoticeActivities
 from activities.projection import ProjectionActivities
 from activities.relay import OutboxRelay, RelayPolicy
-from activities.resits import ResitActivities
 from domain.admission import preload
 from runtime.codec import data_converter, load_or_create_key
 from runtime.settings import STICKY_QUEUE_TIMEOUT_SECONDS, Settings
 from store.people import People, register_key
 from workflows import search
-from workflows.appeal import AppealWorkflow
 from workflows.cohort import CohortWorkflow
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
 from workflows.participant import ParticipantWorkflow
-from workflows.resit import ResitWorkflow
 
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 INDEXED = {
@@ -57,8 +56,7 @@ PASSTHROUGH = (
     "rich",
     "colorama",
     "better_exceptions",
-    "workflows.appeal_messages",
-    "workflows.resit_messages",
+    "workflows.end_of_year.messages",
 )
 log = structlog.get_logger()
 
@@ -101,6 +99,7 @@ def build_worker(
     """Every workflow and activity. `relay`, when the worker runs one beside it, is woken as letters are queued."""
     notices = NoticeActivities(sessions, wake=relay.wake if relay else None)
     projection = ProjectionActivities(sessions)
+    end_of_year = EndOfYearActivities(sessions)
     return Worker(
         client,
         task_queue=task_queue,
@@ -111,8 +110,8 @@ def build_worker(
             projection.project,
             projection.record_audit,
             compute_grades,
-            AppealActivities(sessions).record_appeal,
-            ResitActivities(sessions).record_resit,
+            end_of_year.record_appeal,
+            end_of_year.record_resit,
         ],
         # on Ctrl-C or SIGTERM, running activities may finish before they are cancelled
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,

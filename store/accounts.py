@@ -56,7 +56,7 @@ class Account(BaseModel):
     @property
     def actor(self) -> str:
         """Who acted, as the audit trail records it."""
-        return f"web:{self.username} ({self.role.value})"
+        return self.username
 
 
 class AccountRecord(Base):

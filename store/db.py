@@ -18,9 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from runtime.files import PRIVATE_FILE, new_dirs_private
-from store import appeals as _appeal_tables  # noqa: F401  (their tables join Base.metadata for create_schema)
-from store import documents as _document_tables  # noqa: F401
-from store import resits as _resit_tables  # noqa: F401
+from store import documents as _document_tables  # their tables join Base.metadata for create_schema
+from store import end_of_year as _end_of_year_tables
 from store.tables import (
     AuditRecord,
     Base,
@@ -169,8 +168,8 @@ async def delete_cohort_rows(session: AsyncSession, cohort: str, cohort_workflow
         GroupRecord,
         ParticipantRecord,
         ParticipantPersonRecord,
-        _appeal_tables.AppealRecord,
-        _resit_tables.ResitRecord,
+        _end_of_year_tables.AppealRecord,
+        _end_of_year_tables.ResitRecord,
         _document_tables.DocumentRecord,
     ):
         await session.execute(delete(table).where(table.cohort == cohort))

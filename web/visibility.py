@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.accounts import Account, Role
-from store.appeals import AppealRecord
-from store.resits import ResitRecord
+from store.end_of_year import AppealRecord, ResitRecord
 from store.tables import AuditRecord
 from web.state import STAFF
 from workflows.messages import GroupDetail, MemberView, ParticipantDetail

@@ -1,29 +1,31 @@
-"""The end of the year's refusals: a participant's own actions, appeals and re-sits (workflows/participant.py,
-workflows/appeal.py, workflows/resit.py, domain/appeals.py, domain/resits.py, gateway/after_release.py,
-gateway/appeals.py, gateway/resits.py)."""
+"""The end of the year's refusals: a participant's own actions, appeals and re-sits (workflows/participant.py and
+the end_of_year packages of domain/, workflows/ and gateway/, web/end_of_year.py)."""
 
 REFUSALS: dict[str, str] = {
-    # the participant's own record (workflows/participant.py) and who the gateway finds (gateway/after_release.py)
+    # the participant's own record (workflows/participant.py) and who the gateway finds (gateway/end_of_year/common.py)
     "participant.no_assessment_pending": "Ingen individuell vurdering venter; sporet er allerede {track:label}",
     "participant.assessment_needs_track": "Den individuelle vurderingen må ende med student eller kursdeltaker",
     "participant.already_withdrawn": "Deltakeren har allerede trukket seg",
     "participant.results_published": "Resultatene er publisert, og deltakelsen er avsluttet",
     "participant.ended": "Deltakelsen er avsluttet og kan ikke endres",
     "participant.not_member_of_group": "Deltakeren {participant} står ikke på gruppens liste",
-    # who may appeal (domain/appeals.py, gateway/appeals.py)
+    # who may appeal (domain/end_of_year/appeals.py, gateway/end_of_year/appeal.py)
     "appeal.already_appealed": "Personen har allerede klaget, og resultatet av en klage er endelig",
     "appeal.course_participant": "En kursdeltaker får ikke karakter og har ingenting å klage på",
     "appeal.no_grade": "Det er ingen karakter å klage på",
     "appeal.no_written_grade": "Det er ingen skriftlig karakter å klage på",
     "appeal.not_released": "Resultatene er ikke publisert ennå",
     "appeal.deadline_passed": "Klagefristen {deadline:time} er passert",
-    # the new examiners and the new assessment (domain/appeals.py, workflows/appeal.py)
+    # the new examiners and the new assessment (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py,
+    # gateway/end_of_year/appeal.py: they are examiner accounts)
     "appeal.no_examiners_named": "Oppgi minst én ny sensor",
     "appeal.too_many_examiners": "Høyst {most} sensorer kan oppnevnes, ikke {named}",
     "appeal.examiner_named_twice": "Samme sensor er oppgitt mer enn én gang: {examiners}",
     "appeal.examiners_graded_first": (
         "{examiners} satte den første karakteren; en klage skal vurderes av nye sensorer"
     ),
+    "appeal.not_examiner_account": "{examiners} er ikke brukernavnet til en sensorkonto",
+    "appeal.accounts_unavailable": "Sensorenes kontoer kan ikke slås opp uten databasen",
     "appeal.examiners_locked": "Den nye skriftlige karakteren er registrert; sensorene kan ikke lenger byttes",
     "appeal.examiners_missing": "De nye sensorene må oppnevnes først",
     "appeal.not_examiner": "{actor} er ikke sensor for denne klagen (sensorene er {examiners})",
@@ -33,7 +35,7 @@ REFUSALS: dict[str, str] = {
         "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
     ),
     "appeal.decided": "Klagen er avgjort, og resultatet av en klage er endelig",
-    # who may sit again (domain/resits.py, gateway/resits.py)
+    # who may sit again (domain/end_of_year/resits.py, gateway/end_of_year/resit.py)
     "resit.course_participant": "En kursdeltaker får ikke karakter og tar ikke eksamen",
     "resit.not_released": "Resultatene er ikke publisert ennå",
     "resit.no_result": (
@@ -44,7 +46,7 @@ REFUSALS: dict[str, str] = {
     "resit.appeal_pending": "En klage på denne karakteren er ikke avgjort ennå; vent på resultatet av klagen",
     "resit.already_registered": "Ny eksamen er allerede registrert og ikke avgjort",
     "resit.attempts_used": "Eksamen er forsøkt {attempts} ganger; høyst {most} forsøk er tillatt",
-    # the re-sit's period (domain/resits.py, gateway/resits.py)
+    # the re-sit's period (domain/end_of_year/resits.py, gateway/end_of_year/resit.py)
     "resit.period_reversed": "Perioden {period} slutter før den begynner",
     "resit.period_ended": "Perioden {period} ble avsluttet {end:time}",
     "resit.no_period": (
@@ -52,7 +54,7 @@ REFUSALS: dict[str, str] = {
     ),
     "resit.no_such_cohort": "Det finnes ikke noe kull {cohort}",
     "resit.cohort_not_later": "Eksamen for kull {later} er ikke senere enn eksamen for kull {cohort}",
-    # the re-sit's grades (domain/resits.py, workflows/resit.py, web/endofyear.py)
+    # the re-sit's grades (domain/end_of_year/resits.py, workflows/end_of_year/resit.py, web/end_of_year.py)
     "resit.postponed_keeps_written": (
         "Utsatt eksamen beholder den skriftlige karakteren {grade}; registrer den muntlige justeringen"
     ),
@@ -63,4 +65,7 @@ REFUSALS: dict[str, str] = {
     "resit.oral_required": "Den skriftlige karakteren {grade} må ha en muntlig justering",
     "resit.decided": "Denne nye eksamenen er avgjort; registrer en ny eksamen for et nytt forsøk",
     "resit.none_waiting": "Det er ingen ny eksamen som venter på karakter",
+    # the documents after release (cli/end_of_year.py)
+    "documents.no_database": "Karakterutskrifter og kursbevis krever databasen",
+    "documents.no_register": "Karakterutskrifter og kursbevis navngir personen og krever personregisteret",
 }

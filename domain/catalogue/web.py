@@ -1,5 +1,5 @@
 """The web app's own refusals: signing in, the role, the session and the form, the codec (web/auth.py,
-web/security.py, web/actions.py, web/endofyear.py, web/routes/*.py)."""
+web/security.py, web/actions.py, web/end_of_year.py, web/routes/*.py)."""
 
 REFUSALS: dict[str, str] = {
     # who is asking (web/auth.py, web/security.py, web/routes/api.py)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.appeals import (
+from domain.end_of_year.appeals import (
     AppealFacts,
     appeal_deadline,
     appeal_refusal,

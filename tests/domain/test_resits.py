@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.end_of_year.resits import ResitFacts, ResitPeriod, best, outcome, resit_kind, resit_refusal
 from domain.models import Grade, Track
 from domain.refusals import Refusal
-from domain.resits import ResitFacts, ResitPeriod, best, outcome, resit_kind, resit_refusal
 
 RELEASED = datetime(2023, 6, 20, 10, tzinfo=UTC)
 PERIOD = ResitPeriod(

@@ -13,16 +13,15 @@ import tempfile
 from pathlib import Path
 
 from gateway.admin import Admin
-from gateway.appeals import register_appeal
-from gateway.resits import register_resit
+from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.resit import register_resit
 from tests.conftest import Harness
 from tests.histories.record import HERE, recording_server
 from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitOralInput, ResitWrittenInput
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.resit import ResitWorkflow
 
 
 async def record(kind: str) -> int:
@@ -63,8 +62,10 @@ async def resit(harness: Harness, admin: Admin) -> str:
     handle, ids = await failed_group(harness)
     await publish(handle)
     resit_id = (await register_resit(admin, ids[1], OFFICE)).resit_workflow_id
-    await admin.perform(resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade="C"))
-    await admin.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
+    await admin.perform(resit_id, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade="C"))
+    await admin.perform(
+        resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+    )
     return resit_id
 
 

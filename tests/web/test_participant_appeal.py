@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from store.appeals import AppealRecord
+from store.end_of_year import AppealRecord
 from tests.web.conftest import World, sign_in
 from tests.web.test_pages import text
 from workflows.ids import group_workflow_id

@@ -11,8 +11,8 @@ from typing import Any
 from temporalio.client import WorkflowHandle
 
 from domain.models import Grade
-from gateway.appeals import register_appeal
-from gateway.resits import register_resit
+from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.resit import register_resit
 from store.accounts import Account, Role
 from tests.conftest import Harness
 from tests.web.test_end_of_year import ADMIN, app_with, bearer, client, examiner_account, sign_in

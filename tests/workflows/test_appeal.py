@@ -11,16 +11,16 @@ from sqlalchemy import select
 from temporalio.client import WorkflowHandle
 
 from domain.models import Grade
-from gateway import appeals
 from gateway.admin import Admin, Refused
-from gateway.appeals import register_appeal
-from store.appeals import AppealRecord
+from gateway.end_of_year import appeal as appeal_gateway
+from gateway.end_of_year.appeal import register_appeal
+from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually, only_letter
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.group import GroupWorkflow
 from workflows.ids import appeal_workflow_id
 from workflows.messages import (
@@ -194,11 +194,11 @@ async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harnes
     released = (await handle.query(GroupWorkflow.detail)).published_at
     assert released is not None
     late = released + timedelta(days=21, seconds=1)
-    deadline = await refused(appeals.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
+    deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
     assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
     await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
     for pid in ids:
-        assert not await appeals._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started
+        assert not await appeal_gateway._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started
     async with harness.sessions() as session:
         refusals = list(
             await session.scalars(

@@ -14,21 +14,23 @@ from temporalio.client import WorkflowHandle
 
 from activities.letters import NOTICE, Contact, render_letter
 from domain.models import CohortPlan, Grade
-from gateway import after_release, resits
-from gateway.appeals import register_appeal
+from gateway.end_of_year import common
+from gateway.end_of_year import resit as resit_gateway
+from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.resit import register_resit
 from gateway.export import COLUMNS, write_export
-from gateway.resits import register_resit
 from gateway.results import Result, group_results
-from store.resits import ResitRecord
+from store.end_of_year import ResitRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually, only_letter, outbox
 from tests.workflows.plans import running_plan
 from tests.workflows.test_appeal import admin, publish, refused
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AssignExaminersInput, NewWrittenGradeInput
 from workflows.cohort import CohortWorkflow
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, resit_workflow_id
 from workflows.messages import (
@@ -39,8 +41,6 @@ from workflows.messages import (
     SubmitWrittenInput,
     WrittenGradeInput,
 )
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
 OFFICE = "ola.studieadm"
 EXAMINER = "sensor.ny"
@@ -115,19 +115,23 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
     assert "Dette blir ditt forsøk nummer 2 på eksamen." in registered
 
     await refused(
-        gateway.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=0)),
+        gateway.perform(
+            resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+        ),
         "Registrer den skriftlige karakteren på ny eksamen først",
     )
     written = await gateway.perform(
-        resit_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.C)
+        resit_id, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)
     )
     assert written.stage == "awaiting_oral"
     await refused(
-        gateway.perform(resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=2)),
+        gateway.perform(
+            resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=2)
+        ),
         "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2",
     )
     decided = await gateway.perform(
-        resit_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1)
+        resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
     )
     assert decided.stage == "decided"
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit_id).result()).detail
@@ -161,13 +165,17 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
     second = await register_resit(gateway, ids[1], OFFICE)
     await refused(register_resit(gateway, ids[1], OFFICE), "Ny eksamen er allerede registrert og ikke avgjort")
     decided = await gateway.perform(
-        second.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
+        second.resit_workflow_id,
+        ResitWorkflow.register_written_grade,
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.F),
     )
     assert decided.stage == "decided"  # a written F has no oral
     third = await register_resit(gateway, ids[1], OFFICE)
     assert (third.attempt, third.previous, third.grade_before) == (3, [second.resit_workflow_id], Grade.F)
     await gateway.perform(
-        third.resit_workflow_id, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.F)
+        third.resit_workflow_id,
+        ResitWorkflow.register_written_grade,
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.F),
     )
     await refused(register_resit(gateway, ids[1], OFFICE), "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt")
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, third.resit_workflow_id).result()).detail
@@ -185,7 +193,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
     plan = resit_plan()
     assert plan.resit_end is not None
     await refused(
-        resits.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
+        resit_gateway.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
         "Perioden ny og utsatt eksamen for kull",
     )
     await refused(
@@ -208,9 +216,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
     )  # a changed written grade: a new oral is due, so the appeal is still open
     await refused(register_resit(gateway, ids[1], OFFICE), "En klage på denne karakteren er ikke avgjort ennå")
     for pid in ids:
-        assert (
-            await after_release.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
-        )
+        assert await common.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
     async with harness.sessions() as session:
         reasons = list(
             await session.scalars(
@@ -278,12 +284,14 @@ async def test_a_valid_absence_from_the_oral_leads_to_a_postponed_oral_on_the_gr
         gateway.perform(
             resit.resit_workflow_id,
             ResitWorkflow.register_written_grade,
-            ResitWrittenInput(actor=EXAMINER, grade=Grade.B),
+            NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
         ),
         "Utsatt eksamen beholder den skriftlige karakteren C; registrer den muntlige justeringen",
     )
     await gateway.perform(
-        resit.resit_workflow_id, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=-1)
+        resit.resit_workflow_id,
+        ResitWorkflow.register_oral_adjustment,
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=-1),
     )
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit.resit_workflow_id).result()).detail
     assert (d.attempt_grade, d.grade_after, d.credits_after) == (Grade.D, Grade.D, 30)

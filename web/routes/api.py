@@ -17,7 +17,8 @@ from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
 from store.accounts import Account, AccountError, Role
 from store.sessions import Kind
-from web import endofyear, visibility
+from web import end_of_year as endofyear  # the module is web/end_of_year.py
+from web import visibility
 from web.actions import (
     CONTACT,
     EXAMINING,

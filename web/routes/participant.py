@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import ValidationError
 
 from gateway.admin import Refused
-from store import appeals, resits
+from store import end_of_year as end_of_year_store
 from store.accounts import Account, Role
-from web import endofyear, forms, visibility
+from web import end_of_year, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
 from web.errors import refusal
 from web.pages import done, render
@@ -34,10 +34,10 @@ async def _participant(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
     can = {name: allowed(account, action) for name, action in PARTICIPANT_ACTIONS.items()}
     async with web.sessions() as session:
-        appeal = await appeals.latest_of(session, participant_id)
-        attempts = await resits.of_participant(session, participant_id)
+        appeal = await end_of_year_store.latest_appeal_of(session, participant_id)
+        attempts = await end_of_year_store.resits_of_participant(session, participant_id)
     person = visibility.person(account, detail, appeal, attempts)
-    steps = {name: account.role in step.roles for name, step in endofyear.STEPS.items()}
+    steps = {name: account.role in step.roles for name, step in end_of_year.STEPS.items()}
     context = {
         "account": account,
         "p": person.detail,
@@ -59,7 +59,7 @@ async def participant_action(
     request: Request, participant_id: str, name: str, web: WebDep, account: Anyone
 ) -> Response:
     await web.participant_access(account, participant_id)
-    if name in endofyear.STEPS:
+    if name in end_of_year.STEPS:
         return await _end_of_year(request, web, account, participant_id, name)
     if name not in PARTICIPANT_ACTIONS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
@@ -75,10 +75,10 @@ async def participant_action(
 async def _end_of_year(request: Request, web: Web, account: Account, participant_id: str, name: str) -> Response:
     form = await read_form(request)
     try:
-        await endofyear.take(web, account, participant_id, name, endofyear.form_values(name, form))
+        await end_of_year.take(web, account, participant_id, name, end_of_year.form_values(name, form))
     except (Refused, ValidationError, ValueError) as error:
         return await _participant(request, web, account, participant_id, {name: reason(error)}, answer_code(error))
-    return done(request, f"/deltaker/{participant_id}", endofyear.STEPS[name].done)
+    return done(request, f"/deltaker/{participant_id}", end_of_year.STEPS[name].done)
 
 
 @router.get("/deltaker/{participant_id}/eksport")

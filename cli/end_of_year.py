@@ -24,34 +24,35 @@ from activities.documents import Documents, documents_key
 from cli.admin import default_actor, dispatch, guarded
 from cli.output import emit
 from domain.models import Grade
+from domain.refusals import Refusal
 from domain.text import printable
 from gateway.admin import Admin, Refused
-from gateway.appeals import register_appeal
+from gateway.end_of_year.appeal import assign_examiners, register_appeal
+from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
-from gateway.resits import register_resit
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from runtime.wiring import people_register
 from store.db import create_schema, make_engine, make_session_factory
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import (
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import (
     AppealActionResult,
     AppealDetail,
     AssignExaminersInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
+    ResitDetail,
 )
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitDetail, ResitOralInput, ResitWrittenInput
+from workflows.end_of_year.resit import ResitWorkflow
 
 R = TypeVar("R")
 
 
 def documents_service(admin: Admin) -> Documents:
     if admin.sessions is None:
-        raise Refused("documents need the read model's database")
+        raise Refused(Refusal("documents.no_database"))
     settings = get_settings()
     return Documents(admin.sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
 
@@ -64,8 +65,8 @@ async def appeal_register(admin: Admin, args: argparse.Namespace) -> int:
 
 @guarded
 async def appeal_examiners(admin: Admin, args: argparse.Namespace) -> int:
-    result = await admin.perform(
-        args.appeal, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=args.actor, examiners=args.examiners)
+    result = await assign_examiners(
+        admin, args.appeal, AssignExaminersInput(actor=args.actor, examiners=args.examiners)
     )
     return _stage(args, result)
 
@@ -103,14 +104,14 @@ async def resit_register(admin: Admin, args: argparse.Namespace) -> int:
 
 @guarded
 async def resit_written(admin: Admin, args: argparse.Namespace) -> int:
-    action = ResitWrittenInput(actor=args.actor, grade=Grade(args.grade.upper()))
+    action = NewWrittenGradeInput(actor=args.actor, grade=Grade(args.grade.upper()))
     await admin.perform(args.resit, ResitWorkflow.register_written_grade, action)
     return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
 
 
 @guarded
 async def resit_oral(admin: Admin, args: argparse.Namespace) -> int:
-    action = ResitOralInput(actor=args.actor, adjustment=args.adjustment)
+    action = NewOralAdjustmentInput(actor=args.actor, adjustment=args.adjustment)
     await admin.perform(args.resit, ResitWorkflow.register_oral_adjustment, action)
     return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
 
@@ -136,7 +137,7 @@ def _resit(args: argparse.Namespace, d: ResitDetail) -> int:
 @guarded
 async def documents(admin: Admin, args: argparse.Namespace) -> int:
     if admin.people is None:
-        raise Refused("documents name the person: the register of people is needed")
+        raise Refused(Refusal("documents.no_register"))
     issued = await issue_documents(admin, documents_service(admin), admin.people, args.cohort)
     if args.json:
         emit(
@@ -272,7 +273,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "participant", metavar="PARTICIPANT_ID"
     )
     add(appeals, "examiners", appeal_examiners, "assign the new examiners", appeal_id).add_argument(
-        "examiners", nargs="+", metavar="EXAMINER"
+        "examiners", nargs="+", metavar="EXAMINER", help="the examiner accounts' user names"
     )
     add(appeals, "written", appeal_written, "the new written grade", appeal_id).add_argument(
         "grade", choices=[g.value for g in Grade] + [g.value.lower() for g in Grade]

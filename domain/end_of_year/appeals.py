@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from domain.grading import adjustment_refusal, combine, final_result
+from domain.end_of_year.common import credits_for, has_oral
+from domain.grading import adjustment_refusal, combine
 from domain.models import Grade, Strict, Track
 from domain.refusals import Refusal
 
@@ -70,7 +71,7 @@ def examiners_refusal(first: list[str], new: list[str]) -> Refusal | None:
 
 def needs_new_oral(written_before: Grade, written_after: Grade) -> bool:
     """A changed written grade needs a new oral adjustment, unless it is an F (a written F has no oral)."""
-    return written_after != written_before and written_after != Grade.F
+    return written_after != written_before and has_oral(written_after)
 
 
 def outcome_without_oral(written_before: Grade, final_before: Grade, written_after: Grade) -> AppealOutcome:
@@ -90,5 +91,4 @@ def outcome_with_oral(written_after: Grade, adjustment: int, step_limit: int) ->
 
 
 def _outcome(written: Grade, final: Grade) -> AppealOutcome:
-    result = final_result(Track.STUDENT, True, final)
-    return AppealOutcome(written_grade=written, final_grade=final, credits=result.credits)
+    return AppealOutcome(written_grade=written, final_grade=final, credits=credits_for(final))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.appeals import AppealActivities
-    from activities.models import ProjectInput
-    from domain import appeals as rules
-    from domain.appeals import AppealOutcome
+    from activities.end_of_year import EndOfYearActivities
+    from domain.end_of_year import appeals as rules
+    from domain.end_of_year.appeals import AppealOutcome
     from domain.refusals import Refusal
     from workflows import notices as n
-    from workflows.appeal_messages import (
+    from workflows.effects import SHORT
+    from workflows.end_of_year.messages import (
         AppealActionResult,
         AppealDetail,
         AppealInput,
@@ -23,47 +25,43 @@ with workflow.unsafe.imports_passed_through():
         NewOralAdjustmentInput,
         NewWrittenGradeInput,
     )
-    from workflows.effects import SHORT, Effects, drain
+    from workflows.end_of_year.step import Step
     from workflows.refusing import refuse, refused
 
 
 @workflow.defn
-class AppealWorkflow:
+class AppealWorkflow(Step):
     """An appeal by one person of one attempt; ends with the new result, which is final.
 
     Updates: assign_examiners, register_new_written_grade, register_new_oral_adjustment. Query: detail.
     """
 
+    DECIDED = Refusal("appeal.decided")
+    WRITTEN_FIRST = Refusal("appeal.written_first")
+    PENDING: ClassVar[dict[str, str | None]] = {
+        "awaiting_examiners": "assign the new examiners",
+        "awaiting_written": "register the new written grade",
+        "awaiting_oral": "register the new oral adjustment",
+        "decided": None,
+    }
+    input: AppealInput
+    state: AppealState
+
     @workflow.init
     def __init__(self, input: AppealInput) -> None:
-        self.input = input
-        self.state = AppealState()
-        self.effects = Effects()
-        self.row_due = True
+        self._begin(input, AppealState())
 
     @workflow.run
     async def run(self, input: AppealInput) -> AppealResult:
         self.state.registered_at = workflow.now()
         self.effects.accepted(input.registered_by, "register_appeal", input.participant_workflow_id)
-        while True:
-            await workflow.wait_condition(lambda: self._work_pending() or self.state.decided_at is not None)
-            await self._flush()
-            if self.state.decided_at is not None and not self._work_pending():
-                break
-        await drain(self._flush, self._work_pending)
+        await self._until_decided()
         return AppealResult(detail=self.detail())
 
-    def _work_pending(self) -> bool:
-        return self.effects.pending or self.row_due
-
-    async def _flush(self) -> None:
-        if self.row_due:
-            self.row_due = False
-            await workflow.execute_activity_method(
-                AppealActivities.record_appeal, self._row(), start_to_close_timeout=SHORT
-            )
-        self.effects.projection_due = False  # an appeal has no row in the group's read model; its own is above
-        await self.effects.flush(ProjectInput())
+    async def _write_row(self) -> None:
+        await workflow.execute_activity_method(
+            EndOfYearActivities.record_appeal, self._row(), start_to_close_timeout=SHORT
+        )
 
     # ---- updates ------------------------------------------------------------------------------
     @workflow.update
@@ -76,7 +74,9 @@ class AppealWorkflow:
         self._refuse_if_decided()
         if self.state.written_after is not None:
             refuse("appeal.examiners_locked")
-        _refuse(rules.examiners_refusal(self.input.first_examiners, list(input.examiners)))
+        refusal = rules.examiners_refusal(self.input.first_examiners, list(input.examiners))
+        if refusal is not None:
+            raise refused(refusal)
 
     @workflow.update
     def register_new_written_grade(self, input: NewWrittenGradeInput) -> AppealActionResult:
@@ -105,13 +105,8 @@ class AppealWorkflow:
         self._refuse_if_decided()
         self._refuse_unless_examiner(input.actor)
         written = self.state.written_after
-        if written is None:
-            refuse("appeal.written_first")
-        _refuse(rules.new_oral_refusal(written, input.adjustment, self.input.step_limit))
-
-    def _refuse_if_decided(self) -> None:
-        if self.state.decided_at is not None:
-            refuse("appeal.decided")
+        oral = None if written is None else rules.new_oral_refusal(written, input.adjustment, self.input.step_limit)
+        self._refuse_oral(written, oral)
 
     def _refuse_unless_examiner(self, actor: str) -> None:
         if not self.state.examiners:
@@ -120,8 +115,8 @@ class AppealWorkflow:
             refuse("appeal.not_examiner", actor=actor, examiners=", ".join(self.state.examiners))
 
     def _decide(self, outcome: AppealOutcome) -> None:
-        s = self.state
-        s.final_after, s.credits_after, s.decided_at = outcome.final_grade, outcome.credits, workflow.now()
+        self.state.final_after = outcome.final_grade
+        self._decided_now(outcome.credits)
         notice = n.AppealDecided(
             cohort=self.input.cohort,
             written_before=self.input.written_before,
@@ -133,8 +128,7 @@ class AppealWorkflow:
         self.effects.notice("decided", notice, [self.input.person_id])
 
     def _record(self, actor: str, action: str, detail: str) -> AppealActionResult:
-        self.effects.accepted(actor, action, detail)
-        self.row_due = True
+        self._accept(actor, action, detail)
         return AppealActionResult(stage=self._stage())
 
     # ---- views --------------------------------------------------------------------------------
@@ -146,59 +140,29 @@ class AppealWorkflow:
             return "awaiting_examiners"
         return "awaiting_written" if s.written_after is None else "awaiting_oral"
 
-    _PENDING: dict[str, str | None] = {
-        "awaiting_examiners": "assign the new examiners",
-        "awaiting_written": "register the new written grade",
-        "awaiting_oral": "register the new oral adjustment",
-        "decided": None,
-    }
-
     @workflow.query
     def detail(self) -> AppealDetail:
-        i, s, stage = self.input, self.state, self._stage()
+        i, s = self.input, self.state
         return AppealDetail(
+            **self._shared_detail(self._stage()),
             appeal_workflow_id=workflow.info().workflow_id,
-            participant_workflow_id=i.participant_workflow_id,
-            group_workflow_id=i.group_workflow_id,
-            person_id=i.person_id,
-            attempt=i.attempt,
-            stage=stage,
             deadline=i.deadline,
-            examiners=s.examiners,
             written_before=i.written_before,
             oral_before=i.oral_before,
             final_before=i.final_before,
             written_after=s.written_after,
             oral_adjustment_after=s.oral_adjustment_after,
             final_after=s.final_after,
-            credits_after=s.credits_after,
-            registered_at=s.registered_at,
-            decided_at=s.decided_at,
-            pending_action=self._PENDING[stage],
         )
 
     def _row(self) -> AppealRow:
-        d = self.detail()
-        assert d.registered_at is not None
+        s = self.state
         return AppealRow(
-            appeal_id=d.appeal_workflow_id,
-            participant_id=d.participant_workflow_id,
-            group_id=d.group_workflow_id,
-            cohort=self.input.cohort,
-            person_id=d.person_id,
-            attempt=d.attempt,
-            stage=d.stage,
-            written_before=d.written_before.value,
-            final_before=d.final_before.value,
-            written_after=d.written_after.value if d.written_after else None,
-            oral_adjustment_after=d.oral_adjustment_after,
-            final_after=d.final_after.value if d.final_after else None,
-            credits_after=d.credits_after,
-            registered_at=d.registered_at,
-            decided_at=d.decided_at,
+            **self._shared_row(self._stage()),
+            appeal_id=workflow.info().workflow_id,
+            written_before=self.input.written_before.value,
+            final_before=self.input.final_before.value,
+            written_after=s.written_after.value if s.written_after else None,
+            oral_adjustment_after=s.oral_adjustment_after,
+            final_after=s.final_after.value if s.final_after else None,
         )
-
-
-def _refuse(refusal: Refusal | None) -> None:
-    if refusal is not None:
-        raise refused(refusal)

@@ -1,6 +1,7 @@
 """Registering a re-sit (ny eksamen after an F, utsatt eksamen after a valid absence from the oral): the gateway
 gathers the person's attempts (the ordinary exam, its appeal, earlier re-sits), checks them against the rules
-(domain/resits.py) and starts the re-sit's workflow. A refusal names its reason and is audited; nothing is started.
+(domain/end_of_year/resits.py) and starts the re-sit's workflow. A refusal names its reason and is audited; nothing
+is started.
 
 The period is the plan's re-sit period, or, when the plan sets none, the exam period (written deadline to the end
 of the orals) of the later cohort the administration names.
@@ -13,19 +14,18 @@ from datetime import UTC, datetime
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain import resits as rules
+from domain.end_of_year import resits as rules
+from domain.end_of_year.resits import ResitPeriod
 from domain.models import CohortPlan
 from domain.refusals import Refusal
-from domain.resits import ResitPeriod
 from domain.text import shown
-from gateway import after_release
 from gateway.admin import Admin
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AppealDetail
+from gateway.end_of_year import common
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AppealDetail, ResitDetail, ResitInput
+from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
 from workflows.messages import CohortInput
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitDetail, ResitInput
 
 ACTION = "register_resit"
 
@@ -38,13 +38,13 @@ async def register_resit(
     now: datetime | None = None,
 ) -> ResitDetail:
     """Start one person's re-sit; `Refused` (audited) with the reason when they may not sit again now."""
-    who = await after_release.person(admin, participant_workflow_id, actor, ACTION)
+    who = await common.person(admin, participant_workflow_id, actor, ACTION)
     group, member, plan = who.group, who.member, who.plan
     period = await _period(admin, plan, in_cohort)
     if isinstance(period, Refusal):
-        await after_release.refuse(admin, who.participant_workflow_id, who.actor, ACTION, period)
+        await common.refuse(admin, who.participant_workflow_id, who.actor, ACTION, period)
     attempts = await attempts_of(admin.client, who.participant_workflow_id)
-    appeal: AppealDetail | None = await after_release.detail_or_none(
+    appeal: AppealDetail | None = await common.detail_or_none(
         admin.client, appeal_workflow_id(who.participant_workflow_id), AppealWorkflow.detail
     )
     grade = member.final_grade
@@ -66,7 +66,7 @@ async def register_resit(
     resit_id = resit_workflow_id(who.participant_workflow_id, sitting)
     refusal = rules.resit_refusal(facts, period, now or datetime.now(UTC))
     if refusal is not None:
-        await after_release.refuse(admin, resit_id, who.actor, ACTION, refusal)
+        await common.refuse(admin, resit_id, who.actor, ACTION, refusal)
     postponed = rules.resit_kind(facts) == "postponed"
     input = ResitInput(
         participant_workflow_id=who.participant_workflow_id,
@@ -83,7 +83,7 @@ async def register_resit(
         previous=([appeal.appeal_workflow_id] if appeal else []) + [a.resit_workflow_id for a in attempts],
     )
     twice = Refusal("resit.already_registered")  # another registration of the same attempt won
-    handle = await after_release.start_once(admin, ResitWorkflow.run, input, resit_id, who, ACTION, twice)
+    handle = await common.start_once(admin, ResitWorkflow.run, input, resit_id, who, ACTION, twice)
     detail: ResitDetail = await handle.query(ResitWorkflow.detail)
     return detail
 
@@ -93,7 +93,7 @@ async def attempts_of(client: Client, participant_workflow_id: str) -> list[Resi
     found: list[ResitDetail] = []
     for attempt in range(2, rules.ATTEMPTS_MAX + 1):
         workflow_id = resit_workflow_id(participant_workflow_id, attempt)
-        detail: ResitDetail | None = await after_release.detail_or_none(client, workflow_id, ResitWorkflow.detail)
+        detail: ResitDetail | None = await common.detail_or_none(client, workflow_id, ResitWorkflow.detail)
         if detail is None:
             break
         found.append(detail)

@@ -3,43 +3,54 @@ registration to the grade that counts."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import ProjectInput
-    from activities.resits import ResitActivities
-    from domain import resits as rules
+    from activities.end_of_year import EndOfYearActivities
+    from domain.end_of_year import resits as rules
+    from domain.end_of_year.common import has_oral
     from domain.grading import adjustment_refusal
+    from domain.refusals import Refusal
     from workflows import notices as n
-    from workflows.effects import SHORT, Effects, drain
-    from workflows.refusing import refuse, refused
-    from workflows.resit_messages import (
+    from workflows.effects import SHORT
+    from workflows.end_of_year.messages import (
+        NewOralAdjustmentInput,
+        NewWrittenGradeInput,
         ResitActionResult,
         ResitDetail,
         ResitInput,
-        ResitOralInput,
         ResitResult,
         ResitRow,
         ResitStage,
         ResitState,
-        ResitWrittenInput,
     )
+    from workflows.end_of_year.step import Step
+    from workflows.refusing import refuse
 
 
 @workflow.defn
-class ResitWorkflow:
+class ResitWorkflow(Step):
     """A re-sit by one person: a new written grade and an oral unless it is an F, or after a valid absence the oral
     alone on the group's written grade; then the best grade counts.
 
     Updates: register_written_grade, register_oral_adjustment. Query: detail.
     """
 
+    DECIDED = Refusal("resit.decided")
+    WRITTEN_FIRST = Refusal("resit.written_first")
+    PENDING: ClassVar[dict[str, str | None]] = {
+        "awaiting_written": "register the re-sit's written grade",
+        "awaiting_oral": "register the re-sit's oral adjustment",
+        "decided": None,
+    }
+    input: ResitInput
+    state: ResitState
+
     @workflow.init
     def __init__(self, input: ResitInput) -> None:
-        self.input = input
-        self.state = ResitState(written=input.written_before if input.postponed else None)
-        self.effects = Effects()
-        self.row_due = True
+        self._begin(input, ResitState(written=input.written_before if input.postponed else None))
 
     @workflow.run
     async def run(self, input: ResitInput) -> ResitResult:
@@ -53,36 +64,24 @@ class ResitWorkflow:
             period_end=input.period.end,
         )
         self.effects.notice("registered", registered, [input.person_id])
-        while True:
-            await workflow.wait_condition(lambda: self._work_pending() or self.state.decided_at is not None)
-            await self._flush()
-            if self.state.decided_at is not None and not self._work_pending():
-                break
-        await drain(self._flush, self._work_pending)
+        await self._until_decided()
         return ResitResult(detail=self.detail())
 
-    def _work_pending(self) -> bool:
-        return self.effects.pending or self.row_due
-
-    async def _flush(self) -> None:
-        if self.row_due:
-            self.row_due = False
-            await workflow.execute_activity_method(
-                ResitActivities.record_resit, self._row(), start_to_close_timeout=SHORT
-            )
-        self.effects.projection_due = False  # a re-sit's row is its own (above), not the group's
-        await self.effects.flush(ProjectInput())
+    async def _write_row(self) -> None:
+        await workflow.execute_activity_method(
+            EndOfYearActivities.record_resit, self._row(), start_to_close_timeout=SHORT
+        )
 
     # ---- updates ------------------------------------------------------------------------------
     @workflow.update
-    def register_written_grade(self, input: ResitWrittenInput) -> ResitActionResult:
+    def register_written_grade(self, input: NewWrittenGradeInput) -> ResitActionResult:
         self.state.written = input.grade
-        if not rules.needs_oral(input.grade):
+        if not has_oral(input.grade):
             self._decide(None)
         return self._record(input.actor, "register_resit_written_grade", input.grade.value)
 
     @register_written_grade.validator
-    def _validate_written(self, input: ResitWrittenInput) -> None:
+    def _validate_written(self, input: NewWrittenGradeInput) -> None:
         self._refuse_if_decided()
         if self.input.postponed and self.state.written is not None:
             refuse("resit.postponed_keeps_written", grade=self.state.written.value)
@@ -90,31 +89,24 @@ class ResitWorkflow:
             refuse("resit.written_already_registered", grade=self.state.written.value)
 
     @workflow.update
-    def register_oral_adjustment(self, input: ResitOralInput) -> ResitActionResult:
+    def register_oral_adjustment(self, input: NewOralAdjustmentInput) -> ResitActionResult:
         self.state.oral_adjustment = input.adjustment
         self._decide(input.adjustment)
         return self._record(input.actor, "register_resit_oral_adjustment", f"{input.adjustment:+d}")
 
     @register_oral_adjustment.validator
-    def _validate_oral(self, input: ResitOralInput) -> None:
+    def _validate_oral(self, input: NewOralAdjustmentInput) -> None:
         self._refuse_if_decided()
         written = self.state.written
-        if written is None:
-            refuse("resit.written_first")
-        refusal = adjustment_refusal(written, input.adjustment, self.input.step_limit)
-        if refusal is not None:
-            raise refused(refusal)
-
-    def _refuse_if_decided(self) -> None:
-        if self.state.decided_at is not None:
-            refuse("resit.decided")
+        oral = None if written is None else adjustment_refusal(written, input.adjustment, self.input.step_limit)
+        self._refuse_oral(written, oral)
 
     def _decide(self, adjustment: int | None) -> None:
         s, i = self.state, self.input
         assert s.written is not None  # the validators have checked it
         result = rules.outcome(i.grade_before, s.written, adjustment, i.step_limit)
-        s.attempt_grade, s.grade_after, s.credits_after = result.attempt_grade, result.grade, result.credits
-        s.decided_at = workflow.now()
+        s.attempt_grade, s.grade_after = result.attempt_grade, result.grade
+        self._decided_now(result.credits)
         notice = n.ResitDecided(
             cohort=i.cohort,
             attempt=i.attempt,
@@ -129,8 +121,7 @@ class ResitWorkflow:
 
     def _record(self, actor: str, action: str, detail: str) -> ResitActionResult:
         self.state.examiners = [*self.state.examiners, actor]
-        self.effects.accepted(actor, action, detail)
-        self.row_due = True
+        self._accept(actor, action, detail)
         return ResitActionResult(stage=self._stage())
 
     # ---- views --------------------------------------------------------------------------------
@@ -139,22 +130,12 @@ class ResitWorkflow:
             return "decided"
         return "awaiting_written" if self.state.written is None else "awaiting_oral"
 
-    _PENDING: dict[str, str | None] = {
-        "awaiting_written": "register the re-sit's written grade",
-        "awaiting_oral": "register the re-sit's oral adjustment",
-        "decided": None,
-    }
-
     @workflow.query
     def detail(self) -> ResitDetail:
-        i, s, stage = self.input, self.state, self._stage()
+        i, s = self.input, self.state
         return ResitDetail(
+            **self._shared_detail(self._stage()),
             resit_workflow_id=workflow.info().workflow_id,
-            participant_workflow_id=i.participant_workflow_id,
-            group_workflow_id=i.group_workflow_id,
-            person_id=i.person_id,
-            attempt=i.attempt,
-            stage=stage,
             period=i.period,
             postponed=i.postponed,
             grade_before=i.grade_before,
@@ -162,33 +143,19 @@ class ResitWorkflow:
             oral_adjustment=s.oral_adjustment,
             attempt_grade=s.attempt_grade,
             grade_after=s.grade_after,
-            credits_after=s.credits_after,
-            examiners=s.examiners,
             previous=i.previous,
-            registered_at=s.registered_at,
-            decided_at=s.decided_at,
-            pending_action=self._PENDING[stage],
         )
 
     def _row(self) -> ResitRow:
-        d = self.detail()
-        assert d.registered_at is not None
+        i, s = self.input, self.state
         return ResitRow(
-            resit_id=d.resit_workflow_id,
-            participant_id=d.participant_workflow_id,
-            group_id=d.group_workflow_id,
-            cohort=self.input.cohort,
-            person_id=d.person_id,
-            attempt=d.attempt,
-            stage=d.stage,
-            period_label=d.period.label,
-            period_end=d.period.end,
-            grade_before=d.grade_before.value if d.grade_before else None,
-            written=d.written.value if d.written else None,
-            oral_adjustment=d.oral_adjustment,
-            attempt_grade=d.attempt_grade.value if d.attempt_grade else None,
-            grade_after=d.grade_after.value if d.grade_after else None,
-            credits_after=d.credits_after,
-            registered_at=d.registered_at,
-            decided_at=d.decided_at,
+            **self._shared_row(self._stage()),
+            resit_id=workflow.info().workflow_id,
+            period_label=i.period.label,
+            period_end=i.period.end,
+            grade_before=i.grade_before.value if i.grade_before else None,
+            written=s.written.value if s.written else None,
+            oral_adjustment=s.oral_adjustment,
+            attempt_grade=s.attempt_grade.value if s.attempt_grade else None,
+            grade_after=s.grade_after.value if s.grade_after else None,
         )

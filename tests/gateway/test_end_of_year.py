@@ -11,19 +11,18 @@ from pypdf import PdfReader
 
 from activities.documents import Documents, documents_key
 from domain.models import Grade
-from gateway.appeals import register_appeal
+from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.resit import register_resit
 from gateway.export import COLUMNS, write_export
-from gateway.resits import register_resit
 from gateway.results import Result, group_results, issue_documents
 from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import EXAMINER, OFFICE, admin, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitOralInput, ResitWrittenInput
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.resit import ResitWorkflow
 
 EXAMINERS = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
 NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]
@@ -120,8 +119,12 @@ async def test_a_resit_that_passes_issues_a_transcript_and_adds_an_attempt_to_th
     assert ids[1] not in {d.participant_id for d in before}  # an F gets no transcript
 
     resit = (await register_resit(gateway, ids[1], OFFICE)).resit_workflow_id
-    await gateway.perform(resit, ResitWorkflow.register_written_grade, ResitWrittenInput(actor=EXAMINER, grade=Grade.D))
-    await gateway.perform(resit, ResitWorkflow.register_oral_adjustment, ResitOralInput(actor=EXAMINER, adjustment=1))
+    await gateway.perform(
+        resit, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D)
+    )
+    await gateway.perform(
+        resit, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+    )
 
     async def resit_recorded() -> list[Result]:
         results = await group_results(gateway, cohort, [handle.id])

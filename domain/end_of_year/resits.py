@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from domain.grading import SCALE, combine, final_result
+from domain.end_of_year.common import credits_for, has_oral
+from domain.grading import SCALE, combine
 from domain.models import Grade, Strict, Track
 from domain.refusals import Refusal
 
@@ -82,16 +83,11 @@ def best(first: Grade | None, second: Grade) -> Grade:
     return second if first is None else min(first, second, key=SCALE.index)
 
 
-def needs_oral(written: Grade) -> bool:
-    """A written F is final and has no oral."""
-    return written != Grade.F
-
-
 def outcome(counting_before: Grade | None, written: Grade, adjustment: int | None, step_limit: int) -> ResitOutcome:
     """This attempt's grade from its written grade and oral, and the best grade of all attempts."""
-    if needs_oral(written) and adjustment is None:
+    if has_oral(written) and adjustment is None:
         raise Refusal("resit.oral_required", grade=written.value)
     attempt_grade = combine(written, adjustment or 0, step_limit)
     counting = best(counting_before, attempt_grade)
-    credits = final_result(Track.STUDENT, True, counting).credits
+    credits = credits_for(counting)
     return ResitOutcome(written_grade=written, attempt_grade=attempt_grade, grade=counting, credits=credits)

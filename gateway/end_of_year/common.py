@@ -1,7 +1,7 @@
 """What registering an appeal and registering a re-sit share: reading the person's facts (their group's view of
 them, the cohort's plan), refusing with an audited reason, and starting the step's workflow once.
 
-gateway/appeals.py and gateway/resits.py hold each step's own rules.
+gateway/end_of_year/appeal.py and resit.py hold each step's own rules.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import (
     SearchAttributePair,
@@ -20,7 +20,8 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.models import CohortPlan
+from domain.errors import problems
+from domain.models import CohortPlan, Strict
 from domain.refusals import Refusal
 from domain.text import Actor, WorkflowId
 from gateway.admin import Admin, Refused
@@ -29,8 +30,12 @@ from workflows.group import GroupWorkflow
 from workflows.messages import AdminAction, GroupDetail, MemberView, ParticipantDetail, ParticipantInput
 from workflows.participant import ParticipantWorkflow
 
-_ACTOR: TypeAdapter[str] = TypeAdapter(Actor)
-_WORKFLOW_ID: TypeAdapter[str] = TypeAdapter(WorkflowId)
+
+class _Who(Strict):
+    """The bounds of who is named and who acts, checked before anything is read or audited."""
+
+    participant_workflow_id: WorkflowId
+    actor: Actor
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,10 @@ async def person(admin: Admin, participant_workflow_id: str, actor: str, action:
     """The person's facts; `Refused` for an ID or actor that breaks its bounds (nothing to audit it under) or a
     participant their group does not list (audited as `action`)."""
     try:
-        participant_workflow_id = _WORKFLOW_ID.validate_python(participant_workflow_id)
-        actor = _ACTOR.validate_python(actor)
+        who = _Who(participant_workflow_id=participant_workflow_id, actor=actor)
     except ValidationError as error:
-        raise Refused(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        raise Refused(Refusal.of(problems(error))) from None
+    participant_workflow_id, actor = who.participant_workflow_id, who.actor
     participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
     group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
     member = member_of(group, participant_workflow_id)

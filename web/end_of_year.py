@@ -2,8 +2,8 @@
 new grades of an appeal or a re-sit. The page's forms and the API both come here, so a right is decided once and
 the actor is the signed-in account.
 
-An appeal's examiners are named by their accounts and stored as the actor each of them acts as on the web
-(`web:NAME (examiner)`), so the appeal's own rule (only they grade it) holds for what they do in the browser.
+An appeal's examiners are named by their accounts' user names, which is also who each of them acts as, on the web
+and on the command line alike; the gateway refuses a name that is no examiner account.
 """
 
 from __future__ import annotations
@@ -17,20 +17,19 @@ from starlette.datastructures import FormData
 from domain.models import Grade
 from domain.refusals import Refusal
 from gateway.admin import Refused
-from gateway.appeals import register_appeal
-from gateway.resits import register_resit
-from store import resits as resit_store
+from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal
+from gateway.end_of_year.resit import register_resit
+from store import end_of_year as end_of_year_store
 from store.accounts import Account, Role
 from web.actions import perform_update
 from web.errors import refusal
 from web.forms import number, text
 from web.state import Web
-from workflows.appeal import AppealWorkflow
-from workflows.appeal_messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id, resit_workflow_id
 from workflows.messages import AdminAction
-from workflows.resit import ResitWorkflow
-from workflows.resit_messages import ResitOralInput, ResitWrittenInput
 
 ADMIN = frozenset({Role.ADMIN})
 EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
@@ -53,15 +52,10 @@ STEPS: dict[str, Step] = {
 }
 
 
-def examiner_actor(username: str) -> str:
-    """The actor an examiner's account acts as on the web: what an appeal's list of examiners holds."""
-    return Account(username=username, role=Role.EXAMINER).actor
-
-
 async def open_resit(web: Web, participant_id: str) -> str | None:
     """The workflow ID of the person's re-sit that waits for grades, or None."""
     async with web.sessions() as session:
-        rows = await resit_store.of_participant(session, participant_id)
+        rows = await end_of_year_store.resits_of_participant(session, participant_id)
     waiting = [r for r in rows if r.decided_at is None]
     return resit_workflow_id(participant_id, waiting[-1].attempt) if waiting else None
 
@@ -81,10 +75,9 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         return await register_resit(web.admin, participant_id, actor, values.get("in_cohort") or None)
     appeal_id = appeal_workflow_id(participant_id)
     if name == "appeal-examiners":
-        examiners = [examiner_actor(str(u)) for u in values["examiners"]]
-        return await perform_update(
-            web, appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=actor, examiners=examiners)
-        )
+        named = AssignExaminersInput(actor=actor, examiners=[str(u) for u in values["examiners"]])
+        await refuse_unknown_examiners(web.admin, appeal_id, named)
+        return await perform_update(web, appeal_id, AppealWorkflow.assign_examiners, named)
     if name == "appeal-written":
         action: AdminAction = NewWrittenGradeInput(actor=actor, grade=Grade(values["grade"]))
         return await perform_update(web, appeal_id, AppealWorkflow.register_new_written_grade, action)
@@ -95,9 +88,9 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
     if resit_id is None:
         raise Refused(Refusal("resit.none_waiting"))
     if name == "resit-written":
-        action = ResitWrittenInput(actor=actor, grade=Grade(values["grade"]))
+        action = NewWrittenGradeInput(actor=actor, grade=Grade(values["grade"]))
         return await perform_update(web, resit_id, ResitWorkflow.register_written_grade, action)
-    action = ResitOralInput(actor=actor, adjustment=int(values["adjustment"]))
+    action = NewOralAdjustmentInput(actor=actor, adjustment=int(values["adjustment"]))
     return await perform_update(web, resit_id, ResitWorkflow.register_oral_adjustment, action)
 
 

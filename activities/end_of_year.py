@@ -1,0 +1,30 @@
+"""The end of the year's rows in the read model (store/end_of_year.py), written by the appeal's and the re-sit's
+workflows as they move on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from store.db import upsert_row
+from store.end_of_year import AppealRecord, ResitRecord
+from workflows.end_of_year.messages import AppealRow, ResitRow
+
+
+class EndOfYearActivities:
+    """Each writes a full snapshot of the row: a retry writes the same again, harmlessly."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def record_appeal(self, row: AppealRow) -> None:
+        async with self._sessions() as session, session.begin():
+            await upsert_row(session, AppealRecord, row.model_dump() | {"updated_at": datetime.now(UTC)})
+
+    @activity.defn
+    async def record_resit(self, row: ResitRow) -> None:
+        async with self._sessions() as session, session.begin():
+            await upsert_row(session, ResitRecord, row.model_dump() | {"updated_at": datetime.now(UTC)})

@@ -1,0 +1,114 @@
+"""An appeal through the gateway: registering it (the person's result and the release time are checked, then the
+appeal's workflow starts) and naming its new examiners (each an existing examiner account). A refusal names its
+reason by code and is audited like any other; nothing is started or changed.
+
+For a web route or the command line: `await register_appeal(admin, participant_workflow_id, actor)`, then
+`await assign_examiners(admin, appeal_workflow_id, AssignExaminersInput(...))`, then the appeal's grades
+(`AppealWorkflow.register_new_written_grade`, ...) through `Admin.perform`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from domain.end_of_year import appeals as rules
+from domain.refusals import Refusal
+from gateway.admin import Admin
+from gateway.end_of_year import common
+from store import end_of_year as store
+from store.tables import AuditRecord
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import AppealActionResult, AppealDetail, AppealInput, AssignExaminersInput
+from workflows.ids import appeal_workflow_id
+
+FIRST_GRADING = ("register_written_grade", "register_oral")
+ACTION = "register_appeal"
+ASSIGN = "assign_examiners"
+
+
+async def register_appeal(
+    admin: Admin, participant_workflow_id: str, actor: str, now: datetime | None = None
+) -> AppealDetail:
+    """Start the appeal of one person's written grade; `Refused` (audited) with the reason when they may not."""
+    who = await common.person(admin, participant_workflow_id, actor, ACTION)
+    group, member, plan = who.group, who.member, who.plan
+    appeal_id = appeal_workflow_id(who.participant_workflow_id)
+    facts = rules.AppealFacts(
+        track=member.track,
+        final_grade=member.final_grade,
+        released_at=group.published_at,
+        appealed_before=await _exists(admin.client, appeal_id),
+    )
+    refusal = rules.appeal_refusal(facts, now or datetime.now(UTC), plan.appeal_seconds)
+    if refusal is None and group.written_grade is None:
+        refusal = Refusal("appeal.no_written_grade")
+    if refusal is not None:
+        await common.refuse(admin, appeal_id, who.actor, ACTION, refusal)
+    assert group.published_at is not None and group.written_grade is not None and member.final_grade is not None
+    input = AppealInput(
+        participant_workflow_id=who.participant_workflow_id,
+        group_workflow_id=group.group_workflow_id,
+        cohort=plan.cohort,
+        person_id=member.person_id,
+        step_limit=plan.oral_step_limit,
+        written_before=group.written_grade,
+        oral_before=member.oral_adjustment,
+        final_before=member.final_grade,
+        first_examiners=await first_examiners(admin, group.group_workflow_id),
+        registered_by=who.actor,
+        deadline=rules.appeal_deadline(group.published_at, plan.appeal_seconds),
+    )
+    final = Refusal("appeal.already_appealed")  # another registration of the same appeal won
+    handle = await common.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
+    detail: AppealDetail = await handle.query(AppealWorkflow.detail)
+    return detail
+
+
+async def assign_examiners(admin: Admin, appeal_workflow_id: str, action: AssignExaminersInput) -> AppealActionResult:
+    """Name the appeal's new examiners by their accounts' user names; `Refused` (audited) when one is not an
+    existing account with the examiner role. The appeal's workflow holds the rest of the rule (1-3, new ones)."""
+    await refuse_unknown_examiners(admin, appeal_workflow_id, action)
+    result: AppealActionResult = await admin.perform(appeal_workflow_id, AppealWorkflow.assign_examiners, action)
+    return result
+
+
+async def refuse_unknown_examiners(admin: Admin, appeal_workflow_id: str, action: AssignExaminersInput) -> None:
+    """`Refused` (audited) unless every name is an existing account with the examiner role."""
+    if admin.sessions is None:  # the accounts live in the read model's database
+        await common.refuse(admin, appeal_workflow_id, action.actor, ASSIGN, Refusal("appeal.accounts_unavailable"))
+    async with admin.sessions() as session:
+        known = await store.examiner_accounts(session, list(action.examiners))
+    unknown = sorted(set(action.examiners) - known)
+    if unknown:
+        refusal = Refusal("appeal.not_examiner_account", examiners=", ".join(unknown))
+        await common.refuse(admin, appeal_workflow_id, action.actor, ASSIGN, refusal)
+
+
+async def first_examiners(admin: Admin, group_workflow_id: str) -> list[str]:
+    """The accounts that graded the group first, by user name: those assigned to it (examiner_groups) and those
+    the audit trail names as registering its written grade or oral adjustments."""
+    if admin.sessions is None:
+        return []
+    async with admin.sessions() as session:
+        graded = await session.scalars(
+            select(AuditRecord.actor)
+            .distinct()
+            .where(
+                AuditRecord.workflow_id == group_workflow_id,
+                AuditRecord.action.in_(FIRST_GRADING),
+                AuditRecord.outcome == "accepted",
+            )
+        )
+        return sorted(set(graded) | await store.assigned_examiners(session, group_workflow_id))
+
+
+async def _exists(client: Client, workflow_id: str) -> bool:
+    try:
+        await client.get_workflow_handle(workflow_id).describe()
+    except RPCError:
+        return False
+    return True

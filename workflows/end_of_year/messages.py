@@ -1,0 +1,185 @@
+"""Inputs, results and state of the end of the year's two workflows, the appeal (klage) and the re-sit (ny or
+utsatt eksamen): one model in, one model out. What both carry is declared once (`Step*`); each adds its own. No
+personal data beyond the opaque person ID; examiners are account user names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from domain.end_of_year.resits import ResitPeriod
+from domain.models import Grade, PersonId, Strict
+from domain.text import Actor
+from workflows.messages import AdminAction
+
+AppealStage = Literal["awaiting_examiners", "awaiting_written", "awaiting_oral", "decided"]
+ResitStage = Literal["awaiting_written", "awaiting_oral", "decided"]
+
+
+# ---- what both share ----------------------------------------------------------------------------
+class StepInput(Strict):
+    """One person's appeal or re-sit, as the gateway registers it."""
+
+    participant_workflow_id: str
+    group_workflow_id: str
+    cohort: str
+    person_id: PersonId
+    attempt: int = Field(ge=1)  # which sitting of the exam it concerns; each step bounds its own
+    step_limit: int = Field(ge=0)
+    registered_by: str
+
+
+class StepState(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    examiners: list[str] = []  # account user names: who may grade it (appeal) or who did (re-sit)
+    credits_after: int | None = None
+    registered_at: datetime | None = None
+    decided_at: datetime | None = None
+
+
+class StepDetail(Strict):
+    participant_workflow_id: str
+    group_workflow_id: str
+    person_id: PersonId
+    attempt: int
+    examiners: list[str]
+    credits_after: int | None
+    registered_at: datetime | None
+    decided_at: datetime | None
+    pending_action: str | None
+
+
+class StepRow(BaseModel):
+    """The columns both rows in the read model share (store/end_of_year.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    participant_id: str
+    group_id: str
+    cohort: str
+    person_id: PersonId
+    attempt: int
+    stage: str
+    credits_after: int | None
+    registered_at: AwareDatetime
+    decided_at: AwareDatetime | None
+
+
+class NewWrittenGradeInput(AdminAction):
+    """An appeal's new written grade, or a re-sit's."""
+
+    grade: Grade
+
+
+class NewOralAdjustmentInput(AdminAction):
+    """An appeal's new oral adjustment, or a re-sit's."""
+
+    adjustment: int = Field(ge=-5, le=5)  # the plan's step limit is the workflow's rule
+
+
+# ---- the appeal ---------------------------------------------------------------------------------
+class AppealInput(StepInput):
+    attempt: int = Field(default=1, ge=1)
+    written_before: Grade
+    oral_before: int | None
+    final_before: Grade
+    first_examiners: list[str]  # the accounts that graded the group first: not the appeal's examiners
+    deadline: AwareDatetime  # the appeal window's end; the appeal was registered before it
+
+
+class AppealState(StepState):
+    written_after: Grade | None = None
+    oral_adjustment_after: int | None = None
+    final_after: Grade | None = None
+
+
+class AssignExaminersInput(AdminAction):
+    # examiner accounts' user names; the gateway checks they are such accounts (gateway/end_of_year/appeal.py), the
+    # workflow the rule (1-3, new ones: domain/end_of_year/appeals.py)
+    examiners: list[Actor] = Field(max_length=10)
+
+    @field_validator("examiners")
+    @classmethod
+    def _tidy(cls, examiners: list[str]) -> list[str]:
+        return [e.strip() for e in examiners]
+
+
+class AppealDetail(StepDetail):
+    appeal_workflow_id: str
+    stage: AppealStage
+    deadline: datetime
+    written_before: Grade
+    oral_before: int | None
+    final_before: Grade
+    written_after: Grade | None
+    oral_adjustment_after: int | None
+    final_after: Grade | None
+
+
+class AppealActionResult(Strict):
+    stage: AppealStage
+
+
+class AppealResult(Strict):
+    detail: AppealDetail
+
+
+class AppealRow(StepRow):
+    appeal_id: str
+    written_before: str
+    final_before: str
+    written_after: str | None
+    oral_adjustment_after: int | None
+    final_after: str | None
+
+
+# ---- the re-sit ---------------------------------------------------------------------------------
+class ResitInput(StepInput):
+    attempt: int = Field(ge=2)  # the sitting: the ordinary exam was the first
+    grade_before: Grade | None  # the grade that counts when the re-sit is registered: an F, or none after an absence
+    postponed: bool = False  # utsatt eksamen: the oral alone, on the group's written grade
+    written_before: Grade | None = None  # the group's written grade, which a postponed oral adjusts
+    period: ResitPeriod
+    previous: list[str] = []  # the workflow IDs of the person's earlier re-sits and appeal: the linked attempts
+
+
+class ResitState(StepState):
+    written: Grade | None = None
+    oral_adjustment: int | None = None
+    attempt_grade: Grade | None = None
+    grade_after: Grade | None = None
+
+
+class ResitDetail(StepDetail):
+    resit_workflow_id: str
+    stage: ResitStage
+    period: ResitPeriod
+    postponed: bool
+    grade_before: Grade | None
+    written: Grade | None
+    oral_adjustment: int | None
+    attempt_grade: Grade | None
+    grade_after: Grade | None
+    previous: list[str]
+
+
+class ResitActionResult(Strict):
+    stage: ResitStage
+
+
+class ResitResult(Strict):
+    detail: ResitDetail
+
+
+class ResitRow(StepRow):
+    resit_id: str
+    period_label: str
+    period_end: AwareDatetime
+    grade_before: str | None
+    written: str | None
+    oral_adjustment: int | None
+    attempt_grade: str | None
+    grade_after: str | None

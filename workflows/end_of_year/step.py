@@ -1,0 +1,105 @@
+"""What the appeal's and the re-sit's workflows share, written once: one person's step after release that waits
+for its grades, records each accepted action in the audit trail and its own row in the read model, and ends when
+it is decided. Each workflow adds its updates, its rules and its view (workflows/end_of_year/appeal.py, resit.py).
+
+Not a workflow itself: the Temporal decorators stay on each workflow's class, so their names do not change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import ProjectInput
+    from domain.refusals import Refusal
+    from workflows.effects import Effects, drain
+    from workflows.end_of_year.messages import StepInput, StepRow, StepState
+    from workflows.refusing import refused
+
+
+class Step:
+    DECIDED: ClassVar[Refusal]  # the refusal of any action once the step is decided
+    WRITTEN_FIRST: ClassVar[Refusal]  # the refusal of an oral adjustment before the written grade
+    PENDING: ClassVar[dict[str, str | None]]  # what each stage waits for
+
+    input: StepInput
+    state: StepState
+
+    def _begin(self, input: StepInput, state: StepState) -> None:
+        self.input, self.state = input, state
+        self.effects = Effects()
+        self.row_due = True
+
+    async def _until_decided(self) -> None:
+        """Flush the effects and the row as actions come, until the step is decided and all is written."""
+        while True:
+            await workflow.wait_condition(lambda: self._work_pending() or self.state.decided_at is not None)
+            await self._flush()
+            if self.state.decided_at is not None and not self._work_pending():
+                break
+        await drain(self._flush, self._work_pending)
+
+    def _work_pending(self) -> bool:
+        return self.effects.pending or self.row_due
+
+    async def _flush(self) -> None:
+        if self.row_due:
+            self.row_due = False
+            await self._write_row()
+        self.effects.projection_due = False  # the step's row is its own (above), not the group's
+        await self.effects.flush(ProjectInput())
+
+    async def _write_row(self) -> None:
+        raise NotImplementedError
+
+    def _accept(self, actor: str, action: str, detail: str) -> None:
+        self.effects.accepted(actor, action, detail)
+        self.row_due = True
+
+    def _refuse_if_decided(self) -> None:
+        if self.state.decided_at is not None:
+            raise refused(self.DECIDED)
+
+    def _refuse_oral(self, written: Any, oral: Refusal | None) -> None:
+        """An oral adjustment needs the written grade first, and then keeps within the plan's step limit."""
+        if written is None:
+            raise refused(self.WRITTEN_FIRST)
+        if oral is not None:
+            raise refused(oral)
+
+    def _decided_now(self, credits: int) -> None:
+        self.state.credits_after, self.state.decided_at = credits, workflow.now()
+
+    def _shared_detail(self, stage: str) -> dict[str, Any]:
+        """The detail's fields both steps have (messages.StepDetail)."""
+        i, s = self.input, self.state
+        return {
+            "participant_workflow_id": i.participant_workflow_id,
+            "group_workflow_id": i.group_workflow_id,
+            "person_id": i.person_id,
+            "attempt": i.attempt,
+            "stage": stage,
+            "examiners": s.examiners,
+            "credits_after": s.credits_after,
+            "registered_at": s.registered_at,
+            "decided_at": s.decided_at,
+            "pending_action": self.PENDING[stage],
+        }
+
+    def _shared_row(self, stage: str) -> dict[str, Any]:
+        """The row's columns both steps have (messages.StepRow)."""
+        i, s = self.input, self.state
+        assert s.registered_at is not None  # set as the run begins, before the first row is written
+        return StepRow(
+            participant_id=i.participant_workflow_id,
+            group_id=i.group_workflow_id,
+            cohort=i.cohort,
+            person_id=i.person_id,
+            attempt=i.attempt,
+            stage=stage,
+            credits_after=s.credits_after,
+            registered_at=s.registered_at,
+            decided_at=s.decided_at,
+        ).model_dump()
