@@ -38,7 +38,7 @@ async def build_report(
                 if not member.replaced
             ]
     notices, accepted, refused = await _counts(sessions, cohort_workflow_id(cohort))
-    after_release = await end_of_year.report_sections(admin, sessions, cohort, participants)  # appeals, documents
+    after_publish = await end_of_year.report_sections(admin, sessions, cohort, participants)  # appeals, documents
     return {
         "cohort": cohort,
         "seed": overview.seed,
@@ -49,7 +49,7 @@ async def build_report(
         "admin_actions": accepted,
         "refused_actions": refused,
         "seconds": round(seconds, 1),
-    } | after_release
+    } | after_publish
 
 
 def _application(record: ApplicationRecord) -> dict[str, Any]:

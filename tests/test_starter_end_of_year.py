@@ -10,7 +10,7 @@ import pytest
 from domain.models import Grade
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
-from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
+from tests.workflows.test_appeal import EXAMINER, OFFICE, examiner_accounts, graded_group, publish
 from tests.workflows.test_resit import failed_group, written_graded
 from workflows.group import GroupWorkflow
 
@@ -21,6 +21,9 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     code, out, _ = await run(harness, capsys, "appeal", "register", ids[1], actor=OFFICE)
     assert code == 0 and f"{ids[1]}.klage: awaiting_examiners; before C -> D" in out
     appeal = f"{ids[1]}.klage"
+    code, _, err = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
+    assert code == 1 and one_line(err) == f"refused: {EXAMINER} er ikke brukernavnet til en sensorkonto"
+    await examiner_accounts(harness, EXAMINER)
     code, out, _ = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
     assert code == 0 and "the appeal is now awaiting_written" in out
     code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)

@@ -3,11 +3,14 @@ new grades of an appeal or a re-sit. The page's forms and the API both come here
 the actor is the signed-in account.
 
 An appeal's examiners are named by their accounts' user names, which is also who each of them acts as, on the web
-and on the command line alike; the gateway refuses a name that is no examiner account.
+and on the command line alike; the gateway refuses a name that is no examiner account. They are new examiners, not
+assigned to the group (those graded it first), so an examiner may see and grade the one person whose appeal names
+them (`access`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +27,14 @@ from store.accounts import Account, Role
 from web.actions import perform_update
 from web.errors import refusal
 from web.forms import number, text
-from web.state import Web
+from web.state import PARTICIPANT_ID, Web
 from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.messages import (
+    AppealDetail,
+    AssignExaminersInput,
+    NewOralAdjustmentInput,
+    NewWrittenGradeInput,
+)
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id, resit_workflow_id
 from workflows.messages import AdminAction
@@ -60,12 +68,32 @@ async def open_resit(web: Web, participant_id: str) -> str | None:
     return resit_workflow_id(participant_id, waiting[-1].attempt) if waiting else None
 
 
+async def access(web: Web, account: Account, participant_id: str) -> re.Match[str]:
+    """The person's page and steps as `Web.participant_access` allows them, and for an examiner also the person
+    whose appeal names them; 404 for everyone else."""
+    try:
+        return await web.participant_access(account, participant_id)
+    except HTTPException:
+        match = PARTICIPANT_ID.match(participant_id)
+        if match is None or account.role != Role.EXAMINER or not await _appeal_names(web, account, participant_id):
+            raise
+        return match
+
+
+async def _appeal_names(web: Web, account: Account, participant_id: str) -> bool:
+    try:
+        detail: AppealDetail = await web.admin.query(appeal_workflow_id(participant_id), AppealWorkflow.detail)
+    except Refused:  # no appeal
+        return False
+    return account.username in detail.examiners
+
+
 async def take(web: Web, account: Account, participant_id: str, name: str, values: dict[str, Any]) -> Any:
     """Take one step for the person; 403 for a role that may not, Refused with the reason when the rules say no."""
     step = STEPS.get(name)
     if step is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
-    await web.participant_access(account, participant_id)  # 404 before 403: nothing leaks about others
+    await access(web, account, participant_id)  # 404 before 403: nothing leaks about others
     if account.role not in step.roles:
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     actor = account.actor

@@ -13,7 +13,8 @@ from temporalio.client import WorkflowHandle
 from domain.models import Grade
 from gateway.admin import Admin, Refused
 from gateway.end_of_year import appeal as appeal_gateway
-from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.appeal import assign_examiners, register_appeal
+from store.accounts import Account, Accounts, Role
 from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
@@ -73,6 +74,16 @@ def admin(harness: Harness) -> Admin:
     return Admin(harness.client, harness.sessions, harness.task_queue)
 
 
+async def examiner_accounts(harness: Harness, *usernames: str, group: str | None = None) -> None:
+    """Examiner accounts by these user names; with `group`, each assigned to that group."""
+    accounts = Accounts(harness.sessions)
+    await Accounts.create_table(harness.engine)
+    for username in usernames:
+        await accounts.add(Account(username=username, role=Role.EXAMINER), "et passord som holder")
+        if group is not None:
+            await accounts.assign(username, group)
+
+
 async def refused(action: object, reason: str) -> Refused:
     """The action is refused with these words (the catalogue's Norwegian); the refusal, for its codes."""
     with pytest.raises(Refused) as refusal:
@@ -84,6 +95,8 @@ async def refused(action: object, reason: str) -> Refused:
 async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_final(harness: Harness) -> None:
     handle, ids = await graded_group(harness)
     await publish(handle)
+    await examiner_accounts(harness, EXAMINER, ACTOR)  # ACTOR registered the group's grades
+    await examiner_accounts(harness, "sensor.gruppe", group=handle.id)  # assigned to the group, graded nothing
     gateway = admin(harness)
     appeal = await register_appeal(gateway, ids[1], OFFICE)
     assert (appeal.stage, appeal.written_before, appeal.final_before) == ("awaiting_examiners", Grade.C, Grade.D)
@@ -97,14 +110,30 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         "De nye sensorene må oppnevnes først",
     )
     await refused(
-        gateway.perform(
-            appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR])
-        ),
+        assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR])),
         f"{ACTOR} satte den første karakteren; en klage skal vurderes av nye sensorer",
     )
-    assigned = await gateway.perform(
-        appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
+    await refused(
+        assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=["sensor.gruppe"])),
+        "sensor.gruppe satte den første karakteren",  # the group's examiner, though the grades were keyed by another
     )
+    unknown = await refused(
+        assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, OFFICE])),
+        f"{OFFICE} er ikke brukernavnet til en sensorkonto",
+    )
+    assert [p.dump() for p in unknown.problems] == [
+        {"code": "appeal.not_examiner_account", "params": {"examiners": OFFICE}}
+    ]
+    async with harness.sessions() as session:
+        audited = await session.scalars(
+            select(AuditRecord.reason).where(
+                AuditRecord.workflow_id == appeal_id,
+                AuditRecord.action == "assign_examiners",
+                AuditRecord.outcome == "refused",
+            )
+        )
+        assert f"{OFFICE} er ikke brukernavnet til en sensorkonto" in list(audited)
+    assigned = await assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]))
     assert assigned.stage == "awaiting_written"
     stranger = await refused(
         gateway.perform(
@@ -197,6 +226,8 @@ async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harnes
     deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
     assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
     await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
+    bad = await refused(register_appeal(gateway, "kull-x.gruppe 1", OFFICE), "participant_workflow_id")
+    assert bad.code is not None and bad.code.startswith("validation.")  # by code, in Norwegian: nothing to audit
     for pid in ids:
         assert not await appeal_gateway._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started
     async with harness.sessions() as session:

@@ -28,7 +28,7 @@ async def participant_page(request: Request, participant_id: str, web: WebDep, a
 async def _participant(
     request: Request, web: Web, account: Account, participant_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    match = await web.participant_access(account, participant_id)
+    match = await end_of_year.access(web, account, participant_id)
     detail = await web.participant(participant_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
@@ -58,7 +58,7 @@ async def _participant(
 async def participant_action(
     request: Request, participant_id: str, name: str, web: WebDep, account: Anyone
 ) -> Response:
-    await web.participant_access(account, participant_id)
+    await end_of_year.access(web, account, participant_id)
     if name in end_of_year.STEPS:
         return await _end_of_year(request, web, account, participant_id, name)
     if name not in PARTICIPANT_ACTIONS:
