@@ -178,7 +178,8 @@ async def _verify(args: argparse.Namespace) -> int:
     key = documents_key(load_or_create_key(settings))
     checked = await _on_database(lambda sessions: Documents(sessions, key, settings.data_dir).verify(args.code))
     if checked is None:
-        print(f"no document has the verification code {printable(args.code)}", file=sys.stderr)
+        unknown = Refusal("documents.unknown_code", verification=printable(args.code))
+        print(f"refused: {unknown.text()}", file=sys.stderr)
         return 1
     found: dict[str, Any] = {
         "kind": checked.kind,
@@ -222,7 +223,7 @@ async def _statistics_report(args: argparse.Namespace) -> int:
         print(f"cohort: {error}", file=sys.stderr)
         return 2
     if path is None:
-        print(f"the read model holds no cohort {printable(args.cohort)}", file=sys.stderr)
+        print(f"refused: {Refusal('statistics.no_cohort', cohort=printable(args.cohort)).text()}", file=sys.stderr)
         return 1
     if args.json:
         emit({"file": str(path)})

@@ -68,4 +68,6 @@ REFUSALS: dict[str, str] = {
     # the documents after release (cli/end_of_year.py)
     "documents.no_database": "Karakterutskrifter og kursbevis krever databasen",
     "documents.no_register": "Karakterutskrifter og kursbevis navngir personen og krever personregisteret",
+    "documents.unknown_code": "Ingen dokumenter har verifiseringskoden {verification}",
+    "statistics.no_cohort": "Databasen har ikke noe kull {cohort}",
 }
