@@ -7,6 +7,7 @@ Also the report's sections of these steps."""
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from activities.documents import Documents, documents_key
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
 from gateway.admin import Admin, Refused
-from gateway.end_of_year.appeal import register_appeal
+from gateway.end_of_year.appeal import assign_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
 from gateway.results import cohort_results, issue_documents
@@ -24,6 +25,7 @@ from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from store import end_of_year as end_of_year_store
+from store.accounts import Account, AccountError, Accounts, Role
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.end_of_year.resit import ResitWorkflow
@@ -86,6 +88,7 @@ async def run(demo: Demo) -> None:
         resits.append((resit, registered_resit.resit_workflow_id))
         demo.say(f"  re-sit registered: {registered_resit.resit_workflow_id} ({registered_resit.period.label})")
     await _mistakes(demo, section)
+    await _appeal_examiner_accounts(demo, section.appeal_examiners)
     documents = documents_service(demo.sessions, demo.progress_file.parent)
     await _issue(demo, documents, "issued at release")
     for appeal in registered:
@@ -128,11 +131,12 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
             AppealWorkflow.assign_examiners,
             AssignExaminersInput(actor=office, examiners=[examiner, demo.script.actors.examiner]),
         )
-    await demo.act(
-        appeal_id,
-        AppealWorkflow.assign_examiners,
-        AssignExaminersInput(actor=office, examiners=section.appeal_examiners),
-    )
+    try:  # through the gateway, which checks that each is an examiner account
+        await assign_examiners(
+            demo.admin, appeal_id, AssignExaminersInput(actor=office, examiners=section.appeal_examiners)
+        )
+    except Refused as refused:
+        demo.say(f"  refused: assign_examiners on {appeal_id}: {refused}")
     await demo.act(
         appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=examiner, grade=appeal.written)
     )
@@ -147,6 +151,17 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
         f"  appeal {appeal_id}: written {detail.written_before} -> {detail.written_after}, "
         f"grade {detail.final_before} -> {detail.final_after} ({detail.stage})"
     )
+
+
+async def _appeal_examiner_accounts(demo: Demo, usernames: list[str]) -> None:
+    """The appeals' examiners are accounts with the examiner role, assigned to no group (they graded none first);
+    a password nobody is told: the demo acts for them."""
+    accounts = Accounts(demo.sessions)
+    for username in usernames:
+        try:
+            await accounts.add(Account(username=username, role=Role.EXAMINER), secrets.token_urlsafe(24))
+        except AccountError:  # a demo run again: the account is there
+            continue
 
 
 async def _sit_again(demo: Demo, resit: Resit, resit_id: str) -> None:
