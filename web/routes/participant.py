@@ -58,9 +58,9 @@ async def _participant(
 async def participant_action(
     request: Request, participant_id: str, name: str, web: WebDep, account: Anyone
 ) -> Response:
-    await end_of_year.access(web, account, participant_id)
-    if name in end_of_year.STEPS:
+    if name in end_of_year.STEPS:  # its own access: an appeal's examiner may act on the one person it names
         return await _end_of_year(request, web, account, participant_id, name)
+    await web.participant_access(account, participant_id)
     if name not in PARTICIPANT_ACTIONS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
     form = await read_form(request)
