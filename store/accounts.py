@@ -55,8 +55,8 @@ class Account(BaseModel):
 
     @property
     def actor(self) -> str:
-        """Who acted, as the audit trail records it."""
-        return f"web:{self.username} ({self.role.value})"
+        """Who acted, as the workflows and the audit trail record it: the account's user name, whichever channel."""
+        return self.username
 
 
 class AccountRecord(Base):

@@ -177,10 +177,5 @@ class Web:
         return self.plans[group_workflow_id]
 
 
-def not_found(reason: str) -> bool:
-    """The gateway's refusal for a workflow that is not there (see gateway.admin._rpc_reason)."""
-    return reason.startswith("no workflow ")
-
-
 def dump(model: Any) -> Any:
     return model.model_dump(mode="json")

@@ -11,7 +11,7 @@ from gateway.admin import Refused
 from store import appeals, resits
 from store.accounts import Account, Role
 from web import endofyear, forms, visibility
-from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
+from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
 from web.errors import refusal
 from web.pages import done, render
 from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
@@ -66,10 +66,10 @@ async def participant_action(
     form = await read_form(request)
     try:
         action = forms.participant_action(name, form, account.actor)
-        await perform_participant(web, account, participant_id, name, action)
+        await perform_participant(web, account, participant_id, PARTICIPANT_ACTIONS[name], action)
     except (Refused, ValidationError, ValueError) as error:
         return await _participant(request, web, account, participant_id, {name: reason(error)}, answer_code(error))
-    return done(request, f"/deltaker/{participant_id}", PARTICIPANT_ACTIONS[name].done)
+    return done(request, f"/deltaker/{participant_id}", PARTICIPANT_DONE[name])
 
 
 async def _end_of_year(request: Request, web: Web, account: Account, participant_id: str, name: str) -> Response:
