@@ -85,8 +85,7 @@ async def test_a_refusal_is_shown_beside_its_form_and_nothing_changes(world: Wor
         assert _requirement(after.text, 2) == before
         log = text(after.text.split('id="logg"')[1])
         assert (
-            "turid Godkjenning av arbeidskrav Avvist Arbeidskrav 2 er åpent, ikke levert; "
-            "det kan ikke godkjennes"
+            "turid Godkjenning av arbeidskrav Avvist Arbeidskrav 2 er åpent, ikke levert; det kan ikke godkjennes"
         ) in log
 
 
