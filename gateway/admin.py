@@ -41,7 +41,7 @@ from store.people import Enrolled, People
 from workflows import search
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
-from workflows.ids import WorkflowRef, cohort_workflow_id
+from workflows.ids import ParticipantId, WorkflowRef, cohort_workflow_id
 from workflows.messages import (
     ActionResult,
     AdminAction,
@@ -225,8 +225,11 @@ class Admin:
     ) -> ActionResult:
         """Replace a member: the replacement into the register, their ID to the group; kept only if accepted."""
         people = self._register()
-        cohort = registration.cohort_of(participant_workflow)
-        group_id = participant_workflow.rsplit(".", 1)[0]
+        try:
+            member = ParticipantId.parse(participant_workflow)
+        except Refusal as refusal:
+            raise Refused(refusal) from None
+        cohort, group_id = member.group.cohort.cohort, member.group.workflow_id
         enrolment = await registration.register_participant(people, cohort, replacement)
         action = ReplaceParticipantInput(
             actor=actor, participant_workflow_id=participant_workflow, replacement=enrolment

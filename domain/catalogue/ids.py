@@ -1,5 +1,5 @@
 """The identifiers' refusals: a cohort's name, a group's or a participant's ID, or a re-sit's attempt that no
-workflow ID can be made from (workflows/ids.py)."""
+workflow ID can be made from (domain/ids.py, workflows/ids.py)."""
 
 REFUSALS: dict[str, str] = {
     "ids.bad_cohort": "Kull: '{cohort}' må være 1–32 bokstaver, sifre, '-' eller '_'",

@@ -28,7 +28,7 @@ async def participant_page(request: Request, participant_id: str, web: WebDep, a
 async def _participant(
     request: Request, web: Web, account: Account, participant_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    match = await web.participant_access(account, participant_id)
+    member = await web.participant_access(account, participant_id)
     detail = await web.participant(participant_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
@@ -46,8 +46,8 @@ async def _participant(
         "resits": person.resits,
         "steps": steps,
         "examiners": await web.accounts.examiners() if steps["appeal-examiners"] else [],
-        "cohort": match["cohort"],
-        "application_id": match["app"],
+        "cohort": member.group.cohort.cohort,
+        "application_id": member.group.application_id,
         "can": can,
         "errors": errors,
     }
