@@ -63,7 +63,7 @@ async def run(
     """Run one command as the CLI would, as the account `actor` (an administrator, made on first use), with the
     test's own gateway; returns (exit code, stdout, stderr)."""
     await account(harness, actor)
-    args = starter.parser().parse_args([*argv, "--as", actor])
+    args = starter.parser().parse_args([*argv, "--actor", actor])  # --as, by its old name the end of year shares
     capsys.readouterr()
     people = People(harness.sessions, register_key(TEST_KEY))
     code = await args.run(Admin(harness.client, harness.sessions, harness.task_queue, people), args)
