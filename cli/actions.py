@@ -16,11 +16,11 @@ from typing import Any
 
 from cli.admin import acting, cohort_id, done, group_id, participant_id
 from cli.output import CliError
+from domain.ids import CohortId, GroupId, WorkflowRef
 from domain.text import printable, shown
 from gateway import commands
 from gateway.admin import Admin
 from gateway.commands import AnyCommand
-from workflows.ids import CohortId, GroupId, WorkflowRef
 from workflows.messages import (
     AttendanceInput,
     ConfirmSelectionInput,

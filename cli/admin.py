@@ -30,6 +30,7 @@ from temporalio.service import RPCError
 from cli.output import CliError, emit, read_json
 from domain.admission import parse_application
 from domain.errors import describe
+from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import Participant
 from domain.plan import parse_plan
 from domain.refusals import Refusal
@@ -43,7 +44,6 @@ from store.accounts import Account
 from store.db import create_schema, make_engine, make_session_factory
 from store.people import People, register_key
 from workflows.group import GroupWorkflow
-from workflows.ids import CohortId, GroupId, ParticipantId
 from workflows.messages import GroupDetail
 
 CONNECT_SECONDS = 5.0  # Client.connect retries an address that does not answer; a CLI gives up sooner

@@ -14,11 +14,11 @@ from typing import Any, Generic, TypeVar
 
 from temporalio.workflow import UpdateMethodMultiParam
 
+from domain.ids import CohortId, GroupId, ParticipantId, WorkflowRef
 from domain.refusals import Refusal
 from store.accounts import Account, Role
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
-from workflows.ids import CohortId, GroupId, ParticipantId, WorkflowRef
 from workflows.messages import (
     ActionResult,
     AdminAction,

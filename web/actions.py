@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.ids import CohortId, GroupId, ParticipantId, WorkflowRef
 from domain.plan import parse_plan
 from domain.refusals import Refusal
 from gateway.admin import OutcomeUnknown, Refused
@@ -21,7 +22,6 @@ from gateway.commands import COMMANDS, AnyCommand, Command
 from store.accounts import Account, Role
 from web.errors import refusal
 from web.state import Web
-from workflows.ids import CohortId, GroupId, ParticipantId, WorkflowRef
 from workflows.messages import AdminAction
 
 T = TypeVar("T", bound=WorkflowRef)

@@ -19,6 +19,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.documents import Documents
+from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import CohortPlan
 from domain.refusals import Refusal
 from gateway.admin import Admin
@@ -32,7 +33,7 @@ from web.auth import LoginLimiter, Signer
 from web.oidc import OpenIdSignIn
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
-from workflows.ids import CohortId, GroupId, ParticipantId, cohort_workflow_id
+from workflows.ids import cohort_workflow_id
 from workflows.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail
 from workflows.participant import ParticipantWorkflow
 

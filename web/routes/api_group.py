@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, Path, UploadFile, status
 from pydantic import AwareDatetime, BaseModel, Field
 
+from domain.ids import GroupId
 from domain.models import Grade
 from domain.project import InnovationProject, InnovationReport
 from gateway import commands
@@ -21,7 +22,6 @@ from web.actions import hand_in, perform_group
 from web.auth import require
 from web.routes.common import WebDep
 from web.state import Web, dump
-from workflows.ids import GroupId
 from workflows.messages import (
     AdminAction,
     AttendanceInput,
