@@ -6,11 +6,17 @@ from __future__ import annotations
 import typing
 
 import pytest
+from sqlalchemy import select
 
+from domain.ids import CohortId, GroupId, ParticipantId
 from domain.refusals import Refusal
-from gateway.commands import COMMANDS, REQUIREMENT_APPROVE
+from gateway.admin import Admin, Refused
+from gateway.commands import COMMANDS, CONFIRM_SELECTION, REQUIREMENT_APPROVE
 from store.accounts import Account, Role
-from workflows.ids import CohortId, GroupId, ParticipantId
+from store.tables import AuditRecord
+from tests.conftest import Harness
+from tests.test_starter_admin import cohort_plan
+from workflows.messages import ConfirmSelectionInput
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -43,3 +49,27 @@ def test_one_parser_for_cohort_group_and_participant_ids() -> None:
         with pytest.raises(Refusal) as refused:
             parse(text)
         assert refused.value.code == code, text
+
+
+async def test_no_workflow_an_ended_one_and_a_role_that_may_not_are_refused_by_code(harness: Harness) -> None:
+    admin = Admin(harness.client, harness.sessions, harness.task_queue)
+    kari, turid = Account(username="kari", role=Role.ADMIN), Account(username="turid", role=Role.TEACHER)
+    confirm = ConfirmSelectionInput(actor="anyone")  # the gateway puts the account's user name in
+
+    async def code(target: CohortId, account: Account) -> str | None:
+        with pytest.raises(Refused) as refused:
+            await admin.perform(CONFIRM_SELECTION, target, confirm, account)
+        return refused.value.code
+
+    assert await code(CohortId("ingen-slik"), kari) == "gateway.no_workflow"
+    plan = cohort_plan(deadline_in=600)
+    handle = await admin.open_cohort(plan)
+    assert await code(CohortId(plan.cohort), turid) == "gateway.role_forbidden"
+    await handle.terminate("test done")
+    assert await code(CohortId(plan.cohort), kari) == "gateway.workflow_ended"
+    async with harness.sessions() as session:
+        audited = (await session.scalars(select(AuditRecord).where(AuditRecord.outcome == "refused"))).all()
+    assert [(a.actor, a.action) for a in audited][-2:] == [
+        ("turid", "confirm_selection"),
+        ("kari", "confirm_selection"),
+    ]
