@@ -68,7 +68,8 @@ async def test_no_workflow_an_ended_one_and_a_role_that_may_not_are_refused_by_c
     await handle.terminate("test done")
     assert await code(CohortId(plan.cohort), kari) == "gateway.workflow_ended"
     async with harness.sessions() as session:
-        audited = (await session.scalars(select(AuditRecord).where(AuditRecord.outcome == "refused"))).all()
+        refused = select(AuditRecord).where(AuditRecord.outcome == "refused").order_by(AuditRecord.id)
+        audited = (await session.scalars(refused)).all()
     assert [(a.actor, a.action) for a in audited][-2:] == [
         ("turid", "confirm_selection"),
         ("kari", "confirm_selection"),
