@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from cli import admin as cli_admin
+from cli import admin_parser as cli_admin
 from cli import end_of_year as cli_end_of_year
 from cli import letters as cli_letters
 from cli import privacy as cli_privacy

@@ -41,7 +41,9 @@ from runtime.wiring import (
     people_register,
     relay_running,
 )
+from store.accounts import Role
 from store.db import create_schema, delete_cohort_rows, make_engine, make_session_factory
+from web.demo_accounts import create_actor_accounts
 from workflows.ids import cohort_workflow_id, group_workflow_id
 from workflows.search import DEFINITIONS
 
@@ -191,6 +193,15 @@ def _begin_new_databases(settings: Settings) -> None:
     print(f"Starting over: a new database ({settings.data_dir / SERVER_DATABASE}); the previous cohort is gone.")
 
 
+def actor_roles(scenario: Scenario) -> dict[str, Role]:
+    """Who the script acts as, by role: the administration, the teacher, the examiner and the appeals' examiners."""
+    actors = scenario.script.actors
+    examiners = scenario.end_of_year.appeal_examiners if scenario.end_of_year else []
+    return {actors.admin: Role.ADMIN, actors.teacher: Role.TEACHER} | dict.fromkeys(
+        [actors.examiner, *examiners], Role.EXAMINER
+    )
+
+
 async def _demo(settings: Settings, args: argparse.Namespace, starting_over: bool, embedded: bool) -> int:
     scenario = Scenario.model_validate_json(Path(args.scenario).read_text(encoding="utf-8"))
     template = load_plan(args.plan)
@@ -214,6 +225,7 @@ async def _demo(settings: Settings, args: argparse.Namespace, starting_over: boo
     )  # with a mail server configured, the letters go out as in production
     worker = configured_worker(client, settings, sessions, relay)
     web = DemoWeb(settings, client, engine, sessions)
+    await create_actor_accounts(web.accounts, actor_roles(scenario))  # the script acts as accounts, as people do
     address = await web.start()
     if address:
         print(f"Web app: {address} (the demo's accounts appear in {web.accounts_file} once the groups start)")

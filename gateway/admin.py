@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from uuid import uuid4
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.models import AuditEntry
@@ -28,12 +34,14 @@ from domain.errors import problems
 from domain.models import Application, CohortPlan, Participant
 from domain.refusals import Problem, Refusal
 from gateway import people as registration
+from gateway.commands import Command
+from store.accounts import Account, Accounts
 from store.db import record_audit
 from store.people import Enrolled, People
 from workflows import search
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
-from workflows.ids import cohort_workflow_id
+from workflows.ids import ParticipantId, WorkflowRef, cohort_workflow_id
 from workflows.messages import (
     ActionResult,
     AdminAction,
@@ -44,6 +52,8 @@ from workflows.messages import (
     ReplaceParticipantInput,
 )
 
+T = TypeVar("T", bound=WorkflowRef)
+I = TypeVar("I", bound=AdminAction)  # noqa: E741 (the input, as in Command[T, I, R])
 R = TypeVar("R")
 SWEEP_EVERY_SECONDS = 600.0
 
@@ -82,7 +92,15 @@ class Admin:
         self.people = people  # the register; needed by the actions that name people (apply, replace_participant)
 
     async def open_cohort(self, plan: CohortPlan, seed: str | None = None) -> WorkflowHandle[Any, Any]:
-        """Start the cohort's workflow; opening a cohort that is already open returns the running one."""
+        """Start the cohort's workflow; opening a cohort that is already open returns the running one, one that has
+        run is Refused (gateway.cohort_already_ran)."""
+        try:
+            return await self._start_cohort(plan, seed)
+        except WorkflowAlreadyStartedError:
+            workflow_id = cohort_workflow_id(plan.cohort)
+            raise Refused(Refusal("gateway.cohort_already_ran", cohort=plan.cohort, workflow_id=workflow_id)) from None
+
+    async def _start_cohort(self, plan: CohortPlan, seed: str | None) -> WorkflowHandle[Any, Any]:
         return await self.client.start_workflow(
             CohortWorkflow.run,
             CohortInput(plan=plan, seed=seed),
@@ -95,20 +113,81 @@ class Admin:
             ),
         )
 
-    async def perform(self, workflow_id: str, update: Any, action: AdminAction, update_id: str | None = None) -> Any:
-        """Run one admin update; a refusal raises Refused with the workflow's reason and is audited."""
+    @overload
+    async def perform(
+        self, command: Command[T, I, R], target: T, input: I, actor: Account, update_id: str | None = None
+    ) -> R: ...
+
+    @overload
+    async def perform(self, command: str, target: Any, input: AdminAction, *, update_id: str | None = None) -> Any: ...
+
+    async def perform(
+        self,
+        command: Command[T, I, R] | str,
+        target: Any,
+        input: AdminAction,
+        actor: Account | None = None,
+        update_id: str | None = None,
+    ) -> Any:
+        """Give one command from the list (gateway.commands) to its workflow as `actor`: the account's role must be
+        one of the command's (every channel; else Refused gateway.role_forbidden), and what the workflow and the audit
+        trail record as the actor is the account's user name, whatever the input said. Returns the command's
+        result; a refusal raises Refused with the reason and is audited.
+
+        `perform(workflow_id, update, input)` is the raw update, for the end of the year's commands until they join
+        the list (they check their own rights)."""
+        if isinstance(command, str):  # the raw form: (workflow_id, update, input, update_id)
+            return await self._update(command, target, input, update_id)
+        if actor is None or not isinstance(target, command.target):
+            raise TypeError(f"{command.name} takes a {command.target.__name__} and an Account")
+        if not command.allows(actor):
+            refusal = Refusal("gateway.role_forbidden", role=actor.role.value, command=command.name)
+            await self._audit_refusal(target.workflow_id, actor.username, command.audit, str(refusal))
+            raise Refused(refusal)
+        action = input.model_copy(update={"actor": actor.username})
+        result: R = await self._update(target.workflow_id, command.update, action, update_id)
+        return result
+
+    async def _update(self, workflow_id: str, update: Any, action: AdminAction, update_id: str | None) -> Any:
         _check_bounds(action)
         handle = self.client.get_workflow_handle(workflow_id)
         try:
             return await handle.execute_update(update, action, id=update_id)
         except WorkflowUpdateFailedError as failed:
             reason = refusal_of(failed.cause)
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status="timeout")) from None
         except RPCError as error:
-            reason = _rpc_reason(workflow_id, error)
-            if not _definite(error):
-                raise OutcomeUnknown(reason) from None
-        await self._audit_refusal(workflow_id, action, update.__name__, str(reason))
+            if error.status != RPCStatusCode.NOT_FOUND:  # unavailable, a deadline: the update may have run
+                status = error.status.name
+                raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status=status)) from None
+            reason = await self._missing(workflow_id)
+        await self._audit_refusal(workflow_id, action.actor, update.__name__, str(reason))
         raise Refused(reason)
+
+    async def account(self, username: str | None) -> Account:
+        """The command line's configured account (--as, NIS_ACCOUNT) from the accounts table, or Refused by code."""
+        if not username:
+            raise Refused(Refusal("gateway.no_account"))
+        if self.sessions is None:
+            raise RuntimeError("this gateway has no read model to find accounts in (Admin(client, sessions, ...))")
+        found = await Accounts(self.sessions).get(username)
+        if found is None:
+            raise Refused(Refusal("gateway.unknown_account", username=username))
+        return found
+
+    async def _missing(self, workflow_id: str) -> Refusal:
+        """NOT_FOUND for an update: no such workflow, or one that has ended (the server says both alike)."""
+        try:
+            described = await self.client.get_workflow_handle(workflow_id).describe()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return Refusal("gateway.no_workflow", workflow_id=workflow_id)
+            status = error.status.name
+            raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status=status)) from None
+        if described.status != WorkflowExecutionStatus.RUNNING:
+            return Refusal("gateway.workflow_ended", workflow_id=workflow_id)
+        return Refusal("gateway.no_workflow", workflow_id=workflow_id)  # running again (a new run): not this one
 
     async def apply(self, application: Application, actor: str) -> ApplyResult:
         """Hand in an application: its people into the register, their IDs to the cohort (see gateway/people.py
@@ -121,11 +200,11 @@ class Admin:
         facts = await registration.register_application(people, application)
         action = ApplyInput(actor=actor, application=facts)
         try:
-            result: ApplyResult = await self.perform(
+            result: ApplyResult = await self._update(
                 cohort_workflow_id(application.cohort),
                 CohortWorkflow.apply,
                 action,
-                update_id=registration.update_id("apply", facts.model_dump_json()),
+                registration.update_id("apply", facts.model_dump_json()),
             )
         except OutcomeUnknown:
             raise  # the cohort may have accepted it: nothing is discarded; handing it in again tells
@@ -146,18 +225,21 @@ class Admin:
     ) -> ActionResult:
         """Replace a member: the replacement into the register, their ID to the group; kept only if accepted."""
         people = self._register()
-        cohort = registration.cohort_of(participant_workflow)
-        group_id = participant_workflow.rsplit(".", 1)[0]
+        try:
+            member = ParticipantId.parse(participant_workflow)
+        except Refusal as refusal:
+            raise Refused(refusal) from None
+        cohort, group_id = member.group.cohort.cohort, member.group.workflow_id
         enrolment = await registration.register_participant(people, cohort, replacement)
         action = ReplaceParticipantInput(
             actor=actor, participant_workflow_id=participant_workflow, replacement=enrolment
         )
         try:
-            result: ActionResult = await self.perform(
+            result: ActionResult = await self._update(
                 group_id,
                 GroupWorkflow.replace_participant,
                 action,
-                update_id=registration.update_id("replace", participant_workflow, enrolment.model_dump_json()),
+                registration.update_id("replace", participant_workflow, enrolment.model_dump_json()),
             )
         except OutcomeUnknown:
             raise
@@ -186,15 +268,17 @@ class Admin:
         try:
             return await self.client.get_workflow_handle(workflow_id).query(query)
         except RPCError as error:
-            raise Refused(_rpc_reason(workflow_id, error)) from None
+            if error.status == RPCStatusCode.NOT_FOUND:
+                raise Refused(Refusal("gateway.no_workflow", workflow_id=workflow_id)) from None
+            raise Refused(Refusal("gateway.no_answer", workflow_id=workflow_id, status=error.status.name)) from None
 
-    async def _audit_refusal(self, workflow_id: str, action: AdminAction, name: str, reason: str) -> None:
+    async def _audit_refusal(self, workflow_id: str, actor: str | AdminAction, name: str, reason: str) -> None:
         if self.sessions is None:
             return
         entry = AuditEntry(
             key=f"{workflow_id}:refused:{uuid4().hex}",
             workflow_id=workflow_id,
-            actor=action.actor,
+            actor=actor if isinstance(actor, str) else actor.actor,  # the end of the year passes its action
             action=name,
             outcome="refused",
             reason=reason,
@@ -227,18 +311,3 @@ def _member_of(detail: GroupDetail, person_id: str) -> str:
     # members carry their person ID once the group takes Enrolment; until then the replacement is the newest
     mine = [m for m in detail.members if m.person_id == person_id]
     return (mine or detail.members)[-1].participant_workflow_id
-
-
-def _definite(error: RPCError) -> bool:
-    # no such workflow, or it has ended: the update did not run. Anything else (unavailable, a deadline) may have.
-    text = str(error).lower()
-    return error.status == RPCStatusCode.NOT_FOUND or any(word in text for word in ("not found", "completed", "closed"))
-
-
-def _rpc_reason(workflow_id: str, error: RPCError) -> str:
-    text = str(error)
-    if "not found" in text.lower():
-        return f"no workflow {workflow_id}"
-    if "completed" in text.lower() or "closed" in text.lower():
-        return f"{workflow_id} has ended; it takes no more actions"
-    return f"{workflow_id}: {text}"

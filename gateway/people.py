@@ -30,7 +30,6 @@ gateway then keeps the people (accepted) or lets them go (refused). How that is 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import timedelta
 
 from domain.admission import track
@@ -39,7 +38,6 @@ from store.people import Enrolled, People, PersonData
 from workflows.ids import group_workflow_id, participant_workflow_id
 
 SWEEP_AFTER = timedelta(days=7)  # longer than any retry of a crashed application is likely to take
-_PARTICIPANT = re.compile(r"^kull-(?P<cohort>[A-Za-z0-9_-]{1,32})\.gruppe-[^.]+\.deltaker-\d+$")
 
 
 def contact_data(application: Application) -> PersonData:
@@ -107,13 +105,6 @@ def _contact_participates(application: Application) -> bool:
 
 def group_of(application: Application) -> str:
     return group_workflow_id(application.cohort, application.id)
-
-
-def cohort_of(participant_workflow: str) -> str:
-    match = _PARTICIPANT.match(participant_workflow)
-    if match is None:
-        raise ValueError(f"'{participant_workflow}' is not a participant workflow id (kull-C.gruppe-ID.deltaker-N)")
-    return match["cohort"]
 
 
 def update_id(action: str, *facts: object) -> str:

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     demo_query_patience_seconds: float = Field(default=120.0, ge=0)
     # how long a workflow task waits for the worker that has the workflow cached before any worker may take it
     sticky_queue_timeout_seconds: float = Field(default=STICKY_QUEUE_TIMEOUT_SECONDS, gt=0)
+    # the account the command line acts as (starter.py's admin commands; --as overrides it)
+    account: str | None = None
     # the web app (starter.py web)
     web_address: str = "127.0.0.1:8000"  # host:port
     web_secret: SecretStr | None = None  # signs session cookies and API tokens; default: a generated file in data_dir

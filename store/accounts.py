@@ -18,6 +18,7 @@ from sqlalchemy import String, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.ids import ParticipantId
 from domain.municipalities import UnknownMunicipality, lookup
 from domain.refusals import Refusal
 from store import identities
@@ -25,7 +26,6 @@ from store.sessions import end_all
 from store.tables import Base
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-PARTICIPANT = re.compile(r"^kull-[A-Za-z0-9_-]{1,32}\.gruppe-[0-9+]+\.deltaker-\d+$")
 MIN_PASSWORD = 10
 # the password hash of an account that signs in through OpenID Connect: not an Argon2 hash, so no password verifies
 EXTERNAL = "oidc"
@@ -55,7 +55,7 @@ class Account(BaseModel):
 
     @property
     def actor(self) -> str:
-        """Who acted, as the audit trail records it."""
+        """Who acted, as the workflows and the audit trail record it: the account's user name, whichever channel."""
         return self.username
 
 
@@ -245,7 +245,15 @@ def _check_binding(account: Account) -> None:
     elif account.municipality is not None:
         raise AccountError("account.municipality_only_for_municipality", role=account.role.value)
     if account.role == Role.PARTICIPANT:
-        if account.participant is None or not PARTICIPANT.match(account.participant):
+        if account.participant is None or not _participant(account.participant):
             raise AccountError("account.participant_required")
     elif account.participant is not None:
         raise AccountError("account.participant_only_for_participant", role=account.role.value)
+
+
+def _participant(text: str) -> bool:
+    try:
+        ParticipantId.parse(text)
+    except Refusal:
+        return False
+    return True

@@ -14,6 +14,7 @@ NEVER_IMPORTS = {
     "store": {"workflows", "activities", "gateway", "cli", "demo", "web"},
     "gateway": {"cli", "demo", "web"},
     "web": {"cli", "demo"},
+    "cli": {"demo"},  # web: `starter.py web` serves the app (cli/users.py)
 }
 
 

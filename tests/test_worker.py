@@ -37,7 +37,7 @@ def program_env(env: WorkflowEnvironment, tmp_path: Path) -> dict[str, str]:
         "NIS_DATA_DIR": str(tmp_path),
         "NIS_CODEC_KEY": base64.b64encode(TEST_KEY).decode(),
         "NIS_LOG_FORMAT": "json",
-        "NIS_ACTOR": "kari.admin",
+        "NIS_ACCOUNT": "kari.admin",  # made by `starter.py user add` in the test, as the README has it
     }
 
 
@@ -95,6 +95,11 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     (tmp_path / "plan.json").write_text(plan.model_dump_json(), encoding="utf-8")
     (tmp_path / "app.json").write_text(json.dumps(application(["4601"]) | {"cohort": plan.cohort}), encoding="utf-8")
 
+    (tmp_path / "password").write_text("kari sitt eget passord\n", encoding="utf-8")
+    made = starter(
+        program_env, "user", "add", "kari.admin", "--role", "admin", "--password-file", str(tmp_path / "password")
+    )
+    assert made.returncode == 0, made.stderr
     opened = starter(program_env, "start-cohort", str(tmp_path / "plan.json"), "--seed", "frø")
     assert opened.returncode == 0 and opened.stdout.strip() == f"cohort {plan.cohort} open: workflow kull-{plan.cohort}"
     applied = starter(program_env, "apply", str(tmp_path / "app.json"))

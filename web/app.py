@@ -34,7 +34,7 @@ from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
 from web.refusals import norwegian
-from web.routes import api, codec, cohort, group, oidc, pages, participant, signin, verify
+from web.routes import api, api_group, codec, cohort, group, oidc, pages, participant, signin, verify
 from web.security import ApiSignInFirst, BodyLimit, CodecCors, SecurityHeaders
 from web.state import Web
 
@@ -85,7 +85,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             https_only=settings.secure_cookies,
         )
     # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
-    app.add_middleware(ApiSignInFirst, routes=[*api.router.routes, *codec.router.routes])
+    app.add_middleware(ApiSignInFirst, routes=[*api.router.routes, *api_group.router.routes, *codec.router.routes])
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
     app.add_middleware(SecurityHeaders)
@@ -98,6 +98,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         group.router,
         participant.router,
         api.router,
+        api_group.router,
         codec.router,
         verify.router,
     ):

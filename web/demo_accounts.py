@@ -51,6 +51,18 @@ async def create_demo_accounts(
     return DemoAccounts(written, untouched)
 
 
+async def create_actor_accounts(accounts: Accounts, actors: dict[str, Role]) -> list[str]:
+    """The accounts the demo's script acts as (its administration, teacher and examiners), so that whoever the
+    workflows and the audit trail record is an account. Their passwords are random and kept nowhere: they sign in
+    to nothing. An existing account is left as it is; the names made are returned."""
+    made: list[str] = []
+    for username, role in actors.items():
+        if await accounts.get(username) is None:
+            await accounts.add(Account(username=username, role=role), secrets.token_urlsafe(24))
+            made.append(username)
+    return made
+
+
 async def _the_demos(accounts: Accounts, username: str, known: dict[str, str]) -> bool:
     # An existing account is the demo's only when its own file names it and the password there still signs in: the
     # demo made it and nobody has changed it since. That the database is the default SQLite file in the data folder

@@ -10,13 +10,13 @@ them (`access`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, status
 from starlette.datastructures import FormData
 
+from domain.ids import ParticipantId
 from domain.models import Grade
 from domain.refusals import Refusal
 from gateway.admin import Refused
@@ -27,7 +27,7 @@ from store.accounts import Account, Role
 from web.actions import perform_update
 from web.errors import refusal
 from web.forms import number, text
-from web.state import PARTICIPANT_ID, Web
+from web.state import Web
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import (
     AppealDetail,
@@ -68,16 +68,19 @@ async def open_resit(web: Web, participant_id: str) -> str | None:
     return resit_workflow_id(participant_id, waiting[-1].attempt) if waiting else None
 
 
-async def access(web: Web, account: Account, participant_id: str) -> re.Match[str]:
+async def access(web: Web, account: Account, participant_id: str) -> ParticipantId:
     """The person's page and steps as `Web.participant_access` allows them, and for an examiner also the person
     whose appeal names them; 404 for everyone else."""
     try:
         return await web.participant_access(account, participant_id)
     except HTTPException:
-        match = PARTICIPANT_ID.match(participant_id)
-        if match is None or account.role != Role.EXAMINER or not await _appeal_names(web, account, participant_id):
+        try:
+            member = ParticipantId.parse(participant_id)
+        except Refusal:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren") from None
+        if account.role != Role.EXAMINER or not await _appeal_names(web, account, participant_id):
             raise
-        return match
+        return member
 
 
 async def _appeal_names(web: Web, account: Account, participant_id: str) -> bool:

@@ -6,7 +6,6 @@ Access to a group is decided here once: a municipality asking for a group that i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
@@ -20,7 +19,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.documents import Documents
+from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import CohortPlan
+from domain.refusals import Refusal
 from gateway.admin import Admin
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
@@ -32,12 +33,10 @@ from web.auth import LoginLimiter, Signer
 from web.oidc import OpenIdSignIn
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
-from workflows.ids import cohort_workflow_id, group_workflow_id
+from workflows.ids import cohort_workflow_id
 from workflows.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail
 from workflows.participant import ParticipantWorkflow
 
-APPLICATION_ID = re.compile(r"^\d{4}(\+\d{4}){0,3}$")
-PARTICIPANT_ID = re.compile(r"^(?P<group>kull-(?P<cohort>[A-Za-z0-9_-]{1,32})\.gruppe-(?P<app>[0-9+]+))\.deltaker-\d+$")
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
 log = structlog.get_logger()
@@ -63,8 +62,8 @@ class Web:
 
     async def overview(self, cohort: str) -> CohortOverview:
         try:
-            workflow_id = cohort_workflow_id(cohort)
-        except ValueError:
+            workflow_id = CohortId.parse(cohort).workflow_id
+        except Refusal:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
         result: CohortOverview | None = await self._query(workflow_id, CohortWorkflow.overview)
         if result is None:
@@ -87,12 +86,9 @@ class Web:
     async def group_id(self, account: Account, cohort: str, application_id: str) -> str:
         """The group's workflow id, if this account may see the group at all (404 otherwise, as for no group)."""
         try:
-            cohort_workflow_id(cohort)
-        except ValueError:
+            workflow_id = GroupId.of(cohort, application_id).workflow_id
+        except Refusal:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-        if not APPLICATION_ID.match(application_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
-        workflow_id = group_workflow_id(cohort, application_id)
         if not await self.may_see(account, workflow_id, application_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         return workflow_id
@@ -121,16 +117,19 @@ class Web:
             for m in detail.members
         }
 
-    async def participant_access(self, account: Account, participant_id: str) -> re.Match[str]:
-        """The parts of a participant id this account may see (404 for everyone else's, as for a group)."""
-        match = PARTICIPANT_ID.match(participant_id)
-        if match is not None and account.role == Role.PARTICIPANT:
+    async def participant_access(self, account: Account, participant_id: str) -> ParticipantId:
+        """The participant's typed ID, if this account may see them (404 for everyone else's, as for a group)."""
+        try:
+            member = ParticipantId.parse(participant_id)
+        except Refusal:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren") from None
+        if account.role == Role.PARTICIPANT:
             allowed = account.participant == participant_id
         else:
-            allowed = match is not None and await self.may_see(account, match["group"], match["app"])
-        if match is None or not allowed:
+            allowed = await self.may_see(account, member.group.workflow_id, member.group.application_id)
+        if not allowed:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
-        return match
+        return member
 
     async def audit(self, group_workflow_id: str, limit: int = 100) -> list[AuditRecord]:
         """The group's and its participants' audit trail from the read model, newest first."""
@@ -175,11 +174,6 @@ class Web:
                 log.warning("history failed", workflow_id=group_workflow_id, status=error.status.name)
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
         return self.plans[group_workflow_id]
-
-
-def not_found(reason: str) -> bool:
-    """The gateway's refusal for a workflow that is not there (see gateway.admin._rpc_reason)."""
-    return reason.startswith("no workflow ")
 
 
 def dump(model: Any) -> Any:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
+from domain.ids import CohortId as CohortId  # the typed IDs (domain/ids.py), for the layers above
+from domain.ids import GroupId as GroupId
+from domain.ids import ParticipantId as ParticipantId
+from domain.ids import WorkflowRef as WorkflowRef
 from domain.refusals import Refusal
-
-_COHORT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 def cohort_workflow_id(cohort: str) -> str:
-    if not _COHORT.match(cohort):
-        raise Refusal("ids.bad_cohort", cohort=cohort)
-    return f"kull-{cohort}"
+    return CohortId.parse(cohort).workflow_id
 
 
 def group_workflow_id(cohort: str, application_id: str) -> str:

@@ -16,10 +16,22 @@ from string import Formatter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.catalogue import accounts, admission, cohort, end_of_year, group, ids, plan, requirements, validation, web
+from domain.catalogue import (
+    accounts,
+    admission,
+    cohort,
+    end_of_year,
+    gateway,
+    group,
+    ids,
+    plan,
+    requirements,
+    validation,
+    web,
+)
 from domain.labels import label
 
-SECTIONS = (requirements, group, cohort, end_of_year, admission, plan, validation, accounts, ids, web)
+SECTIONS = (requirements, group, cohort, end_of_year, admission, plan, validation, accounts, ids, web, gateway)
 
 
 def _joined() -> dict[str, str]:

@@ -148,7 +148,7 @@ async def test_a_refused_application_keeps_only_its_contact_for_the_letter_and_s
     assert kept is not None and kept.name == "Deltaker 0"  # a refused file does not rewrite a confirmed person
 
     # refused before it reaches the cohort: no workflow for that cohort
-    with pytest.raises(Refused, match="no workflow kull-nocohort"):
+    with pytest.raises(Refused, match="Fant ingen sak kull-nocohort"):
         await admin.apply(file("nocohort", ["0301"]), ACTOR)
     assert sorted(await register(harness)) == sorted([*before, (contact_id, "contact", False)])
 

@@ -16,7 +16,7 @@ from temporalio.client import Client
 from demo.web import DemoWeb
 from runtime.settings import Settings
 from store.accounts import Account, Accounts, Role
-from web.demo_accounts import create_demo_accounts
+from web.demo_accounts import create_actor_accounts, create_demo_accounts
 
 GROUP = "kull-2022.gruppe-5001"
 PARTICIPANT = f"{GROUP}.deltaker-1"
@@ -92,3 +92,13 @@ async def test_the_demo_says_it_left_an_account_alone_without_any_password(
     assert "The demo does not reset the existing account 'admin'" in out and "The demo goes on" in out
     written = json.loads(web.accounts_file.read_text())
     assert KNOWN not in out and all(login["password"] not in out for login in written.values())
+
+
+async def test_the_scripts_actors_are_accounts_and_an_existing_one_is_left_alone(accounts: Accounts) -> None:
+    await accounts.add(Account(username="ole.faglaerer", role=Role.TEACHER), KNOWN)
+    wanted = {"kari.studieadministrasjon": Role.ADMIN, "ole.faglaerer": Role.ADMIN}
+    assert await create_actor_accounts(accounts, wanted) == ["kari.studieadministrasjon"]
+    assert await accounts.get("kari.studieadministrasjon") == Account(
+        username="kari.studieadministrasjon", role=Role.ADMIN
+    )
+    assert await accounts.authenticate("ole.faglaerer", KNOWN) == Account(username="ole.faglaerer", role=Role.TEACHER)

@@ -172,7 +172,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         gateway.perform(
             appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
         ),
-        "has ended",
+        "er avsluttet",
     )
     await refused(register_appeal(gateway, ids[1], OFFICE), "Personen har allerede klaget")
 
@@ -225,7 +225,7 @@ async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harnes
     late = released + timedelta(days=21, seconds=1)
     deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
     assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
-    await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "no workflow")  # no one to audit
+    await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "Fant ingen sak")  # none to audit
     bad = await refused(register_appeal(gateway, "kull-x.gruppe 1", OFFICE), "participant_workflow_id")
     assert bad.code is not None and bad.code.startswith("validation.")  # by code, in Norwegian: nothing to audit
     for pid in ids:

@@ -6,69 +6,42 @@ exist, 409 with {"detail": reason} when the workflow refuses, 422 for a body tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from domain.models import Grade, Track
-from domain.project import InnovationProject, InnovationReport
+from gateway import commands
 from store.accounts import Account, AccountError, Role
 from store.sessions import Kind
-from web import end_of_year as endofyear  # the module is web/end_of_year.py
-from web import visibility
-from web.actions import (
-    CONTACT,
-    EXAMINING,
-    PROJECT,
-    TEACHING,
-    hand_in,
-    open_cohort,
-    perform_cohort,
-    perform_group,
-    perform_participant,
-)
+from web import end_of_year, visibility
+from web.actions import open_cohort, perform_cohort, perform_participant
 from web.auth import USERNAME_MAX, bearer_of, client_address, require
 from web.errors import refusal
+from web.routes.api_group import Examining, giving
 from web.routes.common import WebDep
-from web.state import STAFF, Web, dump
+from web.state import STAFF, dump
 from workflows.messages import (
-    AdminAction,
-    AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,
-    ExtensionInput,
-    MarkNonParticipatingInput,
-    OralAdjustment,
-    OralInput,
     PublishGroupInput,
     PublishResultsInput,
-    RecordProjectInput,
-    ReportProjectInput,
-    RequirementInput,
-    ReturnRequirementInput,
-    SubmitRequirementInput,
-    SubmitWrittenInput,
     WithdrawGroupInput,
     WithdrawParticipantInput,
-    WrittenGradeInput,
 )
 
 router = APIRouter(prefix="/api", tags=["api"])
-Number = Annotated[int, Path(ge=1, le=4, description="work requirement 1-4")]
-Group = "/cohorts/{cohort}/groups/{application_id}"
+Group = "/cohorts/{cohort}/groups/{application_id}"  # a group's commands: web/routes/api_group.py
 
 
-# each route names the roles that may call it, so a role that may not is refused before its body is read
+# each route names the roles that may call it (a command's, from gateway.commands), so a role that may not is
+# refused before its body is read
 Anyone = Annotated[Account, Depends(require())]
 Staff = Annotated[Account, Depends(require(*STAFF))]
 Admin = Annotated[Account, Depends(require(Role.ADMIN))]
-Contact = Annotated[Account, Depends(require(*CONTACT))]
-Teaching = Annotated[Account, Depends(require(*TEACHING))]
-Examining = Annotated[Account, Depends(require(*EXAMINING))]
-ProjectTeam = Annotated[Account, Depends(require(*PROJECT))]
+Publishing = Annotated[Account, giving(commands.PUBLISH)]
 
 
 class Token(BaseModel):
@@ -76,35 +49,13 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
-class Feedback(BaseModel):
-    feedback: str = Field(min_length=1)
-
-
-class Deadline(BaseModel):
-    deadline: AwareDatetime
-
-
-class Attendance(BaseModel):
-    gathering: int = Field(ge=1, le=6)
-    day: int = Field(ge=1, le=3)
-    present: list[str] = Field(description="participant ids; members not listed are absent that day")
-
-
 class WrittenGrade(BaseModel):
     grade: Grade
-
-
-class Oral(BaseModel):
-    adjustments: list[OralAdjustment]
 
 
 class OpenCohort(BaseModel):
     plan: dict[str, Any] = Field(description="the cohort plan, as `starter.py check-plan` reads it")
     seed: str | None = Field(default=None, description="the lottery seed; drawn by the workflow when not given")
-
-
-class Member(BaseModel):
-    participant: str = Field(description="the member's participant id")
 
 
 class Assessment(BaseModel):
@@ -117,11 +68,6 @@ class Reason(BaseModel):
 
 class Examiner(BaseModel):
     username: str
-
-
-class ProjectReport(BaseModel):
-    drivers: str = Field(min_length=1)
-    barriers: str = Field(min_length=1)
 
 
 class Withdrawal(BaseModel):
@@ -169,20 +115,25 @@ async def cohort_overview(cohort: str, web: WebDep, account: Staff) -> Any:
 
 
 @router.post("/cohorts/{cohort}/publish")
-async def publish(cohort: str, web: WebDep, account: Admin) -> Any:
-    return dump(await perform_cohort(web, account, cohort, "publish", PublishResultsInput(actor=account.actor)))
+async def publish(cohort: str, web: WebDep, account: Publishing) -> Any:
+    action = PublishResultsInput(actor=account.actor)
+    return dump(await perform_cohort(web, account, cohort, commands.PUBLISH, action))
 
 
 @router.post("/cohorts/{cohort}/confirm-selection")
-async def confirm_selection(cohort: str, web: WebDep, account: Admin) -> Any:
+async def confirm_selection(
+    cohort: str, web: WebDep, account: Annotated[Account, giving(commands.CONFIRM_SELECTION)]
+) -> Any:
     action = ConfirmSelectionInput(actor=account.actor)
-    return dump(await perform_cohort(web, account, cohort, "confirm-selection", action))
+    return dump(await perform_cohort(web, account, cohort, commands.CONFIRM_SELECTION, action))
 
 
 @router.post("/cohorts/{cohort}/withdraw-group")
-async def withdraw_group(cohort: str, body: Withdrawal, web: WebDep, account: Admin) -> Any:
+async def withdraw_group(
+    cohort: str, body: Withdrawal, web: WebDep, account: Annotated[Account, giving(commands.WITHDRAW_GROUP)]
+) -> Any:
     action = WithdrawGroupInput(actor=account.actor, application_id=body.application_id, reason=body.reason)
-    return dump(await perform_cohort(web, account, cohort, "withdraw-group", action))
+    return dump(await perform_cohort(web, account, cohort, commands.WITHDRAW_GROUP, action))
 
 
 @router.get(Group)
@@ -203,149 +154,34 @@ async def assign_examiner(cohort: str, application_id: str, body: Examiner, web:
     return {"examiners": await web.accounts.examiners(detail.group_workflow_id)}
 
 
-Document = Annotated[UploadFile | None, File(description="the document handed in (optional; kept outside Temporal)")]
-
-
-@router.post(Group + "/requirements/{number}/submit")
-async def requirement_submit(
-    cohort: str, application_id: str, number: Number, web: WebDep, account: Contact, document: Document = None
-) -> Any:
-    """Hand in a work requirement, with its document as a multipart file if there is one."""
-
-    def action(sha256: str | None) -> SubmitRequirementInput:
-        return SubmitRequirementInput(actor=account.actor, number=number, document=sha256)
-
-    return await _hand_in(web, account, cohort, application_id, "requirement-submit", action, document)
-
-
-@router.post(Group + "/requirements/{number}/approve")
-async def requirement_approve(cohort: str, application_id: str, number: Number, web: WebDep, account: Teaching) -> Any:
-    action = RequirementInput(actor=account.actor, number=number)
-    return dump(await perform_group(web, account, cohort, application_id, "requirement-approve", action))
-
-
-@router.post(Group + "/requirements/{number}/return")
-async def requirement_return(
-    cohort: str, application_id: str, number: Number, body: Feedback, web: WebDep, account: Teaching
-) -> Any:
-    action = ReturnRequirementInput(actor=account.actor, number=number, feedback=body.feedback)
-    return dump(await perform_group(web, account, cohort, application_id, "requirement-return", action))
-
-
-@router.post(Group + "/requirements/{number}/extend")
-async def requirement_extend(
-    cohort: str, application_id: str, number: Number, body: Deadline, web: WebDep, account: Teaching
-) -> Any:
-    action = ExtensionInput(actor=account.actor, number=number, deadline=body.deadline)
-    return dump(await perform_group(web, account, cohort, application_id, "requirement-extend", action))
-
-
-@router.post(Group + "/attendance")
-async def attendance(cohort: str, application_id: str, body: Attendance, web: WebDep, account: Teaching) -> Any:
-    action = AttendanceInput(actor=account.actor, gathering=body.gathering, day=body.day, present=body.present)
-    return dump(await perform_group(web, account, cohort, application_id, "attendance", action))
-
-
-@router.post(Group + "/non-participating")
-async def non_participating(cohort: str, application_id: str, body: Member, web: WebDep, account: Teaching) -> Any:
-    """A member did not take part in the group's work."""
-    action = MarkNonParticipatingInput(actor=account.actor, participant_workflow_id=body.participant)
-    return dump(await perform_group(web, account, cohort, application_id, "non-participating", action))
-
-
-@router.put(Group + "/project")
-async def record_project(
-    cohort: str, application_id: str, body: InnovationProject, web: WebDep, account: ProjectTeam
-) -> Any:
-    """The group's innovation project: title, problem statement, partners (a later call replaces it)."""
-    action = RecordProjectInput(actor=account.actor, project=body)
-    return dump(await perform_group(web, account, cohort, application_id, "project", action))
-
-
-@router.put(Group + "/project/reports/{number}")
-async def report_project(
-    cohort: str, application_id: str, number: Number, body: ProjectReport, web: WebDep, account: ProjectTeam
-) -> Any:
-    """The drivers and barriers the group reports with work requirement `number`."""
-    report = InnovationReport(number=number, drivers=body.drivers, barriers=body.barriers)
-    action = ReportProjectInput(actor=account.actor, report=report)
-    return dump(await perform_group(web, account, cohort, application_id, "project-report", action))
-
-
-@router.post(Group + "/written/submit")
-async def written_submit(
-    cohort: str, application_id: str, web: WebDep, account: Contact, document: Document = None
-) -> Any:
-    """Hand in the written assignment, with its document as a multipart file if there is one."""
-
-    def action(sha256: str | None) -> SubmitWrittenInput:
-        return SubmitWrittenInput(actor=account.actor, document=sha256)
-
-    return await _hand_in(web, account, cohort, application_id, "written-submit", action, document)
-
-
-async def _hand_in(
-    web: Web,
-    account: Account,
-    cohort: str,
-    application_id: str,
-    name: str,
-    action: Callable[[str | None], AdminAction],
-    document: UploadFile | None,
-) -> Any:
-    """The rights, then the file (422 when empty or too large), then the workflow (web.actions.hand_in)."""
-    try:
-        return dump(
-            await hand_in(
-                web,
-                account,
-                cohort,
-                application_id,
-                name,
-                action,
-                document,
-            )
-        )
-    except ValueError as error:  # the file, or an input that breaks a rule of its own
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
-
-
 @router.post(Group + "/publish")
-async def publish_group(cohort: str, application_id: str, web: WebDep, account: Admin) -> Any:
+async def publish_group(cohort: str, application_id: str, web: WebDep, account: Publishing) -> Any:
     """Release one group's checked results (admin only): its letters go out and its appeal window opens."""
     await web.group_id(account, cohort, application_id)
     action = PublishGroupInput(actor=account.actor, application_id=application_id)
-    return dump(await perform_cohort(web, account, cohort, "publish-group", action))
-
-
-@router.post(Group + "/written/grade")
-async def written_grade(cohort: str, application_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
-    action = WrittenGradeInput(actor=account.actor, grade=body.grade)
-    return dump(await perform_group(web, account, cohort, application_id, "written-grade", action))
-
-
-@router.post(Group + "/oral")
-async def oral(cohort: str, application_id: str, body: Oral, web: WebDep, account: Examining) -> Any:
-    action = OralInput(actor=account.actor, adjustments=body.adjustments)
-    return dump(await perform_group(web, account, cohort, application_id, "oral", action))
+    return dump(await perform_cohort(web, account, cohort, commands.PUBLISH_GROUP, action))
 
 
 @router.post("/participants/{participant_id}/assessment")
-async def assessment(participant_id: str, body: Assessment, web: WebDep, account: Admin) -> Any:
+async def assessment(
+    participant_id: str, body: Assessment, web: WebDep, account: Annotated[Account, giving(commands.ASSESSMENT)]
+) -> Any:
     """Decide a participant's individual assessment: student or course track."""
     await web.participant_access(account, participant_id)
     action = DecideAssessmentInput(actor=account.actor, track=body.track)
-    return dump(await perform_participant(web, account, participant_id, "assessment", action))
+    return dump(await perform_participant(web, account, participant_id, commands.ASSESSMENT, action))
 
 
 @router.post("/participants/{participant_id}/withdraw")
-async def withdraw_participant(participant_id: str, body: Reason, web: WebDep, account: Admin) -> Any:
+async def withdraw_participant(
+    participant_id: str, body: Reason, web: WebDep, account: Annotated[Account, giving(commands.WITHDRAW)]
+) -> Any:
     await web.participant_access(account, participant_id)
     action = WithdrawParticipantInput(actor=account.actor, reason=body.reason)
-    return dump(await perform_participant(web, account, participant_id, "withdraw", action))
+    return dump(await perform_participant(web, account, participant_id, commands.WITHDRAW, action))
 
 
-# ---- a person's end of the year: appeal and re-sit (web/endofyear.py decides the rights) ------------------
+# ---- a person's end of the year: appeal and re-sit (web/end_of_year.py decides the rights) ------------------
 class Examiners(BaseModel):
     examiners: list[str] = Field(min_length=1, max_length=3, description="the new examiners' user names")
 
@@ -366,40 +202,40 @@ Person = "/participants/{participant_id}"
 @router.post(Person + "/appeal")
 async def register_appeal(participant_id: str, web: WebDep, account: Admin) -> Any:
     """Register the person's appeal of the written grade (admin); 409 with the reason when they may not appeal."""
-    return dump(await endofyear.take(web, account, participant_id, "appeal", {}))
+    return dump(await end_of_year.take(web, account, participant_id, "appeal", {}))
 
 
 @router.post(Person + "/appeal/examiners")
 async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, account: Admin) -> Any:
     """Name the appeal's new examiners (admin): others than those who graded the written work first."""
-    return dump(await endofyear.take(web, account, participant_id, "appeal-examiners", body.model_dump()))
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-examiners", body.model_dump()))
 
 
 @router.post(Person + "/appeal/written")
 async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
     """The appeal's new written grade, by one of its examiners."""
-    return dump(await endofyear.take(web, account, participant_id, "appeal-written", body.model_dump()))
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-written", body.model_dump()))
 
 
 @router.post(Person + "/appeal/oral")
 async def appeal_oral(participant_id: str, body: Adjustment, web: WebDep, account: Examining) -> Any:
     """The appeal's new oral adjustment, when the written grade changed."""
-    return dump(await endofyear.take(web, account, participant_id, "appeal-oral", body.model_dump()))
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-oral", body.model_dump()))
 
 
 @router.post(Person + "/resit")
 async def register_resit(participant_id: str, body: ResitRegistration, web: WebDep, account: Admin) -> Any:
     """Register a re-sit after a failed exam (admin); 409 with the reason when the person may not sit again."""
-    return dump(await endofyear.take(web, account, participant_id, "resit", body.model_dump()))
+    return dump(await end_of_year.take(web, account, participant_id, "resit", body.model_dump()))
 
 
 @router.post(Person + "/resit/written")
 async def resit_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
     """The open re-sit's written grade (examiner or admin)."""
-    return dump(await endofyear.take(web, account, participant_id, "resit-written", body.model_dump()))
+    return dump(await end_of_year.take(web, account, participant_id, "resit-written", body.model_dump()))
 
 
 @router.post(Person + "/resit/oral")
 async def resit_oral(participant_id: str, body: Adjustment, web: WebDep, account: Examining) -> Any:
     """The open re-sit's oral adjustment; the best grade of the attempts then counts."""
-    return dump(await endofyear.take(web, account, participant_id, "resit-oral", body.model_dump()))
+    return dump(await end_of_year.take(web, account, participant_id, "resit-oral", body.model_dump()))

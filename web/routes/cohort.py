@@ -10,7 +10,7 @@ from gateway.admin import Refused
 from gateway.statistics import render_report, statistics
 from store.accounts import Account
 from web import forms
-from web.actions import COHORT_ACTIONS, allowed, perform_cohort
+from web.actions import COHORT_ACTIONS, COHORT_DONE, allowed, perform_cohort
 from web.pages import done, render
 from web.routes.common import Staff, WebDep, answer_code, fields, read_form, reason
 from web.security import DOWNLOAD_HEADERS
@@ -53,10 +53,10 @@ async def cohort_action(request: Request, cohort: str, name: str, web: WebDep, a
     form = await read_form(request)
     try:
         action = forms.cohort_action(name, form, account.actor)
-        await perform_cohort(web, account, cohort, name, action)
+        await perform_cohort(web, account, cohort, COHORT_ACTIONS[name], action)
     except (Refused, ValidationError, ValueError) as error:
         return await _cohort(request, web, account, cohort, {name: reason(error)}, answer_code(error))
-    return done(request, f"/kull/{cohort}", COHORT_ACTIONS[name].done.format(**fields(form)))
+    return done(request, f"/kull/{cohort}", COHORT_DONE[name].format(**fields(form)))
 
 
 @router.get("/kull/{cohort}/statistikk")

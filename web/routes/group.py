@@ -12,9 +12,10 @@ from starlette.datastructures import UploadFile
 
 from domain.project import PartnerKind
 from gateway.admin import Refused
+from gateway.commands import PUBLISH_GROUP
 from store.accounts import Account, AccountError, Role
 from web import forms, visibility
-from web.actions import COHORT_ACTIONS, GROUP_ACTIONS, allowed, hand_in, perform_cohort, perform_group
+from web.actions import COHORT_DONE, GROUP_ACTIONS, GROUP_DONE, allowed, hand_in, perform_cohort, perform_group
 from web.errors import refusal
 from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
@@ -83,13 +84,13 @@ async def release_group(
     await read_form(request)  # for its CSRF check
     action = PublishGroupInput(actor=account.actor, application_id=application_id)
     try:
-        await perform_cohort(web, account, cohort, "publish-group", action)
+        await perform_cohort(web, account, cohort, PUBLISH_GROUP, action)
     except Refused as error:
         return await _group(
             request, web, account, cohort, application_id, {"release": reason(error)}, answer_code(error)
         )
     page = f"/kull/{cohort}/grupper/{application_id}"
-    return done(request, page, COHORT_ACTIONS["publish-group"].done.format(application_id=application_id))
+    return done(request, page, COHORT_DONE[PUBLISH_GROUP.name].format(application_id=application_id))
 
 
 @router.post("/kull/{cohort}/grupper/{application_id}/{name}")
@@ -99,7 +100,8 @@ async def group_action(
     await web.group_id(account, cohort, application_id)  # 404 for a group this account may not see, before anything
     if name not in GROUP_ACTIONS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
-    if not allowed(account, GROUP_ACTIONS[name]):  # before the form is read, so nothing it holds is stored or parsed
+    command = GROUP_ACTIONS[name]
+    if not allowed(account, command):  # before the form is read, so nothing it holds is stored or parsed
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     form = await read_form(request)
     key = forms.key(name, form)
@@ -111,23 +113,14 @@ async def group_action(
             def with_document(sha256: str | None) -> AdminAction:
                 return forms.group_action(name, form, account.actor, sha256)
 
-            await hand_in(
-                web,
-                account,
-                cohort,
-                application_id,
-                name,
-                with_document,
-                document,
-            )
+            await hand_in(web, account, cohort, application_id, command, with_document, document)
         else:
-            await perform_group(
-                web, account, cohort, application_id, name, forms.group_action(name, form, account.actor)
-            )
+            action = forms.group_action(name, form, account.actor)
+            await perform_group(web, account, cohort, application_id, command, action)
     except (Refused, ValidationError, ValueError) as error:
         return await _group(request, web, account, cohort, application_id, {key: reason(error)}, answer_code(error))
     page = f"/kull/{cohort}/grupper/{application_id}"
-    return done(request, f"{page}#{forms.anchor(name, form)}", GROUP_ACTIONS[name].done.format(**fields(form)))
+    return done(request, f"{page}#{forms.anchor(name, form)}", GROUP_DONE[name].format(**fields(form)))
 
 
 @router.get("/kull/{cohort}/grupper/{application_id}/dokument/{sha256}")

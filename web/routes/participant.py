@@ -11,7 +11,7 @@ from gateway.admin import Refused
 from store import end_of_year as end_of_year_store
 from store.accounts import Account, Role
 from web import end_of_year, forms, visibility
-from web.actions import PARTICIPANT_ACTIONS, allowed, perform_participant
+from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
 from web.errors import refusal
 from web.pages import done, render
 from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
@@ -28,7 +28,7 @@ async def participant_page(request: Request, participant_id: str, web: WebDep, a
 async def _participant(
     request: Request, web: Web, account: Account, participant_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    match = await end_of_year.access(web, account, participant_id)
+    member = await end_of_year.access(web, account, participant_id)
     detail = await web.participant(participant_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
@@ -46,8 +46,8 @@ async def _participant(
         "resits": person.resits,
         "steps": steps,
         "examiners": await web.accounts.examiners() if steps["appeal-examiners"] else [],
-        "cohort": match["cohort"],
-        "application_id": match["app"],
+        "cohort": member.group.cohort.cohort,
+        "application_id": member.group.application_id,
         "can": can,
         "errors": errors,
     }
@@ -66,10 +66,10 @@ async def participant_action(
     form = await read_form(request)
     try:
         action = forms.participant_action(name, form, account.actor)
-        await perform_participant(web, account, participant_id, name, action)
+        await perform_participant(web, account, participant_id, PARTICIPANT_ACTIONS[name], action)
     except (Refused, ValidationError, ValueError) as error:
         return await _participant(request, web, account, participant_id, {name: reason(error)}, answer_code(error))
-    return done(request, f"/deltaker/{participant_id}", PARTICIPANT_ACTIONS[name].done)
+    return done(request, f"/deltaker/{participant_id}", PARTICIPANT_DONE[name])
 
 
 async def _end_of_year(request: Request, web: Web, account: Account, participant_id: str, name: str) -> Response:

@@ -1,0 +1,260 @@
+"""starter.py's commands that act on a workflow: one entry per command of the gateway's list (gateway.commands),
+with the arguments the command line reads, how they make the command's input, and the line it prints when done.
+
+The subcommand is the command's name, a family's verb under its family (`requirement-approve` is `requirement
+approve`, `written-grade` is `written grade`); a few keep the spelling they had before the list (`withdraw` is
+`withdraw-participant`, `publish` is `publish-results`, `non-participating` is `mark-non-participating`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cli.admin import acting, cohort_id, done, group_id, participant_id
+from cli.output import CliError
+from domain.ids import CohortId, GroupId, WorkflowRef
+from domain.text import printable, shown
+from gateway import commands
+from gateway.admin import Admin
+from gateway.commands import AnyCommand
+from workflows.messages import (
+    AttendanceInput,
+    ConfirmSelectionInput,
+    DecideAssessmentInput,
+    ExtensionInput,
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    PublishGroupInput,
+    PublishResultsInput,
+    RequirementInput,
+    ReturnRequirementInput,
+    SubmitRequirementInput,
+    SubmitWrittenInput,
+    WithdrawGroupInput,
+    WithdrawParticipantInput,
+    WrittenGradeInput,
+)
+
+Args = argparse.Namespace
+FAMILIES = ("requirement", "written")  # a name `family-verb` is the subcommand `family verb`
+SPELT = {  # the subcommands that kept their spelling from before the list
+    "withdraw": "withdraw-participant",
+    "publish": "publish-results",
+    "non-participating": "mark-non-participating",
+}
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """How the command line gives one command: its help, its own options, its input and its answer."""
+
+    command: AnyCommand
+    help: str
+    build: Callable[[Args, str], Any]  # (arguments, the actor's user name) -> the command's input
+    said: Callable[[Args, Any], str]  # (arguments, result) -> the line printed
+    options: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    target: Callable[[Args], WorkflowRef] | None = None  # default: by the command's kind
+    takes: str | None = None  # the arguments naming the target (cohort, group, requirement, participant)
+
+    def naming(self) -> str:
+        if self.takes is not None:
+            return self.takes
+        if self.command.name.startswith("requirement-"):
+            return "requirement"
+        return {CohortId: "cohort", GroupId: "group"}.get(self.command.target, "participant")
+
+    def words(self) -> list[str]:
+        name = SPELT.get(self.command.name, self.command.name)
+        family, _, verb = name.partition("-")
+        return [family, verb] if family in FAMILIES and verb else [name]
+
+    def target_of(self, args: Args) -> WorkflowRef:
+        if self.target is not None:
+            return self.target(args)
+        if self.command.target is CohortId:
+            return cohort_id(args.cohort)
+        if self.command.target is GroupId:
+            return group_id(args)
+        return participant_id(args.participant)
+
+
+async def give(spoken: Spoken, admin: Admin, args: Args) -> int:
+    """Build the input (a bad value is the model's refusal, before any ID is read), then give the command as the
+    configured account."""
+    account = await acting(admin, args)
+    action = spoken.build(args, account.username)
+    result = await admin.perform(spoken.command, spoken.target_of(args), action, account)
+    return done(args, result, spoken.said(args, result))
+
+
+def _deadline(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--deadline: {shown(text)} is not an ISO date-time such as 2022-10-01T12:00+02:00") from None
+    if value.tzinfo is None:
+        raise CliError(f"--deadline: {shown(text)} needs its time zone, e.g. {printable(text)}+02:00")
+    return value
+
+
+def _adjustment(text: str) -> OralAdjustment:
+    """PARTICIPANT_ID=STEPS, or PARTICIPANT_ID=absent for a valid absence; an ID or a step out of bounds is the
+    model's refusal, naming the field."""
+    participant, _, step = text.rpartition("=")
+    if participant and step == "absent":
+        return OralAdjustment(participant_workflow_id=participant, absent=True)
+    try:
+        steps = int(step)
+    except ValueError:
+        steps = None
+    if not participant or steps is None:
+        raise CliError(f"--adjust: {shown(text)} is not PARTICIPANT_ID=STEPS, e.g. kull-2022.gruppe-1833.deltaker-1=+1")
+    return OralAdjustment(participant_workflow_id=participant, adjustment=steps)
+
+
+def _requirement(result: Any) -> str:
+    deadline = result.deadline.isoformat(timespec="minutes")
+    return f"work requirement {result.number}: {result.status}, deadline {deadline}"
+
+
+def _option(name: str, **kwargs: Any) -> Callable[[argparse.ArgumentParser], None]:
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(name, **kwargs)
+
+    return add
+
+
+def _attendance_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gathering", type=int, required=True)
+    parser.add_argument("--day", type=int, required=True)
+    parser.add_argument("--present", nargs="*", required=True, metavar="PARTICIPANT_ID")
+
+
+def _selection(args: Args, result: Any) -> str:
+    admitted, waitlist = ", ".join(result.admitted) or "none", ", ".join(result.waitlist) or "empty"
+    return f"selection confirmed (seed {result.seed}): admitted {admitted}; waiting list {waitlist}"
+
+
+SPOKEN: list[Spoken] = [
+    Spoken(
+        commands.CONFIRM_SELECTION,
+        "confirm the drawn selection and tell the groups",
+        lambda a, actor: ConfirmSelectionInput(actor=actor),
+        _selection,
+    ),
+    Spoken(
+        commands.WITHDRAW_GROUP,
+        "a group gives up its place",
+        lambda a, actor: WithdrawGroupInput(actor=actor, application_id=a.application_id, reason=a.reason),
+        lambda a, r: (
+            f"application {a.application_id} gave up its place"
+            + (f"; {r.moved_up} moved up from the waiting list" if r.moved_up else "")
+        ),
+        _option("--reason", required=True),
+        lambda a: group_id(a).cohort,
+        "group",
+    ),
+    Spoken(
+        commands.PUBLISH,
+        "publish the graded results of the cohort",
+        lambda a, actor: PublishResultsInput(actor=actor),
+        lambda a, r: f"results published for {r.groups} group(s)",
+    ),
+    Spoken(
+        commands.PUBLISH_GROUP,
+        "release one group's checked results on their own",
+        lambda a, actor: PublishGroupInput(actor=actor, application_id=a.application_id),
+        lambda a, r: f"results of group {a.application_id} released",
+        target=lambda a: group_id(a).cohort,
+        takes="group",
+    ),
+    Spoken(
+        commands.REQUIREMENT_SUBMIT,
+        "register a submission",
+        lambda a, actor: SubmitRequirementInput(actor=actor, number=a.number),
+        lambda a, r: _requirement(r),
+    ),
+    Spoken(
+        commands.REQUIREMENT_APPROVE,
+        "approve a submission",
+        lambda a, actor: RequirementInput(actor=actor, number=a.number),
+        lambda a, r: _requirement(r),
+    ),
+    Spoken(
+        commands.REQUIREMENT_RETURN,
+        "return a submission with feedback",
+        lambda a, actor: ReturnRequirementInput(actor=actor, number=a.number, feedback=a.feedback),
+        lambda a, r: _requirement(r),
+        _option("--feedback", required=True),
+    ),
+    Spoken(
+        commands.REQUIREMENT_EXTEND,
+        "grant a new deadline",
+        lambda a, actor: ExtensionInput(actor=actor, number=a.number, deadline=_deadline(a.deadline)),
+        lambda a, r: _requirement(r),
+        _option("--deadline", required=True, help="ISO date-time with zone"),
+    ),
+    Spoken(
+        commands.NON_PARTICIPATING,
+        "a member did not take part in the group's work",
+        lambda a, actor: MarkNonParticipatingInput(actor=actor, participant_workflow_id=a.participant),
+        lambda a, r: f"{a.participant} marked as not having taken part; group stage {r.stage}",
+        target=lambda a: participant_id(a.participant).group,
+        takes="participant",
+    ),
+    Spoken(
+        commands.ATTENDANCE,
+        "register one day's attendance; members not listed are absent",
+        lambda a, actor: AttendanceInput(actor=actor, gathering=a.gathering, day=a.day, present=a.present),
+        lambda a, r: (
+            f"gathering {a.gathering} day {a.day}: {len(a.present)} present, "
+            f"other members absent; group stage {r.stage}"
+        ),
+        _attendance_options,
+    ),
+    Spoken(
+        commands.WRITTEN_SUBMIT,
+        "register the submission",
+        lambda a, actor: SubmitWrittenInput(actor=actor),
+        lambda a, r: f"written assignment submitted; group stage {r.stage}",
+    ),
+    Spoken(
+        commands.WRITTEN_GRADE,
+        "register the grade A-F",
+        lambda a, actor: WrittenGradeInput(actor=actor, grade=a.grade.upper()),
+        lambda a, r: f"written assignment graded {a.grade.upper()}; group stage {r.stage}",
+        _option("grade", metavar="GRADE"),
+    ),
+    Spoken(
+        commands.ORAL,
+        "register the oral adjustments",
+        lambda a, actor: OralInput(actor=actor, adjustments=[_adjustment(text) for text in a.adjust]),
+        lambda a, r: f"oral adjustments registered for {len(a.adjust)} student(s); group stage {r.stage}",
+        _option(
+            "--adjust",
+            nargs="*",
+            default=[],
+            metavar="PARTICIPANT_ID=STEPS",
+            help="e.g. ...deltaker-1=+1, or ...deltaker-2=absent for a valid absence; one per examined student",
+        ),
+    ),
+    Spoken(
+        commands.ASSESSMENT,
+        "decide an individual assessment",
+        lambda a, actor: DecideAssessmentInput(actor=actor, track=a.track),
+        lambda a, r: f"{a.participant}: track {r.track.value}",
+        _option("track", metavar="student|course"),
+    ),
+    Spoken(
+        commands.WITHDRAW,
+        "a participant withdraws",
+        lambda a, actor: WithdrawParticipantInput(actor=actor, reason=a.reason),
+        lambda a, r: f"{a.participant} withdrawn",
+        _option("--reason", required=True),
+    ),
+]

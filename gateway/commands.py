@@ -1,0 +1,207 @@
+"""Every command a person can give a workflow, in one list: its stable name (the command line's subcommand, the
+page's form, the API's route), the workflow kind it is for (by its typed ID), the update, its input and result, the
+roles that may give it and the name the audit trail keeps.
+
+`Admin.perform(command, target, input, actor)` runs one and returns its real result type. A new command is one
+`Command(...)` here and its entry in COMMANDS; the web and the command line find it by name. The end of the year's
+commands (appeal, re-sit) join the list once they are one package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from temporalio.workflow import UpdateMethodMultiParam
+
+from domain.ids import CohortId, GroupId, ParticipantId, WorkflowRef
+from domain.refusals import Refusal
+from store.accounts import Account, Role
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.messages import (
+    ActionResult,
+    AdminAction,
+    ApplyInput,
+    ApplyResult,
+    AttendanceInput,
+    ConfirmSelectionInput,
+    ConfirmSelectionResult,
+    DecideAssessmentInput,
+    ExtensionInput,
+    MarkNonParticipatingInput,
+    OralInput,
+    ParticipantActionResult,
+    PublishGroupInput,
+    PublishResultsInput,
+    PublishResultsResult,
+    RecordProjectInput,
+    ReplaceParticipantInput,
+    ReportProjectInput,
+    RequirementInput,
+    RequirementResult,
+    ReturnRequirementInput,
+    SubmitRequirementInput,
+    SubmitWrittenInput,
+    WithdrawGroupInput,
+    WithdrawGroupResult,
+    WithdrawParticipantInput,
+    WrittenGradeInput,
+)
+from workflows.participant import ParticipantWorkflow
+
+T = TypeVar("T", bound=WorkflowRef)
+I = TypeVar("I", bound=AdminAction)  # noqa: E741 (the input, as in Command[T, I, R])
+R = TypeVar("R")
+
+ADMIN = frozenset({Role.ADMIN})
+TEACHING = frozenset({Role.ADMIN, Role.TEACHER})
+CONTACT = frozenset({Role.ADMIN, Role.MUNICIPALITY})
+PROJECT = frozenset({Role.ADMIN, Role.TEACHER, Role.MUNICIPALITY})  # the group, its supervisor, the administration
+EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
+
+
+@dataclass(frozen=True)
+class Command(Generic[T, I, R]):
+    name: str  # stable: the subcommand, the form's path, the API route's last part
+    target: type[T]  # the workflow kind, as its typed ID: CohortId, GroupId or ParticipantId
+    update: UpdateMethodMultiParam[[Any, I], R]  # the workflow's update method
+    input: type[I]
+    result: type[R]
+    roles: frozenset[Role]
+    audit: str  # the action's name in the audit trail (the workflow records the same)
+
+    def allows(self, account: Account) -> bool:
+        return account.role in self.roles
+
+    def check(self, account: Account) -> None:
+        """Refuse (gateway.role_forbidden) an account whose role may not give this command."""
+        if not self.allows(account):
+            raise Refusal("gateway.role_forbidden", role=account.role.value, command=self.name)
+
+
+def command(
+    name: str,
+    target: type[T],
+    update: UpdateMethodMultiParam[[Any, I], R],
+    input: type[I],
+    result: type[R],
+    roles: frozenset[Role],
+) -> Command[T, I, R]:
+    """A command whose audit name is its update's, as the workflow records it."""
+    return Command(name, target, update, input, result, roles, getattr(update, "__name__", name))
+
+
+# ---- the cohort -----------------------------------------------------------------------------------------------
+APPLY = command("apply", CohortId, CohortWorkflow.apply, ApplyInput, ApplyResult, ADMIN)
+CONFIRM_SELECTION = command(
+    "confirm-selection",
+    CohortId,
+    CohortWorkflow.confirm_selection,
+    ConfirmSelectionInput,
+    ConfirmSelectionResult,
+    ADMIN,
+)
+PUBLISH = command("publish", CohortId, CohortWorkflow.publish_results, PublishResultsInput, PublishResultsResult, ADMIN)
+PUBLISH_GROUP = command(
+    "publish-group", CohortId, CohortWorkflow.publish_group, PublishGroupInput, PublishResultsResult, ADMIN
+)
+WITHDRAW_GROUP = command(
+    "withdraw-group", CohortId, CohortWorkflow.withdraw_group, WithdrawGroupInput, WithdrawGroupResult, ADMIN
+)
+
+# ---- a group --------------------------------------------------------------------------------------------------
+REQUIREMENT_SUBMIT = command(
+    "requirement-submit",
+    GroupId,
+    GroupWorkflow.submit_requirement,
+    SubmitRequirementInput,
+    RequirementResult,
+    CONTACT,
+)
+REQUIREMENT_APPROVE = command(
+    "requirement-approve", GroupId, GroupWorkflow.approve_requirement, RequirementInput, RequirementResult, TEACHING
+)
+REQUIREMENT_RETURN = command(
+    "requirement-return",
+    GroupId,
+    GroupWorkflow.return_requirement,
+    ReturnRequirementInput,
+    RequirementResult,
+    TEACHING,
+)
+REQUIREMENT_EXTEND = command(
+    "requirement-extend", GroupId, GroupWorkflow.grant_extension, ExtensionInput, RequirementResult, TEACHING
+)
+ATTENDANCE = command("attendance", GroupId, GroupWorkflow.register_attendance, AttendanceInput, ActionResult, TEACHING)
+NON_PARTICIPATING = command(
+    "non-participating",
+    GroupId,
+    GroupWorkflow.mark_non_participating,
+    MarkNonParticipatingInput,
+    ActionResult,
+    TEACHING,
+)
+REPLACE_PARTICIPANT = command(
+    "replace-participant", GroupId, GroupWorkflow.replace_participant, ReplaceParticipantInput, ActionResult, ADMIN
+)
+WRITTEN_SUBMIT = command(
+    "written-submit", GroupId, GroupWorkflow.submit_written, SubmitWrittenInput, ActionResult, CONTACT
+)
+WRITTEN_GRADE = command(
+    "written-grade", GroupId, GroupWorkflow.register_written_grade, WrittenGradeInput, ActionResult, EXAMINING
+)
+ORAL = command("oral", GroupId, GroupWorkflow.register_oral, OralInput, ActionResult, EXAMINING)
+PROJECT_RECORD = command("project", GroupId, GroupWorkflow.record_project, RecordProjectInput, ActionResult, PROJECT)
+PROJECT_REPORT = command(
+    "project-report", GroupId, GroupWorkflow.report_project, ReportProjectInput, ActionResult, PROJECT
+)
+
+# ---- a participant --------------------------------------------------------------------------------------------
+ASSESSMENT = command(
+    "assessment",
+    ParticipantId,
+    ParticipantWorkflow.decide_assessment,
+    DecideAssessmentInput,
+    ParticipantActionResult,
+    ADMIN,
+)
+WITHDRAW = command(
+    "withdraw",
+    ParticipantId,
+    ParticipantWorkflow.withdraw,
+    WithdrawParticipantInput,
+    ParticipantActionResult,
+    ADMIN,
+)
+
+AnyCommand = Command[Any, Any, Any]
+COMMANDS: dict[str, AnyCommand] = {
+    c.name: c
+    for c in (
+        APPLY,
+        CONFIRM_SELECTION,
+        PUBLISH,
+        PUBLISH_GROUP,
+        WITHDRAW_GROUP,
+        REQUIREMENT_SUBMIT,
+        REQUIREMENT_APPROVE,
+        REQUIREMENT_RETURN,
+        REQUIREMENT_EXTEND,
+        ATTENDANCE,
+        NON_PARTICIPATING,
+        REPLACE_PARTICIPANT,
+        WRITTEN_SUBMIT,
+        WRITTEN_GRADE,
+        ORAL,
+        PROJECT_RECORD,
+        PROJECT_REPORT,
+        ASSESSMENT,
+        WITHDRAW,
+    )
+}
+
+
+def of_kind(target: type[WorkflowRef]) -> dict[str, AnyCommand]:
+    """The commands for one workflow kind, by name (the cohort page's forms, the group page's, ...)."""
+    return {name: c for name, c in COMMANDS.items() if c.target is target}
