@@ -188,7 +188,9 @@ class Admin:
         except RPCError as error:
             raise Refused(_rpc_reason(workflow_id, error)) from None
 
-    async def _audit_refusal(self, workflow_id: str, action: AdminAction, name: str, reason: str) -> None:
+    async def _audit_refusal(self, workflow_id: str, action: AdminAction, name: str, reason: str | Refusal) -> None:
+        """Record a refused action: its code (the update's name), and why as the refusal's codes and parameters
+        (the pages say them from the catalogue), with its text; a refusal without codes keeps its text only."""
         if self.sessions is None:
             return
         entry = AuditEntry(
@@ -197,8 +199,9 @@ class Admin:
             actor=action.actor,
             action=name,
             outcome="refused",
-            reason=reason,
+            reason=str(reason),
             at=datetime.now(UTC),
+            problems=reason.dump() if isinstance(reason, Refusal) else [],
         )
         async with self.sessions() as session, session.begin():
             await record_audit(session, entry)

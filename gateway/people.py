@@ -35,6 +35,8 @@ from datetime import timedelta
 
 from domain.admission import track
 from domain.models import Application, ApplicationFacts, Enrolment, Participant
+from domain.refusals import Refusal
+from domain.text import cut
 from store.people import Enrolled, People, PersonData
 from workflows.ids import group_workflow_id, participant_workflow_id
 
@@ -112,7 +114,7 @@ def group_of(application: Application) -> str:
 def cohort_of(participant_workflow: str) -> str:
     match = _PARTICIPANT.match(participant_workflow)
     if match is None:
-        raise ValueError(f"'{participant_workflow}' is not a participant workflow id (kull-C.gruppe-ID.deltaker-N)")
+        raise Refusal("privacy.not_participant_id", value=cut(participant_workflow))
     return match["cohort"]
 
 

@@ -30,6 +30,8 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.documents import Documents
+from domain.refusals import Refusal
+from domain.text import cut
 from gateway.admin import Refused
 from store.db import under_workflow
 from store.people import People, PersonData
@@ -69,7 +71,7 @@ class Erased(BaseModel):
 
 def check_person_id(person_id: str) -> str:
     if not PERSON_ID.match(person_id):
-        raise ValueError(f"'{person_id}' is not a person ID (p and 20 hexadecimal digits)")
+        raise Refusal("privacy.not_person_id", value=cut(person_id))
     return person_id
 
 
@@ -93,7 +95,7 @@ class Privacy:
         export = await self._gather(person_id, found)
         if export is None:
             await self._log(person_id, actor, "export", "refused", "not in the register")
-            raise Refused(f"{person_id} is not in the register (never registered, or erased)")
+            raise Refused(Refusal("privacy.not_in_register", person=person_id))
         await self._log(person_id, actor, "export", "done")
         return export
 
@@ -139,7 +141,7 @@ class Privacy:
         letters_of = _letters_of(person_id)
         if found is None and not enrolments and not await self._any(letters_of):
             await self._log(person_id, actor, "erase", "refused", "not in the register")
-            raise Refused(f"{person_id} is not in the register (never registered, or erased)")
+            raise Refused(Refusal("privacy.not_in_register", person=person_id))
         kept = sorted({e.participant_workflow_id for e in enrolments if e.participant_workflow_id})
         now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
@@ -164,10 +166,7 @@ class Privacy:
         for enrolment in enrolments:
             running = await self._acting(enrolment)
             if running:
-                raise Refused(
-                    f"{person_id} is still in a running programme: workflow {running} is running; "
-                    "erase once it has ended (or after withdrawal, when it has closed)"
-                )
+                raise Refused(Refusal("privacy.still_running", person=person_id, workflow=running))
 
     async def _acting(self, enrolment: EnrolmentRecord) -> str | None:
         """The running workflow that acts for the person: their own participant workflow; the group's for a contact,

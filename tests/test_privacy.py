@@ -109,8 +109,8 @@ async def test_export_then_erase_a_participant(
     code, out, err = await run(admin, capsys, "privacy", "erase", person_id)
     assert code == 1 and out == ""
     assert err.strip() == (
-        f"refused: {person_id} is still in a running programme: workflow {own} is running; "
-        "erase once it has ended (or after withdrawal, when it has closed)"
+        f"refused: {person_id} er fortsatt med i et studium som pågår ({own}); slett når det er avsluttet "
+        "(eller lukket etter trekking)"
     )
     assert await people.get(person_id) is not None
     contact_id = people.person_id(handed_in.cohort, handed_in.contact.email)
@@ -149,9 +149,9 @@ async def test_export_then_erase_a_participant(
     assert code == 0 and out.startswith(f"{contact_id} erased: register row shredded and deleted, ")
     assert "grade records kept by opaque ID: none" in out
     code, _, err = await run(admin, capsys, "privacy", "export", person_id)
-    assert code == 1 and err.strip() == f"refused: {person_id} is not in the register (never registered, or erased)"
+    assert code == 1 and err.strip() == f"refused: {person_id} er ikke i registeret (aldri registrert, eller slettet)"
     code, _, err = await run(admin, capsys, "privacy", "erase", "kari@example.no")
-    assert code == 2 and err.strip() == "error: 'kari@example.no' is not a person ID (p and 20 hexadecimal digits)"
+    assert code == 2 and err.strip() == "error: 'kari@example.no' er ikke en person-ID (p og 20 heksadesimale sifre)"
 
 
 async def test_an_erased_persons_transcript_goes_with_them(harness: Harness, tmp_path: Path) -> None:

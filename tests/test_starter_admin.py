@@ -331,7 +331,7 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
         ids[1],
         ids[0],
     )
-    assert (code, err) == (1, f"refused: present: {ids[0]} is named twice")
+    assert (code, err) == (1, f"refused: til stede: {ids[0]} er oppgitt to ganger")
     code, err = await refused_unchanged(h, capsys, show, "mark-non-participating", f"{ids[0]}\x1b[2J")
     assert code == 1 and err == (
         f"refused: participant_workflow_id: '{ids[0]}\\u001b[2J' er ikke en saks-ID "
