@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Table, delete, or_, select
+from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
@@ -222,13 +222,16 @@ def _grade_records_of(person_id: str, participant_ids: list[str]) -> ColumnEleme
 
 
 def _audit_about(person_id: str, participant_ids: list[str]) -> ColumnElement[bool]:
-    about = [AuditRecord.reason.contains(person_id, autoescape=True)]
+    about = _naming(person_id)
     for workflow_id in participant_ids:
-        about += [
-            under_workflow(AuditRecord.workflow_id, workflow_id),
-            AuditRecord.reason.contains(workflow_id, autoescape=True),
-        ]
+        about += [under_workflow(AuditRecord.workflow_id, workflow_id), *_naming(workflow_id)]
     return or_(*about)
+
+
+def _naming(name: str) -> list[ColumnElement[bool]]:
+    """Entries whose text, parameters or problems name it (the JSON columns read as their text)."""
+    columns = [AuditRecord.reason, cast(AuditRecord.params, Text), cast(AuditRecord.problems, Text)]
+    return [column.contains(name, autoescape=True) for column in columns]
 
 
 async def _rows(session: AsyncSession, table: Table | Any, where: ColumnElement[bool]) -> list[dict[str, Any]]:
