@@ -160,7 +160,7 @@ async def test_an_admin_signs_in_at_the_provider_and_acts_under_their_own_accoun
 
         async def audited() -> None:
             log = text((await client.get(oidc_world.group())).text.split('id="logg"')[1])
-            assert "web:ada.oidc (admin)" in log
+            assert "web:ada.oidc (studieadministrasjon)" in log
 
         await eventually(audited)
 

@@ -85,7 +85,7 @@ async def test_a_refusal_is_shown_beside_its_form_and_nothing_changes(world: Wor
         assert _requirement(after.text, 2) == before
         log = text(after.text.split('id="logg"')[1])
         assert (
-            "web:turid (teacher) Godkjenning av arbeidskrav Avvist Arbeidskrav 2 er åpent, ikke levert; "
+            "web:turid (faglærer) Godkjenning av arbeidskrav Avvist Arbeidskrav 2 er åpent, ikke levert; "
             "det kan ikke godkjennes"
         ) in log
 
@@ -105,7 +105,7 @@ async def test_a_form_that_works_redirects_with_a_message(world: World) -> None:
 
         async def logged() -> None:  # the workflow's audit entry reaches the read model through an activity
             log = text((await client.get(world.group())).text.split('id="logg"')[1])
-            assert "web:kommune-5001 (municipality) Levering av arbeidskrav Utført arbeidskrav 2" in log
+            assert "web:kommune-5001 (kommune) Levering av arbeidskrav Utført arbeidskrav 2" in log
 
         await eventually(logged)
 
@@ -231,7 +231,7 @@ async def test_the_audit_log_filters_by_cohort_action_and_outcome(world: World) 
         await client.post(f"/kull/{world.cohort}/publish", data={"csrf": csrf_of(page.text)})  # refused: not graded
         refused = text((await client.get("/logg", params={"kull": world.cohort, "utfall": "refused"})).text)
         assert (
-            f"kull-{world.cohort} web:ada (admin) Publisering av resultatene Avvist "
+            f"kull-{world.cohort} web:ada (studieadministrasjon) Publisering av resultatene Avvist "
             "Grupper som ikke har fått karakter ennå: 5001, 0301" in refused
         )
         assert "Utført" not in refused.split("Begrunnelse", 1)[1]
