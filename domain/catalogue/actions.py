@@ -25,4 +25,9 @@ PARAMS: dict[str, str] = {
     "partners": "{value} partnere",
     "adjustments": "{value}",
     "absent": "gyldig fravær: {value}",
+    # the end of the year's (workflows/appeal.py, resit.py, when they record parameters)
+    "examiners": "sensorer: {value}",
+    "adjustment": "muntlig justering {value}",
+    "attempt": "forsøk {value}",
+    "period": "{value}",
 }
