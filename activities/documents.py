@@ -35,7 +35,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.letters import FILTERS, OSLO, SCHOOL
+from activities.letters import FILTERS, SCHOOL
+from domain.catalogue.labels import OSLO
 from runtime.files import private_dir, write_private
 from store import documents as store
 from store.documents import DocumentRecord

@@ -6,6 +6,7 @@ from temporalio import activity
 
 from domain.grading import combine, final_result
 from domain.models import Grade, Strict, Track
+from domain.reasons import Reason, reason
 
 
 class MemberGradeInput(Strict):
@@ -13,7 +14,7 @@ class MemberGradeInput(Strict):
     track: Track
     requirements_complete: bool
     exam_eligible: bool
-    ineligible_reason: str | None
+    ineligible_reason: Reason | None
     oral_adjustment: int | None
     oral_absent: bool = False
 
@@ -29,7 +30,7 @@ class MemberGradeResult(Strict):
     final_grade: Grade | None
     credits: int
     certificate: str | None
-    end_reason: str | None
+    end_reason: Reason | None
 
 
 class ComputeGradesResult(Strict):
@@ -42,16 +43,16 @@ def grade_member(member: MemberGradeInput, written: Grade | None, step_limit: in
     if member.track == Track.STUDENT and member.exam_eligible and written is not None and not absent:
         grade = combine(written, member.oral_adjustment or 0, step_limit)
     result = final_result(member.track, member.requirements_complete, grade)
-    reason = None
+    why = None
     if result.certificate is None:
-        reason = member.ineligible_reason or ("no exam" if grade is None else f"grade {grade.value}")
-        reason = "valid absence from the oral: a postponed exam follows" if absent else reason
+        graded = reason("reason.no_exam") if grade is None else reason("reason.grade", grade=grade.value)
+        why = reason("reason.oral_absent") if absent else member.ineligible_reason or graded
     return MemberGradeResult(
         participant_workflow_id=member.participant_workflow_id,
         final_grade=result.grade,
         credits=result.credits,
         certificate=result.certificate,
-        end_reason=reason,
+        end_reason=why,
     )
 
 

@@ -20,7 +20,6 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.lists import format_list
@@ -28,13 +27,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.catalogue.labels import OSLO
 from domain.municipalities import lookup
 from store import outbox
 from store.tables import OutboxRecord
 from workflows.notices import Notice
 
 TEMPLATES = Path(__file__).parent / "templates" / "letters"
-OSLO = ZoneInfo("Europe/Oslo")
 LOCALE = "nb"
 SCHOOL = "Nasjonal innovasjonsskole for kommunesektoren"
 DAY = 86_400

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -135,8 +135,10 @@ class AuditEntry(_Model):
     actor: str
     action: str
     outcome: Literal["accepted", "refused"]
-    reason: str | None = None
+    reason: str | None = None  # free text of an older entry, or a refusal's text when it came without codes
     at: AwareDatetime  # workflow.now(): deterministic, and aware so the store can keep it in UTC
+    params: dict[str, str | int | None] = Field(default_factory=dict)  # what the action was about
+    problems: list[dict[str, Any]] = Field(default_factory=list)  # a refusal's codes and parameters
 
 
 class RecordAuditInput(_Model):

@@ -87,7 +87,7 @@ def _participant(application_id: str, group: GroupDetail, member: MemberView, ro
         "final_grade": member.final_grade.value if member.final_grade else None,
         "credits": member.credits,
         "certificate": member.certificate,
-        "ineligible_reason": member.ineligible_reason,
+        "ineligible_reason": str(member.ineligible_reason) if member.ineligible_reason else None,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.models import Strict, Track
+from domain.reasons import Reason, reason
 
 REQUIREMENTS = 4
 
@@ -16,20 +17,20 @@ class MemberFacts(Strict):
     oral_absent: bool = False  # a valid absence from the oral exam
 
 
-def ineligibility(facts: MemberFacts, total_days: int, threshold: float | None) -> str | None:
+def ineligibility(facts: MemberFacts, total_days: int, threshold: float | None) -> Reason | None:
     """Why this member may not sit the exam, or None when they may."""
     if facts.withdrawn:
-        return "withdrawn"
+        return reason("reason.withdrawn")
     if facts.track == Track.ASSESSMENT:
-        return "individual assessment not decided"
+        return reason("reason.assessment_undecided")
     if facts.track == Track.COURSE:
-        return "course participants do not sit the exam"
+        return reason("reason.course_no_exam")
     if facts.non_participating:
-        return "marked as not having taken part in the project work"
+        return reason("reason.non_participating")
     if facts.requirements_approved < REQUIREMENTS:
-        return f"{facts.requirements_approved} of {REQUIREMENTS} work requirements approved"
+        return reason("reason.requirements_approved", approved=facts.requirements_approved, required=REQUIREMENTS)
     if threshold is not None and total_days and facts.attendance_days / total_days < threshold:
-        return f"attendance {facts.attendance_days}/{total_days} days is below the plan's threshold"
+        return reason("reason.attendance", days=facts.attendance_days, total=total_days)
     return None
 
 

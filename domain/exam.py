@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from domain.eligibility import REQUIREMENTS, MemberFacts, completed_course, ineligibility
 from domain.lifecycle import ENDED, OUTCOME_STAGE, GroupStage, Outcome
 from domain.models import CohortPlan, Grade, Track
+from domain.reasons import Reason, reason
 from domain.refusals import Refusal
 from domain.requirements import RequirementState, RequirementStatus
 
@@ -16,20 +16,20 @@ def approved_count(requirements: list[RequirementState]) -> int:
     return sum(r.status == RequirementStatus.APPROVED for r in requirements)
 
 
-def no_exam_reason(requirements: list[RequirementState], written_missed: bool) -> str | None:
+def no_exam_reason(requirements: list[RequirementState], written_missed: bool) -> Reason | None:
     """Why the whole group has no exam (a failed work requirement, a missed written deadline), or None."""
     failed = [str(r.number) for r in requirements if r.status == RequirementStatus.FAILED]
     if failed:
-        return f"work requirement {', '.join(failed)} failed"
-    return "the written deadline was missed" if written_missed else None
+        return reason("reason.requirements_failed", numbers=", ".join(failed))
+    return reason("reason.written_missed") if written_missed else None
 
 
-def member_ineligibility(facts: MemberFacts, plan: CohortPlan, group_no_exam: str | None) -> str | None:
+def member_ineligibility(facts: MemberFacts, plan: CohortPlan, group_no_exam: Reason | None) -> Reason | None:
     """Why one member may not sit the exam, or None: their own facts first, then the group's."""
-    reason = ineligibility(facts, sum(g.days for g in plan.gatherings), plan.attendance_threshold)
-    if reason is None and group_no_exam:
-        return "no exam for the group: " + group_no_exam
-    return reason
+    own = ineligibility(facts, sum(g.days for g in plan.gatherings), plan.attendance_threshold)
+    if own is None and group_no_exam is not None:  # reason.requirements_failed -> reason.group_requirements_failed
+        return Reason(code=group_no_exam.code.replace("reason.", "reason.group_", 1), params=group_no_exam.params)
+    return own
 
 
 def requirements_complete(facts: MemberFacts) -> bool:
@@ -40,7 +40,7 @@ def requirements_complete(facts: MemberFacts) -> bool:
     return facts.requirements_approved >= REQUIREMENTS
 
 
-def sits_oral(written: Grade | None, ineligible: str | None) -> bool:
+def sits_oral(written: Grade | None, ineligible: Reason | None) -> bool:
     """A written F is final: no oral. Otherwise every eligible member sits it once the written is graded."""
     return written not in (None, Grade.F) and ineligible is None
 
@@ -93,7 +93,7 @@ NoResultReason = Literal[
 ]
 
 
-def no_result_reason(facts: MemberFacts, plan: CohortPlan, group_no_exam: str | None) -> NoResultReason:
+def no_result_reason(facts: MemberFacts, plan: CohortPlan, group_no_exam: Reason | None) -> NoResultReason:
     """Why a member ends the year without a grade or a course certificate, as a notice names it."""
     if facts.track == Track.ASSESSMENT:
         return "assessment_undecided"
@@ -108,35 +108,3 @@ def no_result_reason(facts: MemberFacts, plan: CohortPlan, group_no_exam: str | 
     if facts.oral_absent:
         return "oral_absent"
     return "attendance"
-
-
-# The reasons above are English in the workflows' state and the report; a person reads them in Norwegian.
-# Each form the functions above (and the participant's "waiting for the group") produce, with its translation.
-_REASONS_NB: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^withdrawn$"), "trukket"),
-    (re.compile(r"^individual assessment not decided$"), "den individuelle vurderingen er ikke avgjort"),
-    (re.compile(r"^course participants do not sit the exam$"), "kursdeltakere går ikke opp til eksamen"),
-    (
-        re.compile(r"^marked as not having taken part in the project work$"),
-        "registrert som ikke deltakende i prosjektarbeidet",
-    ),
-    (re.compile(r"^(\d+) of (\d+) work requirements approved$"), r"\1 av \2 arbeidskrav godkjent"),
-    (
-        re.compile(r"^attendance (\d+)/(\d+) days is below the plan's threshold$"),
-        r"oppmøte \1 av \2 dager er under kravet i studieplanen",
-    ),
-    (re.compile(r"^work requirement ([\d, ]+) failed$"), r"arbeidskrav \1 er ikke bestått"),
-    (re.compile(r"^the written deadline was missed$"), "den skriftlige oppgaven ble ikke levert innen fristen"),
-    (re.compile(r"^waiting for the group$"), "venter på gruppen"),
-]
-_GROUP_PREFIX = "no exam for the group: "
-
-
-def reason_nb(reason: str) -> str:
-    """The Norwegian text of a no-exam or ineligibility reason; an unknown text is returned as it is."""
-    if reason.startswith(_GROUP_PREFIX):
-        return "gruppen har ikke eksamen: " + reason_nb(reason.removeprefix(_GROUP_PREFIX))
-    for pattern, norwegian in _REASONS_NB:
-        if pattern.match(reason):
-            return pattern.sub(norwegian, reason)
-    return reason

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from domain.models import Strict
 from domain.plan import WORK_REQUIREMENTS
@@ -46,7 +47,7 @@ class InnovationProject(Strict):
         names = [p.name.casefold() for p in partners]
         twice = sorted({p.name for p in partners if names.count(p.name.casefold()) > 1})
         if twice:
-            raise ValueError(f"named twice: {', '.join(twice)}")
+            raise PydanticCustomError("validation.named_twice", "named twice: {names}", {"names": ", ".join(twice)})
         return partners
 
 

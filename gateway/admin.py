@@ -142,7 +142,7 @@ class Admin:
             raise TypeError(f"{command.name} takes a {command.target.__name__} and an Account")
         if not command.allows(actor):
             refusal = Refusal("gateway.role_forbidden", role=actor.role.value, command=command.name)
-            await self._audit_refusal(target.workflow_id, actor.username, command.audit, str(refusal))
+            await self._audit_refusal(target.workflow_id, actor.username, command.audit, refusal)
             raise Refused(refusal)
         action = input.model_copy(update={"actor": actor.username})
         result: R = await self._update(target.workflow_id, command.update, action, update_id)
@@ -162,7 +162,7 @@ class Admin:
                 status = error.status.name
                 raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status=status)) from None
             reason = await self._missing(workflow_id)
-        await self._audit_refusal(workflow_id, action.actor, update.__name__, str(reason))
+        await self._audit_refusal(workflow_id, action.actor, update.__name__, reason)
         raise Refused(reason)
 
     async def account(self, username: str | None) -> Account:
@@ -272,7 +272,11 @@ class Admin:
                 raise Refused(Refusal("gateway.no_workflow", workflow_id=workflow_id)) from None
             raise Refused(Refusal("gateway.no_answer", workflow_id=workflow_id, status=error.status.name)) from None
 
-    async def _audit_refusal(self, workflow_id: str, actor: str | AdminAction, name: str, reason: str) -> None:
+    async def _audit_refusal(
+        self, workflow_id: str, actor: str | AdminAction, name: str, reason: str | Refusal
+    ) -> None:
+        """Record a refused action: its code (the update's name), and why as the refusal's codes and parameters
+        (the pages say them from the catalogue), with its text; a refusal without codes keeps its text only."""
         if self.sessions is None:
             return
         entry = AuditEntry(
@@ -281,8 +285,9 @@ class Admin:
             actor=actor if isinstance(actor, str) else actor.actor,  # the end of the year passes its action
             action=name,
             outcome="refused",
-            reason=reason,
+            reason=str(reason),
             at=datetime.now(UTC),
+            problems=reason.dump() if isinstance(reason, Refusal) else [],
         )
         async with self.sessions() as session, session.begin():
             await record_audit(session, entry)

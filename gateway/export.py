@@ -29,7 +29,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from activities.documents import COURSE_CODE
-from gateway.results import OSLO, Result
+from domain.catalogue.labels import OSLO
+from gateway.results import Result
 from runtime.files import new_dirs_private, write_private
 
 COLUMNS = [

@@ -24,12 +24,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Table, delete, or_, select
+from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.documents import Documents
+from domain.refusals import Refusal
+from domain.text import cut
 from gateway.admin import Refused
 from store.db import under_workflow
 from store.people import People, PersonData
@@ -69,7 +71,7 @@ class Erased(BaseModel):
 
 def check_person_id(person_id: str) -> str:
     if not PERSON_ID.match(person_id):
-        raise ValueError(f"'{person_id}' is not a person ID (p and 20 hexadecimal digits)")
+        raise Refusal("privacy.not_person_id", value=cut(person_id))
     return person_id
 
 
@@ -93,7 +95,7 @@ class Privacy:
         export = await self._gather(person_id, found)
         if export is None:
             await self._log(person_id, actor, "export", "refused", "not in the register")
-            raise Refused(f"{person_id} is not in the register (never registered, or erased)")
+            raise Refused(Refusal("privacy.not_in_register", person=person_id))
         await self._log(person_id, actor, "export", "done")
         return export
 
@@ -139,7 +141,7 @@ class Privacy:
         letters_of = _letters_of(person_id)
         if found is None and not enrolments and not await self._any(letters_of):
             await self._log(person_id, actor, "erase", "refused", "not in the register")
-            raise Refused(f"{person_id} is not in the register (never registered, or erased)")
+            raise Refused(Refusal("privacy.not_in_register", person=person_id))
         kept = sorted({e.participant_workflow_id for e in enrolments if e.participant_workflow_id})
         now = datetime.now(UTC)
         async with self.sessions() as session, session.begin():
@@ -164,10 +166,7 @@ class Privacy:
         for enrolment in enrolments:
             running = await self._acting(enrolment)
             if running:
-                raise Refused(
-                    f"{person_id} is still in a running programme: workflow {running} is running; "
-                    "erase once it has ended (or after withdrawal, when it has closed)"
-                )
+                raise Refused(Refusal("privacy.still_running", person=person_id, workflow=running))
 
     async def _acting(self, enrolment: EnrolmentRecord) -> str | None:
         """The running workflow that acts for the person: their own participant workflow; the group's for a contact,
@@ -223,13 +222,16 @@ def _grade_records_of(person_id: str, participant_ids: list[str]) -> ColumnEleme
 
 
 def _audit_about(person_id: str, participant_ids: list[str]) -> ColumnElement[bool]:
-    about = [AuditRecord.reason.contains(person_id, autoescape=True)]
+    about = _naming(person_id)
     for workflow_id in participant_ids:
-        about += [
-            under_workflow(AuditRecord.workflow_id, workflow_id),
-            AuditRecord.reason.contains(workflow_id, autoescape=True),
-        ]
+        about += [under_workflow(AuditRecord.workflow_id, workflow_id), *_naming(workflow_id)]
     return or_(*about)
+
+
+def _naming(name: str) -> list[ColumnElement[bool]]:
+    """Entries whose text, parameters or problems name it (the JSON columns read as their text)."""
+    columns = [AuditRecord.reason, cast(AuditRecord.params, Text), cast(AuditRecord.problems, Text)]
+    return [column.contains(name, autoescape=True) for column in columns]
 
 
 async def _rows(session: AsyncSession, table: Table | Any, where: ColumnElement[bool]) -> list[dict[str, Any]]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from activities.documents import DocumentFacts, Documents, Issued
 from activities.letters import PeopleLookup
+from domain.catalogue.labels import OSLO
 from domain.models import Grade
 from gateway.admin import Admin
 from store import end_of_year as end_of_year_store
@@ -23,7 +23,6 @@ from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id
 from workflows.messages import CohortOverview, GroupDetail
 
-OSLO = ZoneInfo("Europe/Oslo")
 IN_PROGRAMME = ("admitted", "moved_up")
 
 

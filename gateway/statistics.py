@@ -7,13 +7,12 @@ import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.labels import label
+from domain.catalogue.labels import OSLO, label
 from domain.statistics import (
     GRADES,
     ROLE_GROUP_MIN,
@@ -40,7 +39,6 @@ from store.tables import (
 from workflows.ids import cohort_workflow_id
 
 TEMPLATES = Path(__file__).parent / "templates"
-OSLO = ZoneInfo("Europe/Oslo")
 REQUIREMENT_ACTIONS = ("submit_requirement", "approve_requirement", "return_requirement")
 _NUMBER = re.compile(r"^requirement (\d+)")
 

@@ -7,8 +7,9 @@ are referred to by their opaque person ID.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -145,7 +146,10 @@ class OutboxRecord(Base):
 
 
 class AuditRecord(Base):
-    """Who asked a workflow to do what, and whether it was accepted or refused (and why)."""
+    """Who asked a workflow to do what, and whether it was accepted or refused (and why). The action is a code
+    (domain/catalogue/labels.py names it), `params` what it was about and `problems` why it was refused, as codes
+    and parameters the catalogue says in Norwegian; `reason` is the text of rows from before (or a refusal that
+    came without codes)."""
 
     __tablename__ = "audit"
 
@@ -157,6 +161,8 @@ class AuditRecord(Base):
     outcome: Mapped[str]  # 'accepted' | 'refused'
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)  # store.db adds it to an older table
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)  # likewise
 
 
 class PersonRecord(Base):

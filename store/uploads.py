@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
+from domain.refusals import Refusal
+
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024  # a report with pictures; more is a mistake (a video) rather than a document
 NAME_MAX = 120
 CHUNK = 1024 * 1024
@@ -77,11 +79,11 @@ class Uploads:
                 while chunk := await file.read(CHUNK):
                     size += len(chunk)
                     if size > UPLOAD_MAX_BYTES:
-                        raise ValueError(f"document: at most {UPLOAD_MAX_BYTES // (1024 * 1024)} MB")
+                        raise Refusal("upload.too_large", megabytes=UPLOAD_MAX_BYTES // (1024 * 1024))
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
-                raise ValueError("document: the file is empty")
+                raise Refusal("upload.empty")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -109,13 +109,13 @@ async def test_export_then_erase_a_participant(
     code, out, err = await run(admin, capsys, "privacy", "erase", person_id)
     assert code == 1 and out == ""
     assert err.strip() == (
-        f"refused: {person_id} is still in a running programme: workflow {own} is running; "
-        "erase once it has ended (or after withdrawal, when it has closed)"
+        f"refused: {person_id} er fortsatt med i et studium som pågår ({own}); slett når det er avsluttet "
+        "(eller lukket etter trekking)"
     )
     assert await people.get(person_id) is not None
     contact_id = people.person_id(handed_in.cohort, handed_in.contact.email)
     code, _, err = await run(admin, capsys, "privacy", "erase", contact_id)
-    assert code == 1 and f"workflow {group} is running" in err  # the contact's group still runs
+    assert code == 1 and f"studium som pågår ({group})" in err  # the contact's group still runs
 
     # her own workflow ends (replaced, withdrawn or finished): she may go, though her group runs on
     await harness.client.get_workflow_handle(own).terminate("her part has ended")
@@ -141,7 +141,7 @@ async def test_export_then_erase_a_participant(
     assert kari.email.encode() not in files and kari.name.encode() not in files
 
     code, _, err = await run(admin, capsys, "privacy", "erase", contact_id)
-    assert code == 1 and f"workflow {group} is running" in err  # the contact still hears from the group
+    assert code == 1 and f"studium som pågår ({group})" in err  # the contact still hears from the group
     async for execution in harness.client.list_workflows(f"NisCohort = '{handed_in.cohort}'"):
         if execution.status is not None and execution.status.name == "RUNNING":
             await harness.client.get_workflow_handle(execution.id).terminate("the programme has ended")
@@ -149,9 +149,9 @@ async def test_export_then_erase_a_participant(
     assert code == 0 and out.startswith(f"{contact_id} erased: register row shredded and deleted, ")
     assert "grade records kept by opaque ID: none" in out
     code, _, err = await run(admin, capsys, "privacy", "export", person_id)
-    assert code == 1 and err.strip() == f"refused: {person_id} is not in the register (never registered, or erased)"
+    assert code == 1 and err.strip() == f"refused: {person_id} er ikke i registeret (aldri registrert, eller slettet)"
     code, _, err = await run(admin, capsys, "privacy", "erase", "kari@example.no")
-    assert code == 2 and err.strip() == "error: 'kari@example.no' is not a person ID (p and 20 hexadecimal digits)"
+    assert code == 2 and err.strip() == "error: 'kari@example.no' er ikke en person-ID (p og 20 heksadesimale sifre)"
 
 
 async def test_an_erased_persons_transcript_goes_with_them(harness: Harness, tmp_path: Path) -> None:

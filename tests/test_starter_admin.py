@@ -181,7 +181,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(
         code, out, _ = await run(harness, capsys, "requirement", verb, "5001", "1", *cohort, "--json")
         assert code == 0 and json.loads(out)["status"] == {"submit": "submitted", "approve": "approved"}[verb]
     code, _, err = await run(harness, capsys, "written", "grade", "5001", "Z", *cohort)
-    assert code == 1 and one_line(err).startswith("refused: grade:")
+    assert code == 1 and one_line(err).startswith("refused: karakter:")
 
     code, out, _ = await run(harness, capsys, "show", "group", "5001", *cohort)
     assert code == 0 and "stage programme, outcome admitted" in out
@@ -269,9 +269,9 @@ async def test_bad_text_and_files_are_refused_before_anything_is_sent(
     code, err = await refused_unchanged(
         harness, capsys, show, "withdraw-group", "0301", "--cohort", plan.cohort, "--reason", "r" * 501
     )
-    assert (code, err) == (1, "refused: reason: høyst 500 tegn, her 501")
+    assert (code, err) == (1, "refused: begrunnelse: høyst 500 tegn, her 501")
     unchecked = ConfirmSelectionInput.model_construct(actor="kari\x1b[2J")  # built around its model's bounds
-    with pytest.raises(Refused, match=r"^actor: tegn 5 er et kontrolltegn, U\+001B \(ESC\)"):
+    with pytest.raises(Refused, match=r"^utført av: tegn 5 er et kontrolltegn, U\+001B \(ESC\)"):
         await Admin(harness.client, harness.sessions, harness.task_queue).perform(
             f"kull-{plan.cohort}", CohortWorkflow.confirm_selection, unchecked
         )
@@ -329,11 +329,11 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
     code, err = await refused_unchanged(
         h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "x" * 1048576
     )
-    assert (code, err) == (1, "refused: feedback: høyst 4000 tegn, her 1048576")
+    assert (code, err) == (1, "refused: tilbakemelding: høyst 4000 tegn, her 1048576")
     code, err = await refused_unchanged(
         h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "Se \x1b]8;;http://x\x1b\\her"
     )
-    assert code == 1 and err == "refused: feedback: tegn 4 er et kontrolltegn, U+001B (ESC), som ikke er tillatt"
+    assert code == 1 and err == "refused: tilbakemelding: tegn 4 er et kontrolltegn, U+001B (ESC), som ikke er tillatt"
     code, err = await refused_unchanged(
         h,
         capsys,
@@ -350,16 +350,16 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
         ids[1],
         ids[0],
     )
-    assert (code, err) == (1, f"refused: present: {ids[0]} is named twice")
+    assert (code, err) == (1, f"refused: til stede: {ids[0]} er oppgitt to ganger")
     code, err = await refused_unchanged(h, capsys, show, "mark-non-participating", f"{ids[0]}\x1b[2J")
     assert code == 1 and err == (
-        f"refused: participant_workflow_id: '{ids[0]}\\u001b[2J' er ikke en saks-ID "
+        f"refused: deltaker: '{ids[0]}\\u001b[2J' er ikke en saks-ID "
         "(bokstaver, sifre og . _ + -), f.eks. kull-2022.gruppe-1833.deltaker-1"
     )
     code, err = await refused_unchanged(
         h, capsys, ["participant", ids[0]], "withdraw-participant", ids[0], "--reason", "r" * 501
     )
-    assert (code, err) == (1, "refused: reason: høyst 500 tegn, her 501")
+    assert (code, err) == (1, "refused: begrunnelse: høyst 500 tegn, her 501")
 
     feedback = "Mangler problemstilling.\n\t" + "ø" * 3974  # exactly the limit, lines and a tab kept
     code, out, _ = await run(h, capsys, "requirement", "return", "5001", "1", *cohort, "--feedback", feedback, "--json")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import os
 from datetime import timedelta
+from http import HTTPStatus
 from ipaddress import ip_network
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from activities.documents import Documents, documents_key
+from domain.catalogue.web import HTTP_STATUS
 from domain.errors import describe, problems
 from gateway.admin import Admin, Refused
 from runtime.codec import EncryptionCodec, load_or_create_key
@@ -33,7 +35,6 @@ from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
-from web.refusals import norwegian
 from web.routes import api, api_group, codec, cohort, group, oidc, pages, participant, signin, verify
 from web.security import ApiSignInFirst, BodyLimit, CodecCors, SecurityHeaders
 from web.state import Web
@@ -122,7 +123,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             body["problems"] = [problem.dump() for problem in exc.problems]
         return JSONResponse(body, exc.status_code, headers=exc.headers)
     account = await signed_in(request)
-    detail = norwegian(str(exc.detail))
+    detail = str(exc.detail)
+    if exc.status_code in HTTP_STATUS and detail == HTTPStatus(exc.status_code).phrase:  # the framework's own
+        detail = HTTP_STATUS[exc.status_code]
     return render(
         request, "error.html", {"account": account, "code": exc.status_code, "detail": detail}, exc.status_code
     )
@@ -146,7 +149,7 @@ async def _invalid(request: Request, exc: Exception) -> Response:
         body = {"detail": said, "problems": [problem.dump() for problem in problems(exc)]}
         return JSONResponse(body, status.HTTP_422_UNPROCESSABLE_CONTENT)
     account = await signed_in(request)
-    context = {"account": account, "code": 422, "detail": norwegian(said)}
+    context = {"account": account, "code": 422, "detail": said}
     return render(request, "error.html", context, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from starlette.datastructures import FormData
 
+from domain.catalogue.labels import OSLO
 from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
-from web.labels import OSLO
 from workflows.messages import (
     AdminAction,
     AttendanceInput,

@@ -26,10 +26,10 @@ from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import Request, Response, status
 from joserfc.errors import JoseError
 
+from domain.catalogue.labels import label
 from runtime.settings import Settings
 from store.accounts import USERNAME, Account, AccountError, Accounts, LocalAccountExists, Role, check_external
 from store.identities import derived_username
-from web.labels import label
 
 STATE_COOKIE = "nis_oidc"
 STATE_PATH = "/logg-inn/oidc"  # the cookie rides only on the start and the callback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from domain import exam
-from web import labels
-from web.refusals import detail, norwegian
+from domain.catalogue import detail, label, when
+from domain.catalogue.labels import day
+from domain.reasons import Reason
+from domain.refusals import Problem
+from store.tables import AuditRecord
 
 FLASH_COOKIE = "nis_flash"
 HERE = Path(__file__).parent
@@ -22,9 +25,32 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.undefined = StrictUndefined  # a missing value is an error, not a blank on the page
     templates.env.filters.update(
-        label=labels.label, when=labels.when, day=labels.day, reason=exam.reason_nb, refusal=norwegian, detail=detail
+        label=label, when=when, day=day, reason=said_reason, audit=said_audit, actor=said_actor
     )
     return templates
+
+
+_ROLE = re.compile(r"\((\w+)\)$")  # the web app records an actor as `web:kari (examiner)`
+
+
+def said_actor(actor: str) -> str:
+    """Who acted, their role in words: `web:kari (sensor)`."""
+    return _ROLE.sub(lambda role: f"({label(role[1]).lower()})", actor)
+
+
+def said_reason(reason: Reason | str) -> str:
+    """A reason in the catalogue's words; a text (from older state) is mapped on the way (domain.reasons)."""
+    return Reason.model_validate(reason).text()
+
+
+def said_audit(entry: AuditRecord) -> str:
+    """What an entry of the audit trail says beside its action: why it was refused, or what it was about, from the
+    codes and parameters it keeps; an older entry's text as it was stored."""
+    if entry.problems:
+        return "; ".join(Problem.load(problem).text() for problem in entry.problems)
+    if entry.params:
+        return detail(entry.params)
+    return entry.reason or ""
 
 
 def render(request: Request, name: str, context: dict[str, Any], code: int = status.HTTP_200_OK) -> Response:

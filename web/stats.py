@@ -8,9 +8,9 @@ from collections import Counter
 
 from pydantic import BaseModel
 
+from domain.catalogue.labels import label
 from domain.statistics import GRADES, OTHER_ROLES, ROLE_GROUP_MIN
 from gateway.statistics import statistics
-from web.labels import label
 from web.state import Web
 from workflows.messages import CohortOverview
 

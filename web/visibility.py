@@ -140,4 +140,6 @@ def _entry(entry: AuditRecord) -> AuditRecord:
         outcome=entry.outcome,
         reason=None,
         at=entry.at,
+        params=None,
+        problems=None,
     )

@@ -163,7 +163,7 @@ class CohortWorkflow:
             record.group_workflow_id = group_workflow_id(self.plan.cohort, application.id)
             self.pending_starts.append(input)
         self.state.applications.append(record)
-        self._audit(input.actor, "apply", f"{application.id}: " + ("refused" if problems else "accepted"))
+        self._audit(input.actor, "apply", application=application.id, outcome="refused" if problems else "accepted")
         return ApplyResult(
             application_id=application.id,
             accepted=not problems,
@@ -196,7 +196,7 @@ class CohortWorkflow:
         for record in self.state.applications:
             if record.outcome in (Outcome.ADMITTED, Outcome.WAITLIST):
                 self._tell(record)
-        self._audit(input.actor, "confirm_selection", f"seed {self.state.seed}")
+        self._audit(input.actor, "confirm_selection", seed=self.state.seed)
         return ConfirmSelectionResult(
             seed=self.state.seed, admitted=self._ids(Outcome.ADMITTED), waitlist=list(self.state.waitlist)
         )
@@ -216,11 +216,7 @@ class CohortWorkflow:
         if not was_waiting and self.state.waitlist and not self.state.waitlist_closed:
             moved_up = self.state.waitlist.pop(0)
             self._set_outcome(self._record_of(moved_up), Outcome.MOVED_UP)
-        self._audit(
-            input.actor,
-            "withdraw_group",
-            f"{record.id}: {input.reason}" + (f"; {moved_up} moved up" if moved_up else ""),
-        )
+        self._audit(input.actor, "withdraw_group", application=record.id, reason=input.reason, moved_up=moved_up)
         return WithdrawGroupResult(outcome=Outcome.GAVE_UP, moved_up=moved_up)
 
     @withdraw_group.validator
@@ -246,7 +242,7 @@ class CohortWorkflow:
         groups = [r for r in self.state.applications if r.outcome in IN_PROGRAMME and not (r.finished or r.released)]
         for record in groups:
             self.signals.add(record.group_workflow_id or "", group_wf.GroupWorkflow.publish, PublishSignal())
-        self._audit(input.actor, "publish_results", f"{len(groups)} groups")
+        self._audit(input.actor, "publish_results", groups=len(groups))
         return PublishResultsResult(groups=len(groups))
 
     @publish_results.validator
@@ -264,7 +260,7 @@ class CohortWorkflow:
         record = self._record_of(input.application_id)
         record.released = True
         self.signals.add(record.group_workflow_id or "", group_wf.GroupWorkflow.publish, PublishSignal())
-        self._audit(input.actor, "publish_group", record.id)
+        self._audit(input.actor, "publish_group", application=record.id)
         if all(r.released or r.finished for r in self.state.applications if r.outcome in IN_PROGRAMME):
             self._set_stage(CohortStage.PUBLISHED)
         self.effects.changed()
@@ -324,8 +320,8 @@ class CohortWorkflow:
     def _ids(self, outcome: Outcome) -> list[str]:
         return [r.id for r in self.state.applications if r.outcome == outcome]
 
-    def _audit(self, actor: str, action: str, detail: str) -> None:
-        self.effects.accepted(actor, action, detail)
+    def _audit(self, actor: str, action: str, **params: str | int | None) -> None:
+        self.effects.accepted(actor, action, params=params)
 
     # ---- views --------------------------------------------------------------------------------
     @workflow.query

@@ -8,7 +8,7 @@ argument and result types are checked.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -41,7 +41,11 @@ class Effects:
             key = f"{workflow.info().workflow_id}:{event}"
             self.notices.append(SendNoticeInput(key=key, notice=notice, recipients=recipients, staff=staff))
 
-    def accepted(self, actor: str, action: str, detail: str = "") -> None:
+    def accepted(
+        self, actor: str, action: str, detail: str = "", params: Mapping[str, str | int | None] | None = None
+    ) -> None:
+        """Record an accepted action: its code (`action`) and what it was about (`params`, said by the catalogue).
+        `detail` is free text, for callers not yet giving parameters; it is kept as it is."""
         self.actions += 1
         workflow_id = workflow.info().workflow_id
         self.audit.append(
@@ -53,6 +57,7 @@ class Effects:
                 outcome="accepted",
                 reason=detail or None,
                 at=workflow.now(),
+                params=dict(params or {}),
             )
         )
         self.projection_due = True

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import due_items, due_with, worth_sending
     from domain.lifecycle import Outcome
     from domain.models import Enrolment
+    from domain.reasons import Reason, reason
     from domain.requirements import RequirementState
     from domain.selection import entry_for
     from workflows import notices as n
@@ -191,7 +192,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             self._notify(f"outcome:{input.outcome.value}", notice)
         if input.outcome == Outcome.GAVE_UP:
             for member in self.facts.active(started_only=True):
-                self._end_member(member, "the group gave up its place")
+                self._end_member(member, reason("reason.gave_up"))
         self.effects.changed()
 
     @workflow.signal(name=MEMBER_STATUS_SIGNAL)
@@ -248,13 +249,13 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
         self.effects.changed()
 
     # ---- helpers ------------------------------------------------------------------------------
-    def _end_member(self, member: Member, reason: str) -> None:
-        member.end_reason = reason
+    def _end_member(self, member: Member, why: Reason) -> None:
+        member.end_reason = why
         if member.started:
             self.signals.add(
                 member.participant_workflow_id,
                 participant_wf.ParticipantWorkflow.final,
-                FinalSignal(final_grade=None, oral_adjustment=None, credits=0, certificate=None, end_reason=reason),
+                FinalSignal(final_grade=None, oral_adjustment=None, credits=0, certificate=None, end_reason=why),
             )
         self.effects.changed()
 
@@ -271,8 +272,8 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             event, notice, self.facts.recipients(self.input.application.contact) if recipients is None else recipients
         )
 
-    def _record(self, actor: str, action: str, detail: str = "") -> ActionResult:
-        self.effects.accepted(actor, action, detail)
+    def _record(self, actor: str, action: str, **params: str | int | None) -> ActionResult:
+        self.effects.accepted(actor, action, params=params)
         return ActionResult(stage=self.facts.stage())
 
     # ---- views --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.grading import adjustment_refusal
     from domain.lifecycle import IN_PROGRAMME
     from domain.models import CohortPlan, Enrolment, Grade
+    from domain.reasons import Reason, reason
     from domain.refusals import Problem, Refusal
     from domain.requirements import RequirementState, RequirementStatus
     from workflows import notices as n
@@ -51,7 +52,7 @@ class GroupActions:
 
     # provided by GroupWorkflow
     _new_member: Callable[[int, Enrolment], Member]
-    _end_member: Callable[[Member, str], None]
+    _end_member: Callable[[Member, Reason], None]
     _requirement: Callable[[int], n.RequirementFacts]
     _notify: Callable[..., None]
     _record: Callable[..., ActionResult]
@@ -60,9 +61,7 @@ class GroupActions:
     @workflow.update
     def submit_requirement(self, input: SubmitRequirementInput) -> RequirementResult:
         submitted = rules.submit(self._req(input), workflow.now(), input.document)
-        return self._requirement_action(
-            input, "submit_requirement", submitted, "with a document" if input.document else ""
-        )
+        return self._requirement_action(input, "submit_requirement", submitted, document=input.document)
 
     @submit_requirement.validator
     def _validate_submit_requirement(self, input: SubmitRequirementInput) -> None:
@@ -87,7 +86,7 @@ class GroupActions:
             else n.RequirementReturned(**facts, feedback=input.feedback, resubmission_deadline=updated.deadline)
         )
         self._notify(f"requirement:{input.number}:returned:{updated.submissions}", notice)
-        return self._requirement_action(input, "return_requirement", updated, input.feedback)
+        return self._requirement_action(input, "return_requirement", updated, feedback=input.feedback)
 
     @return_requirement.validator
     def _validate_return_requirement(self, input: ReturnRequirementInput) -> None:
@@ -101,7 +100,7 @@ class GroupActions:
     @workflow.update
     def grant_extension(self, input: ExtensionInput) -> RequirementResult:
         updated = self._extended(input)
-        return self._requirement_action(input, "grant_extension", updated, input.deadline.isoformat())
+        return self._requirement_action(input, "grant_extension", updated, deadline=input.deadline.isoformat())
 
     @grant_extension.validator
     def _validate_grant_extension(self, input: ExtensionInput) -> None:
@@ -115,10 +114,10 @@ class GroupActions:
         return self.state.requirements[input.number - 1]
 
     def _requirement_action(
-        self, input: RequirementInput, action: str, updated: RequirementState, detail: str = ""
+        self, input: RequirementInput, action: str, updated: RequirementState, **params: str | None
     ) -> RequirementResult:
         self._set_requirement(updated)
-        self._record(input.actor, action, f"requirement {input.number}" + (f": {detail}" if detail else ""))
+        self._record(input.actor, action, requirement=input.number, **params)
         return RequirementResult(number=updated.number, status=updated.status, deadline=updated.deadline)
 
     def _set_requirement(self, updated: RequirementState) -> None:
@@ -132,7 +131,7 @@ class GroupActions:
     def mark_non_participating(self, input: MarkNonParticipatingInput) -> ActionResult:
         self._active_member(input.participant_workflow_id).non_participating = True
         self.progress_due = True
-        return self._record(input.actor, "mark_non_participating", input.participant_workflow_id)
+        return self._record(input.actor, "mark_non_participating", participant=input.participant_workflow_id)
 
     @mark_non_participating.validator
     def _validate_mark_non_participating(self, input: MarkNonParticipatingInput) -> None:
@@ -145,12 +144,15 @@ class GroupActions:
     @workflow.update
     def replace_participant(self, input: ReplaceParticipantInput) -> ActionResult:
         old = self._active_member(input.participant_workflow_id)
-        self._end_member(old, "replaced before the first gathering")
+        self._end_member(old, reason("reason.replaced"))
         old.replaced = True
         new = self._new_member(len(self.state.members) + 1, input.replacement)
         self.state.members.append(new)
         return self._record(
-            input.actor, "replace_participant", f"{old.participant_workflow_id} -> {new.participant_workflow_id}"
+            input.actor,
+            "replace_participant",
+            participant=old.participant_workflow_id,
+            replacement=new.participant_workflow_id,
         )
 
     @replace_participant.validator
@@ -178,9 +180,7 @@ class GroupActions:
             )
         self.progress_due = self.progress_due or self.plan.attendance_threshold is not None  # it counts only then
         return self._record(
-            input.actor,
-            "register_attendance",
-            f"gathering {input.gathering} day {input.day}: {len(input.present)} present",
+            input.actor, "register_attendance", gathering=input.gathering, day=input.day, present=len(input.present)
         )
 
     @register_attendance.validator
@@ -202,13 +202,13 @@ class GroupActions:
     def submit_written(self, input: SubmitWrittenInput) -> ActionResult:
         self.state.written_submitted_at = workflow.now()
         self.state.written_document = input.document
-        return self._record(input.actor, "submit_written", "with a document" if input.document else "")
+        return self._record(input.actor, "submit_written", document=input.document)
 
     @submit_written.validator
     def _validate_submit_written(self, input: SubmitWrittenInput) -> None:
         self._require_programme()
-        if self.facts.no_exam:  # the reason is English state for now (domain/exam.py); said here in Norwegian
-            refuse("group.no_exam", reason=exam.reason_nb(self.facts.no_exam))
+        if self.facts.no_exam:  # the reason's own words, from the catalogue
+            refuse("group.no_exam", reason=self.facts.no_exam.text())
         if self.state.written_submitted_at is not None:
             refuse("group.written_already_submitted")
         if workflow.now() > self.plan.written_deadline:
@@ -219,7 +219,7 @@ class GroupActions:
         self.state.written_grade = input.grade
         self.progress_due = True
         self.grades_due = input.grade == Grade.F or not self.facts.oral_candidates()  # nothing for an oral to adjust
-        return self._record(input.actor, "register_written_grade", input.grade.value)
+        return self._record(input.actor, "register_written_grade", grade=input.grade.value)
 
     @register_written_grade.validator
     def _validate_register_written_grade(self, input: WrittenGradeInput) -> None:
@@ -236,11 +236,11 @@ class GroupActions:
             member.oral_adjustment = None if item.absent else item.adjustment
             member.oral_absent = item.absent
         self.grades_due = True
-        detail = ", ".join(
-            f"{a.participant_workflow_id} {'absent' if a.absent else format(a.adjustment, '+d')}"
-            for a in input.adjustments
+        adjusted = [f"{a.participant_workflow_id} {a.adjustment:+d}" for a in input.adjustments if not a.absent]
+        absent = [a.participant_workflow_id for a in input.adjustments if a.absent]
+        return self._record(
+            input.actor, "register_oral", adjustments=", ".join(adjusted) or None, absent=", ".join(absent) or None
         )
-        return self._record(input.actor, "register_oral", detail)
 
     @register_oral.validator
     def _validate_register_oral(self, input: OralInput) -> None:

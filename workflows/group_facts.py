@@ -7,6 +7,7 @@ from domain import exam
 from domain.calendar import CalendarFacts
 from domain.lifecycle import ENDED, IN_PROGRAMME
 from domain.models import ApplicationFacts, CohortPlan, Track
+from domain.reasons import Reason
 from domain.requirements import RequirementStatus
 from workflows.messages import GroupDetail, GroupStage, MemberView, ProgressSignal
 from workflows.state import GroupState, Member
@@ -32,7 +33,7 @@ class GroupFacts:
         return exam.approved_count(self.state.requirements)
 
     @property
-    def no_exam(self) -> str | None:
+    def no_exam(self) -> Reason | None:
         return exam.no_exam_reason(self.state.requirements, self.state.written_missed)
 
     def active(self, started_only: bool = False) -> list[Member]:
@@ -42,7 +43,7 @@ class GroupFacts:
     def member(self, participant_workflow_id: str) -> Member | None:
         return next((m for m in self.state.members if m.participant_workflow_id == participant_workflow_id), None)
 
-    def ineligibility(self, member: Member) -> str | None:
+    def ineligibility(self, member: Member) -> Reason | None:
         return exam.member_ineligibility(member.facts(self.approved), self.plan, self.no_exam)
 
     def oral_candidates(self) -> list[Member]:

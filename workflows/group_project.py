@@ -30,7 +30,7 @@ class GroupProject:
     def record_project(self, input: RecordProjectInput) -> ActionResult:
         self.state.project = input.project
         self.effects.changed()  # the read model counts the partners
-        return self._record(input.actor, "record_project", f"{len(input.project.partners)} partners")
+        return self._record(input.actor, "record_project", partners=len(input.project.partners))
 
     @record_project.validator
     def _validate_record_project(self, input: RecordProjectInput) -> None:
@@ -40,7 +40,7 @@ class GroupProject:
     def report_project(self, input: ReportProjectInput) -> ActionResult:
         self.state.project_reports = with_report(self.state.project_reports, input.report)
         self.effects.changed()
-        return self._record(input.actor, "report_project", f"requirement {input.report.number}")
+        return self._record(input.actor, "report_project", requirement=input.report.number)
 
     @report_project.validator
     def _validate_report_project(self, input: ReportProjectInput) -> None:

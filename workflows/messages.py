@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
 from domain.project import InnovationProject, InnovationReport
+from domain.reasons import Reason as Why
 from domain.requirements import RequirementState, RequirementStatus
 from domain.text import MEMBERS_MAX, Actor, ApplicationId, DocumentHash, Feedback, Reason, WorkflowId
 from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState, ProblemRecord
@@ -20,7 +22,7 @@ __all__ = ["ApplicationRecord", "CohortStage", "GroupStage", "Outcome", "Problem
 def _named_once(ids: list[str]) -> list[str]:
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise ValueError(f"{', '.join(repeated)} {'is' if len(repeated) == 1 else 'are'} named twice")
+        raise PydanticCustomError("validation.named_twice", "named twice: {names}", {"names": ", ".join(repeated)})
     return ids
 
 
@@ -191,7 +193,7 @@ class OralAdjustment(Strict):
     @model_validator(mode="after")
     def _no_adjustment_when_absent(self) -> OralAdjustment:
         if self.absent and self.adjustment != 0:
-            raise ValueError("an absent student has no oral adjustment")
+            raise PydanticCustomError("validation.absent_adjusted", "an absent student has no oral adjustment")
         return self
 
 
@@ -232,7 +234,7 @@ class MemberView(Strict):
     non_participating: bool
     attendance_days: int
     exam_eligible: bool
-    ineligible_reason: str | None
+    ineligible_reason: Why | None
     oral_adjustment: int | None
     final_grade: Grade | None
     credits: int
@@ -301,7 +303,7 @@ class ProgressSignal(Strict):
     non_participating: bool
     group_no_exam: bool
     written_grade: Grade | None
-    ineligible_reason: str | None = None
+    ineligible_reason: Why | None = None
 
 
 class FinalSignal(Strict):
@@ -309,7 +311,7 @@ class FinalSignal(Strict):
     oral_adjustment: int | None
     credits: int
     certificate: str | None
-    end_reason: str | None
+    end_reason: Why | None
 
 
 class ParticipantDetail(Strict):
@@ -323,13 +325,13 @@ class ParticipantDetail(Strict):
     non_participating: bool
     requirements_approved: int
     exam_eligible: bool
-    ineligible_reason: str | None
+    ineligible_reason: Why | None
     written_grade: Grade | None
     oral_adjustment: int | None
     final_grade: Grade | None
     credits: int
     certificate: str | None
-    end_reason: str | None
+    end_reason: Why | None
     ended: bool
 
 

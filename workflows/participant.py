@@ -7,6 +7,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.models import ParticipantRow, ProjectInput
     from domain.models import Track
+    from domain.reasons import reason
     from workflows import notices as n
     from workflows.effects import Effects, Signals, drain
     from workflows.messages import (
@@ -76,7 +77,7 @@ class ParticipantWorkflow:
     @workflow.update
     def decide_assessment(self, input: DecideAssessmentInput) -> ParticipantActionResult:
         self.state.track = input.track
-        self._record(input.actor, "decide_assessment", input.track.value)
+        self._record(input.actor, "decide_assessment", track=input.track.value)
         return self._action_result()
 
     @decide_assessment.validator
@@ -90,7 +91,7 @@ class ParticipantWorkflow:
     @workflow.update
     def withdraw(self, input: WithdrawParticipantInput) -> ParticipantActionResult:
         self.state.withdrawn = True
-        self._record(input.actor, "withdraw_participant", input.reason)
+        self._record(input.actor, "withdraw_participant", reason=input.reason)
         self.effects.notice("withdrawn", n.Withdrawn(cohort=self.input.cohort), [self.input.person_id])
         return self._action_result()
 
@@ -106,8 +107,8 @@ class ParticipantWorkflow:
         if self.state.ended:  # the end reason is kept in English; the participant's page says it in Norwegian
             refuse("participant.ended")
 
-    def _record(self, actor: str, action: str, detail: str) -> None:
-        self.effects.accepted(actor, action, detail)
+    def _record(self, actor: str, action: str, **params: str | int | None) -> None:
+        self.effects.accepted(actor, action, params=params)
         self.status_due = True
 
     def _action_result(self) -> ParticipantActionResult:
@@ -139,7 +140,7 @@ class ParticipantWorkflow:
     # ---- views --------------------------------------------------------------------------------
     @workflow.query
     def detail(self) -> ParticipantDetail:
-        reason = "withdrawn" if self.state.withdrawn else self.state.ineligible_reason
+        why = reason("reason.withdrawn") if self.state.withdrawn else self.state.ineligible_reason
         return ParticipantDetail(
             participant_workflow_id=self.input.participant_workflow_id,
             group_workflow_id=self.input.group_workflow_id,
@@ -150,8 +151,8 @@ class ParticipantWorkflow:
             withdrawn=self.state.withdrawn,
             non_participating=self.state.non_participating,
             requirements_approved=self.state.requirements_approved,
-            exam_eligible=reason is None,
-            ineligible_reason=reason,
+            exam_eligible=why is None,
+            ineligible_reason=why,
             written_grade=self.state.written_grade,
             oral_adjustment=self.state.oral_adjustment,
             final_grade=self.state.final_grade,

@@ -15,6 +15,7 @@ from domain.eligibility import MemberFacts
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import Grade, PersonId, Region, SizeClass, Track
 from domain.project import InnovationProject, InnovationReport
+from domain.reasons import Reason, reason
 from domain.refusals import Param, Problem
 from domain.requirements import RequirementState
 
@@ -81,7 +82,7 @@ class Member(_State):
     final_grade: Grade | None = None
     credits: int = 0
     certificate: str | None = None
-    end_reason: str | None = None
+    end_reason: Reason | None = None
 
     @property
     def active(self) -> bool:
@@ -124,12 +125,12 @@ class ParticipantState(_State):
     non_participating: bool = False
     requirements_approved: int = 0
     group_no_exam: bool = False
-    ineligible_reason: str | None = "waiting for the group"  # as the group decides it
+    ineligible_reason: Reason | None = reason("reason.waiting_for_group")  # as the group decides it
     written_grade: Grade | None = None
     oral_adjustment: int | None = None
     final_grade: Grade | None = None
     credits: int = 0
     certificate: str | None = None
-    end_reason: str | None = None
+    end_reason: Reason | None = None
     ended: bool = False
     actions: int = 0

@@ -1,9 +1,17 @@
-"""One catalogue of the Norwegian a person reads for a refusal: a template per code, its parameters by name.
+"""One catalogue of the Norwegian a person reads: the web pages, the command line and the API's messages all say
+codes through it (the letters keep their own templates).
 
-Each part of the rules keeps its own section (a module here with a `REFUSALS` table); this package joins them and
-says a code with its parameters. A parameter written `{status:label}` is itself a code (a status, an outcome, a
-stage) and is said in words (domain.labels), in lower case; `{deadline:time}` is an ISO time, said as Oslo's clock
-shows it. tests/domain/test_catalogue.py finds every code the
+Its sections:
+- refusals, a template per code with its parameters by name: each part of the rules keeps its own module here with
+  a `REFUSALS` table, joined below;
+- reasons (reasons.py): why a member may not sit the exam, why a group has no exam, why a participation ended, with
+  the mapping of the English texts older state holds (for old state only);
+- labels (labels.py): the words for the workflows' codes (stages, outcomes, tracks, certificates, actions, roles,
+  fields), and the one place that says a moment as Oslo's clock shows it;
+- actions (actions.py): the words for an audited action's parameters.
+
+In a template, `{status:label}` is itself a code (a status, an outcome, a stage) and is said in words, in lower case;
+`{deadline:time}` is an ISO time, said as Oslo's clock shows it. tests/domain/test_catalogue.py finds every code the
 source raises and fails on one that has no entry here, or whose entry names other parameters than the code is
 raised with.
 """
@@ -14,10 +22,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from string import Formatter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.catalogue import (
     accounts,
+    actions,
     admission,
     cohort,
     end_of_year,
@@ -25,13 +33,30 @@ from domain.catalogue import (
     group,
     ids,
     plan,
+    privacy,
     requirements,
     validation,
     web,
 )
-from domain.labels import label
+from domain.catalogue.labels import OSLO, label, when
+from domain.catalogue.reasons import REASONS
 
-SECTIONS = (requirements, group, cohort, end_of_year, admission, plan, validation, accounts, ids, web, gateway)
+__all__ = ["OSLO", "REFUSALS", "SECTIONS", "detail", "fields", "label", "say", "when"]
+
+SECTIONS = (
+    requirements,
+    group,
+    cohort,
+    end_of_year,
+    admission,
+    plan,
+    validation,
+    accounts,
+    ids,
+    privacy,
+    web,
+    gateway,
+)
 
 
 def _joined() -> dict[str, str]:
@@ -45,9 +70,7 @@ def _joined() -> dict[str, str]:
 
 
 REFUSALS: dict[str, str] = _joined()
-
-
-OSLO = ZoneInfo("Europe/Oslo")
+_TEMPLATES: dict[str, str] = {**REFUSALS, **REASONS}  # what `say` knows: refusals and reasons
 
 
 class _Words(Formatter):
@@ -57,12 +80,7 @@ class _Words(Formatter):
         if format_spec == "label":
             return label(value).lower()
         if format_spec == "time":
-            moment = datetime.fromisoformat(str(value))
-            try:
-                moment = moment.astimezone(OSLO)
-            except OverflowError:  # the last moment of year 9999 has no later hour in Oslo
-                pass
-            return moment.strftime("%d.%m.%Y kl. %H:%M")
+            return when(datetime.fromisoformat(str(value)))
         return str(super().format_field(value, format_spec))
 
 
@@ -70,8 +88,9 @@ _WORDS = _Words()
 
 
 def say(code: str, params: Mapping[str, Any]) -> str:
-    """The sentence for a code and its parameters; an unknown code is shown as itself (the test forbids one)."""
-    template = REFUSALS.get(code)
+    """The sentence for a code (a refusal's or a reason's) and its parameters; an unknown code is shown as itself
+    (the test forbids one)."""
+    template = _TEMPLATES.get(code)
     if template is None:
         return code
     return _WORDS.format(template, **params)
@@ -80,3 +99,13 @@ def say(code: str, params: Mapping[str, Any]) -> str:
 def fields(template: str) -> set[str]:
     """The parameters a template names."""
     return {name for _, name, _, _ in _WORDS.parse(template) if name}
+
+
+def detail(params: Mapping[str, Any]) -> str:
+    """What an action was about, from its parameters (domain/catalogue/actions.py): "arbeidskrav 3, med dokument"."""
+    parts = [
+        _WORDS.format(actions.PARAMS.get(name, "{value}"), value=value)
+        for name, value in params.items()
+        if value is not None
+    ]
+    return ", ".join(parts)

@@ -27,6 +27,9 @@ REFUSALS: dict[str, str] = {
     "validation.not_choice": "{field:label}: må være én av {expected}",
     "validation.not_object": "{field:label}: må være et objekt med felter",
     "validation.rule": "{field:label}: {rule}",  # a rule of pydantic's this table does not know yet, in its English
+    # a list that names one thing twice (domain/project.py, workflows/messages.py), an oral's own rule
+    "validation.named_twice": "{field:label}: {names} er oppgitt to ganger",
+    "validation.absent_adjusted": "{field:label}: en student med gyldig fravær har ingen muntlig justering",
     # bounded text and identifiers (domain/text.py, domain/models.py)
     "validation.empty": "{field:label}: kan ikke være tomt",
     "validation.text_too_long": "{field:label}: høyst {max_length} tegn, her {length}",

@@ -15,3 +15,13 @@ REFUSALS: dict[str, str] = {
     "web.codec_altered": "Kan ikke dekode: innholdet ble endret etter at det ble forseglet",
     "web.codec_cannot_decode": "Kan ikke dekode: {reason}",
 }
+
+# an HTTP error the framework raises by itself (an unknown page, a method a route does not take), said in place of
+# its English reason phrase
+HTTP_STATUS: dict[int, str] = {
+    400: "Forespørselen kan ikke leses",
+    404: "Fant ikke siden",
+    405: "Siden tar ikke imot denne typen forespørsel",
+    413: "Forespørselen er for stor",
+    415: "Innholdet har en type siden ikke tar imot",
+}

@@ -27,7 +27,7 @@ from domain.text import Actor, WorkflowId
 from gateway.admin import Admin, Refused
 from workflows import search
 from workflows.group import GroupWorkflow
-from workflows.messages import AdminAction, GroupDetail, MemberView, ParticipantDetail, ParticipantInput
+from workflows.messages import GroupDetail, MemberView, ParticipantDetail, ParticipantInput
 from workflows.participant import ParticipantWorkflow
 
 
@@ -69,7 +69,7 @@ async def person(admin: Admin, participant_workflow_id: str, actor: str, action:
 
 async def refuse(admin: Admin, workflow_id: str, actor: str, action: str, refusal: Refusal) -> NoReturn:
     """Audit the refusal (its Norwegian, as an update's refusal is audited) and raise it with its codes."""
-    await admin._audit_refusal(workflow_id, AdminAction(actor=actor), action, refusal.text())  # noqa: SLF001
+    await admin._audit_refusal(workflow_id, actor, action, refusal)  # noqa: SLF001
     raise Refused(refusal)
 
 

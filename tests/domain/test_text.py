@@ -51,14 +51,14 @@ def refusal(model: Any, **fields: Any) -> str:
 )
 def test_an_actor_with_a_control_or_bidi_character_is_refused_by_name(char: str, named: str) -> None:
     message = refusal(WithdrawParticipantInput, actor=f"kari{char}admin", reason="Ny jobb")
-    assert message == f"actor: tegn 5 er {named}, som ikke er tillatt"
+    assert message == f"utført av: tegn 5 er {named}, som ikke er tillatt"
 
 
 def test_lengths_are_counted_after_stripping_and_the_limit_is_named() -> None:
     assert WithdrawParticipantInput(actor=f"  {'k' * 100}  ", reason="r").actor == "k" * 100
-    assert refusal(WithdrawParticipantInput, actor="k" * 101, reason="r") == "actor: høyst 100 tegn, her 101"
-    assert refusal(WithdrawParticipantInput, actor="   ", reason="r") == "actor: kan ikke være tomt"
-    assert refusal(WithdrawParticipantInput, actor="kari", reason="r" * 501) == "reason: høyst 500 tegn, her 501"
+    assert refusal(WithdrawParticipantInput, actor="k" * 101, reason="r") == "utført av: høyst 100 tegn, her 101"
+    assert refusal(WithdrawParticipantInput, actor="   ", reason="r") == "utført av: kan ikke være tomt"
+    assert refusal(WithdrawParticipantInput, actor="kari", reason="r" * 501) == "begrunnelse: høyst 500 tegn, her 501"
 
 
 def test_feedback_has_lines_and_tabs_up_to_its_limit() -> None:
@@ -67,9 +67,9 @@ def test_feedback_has_lines_and_tabs_up_to_its_limit() -> None:
     assert accepted.feedback.startswith("Mangler problemstilling.\n\tSe") and len(accepted.feedback) == FEEDBACK_MAX
     assert (
         refusal(ReturnRequirementInput, actor="kari", number=1, feedback="x" * 1048576)
-        == "feedback: høyst 4000 tegn, her 1048576"
+        == "tilbakemelding: høyst 4000 tegn, her 1048576"
     )
-    assert "feedback: tegn 4 er et kontrolltegn, U+000D (CR)" in refusal(
+    assert "tilbakemelding: tegn 4 er et kontrolltegn, U+000D (CR)" in refusal(
         ReturnRequirementInput, actor="kari", number=1, feedback="abc\rdef"
     )
 
@@ -110,12 +110,15 @@ def test_the_same_member_twice_in_attendance_or_oral_is_refused() -> None:
     one, two = f"{GROUP}.deltaker-1", f"{GROUP}.deltaker-2"
     assert (
         refusal(AttendanceInput, actor="kari", gathering=1, day=1, present=[one, two, one])
-        == f"present: {one} is named twice"
+        == f"til stede: {one} er oppgitt to ganger"
     )
     adjustments = [OralAdjustment(participant_workflow_id=i, adjustment=1) for i in (one, two, two, one)]
-    assert refusal(OralInput, actor="kari", adjustments=adjustments) == f"adjustments: {one}, {two} are named twice"
+    assert (
+        refusal(OralInput, actor="kari", adjustments=adjustments)
+        == f"muntlige justeringer: {one}, {two} er oppgitt to ganger"
+    )
     many = [f"{GROUP}.deltaker-{n}" for n in range(1, 10)]
-    assert "present: høyst 8 i listen, her 9" in refusal(AttendanceInput, actor="k", gathering=1, day=1, present=many)
+    assert "til stede: høyst 8 i listen, her 9" in refusal(AttendanceInput, actor="k", gathering=1, day=1, present=many)
 
 
 def test_ids_are_bounded_and_refusals_never_echo_what_would_steer_a_terminal() -> None:
@@ -136,7 +139,7 @@ def test_ids_are_bounded_and_refusals_never_echo_what_would_steer_a_terminal() -
 
 
 def test_an_extension_deadline_needs_its_time_zone() -> None:
-    assert "deadline: tidspunktet må ha tidssone, f.eks. +02:00" == refusal(
+    assert "frist: tidspunktet må ha tidssone, f.eks. +02:00" == refusal(
         ExtensionInput, actor="kari", number=1, deadline=datetime(2022, 10, 1)
     )
     assert ExtensionInput(actor="kari", number=1, deadline=datetime(2022, 10, 1, tzinfo=UTC)).deadline.year == 2022

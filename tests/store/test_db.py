@@ -56,6 +56,8 @@ class Audit:
     outcome = "refused"
     reason = "selection not drawn"
     at = NOW
+    params: dict[str, str] = {}
+    problems = [{"code": "cohort.selection_not_drawn", "params": {}}]
 
 
 async def test_sqlite_engine_creates_its_folder_and_uses_wal(tmp_path: Path) -> None:
@@ -105,6 +107,34 @@ async def test_audit_row_keeps_its_fields(session_factory: Sessions) -> None:
         row = await session.scalar(select(AuditRecord))
     assert row is not None
     assert (row.workflow_id, row.outcome, row.reason, row.at) == ("cohort-2022", "refused", "selection not drawn", NOW)
+    assert (row.params, row.problems) == (None, [{"code": "cohort.selection_not_drawn", "params": {}}])
+
+
+async def test_a_database_from_before_the_audit_kept_codes_gets_their_columns(tmp_path: Path) -> None:
+    """No migrations yet: an `audit` table made before `params` and `problems` existed gets them, its rows kept."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "CREATE TABLE audit (id INTEGER PRIMARY KEY, idempotency_key VARCHAR UNIQUE, workflow_id VARCHAR, "
+                "actor VARCHAR, action VARCHAR, outcome VARCHAR, reason TEXT, at DATETIME)"
+            )
+        )
+        await connection.execute(
+            text("INSERT INTO audit VALUES (1, 'k:audit:1', 'k', 'admin', 'apply', 'accepted', 'old text', :at)"),
+            {"at": NOW.replace(tzinfo=None)},
+        )
+    await create_schema(engine)
+    await create_schema(engine)  # a second start finds the columns there
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    entry = Audit()
+    entry.params = {"seed": "kull-2022"}
+    async with sessions() as session, session.begin():
+        await record_audit(session, entry)
+    async with sessions() as session:
+        rows = (await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all()
+    await engine.dispose()
+    assert [(r.reason, r.params) for r in rows] == [("old text", None), ("selection not drawn", {"seed": "kull-2022"})]
 
 
 async def test_the_same_audit_entry_recorded_twice_is_one_row(session_factory: Sessions) -> None:

@@ -41,10 +41,10 @@ async def test_a_page_is_kept_as_bytes_and_a_name_stays_in_the_folder(tmp_path: 
 
 async def test_an_empty_or_oversized_file_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Uploads(tmp_path)
-    with pytest.raises(ValueError, match="the file is empty"):
+    with pytest.raises(ValueError, match="Dokument: filen er tom"):
         await store.stage(File(b""), "tom.pdf", "application/pdf")
     monkeypatch.setattr(uploads, "UPLOAD_MAX_BYTES", 10)
-    with pytest.raises(ValueError, match="document: at most"):
+    with pytest.raises(ValueError, match="Dokument: høyst"):
         await store.stage(File(b"x" * 11), "stor.pdf", "application/pdf")
     assert list(store.folder.iterdir()) == []
     staged = await store.stage(File(b"x" * 10), "akkurat.pdf", "application/pdf")

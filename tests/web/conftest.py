@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from store.accounts import Account, Accounts, Role
 from store.people import People, register_key
 from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
+from tests.web.english import Findings, NoEnglish
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
 from web.app import create_app
@@ -38,6 +39,7 @@ from workflows.ids import group_workflow_id
 from workflows.messages import ConfirmSelectionInput
 
 PASSWORD = "riktig-hest-batteri"
+FINDINGS = Findings()  # English the app's pages showed (tests/web/english.py), until the test that got them ends
 OURS, THEIRS = "5001", "0301"  # the municipality account is bound to 5001
 
 
@@ -145,6 +147,7 @@ async def world(env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFacto
         plan = cohort_plan()
         members = await open_cohort(harness, plan)
         app = create_app(web_settings(folder, harness.task_queue), env.client, harness.sessions)
+        app.add_middleware(NoEnglish, findings=FINDINGS)  # every page, to the test client or the browser
         accounts = await add_accounts(app.state.web.accounts, members[0])
         await app.state.web.accounts.assign("sigurd", group_workflow_id(plan.cohort, OURS))  # the examiner of 5001
         yield World(harness, plan, app, members, accounts)
@@ -175,3 +178,11 @@ async def sign_in(client: httpx.AsyncClient, world: World, role: str) -> None:
 
 def csrf_of(page: str) -> str:
     return page.split('name="csrf" value="')[1].split('"')[0]
+
+
+@pytest.fixture(autouse=True)
+def no_english_on_a_page() -> Iterator[None]:
+    """A test fails when a page it received showed English, a code or an identifier (tests/web/english.py)."""
+    yield
+    found = FINDINGS.take()
+    assert not found, f"English on a page (path: what): {found}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from domain.labels import label
+from domain.catalogue.labels import label
 from store.accounts import Account, Role
 from store.tables import AuditRecord
 from tests.web.conftest import PASSWORD, THEIRS, World, token

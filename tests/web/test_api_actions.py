@@ -90,7 +90,7 @@ async def test_the_innovation_project_through_the_api(world: World) -> None:
         assert (await client.put(url, json=project, headers=examiner)).status_code == 403  # not an examiner's to do
         twice = project | {"partners": [*project["partners"], {"kind": "other", "name": "taxisentralen"}]}
         refused = await client.put(url, json=twice, headers=teacher)
-        assert refused.status_code == 422 and "named twice" in refused.text
+        assert refused.status_code == 422 and "validation.named_twice" in refused.text
         assert (await client.put(url, json=project, headers=teacher)).status_code == 200
         report = {"drivers": "Felles behov", "barriers": "Regelverk for løyver"}
         assert (await client.put(url + "/reports/5", json=report, headers=teacher)).status_code == 422

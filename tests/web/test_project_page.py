@@ -23,7 +23,7 @@ async def test_the_group_records_its_project_and_the_teacher_reads_it(world: Wor
             },
         )
         assert twice.status_code == 422
-        assert "Avvist: Partnere: oppgitt to ganger: NTNU, ntnu" in text(twice.text)
+        assert "Avvist: Partnere: NTNU, ntnu er oppgitt to ganger" in text(twice.text)
         assert "Ikke registrert ennå." in text((await client.get(world.group())).text)
         saved = await client.post(
             world.group() + "/project",

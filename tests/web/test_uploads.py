@@ -92,7 +92,7 @@ async def test_the_api_hands_in_the_written_assignment_with_its_file(world: Worl
         assert municipality.status_code == 404 and uploads.find(digest) is None  # not their group: no file kept
         admin = await token(client, world, "admin")
         empty = await client.post(url, files={"document": ("tom.pdf", b"", "application/pdf")}, headers=admin)
-        assert empty.status_code == 422 and empty.json() == {"detail": "document: the file is empty"}
+        assert empty.status_code == 422 and empty.json() == {"detail": "Dokument: filen er tom"}
         handed_in = await client.post(url, files=files, headers=admin)
         assert handed_in.status_code == 200, handed_in.text
         again = await client.post(url, files={"document": ("v2.pdf", b"v2", "application/pdf")}, headers=admin)

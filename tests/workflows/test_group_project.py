@@ -54,7 +54,7 @@ async def test_the_project_is_on_record_and_counted_without_names(harness: Harne
 
 
 def test_a_partner_named_twice_or_an_empty_title_is_refused() -> None:
-    with pytest.raises(ValueError, match="partners\n  Value error, named twice: NTNU, ntnu"):
+    with pytest.raises(ValueError, match="partners\n  named twice: NTNU, ntnu"):
         InnovationProject(
             title="x",
             problem="y",

@@ -13,6 +13,7 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from domain.models import Track
+from domain.reasons import reason
 from tests.conftest import Harness
 from tests.factories import application, enrolment, facts, participant
 from tests.workflows.helpers import audit, eventually
@@ -104,7 +105,7 @@ async def test_assessment_withdrawal_and_replacement(harness: Harness) -> None:
         detail: GroupDetail = await group.query(GroupWorkflow.detail)
         by_id = {m.participant_workflow_id: m for m in detail.members}
         assert by_id[ids[1]].track == Track.COURSE and not by_id[ids[1]].exam_eligible
-        assert by_id[ids[2]].withdrawn and by_id[ids[2]].ineligible_reason == "withdrawn"
+        assert by_id[ids[2]].withdrawn and by_id[ids[2]].ineligible_reason == reason("reason.withdrawn")
         return detail
 
     await eventually(group_sees_both)

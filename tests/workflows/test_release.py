@@ -129,6 +129,7 @@ async def test_each_group_is_released_on_its_own_after_its_check(harness: Harnes
     await cohort.execute_update(CohortWorkflow.publish_group, PublishGroupInput(actor=ACTOR, application_id=second))
     result = await cohort.result()  # the last release publishes the cohort, which closes when its groups end
     assert result.overview.stage == "closed"
-    actions = [(row.workflow_id, row.action, row.reason) for row in await audit(harness.sessions)]
+    rows = await audit(harness.sessions)
+    actions = [(row.workflow_id, row.action, (row.params or {}).get("application")) for row in rows]
     assert (cohort.id, "publish_group", first) in actions and (cohort.id, "publish_group", second) in actions
     await terminate_all(harness, plan.cohort)

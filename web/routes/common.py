@@ -14,7 +14,6 @@ from domain.refusals import Refusal
 from gateway.admin import Refused
 from store.accounts import Account, Role
 from web.auth import check_csrf, require
-from web.refusals import norwegian
 from web.state import STAFF, Web
 
 
@@ -52,12 +51,12 @@ def fields(form: FormData) -> dict[str, Any]:
 
 
 def reason(error: Exception) -> str:
-    """Why a form was refused, in Norwegian like the page (the API and the audit trail keep the English)."""
-    if isinstance(error, ValidationError):
-        return norwegian("; ".join(describe(error)))
+    """Why a form was refused, in the catalogue's words (a refusal by code, a broken rule of the input); a message
+    made elsewhere as it was made."""
     if isinstance(error, Refusal) or (isinstance(error, Refused) and error.problems):
-        return str(error)  # the catalogue's words already
-    return norwegian(str(error))
+        return str(error)  # the catalogue's words, as its templates begin them
+    said = "; ".join(describe(error)) if isinstance(error, ValidationError) else str(error)
+    return said[:1].upper() + said[1:]
 
 
 def answer_code(error: Exception) -> int:

@@ -1,7 +1,14 @@
-"""The Norwegian words for the codes of the rules and the workflows (stages, outcomes, tracks, sectors, sizes,
-requirement states, roles and actions): one table for the web app's pages and the reports the gateway writes."""
+"""The catalogue's labels: the Norwegian words for the codes of the rules and the workflows (stages, outcomes,
+tracks, sectors, sizes, requirement states, roles and actions), and the one place that says a moment in time as
+Oslo's clock shows it. The web app's pages (as Jinja filters), the command line and the reports the gateway writes
+all say them from here."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 LABELS: dict[str, str] = {
     # cohort stages
@@ -91,6 +98,46 @@ LABELS: dict[str, str] = {
     "other": "Annet",
     "record_project": "Innovasjonsprosjektet",
     "report_project": "Drivere og barrierer",
+    # the kinds of letter (workflows/notices.py), where the outcomes above do not name them already
+    "application_received": "Søknad mottatt",
+    "application_incomplete": "Søknaden er ufullstendig",
+    "waitlisted": "Venteliste",
+    "place_given_up": "Plassen gitt fra seg",
+    "gathering_ahead": "Samling nærmer seg",
+    "requirement_deadline_ahead": "Frist for arbeidskrav nærmer seg",
+    "requirement_deadline_passed": "Frist for arbeidskrav passert",
+    "requirement_returned": "Arbeidskrav ikke godkjent",
+    "requirement_approved": "Arbeidskrav godkjent",
+    "requirement_failed": "Arbeidskrav ikke bestått",
+    "written_deadline_ahead": "Frist for skriftlig oppgave nærmer seg",
+    "written_deadline_missed": "Skriftlig oppgave ikke levert",
+    "oral_exam_time": "Tid for muntlig eksamen",
+    "result_published": "Resultat publisert",
+    "no_result": "Uten resultat",
+    "certificate_issued": "Kursbevis utstedt",
+    "approval_waiting": "Venter på godkjenning",
+    "appeal_decided": "Klage avgjort",
+    "resit_registered": "Ny eksamen registrert",
+    "resit_decided": "Ny eksamen avgjort",
+    # the fields of a form or a message, as a refusal names them
+    "partners": "Partnere",
+    "title": "Tittel",
+    "problem": "Problemstilling",
+    "drivers": "Drivere",
+    "barriers": "Barrierer",
+    "document": "Dokument",
+    "feedback": "Tilbakemelding",
+    "reason": "Begrunnelse",
+    "track": "Spor",
+    "deadline": "Frist",
+    "present": "Til stede",
+    "adjustments": "Muntlige justeringer",
+    "actor": "Utført av",
+    "number": "Nummer",
+    "gathering": "Samling",
+    "day": "Dag",
+    "grade": "Karakter",
+    "participant_workflow_id": "Deltaker",
     # what a participant ends the year with
     "transcript": "Karakterutskrift",
     "course_certificate": "Kursbevis",
@@ -102,3 +149,19 @@ def label(code: object) -> str:
     """The Norwegian word for a code; an unknown code shows as itself rather than as a blank."""
     text = str(getattr(code, "value", code))
     return LABELS.get(text, text)
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as Oslo's clock shows it (04.12.2026 kl. 13:29); none is a dash."""
+    if moment is None:
+        return "–"
+    try:
+        moment = moment.astimezone(OSLO)
+    except OverflowError:  # the last moment of year 9999 has no later hour in Oslo
+        pass
+    return moment.strftime("%d.%m.%Y kl. %H:%M")
+
+
+def day(moment: datetime) -> str:
+    """The date of a moment in Oslo (04.12.2026)."""
+    return moment.astimezone(OSLO).strftime("%d.%m.%Y")
