@@ -9,7 +9,6 @@ REFUSALS: dict[str, str] = {
         "{person} er fortsatt med i et studium som pågår ({workflow}); slett når det er avsluttet "
         "(eller lukket etter trekking)"
     ),
-    "privacy.not_participant_id": "'{value}' er ikke en deltaker-ID (kull-K.gruppe-ID.deltaker-N)",
     # a document handed in (store/uploads.py)
     "upload.too_large": "Dokument: høyst {megabytes} MB",
     "upload.empty": "Dokument: filen er tom",
