@@ -138,7 +138,7 @@ async def acting(admin: Admin, args: argparse.Namespace) -> Account:
 
 
 def default_actor() -> str:
-    """The privacy and end-of-year commands' default --actor (they keep it until they take an account too)."""
+    """The privacy commands' default --actor (they keep it until they take an account too)."""
     try:
         return os.environ.get("NIS_ACTOR") or getpass.getuser()
     except (OSError, KeyError):

@@ -6,7 +6,9 @@
     export --cohort COHORT [--xlsx] [--out FOLDER]
     statistics --cohort COHORT [--out FOLDER]   (the report file; needs only the database)
 
-Exit codes as the other admin commands (cli/admin.py): 0 done, 1 refused, 2 bad input, 3 unreachable.
+The appeal and re-sit commands are gateway.commands' (their roles, their audit names) and act as the configured
+account (`--as NAME`, else NIS_ACCOUNT), as the other admin commands. Exit codes as theirs (cli/admin.py): 0 done,
+1 refused, 2 bad input, 3 unreachable.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
-from cli.admin import default_actor, dispatch, guarded
-from cli.output import emit
+from cli.admin import acting, dispatch, guarded
+from cli.output import CliError, emit
+from domain.ids import AppealId, ResitId
 from domain.models import Grade
 from domain.refusals import Refusal
 from domain.text import printable
+from gateway import commands
 from gateway.admin import Admin, Refused
 from gateway.end_of_year.appeal import assign_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
@@ -57,38 +61,45 @@ def documents_service(admin: Admin) -> Documents:
     return Documents(admin.sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
 
 
+def _appeal_id(text: str) -> AppealId:
+    try:
+        return AppealId.parse(text)
+    except Refusal as refusal:
+        raise CliError(str(refusal)) from None
+
+
+def _resit_id(text: str) -> ResitId:
+    try:
+        return ResitId.parse(text)
+    except Refusal as refusal:
+        raise CliError(str(refusal)) from None
+
+
 @guarded
 async def appeal_register(admin: Admin, args: argparse.Namespace) -> int:
-    detail = await register_appeal(admin, args.participant, args.actor)
+    detail = await register_appeal(admin, args.participant, await acting(admin, args))
     return _appeal(args, detail)
 
 
 @guarded
 async def appeal_examiners(admin: Admin, args: argparse.Namespace) -> int:
-    result = await assign_examiners(
-        admin, args.appeal, AssignExaminersInput(actor=args.actor, examiners=args.examiners)
-    )
-    return _stage(args, result)
+    appeal, account = _appeal_id(args.appeal), await acting(admin, args)
+    named = AssignExaminersInput(actor=account.username, examiners=args.examiners)
+    return _stage(args, await assign_examiners(admin, appeal, named, account))
 
 
 @guarded
 async def appeal_written(admin: Admin, args: argparse.Namespace) -> int:
-    result = await admin.perform(
-        args.appeal,
-        AppealWorkflow.register_new_written_grade,
-        NewWrittenGradeInput(actor=args.actor, grade=Grade(args.grade.upper())),
-    )
-    return _stage(args, result)
+    appeal, account = _appeal_id(args.appeal), await acting(admin, args)
+    written = NewWrittenGradeInput(actor=account.username, grade=Grade(args.grade.upper()))
+    return _stage(args, await admin.perform(commands.APPEAL_WRITTEN, appeal, written, account))
 
 
 @guarded
 async def appeal_oral(admin: Admin, args: argparse.Namespace) -> int:
-    result = await admin.perform(
-        args.appeal,
-        AppealWorkflow.register_new_oral_adjustment,
-        NewOralAdjustmentInput(actor=args.actor, adjustment=args.adjustment),
-    )
-    return _stage(args, result)
+    appeal, account = _appeal_id(args.appeal), await acting(admin, args)
+    oral = NewOralAdjustmentInput(actor=account.username, adjustment=args.adjustment)
+    return _stage(args, await admin.perform(commands.APPEAL_ORAL, appeal, oral, account))
 
 
 @guarded
@@ -99,20 +110,22 @@ async def appeal_show(admin: Admin, args: argparse.Namespace) -> int:
 
 @guarded
 async def resit_register(admin: Admin, args: argparse.Namespace) -> int:
-    return _resit(args, await register_resit(admin, args.participant, args.actor, args.in_cohort))
+    return _resit(args, await register_resit(admin, args.participant, await acting(admin, args), args.in_cohort))
 
 
 @guarded
 async def resit_written(admin: Admin, args: argparse.Namespace) -> int:
-    action = NewWrittenGradeInput(actor=args.actor, grade=Grade(args.grade.upper()))
-    await admin.perform(args.resit, ResitWorkflow.register_written_grade, action)
+    resit, account = _resit_id(args.resit), await acting(admin, args)
+    written = NewWrittenGradeInput(actor=account.username, grade=Grade(args.grade.upper()))
+    await admin.perform(commands.RESIT_WRITTEN, resit, written, account)
     return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
 
 
 @guarded
 async def resit_oral(admin: Admin, args: argparse.Namespace) -> int:
-    action = NewOralAdjustmentInput(actor=args.actor, adjustment=args.adjustment)
-    await admin.perform(args.resit, ResitWorkflow.register_oral_adjustment, action)
+    resit, account = _resit_id(args.resit), await acting(admin, args)
+    oral = NewOralAdjustmentInput(actor=account.username, adjustment=args.adjustment)
+    await admin.perform(commands.RESIT_ORAL, resit, oral, account)
     return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
 
 
@@ -256,7 +269,14 @@ def _stage(args: argparse.Namespace, result: AppealActionResult) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print the result as JSON")
-    common.add_argument("--actor", default=default_actor(), help="who acts, for the audit trail")
+    common.add_argument(
+        "--as",
+        "--actor",
+        dest="account",
+        metavar="NAME",
+        default=get_settings().account,
+        help="the account that acts (`starter.py user add`), recorded in the audit trail (default: $NIS_ACCOUNT)",
+    )
     appeal_id = argparse.ArgumentParser(add_help=False)
     appeal_id.add_argument("appeal", metavar="APPEAL_ID", help="the appeal's workflow ID (<participant>.klage)")
     cohort = argparse.ArgumentParser(add_help=False)

@@ -24,6 +24,7 @@ from temporalio.client import Client
 from temporalio.exceptions import TemporalError
 from temporalio.service import RPCError, RPCStatusCode
 
+from demo.acting import actor_roles
 from demo.report import results_table
 from demo.run import DemoError, run_scenario
 from demo.scenario import Scenario
@@ -41,7 +42,6 @@ from runtime.wiring import (
     people_register,
     relay_running,
 )
-from store.accounts import Role
 from store.db import create_schema, delete_cohort_rows, make_engine, make_session_factory
 from web.demo_accounts import create_actor_accounts
 from workflows.ids import cohort_workflow_id, group_workflow_id
@@ -191,15 +191,6 @@ def _begin_new_databases(settings: Settings) -> None:
     for progress in settings.data_dir.glob("demo-*.json"):
         progress.unlink()
     print(f"Starting over: a new database ({settings.data_dir / SERVER_DATABASE}); the previous cohort is gone.")
-
-
-def actor_roles(scenario: Scenario) -> dict[str, Role]:
-    """Who the script acts as, by role: the administration, the teacher, the examiner and the appeals' examiners."""
-    actors = scenario.script.actors
-    examiners = scenario.end_of_year.appeal_examiners if scenario.end_of_year else []
-    return {actors.admin: Role.ADMIN, actors.teacher: Role.TEACHER} | dict.fromkeys(
-        [actors.examiner, *examiners], Role.EXAMINER
-    )
 
 
 async def _demo(settings: Settings, args: argparse.Namespace, starting_over: bool, embedded: bool) -> int:

@@ -15,7 +15,9 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
+from demo import acting
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
+from domain.ids import AppealId
 from gateway.admin import Admin, Refused
 from gateway.end_of_year.appeal import assign_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
@@ -70,7 +72,7 @@ async def run(demo: Demo) -> None:
     registered = []
     for appeal in section.appeals:  # first of all: the window is short
         try:
-            detail = await register_appeal(admin, demo.participant(appeal.participant), demo.script.actors.admin)
+            detail = await register_appeal(admin, demo.participant(appeal.participant), acting.office(demo.scenario))
         except Refused as refused:
             demo.say(f"  refused: appeal of {demo.participant(appeal.participant)}: {refused}")
             continue
@@ -80,7 +82,7 @@ async def run(demo: Demo) -> None:
     for resit in section.resits:  # within the plan's re-sit period, which the compressed year makes short
         try:
             registered_resit = await register_resit(
-                admin, demo.participant(resit.participant), demo.script.actors.admin
+                admin, demo.participant(resit.participant), acting.office(demo.scenario)
             )
         except Refused as refused:
             demo.say(f"  refused: re-sit of {demo.participant(resit.participant)}: {refused}")
@@ -110,7 +112,7 @@ async def _released(demo: Demo, section: EndOfYear) -> bool:
 
 
 async def _mistakes(demo: Demo, section: EndOfYear) -> None:
-    actor = demo.script.actors.admin
+    actor = acting.office(demo.scenario)
     for ref in (section.mistakes.course_participant, section.mistakes.second_appeal):
         if ref is None:
             continue
@@ -132,9 +134,8 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
             AssignExaminersInput(actor=office, examiners=[examiner, demo.script.actors.examiner]),
         )
     try:  # through the gateway, which checks that each is an examiner account
-        await assign_examiners(
-            demo.admin, appeal_id, AssignExaminersInput(actor=office, examiners=section.appeal_examiners)
-        )
+        named = AssignExaminersInput(actor=office, examiners=section.appeal_examiners)
+        await assign_examiners(demo.admin, AppealId.parse(appeal_id), named, acting.office(demo.scenario))
     except Refused as refused:
         demo.say(f"  refused: assign_examiners on {appeal_id}: {refused}")
     await demo.act(

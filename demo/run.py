@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.exceptions import TemporalError, WorkflowAlreadyStartedError
 
-from demo import end_of_year
+from demo import acting, end_of_year
 from demo.report import build_report
 from demo.scenario import Scenario
 from domain.admission import parse_application
@@ -135,7 +135,8 @@ class Demo:
 
     async def act(self, workflow_id: str, update: Any, arg: Any) -> Any:
         try:
-            return await self.admin.perform(workflow_id, update, arg)
+            command, target, account = acting.typed(self.scenario, workflow_id, update, arg.actor)
+            return await self.admin.perform(command, target, arg, account)
         except Refused as refused:
             self.say(f"  refused: {update.__name__} on {workflow_id}: {refused}")
             return None
@@ -143,7 +144,8 @@ class Demo:
     async def mistake(self, workflow_id: str, update: Any, arg: Any) -> None:
         """An action the script gets wrong on purpose: the workflow must refuse it and change nothing."""
         try:
-            await self.admin.perform(workflow_id, update, arg)
+            command, target, account = acting.typed(self.scenario, workflow_id, update, arg.actor)
+            await self.admin.perform(command, target, arg, account)
         except Refused as refused:
             self.say(f"  refused as it should be: {update.__name__} on {workflow_id}: {refused}")
             return

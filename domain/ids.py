@@ -83,4 +83,63 @@ class ParticipantId:
         return f"{self.group.workflow_id}.deltaker-{self.number}"
 
 
-WorkflowRef = CohortId | GroupId | ParticipantId
+@dataclass(frozen=True)
+class AppealId:
+    """One person's appeal (`<participant>.klage`; `.klage-N` for a re-sit's attempt N)."""
+
+    participant: ParticipantId
+    attempt: int = 1
+
+    @classmethod
+    def of(cls, participant: str) -> AppealId:
+        """The appeal of the participant's ordinary exam, from the participant's workflow ID (ids.bad_participant)."""
+        return cls(ParticipantId.parse(participant))
+
+    @classmethod
+    def parse(cls, text: str) -> AppealId:
+        """From the appeal's workflow ID (`<participant>.klage`, `.klage-N`), or Refusal ids.bad_appeal."""
+        participant, _, tail = text.rpartition(".klage")
+        attempt = tail.removeprefix("-") if tail else "1"
+        if not participant or not attempt.isdigit() or (tail and not tail.startswith("-")):
+            raise Refusal("ids.bad_appeal", appeal=text)
+        try:
+            return cls(ParticipantId.parse(participant), int(attempt))
+        except Refusal:
+            raise Refusal("ids.bad_appeal", appeal=text) from None
+
+    @property
+    def workflow_id(self) -> str:
+        return f"{self.participant.workflow_id}.klage" + ("" if self.attempt == 1 else f"-{self.attempt}")
+
+
+@dataclass(frozen=True)
+class ResitId:
+    """One person's re-sit (`<participant>.ny-eksamen-N`); attempt 2 is the first re-sit."""
+
+    participant: ParticipantId
+    attempt: int
+
+    @classmethod
+    def of(cls, participant: str, attempt: int) -> ResitId:
+        """From the participant's workflow ID and the attempt, or Refusal ids.bad_participant or ids.resit_attempt."""
+        if attempt < 2:
+            raise Refusal("ids.resit_attempt", attempt=attempt)
+        return cls(ParticipantId.parse(participant), attempt)
+
+    @classmethod
+    def parse(cls, text: str) -> ResitId:
+        """From the re-sit's workflow ID (`<participant>.ny-eksamen-N`), or Refusal ids.bad_resit."""
+        participant, _, attempt = text.rpartition(".ny-eksamen-")
+        if not participant or not attempt.isdigit():
+            raise Refusal("ids.bad_resit", resit=text)
+        try:
+            return cls.of(participant, int(attempt))
+        except Refusal:
+            raise Refusal("ids.bad_resit", resit=text) from None
+
+    @property
+    def workflow_id(self) -> str:
+        return f"{self.participant.workflow_id}.ny-eksamen-{self.attempt}"
+
+
+WorkflowRef = CohortId | GroupId | ParticipantId | AppealId | ResitId

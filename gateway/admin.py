@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from pydantic import ValidationError
@@ -113,42 +113,26 @@ class Admin:
             ),
         )
 
-    @overload
     async def perform(
         self, command: Command[T, I, R], target: T, input: I, actor: Account, update_id: str | None = None
-    ) -> R: ...
-
-    @overload
-    async def perform(self, command: str, target: Any, input: AdminAction, *, update_id: str | None = None) -> Any: ...
-
-    async def perform(
-        self,
-        command: Command[T, I, R] | str,
-        target: Any,
-        input: AdminAction,
-        actor: Account | None = None,
-        update_id: str | None = None,
-    ) -> Any:
+    ) -> R:
         """Give one command from the list (gateway.commands) to its workflow as `actor`: the account's role must be
         one of the command's (every channel; else Refused gateway.role_forbidden), and what the workflow and the audit
         trail record as the actor is the account's user name, whatever the input said. Returns the command's
-        result; a refusal raises Refused with the reason and is audited.
-
-        `perform(workflow_id, update, input)` is the raw update, for the end of the year's commands until they join
-        the list (they check their own rights)."""
-        if isinstance(command, str):  # the raw form: (workflow_id, update, input, update_id)
-            return await self._update(command, target, input, update_id)
-        if actor is None or not isinstance(target, command.target):
-            raise TypeError(f"{command.name} takes a {command.target.__name__} and an Account")
+        result; a refusal raises Refused with the reason and is audited."""
+        if not isinstance(target, command.target):
+            raise TypeError(f"{command.name} takes a {command.target.__name__}")
         if not command.allows(actor):
             refusal = Refusal("gateway.role_forbidden", role=actor.role.value, command=command.name)
             await self._audit_refusal(target.workflow_id, actor.username, command.audit, refusal)
             raise Refused(refusal)
         action = input.model_copy(update={"actor": actor.username})
-        result: R = await self._update(target.workflow_id, command.update, action, update_id)
+        result: R = await self._update(target.workflow_id, command.update, action, update_id, command.audit)
         return result
 
-    async def _update(self, workflow_id: str, update: Any, action: AdminAction, update_id: str | None) -> Any:
+    async def _update(
+        self, workflow_id: str, update: Any, action: AdminAction, update_id: str | None, audit: str | None = None
+    ) -> Any:
         _check_bounds(action)
         handle = self.client.get_workflow_handle(workflow_id)
         try:
@@ -162,7 +146,7 @@ class Admin:
                 status = error.status.name
                 raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status=status)) from None
             reason = await self._missing(workflow_id)
-        await self._audit_refusal(workflow_id, action.actor, update.__name__, reason)
+        await self._audit_refusal(workflow_id, action.actor, audit or update.__name__, reason)
         raise Refused(reason)
 
     async def account(self, username: str | None) -> Account:
@@ -272,17 +256,16 @@ class Admin:
                 raise Refused(Refusal("gateway.no_workflow", workflow_id=workflow_id)) from None
             raise Refused(Refusal("gateway.no_answer", workflow_id=workflow_id, status=error.status.name)) from None
 
-    async def _audit_refusal(
-        self, workflow_id: str, actor: str | AdminAction, name: str, reason: str | Refusal
-    ) -> None:
-        """Record a refused action: its code (the update's name), and why as the refusal's codes and parameters
-        (the pages say them from the catalogue), with its text; a refusal without codes keeps its text only."""
+    async def _audit_refusal(self, workflow_id: str, actor: str, name: str, reason: str | Refusal) -> None:
+        """Record a refused action by `actor` (the account's user name): its code (the command's audit name), and
+        why as the refusal's codes and parameters (the pages say them from the catalogue), with its text; a refusal
+        without codes keeps its text only."""
         if self.sessions is None:
             return
         entry = AuditEntry(
             key=f"{workflow_id}:refused:{uuid4().hex}",
             workflow_id=workflow_id,
-            actor=actor if isinstance(actor, str) else actor.actor,  # the end of the year passes its action
+            actor=actor,
             action=name,
             outcome="refused",
             reason=str(reason),

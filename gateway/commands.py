@@ -3,8 +3,9 @@ page's form, the API's route), the workflow kind it is for (by its typed ID), th
 roles that may give it and the name the audit trail keeps.
 
 `Admin.perform(command, target, input, actor)` runs one and returns its real result type. A new command is one
-`Command(...)` here and its entry in COMMANDS; the web and the command line find it by name. The end of the year's
-commands (appeal, re-sit) join the list once they are one package.
+`Command(...)` here and its entry in COMMANDS; the web and the command line find it by name. Registering an appeal
+or a re-sit starts a workflow rather than updating one: a `Start` (name, target, roles, audit name) that the
+gateway's own function gives (gateway/end_of_year/), checking the account's role the same way.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from typing import Any, Generic, TypeVar
 
 from temporalio.workflow import UpdateMethodMultiParam
 
-from domain.ids import CohortId, GroupId, ParticipantId, WorkflowRef
+from domain.ids import AppealId, CohortId, GroupId, ParticipantId, ResitId, WorkflowRef
 from domain.refusals import Refusal
 from store.accounts import Account, Role
 from workflows.cohort import CohortWorkflow
+from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.messages import (
+    AppealActionResult,
+    AssignExaminersInput,
+    NewOralAdjustmentInput,
+    NewWrittenGradeInput,
+    ResitActionResult,
+)
+from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
 from workflows.messages import (
     ActionResult,
@@ -61,15 +71,12 @@ PROJECT = frozenset({Role.ADMIN, Role.TEACHER, Role.MUNICIPALITY})  # the group,
 EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
 
 
-@dataclass(frozen=True)
-class Command(Generic[T, I, R]):
-    name: str  # stable: the subcommand, the form's path, the API route's last part
-    target: type[T]  # the workflow kind, as its typed ID: CohortId, GroupId or ParticipantId
-    update: UpdateMethodMultiParam[[Any, I], R]  # the workflow's update method
-    input: type[I]
-    result: type[R]
+class Rights:
+    """Who may give a command: an account whose role is one of its roles (every channel alike)."""
+
+    name: str
     roles: frozenset[Role]
-    audit: str  # the action's name in the audit trail (the workflow records the same)
+    audit: str
 
     def allows(self, account: Account) -> bool:
         return account.role in self.roles
@@ -78,6 +85,27 @@ class Command(Generic[T, I, R]):
         """Refuse (gateway.role_forbidden) an account whose role may not give this command."""
         if not self.allows(account):
             raise Refusal("gateway.role_forbidden", role=account.role.value, command=self.name)
+
+
+@dataclass(frozen=True)
+class Command(Rights, Generic[T, I, R]):
+    name: str  # stable: the subcommand, the form's path, the API route's last part
+    target: type[T]  # the workflow kind, as its typed ID: CohortId, GroupId, ParticipantId, AppealId or ResitId
+    update: UpdateMethodMultiParam[[Any, I], R]  # the workflow's update method
+    input: type[I]
+    result: type[R]
+    roles: frozenset[Role]
+    audit: str  # the action's name in the audit trail (the workflow records the same)
+
+
+@dataclass(frozen=True)
+class Start(Rights):
+    """A command that starts a workflow for `target` (the person) rather than updating one."""
+
+    name: str
+    target: type[WorkflowRef]
+    roles: frozenset[Role]
+    audit: str
 
 
 def command(
@@ -175,6 +203,48 @@ WITHDRAW = command(
     ADMIN,
 )
 
+# ---- a person's end of the year: appeal and re-sit --------------------------------------------------------------
+REGISTER_APPEAL = Start("appeal", ParticipantId, ADMIN, "register_appeal")
+APPEAL_EXAMINERS = command(
+    "appeal-examiners", AppealId, AppealWorkflow.assign_examiners, AssignExaminersInput, AppealActionResult, ADMIN
+)
+APPEAL_WRITTEN = command(
+    "appeal-written",
+    AppealId,
+    AppealWorkflow.register_new_written_grade,
+    NewWrittenGradeInput,
+    AppealActionResult,
+    EXAMINING,
+)
+APPEAL_ORAL = command(
+    "appeal-oral",
+    AppealId,
+    AppealWorkflow.register_new_oral_adjustment,
+    NewOralAdjustmentInput,
+    AppealActionResult,
+    EXAMINING,
+)
+REGISTER_RESIT = Start("resit", ParticipantId, ADMIN, "register_resit")
+RESIT_WRITTEN = Command(  # the re-sit's workflow records its own audit names (a re-sit's, not the group's grade)
+    "resit-written",
+    ResitId,
+    ResitWorkflow.register_written_grade,
+    NewWrittenGradeInput,
+    ResitActionResult,
+    EXAMINING,
+    "register_resit_written_grade",
+)
+RESIT_ORAL = Command(
+    "resit-oral",
+    ResitId,
+    ResitWorkflow.register_oral_adjustment,
+    NewOralAdjustmentInput,
+    ResitActionResult,
+    EXAMINING,
+    "register_resit_oral_adjustment",
+)
+STARTS: dict[str, Start] = {s.name: s for s in (REGISTER_APPEAL, REGISTER_RESIT)}
+
 AnyCommand = Command[Any, Any, Any]
 COMMANDS: dict[str, AnyCommand] = {
     c.name: c
@@ -198,6 +268,11 @@ COMMANDS: dict[str, AnyCommand] = {
         PROJECT_REPORT,
         ASSESSMENT,
         WITHDRAW,
+        APPEAL_EXAMINERS,
+        APPEAL_WRITTEN,
+        APPEAL_ORAL,
+        RESIT_WRITTEN,
+        RESIT_ORAL,
     )
 }
 

@@ -12,16 +12,18 @@ from sqlalchemy import select
 
 import starter
 from activities.documents import DocumentFacts, Documents, documents_key
+from domain.ids import CohortId
 from domain.models import Application, Sector
 from gateway.admin import Admin, Refused
+from gateway.commands import CONFIRM_SELECTION
 from gateway.privacy import Privacy
+from store.accounts import Account, Role
 from store.people import People, PersonData, register_key
 from store.tables import OutboxRecord, ParticipantRecord, PrivacyLogRecord
 from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
-from workflows.cohort import CohortWorkflow
 from workflows.messages import ConfirmSelectionInput
 
 ACTOR = "personvern.ombud"
@@ -54,7 +56,8 @@ async def admitted_group(admin: Admin, harness: Harness) -> tuple[Application, s
     assert result.accepted and result.group_workflow_id
 
     async def confirmed() -> None:
-        await admin.perform(f"kull-{plan.cohort}", CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor=ACTOR))
+        office = Account(username=ACTOR, role=Role.ADMIN)
+        await admin.perform(CONFIRM_SELECTION, CohortId(plan.cohort), ConfirmSelectionInput(actor=ACTOR), office)
 
     async def started() -> None:
         async with harness.sessions() as session:

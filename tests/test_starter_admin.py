@@ -18,8 +18,10 @@ from sqlalchemy import select
 import starter
 from cli.output import nesting_depth
 from domain.catalogue import OSLO
+from domain.ids import CohortId
 from domain.models import CohortPlan
 from gateway.admin import Admin, Refused
+from gateway.commands import CONFIRM_SELECTION
 from store.accounts import Account, AccountError, Accounts, Role
 from store.people import People, register_key
 from store.tables import AuditRecord
@@ -270,10 +272,11 @@ async def test_bad_text_and_files_are_refused_before_anything_is_sent(
         harness, capsys, show, "withdraw-group", "0301", "--cohort", plan.cohort, "--reason", "r" * 501
     )
     assert (code, err) == (1, "refused: begrunnelse: høyst 500 tegn, her 501")
-    unchecked = ConfirmSelectionInput.model_construct(actor="kari\x1b[2J")  # built around its model's bounds
+    unchecked = ConfirmSelectionInput.model_construct(actor="kari")  # built around its model's bounds
+    smuggled = Account.model_construct(username="kari\x1b[2J", role=Role.ADMIN)  # the actor the input gets
     with pytest.raises(Refused, match=r"^utført av: tegn 5 er et kontrolltegn, U\+001B \(ESC\)"):
         await Admin(harness.client, harness.sessions, harness.task_queue).perform(
-            f"kull-{plan.cohort}", CohortWorkflow.confirm_selection, unchecked
+            CONFIRM_SELECTION, CohortId(plan.cohort), unchecked, smuggled
         )
     assert (await shown_json(harness, capsys, *show))["applications"] == []
     assert await refusals(harness) == []  # refused by the models: no workflow was asked

@@ -16,15 +16,17 @@ from typing import Any
 from fastapi import HTTPException, status
 from starlette.datastructures import FormData
 
-from domain.ids import ParticipantId
+from domain.ids import AppealId, ParticipantId, ResitId
 from domain.models import Grade
 from domain.refusals import Refusal
+from gateway import commands
 from gateway.admin import Refused
+from gateway.commands import Rights
 from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
 from store import end_of_year as end_of_year_store
 from store.accounts import Account, Role
-from web.actions import perform_update
+from web.actions import perform_on
 from web.errors import refusal
 from web.forms import number, text
 from web.state import Web
@@ -35,37 +37,39 @@ from workflows.end_of_year.messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
 )
-from workflows.end_of_year.resit import ResitWorkflow
-from workflows.ids import appeal_workflow_id, resit_workflow_id
-from workflows.messages import AdminAction
-
-ADMIN = frozenset({Role.ADMIN})
-EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
+from workflows.ids import appeal_workflow_id
 
 
 @dataclass(frozen=True)
 class Step:
-    roles: frozenset[Role]
+    command: Rights  # from gateway.commands: its roles are the step's rights on every channel
     done: str
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return self.command.roles
 
 
 STEPS: dict[str, Step] = {
-    "appeal": Step(ADMIN, "Klagen er registrert."),
-    "appeal-examiners": Step(ADMIN, "Klagesensorene er oppnevnt."),
-    "appeal-written": Step(EXAMINING, "Den nye skriftlige karakteren er registrert."),
-    "appeal-oral": Step(EXAMINING, "Den nye muntlige justeringen er registrert."),
-    "resit": Step(ADMIN, "Ny eksamen er registrert."),
-    "resit-written": Step(EXAMINING, "Den skriftlige karakteren på ny eksamen er registrert."),
-    "resit-oral": Step(EXAMINING, "Den muntlige justeringen på ny eksamen er registrert."),
+    step.command.name: step
+    for step in (
+        Step(commands.REGISTER_APPEAL, "Klagen er registrert."),
+        Step(commands.APPEAL_EXAMINERS, "Klagesensorene er oppnevnt."),
+        Step(commands.APPEAL_WRITTEN, "Den nye skriftlige karakteren er registrert."),
+        Step(commands.APPEAL_ORAL, "Den nye muntlige justeringen er registrert."),
+        Step(commands.REGISTER_RESIT, "Ny eksamen er registrert."),
+        Step(commands.RESIT_WRITTEN, "Den skriftlige karakteren på ny eksamen er registrert."),
+        Step(commands.RESIT_ORAL, "Den muntlige justeringen på ny eksamen er registrert."),
+    )
 }
 
 
-async def open_resit(web: Web, participant_id: str) -> str | None:
-    """The workflow ID of the person's re-sit that waits for grades, or None."""
+async def open_resit(web: Web, participant: ParticipantId) -> ResitId | None:
+    """The person's re-sit that waits for grades, or None."""
     async with web.sessions() as session:
-        rows = await end_of_year_store.resits_of_participant(session, participant_id)
+        rows = await end_of_year_store.resits_of_participant(session, participant.workflow_id)
     waiting = [r for r in rows if r.decided_at is None]
-    return resit_workflow_id(participant_id, waiting[-1].attempt) if waiting else None
+    return ResitId(participant, waiting[-1].attempt) if waiting else None
 
 
 async def access(web: Web, account: Account, participant_id: str) -> ParticipantId:
@@ -96,33 +100,32 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
     step = STEPS.get(name)
     if step is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Ukjent handling")
-    await access(web, account, participant_id)  # 404 before 403: nothing leaks about others
-    if account.role not in step.roles:
+    member = await access(web, account, participant_id)  # 404 before 403: nothing leaks about others
+    if not step.command.allows(account):
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
-    actor = account.actor
     if name == "appeal":
-        return await register_appeal(web.admin, participant_id, actor)
+        return await register_appeal(web.admin, member.workflow_id, account)
     if name == "resit":
-        return await register_resit(web.admin, participant_id, actor, values.get("in_cohort") or None)
-    appeal_id = appeal_workflow_id(participant_id)
+        return await register_resit(web.admin, member.workflow_id, account, values.get("in_cohort") or None)
+    appeal = AppealId(member)
     if name == "appeal-examiners":
-        named = AssignExaminersInput(actor=actor, examiners=[str(u) for u in values["examiners"]])
-        await refuse_unknown_examiners(web.admin, appeal_id, named)
-        return await perform_update(web, appeal_id, AppealWorkflow.assign_examiners, named)
+        named = AssignExaminersInput(actor=account.username, examiners=[str(u) for u in values["examiners"]])
+        await refuse_unknown_examiners(web.admin, appeal, named, account)
+        return await perform_on(web, account, commands.APPEAL_EXAMINERS, appeal, named)
     if name == "appeal-written":
-        action: AdminAction = NewWrittenGradeInput(actor=actor, grade=Grade(values["grade"]))
-        return await perform_update(web, appeal_id, AppealWorkflow.register_new_written_grade, action)
+        written = NewWrittenGradeInput(actor=account.username, grade=Grade(values["grade"]))
+        return await perform_on(web, account, commands.APPEAL_WRITTEN, appeal, written)
     if name == "appeal-oral":
-        action = NewOralAdjustmentInput(actor=actor, adjustment=int(values["adjustment"]))
-        return await perform_update(web, appeal_id, AppealWorkflow.register_new_oral_adjustment, action)
-    resit_id = await open_resit(web, participant_id)
-    if resit_id is None:
+        oral = NewOralAdjustmentInput(actor=account.username, adjustment=int(values["adjustment"]))
+        return await perform_on(web, account, commands.APPEAL_ORAL, appeal, oral)
+    resit = await open_resit(web, member)
+    if resit is None:
         raise Refused(Refusal("resit.none_waiting"))
     if name == "resit-written":
-        action = NewWrittenGradeInput(actor=actor, grade=Grade(values["grade"]))
-        return await perform_update(web, resit_id, ResitWorkflow.register_written_grade, action)
-    action = NewOralAdjustmentInput(actor=actor, adjustment=int(values["adjustment"]))
-    return await perform_update(web, resit_id, ResitWorkflow.register_oral_adjustment, action)
+        written = NewWrittenGradeInput(actor=account.username, grade=Grade(values["grade"]))
+        return await perform_on(web, account, commands.RESIT_WRITTEN, resit, written)
+    oral = NewOralAdjustmentInput(actor=account.username, adjustment=int(values["adjustment"]))
+    return await perform_on(web, account, commands.RESIT_ORAL, resit, oral)
 
 
 def form_values(name: str, form: FormData) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from domain.ids import AppealId as AppealId
 from domain.ids import CohortId as CohortId  # the typed IDs (domain/ids.py), for the layers above
 from domain.ids import GroupId as GroupId
 from domain.ids import ParticipantId as ParticipantId
+from domain.ids import ResitId as ResitId
 from domain.ids import WorkflowRef as WorkflowRef
 from domain.refusals import Refusal
 

@@ -10,5 +10,12 @@ REFUSALS: dict[str, str] = {
     "ids.bad_participant": (
         "Deltaker: '{participant}' er ikke en deltaker-ID (kull-K.gruppe-ID.deltaker-N, slik `show group` viser dem)"
     ),
+    "ids.bad_appeal": (
+        "Klage: '{appeal}' er ikke en klage-ID (deltaker-ID.klage, f.eks. kull-2022.gruppe-1804.deltaker-1.klage)"
+    ),
+    "ids.bad_resit": (
+        "Ny eksamen: '{resit}' er ikke en ID for ny eksamen (deltaker-ID.ny-eksamen-N, f.eks. "
+        "kull-2022.gruppe-1804.deltaker-1.ny-eksamen-2)"
+    ),
     "ids.resit_attempt": "Forsøk: ny eksamen er forsøk 2 eller senere, ikke {attempt}",
 }

@@ -2,9 +2,9 @@
 appeal's workflow starts) and naming its new examiners (each an existing examiner account). A refusal names its
 reason by code and is audited like any other; nothing is started or changed.
 
-For a web route or the command line: `await register_appeal(admin, participant_workflow_id, actor)`, then
-`await assign_examiners(admin, appeal_workflow_id, AssignExaminersInput(...))`, then the appeal's grades
-(`AppealWorkflow.register_new_written_grade`, ...) through `Admin.perform`.
+For a web route or the command line: `await register_appeal(admin, participant_workflow_id, account)`, then
+`await assign_examiners(admin, AppealId, AssignExaminersInput(...), account)`, then the appeal's grades
+(commands.APPEAL_WRITTEN, APPEAL_ORAL) through `Admin.perform`; each checks the account's role.
 """
 
 from __future__ import annotations
@@ -16,25 +16,29 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.end_of_year import appeals as rules
+from domain.ids import AppealId
 from domain.refusals import Refusal
+from gateway import commands
 from gateway.admin import Admin
 from gateway.end_of_year import common
 from store import end_of_year as store
+from store.accounts import Account
 from store.tables import AuditRecord
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AppealActionResult, AppealDetail, AppealInput, AssignExaminersInput
 from workflows.ids import appeal_workflow_id
 
 FIRST_GRADING = ("register_written_grade", "register_oral")
-ACTION = "register_appeal"
-ASSIGN = "assign_examiners"
+ACTION = commands.REGISTER_APPEAL.audit
+ASSIGN = commands.APPEAL_EXAMINERS.audit
 
 
 async def register_appeal(
-    admin: Admin, participant_workflow_id: str, actor: str, now: datetime | None = None
+    admin: Admin, participant_workflow_id: str, account: Account, now: datetime | None = None
 ) -> AppealDetail:
-    """Start the appeal of one person's written grade; `Refused` (audited) with the reason when they may not."""
-    who = await common.person(admin, participant_workflow_id, actor, ACTION)
+    """Start the appeal of one person's written grade as `account`; `Refused` (audited) with the reason when they
+    may not (or the account's role may not register it)."""
+    who = await common.person(admin, participant_workflow_id, account, commands.REGISTER_APPEAL)
     group, member, plan = who.group, who.member, who.plan
     appeal_id = appeal_workflow_id(who.participant_workflow_id)
     facts = rules.AppealFacts(
@@ -68,24 +72,30 @@ async def register_appeal(
     return detail
 
 
-async def assign_examiners(admin: Admin, appeal_workflow_id: str, action: AssignExaminersInput) -> AppealActionResult:
-    """Name the appeal's new examiners by their accounts' user names; `Refused` (audited) when one is not an
-    existing account with the examiner role. The appeal's workflow holds the rest of the rule (1-3, new ones)."""
-    await refuse_unknown_examiners(admin, appeal_workflow_id, action)
-    result: AppealActionResult = await admin.perform(appeal_workflow_id, AppealWorkflow.assign_examiners, action)
-    return result
+async def assign_examiners(
+    admin: Admin, appeal: AppealId, action: AssignExaminersInput, account: Account
+) -> AppealActionResult:
+    """Name the appeal's new examiners by their accounts' user names, as `account`; `Refused` (audited) when one is
+    not an existing account with the examiner role. The appeal's workflow holds the rest of the rule (1-3, new)."""
+    await refuse_unknown_examiners(admin, appeal, action, account)
+    return await admin.perform(commands.APPEAL_EXAMINERS, appeal, action, account)
 
 
-async def refuse_unknown_examiners(admin: Admin, appeal_workflow_id: str, action: AssignExaminersInput) -> None:
-    """`Refused` (audited) unless every name is an existing account with the examiner role."""
+async def refuse_unknown_examiners(
+    admin: Admin, appeal: AppealId, action: AssignExaminersInput, account: Account
+) -> None:
+    """`Refused` (audited) unless the account may name examiners and every name is an existing account with the
+    examiner role."""
+    workflow_id, actor = appeal.workflow_id, account.username
+    await common.check(admin, commands.APPEAL_EXAMINERS, workflow_id, account)
     if admin.sessions is None:  # the accounts live in the read model's database
-        await common.refuse(admin, appeal_workflow_id, action.actor, ASSIGN, Refusal("appeal.accounts_unavailable"))
+        await common.refuse(admin, workflow_id, actor, ASSIGN, Refusal("appeal.accounts_unavailable"))
     async with admin.sessions() as session:
         known = await store.examiner_accounts(session, list(action.examiners))
     unknown = sorted(set(action.examiners) - known)
     if unknown:
         refusal = Refusal("appeal.not_examiner_account", examiners=", ".join(unknown))
-        await common.refuse(admin, appeal_workflow_id, action.actor, ASSIGN, refusal)
+        await common.refuse(admin, workflow_id, actor, ASSIGN, refusal)
 
 
 async def first_examiners(admin: Admin, group_workflow_id: str) -> list[str]:

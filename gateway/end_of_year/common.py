@@ -25,6 +25,8 @@ from domain.models import CohortPlan, Strict
 from domain.refusals import Refusal
 from domain.text import Actor, WorkflowId
 from gateway.admin import Admin, Refused
+from gateway.commands import Rights, Start
+from store.accounts import Account
 from workflows import search
 from workflows.group import GroupWorkflow
 from workflows.messages import GroupDetail, MemberView, ParticipantDetail, ParticipantInput
@@ -49,14 +51,16 @@ class Person:
     plan: CohortPlan
 
 
-async def person(admin: Admin, participant_workflow_id: str, actor: str, action: str) -> Person:
-    """The person's facts; `Refused` for an ID or actor that breaks its bounds (nothing to audit it under) or a
-    participant their group does not list (audited as `action`)."""
+async def person(admin: Admin, participant_workflow_id: str, account: Account, start: Start) -> Person:
+    """The person's facts; `Refused` for an ID or actor that breaks its bounds (nothing to audit it under), an
+    account whose role may not give `start` (gateway.role_forbidden) or a participant their group does not list
+    (both audited under the start's audit name)."""
     try:
-        who = _Who(participant_workflow_id=participant_workflow_id, actor=actor)
+        who = _Who(participant_workflow_id=participant_workflow_id, actor=account.username)
     except ValidationError as error:
         raise Refused(Refusal.of(problems(error))) from None
-    participant_workflow_id, actor = who.participant_workflow_id, who.actor
+    participant_workflow_id, actor, action = who.participant_workflow_id, who.actor, start.audit
+    await check(admin, start, participant_workflow_id, account)
     participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
     group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
     member = member_of(group, participant_workflow_id)
@@ -65,6 +69,14 @@ async def person(admin: Admin, participant_workflow_id: str, actor: str, action:
         await refuse(admin, participant_workflow_id, actor, action, refusal)
     plan = await plan_of(admin.client, participant_workflow_id)
     return Person(participant_workflow_id, actor, group, member, plan)
+
+
+async def check(admin: Admin, command: Rights, workflow_id: str, account: Account) -> None:
+    """`Refused` (audited) unless the account's role may give the command, as `Admin.perform` checks an update."""
+    try:
+        command.check(account)
+    except Refusal as refusal:
+        await refuse(admin, workflow_id, account.username, command.audit, refusal)
 
 
 async def refuse(admin: Admin, workflow_id: str, actor: str, action: str, refusal: Refusal) -> NoReturn:

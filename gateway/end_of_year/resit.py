@@ -19,26 +19,29 @@ from domain.end_of_year.resits import ResitPeriod
 from domain.models import CohortPlan
 from domain.refusals import Refusal
 from domain.text import shown
+from gateway import commands
 from gateway.admin import Admin
 from gateway.end_of_year import common
+from store.accounts import Account
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AppealDetail, ResitDetail, ResitInput
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
 from workflows.messages import CohortInput
 
-ACTION = "register_resit"
+ACTION = commands.REGISTER_RESIT.audit
 
 
 async def register_resit(
     admin: Admin,
     participant_workflow_id: str,
-    actor: str,
+    account: Account,
     in_cohort: str | None = None,
     now: datetime | None = None,
 ) -> ResitDetail:
-    """Start one person's re-sit; `Refused` (audited) with the reason when they may not sit again now."""
-    who = await common.person(admin, participant_workflow_id, actor, ACTION)
+    """Start one person's re-sit as `account`; `Refused` (audited) with the reason when they may not sit again now
+    (or the account's role may not register it)."""
+    who = await common.person(admin, participant_workflow_id, account, commands.REGISTER_RESIT)
     group, member, plan = who.group, who.member, who.plan
     period = await _period(admin, plan, in_cohort)
     if isinstance(period, Refusal):

@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from domain.ids import CohortId
 from domain.models import Application, CohortPlan, Participant
 from gateway.admin import Admin, Refused
+from gateway.commands import CONFIRM_SELECTION
 from gateway.people import SWEEP_AFTER, register_application
+from store.accounts import Account, Role
 from store.people import People, register_key
 from store.tables import EnrolmentRecord, PersonRecord
 from tests.conftest import TEST_KEY, Harness
@@ -163,12 +166,10 @@ async def test_a_replacement_is_kept_when_the_group_accepts_it_and_discarded_whe
     group = result.group_workflow_id
 
     async def drawn() -> None:
-        from workflows.cohort import CohortWorkflow
         from workflows.messages import ConfirmSelectionInput
 
-        await admin.perform(
-            f"kull-{cohort_plan.cohort}", CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor=ACTOR)
-        )
+        confirm, office = ConfirmSelectionInput(actor=ACTOR), Account(username=ACTOR, role=Role.ADMIN)
+        await admin.perform(CONFIRM_SELECTION, CohortId(cohort_plan.cohort), confirm, office)
 
     await eventually(_refusal_as_assertion(drawn), timeout=30)
 

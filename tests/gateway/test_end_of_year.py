@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from activities.documents import Documents, documents_key
+from domain.ids import AppealId, ResitId
 from domain.models import Grade
+from gateway import commands
 from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.export import COLUMNS, write_export
@@ -18,11 +20,9 @@ from gateway.results import Result, group_results, issue_documents
 from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually
-from tests.workflows.test_appeal import EXAMINER, OFFICE, admin, graded_group, publish
+from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
-from workflows.end_of_year.resit import ResitWorkflow
 
 EXAMINERS = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
 NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]
@@ -57,18 +57,27 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
     assert "Karakter: D" in pdf_text(first[ids[1]].file) and "Navn: Bjørn Færøy" in pdf_text(first[ids[1]].file)
     assert "Dag Løvås har gjennomført kurset" in pdf_text(first[ids[3]].file)
 
-    changed = (await register_appeal(gateway, ids[1], OFFICE)).appeal_workflow_id
-    await gateway.perform(changed, AppealWorkflow.assign_examiners, EXAMINERS)
+    changed = (await register_appeal(gateway, ids[1], acting(OFFICE))).appeal_workflow_id
+    await gateway.perform(commands.APPEAL_EXAMINERS, AppealId.parse(changed), EXAMINERS, acting(OFFICE))
     await gateway.perform(
-        changed, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
+        commands.APPEAL_WRITTEN,
+        AppealId.parse(changed),
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
+        acting(EXAMINER),
     )
     await gateway.perform(
-        changed, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+        commands.APPEAL_ORAL,
+        AppealId.parse(changed),
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=0),
+        acting(EXAMINER),
     )
-    same = (await register_appeal(gateway, ids[0], OFFICE)).appeal_workflow_id
-    await gateway.perform(same, AppealWorkflow.assign_examiners, EXAMINERS)
+    same = (await register_appeal(gateway, ids[0], acting(OFFICE))).appeal_workflow_id
+    await gateway.perform(commands.APPEAL_EXAMINERS, AppealId.parse(same), EXAMINERS, acting(OFFICE))
     await gateway.perform(
-        same, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)
+        commands.APPEAL_WRITTEN,
+        AppealId.parse(same),
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C),
+        acting(EXAMINER),
     )
 
     async def appeals_recorded() -> list[Result]:
@@ -118,12 +127,18 @@ async def test_a_resit_that_passes_issues_a_transcript_and_adds_an_attempt_to_th
     )
     assert ids[1] not in {d.participant_id for d in before}  # an F gets no transcript
 
-    resit = (await register_resit(gateway, ids[1], OFFICE)).resit_workflow_id
+    resit = (await register_resit(gateway, ids[1], acting(OFFICE))).resit_workflow_id
     await gateway.perform(
-        resit, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D)
+        commands.RESIT_WRITTEN,
+        ResitId.parse(resit),
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D),
+        acting(EXAMINER),
     )
     await gateway.perform(
-        resit, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+        commands.RESIT_ORAL,
+        ResitId.parse(resit),
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=1),
+        acting(EXAMINER),
     )
 
     async def resit_recorded() -> list[Result]:

@@ -12,16 +12,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+from domain.ids import AppealId, ResitId
+from gateway import commands
 from gateway.admin import Admin
 from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.resit import register_resit
 from tests.conftest import Harness
 from tests.histories.record import HERE, recording_server
-from tests.workflows.test_appeal import EXAMINER, OFFICE, graded_group, publish
+from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
-from workflows.end_of_year.resit import ResitWorkflow
 
 
 async def record(kind: str) -> int:
@@ -43,17 +43,24 @@ async def record(kind: str) -> int:
 async def appeal(harness: Harness, admin: Admin) -> str:
     handle, ids = await graded_group(harness)
     await publish(handle)
-    appeal_id = (await register_appeal(admin, ids[1], OFFICE)).appeal_workflow_id
+    appeal_id = (await register_appeal(admin, ids[1], acting(OFFICE))).appeal_workflow_id
     await admin.perform(
-        appeal_id, AppealWorkflow.assign_examiners, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
+        commands.APPEAL_EXAMINERS,
+        AppealId.parse(appeal_id),
+        AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]),
+        acting(OFFICE),
     )
     await admin.perform(
-        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade="B")
+        commands.APPEAL_WRITTEN,
+        AppealId.parse(appeal_id),
+        NewWrittenGradeInput(actor=EXAMINER, grade="B"),
+        acting(EXAMINER),
     )
     await admin.perform(
-        appeal_id,
-        AppealWorkflow.register_new_oral_adjustment,
+        commands.APPEAL_ORAL,
+        AppealId.parse(appeal_id),
         NewOralAdjustmentInput(actor=EXAMINER, adjustment=0),
+        acting(EXAMINER),
     )
     return appeal_id
 
@@ -61,10 +68,18 @@ async def appeal(harness: Harness, admin: Admin) -> str:
 async def resit(harness: Harness, admin: Admin) -> str:
     handle, ids = await failed_group(harness)
     await publish(handle)
-    resit_id = (await register_resit(admin, ids[1], OFFICE)).resit_workflow_id
-    await admin.perform(resit_id, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade="C"))
+    resit_id = (await register_resit(admin, ids[1], acting(OFFICE))).resit_workflow_id
     await admin.perform(
-        resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+        commands.RESIT_WRITTEN,
+        ResitId.parse(resit_id),
+        NewWrittenGradeInput(actor=EXAMINER, grade="C"),
+        acting(EXAMINER),
+    )
+    await admin.perform(
+        commands.RESIT_ORAL,
+        ResitId.parse(resit_id),
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=1),
+        acting(EXAMINER),
     )
     return resit_id
 

@@ -14,15 +14,16 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from domain.ids import GroupId
 from domain.models import Grade
 from gateway.admin import Refused
+from gateway.commands import WRITTEN_GRADE
 from store.accounts import Account, Role
 from store.sessions import Kind, SessionRecord, Sessions
 from store.uploads import Uploads
 from tests.web.conftest import OURS, PASSWORD, World, csrf_of, sign_in, token
 from web.actions import accepted
 from web.app import create_app
-from workflows.group import GroupWorkflow
 from workflows.ids import group_workflow_id
 from workflows.messages import WrittenGradeInput
 
@@ -287,6 +288,7 @@ async def test_a_hand_in_whose_answer_was_lost_learns_the_outcome_by_its_update_
     refused_id = f"test-{uuid.uuid4()}"
     grade = WrittenGradeInput(actor="test", grade=Grade.B)  # refused: nothing is handed in to grade yet
     with pytest.raises(Refused):
-        await web.admin.perform(workflow_id, GroupWorkflow.register_written_grade, grade, update_id=refused_id)
+        examiner = Account(username="test", role=Role.EXAMINER)
+        await web.admin.perform(WRITTEN_GRADE, GroupId.parse(workflow_id), grade, examiner, update_id=refused_id)
     assert await accepted(web, workflow_id, refused_id) is False
     assert await accepted(web, workflow_id, f"test-never-sent-{uuid.uuid4()}") is False

@@ -18,7 +18,7 @@ from tests.conftest import Harness
 from tests.web.test_end_of_year import ADMIN, app_with, bearer, client, examiner_account, sign_in
 from tests.web.test_pages import text
 from tests.workflows.helpers import eventually
-from tests.workflows.test_appeal import admin, publish
+from tests.workflows.test_appeal import acting, admin, publish
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from tests.workflows.test_resit import OFFICE, oral, resit_plan
 from workflows.group import GroupWorkflow
@@ -77,8 +77,8 @@ async def graded_and_published(harness: Harness) -> tuple[WorkflowHandle[Any, An
         ],
     )
     await publish(handle)
-    await register_appeal(admin(harness), ids[0], OFFICE)
-    await register_resit(admin(harness), ids[1], OFFICE)
+    await register_appeal(admin(harness), ids[0], acting(OFFICE))
+    await register_resit(admin(harness), ids[1], acting(OFFICE))
     return handle, ids
 
 

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowHandle
 
+from domain.ids import AppealId
 from domain.models import Grade
+from gateway import commands
 from gateway.admin import Admin, Refused
 from gateway.end_of_year import appeal as appeal_gateway
 from gateway.end_of_year.appeal import assign_examiners, register_appeal
@@ -74,6 +76,11 @@ def admin(harness: Harness) -> Admin:
     return Admin(harness.client, harness.sessions, harness.task_queue)
 
 
+def acting(username: str) -> Account:
+    """The account a test acts as: the office's is the administration's, any other an examiner's."""
+    return Account(username=username, role=Role.ADMIN if username == OFFICE else Role.EXAMINER)
+
+
 async def examiner_accounts(harness: Harness, *usernames: str, group: str | None = None) -> None:
     """Examiner accounts by these user names; with `group`, each assigned to that group."""
     accounts = Accounts(harness.sessions)
@@ -98,27 +105,45 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
     await examiner_accounts(harness, EXAMINER, ACTOR)  # ACTOR registered the group's grades
     await examiner_accounts(harness, "sensor.gruppe", group=handle.id)  # assigned to the group, graded nothing
     gateway = admin(harness)
-    appeal = await register_appeal(gateway, ids[1], OFFICE)
+    appeal = await register_appeal(gateway, ids[1], acting(OFFICE))
     assert (appeal.stage, appeal.written_before, appeal.final_before) == ("awaiting_examiners", Grade.C, Grade.D)
     appeal_id = appeal_workflow_id(ids[1])
     assert appeal.appeal_workflow_id == appeal_id == f"{ids[1]}.klage"
 
     await refused(
         gateway.perform(
-            appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
+            commands.APPEAL_WRITTEN,
+            AppealId.parse(appeal_id),
+            NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
+            acting(EXAMINER),
         ),
         "De nye sensorene må oppnevnes først",
     )
     await refused(
-        assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR])),
+        assign_examiners(
+            gateway,
+            AppealId.parse(appeal_id),
+            AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR]),
+            acting(OFFICE),
+        ),
         f"{ACTOR} satte den første karakteren; en klage skal vurderes av nye sensorer",
     )
     await refused(
-        assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=["sensor.gruppe"])),
+        assign_examiners(
+            gateway,
+            AppealId.parse(appeal_id),
+            AssignExaminersInput(actor=OFFICE, examiners=["sensor.gruppe"]),
+            acting(OFFICE),
+        ),
         "sensor.gruppe satte den første karakteren",  # the group's examiner, though the grades were keyed by another
     )
     unknown = await refused(
-        assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, OFFICE])),
+        assign_examiners(
+            gateway,
+            AppealId.parse(appeal_id),
+            AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, OFFICE]),
+            acting(OFFICE),
+        ),
         f"{OFFICE} er ikke brukernavnet til en sensorkonto",
     )
     assert [p.dump() for p in unknown.problems] == [
@@ -133,11 +158,16 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
             )
         )
         assert f"{OFFICE} er ikke brukernavnet til en sensorkonto" in list(audited)
-    assigned = await assign_examiners(gateway, appeal_id, AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]))
+    assigned = await assign_examiners(
+        gateway, AppealId.parse(appeal_id), AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]), acting(OFFICE)
+    )
     assert assigned.stage == "awaiting_written"
     stranger = await refused(
         gateway.perform(
-            appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=ACTOR, grade=Grade.B)
+            commands.APPEAL_WRITTEN,
+            AppealId.parse(appeal_id),
+            NewWrittenGradeInput(actor=ACTOR, grade=Grade.B),
+            acting(ACTOR),
         ),
         f"{ACTOR} er ikke sensor for denne klagen (sensorene er {EXAMINER})",
     )
@@ -146,22 +176,34 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
     ]
     await refused(
         gateway.perform(
-            appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+            commands.APPEAL_ORAL,
+            AppealId.parse(appeal_id),
+            NewOralAdjustmentInput(actor=EXAMINER, adjustment=0),
+            acting(EXAMINER),
         ),
         "Den nye skriftlige karakteren må registreres før den muntlige justeringen",
     )
     written = await gateway.perform(
-        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
+        commands.APPEAL_WRITTEN,
+        AppealId.parse(appeal_id),
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
+        acting(EXAMINER),
     )
     assert written.stage == "awaiting_oral"
     await refused(
         gateway.perform(
-            appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=2)
+            commands.APPEAL_ORAL,
+            AppealId.parse(appeal_id),
+            NewOralAdjustmentInput(actor=EXAMINER, adjustment=2),
+            acting(EXAMINER),
         ),
         "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2",
     )
     decided = await gateway.perform(
-        appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+        commands.APPEAL_ORAL,
+        AppealId.parse(appeal_id),
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=0),
+        acting(EXAMINER),
     )
     assert decided.stage == "decided"
 
@@ -170,11 +212,14 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
     assert (d.written_after, d.oral_adjustment_after, d.final_after, d.credits_after) == (Grade.B, 0, Grade.B, 30)
     await refused(
         gateway.perform(
-            appeal_id, AppealWorkflow.register_new_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+            commands.APPEAL_ORAL,
+            AppealId.parse(appeal_id),
+            NewOralAdjustmentInput(actor=EXAMINER, adjustment=1),
+            acting(EXAMINER),
         ),
         "er avsluttet",
     )
-    await refused(register_appeal(gateway, ids[1], OFFICE), "Personen har allerede klaget")
+    await refused(register_appeal(gateway, ids[1], acting(OFFICE)), "Personen har allerede klaget")
 
     body = await only_letter(harness.sessions, "appeal_decided")
     assert "Den skriftlige delen får nå karakteren B (ved første sensur C)." in body
@@ -195,14 +240,18 @@ async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness)
     handle, ids = await graded_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    appeal_id = (await register_appeal(gateway, ids[0], OFFICE)).appeal_workflow_id
+    appeal_id = (await register_appeal(gateway, ids[0], acting(OFFICE))).appeal_workflow_id
     await gateway.perform(
-        appeal_id,
-        AppealWorkflow.assign_examiners,
+        commands.APPEAL_EXAMINERS,
+        AppealId.parse(appeal_id),
         AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, "sensor.to"]),
+        acting(OFFICE),
     )
     decided = await gateway.perform(
-        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor="sensor.to", grade=Grade.C)
+        commands.APPEAL_WRITTEN,
+        AppealId.parse(appeal_id),
+        NewWrittenGradeInput(actor="sensor.to", grade=Grade.C),
+        acting("sensor.to"),
     )
     assert decided.stage == "decided"
     d = (await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal_id).result()).detail
@@ -216,17 +265,21 @@ async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness)
 async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await graded_group(harness)
     gateway = admin(harness)
-    await refused(register_appeal(gateway, ids[0], OFFICE), "Resultatene er ikke publisert ennå")
+    await refused(register_appeal(gateway, ids[0], acting(OFFICE)), "Resultatene er ikke publisert ennå")
     await publish(handle)
-    await refused(register_appeal(gateway, ids[3], OFFICE), "En kursdeltaker får ikke karakter")
-    await refused(register_appeal(gateway, ids[2], OFFICE), "Det er ingen karakter å klage på")  # did not take part
+    await refused(register_appeal(gateway, ids[3], acting(OFFICE)), "En kursdeltaker får ikke karakter")
+    await refused(
+        register_appeal(gateway, ids[2], acting(OFFICE)), "Det er ingen karakter å klage på"
+    )  # did not take part
     released = (await handle.query(GroupWorkflow.detail)).published_at
     assert released is not None
     late = released + timedelta(days=21, seconds=1)
-    deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
+    deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], acting(OFFICE), now=late), "Klagefristen ")
     assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
-    await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "Fant ingen sak")  # none to audit
-    bad = await refused(register_appeal(gateway, "kull-x.gruppe 1", OFFICE), "participant_workflow_id")
+    await refused(
+        register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", acting(OFFICE)), "Fant ingen sak"
+    )  # none to audit
+    bad = await refused(register_appeal(gateway, "kull-x.gruppe 1", acting(OFFICE)), "er ikke en saks-ID")
     assert bad.code is not None and bad.code.startswith("validation.")  # by code, in Norwegian: nothing to audit
     for pid in ids:
         assert not await appeal_gateway._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from temporalio.client import WorkflowHandle
 
 from activities.letters import NOTICE, Contact, render_letter
+from domain.ids import AppealId, ResitId
 from domain.models import CohortPlan, Grade
+from gateway import commands
 from gateway.end_of_year import common
 from gateway.end_of_year import resit as resit_gateway
 from gateway.end_of_year.appeal import register_appeal
@@ -25,10 +27,9 @@ from store.tables import AuditRecord
 from tests.conftest import Harness
 from tests.workflows.helpers import eventually, only_letter, outbox
 from tests.workflows.plans import running_plan
-from tests.workflows.test_appeal import admin, publish, refused
+from tests.workflows.test_appeal import acting, admin, publish, refused
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows.cohort import CohortWorkflow
-from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
@@ -101,7 +102,7 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
     handle, ids = await failed_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    resit = await register_resit(gateway, ids[1], OFFICE)
+    resit = await register_resit(gateway, ids[1], acting(OFFICE))
     resit_id = resit_workflow_id(ids[1], 2)
     assert (resit.resit_workflow_id, resit.attempt, resit.stage, resit.grade_before) == (
         resit_id,
@@ -116,22 +117,34 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
 
     await refused(
         gateway.perform(
-            resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
+            commands.RESIT_ORAL,
+            ResitId.parse(resit_id),
+            NewOralAdjustmentInput(actor=EXAMINER, adjustment=0),
+            acting(EXAMINER),
         ),
         "Registrer den skriftlige karakteren på ny eksamen først",
     )
     written = await gateway.perform(
-        resit_id, ResitWorkflow.register_written_grade, NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)
+        commands.RESIT_WRITTEN,
+        ResitId.parse(resit_id),
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C),
+        acting(EXAMINER),
     )
     assert written.stage == "awaiting_oral"
     await refused(
         gateway.perform(
-            resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=2)
+            commands.RESIT_ORAL,
+            ResitId.parse(resit_id),
+            NewOralAdjustmentInput(actor=EXAMINER, adjustment=2),
+            acting(EXAMINER),
         ),
         "Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +2",
     )
     decided = await gateway.perform(
-        resit_id, ResitWorkflow.register_oral_adjustment, NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
+        commands.RESIT_ORAL,
+        ResitId.parse(resit_id),
+        NewOralAdjustmentInput(actor=EXAMINER, adjustment=1),
+        acting(EXAMINER),
     )
     assert decided.stage == "decided"
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit_id).result()).detail
@@ -155,29 +168,35 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
 
     row = await eventually(recorded)
     assert (row.grade_before, row.grade_after, row.attempt, row.person_id) == ("F", "B", 2, resit.person_id)
-    await refused(register_resit(gateway, ids[1], OFFICE), "Eksamen er bestått (B); ny eksamen er for den som ikke")
+    await refused(
+        register_resit(gateway, ids[1], acting(OFFICE)), "Eksamen er bestått (B); ny eksamen er for den som ikke"
+    )
 
 
 async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(harness: Harness) -> None:
     handle, ids = await failed_group(harness)
     await publish(handle)
     gateway = admin(harness)
-    second = await register_resit(gateway, ids[1], OFFICE)
-    await refused(register_resit(gateway, ids[1], OFFICE), "Ny eksamen er allerede registrert og ikke avgjort")
+    second = await register_resit(gateway, ids[1], acting(OFFICE))
+    await refused(register_resit(gateway, ids[1], acting(OFFICE)), "Ny eksamen er allerede registrert og ikke avgjort")
     decided = await gateway.perform(
-        second.resit_workflow_id,
-        ResitWorkflow.register_written_grade,
+        commands.RESIT_WRITTEN,
+        ResitId.parse(second.resit_workflow_id),
         NewWrittenGradeInput(actor=EXAMINER, grade=Grade.F),
+        acting(EXAMINER),
     )
     assert decided.stage == "decided"  # a written F has no oral
-    third = await register_resit(gateway, ids[1], OFFICE)
+    third = await register_resit(gateway, ids[1], acting(OFFICE))
     assert (third.attempt, third.previous, third.grade_before) == (3, [second.resit_workflow_id], Grade.F)
     await gateway.perform(
-        third.resit_workflow_id,
-        ResitWorkflow.register_written_grade,
+        commands.RESIT_WRITTEN,
+        ResitId.parse(third.resit_workflow_id),
         NewWrittenGradeInput(actor=EXAMINER, grade=Grade.F),
+        acting(EXAMINER),
     )
-    await refused(register_resit(gateway, ids[1], OFFICE), "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt")
+    await refused(
+        register_resit(gateway, ids[1], acting(OFFICE)), "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt"
+    )
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, third.resit_workflow_id).result()).detail
     assert (d.grade_after, d.credits_after) == (Grade.F, 0)
 
@@ -185,36 +204,44 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
 async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await failed_group(harness)
     gateway = admin(harness)
-    await refused(register_resit(gateway, ids[1], OFFICE), "Resultatene er ikke publisert ennå")
+    await refused(register_resit(gateway, ids[1], acting(OFFICE)), "Resultatene er ikke publisert ennå")
     await publish(handle)
-    await refused(register_resit(gateway, ids[3], OFFICE), "En kursdeltaker får ikke karakter og tar ikke eksamen")
-    await refused(register_resit(gateway, ids[0], OFFICE), "Eksamen er bestått (D)")
-    await refused(register_resit(gateway, ids[2], OFFICE), "Det finnes ikke noe eksamensresultat")  # took no part
+    await refused(
+        register_resit(gateway, ids[3], acting(OFFICE)), "En kursdeltaker får ikke karakter og tar ikke eksamen"
+    )
+    await refused(register_resit(gateway, ids[0], acting(OFFICE)), "Eksamen er bestått (D)")
+    await refused(
+        register_resit(gateway, ids[2], acting(OFFICE)), "Det finnes ikke noe eksamensresultat"
+    )  # took no part
     plan = resit_plan()
     assert plan.resit_end is not None
     await refused(
-        resit_gateway.register_resit(gateway, ids[1], OFFICE, now=plan.resit_end + timedelta(days=2)),
+        resit_gateway.register_resit(gateway, ids[1], acting(OFFICE), now=plan.resit_end + timedelta(days=2)),
         "Perioden ny og utsatt eksamen for kull",
     )
     await refused(
-        register_resit(gateway, ids[1], OFFICE, in_cohort="finnes-ikke"), "Det finnes ikke noe kull finnes-ikke"
+        register_resit(gateway, ids[1], acting(OFFICE), in_cohort="finnes-ikke"), "Det finnes ikke noe kull finnes-ikke"
     )
-    nameless = await refused(register_resit(gateway, ids[1], OFFICE, in_cohort="to ord"), "Det finnes ikke noe kull")
+    nameless = await refused(
+        register_resit(gateway, ids[1], acting(OFFICE), in_cohort="to ord"), "Det finnes ikke noe kull"
+    )
     assert str(nameless) == "Det finnes ikke noe kull 'to ord'" and nameless.code == "resit.no_such_cohort"
     # an appeal of the F is under way: its result comes first
-    appeal = await register_appeal(gateway, ids[1], OFFICE)
-    await refused(register_resit(gateway, ids[1], OFFICE), "En klage på denne karakteren er ikke avgjort ennå")
+    appeal = await register_appeal(gateway, ids[1], acting(OFFICE))
+    await refused(register_resit(gateway, ids[1], acting(OFFICE)), "En klage på denne karakteren er ikke avgjort ennå")
     await gateway.perform(
-        appeal.appeal_workflow_id,
-        AppealWorkflow.assign_examiners,
+        commands.APPEAL_EXAMINERS,
+        AppealId.parse(appeal.appeal_workflow_id),
         AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]),
+        acting(OFFICE),
     )
     await gateway.perform(
-        appeal.appeal_workflow_id,
-        AppealWorkflow.register_new_written_grade,
+        commands.APPEAL_WRITTEN,
+        AppealId.parse(appeal.appeal_workflow_id),
         NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D),
+        acting(EXAMINER),
     )  # a changed written grade: a new oral is due, so the appeal is still open
-    await refused(register_resit(gateway, ids[1], OFFICE), "En klage på denne karakteren er ikke avgjort ennå")
+    await refused(register_resit(gateway, ids[1], acting(OFFICE)), "En klage på denne karakteren er ikke avgjort ennå")
     for pid in ids:
         assert await common.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
     async with harness.sessions() as session:
@@ -233,7 +260,9 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
     handle, ids = await failed_group(harness, plan)
     await publish(handle)
     gateway = admin(harness)
-    await refused(register_resit(gateway, ids[1], OFFICE), "har ingen periode for ny eksamen; oppgi det senere kullet")
+    await refused(
+        register_resit(gateway, ids[1], acting(OFFICE)), "har ingen periode for ny eksamen; oppgi det senere kullet"
+    )
     later = running_plan(cohort=f"{plan.cohort}b")
     shifted = {
         field: getattr(later, field) + timedelta(days=365) for field in ("written_deadline", "oral_start", "oral_end")
@@ -243,8 +272,10 @@ async def test_without_a_period_in_the_plan_the_resit_joins_a_later_cohorts_exam
         CohortWorkflow.run, CohortInput(plan=later), id=cohort_workflow_id(later.cohort), task_queue=harness.task_queue
     )
     try:
-        await refused(register_resit(gateway, ids[1], OFFICE, in_cohort=plan.cohort + "x"), "Det finnes ikke noe kull")
-        resit = await register_resit(gateway, ids[1], OFFICE, in_cohort=later.cohort)
+        await refused(
+            register_resit(gateway, ids[1], acting(OFFICE), in_cohort=plan.cohort + "x"), "Det finnes ikke noe kull"
+        )
+        resit = await register_resit(gateway, ids[1], acting(OFFICE), in_cohort=later.cohort)
         assert resit.period.label == f"eksamensperioden for kull {later.cohort}"
         assert (resit.period.start, resit.period.end) == (later.written_deadline, later.oral_end)
     finally:
@@ -277,21 +308,23 @@ async def test_a_valid_absence_from_the_oral_leads_to_a_postponed_oral_on_the_gr
     await eventually(told_of_the_postponed_exam)
 
     gateway = admin(harness)
-    resit = await register_resit(gateway, ids[1], OFFICE)
+    resit = await register_resit(gateway, ids[1], acting(OFFICE))
     assert (resit.postponed, resit.stage, resit.written, resit.grade_before) == (True, "awaiting_oral", Grade.C, None)
     assert "Du er meldt opp til utsatt eksamen på kull" in await letter(harness, "resit_registered")
     await refused(
         gateway.perform(
-            resit.resit_workflow_id,
-            ResitWorkflow.register_written_grade,
+            commands.RESIT_WRITTEN,
+            ResitId.parse(resit.resit_workflow_id),
             NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
+            acting(EXAMINER),
         ),
         "Utsatt eksamen beholder den skriftlige karakteren C; registrer den muntlige justeringen",
     )
     await gateway.perform(
-        resit.resit_workflow_id,
-        ResitWorkflow.register_oral_adjustment,
+        commands.RESIT_ORAL,
+        ResitId.parse(resit.resit_workflow_id),
         NewOralAdjustmentInput(actor=EXAMINER, adjustment=-1),
+        acting(EXAMINER),
     )
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit.resit_workflow_id).result()).detail
     assert (d.attempt_grade, d.grade_after, d.credits_after) == (Grade.D, Grade.D, 30)

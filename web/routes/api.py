@@ -20,7 +20,7 @@ from web import end_of_year, visibility
 from web.actions import open_cohort, perform_cohort, perform_participant
 from web.auth import USERNAME_MAX, bearer_of, client_address, require
 from web.errors import refusal
-from web.routes.api_group import Examining, giving
+from web.routes.api_group import giving
 from web.routes.common import WebDep
 from web.state import STAFF, dump
 from workflows.messages import (
@@ -42,6 +42,11 @@ Anyone = Annotated[Account, Depends(require())]
 Staff = Annotated[Account, Depends(require(*STAFF))]
 Admin = Annotated[Account, Depends(require(Role.ADMIN))]
 Publishing = Annotated[Account, giving(commands.PUBLISH)]
+RegisteringAppeal = Annotated[Account, giving(commands.REGISTER_APPEAL)]
+NamingExaminers = Annotated[Account, giving(commands.APPEAL_EXAMINERS)]
+AppealGrading = Annotated[Account, giving(commands.APPEAL_WRITTEN)]
+RegisteringResit = Annotated[Account, giving(commands.REGISTER_RESIT)]
+ResitGrading = Annotated[Account, giving(commands.RESIT_WRITTEN)]
 
 
 class Token(BaseModel):
@@ -181,7 +186,7 @@ async def withdraw_participant(
     return dump(await perform_participant(web, account, participant_id, commands.WITHDRAW, action))
 
 
-# ---- a person's end of the year: appeal and re-sit (web/end_of_year.py decides the rights) ------------------
+# ---- a person's end of the year: appeal and re-sit (their commands' roles; web/end_of_year.py checks access) ------
 class Examiners(BaseModel):
     examiners: list[str] = Field(min_length=1, max_length=3, description="the new examiners' user names")
 
@@ -200,42 +205,42 @@ Person = "/participants/{participant_id}"
 
 
 @router.post(Person + "/appeal")
-async def register_appeal(participant_id: str, web: WebDep, account: Admin) -> Any:
+async def register_appeal(participant_id: str, web: WebDep, account: RegisteringAppeal) -> Any:
     """Register the person's appeal of the written grade (admin); 409 with the reason when they may not appeal."""
     return dump(await end_of_year.take(web, account, participant_id, "appeal", {}))
 
 
 @router.post(Person + "/appeal/examiners")
-async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, account: Admin) -> Any:
+async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, account: NamingExaminers) -> Any:
     """Name the appeal's new examiners (admin): others than those who graded the written work first."""
     return dump(await end_of_year.take(web, account, participant_id, "appeal-examiners", body.model_dump()))
 
 
 @router.post(Person + "/appeal/written")
-async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
+async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: AppealGrading) -> Any:
     """The appeal's new written grade, by one of its examiners."""
     return dump(await end_of_year.take(web, account, participant_id, "appeal-written", body.model_dump()))
 
 
 @router.post(Person + "/appeal/oral")
-async def appeal_oral(participant_id: str, body: Adjustment, web: WebDep, account: Examining) -> Any:
+async def appeal_oral(participant_id: str, body: Adjustment, web: WebDep, account: AppealGrading) -> Any:
     """The appeal's new oral adjustment, when the written grade changed."""
     return dump(await end_of_year.take(web, account, participant_id, "appeal-oral", body.model_dump()))
 
 
 @router.post(Person + "/resit")
-async def register_resit(participant_id: str, body: ResitRegistration, web: WebDep, account: Admin) -> Any:
+async def register_resit(participant_id: str, body: ResitRegistration, web: WebDep, account: RegisteringResit) -> Any:
     """Register a re-sit after a failed exam (admin); 409 with the reason when the person may not sit again."""
     return dump(await end_of_year.take(web, account, participant_id, "resit", body.model_dump()))
 
 
 @router.post(Person + "/resit/written")
-async def resit_written(participant_id: str, body: WrittenGrade, web: WebDep, account: Examining) -> Any:
+async def resit_written(participant_id: str, body: WrittenGrade, web: WebDep, account: ResitGrading) -> Any:
     """The open re-sit's written grade (examiner or admin)."""
     return dump(await end_of_year.take(web, account, participant_id, "resit-written", body.model_dump()))
 
 
 @router.post(Person + "/resit/oral")
-async def resit_oral(participant_id: str, body: Adjustment, web: WebDep, account: Examining) -> Any:
+async def resit_oral(participant_id: str, body: Adjustment, web: WebDep, account: ResitGrading) -> Any:
     """The open re-sit's oral adjustment; the best grade of the attempts then counts."""
     return dump(await end_of_year.take(web, account, participant_id, "resit-oral", body.model_dump()))

@@ -16,7 +16,7 @@ from domain.ids import GroupId
 from domain.models import Grade
 from domain.project import InnovationProject, InnovationReport
 from gateway import commands
-from gateway.commands import AnyCommand
+from gateway.commands import Rights
 from store.accounts import Account
 from web.actions import hand_in, perform_group
 from web.auth import require
@@ -43,7 +43,7 @@ Number = Annotated[int, Path(ge=1, le=4, description="work requirement 1-4")]
 Group = "/cohorts/{cohort}/groups/{application_id}"
 
 
-def giving(command: AnyCommand) -> Any:
+def giving(command: Rights) -> Any:
     """The signed-in account, if its role may give `command` (403 otherwise, before the body is read)."""
     return Depends(require(*command.roles))
 
