@@ -148,6 +148,21 @@ async def test_a_failed_student_sits_again_and_the_better_grade_counts(harness: 
     )
     assert decided.stage == "decided"
     d = (await harness.client.get_workflow_handle_for(ResitWorkflow.run, resit_id).result()).detail
+
+    async def audited() -> list[tuple[str, str, dict[str, object] | None, str | None]]:
+        async with harness.sessions() as session:
+            rows = await session.scalars(
+                select(AuditRecord).where(AuditRecord.workflow_id == resit_id).order_by(AuditRecord.at)
+            )
+            found = [(r.actor, r.action, r.params, r.reason) for r in rows if r.outcome == "accepted"]
+        assert len(found) == 3
+        return found
+
+    assert await eventually(audited) == [  # parameters the catalogue says, no English text
+        (OFFICE, "register_resit", {"attempt": 2, "period": resit.period.label}, None),
+        (EXAMINER, "register_resit_written_grade", {"grade": "C"}, None),
+        (EXAMINER, "register_resit_oral_adjustment", {"adjustment": "+1"}, None),
+    ]
     assert (d.written, d.oral_adjustment, d.attempt_grade, d.grade_after, d.credits_after) == (
         Grade.C,
         1,

@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
         NewOralAdjustmentInput,
         NewWrittenGradeInput,
     )
-    from workflows.end_of_year.step import Step
+    from workflows.end_of_year.step import Params, Step
     from workflows.refusing import refuse, refused
 
 
@@ -54,7 +54,9 @@ class AppealWorkflow(Step):
     @workflow.run
     async def run(self, input: AppealInput) -> AppealResult:
         self.state.registered_at = workflow.now()
-        self.effects.accepted(input.registered_by, "register_appeal", input.participant_workflow_id)
+        self.effects.accepted(
+            input.registered_by, "register_appeal", params={"participant": input.participant_workflow_id}
+        )
         await self._until_decided()
         return AppealResult(detail=self.detail())
 
@@ -67,7 +69,7 @@ class AppealWorkflow(Step):
     @workflow.update
     def assign_examiners(self, input: AssignExaminersInput) -> AppealActionResult:
         self.state.examiners = list(input.examiners)
-        return self._record(input.actor, "assign_examiners", ", ".join(input.examiners))
+        return self._record(input.actor, "assign_examiners", {"examiners": ", ".join(input.examiners)})
 
     @assign_examiners.validator
     def _validate_assign_examiners(self, input: AssignExaminersInput) -> None:
@@ -83,7 +85,7 @@ class AppealWorkflow(Step):
         self.state.written_after = input.grade
         if not rules.needs_new_oral(self.input.written_before, input.grade):
             self._decide(rules.outcome_without_oral(self.input.written_before, self.input.final_before, input.grade))
-        return self._record(input.actor, "register_new_written_grade", input.grade.value)
+        return self._record(input.actor, "register_new_written_grade", {"grade": input.grade.value})
 
     @register_new_written_grade.validator
     def _validate_new_written_grade(self, input: NewWrittenGradeInput) -> None:
@@ -98,7 +100,7 @@ class AppealWorkflow(Step):
         assert written is not None  # the validator has checked it
         self.state.oral_adjustment_after = input.adjustment
         self._decide(rules.outcome_with_oral(written, input.adjustment, self.input.step_limit))
-        return self._record(input.actor, "register_new_oral_adjustment", f"{input.adjustment:+d}")
+        return self._record(input.actor, "register_new_oral_adjustment", {"adjustment": f"{input.adjustment:+d}"})
 
     @register_new_oral_adjustment.validator
     def _validate_new_oral(self, input: NewOralAdjustmentInput) -> None:
@@ -127,8 +129,8 @@ class AppealWorkflow(Step):
         )
         self.effects.notice("decided", notice, [self.input.person_id])
 
-    def _record(self, actor: str, action: str, detail: str) -> AppealActionResult:
-        self._accept(actor, action, detail)
+    def _record(self, actor: str, action: str, params: Params) -> AppealActionResult:
+        self._accept(actor, action, params)
         return AppealActionResult(stage=self._stage())
 
     # ---- views --------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         ResitStage,
         ResitState,
     )
-    from workflows.end_of_year.step import Step
+    from workflows.end_of_year.step import Params, Step
     from workflows.refusing import refuse
 
 
@@ -55,7 +55,8 @@ class ResitWorkflow(Step):
     @workflow.run
     async def run(self, input: ResitInput) -> ResitResult:
         self.state.registered_at = workflow.now()
-        self.effects.accepted(input.registered_by, "register_resit", f"attempt {input.attempt}, {input.period.label}")
+        params: Params = {"attempt": input.attempt, "period": input.period.label}
+        self.effects.accepted(input.registered_by, "register_resit", params=params)
         registered = n.ResitRegistered(
             cohort=input.cohort,
             attempt=input.attempt,
@@ -78,7 +79,7 @@ class ResitWorkflow(Step):
         self.state.written = input.grade
         if not has_oral(input.grade):
             self._decide(None)
-        return self._record(input.actor, "register_resit_written_grade", input.grade.value)
+        return self._record(input.actor, "register_resit_written_grade", {"grade": input.grade.value})
 
     @register_written_grade.validator
     def _validate_written(self, input: NewWrittenGradeInput) -> None:
@@ -92,7 +93,7 @@ class ResitWorkflow(Step):
     def register_oral_adjustment(self, input: NewOralAdjustmentInput) -> ResitActionResult:
         self.state.oral_adjustment = input.adjustment
         self._decide(input.adjustment)
-        return self._record(input.actor, "register_resit_oral_adjustment", f"{input.adjustment:+d}")
+        return self._record(input.actor, "register_resit_oral_adjustment", {"adjustment": f"{input.adjustment:+d}"})
 
     @register_oral_adjustment.validator
     def _validate_oral(self, input: NewOralAdjustmentInput) -> None:
@@ -119,9 +120,9 @@ class ResitWorkflow(Step):
         )
         self.effects.notice("decided", notice, [i.person_id])
 
-    def _record(self, actor: str, action: str, detail: str) -> ResitActionResult:
+    def _record(self, actor: str, action: str, params: Params) -> ResitActionResult:
         self.state.examiners = [*self.state.examiners, actor]
-        self._accept(actor, action, detail)
+        self._accept(actor, action, params)
         return ResitActionResult(stage=self._stage())
 
     # ---- views --------------------------------------------------------------------------------

@@ -7,9 +7,12 @@ Not a workflow itself: the Temporal decorators stay on each workflow's class, so
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from temporalio import workflow
+
+Params = Mapping[str, str | int | None]  # an accepted action's parameters, as the audit trail keeps them
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import ProjectInput
@@ -54,8 +57,9 @@ class Step:
     async def _write_row(self) -> None:
         raise NotImplementedError
 
-    def _accept(self, actor: str, action: str, detail: str) -> None:
-        self.effects.accepted(actor, action, detail)
+    def _accept(self, actor: str, action: str, params: Params) -> None:
+        """Record the accepted action with its parameters (the catalogue says them: domain/catalogue/actions.py)."""
+        self.effects.accepted(actor, action, params=params)
         self.row_due = True
 
     def _refuse_if_decided(self) -> None:
