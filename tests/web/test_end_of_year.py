@@ -16,7 +16,8 @@ from domain.models import Grade
 from store.accounts import Account, Accounts, Role
 from store.tables import AuditRecord
 from tests.conftest import Harness
-from tests.web.conftest import PASSWORD, csrf_of, web_settings
+from tests.web.conftest import FINDINGS, PASSWORD, csrf_of, web_settings
+from tests.web.english import NoEnglish
 from tests.web.test_pages import text
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import publish
@@ -51,6 +52,7 @@ async def app_with(harness: Harness, tmp_path: Path, group: WorkflowHandle[Any, 
     """The web app over the harness's worker, with these accounts; an examiner is assigned to `group`."""
     await Accounts.create_table(harness.engine)
     app = create_app(web_settings(tmp_path, harness.task_queue), harness.client, harness.sessions)
+    app.add_middleware(NoEnglish, findings=FINDINGS)  # its pages are read for English as the other web tests' are
     for account in accounts:
         await app.state.web.accounts.add(account, PASSWORD)
         if account.role == Role.EXAMINER:
@@ -170,6 +172,15 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
         await sign_in(page, "mona")
         assert (await page.get(f"/deltaker/{ids[0]}")).status_code == 200
         assert (await page.get(f"/deltaker/{ids[1]}")).status_code == 404
+
+    async with client(app) as office_page:  # the decided appeal on the person's page and in the log, in Norwegian
+        await sign_in(office_page, "ada")
+        words = text((await office_page.get(f"/deltaker/{ids[0]}")).text)
+        assert "Endelig karakter C (etter klage; før klagen D)" in words
+        log = text((await office_page.get("/logg")).text)
+        assert "mona Ny karakter på skriftlig oppgave etter klage Utført karakter C" in log
+        assert "mona Ny muntlig justering etter klage Utført muntlig justering +0" in log
+        assert "ada Oppnevning av klagesensorer Utført sensorer: mona" in log  # the audit's parameters, said
 
 
 async def test_a_valid_absence_ticked_in_the_oral_form_leads_to_a_postponed_exam(
