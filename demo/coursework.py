@@ -3,9 +3,10 @@ requirement, an extension, a member not taking part), the written group assignme
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from demo.player import Player
+from demo.year import ROOM_SECONDS
 from domain.models import Grade
 from workflows.group import GroupWorkflow
 from workflows.messages import (
@@ -23,6 +24,8 @@ from workflows.messages import (
 
 
 class Coursework(Player):
+    """The work requirements, the written assignment and the oral exam, group by group."""
+
     async def project(self, application_id: str, number: int) -> None:
         """The group's innovation project (with requirement 1) and what it reports with this requirement."""
         scripted = self.script.projects.get(application_id)
@@ -44,9 +47,7 @@ class Coursework(Player):
             group = self.group_id(application_id)
             extension = self.script.extensions.get(application_id)
             if extension and extension.requirement == number:
-                deadline = self.plan.work_requirements[number - 1].deadline + timedelta(
-                    seconds=extension.days * 86400 * self._factor()
-                )
+                deadline = self._extended(number, extension.days)
                 await self.act(
                     group,
                     GroupWorkflow.grant_extension,
@@ -79,8 +80,12 @@ class Coursework(Player):
                     MarkNonParticipatingInput(actor=teacher, participant_workflow_id=self.participant(ref)),
                 )
 
-    def _factor(self) -> float:
-        return self.plan.resubmission_seconds / (14 * 86400)
+    def _extended(self, number: int, days: float) -> datetime:
+        """An extension's new deadline: its days on the compressed calendar, with room for the hand-in right after
+        the original deadline on a busy machine, and never after the last oral exam."""
+        original = self.plan.work_requirements[number - 1].deadline
+        extended = original + timedelta(seconds=max(days * self.day_seconds, ROOM_SECONDS))
+        return min(extended, self.plan.oral_end)
 
     async def late_submissions(self, number: int) -> None:
         teacher = self.script.actors.teacher
@@ -96,6 +101,10 @@ class Coursework(Player):
         examiner = self.script.actors.examiner
 
         async def handle(application_id: str) -> None:
+            ready = ("written", "no_exam")  # every requirement approved (or the exam lost): the group says so
+            await self.until(
+                lambda: self.stage_in(application_id, ready), what=f"group {application_id} at its written assignment"
+            )
             if (await self.detail(application_id)).stage == "no_exam":
                 return
             group = self.group_id(application_id)

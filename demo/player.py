@@ -47,10 +47,12 @@ class Player:
         out: TextIO,
         on_started: GroupStarted | None = None,
         query_patience: float = 120.0,
+        day_seconds: float = 86400.0,
     ) -> None:
         self.admin = admin
         self.on_started = on_started
         self.query_patience = query_patience
+        self.day_seconds = day_seconds  # a day of the plan on the compressed calendar
         self.beside: list[asyncio.Task[None]] = []
         self.sessions = sessions
         self.scenario = scenario
@@ -136,12 +138,18 @@ class Player:
 
         await asyncio.gather(*(guarded(a) for a in await self.groups()))
 
-    async def until(self, check: Callable[[], Awaitable[bool]], timeout: float = 120) -> None:
+    async def until(
+        self, check: Callable[[], Awaitable[bool]], timeout: float = 120, what: str = "the expected state"
+    ) -> None:
+        """Wait for what the workflows report, not for the clock: an action waits for the stage it needs."""
         deadline = time.monotonic() + timeout
         while not await check():
             if time.monotonic() > deadline:
-                raise DemoError(f"the cohort did not reach the expected state within {timeout:g} s")
+                raise DemoError(f"the cohort did not reach {what} within {timeout:g} s")
             await asyncio.sleep(0.3)
+
+    async def stage_in(self, application_id: str, stages: tuple[str, ...]) -> bool:
+        return (await self.detail(application_id)).stage in stages
 
     async def _stage_is(self, stage: str) -> bool:
         return (await self.overview()).stage == stage

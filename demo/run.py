@@ -22,7 +22,7 @@ from demo.coursework import Coursework
 from demo.player import DemoError, GroupStarted
 from demo.report import build_report
 from demo.scenario import Scenario
-from demo.year import compress_plan
+from demo.year import compress_plan, scale
 from domain.admission import parse_application
 from domain.models import CohortPlan
 from gateway.admin import Admin, Refused
@@ -74,7 +74,9 @@ class Demo(Coursework):
                 )
             )
             previous = requirement.deadline
-        coursework.append((previous + (plan.written_deadline - previous) / 2, "written", self.written))
+        # The written assignment as soon as the last requirement's deadline is behind (each group once it reports
+        # every requirement approved): the whole stretch to the written deadline is room for a busy machine.
+        coursework.append((previous + timedelta(seconds=0.3), "written", self.written))
         coursework.append((plan.oral_start, "oral", self.oral))
         await asyncio.gather(self.lane(gatherings), self.lane(coursework), *self.beside)
         await self.step("publish", plan.oral_end, self.publish)
@@ -222,7 +224,7 @@ async def run_scenario(
     on_started: GroupStarted | None = None,
     query_patience: float = 120.0,
 ) -> dict[str, Any]:
-    """`intake_seconds`: how long the applications have before the deadline (default: 1 s each, at least 15 s: each
+    """`intake_seconds`: how long the applications have before the deadline (default: 1.5 s each, at least 20 s: each
     goes through the gateway, its people into the register first);
     `on_started(application ID, participant workflow ID)` is called once the admitted groups' participants run."""
     admin = Admin(client, sessions, task_queue, people)
@@ -232,13 +234,14 @@ async def run_scenario(
         print(f"Continuing cohort {plan.cohort} where it stood ({progress_file})", file=out)
     else:
         year = scenario.script.year_seconds / speed
-        intake = intake_seconds or max(15.0, len(scenario.applications) * 1.0)
+        intake = intake_seconds or max(20.0, len(scenario.applications) * 1.5)  # room for a busy machine
         start = datetime.now(UTC) + timedelta(seconds=intake)
         plan = compress_plan(
             template.model_copy(update={"cohort": scenario.cohort, "places": scenario.places}), start, year
         )
         print(f"Cohort {plan.cohort}: the year compressed to {year:.0f} s, {plan.places} places", file=out)
-    demo = Demo(admin, sessions, scenario, plan, progress_file, out, on_started, query_patience)
+    day = 86400 * scale(template, plan)
+    demo = Demo(admin, sessions, scenario, plan, progress_file, out, on_started, query_patience, day_seconds=day)
     demo._save()
     try:
         await admin.open_cohort(plan, seed=scenario.seed)
