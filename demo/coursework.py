@@ -101,10 +101,6 @@ class Coursework(Player):
         examiner = self.script.actors.examiner
 
         async def handle(application_id: str) -> None:
-            ready = ("written", "no_exam")  # every requirement approved (or the exam lost): the group says so
-            await self.until(
-                lambda: self.stage_in(application_id, ready), what=f"group {application_id} at its written assignment"
-            )
             if (await self.detail(application_id)).stage == "no_exam":
                 return
             group = self.group_id(application_id)

@@ -148,9 +148,6 @@ class Player:
                 raise DemoError(f"the cohort did not reach {what} within {timeout:g} s")
             await asyncio.sleep(0.3)
 
-    async def stage_in(self, application_id: str, stages: tuple[str, ...]) -> bool:
-        return (await self.detail(application_id)).stage in stages
-
     async def _stage_is(self, stage: str) -> bool:
         return (await self.overview()).stage == stage
 

@@ -239,7 +239,8 @@ async def run_scenario(
         plan = compress_plan(
             template.model_copy(update={"cohort": scenario.cohort, "places": scenario.places}), start, year
         )
-        print(f"Cohort {plan.cohort}: the year compressed to {year:.0f} s, {plan.places} places", file=out)
+        length = (plan.oral_end - plan.application_deadline).total_seconds()  # with the room the script needs
+        print(f"Cohort {plan.cohort}: the year compressed to {length:.0f} s, {plan.places} places", file=out)
     day = 86400 * scale(template, plan)
     demo = Demo(admin, sessions, scenario, plan, progress_file, out, on_started, query_patience, day_seconds=day)
     demo._save()

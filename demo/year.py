@@ -1,10 +1,13 @@
 """The demo's year: the cohort plan's calendar compressed to minutes, and the progress file a rerun continues from.
 
-The calendar's dates are squeezed linearly, but a window the script must act within once the workflows let it (an
-appeal after the release, a resubmission after a return, an approval before its reminder, a re-sit registration
-after the results) keeps at least `ROOM_SECONDS`: a busy machine runs the script late, and the year must be the
-same year (the same grades, outcomes and letters) however late it runs. None of those windows holds anything up:
-the cohort closes when its groups do."""
+The calendar is squeezed linearly, with room where the script must act before a date on a busy machine: two dates of
+the plan the script acts between (a gathering, a requirement deadline, the written deadline, the orals) are at least
+`MIN_GAP_SECONDS` apart, the admission (confirming the selection, every group and member starting) has
+`ADMISSION_SECONDS` before the first gathering, and a window the script must act within once the workflows let it (an
+appeal after the release, a resubmission after a return, an approval before its reminder, a late hand-in within its
+extension, a re-sit registration after the results) keeps at least `ROOM_SECONDS`. A busy machine runs the script
+late; the year must still be the same year (the same grades, outcomes and letters). None of the windows holds
+anything up: the cohort closes when its groups do."""
 
 from __future__ import annotations
 
@@ -18,22 +21,55 @@ from runtime.files import write_private
 SECONDS_SETTINGS = ("resubmission_seconds", "approval_reminder_seconds", "appeal_seconds")
 ROOM_SECONDS = 30.0  # the least time a window the script acts within keeps (a two-core machine with other work on it)
 RESIT_ROOM_SECONDS = 4 * ROOM_SECONDS  # after the orals: publishing, the appeals and then the re-sits' registration
+MIN_GAP_SECONDS = 8.0  # between two dates of the plan the script acts between
+ADMISSION_SECONDS = 45.0  # from the selection to the first gathering
 
 
 def scale(template: CohortPlan, plan: CohortPlan) -> float:
-    """How much shorter the compressed plan's year is than the template's: seconds of the demo per real second."""
+    """Seconds of the demo per second of the template's calendar, where it is squeezed linearly (its reminders)."""
+    if template.reminder_seconds_before and plan.reminder_seconds_before:
+        return plan.reminder_seconds_before[-1] / template.reminder_seconds_before[-1]
     span = (template.oral_end - template.application_deadline).total_seconds()
     return (plan.oral_end - plan.application_deadline).total_seconds() / span
 
 
+def anchors(template: CohortPlan) -> list[datetime]:
+    """The dates the script acts between, in order: the room between them is kept."""
+    dates = [template.application_deadline, template.selection_date, template.written_deadline]
+    dates += [template.oral_start, template.oral_end]
+    dates += [g.start for g in template.gatherings] + [w.deadline for w in template.work_requirements]
+    return sorted(set(dates))
+
+
+def warp(template: CohortPlan, factor: float) -> list[tuple[datetime, float]]:
+    """Each anchor with its second on the compressed calendar: linear, but never closer to the one before than the
+    room the script needs there."""
+    points: list[tuple[datetime, float]] = []
+    for date in anchors(template):
+        if not points:
+            points.append((date, 0.0))
+            continue
+        before, second = points[-1]
+        room = ADMISSION_SECONDS if before == template.selection_date else MIN_GAP_SECONDS
+        points.append((date, second + max((date - before).total_seconds() * factor, room)))
+    return points
+
+
 def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) -> CohortPlan:
-    """The same plan with its calendar squeezed linearly so the application deadline is `start`, its windows (in
-    seconds) at least `ROOM_SECONDS` and its re-sit period open until `RESIT_ROOM_SECONDS` after the orals."""
+    """The same plan with its calendar squeezed so the application deadline is `start` and the orals end about
+    `year_seconds` later, with the room the module's docstring lists."""
     origin = template.application_deadline
     factor = year_seconds / (template.oral_end - origin).total_seconds()
+    points = warp(template, factor)
 
     def at(t: datetime) -> datetime:
-        return start + (t - origin) * factor
+        """Linear between the two anchors around `t` (after the last one, at the plain factor)."""
+        later = [i for i, (date, _) in enumerate(points) if date > t]
+        if not later:
+            date, second = points[-1]
+            return start + timedelta(seconds=second) + (t - date) * factor
+        (a, sa), (b, sb) = points[later[0] - 1], points[later[0]]
+        return start + timedelta(seconds=sa + (sb - sa) * (t - a).total_seconds() / (b - a).total_seconds())
 
     data = template.model_dump()
     data |= {

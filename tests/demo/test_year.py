@@ -1,11 +1,20 @@
-"""The demo's compressed year: the dates squeezed linearly, the windows the script acts within kept roomy enough for a
-busy machine, the re-sit period open well after the orals."""
+"""The demo's compressed year: the dates squeezed linearly, with room where the script acts before a date on a busy
+machine, the windows it acts within at least 30 s, the re-sit period open well after the orals."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from demo.year import RESIT_ROOM_SECONDS, ROOM_SECONDS, compress_plan, scale
+from demo.year import (
+    ADMISSION_SECONDS,
+    MIN_GAP_SECONDS,
+    RESIT_ROOM_SECONDS,
+    ROOM_SECONDS,
+    anchors,
+    compress_plan,
+    scale,
+)
+from domain.models import CohortPlan
 from domain.plan import load_plan
 from tests.demo.helpers import ROOT
 
@@ -14,12 +23,22 @@ START = datetime(2030, 1, 1, tzinfo=UTC)
 SPAN = (TEMPLATE.oral_end - TEMPLATE.application_deadline).total_seconds()
 
 
-def test_the_dates_are_squeezed_linearly_into_the_year() -> None:
+def compressed_anchors(plan: CohortPlan) -> list[float]:
+    dates = [plan.application_deadline, plan.selection_date, plan.written_deadline, plan.oral_start, plan.oral_end]
+    dates += [g.start for g in plan.gatherings] + [w.deadline for w in plan.work_requirements]
+    return sorted((d - START).total_seconds() for d in dates)
+
+
+def test_a_short_year_keeps_room_between_the_dates_the_script_acts_between() -> None:
     plan = compress_plan(TEMPLATE, START, 120)
-    assert plan.application_deadline == START and plan.oral_end == START + timedelta(seconds=120)
-    assert scale(TEMPLATE, plan) == 120 / SPAN
-    first = (TEMPLATE.gatherings[0].start - TEMPLATE.application_deadline) * (120 / SPAN)
-    assert plan.gatherings[0].start == START + first
+    seconds = compressed_anchors(plan)
+    assert len(seconds) == len(anchors(TEMPLATE)) and seconds[0] == 0
+    gaps = [b - a for a, b in zip(seconds, seconds[1:], strict=False)]
+    assert min(gaps) >= MIN_GAP_SECONDS - 1e-6
+    admission = (plan.gatherings[0].start - plan.selection_date).total_seconds()
+    assert admission >= ADMISSION_SECONDS - 1e-6
+    assert 120 < seconds[-1] < 120 + 60  # the room costs the year less than a minute
+    assert abs(scale(TEMPLATE, plan) - 120 / SPAN) < 1e-12  # a day of an extension is still a linear day
 
 
 def test_a_short_year_keeps_room_for_the_script_on_a_busy_machine() -> None:
@@ -31,6 +50,8 @@ def test_a_short_year_keeps_room_for_the_script_on_a_busy_machine() -> None:
 def test_a_long_year_keeps_the_plans_own_proportions() -> None:
     plan = compress_plan(TEMPLATE, START, 12_000)
     factor = 12_000 / SPAN
+    assert plan.oral_end == START + timedelta(seconds=12_000)
+    assert plan.gatherings[2].start == START + (TEMPLATE.gatherings[2].start - TEMPLATE.application_deadline) * factor
     assert plan.appeal_seconds == TEMPLATE.appeal_seconds * factor > ROOM_SECONDS
     assert TEMPLATE.resit_end is not None and plan.resit_end is not None
     assert plan.resit_end == START + (TEMPLATE.resit_end - TEMPLATE.application_deadline) * factor
