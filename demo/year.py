@@ -3,7 +3,8 @@
 The calendar is squeezed linearly, with room where the script must act before a date on a busy machine: two dates of
 the plan the script acts between (a gathering, a requirement deadline, the written deadline, the orals) are at least
 `MIN_GAP_SECONDS` apart, the admission (confirming the selection, every group and member starting) has
-`ADMISSION_SECONDS` before the first gathering, and a window the script must act within once the workflows let it (an
+`ADMISSION_SECONDS` before the first gathering, two deadlines of the coursework (every group hands in between them)
+are at least `ROOM_SECONDS` apart, and a window the script must act within once the workflows let it (an
 appeal after the release, a resubmission after a return, an approval before its reminder, a late hand-in within its
 extension, a re-sit registration after the results) keeps at least `ROOM_SECONDS`. A busy machine runs the script
 late; the year must still be the same year (the same grades, outcomes and letters). None of the windows holds
@@ -43,15 +44,22 @@ def anchors(template: CohortPlan) -> list[datetime]:
 
 def warp(template: CohortPlan, factor: float) -> list[tuple[datetime, float]]:
     """Each anchor with its second on the compressed calendar: linear, but never closer to the one before than the
-    room the script needs there."""
+    room the script needs there, and a deadline (a requirement's, the written one) never closer than `ROOM_SECONDS`
+    to the deadline before it: every group hands in between the two."""
+    deadlines = [w.deadline for w in template.work_requirements] + [template.written_deadline]
     points: list[tuple[datetime, float]] = []
+    last_deadline: float | None = None
     for date in anchors(template):
         if not points:
             points.append((date, 0.0))
             continue
         before, second = points[-1]
         room = ADMISSION_SECONDS if before == template.selection_date else MIN_GAP_SECONDS
-        points.append((date, second + max((date - before).total_seconds() * factor, room)))
+        at = second + max((date - before).total_seconds() * factor, room)
+        if date in deadlines:
+            at = max(at, last_deadline + ROOM_SECONDS) if last_deadline is not None else at
+            last_deadline = at
+        points.append((date, at))
     return points
 
 
