@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from demo.player import Player
+from demo.player import ALL_AT_ONCE, Player
 from demo.year import ROOM_SECONDS
 from domain.models import Grade
 from workflows.group import GroupWorkflow
@@ -43,7 +43,9 @@ class Coursework(Player):
         self.say(f"Work requirement {number}")
         teacher = self.script.actors.teacher
 
-        async def handle(application_id: str) -> None:
+        # First every group hands in, all at once: only that has a deadline. Then, group by group, what has none:
+        # the project's report, the return and resubmission, the approval.
+        async def hand_in(application_id: str) -> None:
             group = self.group_id(application_id)
             extension = self.script.extensions.get(application_id)
             if extension and extension.requirement == number:
@@ -54,11 +56,18 @@ class Coursework(Player):
                     ExtensionInput(actor=teacher, number=number, deadline=deadline),
                 )
                 return  # submitted after the original deadline, in late_submissions
-            await self.project(application_id, number)
             action = RequirementInput(actor=teacher, number=number)
             if number == 1 and application_id == self.script.mistakes.approve_before_submit:
                 await self.mistake(group, GroupWorkflow.approve_requirement, action)
             await self.act(group, GroupWorkflow.submit_requirement, action)
+
+        async def follow_up(application_id: str) -> None:
+            group = self.group_id(application_id)
+            extension = self.script.extensions.get(application_id)
+            if extension and extension.requirement == number:
+                return  # handed in and approved in late_submissions
+            await self.project(application_id, number)
+            action = RequirementInput(actor=teacher, number=number)
             returned = self.script.returned.get(application_id)
             if returned and returned.requirement == number:
                 await self.act(
@@ -71,7 +80,8 @@ class Coursework(Player):
             if number == 1 and application_id == self.script.mistakes.second_approval:
                 await self.mistake(group, GroupWorkflow.approve_requirement, action)
 
-        await self.for_groups(handle)
+        await self.for_groups(hand_in, limit=ALL_AT_ONCE)
+        await self.for_groups(follow_up)
         if number == 2:
             for ref in self.script.non_participating:
                 await self.act(
@@ -112,7 +122,7 @@ class Coursework(Player):
             await self.act(group, GroupWorkflow.submit_written, SubmitWrittenInput(actor=examiner))
             await self.act(group, GroupWorkflow.register_written_grade, WrittenGradeInput(actor=examiner, grade=grade))
 
-        await self.for_groups(handle)
+        await self.for_groups(handle, limit=ALL_AT_ONCE)  # the written deadline: no group waits for a slot
 
     async def oral(self) -> None:
         self.say("Oral exam")

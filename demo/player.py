@@ -27,6 +27,7 @@ from workflows.messages import (
 )
 
 IN_PROGRAMME = ("admitted", "moved_up")
+ALL_AT_ONCE = 64  # for_groups' limit when an action has a deadline: no group waits for a slot
 GroupStarted = Callable[[str, str], Coroutine[Any, Any, None]]
 
 
@@ -129,11 +130,12 @@ class Player:
         result: GroupDetail = await self.query(self.group_id(application_id), GroupWorkflow.detail)
         return result
 
-    async def for_groups(self, action: Callable[[str], Awaitable[None]]) -> None:
-        limit = asyncio.Semaphore(8)
+    async def for_groups(self, action: Callable[[str], Awaitable[None]], limit: int = 8) -> None:
+        """The action for every group in the programme, `limit` groups at a time."""
+        slots = asyncio.Semaphore(limit)
 
         async def guarded(application_id: str) -> None:
-            async with limit:
+            async with slots:
                 await action(application_id)
 
         await asyncio.gather(*(guarded(a) for a in await self.groups()))
