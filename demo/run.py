@@ -194,6 +194,11 @@ class Demo(Coursework):
         )
         if result:
             self.say(f"Results published for {result.groups} groups")
+        # the end of the year acts on released results (appeals, re-sits): each group says when it has them
+        await self.until(self._all_released, what="every group's results released")
+
+    async def _all_released(self) -> bool:
+        return all([(await self.detail(a)).published_at is not None for a in await self.groups()])
 
 
 async def show_progress(demo: Demo, started: float, stop: asyncio.Event) -> None:
