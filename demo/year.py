@@ -22,6 +22,7 @@ from runtime.files import write_private
 SECONDS_SETTINGS = ("resubmission_seconds", "approval_reminder_seconds", "appeal_seconds")
 ROOM_SECONDS = 30.0  # the least time a window the script acts within keeps (a two-core machine with other work on it)
 RESIT_ROOM_SECONDS = 4 * ROOM_SECONDS  # after the orals: publishing, the appeals and then the re-sits' registration
+APPEAL_ROOM_SECONDS = 4 * ROOM_SECONDS  # from a group's release until every group is released and the appeals go in
 MIN_GAP_SECONDS = 8.0  # between two dates of the plan the script acts between
 ADMISSION_SECONDS = 45.0  # from the selection to the first gathering
 
@@ -91,6 +92,7 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) ->
         "reminder_seconds_before": [s * factor for s in template.reminder_seconds_before],
     }
     data |= {name: max(getattr(template, name) * factor, ROOM_SECONDS) for name in SECONDS_SETTINGS}
+    data["appeal_seconds"] = max(template.appeal_seconds * factor, APPEAL_ROOM_SECONDS)
     if template.resit_start is not None and template.resit_end is not None:
         latest = at(template.oral_end) + timedelta(seconds=RESIT_ROOM_SECONDS)
         data |= {"resit_start": at(template.resit_start), "resit_end": max(at(template.resit_end), latest)}

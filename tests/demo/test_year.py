@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from demo.year import (
     ADMISSION_SECONDS,
+    APPEAL_ROOM_SECONDS,
     MIN_GAP_SECONDS,
     RESIT_ROOM_SECONDS,
     ROOM_SECONDS,
@@ -45,7 +46,8 @@ def test_a_short_year_keeps_room_between_the_dates_the_script_acts_between() -> 
 
 def test_a_short_year_keeps_room_for_the_script_on_a_busy_machine() -> None:
     plan = compress_plan(TEMPLATE, START, 120)  # linearly an appeal window would be 7 s, a resubmission 4.5 s
-    assert plan.appeal_seconds == plan.resubmission_seconds == plan.approval_reminder_seconds == ROOM_SECONDS
+    assert plan.resubmission_seconds == plan.approval_reminder_seconds == ROOM_SECONDS
+    assert plan.appeal_seconds == APPEAL_ROOM_SECONDS  # the appeals go in once every group is released
     assert plan.resit_end is not None and plan.resit_end >= plan.oral_end + timedelta(seconds=RESIT_ROOM_SECONDS)
 
 
@@ -54,6 +56,6 @@ def test_a_long_year_keeps_the_plans_own_proportions() -> None:
     factor = 12_000 / SPAN
     assert plan.oral_end == START + timedelta(seconds=12_000)
     assert plan.gatherings[2].start == START + (TEMPLATE.gatherings[2].start - TEMPLATE.application_deadline) * factor
-    assert plan.appeal_seconds == TEMPLATE.appeal_seconds * factor > ROOM_SECONDS
+    assert plan.appeal_seconds == TEMPLATE.appeal_seconds * factor > APPEAL_ROOM_SECONDS
     assert TEMPLATE.resit_end is not None and plan.resit_end is not None
     assert plan.resit_end == START + (TEMPLATE.resit_end - TEMPLATE.application_deadline) * factor
