@@ -19,7 +19,7 @@ import worker
 from activities.documents import DocumentFacts, render_pdf
 from cli import privacy as cli_privacy
 from demo import embedded
-from demo.run import save_progress
+from demo.year import save_progress
 from domain.plan import load_plan
 from gateway.export import write_export
 from gateway.statistics import write_report
