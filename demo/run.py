@@ -15,7 +15,6 @@ from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from demo import end_of_year
 from demo.coursework import Coursework
@@ -251,8 +250,10 @@ async def run_scenario(
     demo._save()
     try:
         await admin.open_cohort(plan, seed=scenario.seed)
-    except WorkflowAlreadyStartedError:
-        pass  # the cohort has run to its end; its workflows still answer for the report
+    except Refused as refused:
+        if refused.code != "gateway.cohort_already_ran":
+            raise
+        # the cohort has run to its end; its workflows still answer for the report
     started = time.monotonic()
     stop = asyncio.Event()
     progress = asyncio.create_task(show_progress(demo, started, stop))
