@@ -29,6 +29,7 @@ from temporalio.service import RPCError
 
 from cli.output import CliError, emit, read_json
 from domain.admission import parse_application
+from domain.catalogue import label
 from domain.errors import describe
 from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import Participant
@@ -156,7 +157,7 @@ async def start_cohort(admin: Admin, args: argparse.Namespace) -> int:
     if args.json:
         emit({"cohort": plan.cohort, "workflow_id": handle.id, "run_id": handle.result_run_id})
     else:
-        print(f"cohort {plan.cohort} open: workflow {handle.id}")
+        print(f"kull {plan.cohort} er åpnet: arbeidsflyt {handle.id}")
     return 0
 
 
@@ -175,7 +176,7 @@ async def apply(admin: Admin, args: argparse.Namespace) -> int:
         problems = "; ".join(problem.text for problem in result.problems)
         return _fail(1, f"refused: application {result.application_id}: {problems}")
     if not args.json:
-        print(f"application {result.application_id} accepted: group {result.group_workflow_id}")
+        print(f"søknad {result.application_id} er mottatt: gruppe {result.group_workflow_id}")
     return 0
 
 
@@ -189,5 +190,6 @@ async def replace_participant(admin: Admin, args: argparse.Namespace) -> int:
     if args.json:
         return done(args, result, "")
     detail: GroupDetail = await admin.query(group.workflow_id, GroupWorkflow.detail)
-    print(f"{args.participant} replaced by {detail.members[-1].participant_workflow_id}; group stage {result.stage}")
+    replacement_id = detail.members[-1].participant_workflow_id
+    print(f"{args.participant} er erstattet av {replacement_id}; gruppens fase: {label(result.stage).lower()}")
     return 0

@@ -53,7 +53,7 @@ async def export(admin: Admin, args: argparse.Namespace) -> int:
         emit(payload)
         return 0
     _write(Path(args.output), payload)
-    print(f"{args.person_id}: written to {args.output}")
+    print(f"{args.person_id}: skrevet til {args.output}")
     return 0
 
 
@@ -70,10 +70,11 @@ async def erase(admin: Admin, args: argparse.Namespace) -> int:
     if args.json:
         emit(erased.model_dump(mode="json"))
         return 0
-    kept = ", ".join(erased.grade_records_kept) or "none"
+    kept = ", ".join(erased.grade_records_kept) or "ingen"
+    register = "raden makulert og slettet" if erased.in_register else "hadde ingenting"
     print(
-        f"{erased.person_id} erased: register {'row shredded and deleted' if erased.in_register else 'held nothing'}, "
-        f"{erased.letters} letter(s) deleted; grade records kept by opaque ID: {kept}"
+        f"{erased.person_id} er slettet: registeret {register}, {erased.letters} brev slettet; "
+        f"karakterprotokoller beholdt under anonym ID: {kept}"
     )
     return 0
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.output import CliError
+from domain.catalogue import label
 from runtime.logs import configure_logging
 from runtime.settings import get_settings
 from store.accounts import Account, AccountError, Accounts, Role
@@ -35,7 +36,7 @@ def add_user(args: argparse.Namespace) -> int:
     code, _ = _account_job(_add(account, password))
     if code:
         return code
-    print(f"user {account.username} added (role {account.role.value})")
+    print(f"bruker {account.username} er lagt til (rolle: {label(account.role).lower()})")
     return 0
 
 
@@ -43,7 +44,7 @@ def change_password(args: argparse.Namespace) -> int:
     code, ended = _account_job(_change(args.name, _password(args.password_file)))
     if code:
         return code
-    print(f"password of {args.name} changed; {ended} session(s) and API token(s) ended")
+    print(f"passordet til {args.name} er endret; {ended} økt(er) og API-nøkkel(er) er avsluttet")
     return 0
 
 
@@ -104,7 +105,8 @@ def web(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CliError(str(error)) from None
     try:
-        asyncio.run(serve(settings, lambda address: print(f"web app at {address} (Ctrl-C stops it)", flush=True)))
+        started = "webappen kjører på {} (Ctrl-C stopper den)"
+        asyncio.run(serve(settings, lambda address: print(started.format(address), flush=True)))
     except KeyboardInterrupt:
         pass
     except ValueError as error:  # the codec key

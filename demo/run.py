@@ -447,7 +447,7 @@ class Demo:
         return 0 if (written == Grade.A and wanted > 0) else wanted
 
     async def publish(self) -> None:
-        await self.until(lambda: self._pending("publish the results"))
+        await self.until(lambda: self._pending("pending.publish_results"))
         first = self.script.release_first
         if first is not None:  # one group checked and released on its own: its letters and appeal window start now
             released = await self.act(
@@ -466,7 +466,7 @@ class Demo:
             self.say(f"Results published for {result.groups} groups")
 
     async def _pending(self, action: str) -> bool:
-        return action in (await self.overview()).pending_actions
+        return any(p.code == action for p in (await self.overview()).pending_actions)
 
 
 async def show_progress(demo: Demo, started: float, stop: asyncio.Event) -> None:

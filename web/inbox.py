@@ -65,7 +65,7 @@ def cohort_tasks(account: Account, overview: CohortOverview) -> list[Task]:
     where = f"Kull {overview.cohort}"
     if overview.stage == CohortStage.SELECTION_DRAWN:
         return [Task(title="Bekreft utvalget", where=where, link=link + "#bekreft-utvalg")]
-    if "publish the results" in overview.pending_actions:
+    if any(p.code == "pending.publish_results" for p in overview.pending_actions):
         return [Task(title="Publiser resultatene", where=where, link=link + "#publiser")]
     return []
 
