@@ -22,7 +22,7 @@ from domain.text import printable, shown
 from gateway import commands
 from gateway.admin import Admin
 from gateway.commands import AnyCommand
-from workflows.messages import (
+from gateway.messages import (
     AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,

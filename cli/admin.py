@@ -37,15 +37,14 @@ from domain.plan import parse_plan
 from domain.refusals import Refusal
 from domain.text import printable
 from gateway import commands
+from gateway.accounts import Account
 from gateway.admin import Admin, Refused
+from gateway.messages import GroupDetail
+from gateway.queries import GROUP_DETAIL
+from gateway.storage import People, create_schema, make_engine, make_session_factory, register_key
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from runtime.wiring import connect
-from store.accounts import Account
-from store.db import create_schema, make_engine, make_session_factory
-from store.people import People, register_key
-from workflows.group import GroupWorkflow
-from workflows.messages import GroupDetail
 
 CONNECT_SECONDS = 5.0  # Client.connect retries an address that does not answer; a CLI gives up sooner
 Command = Callable[[Admin, argparse.Namespace], Awaitable[int]]
@@ -189,7 +188,7 @@ async def replace_participant(admin: Admin, args: argparse.Namespace) -> int:
     result = await admin.replace_participant(args.participant, replacement, account.username)
     if args.json:
         return done(args, result, "")
-    detail: GroupDetail = await admin.query(group.workflow_id, GroupWorkflow.detail)
+    detail: GroupDetail = await admin.query(group.workflow_id, GROUP_DETAIL)
     replacement_id = detail.members[-1].participant_workflow_id
     print(f"{args.participant} er erstattet av {replacement_id}; gruppens fase: {label(result.stage).lower()}")
     return 0

@@ -15,11 +15,10 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.letters import LetterView, PeopleLookup, cohort_letters
 from cli.output import emit
+from gateway.storage import LetterView, PeopleLookup, cohort_letters, create_schema, make_engine, make_session_factory
 from runtime.settings import Settings, get_settings
 from runtime.wiring import contact, people_register
-from store.db import create_schema, make_engine, make_session_factory
 
 OpenRegister = Callable[[Settings, async_sessionmaker[AsyncSession]], PeopleLookup]
 

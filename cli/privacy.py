@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from activities.documents import Documents, documents_key
 from cli.admin import default_actor, dispatch, guarded
 from cli.output import CliError, emit
 from gateway.admin import Admin
 from gateway.privacy import Privacy, check_person_id
+from gateway.storage import Documents, documents_key
 from runtime.codec import load_or_create_key
 from runtime.files import write_private
 from runtime.settings import get_settings

@@ -11,28 +11,26 @@ from cli.admin import cohort_id, group_id, guarded, participant_id
 from cli.output import emit
 from domain.catalogue import label, when
 from gateway.admin import Admin
-from workflows.cohort import CohortWorkflow
-from workflows.group import GroupWorkflow
-from workflows.messages import CohortOverview, GroupDetail, ParticipantDetail, Pending
-from workflows.participant import ParticipantWorkflow
+from gateway.messages import CohortOverview, GroupDetail, ParticipantDetail, Pending
+from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, PARTICIPANT_DETAIL
 
 
 @guarded
 async def show_cohort(admin: Admin, args: argparse.Namespace) -> int:
-    overview: CohortOverview = await admin.query(cohort_id(args.cohort).workflow_id, CohortWorkflow.overview)
+    overview: CohortOverview = await admin.query(cohort_id(args.cohort).workflow_id, COHORT_OVERVIEW)
     return _shown(args, overview, _print_cohort)
 
 
 @guarded
 async def show_group(admin: Admin, args: argparse.Namespace) -> int:
-    detail: GroupDetail = await admin.query(group_id(args).workflow_id, GroupWorkflow.detail)
+    detail: GroupDetail = await admin.query(group_id(args).workflow_id, GROUP_DETAIL)
     return _shown(args, detail, _print_group)
 
 
 @guarded
 async def show_participant(admin: Admin, args: argparse.Namespace) -> int:
     target = participant_id(args.participant)
-    detail: ParticipantDetail = await admin.query(target.workflow_id, ParticipantWorkflow.detail)
+    detail: ParticipantDetail = await admin.query(target.workflow_id, PARTICIPANT_DETAIL)
     return _shown(args, detail, _print_participant)
 
 

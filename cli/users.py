@@ -1,5 +1,5 @@
-"""starter.py's commands for the web app: `user add` (a local account), `user password` (a new password, which
-signs the account out everywhere) and `web` (serve the app).
+"""starter.py's commands for the web app's accounts: `user add` (a local account) and `user password` (a new
+password, which signs the account out everywhere); `web` (serve the app) is web/server.py's.
 
 `user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID]` reads the password
 without echo (asked twice), or the first line of `--password-file`. Exit codes as the admin commands: 0 done,
@@ -20,10 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cli.output import CliError
 from domain.catalogue import label
-from runtime.logs import configure_logging
+from gateway.accounts import Account, AccountError, Accounts, Role, prepare
+from gateway.storage import make_session_factory
 from runtime.settings import get_settings
-from store.accounts import Account, AccountError, Accounts, Role
-from store.db import make_session_factory
 
 T = TypeVar("T")
 
@@ -61,9 +60,7 @@ def _account_job(job: Coroutine[Any, Any, T]) -> tuple[int, T | None]:
 
 
 async def _change(username: str, password: str) -> int:
-    from web.server import prepare
-
-    engine = await prepare(get_settings())
+    engine = await prepare(get_settings().resolved_database_url)
     try:
         return await Accounts(make_session_factory(engine)).set_password(username, password)
     finally:
@@ -71,9 +68,7 @@ async def _change(username: str, password: str) -> int:
 
 
 async def _add(account: Account, password: str) -> None:
-    from web.server import prepare
-
-    engine = await prepare(get_settings())
+    engine = await prepare(get_settings().resolved_database_url)
     try:
         await Accounts(make_session_factory(engine)).add(account, password)
     finally:
@@ -95,29 +90,6 @@ def _password(path: str | None) -> str:
     return first
 
 
-def web(args: argparse.Namespace) -> int:
-    from web.server import serve
-
-    settings = get_settings()
-    configure_logging(settings.log_format, settings.log_level)
-    try:
-        _ = settings.web_host_port  # checked before anything starts
-    except ValueError as error:
-        raise CliError(str(error)) from None
-    try:
-        started = "webappen kjører på {} (Ctrl-C stopper den)"
-        asyncio.run(serve(settings, lambda address: print(started.format(address), flush=True)))
-    except KeyboardInterrupt:
-        pass
-    except ValueError as error:  # the codec key
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except (RuntimeError, OSError, SQLAlchemyError) as error:
-        print(f"cannot serve the web app: {error}", file=sys.stderr)
-        return 3
-    return 0
-
-
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = commands.add_parser("user", help="local accounts of the web app").add_subparsers(dest="verb", required=True)
     sub = users.add_parser("add", help="add a local account (password asked without echo, or --password-file)")
@@ -131,5 +103,3 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("--password-file", help="read the password from the first line of this file")
     sub.set_defaults(handler=change_password)
-    sub = commands.add_parser("web", help="serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
-    sub.set_defaults(handler=web)

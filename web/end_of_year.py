@@ -19,25 +19,25 @@ from starlette.datastructures import FormData
 from domain.ids import ParticipantId
 from domain.models import Grade
 from domain.refusals import Refusal
+from gateway.accounts import Account, Role
 from gateway.admin import Refused
 from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
-from store import end_of_year as end_of_year_store
-from store.accounts import Account, Role
-from web.actions import perform_update
-from web.errors import refusal
-from web.forms import number, text
-from web.state import Web
-from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import (
+from gateway.messages import (
+    AdminAction,
     AppealDetail,
     AssignExaminersInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
+    appeal_workflow_id,
+    resit_workflow_id,
 )
-from workflows.end_of_year.resit import ResitWorkflow
-from workflows.ids import appeal_workflow_id, resit_workflow_id
-from workflows.messages import AdminAction
+from gateway.queries import AppealWorkflow, ResitWorkflow
+from gateway.storage import end_of_year_store
+from web.actions import perform_update
+from web.errors import refusal
+from web.forms import number, text
+from web.state import Web
 
 ADMIN = frozenset({Role.ADMIN})
 EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})

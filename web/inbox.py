@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from domain.models import Track
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
-from store.accounts import Account, Role
-from store.tables import CohortRecord
+from gateway.accounts import Account, Role
+from gateway.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome
+from gateway.storage import CohortRecord
 from web.state import Web
-from workflows.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
 OPEN_STAGES = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}
