@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cli.output import emit
+from domain.catalogue import label
 from gateway.storage import LetterView, PeopleLookup, cohort_letters, create_schema, make_engine, make_session_factory
 from runtime.settings import Settings, get_settings
 from runtime.wiring import contact, people_register
@@ -58,15 +59,17 @@ async def show_letters(args: argparse.Namespace, settings: Settings, open_people
     return 0
 
 
+STATUS = {"sent": "sendt", "queued": "i kø", "undelivered": "ikke levert"}  # a letter's delivery status, said
+
+
 def text(cohort: str, letters: list[LetterView]) -> str:
-    counts = {
-        status: sum(1 for letter in letters if letter.status == status) for status in ("sent", "queued", "undelivered")
-    }
-    summary = f"{counts['sent']} sent, {counts['queued']} queued, {counts['undelivered']} undelivered"
-    lines = [f"Letters of cohort {cohort}: {len(letters)} ({summary})"]
+    counts = {status: sum(1 for letter in letters if letter.status == status) for status in STATUS}
+    summary = ", ".join(f"{counts[status]} {said}" for status, said in STATUS.items())
+    lines = [f"Brev i kull {cohort}: {len(letters)} ({summary})"]
     for letter in letters:
-        status = f"{letter.status} ({letter.reason})" if letter.status == "undelivered" else letter.status
-        lines += ["", f"{letter.kind} to {letter.person}: {status}", f"  Emne: {letter.subject}"]
+        status = STATUS.get(letter.status, letter.status)
+        status = f"{status} ({letter.reason})" if letter.status == "undelivered" else status
+        lines += ["", f"{label(letter.kind)} til {letter.person}: {status}", f"  Emne: {letter.subject}"]
         lines += [f"  {line}".rstrip() for line in letter.body.splitlines()]
     return "\n".join(lines)
 
