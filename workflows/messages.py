@@ -51,6 +51,9 @@ class Pending(Strict):
     def text(self) -> str:
         return say(self.code, self.params)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class AdminAction(Strict):
     """Every admin action names who acts; the bounds of each field are in domain.text."""

@@ -3,7 +3,8 @@ step (workflows/cohort_views.py, workflows/group_facts.py, workflows/end_of_year
 with its parameters (workflows.messages.Pending); the command line and the pages say it from here.
 
 OLD_TEXTS is for old results only: before these were codes, a group's result (GroupResult, which its cohort reads back
-on replay) held them as English sentences; such a sentence is mapped to its code once, when it is read.
+on replay) and an appeal's or re-sit's held them as English sentences; such a sentence is mapped to its code once,
+when it is read.
 """
 
 from __future__ import annotations
@@ -37,11 +38,19 @@ OLD_TEXTS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"^decide the individual assessment of (.+)$"), "pending.assessment", ("participant",)),
     (re.compile(r"^grade the written assignment$"), "pending.written_grade", ()),
     (re.compile(r"^register the oral adjustments$"), "pending.oral", ()),
+    (re.compile(r"^assign the new examiners$"), "pending.appeal_examiners", ()),
+    (re.compile(r"^register the new written grade$"), "pending.appeal_written", ()),
+    (re.compile(r"^register the new oral adjustment$"), "pending.appeal_oral", ()),
+    (re.compile(r"^register the re-sit's written grade$"), "pending.resit_written", ()),
+    (re.compile(r"^register the re-sit's oral adjustment$"), "pending.resit_oral", ()),
 ]
 
 
 def old_pending(text: str) -> dict[str, object]:
-    """The code and parameters of a pending action an older version gave as an English sentence."""
+    """A pending action given as text: a code without parameters (the end-of-year steps' PENDING tables), or the
+    English sentence an older version gave, with its code and parameters."""
+    if text in PENDING:
+        return {"code": text, "params": {}}
     for pattern, code, names in OLD_TEXTS:
         match = pattern.match(text)
         if match:

@@ -132,3 +132,4 @@ def test_an_old_english_pending_sentence_is_read_as_its_code() -> None:
     assert Pending.model_validate("approve or return work requirement 2") == Pending.of("pending.requirement", number=2)
     assert Pending.model_validate("publish the results").text == "Publiser resultatene"
     assert Pending.model_validate("something else").text == "something else"
+    assert str(Pending.model_validate("pending.appeal_oral")) == "Registrer ny muntlig justering"  # a step's code
