@@ -97,9 +97,9 @@ def _deadline(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--deadline: {shown(text)} is not an ISO date-time such as 2022-10-01T12:00+02:00") from None
+        raise CliError(f"--deadline: {shown(text)} er ikke et ISO-tidspunkt som 2022-10-01T12:00+02:00") from None
     if value.tzinfo is None:
-        raise CliError(f"--deadline: {shown(text)} needs its time zone, e.g. {printable(text)}+02:00")
+        raise CliError(f"--deadline: {shown(text)} mangler tidssone, f.eks. {printable(text)}+02:00")
     return value
 
 
@@ -114,7 +114,7 @@ def _adjustment(text: str) -> OralAdjustment:
     except ValueError:
         steps = None
     if not participant or steps is None:
-        raise CliError(f"--adjust: {shown(text)} is not PARTICIPANT_ID=STEPS, e.g. kull-2022.gruppe-1833.deltaker-1=+1")
+        raise CliError(f"--adjust: {shown(text)} er ikke DELTAKER_ID=TRINN, f.eks. kull-2022.gruppe-1833.deltaker-1=+1")
     return OralAdjustment(participant_workflow_id=participant, adjustment=steps)
 
 

@@ -63,8 +63,8 @@ async def _connected(command: Command, args: argparse.Namespace) -> int:
     except ValueError as error:  # the codec key
         return _fail(2, f"error: {error}")
     except (RuntimeError, TimeoutError, OSError) as error:
-        reason = str(error) or f"no answer within {CONNECT_SECONDS:g} s"
-        return _fail(3, f"cannot connect to Temporal at {settings.temporal_address}: {reason}")
+        reason = str(error) or f"ikke svar innen {CONNECT_SECONDS:g} s"
+        return _fail(3, f"får ikke kontakt med Temporal på {settings.temporal_address}: {reason}")
     engine = make_engine(settings.resolved_database_url)
     try:
         await create_schema(engine)
@@ -72,7 +72,7 @@ async def _connected(command: Command, args: argparse.Namespace) -> int:
         people = People(sessions, register_key(load_or_create_key(settings)))
         return await command(Admin(client, sessions, settings.task_queue, people), args)
     except SQLAlchemyError as error:  # the audit of refusals goes to the read model's database
-        return _fail(3, f"cannot use the read model: {error}")
+        return _fail(3, f"kan ikke bruke lesemodellen: {error}")
     finally:
         await engine.dispose()
 
@@ -173,7 +173,7 @@ async def apply(admin: Admin, args: argparse.Namespace) -> int:
         emit(result.model_dump(mode="json"))
     if not result.accepted:  # the cohort recorded it as a refused application and told the contact
         problems = "; ".join(problem.text for problem in result.problems)
-        return _fail(1, f"refused: application {result.application_id}: {problems}")
+        return _fail(1, f"refused: søknad {result.application_id}: {problems}")
     if not args.json:
         print(f"søknad {result.application_id} er mottatt: gruppe {result.group_workflow_id}")
     return 0

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 async def show_letters(args: argparse.Namespace, settings: Settings, open_people: OpenRegister) -> int:
     cohort = args.cohort.strip()
     if not cohort:
-        return _fail(2, "error: --cohort must name a cohort, e.g. 2022")
+        return _fail(2, "error: --cohort må nevne et kull, f.eks. 2022")
     engine = make_engine(settings.resolved_database_url)
     try:
         await create_schema(engine)
@@ -49,7 +49,7 @@ async def show_letters(args: argparse.Namespace, settings: Settings, open_people
     except (RuntimeError, ValueError) as error:  # no register, or an unreadable application key
         return _fail(2, f"error: {error}")
     except SQLAlchemyError as error:
-        return _fail(3, f"cannot use the read model: {type(error).__name__}")
+        return _fail(3, f"kan ikke bruke lesemodellen: {type(error).__name__}")
     finally:
         await engine.dispose()
     if args.json:

@@ -61,7 +61,7 @@ def _write(path: Path, payload: Any) -> None:
     try:  # 0600: everything held about one person
         write_private(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except OSError as error:
-        raise CliError(f"cannot write {path}: {error.strerror or error}") from None
+        raise CliError(f"kan ikke skrive {path}: {error.strerror or error}") from None
 
 
 @guarded

@@ -55,7 +55,7 @@ def _account_job(job: Coroutine[Any, Any, T]) -> tuple[int, T | None]:
         print(f"refused: {error}", file=sys.stderr)
         return 1, None
     except SQLAlchemyError as error:
-        print(f"cannot use the database: {error}", file=sys.stderr)
+        print(f"kan ikke bruke databasen: {error}", file=sys.stderr)
         return 3, None
 
 
@@ -80,13 +80,13 @@ def _password(path: str | None) -> str:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
-            raise CliError(f"cannot read --password-file {path}: {error}") from None
+            raise CliError(f"kan ikke lese --password-file {path}: {error}") from None
         return lines[0] if lines else ""
     if not sys.stdin.isatty():
-        raise CliError("no terminal to ask for the password: use --password-file")
+        raise CliError("ingen terminal å spørre etter passordet i: bruk --password-file")
     first = getpass.getpass("Passord: ")
     if getpass.getpass("Gjenta passordet: ") != first:
-        raise CliError("the two passwords differ")
+        raise CliError("de to passordene er ulike")
     return first
 
 

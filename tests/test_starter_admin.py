@@ -129,7 +129,7 @@ async def test_refusals_are_one_line_audited_and_send_nothing(
     code, _, err = await run(harness, capsys, "show", "cohort", "nonexistent-xyz")
     assert code == 1 and "Fant ingen sak kull-nonexistent-xyz" in one_line(err)
     code, _, err = await run(harness, capsys, "apply", str(tmp_path / "missing.json"))
-    assert code == 2 and "cannot read" in one_line(err)
+    assert code == 2 and "kan ikke lese" in one_line(err)
     code, _, err = await run(harness, capsys, "show", "participant", "kull-x.gruppe-0301")
     assert code == 2 and "er ikke en deltaker-ID" in one_line(err)
     await terminate_all(harness, plan.cohort)
@@ -149,9 +149,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(
     answer = json.loads(out)
     assert code == 1 and answer["accepted"] is False
     assert answer["problems"] == [{"code": "application.participant_count", "params": {"count": 2, "min": 3, "max": 4}}]
-    assert one_line(err) == (
-        "refused: application 0301: Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere."
-    )
+    assert one_line(err) == ("refused: søknad 0301: Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere.")
 
     async def drawn() -> None:
         code, out, _ = await run(harness, capsys, "show", "cohort", plan.cohort, "--json")
@@ -216,7 +214,7 @@ def test_no_server_is_one_line_not_a_traceback(tmp_path: Path, server: str) -> N
         )
     assert done.returncode == 3 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
-    assert done.stderr.startswith(f"cannot connect to Temporal at 127.0.0.1:{port}: ")
+    assert done.stderr.startswith(f"får ikke kontakt med Temporal på 127.0.0.1:{port}: ")
 
 
 # ---- bad input: refused with one clear line, nothing sent, nothing changed ----------------------------------------
@@ -262,10 +260,10 @@ async def test_bad_text_and_files_are_refused_before_anything_is_sent(
     assert (code, err) == (1, f"refused: {path}: participants.0.name: høyst 200 tegn, her 201")
     deep = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
     code, err = await refused_unchanged(harness, capsys, show, "apply", deep)
-    assert (code, err) == (2, f"error: {deep} nests arrays and objects 100000 levels deep; at most 20 are accepted")
+    assert (code, err) == (2, f"error: {deep} har lister og objekter 100000 nivåer dypt; høyst 20 godtas")
     big = write(tmp_path, "big.json", json.dumps(long_name | {"padding": "x" * 1024 * 1024}))
     code, err = await refused_unchanged(harness, capsys, show, "apply", big)
-    assert (code, err) == (2, f"error: {big} is larger than 1024 KB; an application or a plan is a few KB")
+    assert (code, err) == (2, f"error: {big} er større enn 1024 KB; en søknad eller en plan er noen få KB")
     code, err = await refused_unchanged(
         harness, capsys, show, "withdraw-group", "0301", "--cohort", plan.cohort, "--reason", "r" * 501
     )

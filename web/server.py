@@ -67,6 +67,6 @@ def web(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (RuntimeError, OSError, SQLAlchemyError) as error:
-        print(f"cannot serve the web app: {error}", file=sys.stderr)
+        print(f"kan ikke starte webappen: {error}", file=sys.stderr)
         return 3
     return 0

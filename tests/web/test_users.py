@@ -76,7 +76,7 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
     no_terminal = await add(tmp_path, "ola", "--role", "teacher")
     assert (no_terminal.returncode, no_terminal.stderr.strip()) == (
         2,
-        "error: no terminal to ask for the password: use --password-file",
+        "error: ingen terminal å spørre etter passordet i: bruk --password-file",
     )
 
 
