@@ -24,8 +24,9 @@ from temporalio.client import Client
 from temporalio.exceptions import TemporalError
 from temporalio.service import RPCError, RPCStatusCode
 
+from demo.player import DemoError
 from demo.report import results_table
-from demo.run import DemoError, run_scenario
+from demo.run import run_scenario
 from demo.scenario import Scenario
 from demo.web import DemoWeb, codec_endpoint
 from domain.plan import load_plan

@@ -19,7 +19,7 @@ import worker
 from activities.documents import DocumentFacts, render_pdf
 from cli import privacy as cli_privacy
 from demo import embedded
-from demo.run import save_progress
+from demo.year import save_progress
 from domain.plan import load_plan
 from gateway.export import write_export
 from gateway.statistics import write_report
@@ -210,7 +210,7 @@ def test_starter_makes_the_data_folder_and_the_read_model_private(tmp_path: Path
             timeout=60,
             umask=0o022,
         )
-        assert ran.returncode == 1 and "no cohort 2099" in ran.stderr, ran.stderr
+        assert ran.returncode == 1 and "Databasen har ikke noe kull 2099" in ran.stderr, ran.stderr
         assert (data / "readmodel.sqlite3").exists()
         assert mode(data) == 0o700
         for path in data.rglob("*"):

@@ -8,7 +8,7 @@ import re
 import socket
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from store.people import People, register_key
 from store.tables import AuditRecord
 from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
+from tests.workflows.gatherings import gathering_begun
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
 from workflows.cohort import CohortWorkflow
@@ -166,11 +167,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(
         return [m["participant_workflow_id"] for m in detail["members"]]
 
     ids = await eventually(members)
-
-    async def gathering_started() -> None:
-        assert datetime.now(UTC) >= plan.gatherings[0].start
-
-    await eventually(gathering_started)
+    await gathering_begun(harness.client.get_workflow_handle(f"kull-{plan.cohort}.gruppe-5001"))  # its own word
     code, out, _ = await run(
         harness, capsys, "attendance", "5001", *cohort, "--gathering", "1", "--day", "1", "--present", *ids[:2]
     )
@@ -307,10 +304,12 @@ async def admitted(env: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
 
         async def started() -> list[str]:
             detail = await admin.query(f"kull-{plan.cohort}.gruppe-5001", GroupWorkflow.detail)
-            assert detail.members and datetime.now(UTC) >= plan.gatherings[0].start
+            assert detail.members
             return [m.participant_workflow_id for m in detail.members]
 
-        yield AdmittedGroup(harness, plan, await eventually(started))
+        ids = await eventually(started)
+        await gathering_begun(harness.client.get_workflow_handle(f"kull-{plan.cohort}.gruppe-5001"))  # its own word
+        yield AdmittedGroup(harness, plan, ids)
         await terminate_all(harness, plan.cohort)
 
 

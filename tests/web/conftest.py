@@ -12,7 +12,6 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -30,6 +29,7 @@ from store.people import People, register_key
 from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
 from tests.web.english import Findings, NoEnglish
+from tests.workflows.gatherings import gathering_begun
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
 from web.app import create_app
@@ -97,7 +97,8 @@ def cohort_plan() -> CohortPlan:
 
 
 async def open_cohort(harness: Harness, plan: CohortPlan) -> list[str]:
-    """Apply, let the deadline pass, confirm the selection: the groups' members, once started."""
+    """Apply, let the deadline pass, confirm the selection: the groups' members, once started and their first
+    gathering begun."""
     admin = Admin(
         harness.client, harness.sessions, harness.task_queue, People(harness.sessions, register_key(TEST_KEY))
     )
@@ -118,11 +119,9 @@ async def open_cohort(harness: Harness, plan: CohortPlan) -> list[str]:
         assert detail.members and detail.outcome == "admitted"
         return [m.participant_workflow_id for m in detail.members]
 
-    async def gathering_started() -> None:
-        assert datetime.now(UTC) >= plan.gatherings[0].start
-
     ids = await eventually(members)
-    await eventually(gathering_started)
+    for application_id in (OURS, THEIRS):  # the groups' own word, not the wall clock
+        await gathering_begun(harness.client.get_workflow_handle(group_workflow_id(plan.cohort, application_id)))
     return ids
 
 

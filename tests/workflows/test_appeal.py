@@ -226,7 +226,7 @@ async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harnes
     deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], OFFICE, now=late), "Klagefristen ")
     assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
     await refused(register_appeal(gateway, "kull-x.gruppe-9999.deltaker-1", OFFICE), "Fant ingen sak")  # none to audit
-    bad = await refused(register_appeal(gateway, "kull-x.gruppe 1", OFFICE), "participant_workflow_id")
+    bad = await refused(register_appeal(gateway, "kull-x.gruppe 1", OFFICE), "er ikke en saks-ID")
     assert bad.code is not None and bad.code.startswith("validation.")  # by code, in Norwegian: nothing to audit
     for pid in ids:
         assert not await appeal_gateway._exists(harness.client, appeal_workflow_id(pid))  # noqa: SLF001 - nothing started

@@ -1,0 +1,158 @@
+"""The coursework lane of the demo's year: the work requirements (with the projects' reports, a returned
+requirement, an extension, a member not taking part), the written group assignment and the oral exam."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from demo.player import ALL_AT_ONCE, Player
+from demo.year import ROOM_SECONDS
+from domain.models import Grade
+from workflows.group import GroupWorkflow
+from workflows.messages import (
+    ExtensionInput,
+    MarkNonParticipatingInput,
+    OralAdjustment,
+    OralInput,
+    RecordProjectInput,
+    ReportProjectInput,
+    RequirementInput,
+    ReturnRequirementInput,
+    SubmitWrittenInput,
+    WrittenGradeInput,
+)
+
+
+class Coursework(Player):
+    """The work requirements, the written assignment and the oral exam, group by group."""
+
+    async def project(self, application_id: str, number: int) -> None:
+        """The group's innovation project (with requirement 1) and what it reports with this requirement."""
+        scripted = self.script.projects.get(application_id)
+        if scripted is None:
+            return
+        group, actor = self.group_id(application_id), self.script.actors.teacher
+        if number == 1:
+            await self.act(
+                group, GroupWorkflow.record_project, RecordProjectInput(actor=actor, project=scripted.project)
+            )
+        for report in (r for r in scripted.reports if r.number == number):
+            await self.act(group, GroupWorkflow.report_project, ReportProjectInput(actor=actor, report=report))
+
+    async def requirement(self, number: int) -> None:
+        self.say(f"Work requirement {number}")
+        teacher = self.script.actors.teacher
+
+        # First every group hands in, all at once: only that has a deadline. Then, group by group, what has none:
+        # the project's report, the return and resubmission, the approval.
+        async def hand_in(application_id: str) -> None:
+            group = self.group_id(application_id)
+            extension = self.script.extensions.get(application_id)
+            if extension and extension.requirement == number:
+                deadline = self._extended(number, extension.days)
+                await self.act(
+                    group,
+                    GroupWorkflow.grant_extension,
+                    ExtensionInput(actor=teacher, number=number, deadline=deadline),
+                )
+                return  # submitted after the original deadline, in late_submissions
+            action = RequirementInput(actor=teacher, number=number)
+            if number == 1 and application_id == self.script.mistakes.approve_before_submit:
+                await self.mistake(group, GroupWorkflow.approve_requirement, action)
+            await self.act(group, GroupWorkflow.submit_requirement, action)
+
+        async def follow_up(application_id: str) -> None:
+            group = self.group_id(application_id)
+            extension = self.script.extensions.get(application_id)
+            if extension and extension.requirement == number:
+                return  # handed in and approved in late_submissions
+            await self.project(application_id, number)
+            action = RequirementInput(actor=teacher, number=number)
+            returned = self.script.returned.get(application_id)
+            if returned and returned.requirement == number:
+                await self.act(
+                    group,
+                    GroupWorkflow.return_requirement,
+                    ReturnRequirementInput(actor=teacher, number=number, feedback=returned.feedback),
+                )
+                await self.act(group, GroupWorkflow.submit_requirement, RequirementInput(actor=teacher, number=number))
+            await self.act(group, GroupWorkflow.approve_requirement, action)
+            if number == 1 and application_id == self.script.mistakes.second_approval:
+                await self.mistake(group, GroupWorkflow.approve_requirement, action)
+
+        await self.for_groups(hand_in, limit=ALL_AT_ONCE)
+        await self.for_groups(follow_up)
+        if number == 2:
+            for ref in self.script.non_participating:
+                await self.act(
+                    self.participant(ref).rsplit(".deltaker-", 1)[0],
+                    GroupWorkflow.mark_non_participating,
+                    MarkNonParticipatingInput(actor=teacher, participant_workflow_id=self.participant(ref)),
+                )
+
+    def _extended(self, number: int, days: float) -> datetime:
+        """An extension's new deadline: its days on the compressed calendar, with room for the hand-in right after
+        the original deadline on a busy machine, and never after the last oral exam."""
+        original = self.plan.work_requirements[number - 1].deadline
+        extended = original + timedelta(seconds=max(days * self.day_seconds, ROOM_SECONDS))
+        return min(extended, self.plan.oral_end)
+
+    async def late_submissions(self, number: int) -> None:
+        teacher = self.script.actors.teacher
+        for application_id, extension in self.script.extensions.items():
+            if extension.requirement == number and application_id in await self.groups():
+                group = self.group_id(application_id)
+                await self.act(group, GroupWorkflow.submit_requirement, RequirementInput(actor=teacher, number=number))
+                await self.act(group, GroupWorkflow.approve_requirement, RequirementInput(actor=teacher, number=number))
+                self.say(f"  {application_id} submitted requirement {number} within its extension")
+
+    async def written(self) -> None:
+        self.say("Written group assignment")
+        examiner = self.script.actors.examiner
+
+        async def handle(application_id: str) -> None:
+            if (await self.detail(application_id)).stage == "no_exam":
+                return
+            group = self.group_id(application_id)
+            grade = self.script.written_grades.get(application_id, self.script.default_written_grade)
+            if application_id == self.script.mistakes.grade_before_submission:
+                await self.mistake(
+                    group, GroupWorkflow.register_written_grade, WrittenGradeInput(actor=examiner, grade=grade)
+                )
+            await self.act(group, GroupWorkflow.submit_written, SubmitWrittenInput(actor=examiner))
+            await self.act(group, GroupWorkflow.register_written_grade, WrittenGradeInput(actor=examiner, grade=grade))
+
+        await self.for_groups(handle, limit=ALL_AT_ONCE)  # the written deadline: no group waits for a slot
+
+    async def oral(self) -> None:
+        self.say("Oral exam")
+        examiner = self.script.actors.examiner
+
+        async def handle(application_id: str) -> None:
+            detail = await self.detail(application_id)
+            if detail.written_grade in (None, Grade.F) or detail.stage != "grading":
+                return
+            examined = [m for m in detail.members if m.exam_eligible]
+            pattern = self.script.oral_pattern
+            adjustments = [
+                OralAdjustment(
+                    participant_workflow_id=m.participant_workflow_id,
+                    adjustment=self._allowed(detail.written_grade, pattern[i % len(pattern)]),
+                )
+                for i, m in enumerate(examined)
+            ]
+            group = self.group_id(application_id)
+            if application_id == self.script.mistakes.oral_beyond_limit and adjustments:
+                beyond = [
+                    a.model_copy(update={"adjustment": self.plan.oral_step_limit + 1}) if i == 0 else a
+                    for i, a in enumerate(adjustments)
+                ]
+                await self.mistake(group, GroupWorkflow.register_oral, OralInput(actor=examiner, adjustments=beyond))
+            await self.act(group, GroupWorkflow.register_oral, OralInput(actor=examiner, adjustments=adjustments))
+
+        await self.for_groups(handle)
+
+    @staticmethod
+    def _allowed(written: Grade, wanted: int) -> int:
+        """The script's pattern, kept on the scale: an A is not raised."""
+        return 0 if (written == Grade.A and wanted > 0) else wanted

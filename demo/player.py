@@ -1,0 +1,157 @@
+"""How the demo plays the study administration: one step of the script at its time, an action through the gateway
+(a refusal said, a deliberate mistake that must be refused), and the queries the script reads the cohort by."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.exceptions import TemporalError
+
+from demo.scenario import Scenario
+from demo.year import save_progress
+from domain.models import CohortPlan
+from gateway.admin import Admin, Refused
+from workflows.cohort import CohortWorkflow
+from workflows.group import GroupWorkflow
+from workflows.ids import cohort_workflow_id, group_workflow_id, participant_workflow_id
+from workflows.messages import (
+    CohortOverview,
+    GroupDetail,
+)
+
+IN_PROGRAMME = ("admitted", "moved_up")
+ALL_AT_ONCE = 64  # for_groups' limit when an action has a deadline: no group waits for a slot
+GroupStarted = Callable[[str, str], Coroutine[Any, Any, None]]
+
+
+class DemoError(RuntimeError):
+    """The cohort did not behave as the scenario requires; the demo stops with this reason."""
+
+
+class Player:
+    """The script's hands and eyes: its steps, its actions through the gateway, its queries and its waits."""
+
+    def __init__(
+        self,
+        admin: Admin,
+        sessions: async_sessionmaker[AsyncSession],
+        scenario: Scenario,
+        plan: CohortPlan,
+        progress_file: Path,
+        out: TextIO,
+        on_started: GroupStarted | None = None,
+        query_patience: float = 120.0,
+        day_seconds: float = 86400.0,
+    ) -> None:
+        self.admin = admin
+        self.on_started = on_started
+        self.query_patience = query_patience
+        self.day_seconds = day_seconds  # a day of the plan on the compressed calendar
+        self.beside: list[asyncio.Task[None]] = []
+        self.sessions = sessions
+        self.scenario = scenario
+        self.script = scenario.script
+        self.plan = plan
+        self.cohort = plan.cohort
+        self.progress_file = progress_file
+        self.done: set[str] = set(json.loads(progress_file.read_text())["done"]) if progress_file.exists() else set()
+        self.out = out
+
+    # ---- plumbing -----------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def _save(self) -> None:
+        save_progress(self.progress_file, self.plan, self.done)
+
+    async def step(self, key: str, at: datetime, action: Callable[[], Awaitable[None]]) -> None:
+        """Run a step of the script once, at its time on the compressed calendar; a rerun skips it."""
+        if key in self.done:
+            return
+        wait = (at - datetime.now(UTC)).total_seconds()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await action()
+        self.done.add(key)
+        self._save()
+
+    async def act(self, workflow_id: str, update: Any, arg: Any) -> Any:
+        try:
+            return await self.admin.perform(workflow_id, update, arg)
+        except Refused as refused:
+            self.say(f"  refused: {update.__name__} on {workflow_id}: {refused}")
+            return None
+
+    async def mistake(self, workflow_id: str, update: Any, arg: Any) -> None:
+        """An action the script gets wrong on purpose: the workflow must refuse it and change nothing."""
+        try:
+            await self.admin.perform(workflow_id, update, arg)
+        except Refused as refused:
+            self.say(f"  refused as it should be: {update.__name__} on {workflow_id}: {refused}")
+            return
+        raise DemoError(f"{update.__name__} on {workflow_id} was accepted but must be refused")
+
+    def group_id(self, application_id: str) -> str:
+        return group_workflow_id(self.cohort, application_id)
+
+    def participant(self, ref: str) -> str:
+        application_id, number = ref.split("#")
+        return participant_workflow_id(self.group_id(application_id), int(number))
+
+    async def query(self, workflow_id: str, query: Any) -> Any:
+        """A query the script needs to go on. A busy or restarting server (a timeout, a full query buffer) or a worker
+        replaying after a restart is asked again for up to `query_patience` seconds; then, or for a workflow that is
+        not there, the demo stops with one line saying which."""
+        deadline = time.monotonic() + self.query_patience
+        while True:
+            try:
+                return await self.admin.query(workflow_id, query)
+            except (Refused, TemporalError) as error:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                if first.startswith("no workflow") or time.monotonic() > deadline:
+                    raise DemoError(f"the query {query.__name__} on {workflow_id} failed: {first}") from None
+            await asyncio.sleep(1.0)
+
+    async def overview(self) -> CohortOverview:
+        result: CohortOverview = await self.query(cohort_workflow_id(self.cohort), CohortWorkflow.overview)
+        return result
+
+    async def groups(self) -> list[str]:
+        return [a.id for a in (await self.overview()).applications if a.outcome in IN_PROGRAMME]
+
+    async def detail(self, application_id: str) -> GroupDetail:
+        result: GroupDetail = await self.query(self.group_id(application_id), GroupWorkflow.detail)
+        return result
+
+    async def for_groups(self, action: Callable[[str], Awaitable[None]], limit: int = 8) -> None:
+        """The action for every group in the programme, `limit` groups at a time."""
+        slots = asyncio.Semaphore(limit)
+
+        async def guarded(application_id: str) -> None:
+            async with slots:
+                await action(application_id)
+
+        await asyncio.gather(*(guarded(a) for a in await self.groups()))
+
+    async def until(
+        self, check: Callable[[], Awaitable[bool]], timeout: float = 120, what: str = "the expected state"
+    ) -> None:
+        """Wait for what the workflows report, not for the clock: an action waits for the stage it needs."""
+        deadline = time.monotonic() + timeout
+        while not await check():
+            if time.monotonic() > deadline:
+                raise DemoError(f"the cohort did not reach {what} within {timeout:g} s")
+            await asyncio.sleep(0.3)
+
+    async def _stage_is(self, stage: str) -> bool:
+        return (await self.overview()).stage == stage
+
+    async def _pending(self, action: str) -> bool:
+        return any(p.code == action for p in (await self.overview()).pending_actions)

@@ -1,0 +1,104 @@
+"""The demo's year: the cohort plan's calendar compressed to minutes, and the progress file a rerun continues from.
+
+The calendar is squeezed linearly, with room where the script must act before a date on a busy machine: two dates of
+the plan the script acts between (a gathering, a requirement deadline, the written deadline, the orals) are at least
+`MIN_GAP_SECONDS` apart, the admission (confirming the selection, every group and member starting) has
+`ADMISSION_SECONDS` before the first gathering, two deadlines of the coursework (every group hands in between them)
+are at least `ROOM_SECONDS` apart, and a window the script must act within once the workflows let it (an
+appeal after the release, a resubmission after a return, an approval before its reminder, a late hand-in within its
+extension, a re-sit registration after the results) keeps at least `ROOM_SECONDS`. A busy machine runs the script
+late; the year must still be the same year (the same grades, outcomes and letters). None of the windows holds
+anything up: the cohort closes when its groups do."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from domain.models import CohortPlan
+from runtime.files import write_private
+
+SECONDS_SETTINGS = ("resubmission_seconds", "approval_reminder_seconds", "appeal_seconds")
+ROOM_SECONDS = 30.0  # the least time a window the script acts within keeps (a two-core machine with other work on it)
+RESIT_ROOM_SECONDS = 4 * ROOM_SECONDS  # after the orals: publishing, the appeals and then the re-sits' registration
+APPEAL_ROOM_SECONDS = 4 * ROOM_SECONDS  # from a group's release until every group is released and the appeals go in
+MIN_GAP_SECONDS = 8.0  # between two dates of the plan the script acts between
+ADMISSION_SECONDS = 45.0  # from the selection to the first gathering
+
+
+def scale(template: CohortPlan, plan: CohortPlan) -> float:
+    """Seconds of the demo per second of the template's calendar, where it is squeezed linearly (its reminders)."""
+    if template.reminder_seconds_before and plan.reminder_seconds_before:
+        return plan.reminder_seconds_before[-1] / template.reminder_seconds_before[-1]
+    span = (template.oral_end - template.application_deadline).total_seconds()
+    return (plan.oral_end - plan.application_deadline).total_seconds() / span
+
+
+def anchors(template: CohortPlan) -> list[datetime]:
+    """The dates the script acts between, in order: the room between them is kept."""
+    dates = [template.application_deadline, template.selection_date, template.written_deadline]
+    dates += [template.oral_start, template.oral_end]
+    dates += [g.start for g in template.gatherings] + [w.deadline for w in template.work_requirements]
+    return sorted(set(dates))
+
+
+def warp(template: CohortPlan, factor: float) -> list[tuple[datetime, float]]:
+    """Each anchor with its second on the compressed calendar: linear, but never closer to the one before than the
+    room the script needs there, and a deadline (a requirement's, the written one) never closer than `ROOM_SECONDS`
+    to the deadline before it: every group hands in between the two."""
+    deadlines = [w.deadline for w in template.work_requirements] + [template.written_deadline]
+    points: list[tuple[datetime, float]] = []
+    last_deadline: float | None = None
+    for date in anchors(template):
+        if not points:
+            points.append((date, 0.0))
+            continue
+        before, second = points[-1]
+        room = ADMISSION_SECONDS if before == template.selection_date else MIN_GAP_SECONDS
+        at = second + max((date - before).total_seconds() * factor, room)
+        if date in deadlines:
+            at = max(at, last_deadline + ROOM_SECONDS) if last_deadline is not None else at
+            last_deadline = at
+        points.append((date, at))
+    return points
+
+
+def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) -> CohortPlan:
+    """The same plan with its calendar squeezed so the application deadline is `start` and the orals end about
+    `year_seconds` later, with the room the module's docstring lists."""
+    origin = template.application_deadline
+    factor = year_seconds / (template.oral_end - origin).total_seconds()
+    points = warp(template, factor)
+
+    def at(t: datetime) -> datetime:
+        """Linear between the two anchors around `t` (after the last one, at the plain factor)."""
+        later = [i for i, (date, _) in enumerate(points) if date > t]
+        if not later:
+            date, second = points[-1]
+            return start + timedelta(seconds=second) + (t - date) * factor
+        (a, sa), (b, sb) = points[later[0] - 1], points[later[0]]
+        return start + timedelta(seconds=sa + (sb - sa) * (t - a).total_seconds() / (b - a).total_seconds())
+
+    data = template.model_dump()
+    data |= {
+        "application_deadline": start,
+        "selection_date": at(template.selection_date),
+        "written_deadline": at(template.written_deadline),
+        "oral_start": at(template.oral_start),
+        "oral_end": at(template.oral_end),
+        "gatherings": [g.model_dump() | {"start": at(g.start), "end": at(g.end)} for g in template.gatherings],
+        "work_requirements": [w.model_dump() | {"deadline": at(w.deadline)} for w in template.work_requirements],
+        "reminder_seconds_before": [s * factor for s in template.reminder_seconds_before],
+    }
+    data |= {name: max(getattr(template, name) * factor, ROOM_SECONDS) for name in SECONDS_SETTINGS}
+    data["appeal_seconds"] = max(template.appeal_seconds * factor, APPEAL_ROOM_SECONDS)
+    if template.resit_start is not None and template.resit_end is not None:
+        latest = at(template.oral_end) + timedelta(seconds=RESIT_ROOM_SECONDS)
+        data |= {"resit_start": at(template.resit_start), "resit_end": max(at(template.resit_end), latest)}
+    return CohortPlan.model_validate(data)
+
+
+def save_progress(path: Path, plan: CohortPlan, done: set[str]) -> None:
+    """The compressed plan and the steps done, for a rerun to continue; 0600 like everything in the data folder."""
+    write_private(path, json.dumps({"plan": plan.model_dump(mode="json"), "done": sorted(done)}))

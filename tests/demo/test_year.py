@@ -1,0 +1,61 @@
+"""The demo's compressed year: the dates squeezed linearly, with room where the script acts before a date on a busy
+machine, the windows it acts within at least 30 s, the re-sit period open well after the orals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from demo.year import (
+    ADMISSION_SECONDS,
+    APPEAL_ROOM_SECONDS,
+    MIN_GAP_SECONDS,
+    RESIT_ROOM_SECONDS,
+    ROOM_SECONDS,
+    anchors,
+    compress_plan,
+    scale,
+)
+from domain.models import CohortPlan
+from domain.plan import load_plan
+from tests.demo.helpers import ROOT
+
+TEMPLATE = load_plan(ROOT / "demo" / "plans" / "kull-2022.json")
+START = datetime(2030, 1, 1, tzinfo=UTC)
+SPAN = (TEMPLATE.oral_end - TEMPLATE.application_deadline).total_seconds()
+
+
+def compressed_anchors(plan: CohortPlan) -> list[float]:
+    dates = [plan.application_deadline, plan.selection_date, plan.written_deadline, plan.oral_start, plan.oral_end]
+    dates += [g.start for g in plan.gatherings] + [w.deadline for w in plan.work_requirements]
+    return sorted((d - START).total_seconds() for d in dates)
+
+
+def test_a_short_year_keeps_room_between_the_dates_the_script_acts_between() -> None:
+    plan = compress_plan(TEMPLATE, START, 120)
+    seconds = compressed_anchors(plan)
+    assert len(seconds) == len(anchors(TEMPLATE)) and seconds[0] == 0
+    gaps = [b - a for a, b in zip(seconds, seconds[1:], strict=False)]
+    assert min(gaps) >= MIN_GAP_SECONDS - 1e-6
+    admission = (plan.gatherings[0].start - plan.selection_date).total_seconds()
+    assert admission >= ADMISSION_SECONDS - 1e-6
+    deadlines = [w.deadline for w in plan.work_requirements] + [plan.written_deadline]
+    assert all((b - a).total_seconds() >= ROOM_SECONDS - 1e-6 for a, b in zip(deadlines, deadlines[1:], strict=False))
+    assert 120 < seconds[-1] < 120 + 90  # the room costs the year a minute and a half at most
+    assert abs(scale(TEMPLATE, plan) - 120 / SPAN) < 1e-12  # a day of an extension is still a linear day
+
+
+def test_a_short_year_keeps_room_for_the_script_on_a_busy_machine() -> None:
+    plan = compress_plan(TEMPLATE, START, 120)  # linearly an appeal window would be 7 s, a resubmission 4.5 s
+    assert plan.resubmission_seconds == plan.approval_reminder_seconds == ROOM_SECONDS
+    assert plan.appeal_seconds == APPEAL_ROOM_SECONDS  # the appeals go in once every group is released
+    assert plan.resit_end is not None and plan.resit_end >= plan.oral_end + timedelta(seconds=RESIT_ROOM_SECONDS)
+
+
+def test_a_long_year_keeps_the_plans_own_proportions() -> None:
+    plan = compress_plan(TEMPLATE, START, 12_000)
+    factor = 12_000 / SPAN
+    assert plan.oral_end == START + timedelta(seconds=12_000)
+    assert plan.gatherings[2].start == START + (TEMPLATE.gatherings[2].start - TEMPLATE.application_deadline) * factor
+    assert plan.appeal_seconds == TEMPLATE.appeal_seconds * factor > APPEAL_ROOM_SECONDS
+    assert TEMPLATE.resit_end is not None and plan.resit_end is not None
+    assert plan.resit_end == START + (TEMPLATE.resit_end - TEMPLATE.application_deadline) * factor
