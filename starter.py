@@ -110,6 +110,12 @@ def demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def web(args: argparse.Namespace) -> int:
+    from web.server import web as serve_web  # the command line's own commands do not load the web app
+
+    return serve_web(args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="starter.py", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -144,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     cli_letters.register(commands)
     cli_end_of_year.register(commands)
     cli_users.register(commands)
+    command("web", web, "serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
     return root
 
 

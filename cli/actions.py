@@ -16,12 +16,13 @@ from typing import Any
 
 from cli.admin import acting, cohort_id, done, group_id, participant_id
 from cli.output import CliError
+from domain.catalogue import label, when
 from domain.ids import CohortId, GroupId, WorkflowRef
 from domain.text import printable, shown
 from gateway import commands
 from gateway.admin import Admin
 from gateway.commands import AnyCommand
-from workflows.messages import (
+from gateway.messages import (
     AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,
@@ -96,9 +97,9 @@ def _deadline(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--deadline: {shown(text)} is not an ISO date-time such as 2022-10-01T12:00+02:00") from None
+        raise CliError(f"--deadline: {shown(text)} er ikke et ISO-tidspunkt som 2022-10-01T12:00+02:00") from None
     if value.tzinfo is None:
-        raise CliError(f"--deadline: {shown(text)} needs its time zone, e.g. {printable(text)}+02:00")
+        raise CliError(f"--deadline: {shown(text)} mangler tidssone, f.eks. {printable(text)}+02:00")
     return value
 
 
@@ -113,13 +114,13 @@ def _adjustment(text: str) -> OralAdjustment:
     except ValueError:
         steps = None
     if not participant or steps is None:
-        raise CliError(f"--adjust: {shown(text)} is not PARTICIPANT_ID=STEPS, e.g. kull-2022.gruppe-1833.deltaker-1=+1")
+        raise CliError(f"--adjust: {shown(text)} er ikke DELTAKER_ID=TRINN, f.eks. kull-2022.gruppe-1833.deltaker-1=+1")
     return OralAdjustment(participant_workflow_id=participant, adjustment=steps)
 
 
 def _requirement(result: Any) -> str:
-    deadline = result.deadline.isoformat(timespec="minutes")
-    return f"work requirement {result.number}: {result.status}, deadline {deadline}"
+    deadline = when(result.deadline)
+    return f"arbeidskrav {result.number}: {_said(result.status)}, frist {deadline}"
 
 
 def _option(name: str, **kwargs: Any) -> Callable[[argparse.ArgumentParser], None]:
@@ -136,8 +137,13 @@ def _attendance_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _selection(args: Args, result: Any) -> str:
-    admitted, waitlist = ", ".join(result.admitted) or "none", ", ".join(result.waitlist) or "empty"
-    return f"selection confirmed (seed {result.seed}): admitted {admitted}; waiting list {waitlist}"
+    admitted, waitlist = ", ".join(result.admitted) or "ingen", ", ".join(result.waitlist) or "tom"
+    return f"utvalget er bekreftet (frø {result.seed}): tatt opp {admitted}; venteliste {waitlist}"
+
+
+def _said(code: object) -> str:
+    """A code (a status, a stage, a track) in words, in lower case as inside a sentence."""
+    return label(code).lower()
 
 
 SPOKEN: list[Spoken] = [
@@ -152,8 +158,8 @@ SPOKEN: list[Spoken] = [
         "a group gives up its place",
         lambda a, actor: WithdrawGroupInput(actor=actor, application_id=a.application_id, reason=a.reason),
         lambda a, r: (
-            f"application {a.application_id} gave up its place"
-            + (f"; {r.moved_up} moved up from the waiting list" if r.moved_up else "")
+            f"søknad {a.application_id} ga fra seg plassen"
+            + (f"; {r.moved_up} rykket opp fra ventelisten" if r.moved_up else "")
         ),
         _option("--reason", required=True),
         lambda a: group_id(a).cohort,
@@ -163,13 +169,13 @@ SPOKEN: list[Spoken] = [
         commands.PUBLISH,
         "publish the graded results of the cohort",
         lambda a, actor: PublishResultsInput(actor=actor),
-        lambda a, r: f"results published for {r.groups} group(s)",
+        lambda a, r: f"resultatene er publisert for {r.groups} gruppe(r)",
     ),
     Spoken(
         commands.PUBLISH_GROUP,
         "release one group's checked results on their own",
         lambda a, actor: PublishGroupInput(actor=actor, application_id=a.application_id),
-        lambda a, r: f"results of group {a.application_id} released",
+        lambda a, r: f"resultatene for gruppe {a.application_id} er frigitt",
         target=lambda a: group_id(a).cohort,
         takes="group",
     ),
@@ -203,7 +209,7 @@ SPOKEN: list[Spoken] = [
         commands.NON_PARTICIPATING,
         "a member did not take part in the group's work",
         lambda a, actor: MarkNonParticipatingInput(actor=actor, participant_workflow_id=a.participant),
-        lambda a, r: f"{a.participant} marked as not having taken part; group stage {r.stage}",
+        lambda a, r: f"{a.participant} er registrert som ikke deltakende; gruppens fase: {_said(r.stage)}",
         target=lambda a: participant_id(a.participant).group,
         takes="participant",
     ),
@@ -212,8 +218,8 @@ SPOKEN: list[Spoken] = [
         "register one day's attendance; members not listed are absent",
         lambda a, actor: AttendanceInput(actor=actor, gathering=a.gathering, day=a.day, present=a.present),
         lambda a, r: (
-            f"gathering {a.gathering} day {a.day}: {len(a.present)} present, "
-            f"other members absent; group stage {r.stage}"
+            f"samling {a.gathering} dag {a.day}: {len(a.present)} til stede, "
+            f"de andre fraværende; gruppens fase: {_said(r.stage)}"
         ),
         _attendance_options,
     ),
@@ -221,20 +227,22 @@ SPOKEN: list[Spoken] = [
         commands.WRITTEN_SUBMIT,
         "register the submission",
         lambda a, actor: SubmitWrittenInput(actor=actor),
-        lambda a, r: f"written assignment submitted; group stage {r.stage}",
+        lambda a, r: f"skriftlig oppgave levert; gruppens fase: {_said(r.stage)}",
     ),
     Spoken(
         commands.WRITTEN_GRADE,
         "register the grade A-F",
         lambda a, actor: WrittenGradeInput(actor=actor, grade=a.grade.upper()),
-        lambda a, r: f"written assignment graded {a.grade.upper()}; group stage {r.stage}",
+        lambda a, r: f"skriftlig oppgave har fått karakter {a.grade.upper()}; gruppens fase: {_said(r.stage)}",
         _option("grade", metavar="GRADE"),
     ),
     Spoken(
         commands.ORAL,
         "register the oral adjustments",
         lambda a, actor: OralInput(actor=actor, adjustments=[_adjustment(text) for text in a.adjust]),
-        lambda a, r: f"oral adjustments registered for {len(a.adjust)} student(s); group stage {r.stage}",
+        lambda a, r: (
+            f"muntlige justeringer registrert for {len(a.adjust)} student(er); gruppens fase: {_said(r.stage)}"
+        ),
         _option(
             "--adjust",
             nargs="*",
@@ -247,14 +255,14 @@ SPOKEN: list[Spoken] = [
         commands.ASSESSMENT,
         "decide an individual assessment",
         lambda a, actor: DecideAssessmentInput(actor=actor, track=a.track),
-        lambda a, r: f"{a.participant}: track {r.track.value}",
+        lambda a, r: f"{a.participant}: spor {_said(r.track)}",
         _option("track", metavar="student|course"),
     ),
     Spoken(
         commands.WITHDRAW,
         "a participant withdraws",
         lambda a, actor: WithdrawParticipantInput(actor=actor, reason=a.reason),
-        lambda a, r: f"{a.participant} withdrawn",
+        lambda a, r: f"{a.participant} er trukket",
         _option("--reason", required=True),
     ),
 ]

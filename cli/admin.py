@@ -29,6 +29,7 @@ from temporalio.service import RPCError
 
 from cli.output import CliError, emit, read_json
 from domain.admission import parse_application
+from domain.catalogue import label
 from domain.errors import describe
 from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import Participant
@@ -36,15 +37,14 @@ from domain.plan import parse_plan
 from domain.refusals import Refusal
 from domain.text import printable
 from gateway import commands
+from gateway.accounts import Account
 from gateway.admin import Admin, Refused
+from gateway.messages import GroupDetail
+from gateway.queries import GROUP_DETAIL
+from gateway.storage import People, create_schema, make_engine, make_session_factory, register_key
 from runtime.codec import load_or_create_key
 from runtime.settings import get_settings
 from runtime.wiring import connect
-from store.accounts import Account
-from store.db import create_schema, make_engine, make_session_factory
-from store.people import People, register_key
-from workflows.group import GroupWorkflow
-from workflows.messages import GroupDetail
 
 CONNECT_SECONDS = 5.0  # Client.connect retries an address that does not answer; a CLI gives up sooner
 Command = Callable[[Admin, argparse.Namespace], Awaitable[int]]
@@ -63,8 +63,8 @@ async def _connected(command: Command, args: argparse.Namespace) -> int:
     except ValueError as error:  # the codec key
         return _fail(2, f"error: {error}")
     except (RuntimeError, TimeoutError, OSError) as error:
-        reason = str(error) or f"no answer within {CONNECT_SECONDS:g} s"
-        return _fail(3, f"cannot connect to Temporal at {settings.temporal_address}: {reason}")
+        reason = str(error) or f"ikke svar innen {CONNECT_SECONDS:g} s"
+        return _fail(3, f"får ikke kontakt med Temporal på {settings.temporal_address}: {reason}")
     engine = make_engine(settings.resolved_database_url)
     try:
         await create_schema(engine)
@@ -72,7 +72,7 @@ async def _connected(command: Command, args: argparse.Namespace) -> int:
         people = People(sessions, register_key(load_or_create_key(settings)))
         return await command(Admin(client, sessions, settings.task_queue, people), args)
     except SQLAlchemyError as error:  # the audit of refusals goes to the read model's database
-        return _fail(3, f"cannot use the read model: {error}")
+        return _fail(3, f"kan ikke bruke lesemodellen: {error}")
     finally:
         await engine.dispose()
 
@@ -156,7 +156,7 @@ async def start_cohort(admin: Admin, args: argparse.Namespace) -> int:
     if args.json:
         emit({"cohort": plan.cohort, "workflow_id": handle.id, "run_id": handle.result_run_id})
     else:
-        print(f"cohort {plan.cohort} open: workflow {handle.id}")
+        print(f"kull {plan.cohort} er åpnet: arbeidsflyt {handle.id}")
     return 0
 
 
@@ -173,9 +173,9 @@ async def apply(admin: Admin, args: argparse.Namespace) -> int:
         emit(result.model_dump(mode="json"))
     if not result.accepted:  # the cohort recorded it as a refused application and told the contact
         problems = "; ".join(problem.text for problem in result.problems)
-        return _fail(1, f"refused: application {result.application_id}: {problems}")
+        return _fail(1, f"refused: søknad {result.application_id}: {problems}")
     if not args.json:
-        print(f"application {result.application_id} accepted: group {result.group_workflow_id}")
+        print(f"søknad {result.application_id} er mottatt: gruppe {result.group_workflow_id}")
     return 0
 
 
@@ -188,6 +188,7 @@ async def replace_participant(admin: Admin, args: argparse.Namespace) -> int:
     result = await admin.replace_participant(args.participant, replacement, account.username)
     if args.json:
         return done(args, result, "")
-    detail: GroupDetail = await admin.query(group.workflow_id, GroupWorkflow.detail)
-    print(f"{args.participant} replaced by {detail.members[-1].participant_workflow_id}; group stage {result.stage}")
+    detail: GroupDetail = await admin.query(group.workflow_id, GROUP_DETAIL)
+    replacement_id = detail.members[-1].participant_workflow_id
+    print(f"{args.participant} er erstattet av {replacement_id}; gruppens fase: {label(result.stage).lower()}")
     return 0

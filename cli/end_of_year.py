@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.documents import Documents, documents_key
 from cli.admin import acting, dispatch, guarded
 from cli.output import CliError, emit
 from domain.ids import AppealId, ResitId
@@ -34,14 +33,7 @@ from gateway.admin import Admin, Refused
 from gateway.end_of_year.appeal import assign_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
-from gateway.results import cohort_results, issue_documents
-from gateway.statistics import write_report
-from runtime.codec import load_or_create_key
-from runtime.settings import get_settings
-from runtime.wiring import people_register
-from store.db import create_schema, make_engine, make_session_factory
-from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import (
+from gateway.messages import (
     AppealActionResult,
     AppealDetail,
     AssignExaminersInput,
@@ -49,7 +41,13 @@ from workflows.end_of_year.messages import (
     NewWrittenGradeInput,
     ResitDetail,
 )
-from workflows.end_of_year.resit import ResitWorkflow
+from gateway.queries import AppealWorkflow, ResitWorkflow
+from gateway.results import cohort_results, issue_documents
+from gateway.statistics import write_report
+from gateway.storage import Documents, create_schema, documents_key, make_engine, make_session_factory
+from runtime.codec import load_or_create_key
+from runtime.settings import get_settings
+from runtime.wiring import people_register
 
 R = TypeVar("R")
 

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.letters import LetterView, PeopleLookup, cohort_letters
 from cli.output import emit
+from domain.catalogue import label
+from gateway.storage import LetterView, PeopleLookup, cohort_letters, create_schema, make_engine, make_session_factory
 from runtime.settings import Settings, get_settings
 from runtime.wiring import contact, people_register
-from store.db import create_schema, make_engine, make_session_factory
 
 OpenRegister = Callable[[Settings, async_sessionmaker[AsyncSession]], PeopleLookup]
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 async def show_letters(args: argparse.Namespace, settings: Settings, open_people: OpenRegister) -> int:
     cohort = args.cohort.strip()
     if not cohort:
-        return _fail(2, "error: --cohort must name a cohort, e.g. 2022")
+        return _fail(2, "error: --cohort må nevne et kull, f.eks. 2022")
     engine = make_engine(settings.resolved_database_url)
     try:
         await create_schema(engine)
@@ -49,7 +49,7 @@ async def show_letters(args: argparse.Namespace, settings: Settings, open_people
     except (RuntimeError, ValueError) as error:  # no register, or an unreadable application key
         return _fail(2, f"error: {error}")
     except SQLAlchemyError as error:
-        return _fail(3, f"cannot use the read model: {type(error).__name__}")
+        return _fail(3, f"kan ikke bruke lesemodellen: {type(error).__name__}")
     finally:
         await engine.dispose()
     if args.json:
@@ -59,15 +59,17 @@ async def show_letters(args: argparse.Namespace, settings: Settings, open_people
     return 0
 
 
+STATUS = {"sent": "sendt", "queued": "i kø", "undelivered": "ikke levert"}  # a letter's delivery status, said
+
+
 def text(cohort: str, letters: list[LetterView]) -> str:
-    counts = {
-        status: sum(1 for letter in letters if letter.status == status) for status in ("sent", "queued", "undelivered")
-    }
-    summary = f"{counts['sent']} sent, {counts['queued']} queued, {counts['undelivered']} undelivered"
-    lines = [f"Letters of cohort {cohort}: {len(letters)} ({summary})"]
+    counts = {status: sum(1 for letter in letters if letter.status == status) for status in STATUS}
+    summary = ", ".join(f"{counts[status]} {said}" for status, said in STATUS.items())
+    lines = [f"Brev i kull {cohort}: {len(letters)} ({summary})"]
     for letter in letters:
-        status = f"{letter.status} ({letter.reason})" if letter.status == "undelivered" else letter.status
-        lines += ["", f"{letter.kind} to {letter.person}: {status}", f"  Emne: {letter.subject}"]
+        status = STATUS.get(letter.status, letter.status)
+        status = f"{status} ({letter.reason})" if letter.status == "undelivered" else status
+        lines += ["", f"{label(letter.kind)} til {letter.person}: {status}", f"  Emne: {letter.subject}"]
         lines += [f"  {line}".rstrip() for line in letter.body.splitlines()]
     return "\n".join(lines)
 

@@ -22,11 +22,12 @@ def read_json(path: str) -> Any:
     text = _read_text(path)
     depth = nesting_depth(text)
     if depth > MAX_DEPTH:
-        raise CliError(f"{path} nests arrays and objects {depth} levels deep; at most {MAX_DEPTH} are accepted")
+        raise CliError(f"{path} har lister og objekter {depth} nivåer dypt; høyst {MAX_DEPTH} godtas")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise CliError(f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        where = f"linje {error.lineno}, kolonne {error.colno}"
+        raise CliError(f"{path} er ikke gyldig JSON: {error.msg} på {where}") from None
 
 
 def _read_text(path: str) -> str:
@@ -34,13 +35,13 @@ def _read_text(path: str) -> str:
         with Path(path).open("rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)  # never more: a pipe or /dev/zero has no size to ask first
     except OSError as error:
-        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+        raise CliError(f"kan ikke lese {path}: {error.strerror or error}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise CliError(f"{path} is larger than {MAX_FILE_BYTES // 1024} KB; an application or a plan is a few KB")
+        raise CliError(f"{path} er større enn {MAX_FILE_BYTES // 1024} KB; en søknad eller en plan er noen få KB")
     try:
         return data.decode("utf-8-sig")  # a byte-order mark from a Windows editor is not an error
     except UnicodeDecodeError:
-        raise CliError(f"cannot read {path}: not UTF-8 text") from None
+        raise CliError(f"kan ikke lese {path}: ikke UTF-8-tekst") from None
 
 
 def nesting_depth(text: str) -> int:

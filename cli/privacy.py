@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from activities.documents import Documents, documents_key
 from cli.admin import default_actor, dispatch, guarded
 from cli.output import CliError, emit
 from gateway.admin import Admin
 from gateway.privacy import Privacy, check_person_id
+from gateway.storage import Documents, documents_key
 from runtime.codec import load_or_create_key
 from runtime.files import write_private
 from runtime.settings import get_settings
@@ -53,7 +53,7 @@ async def export(admin: Admin, args: argparse.Namespace) -> int:
         emit(payload)
         return 0
     _write(Path(args.output), payload)
-    print(f"{args.person_id}: written to {args.output}")
+    print(f"{args.person_id}: skrevet til {args.output}")
     return 0
 
 
@@ -61,7 +61,7 @@ def _write(path: Path, payload: Any) -> None:
     try:  # 0600: everything held about one person
         write_private(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except OSError as error:
-        raise CliError(f"cannot write {path}: {error.strerror or error}") from None
+        raise CliError(f"kan ikke skrive {path}: {error.strerror or error}") from None
 
 
 @guarded
@@ -70,10 +70,11 @@ async def erase(admin: Admin, args: argparse.Namespace) -> int:
     if args.json:
         emit(erased.model_dump(mode="json"))
         return 0
-    kept = ", ".join(erased.grade_records_kept) or "none"
+    kept = ", ".join(erased.grade_records_kept) or "ingen"
+    register = "raden makulert og slettet" if erased.in_register else "hadde ingenting"
     print(
-        f"{erased.person_id} erased: register {'row shredded and deleted' if erased.in_register else 'held nothing'}, "
-        f"{erased.letters} letter(s) deleted; grade records kept by opaque ID: {kept}"
+        f"{erased.person_id} er slettet: registeret {register}, {erased.letters} brev slettet; "
+        f"karakterprotokoller beholdt under anonym ID: {kept}"
     )
     return 0
 

@@ -1,37 +1,36 @@
-"""starter.py's `show cohort|group|participant`: a workflow's live state as a table, or as JSON with --json."""
+"""starter.py's `show cohort|group|participant`: a workflow's live state as a table in Norwegian (codes said from the
+catalogue), or as JSON with --json (codes as they are)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from cli.admin import cohort_id, group_id, guarded, participant_id
 from cli.output import emit
+from domain.catalogue import label, when
 from gateway.admin import Admin
-from workflows.cohort import CohortWorkflow
-from workflows.group import GroupWorkflow
-from workflows.messages import CohortOverview, GroupDetail, ParticipantDetail
-from workflows.participant import ParticipantWorkflow
+from gateway.messages import CohortOverview, GroupDetail, ParticipantDetail, Pending
+from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, PARTICIPANT_DETAIL
 
 
 @guarded
 async def show_cohort(admin: Admin, args: argparse.Namespace) -> int:
-    overview: CohortOverview = await admin.query(cohort_id(args.cohort).workflow_id, CohortWorkflow.overview)
+    overview: CohortOverview = await admin.query(cohort_id(args.cohort).workflow_id, COHORT_OVERVIEW)
     return _shown(args, overview, _print_cohort)
 
 
 @guarded
 async def show_group(admin: Admin, args: argparse.Namespace) -> int:
-    detail: GroupDetail = await admin.query(group_id(args).workflow_id, GroupWorkflow.detail)
+    detail: GroupDetail = await admin.query(group_id(args).workflow_id, GROUP_DETAIL)
     return _shown(args, detail, _print_group)
 
 
 @guarded
 async def show_participant(admin: Admin, args: argparse.Namespace) -> int:
     target = participant_id(args.participant)
-    detail: ParticipantDetail = await admin.query(target.workflow_id, ParticipantWorkflow.detail)
+    detail: ParticipantDetail = await admin.query(target.workflow_id, PARTICIPANT_DETAIL)
     return _shown(args, detail, _print_participant)
 
 
@@ -44,17 +43,17 @@ def _shown(args: argparse.Namespace, view: Any, printer: Callable[[Any], None]) 
 
 
 def _print_cohort(o: CohortOverview) -> None:
-    print(f"Cohort {o.cohort}: {o.stage.value}, {o.places} places" + (f", seed {o.seed}" if o.seed else ""))
-    print("Outcomes: " + (", ".join(f"{k} {v}" for k, v in o.outcomes.items()) or "no applications yet"))
+    print(f"Kull {o.cohort}: {_said(o.stage)}, {o.places} plasser" + (f", frø {o.seed}" if o.seed else ""))
+    print("Utfall: " + (", ".join(f"{_said(k)} {v}" for k, v in o.outcomes.items()) or "ingen søknader ennå"))
     _table(
-        ["application", "region", "size", "outcome", "group stage"],
+        ["søknad", "region", "størrelse", "utfall", "gruppens fase"],
         [
             [
                 a.id,
                 a.region.value if a.region else "-",
-                a.size.value if a.size else "-",
-                a.outcome.value,
-                a.group_stage or "-",
+                _said(a.size) if a.size else "-",
+                _said(a.outcome),
+                _said(a.group_stage) if a.group_stage else "-",
             ]
             for a in o.applications
         ],
@@ -63,27 +62,27 @@ def _print_cohort(o: CohortOverview) -> None:
 
 
 def _print_group(d: GroupDetail) -> None:
-    print(f"Group {d.application_id} ({d.group_workflow_id}): stage {d.stage.value}, outcome {d.outcome.value}")
-    print("Work requirements:")
+    print(f"Gruppe {d.application_id} ({d.group_workflow_id}): fase {_said(d.stage)}, utfall {_said(d.outcome)}")
+    print("Arbeidskrav:")
     _table(
-        ["no", "status", "deadline", "submissions", "feedback"],
+        ["nr", "status", "frist", "innleveringer", "tilbakemelding"],
         [
-            [str(r.number), r.status.value, _when(r.deadline), str(r.submissions), r.feedback or ""]
+            [str(r.number), _said(r.status), when(r.deadline), str(r.submissions), r.feedback or ""]
             for r in d.requirements
         ],
     )
-    written = "missed" if d.written_missed else "submitted" if d.written_submitted else "not submitted"
-    print(f"Written assignment: {written}" + (f", grade {d.written_grade.value}" if d.written_grade else ""))
-    print("Members:")
+    written = "ikke levert innen fristen" if d.written_missed else "levert" if d.written_submitted else "ikke levert"
+    print(f"Skriftlig oppgave: {written}" + (f", karakter {d.written_grade.value}" if d.written_grade else ""))
+    print("Deltakere:")
     _table(
-        ["participant", "sector", "track", "days", "exam", "oral", "grade", "credits", "status"],
+        ["deltaker", "sektor", "spor", "dager", "eksamen", "muntlig", "karakter", "studiepoeng", "status"],
         [
             [
                 m.participant_workflow_id,
-                m.sector,
-                m.track.value,
+                _said(m.sector),
+                _said(m.track),
                 str(m.attendance_days),
-                "yes" if m.exam_eligible else f"no ({m.ineligible_reason})",
+                "ja" if m.exam_eligible else f"nei ({m.ineligible_reason})",
                 f"{m.oral_adjustment:+d}" if m.oral_adjustment is not None else "-",
                 m.final_grade.value if m.final_grade else "-",
                 str(m.credits),
@@ -97,49 +96,50 @@ def _print_group(d: GroupDetail) -> None:
 
 def _member_status(m: Any) -> str:
     flags = [
-        "replaced" if m.replaced else "",
-        "withdrawn" if m.withdrawn else "",
-        "not taking part" if m.non_participating else "",
-        m.certificate or "",
+        "erstattet" if m.replaced else "",
+        "trukket" if m.withdrawn else "",
+        "deltar ikke" if m.non_participating else "",
+        _said(m.certificate) if m.certificate else "",
     ]
-    return ", ".join(f for f in flags if f) or "active"
+    return ", ".join(f for f in flags if f) or "aktiv"
 
 
 def _print_participant(d: ParticipantDetail) -> None:
     rows = [
-        ("group", d.group_workflow_id),
-        ("sector", d.sector),
-        ("track", d.track.value),
-        ("attendance", f"{d.attendance_days} day(s) {' '.join(d.attendance)}".rstrip()),
-        ("requirements approved", str(d.requirements_approved)),
-        ("exam", "eligible" if d.exam_eligible else f"not eligible ({d.ineligible_reason})"),
-        ("written grade", d.written_grade.value if d.written_grade else "-"),
-        ("oral adjustment", f"{d.oral_adjustment:+d}" if d.oral_adjustment is not None else "-"),
-        ("final grade", d.final_grade.value if d.final_grade else "-"),
-        ("credits", str(d.credits)),
-        ("certificate", d.certificate or "-"),
-        ("withdrawn", "yes" if d.withdrawn else "no"),
-        ("taking part", "no" if d.non_participating else "yes"),
-        ("ended", f"yes ({d.end_reason})" if d.ended and d.end_reason else "yes" if d.ended else "no"),
+        ("gruppe", d.group_workflow_id),
+        ("sektor", _said(d.sector)),
+        ("spor", _said(d.track)),
+        ("oppmøte", f"{d.attendance_days} dag(er) {' '.join(d.attendance)}".rstrip()),
+        ("godkjente arbeidskrav", str(d.requirements_approved)),
+        ("eksamen", "kan gå opp" if d.exam_eligible else f"kan ikke gå opp ({d.ineligible_reason})"),
+        ("skriftlig karakter", d.written_grade.value if d.written_grade else "-"),
+        ("muntlig justering", f"{d.oral_adjustment:+d}" if d.oral_adjustment is not None else "-"),
+        ("endelig karakter", d.final_grade.value if d.final_grade else "-"),
+        ("studiepoeng", str(d.credits)),
+        ("dokument", _said(d.certificate) if d.certificate else "-"),
+        ("trukket", "ja" if d.withdrawn else "nei"),
+        ("deltar", "nei" if d.non_participating else "ja"),
+        ("avsluttet", f"ja ({d.end_reason})" if d.ended and d.end_reason else "ja" if d.ended else "nei"),
     ]
-    print(f"Participant {d.participant_workflow_id}")
-    for label, value in rows:
-        print(f"  {label + ':':<23}{value}")
+    print(f"Deltaker {d.participant_workflow_id}")
+    for name, value in rows:
+        print(f"  {name + ':':<23}{value}")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> None:
     if not rows:
-        print("  (none)")
+        print("  (ingen)")
         return
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, *rows]:
         print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
-def _pending(actions: list[str], recorded: int) -> None:
-    print("Pending: " + ("; ".join(actions) or "nothing"))
-    print(f"Admin actions recorded: {recorded}")
+def _pending(actions: list[Pending], recorded: int) -> None:
+    print("Venter på: " + ("; ".join(action.text for action in actions) or "ingenting"))
+    print(f"Registrerte handlinger: {recorded}")
 
 
-def _when(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
+def _said(code: object) -> str:
+    """A code (a stage, an outcome, a track, a status) in words, in lower case as inside a sentence."""
+    return label(code).lower()

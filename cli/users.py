@@ -1,5 +1,5 @@
-"""starter.py's commands for the web app: `user add` (a local account), `user password` (a new password, which
-signs the account out everywhere) and `web` (serve the app).
+"""starter.py's commands for the web app's accounts: `user add` (a local account) and `user password` (a new
+password, which signs the account out everywhere); `web` (serve the app) is web/server.py's.
 
 `user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID]` reads the password
 without echo (asked twice), or the first line of `--password-file`. Exit codes as the admin commands: 0 done,
@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.output import CliError
-from runtime.logs import configure_logging
+from domain.catalogue import label
+from gateway.accounts import Account, AccountError, Accounts, Role, prepare
+from gateway.storage import make_session_factory
 from runtime.settings import get_settings
-from store.accounts import Account, AccountError, Accounts, Role
-from store.db import make_session_factory
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ def add_user(args: argparse.Namespace) -> int:
     code, _ = _account_job(_add(account, password))
     if code:
         return code
-    print(f"user {account.username} added (role {account.role.value})")
+    print(f"bruker {account.username} er lagt til (rolle: {label(account.role).lower()})")
     return 0
 
 
@@ -43,7 +43,7 @@ def change_password(args: argparse.Namespace) -> int:
     code, ended = _account_job(_change(args.name, _password(args.password_file)))
     if code:
         return code
-    print(f"password of {args.name} changed; {ended} session(s) and API token(s) ended")
+    print(f"passordet til {args.name} er endret; {ended} økt(er) og API-nøkkel(er) er avsluttet")
     return 0
 
 
@@ -55,14 +55,12 @@ def _account_job(job: Coroutine[Any, Any, T]) -> tuple[int, T | None]:
         print(f"refused: {error}", file=sys.stderr)
         return 1, None
     except SQLAlchemyError as error:
-        print(f"cannot use the database: {error}", file=sys.stderr)
+        print(f"kan ikke bruke databasen: {error}", file=sys.stderr)
         return 3, None
 
 
 async def _change(username: str, password: str) -> int:
-    from web.server import prepare
-
-    engine = await prepare(get_settings())
+    engine = await prepare(get_settings().resolved_database_url)
     try:
         return await Accounts(make_session_factory(engine)).set_password(username, password)
     finally:
@@ -70,9 +68,7 @@ async def _change(username: str, password: str) -> int:
 
 
 async def _add(account: Account, password: str) -> None:
-    from web.server import prepare
-
-    engine = await prepare(get_settings())
+    engine = await prepare(get_settings().resolved_database_url)
     try:
         await Accounts(make_session_factory(engine)).add(account, password)
     finally:
@@ -84,36 +80,14 @@ def _password(path: str | None) -> str:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
-            raise CliError(f"cannot read --password-file {path}: {error}") from None
+            raise CliError(f"kan ikke lese --password-file {path}: {error}") from None
         return lines[0] if lines else ""
     if not sys.stdin.isatty():
-        raise CliError("no terminal to ask for the password: use --password-file")
+        raise CliError("ingen terminal å spørre etter passordet i: bruk --password-file")
     first = getpass.getpass("Passord: ")
     if getpass.getpass("Gjenta passordet: ") != first:
-        raise CliError("the two passwords differ")
+        raise CliError("de to passordene er ulike")
     return first
-
-
-def web(args: argparse.Namespace) -> int:
-    from web.server import serve
-
-    settings = get_settings()
-    configure_logging(settings.log_format, settings.log_level)
-    try:
-        _ = settings.web_host_port  # checked before anything starts
-    except ValueError as error:
-        raise CliError(str(error)) from None
-    try:
-        asyncio.run(serve(settings, lambda address: print(f"web app at {address} (Ctrl-C stops it)", flush=True)))
-    except KeyboardInterrupt:
-        pass
-    except ValueError as error:  # the codec key
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except (RuntimeError, OSError, SQLAlchemyError) as error:
-        print(f"cannot serve the web app: {error}", file=sys.stderr)
-        return 3
-    return 0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -129,5 +103,3 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("--password-file", help="read the password from the first line of this file")
     sub.set_defaults(handler=change_password)
-    sub = commands.add_parser("web", help="serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
-    sub.set_defaults(handler=web)

@@ -157,4 +157,4 @@ class Player:
         return (await self.overview()).stage == stage
 
     async def _pending(self, action: str) -> bool:
-        return action in (await self.overview()).pending_actions
+        return any(p.code == action for p in (await self.overview()).pending_actions)

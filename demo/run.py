@@ -176,7 +176,7 @@ class Demo(Coursework):
         await self.for_groups(register)
 
     async def publish(self) -> None:
-        await self.until(lambda: self._pending("publish the results"))
+        await self.until(lambda: self._pending("pending.publish_results"))
         first = self.script.release_first
         if first is not None:  # one group checked and released on its own: its letters and appeal window start now
             released = await self.act(

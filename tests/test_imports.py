@@ -13,8 +13,8 @@ NEVER_IMPORTS = {
     "activities": {"gateway", "cli", "demo", "web"},
     "store": {"workflows", "activities", "gateway", "cli", "demo", "web"},
     "gateway": {"cli", "demo", "web"},
-    "web": {"cli", "demo"},
-    "cli": {"demo"},  # web: `starter.py web` serves the app (cli/users.py)
+    "web": {"workflows", "activities", "store", "cli", "demo"},  # through the gateway only
+    "cli": {"workflows", "activities", "store", "web", "demo"},  # through the gateway only; starter.py serves the web
 }
 
 

@@ -75,9 +75,9 @@ async def test_the_text_shows_the_counts_and_each_letter(
     capsys.readouterr()
     await show_letters(argparse.Namespace(cohort="2022", json=False), settings, opener(register))
     out = capsys.readouterr().out
-    assert out.startswith("Letters of cohort 2022: 3 (1 sent, 1 queued, 1 undelivered)\n")
-    assert f"requirement_returned to {ola}: undelivered (SMTPRecipientsRefused 550)" in out
-    assert f"requirement_returned to {kari}: sent\n  Emne: Arbeidskrav 2" in out
+    assert out.startswith("Brev i kull 2022: 3 (1 sendt, 1 i kø, 1 ikke levert)\n")
+    assert f"Arbeidskrav ikke godkjent til {ola}: ikke levert (SMTPRecipientsRefused 550)" in out
+    assert f"Arbeidskrav ikke godkjent til {kari}: sendt\n  Emne: Arbeidskrav 2" in out
     assert "  Hei Kari Nordmann," in out and KARI[1] not in out
 
 

@@ -93,7 +93,7 @@ async def test_export_then_erase_a_participant(
     await eventually(letters_written)
 
     code, out, _ = await run(admin, capsys, "privacy", "export", person_id, "--output", str(tmp_path / "kari.json"))
-    assert code == 0 and out.strip() == f"{person_id}: written to {tmp_path / 'kari.json'}"
+    assert code == 0 and out.strip() == f"{person_id}: skrevet til {tmp_path / 'kari.json'}"
     exported = json.loads((tmp_path / "kari.json").read_text(encoding="utf-8"))
     assert exported["person"]["data"] == {
         "name": kari.name,
@@ -149,8 +149,8 @@ async def test_export_then_erase_a_participant(
         if execution.status is not None and execution.status.name == "RUNNING":
             await harness.client.get_workflow_handle(execution.id).terminate("the programme has ended")
     code, out, _ = await run(admin, capsys, "privacy", "erase", contact_id)
-    assert code == 0 and out.startswith(f"{contact_id} erased: register row shredded and deleted, ")
-    assert "grade records kept by opaque ID: none" in out
+    assert code == 0 and out.startswith(f"{contact_id} er slettet: registeret raden makulert og slettet, ")
+    assert "karakterprotokoller beholdt under anonym ID: ingen" in out
     code, _, err = await run(admin, capsys, "privacy", "export", person_id)
     assert code == 1 and err.strip() == f"refused: {person_id} er ikke i registeret (aldri registrert, eller slettet)"
     code, _, err = await run(admin, capsys, "privacy", "erase", "kari@example.no")

@@ -101,10 +101,11 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     )
     assert made.returncode == 0, made.stderr
     opened = starter(program_env, "start-cohort", str(tmp_path / "plan.json"), "--seed", "frø")
-    assert opened.returncode == 0 and opened.stdout.strip() == f"cohort {plan.cohort} open: workflow kull-{plan.cohort}"
+    opened_line = f"kull {plan.cohort} er åpnet: arbeidsflyt kull-{plan.cohort}"
+    assert opened.returncode == 0 and opened.stdout.strip() == opened_line
     applied = starter(program_env, "apply", str(tmp_path / "app.json"))
     assert applied.returncode == 0, applied.stderr
-    assert applied.stdout.strip() == f"application 4601 accepted: group kull-{plan.cohort}.gruppe-4601"
+    assert applied.stdout.strip() == f"søknad 4601 er mottatt: gruppe kull-{plan.cohort}.gruppe-4601"
     # the same file handed in again (a retry after a lost answer) is the same application, not a second one
     again = starter(program_env, "apply", str(tmp_path / "app.json"))
     assert again.returncode == 0 and again.stdout == applied.stdout
@@ -114,7 +115,7 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     other = starter(program_env, "apply", str(tmp_path / "other.json"))
     assert other.returncode == 1 and other.stdout == ""
     assert other.stderr.strip() == (
-        "refused: application 4601: Bergen (4601) har allerede søkt om plass på dette kullet, i søknaden fra Bergen."
+        "refused: søknad 4601: Bergen (4601) har allerede søkt om plass på dette kullet, i søknaden fra Bergen."
     )
     shown = starter(program_env, "show", "cohort", plan.cohort, "--json")
     overview = json.loads(shown.stdout)

@@ -17,12 +17,12 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.ids import CohortId, GroupId, ParticipantId, WorkflowRef
 from domain.plan import parse_plan
 from domain.refusals import Refusal
+from gateway.accounts import Account, Role
 from gateway.admin import OutcomeUnknown, Refused
 from gateway.commands import COMMANDS, AnyCommand, Command
-from store.accounts import Account, Role
+from gateway.messages import AdminAction
 from web.errors import refusal
 from web.state import Web
-from workflows.messages import AdminAction
 
 T = TypeVar("T", bound=WorkflowRef)
 I = TypeVar("I", bound=AdminAction)  # noqa: E741 (the input, as in Command[T, I, R])

@@ -21,16 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from activities.documents import Documents, documents_key
 from domain.catalogue.web import HTTP_STATUS
 from domain.errors import describe, problems
+from gateway.accounts import Accounts, Sessions
 from gateway.admin import Admin, Refused
+from gateway.storage import Documents, Uploads, documents_key
 from runtime.codec import EncryptionCodec, load_or_create_key
 from runtime.settings import Settings
 from runtime.wiring import people_register
-from store.accounts import Accounts
-from store.sessions import Sessions
-from store.uploads import Uploads
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret

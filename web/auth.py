@@ -18,8 +18,7 @@ from fastapi import Depends, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from store.accounts import Account, Accounts, Role
-from store.sessions import Kind, Sessions
+from gateway.accounts import Account, Accounts, Kind, Role, Sessions
 from web.errors import refusal
 
 USERNAME_MAX = 64

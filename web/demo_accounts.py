@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from gateway.accounts import Account, Accounts, Role
 from runtime.files import private_dir, write_private
-from store.accounts import Account, Accounts, Role
 
 
 @dataclass(frozen=True)

@@ -20,24 +20,24 @@ from domain.ids import AppealId, ParticipantId, ResitId
 from domain.models import Grade
 from domain.refusals import Refusal
 from gateway import commands
+from gateway.accounts import Account, Role
 from gateway.admin import Refused
 from gateway.commands import Rights
 from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal
 from gateway.end_of_year.resit import register_resit
-from store import end_of_year as end_of_year_store
-from store.accounts import Account, Role
-from web.actions import perform_on
-from web.errors import refusal
-from web.forms import number, text
-from web.state import Web
-from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import (
+from gateway.messages import (
     AppealDetail,
     AssignExaminersInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
+    appeal_workflow_id,
 )
-from workflows.ids import appeal_workflow_id
+from gateway.queries import AppealWorkflow
+from gateway.storage import end_of_year_store
+from web.actions import perform_on
+from web.errors import refusal
+from web.forms import number, text
+from web.state import Web
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from domain.catalogue.labels import OSLO
 from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
-from workflows.messages import (
+from gateway.messages import (
     AdminAction,
     AttendanceInput,
     ConfirmSelectionInput,

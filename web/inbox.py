@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from domain.models import Track
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
-from store.accounts import Account, Role
-from store.tables import CohortRecord
+from gateway.accounts import Account, Role
+from gateway.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome
+from gateway.storage import CohortRecord
 from web.state import Web
-from workflows.messages import CohortOverview, CohortStage, GroupDetail, GroupStage, Outcome
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
 OPEN_STAGES = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}
@@ -65,7 +65,7 @@ def cohort_tasks(account: Account, overview: CohortOverview) -> list[Task]:
     where = f"Kull {overview.cohort}"
     if overview.stage == CohortStage.SELECTION_DRAWN:
         return [Task(title="Bekreft utvalget", where=where, link=link + "#bekreft-utvalg")]
-    if "publish the results" in overview.pending_actions:
+    if any(p.code == "pending.publish_results" for p in overview.pending_actions):
         return [Task(title="Publiser resultatene", where=where, link=link + "#publiser")]
     return []
 

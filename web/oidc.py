@@ -27,9 +27,17 @@ from fastapi import Request, Response, status
 from joserfc.errors import JoseError
 
 from domain.catalogue.labels import label
+from gateway.accounts import (
+    USERNAME,
+    Account,
+    AccountError,
+    Accounts,
+    LocalAccountExists,
+    Role,
+    check_external,
+    derived_username,
+)
 from runtime.settings import Settings
-from store.accounts import USERNAME, Account, AccountError, Accounts, LocalAccountExists, Role, check_external
-from store.identities import derived_username
 
 STATE_COOKIE = "nis_oidc"
 STATE_PATH = "/logg-inn/oidc"  # the cookie rides only on the start and the callback

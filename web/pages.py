@@ -15,7 +15,7 @@ from domain.catalogue import detail, label, when
 from domain.catalogue.labels import day
 from domain.reasons import Reason
 from domain.refusals import Problem
-from store.tables import AuditRecord
+from gateway.storage import AuditRecord
 
 FLASH_COOKIE = "nis_flash"
 HERE = Path(__file__).parent

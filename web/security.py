@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.refusals import Problem
-from store.uploads import UPLOAD_MAX_BYTES
+from gateway.storage import UPLOAD_MAX_BYTES
 from web.auth import API_PREFIXES, signed_in
 
 # no inline script or style anywhere: a script that reaches a page by any route still does not run

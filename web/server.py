@@ -1,28 +1,25 @@
-"""`starter.py web`: the app on uvicorn at NIS_WEB_ADDRESS, with its own client and read-model engine."""
+"""`starter.py web`: the app on uvicorn at NIS_WEB_ADDRESS, with its own client and read-model engine. starter.py
+calls it directly: cli/ does not import the web app."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import sys
 from collections.abc import Callable
 
 import uvicorn
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
-from runtime.settings import Settings
+from gateway.accounts import prepare
+from gateway.storage import make_session_factory
+from runtime.logs import configure_logging
+from runtime.settings import Settings, get_settings
 from runtime.wiring import connect
-from store.accounts import Accounts
-from store.db import create_schema, make_engine, make_session_factory
 from web.app import create_app
 
 CONNECT_SECONDS = 10.0
-
-
-async def prepare(settings: Settings) -> AsyncEngine:
-    engine = make_engine(settings.resolved_database_url)
-    await create_schema(engine)
-    await Accounts.create_table(engine)
-    return engine
 
 
 def http_server(app: ASGIApp, host: str, port: int, log_level: str | None = None) -> uvicorn.Server:
@@ -42,7 +39,7 @@ async def serve(settings: Settings, announce: Callable[[str], None]) -> None:
         client = await asyncio.wait_for(connect(settings), CONNECT_SECONDS)
     except TimeoutError:
         raise RuntimeError(f"Temporal at {settings.temporal_address} does not answer") from None
-    engine = await prepare(settings)
+    engine = await prepare(settings.resolved_database_url)
     try:
         app = create_app(settings, client, make_session_factory(engine))
         server = http_server(app, host, port)
@@ -50,3 +47,26 @@ async def serve(settings: Settings, announce: Callable[[str], None]) -> None:
         await server.serve()
     finally:
         await engine.dispose()
+
+
+def web(args: argparse.Namespace) -> int:
+    """`starter.py web`: 0 stopped, 2 a bad address or codec key, 3 Temporal or the database cannot be used."""
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        _ = settings.web_host_port  # checked before anything starts
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        started = "webappen kjører på {} (Ctrl-C stopper den)"
+        asyncio.run(serve(settings, lambda address: print(started.format(address), flush=True)))
+    except KeyboardInterrupt:
+        pass
+    except ValueError as error:  # the codec key
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError, SQLAlchemyError) as error:
+        print(f"kan ikke starte webappen: {error}", file=sys.stderr)
+        return 3
+    return 0

@@ -18,24 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.documents import Documents
 from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import CohortPlan
 from domain.refusals import Refusal
+from gateway.accounts import Account, Accounts, Role, Sessions
 from gateway.admin import Admin
+from gateway.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail, cohort_workflow_id
+from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, PARTICIPANT_DETAIL
+from gateway.storage import AuditRecord, Documents, Uploads
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
-from store.accounts import Account, Accounts, Role
-from store.sessions import Sessions
-from store.tables import AuditRecord
-from store.uploads import Uploads
 from web.auth import LoginLimiter, Signer
 from web.oidc import OpenIdSignIn
-from workflows.cohort import CohortWorkflow
-from workflows.group import GroupWorkflow
-from workflows.ids import cohort_workflow_id
-from workflows.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail
-from workflows.participant import ParticipantWorkflow
 
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
@@ -65,7 +59,7 @@ class Web:
             workflow_id = CohortId.parse(cohort).workflow_id
         except Refusal:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
-        result: CohortOverview | None = await self._query(workflow_id, CohortWorkflow.overview)
+        result: CohortOverview | None = await self._query(workflow_id, COHORT_OVERVIEW)
         if result is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
         return result
@@ -102,7 +96,7 @@ class Web:
 
     async def group(self, account: Account, cohort: str, application_id: str) -> GroupDetail:
         workflow_id = await self.group_id(account, cohort, application_id)
-        detail: GroupDetail | None = await self._query(workflow_id, GroupWorkflow.detail)
+        detail: GroupDetail | None = await self._query(workflow_id, GROUP_DETAIL)
         if detail is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         return detail
@@ -156,7 +150,7 @@ class Web:
             return list((await session.scalars(query)).all())
 
     async def participant(self, workflow_id: str) -> ParticipantDetail | None:
-        detail: ParticipantDetail | None = await self._query(workflow_id, ParticipantWorkflow.detail)
+        detail: ParticipantDetail | None = await self._query(workflow_id, PARTICIPANT_DETAIL)
         return detail  # None: not started yet, or gone
 
     async def plan(self, group_workflow_id: str) -> CohortPlan:

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 
 from domain.catalogue.labels import label
 from domain.statistics import GRADES, OTHER_ROLES, ROLE_GROUP_MIN
+from gateway.messages import CohortOverview
 from gateway.statistics import statistics
 from web.state import Web
-from workflows.messages import CohortOverview
 
 ANDRE = f"Andre roller (færre enn {ROLE_GROUP_MIN} hver)"
 

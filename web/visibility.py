@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.accounts import Account, Role
-from store.end_of_year import AppealRecord, ResitRecord
-from store.tables import AuditRecord
+from gateway.accounts import Account, Role
+from gateway.messages import GroupDetail, MemberView, ParticipantDetail
+from gateway.storage import AppealRecord, AuditRecord, ResitRecord
 from web.state import STAFF
-from workflows.messages import GroupDetail, MemberView, ParticipantDetail
 
 # what a member's row and a person's record say about their exam and the reasons recorded about them, each with the
 # value a redacted copy holds instead (the API leaves these fields out altogether)

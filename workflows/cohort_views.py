@@ -7,16 +7,16 @@ from collections import Counter
 from activities.models import CohortRow
 from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
 from domain.models import CohortPlan
-from workflows.messages import CohortOverview
+from workflows.messages import CohortOverview, Pending
 from workflows.state import CohortState
 
 
-def pending_actions(state: CohortState) -> list[str]:
+def pending_actions(state: CohortState) -> list[Pending]:
     if state.stage == CohortStage.SELECTION_DRAWN:
-        return ["confirm the selection"]
+        return [Pending.of("pending.confirm_selection")]
     groups = [r for r in state.applications if r.outcome in IN_PROGRAMME]
     if state.stage == CohortStage.RUNNING and groups and all(r.ready_to_publish for r in groups):
-        return ["publish the results"]
+        return [Pending.of("pending.publish_results")]
     return []
 
 

@@ -9,7 +9,7 @@ from domain.lifecycle import ENDED, IN_PROGRAMME
 from domain.models import ApplicationFacts, CohortPlan, Track
 from domain.reasons import Reason
 from domain.requirements import RequirementStatus
-from workflows.messages import GroupDetail, GroupStage, MemberView, ProgressSignal
+from workflows.messages import GroupDetail, GroupStage, MemberView, Pending, ProgressSignal
 from workflows.state import GroupState, Member
 
 __all__ = ["GroupFacts"]
@@ -86,21 +86,21 @@ class GroupFacts:
             ineligible_reason=self.ineligibility(member),
         )
 
-    def pending_actions(self) -> list[str]:
+    def pending_actions(self) -> list[Pending]:
         actions = [
-            f"approve or return work requirement {r.number}"
+            Pending.of("pending.requirement", number=r.number)
             for r in self.state.requirements
             if r.status == RequirementStatus.SUBMITTED
         ]
         actions += [
-            f"decide the individual assessment of {m.participant_workflow_id}"
+            Pending.of("pending.assessment", participant=m.participant_workflow_id)
             for m in self.active()
             if m.track == Track.ASSESSMENT and not m.withdrawn
         ]
         if self.state.written_submitted_at and self.state.written_grade is None:
-            actions.append("grade the written assignment")
+            actions.append(Pending.of("pending.written_grade"))
         if self.oral_candidates() and not self.state.grades_computed:
-            actions.append("register the oral adjustments")
+            actions.append(Pending.of("pending.oral"))
         return actions
 
     def view(self, m: Member) -> MemberView:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from domain.catalogue import say
+from domain.catalogue.pending import old_pending
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason as Why
+from domain.refusals import Param
 from domain.requirements import RequirementState, RequirementStatus
 from domain.text import MEMBERS_MAX, Actor, ApplicationId, DocumentHash, Feedback, Reason, WorkflowId
 from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState, ProblemRecord
@@ -24,6 +28,31 @@ def _named_once(ids: list[str]) -> list[str]:
     if repeated:
         raise PydanticCustomError("validation.named_twice", "named twice: {names}", {"names": ", ".join(repeated)})
     return ids
+
+
+class Pending(Strict):
+    """What waits for the administration: a code of domain/catalogue/pending.py and its parameters, computed from the
+    state by the views (never kept in it); `text` is the Norwegian a person reads."""
+
+    code: str
+    params: dict[str, Param] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_text(cls, data: Any) -> Any:
+        """An older group's result held it as an English sentence (domain/catalogue/pending.py, OLD_TEXTS)."""
+        return old_pending(data) if isinstance(data, str) else data
+
+    @classmethod
+    def of(cls, code: str, **params: Param) -> Pending:
+        return cls(code=code, params=params)
+
+    @property
+    def text(self) -> str:
+        return say(self.code, self.params)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class AdminAction(Strict):
@@ -105,7 +134,7 @@ class CohortOverview(Strict):
     applications: list[ApplicationRecord]
     groups_per_stage: dict[str, int]
     outcomes: dict[str, int]
-    pending_actions: list[str]
+    pending_actions: list[Pending]
     admin_actions: int
 
 
@@ -256,7 +285,7 @@ class GroupDetail(Strict):
     written_document: str | None = None
     project: InnovationProject | None = None
     project_reports: list[InnovationReport] = []
-    pending_actions: list[str]
+    pending_actions: list[Pending]
     admin_actions: int
     published_at: datetime | None = None  # the release time; the appeal window opens here
 

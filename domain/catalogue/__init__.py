@@ -8,7 +8,8 @@ Its sections:
   the mapping of the English texts older state holds (for old state only);
 - labels (labels.py): the words for the workflows' codes (stages, outcomes, tracks, certificates, actions, roles,
   fields), and the one place that says a moment as Oslo's clock shows it;
-- actions (actions.py): the words for an audited action's parameters.
+- actions (actions.py): the words for an audited action's parameters;
+- pending (pending.py): what waits for the administration, from the workflows' views.
 
 In a template, `{status:label}` is itself a code (a status, an outcome, a stage) and is said in words, in lower case;
 `{deadline:time}` is an ISO time, said as Oslo's clock shows it. tests/domain/test_catalogue.py finds every code the
@@ -39,9 +40,10 @@ from domain.catalogue import (
     web,
 )
 from domain.catalogue.labels import OSLO, label, when
+from domain.catalogue.pending import PENDING
 from domain.catalogue.reasons import REASONS
 
-__all__ = ["OSLO", "REFUSALS", "SECTIONS", "detail", "fields", "label", "say", "when"]
+__all__ = ["OSLO", "PENDING", "REFUSALS", "SECTIONS", "detail", "fields", "label", "say", "when"]
 
 SECTIONS = (
     requirements,
@@ -70,7 +72,7 @@ def _joined() -> dict[str, str]:
 
 
 REFUSALS: dict[str, str] = _joined()
-_TEMPLATES: dict[str, str] = {**REFUSALS, **REASONS}  # what `say` knows: refusals and reasons
+_TEMPLATES: dict[str, str] = {**REFUSALS, **REASONS, **PENDING}  # what `say` knows: refusals, reasons, pending
 
 
 class _Words(Formatter):
@@ -88,8 +90,8 @@ _WORDS = _Words()
 
 
 def say(code: str, params: Mapping[str, Any]) -> str:
-    """The sentence for a code (a refusal's or a reason's) and its parameters; an unknown code is shown as itself
-    (the test forbids one)."""
+    """The sentence for a code (a refusal's, a reason's or what is pending) and its parameters; an unknown code is
+    shown as itself (the test forbids one)."""
     template = _TEMPLATES.get(code)
     if template is None:
         return code

@@ -74,9 +74,6 @@ LABELS: dict[str, str] = {
     "register_resit_written_grade": "Karakter på skriftlig oppgave, ny eksamen",
     "register_resit_oral_adjustment": "Muntlig justering, ny eksamen",
     "accepted": "Utført",
-    # what the cohort waits for
-    "confirm the selection": "Bekreft utvalget",
-    "publish the results": "Publiser resultatene",
     # sectors
     "helse_omsorg": "Helse og omsorg",
     "oppvekst_utdanning": "Oppvekst og utdanning",

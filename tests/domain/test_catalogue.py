@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.catalogue import REFUSALS, fields, say
+from domain.catalogue import PENDING, REFUSALS, fields, say
 from domain.refusals import Problem, Refusal
 
 ROOT = Path(__file__).parents[2]
@@ -95,3 +95,41 @@ def test_a_refusal_of_several_problems_says_each_and_travels_as_data() -> None:
 
 def test_an_unknown_code_is_shown_as_itself_rather_than_as_nothing() -> None:
     assert say("no.such.code", {}) == "no.such.code"
+
+
+def pending_codes() -> list[tuple[str, str, set[str]]]:
+    """Every (where, code, parameter names) of what waits for the administration: `Pending.of("pending.x", ...)`, and
+    the end-of-year steps' PENDING tables (codes without parameters)."""
+    found: list[tuple[str, str, set[str]]] = []
+    for source in ("workflows",):
+        for path in sorted((ROOT / source).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "of":
+                    owner, first = node.func.value, node.args[0] if node.args else None
+                    if isinstance(owner, ast.Name) and owner.id == "Pending" and isinstance(first, ast.Constant):
+                        found.append((where, str(first.value), {k.arg for k in node.keywords if k.arg}))
+                elif isinstance(node, ast.Dict):
+                    found += [
+                        (where, str(value.value), set())
+                        for value in node.values
+                        if isinstance(value, ast.Constant) and str(value.value).startswith("pending.")
+                    ]
+    return found
+
+
+def test_every_pending_code_has_its_words_and_every_entry_is_used() -> None:
+    used = pending_codes()
+    assert len(used) >= 11
+    assert [f"{where}: {code}" for where, code, params in used if fields(PENDING.get(code, "-")) != params] == []
+    assert sorted(set(PENDING) - {code for _, code, _ in used} - {"pending.stored_text"}) == []  # old sentences'
+    assert say("pending.requirement", {"number": 3}) == "Godkjenn eller returner arbeidskrav 3"
+
+
+def test_an_old_english_pending_sentence_is_read_as_its_code() -> None:
+    from workflows.messages import Pending
+
+    assert Pending.model_validate("approve or return work requirement 2") == Pending.of("pending.requirement", number=2)
+    assert Pending.model_validate("publish the results").text == "Publiser resultatene"
+    assert Pending.model_validate("something else").text == "something else"
+    assert str(Pending.model_validate("pending.appeal_oral")) == "Registrer ny muntlig justering"  # a step's code

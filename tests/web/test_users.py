@@ -61,7 +61,7 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
     done = await add(
         tmp_path, "kari", "--role", "municipality", "--municipality", "5001", "--password-file", str(secret)
     )
-    assert done.returncode == 0 and done.stdout.strip() == "user kari added (role municipality)", done.stderr
+    assert done.returncode == 0 and done.stdout.strip() == "bruker kari er lagt til (rolle: kommune)", done.stderr
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
     try:
         accounts = Accounts(make_session_factory(engine))
@@ -76,7 +76,7 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
     no_terminal = await add(tmp_path, "ola", "--role", "teacher")
     assert (no_terminal.returncode, no_terminal.stderr.strip()) == (
         2,
-        "error: no terminal to ask for the password: use --password-file",
+        "error: ingen terminal å spørre etter passordet i: bruk --password-file",
     )
 
 
@@ -167,7 +167,7 @@ async def served(env: WorkflowEnvironment, data: Path) -> AsyncIterator[tuple[ht
         out_bytes, err_bytes = await asyncio.wait_for(server.communicate(), 20)
         printed += [out_bytes.decode(), err_bytes.decode()]
     assert server.returncode == 0, printed[1]
-    assert printed[0].startswith(f"web app at http://127.0.0.1:{port}/"), printed[0]
+    assert printed[0].startswith(f"webappen kjører på http://127.0.0.1:{port}/"), printed[0]
 
 
 async def test_starter_web_serves_the_app_at_its_address(env: WorkflowEnvironment, tmp_path: Path) -> None:
@@ -203,7 +203,7 @@ async def test_a_password_change_ends_every_session_and_token_and_a_spoofed_addr
 
         changed = await run(tmp_path, "user", "password", "ada", "--password-file", str(second))
         assert changed.returncode == 0, changed.stderr
-        assert changed.stdout.strip() == "password of ada changed; 2 session(s) and API token(s) ended"
+        assert changed.stdout.strip() == "passordet til ada er endret; 2 økt(er) og API-nøkkel(er) er avsluttet"
         assert (await client.get("/api/me", headers=bearer)).status_code == 401
         page = await client.get("/")
         assert page.status_code == 303 and page.headers["location"] == "/logg-inn"

@@ -75,7 +75,7 @@ async def test_intake_selection_confirmation_and_move_up(harness: Harness) -> No
     assert [a.id for a in overview.applications if a.outcome == "admitted"] == sorted(
         [e.id for e in expected.admitted], key=[a.id for a in overview.applications].index
     )
-    assert overview.seed == "frø-1" and overview.pending_actions == ["confirm the selection"]
+    assert overview.seed == "frø-1" and [p.text for p in overview.pending_actions] == ["Bekreft utvalget"]
 
     with pytest.raises(WorkflowUpdateFailedError) as late:
         await handle.execute_update(

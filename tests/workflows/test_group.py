@@ -180,7 +180,7 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
     assert [d["code"] for d in cause.details] == ["group.oral_adjustment_refused", "grading.beyond_step_limit"]
     detail = await handle.query(GroupWorkflow.detail)
     assert detail.written_grade == Grade.B and all(m.oral_adjustment is None for m in detail.members)
-    assert detail.pending_actions == ["register the oral adjustments"]
+    assert [p.text for p in detail.pending_actions] == ["Registrer de muntlige justeringene"]
     history = await handle.fetch_history()
     assert "oral_adjustment_refused" not in history.to_json()  # a refused update leaves no trace in history
     await handle.terminate("test done")

@@ -14,16 +14,8 @@ from pydantic import BaseModel, Field
 
 from domain.models import Grade, Track
 from gateway import commands
-from store.accounts import Account, AccountError, Role
-from store.sessions import Kind
-from web import end_of_year, visibility
-from web.actions import open_cohort, perform_cohort, perform_participant
-from web.auth import USERNAME_MAX, bearer_of, client_address, require
-from web.errors import refusal
-from web.routes.api_group import giving
-from web.routes.common import WebDep
-from web.state import STAFF, dump
-from workflows.messages import (
+from gateway.accounts import Account, AccountError, Kind, Role
+from gateway.messages import (
     ConfirmSelectionInput,
     DecideAssessmentInput,
     PublishGroupInput,
@@ -31,6 +23,13 @@ from workflows.messages import (
     WithdrawGroupInput,
     WithdrawParticipantInput,
 )
+from web import end_of_year, visibility
+from web.actions import open_cohort, perform_cohort, perform_participant
+from web.auth import USERNAME_MAX, bearer_of, client_address, require
+from web.errors import refusal
+from web.routes.api_group import giving
+from web.routes.common import WebDep
+from web.state import STAFF, dump
 
 router = APIRouter(prefix="/api", tags=["api"])
 Group = "/cohorts/{cohort}/groups/{application_id}"  # a group's commands: web/routes/api_group.py

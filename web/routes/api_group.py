@@ -16,13 +16,9 @@ from domain.ids import GroupId
 from domain.models import Grade
 from domain.project import InnovationProject, InnovationReport
 from gateway import commands
+from gateway.accounts import Account
 from gateway.commands import Rights
-from store.accounts import Account
-from web.actions import hand_in, perform_group
-from web.auth import require
-from web.routes.common import WebDep
-from web.state import Web, dump
-from workflows.messages import (
+from gateway.messages import (
     AdminAction,
     AttendanceInput,
     ExtensionInput,
@@ -37,6 +33,10 @@ from workflows.messages import (
     SubmitWrittenInput,
     WrittenGradeInput,
 )
+from web.actions import hand_in, perform_group
+from web.auth import require
+from web.routes.common import WebDep
+from web.state import Web, dump
 
 router = APIRouter(prefix="/api", tags=["api"])
 Number = Annotated[int, Path(ge=1, le=4, description="work requirement 1-4")]

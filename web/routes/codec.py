@@ -15,7 +15,7 @@ from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payloads
 
-from store.accounts import Account, Role
+from gateway.accounts import Account, Role
 from web.auth import require
 from web.errors import refusal
 from web.state import Web

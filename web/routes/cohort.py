@@ -6,9 +6,9 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from gateway.accounts import Account
 from gateway.admin import Refused
 from gateway.statistics import render_report, statistics
-from store.accounts import Account
 from web import forms
 from web.actions import COHORT_ACTIONS, COHORT_DONE, allowed, perform_cohort
 from web.pages import done, render

@@ -11,8 +11,8 @@ from starlette.datastructures import FormData, UploadFile
 
 from domain.errors import describe
 from domain.refusals import Refusal
+from gateway.accounts import Account, Role
 from gateway.admin import Refused
-from store.accounts import Account, Role
 from web.auth import check_csrf, require
 from web.state import STAFF, Web
 

@@ -11,9 +11,10 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from domain.project import PartnerKind
+from gateway.accounts import Account, AccountError, Role
 from gateway.admin import Refused
 from gateway.commands import PUBLISH_GROUP
-from store.accounts import Account, AccountError, Role
+from gateway.messages import AdminAction, PublishGroupInput
 from web import forms, visibility
 from web.actions import COHORT_DONE, GROUP_ACTIONS, GROUP_DONE, allowed, hand_in, perform_cohort, perform_group
 from web.errors import refusal
@@ -21,7 +22,6 @@ from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
 from web.security import DOWNLOAD_HEADERS
 from web.state import Web
-from workflows.messages import AdminAction, PublishGroupInput
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 HANDS_IN = ("requirement-submit", "written-submit")  # the forms that may carry the document handed in

@@ -10,11 +10,10 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from activities.letters import cohort_letters
+from gateway.accounts import Account, Role
 from gateway.admin import Refused
+from gateway.storage import AuditRecord, CohortRecord, GroupRecord, cohort_letters
 from runtime.wiring import contact
-from store.accounts import Account, Role
-from store.tables import AuditRecord, CohortRecord, GroupRecord
 from web import forms
 from web.actions import open_cohort
 from web.inbox import tasks

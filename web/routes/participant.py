@@ -7,9 +7,9 @@ import json
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import ValidationError
 
+from gateway.accounts import Account, Role
 from gateway.admin import Refused
-from store import end_of_year as end_of_year_store
-from store.accounts import Account, Role
+from gateway.storage import end_of_year_store
 from web import end_of_year, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
 from web.errors import refusal

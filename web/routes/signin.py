@@ -16,7 +16,7 @@ import structlog
 from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from store.sessions import Kind
+from gateway.accounts import Kind
 from web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, USERNAME_MAX, client_address, signed_in
 from web.pages import render
 from web.routes.common import read_form

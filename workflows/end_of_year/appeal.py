@@ -39,9 +39,9 @@ class AppealWorkflow(Step):
     DECIDED = Refusal("appeal.decided")
     WRITTEN_FIRST = Refusal("appeal.written_first")
     PENDING: ClassVar[dict[str, str | None]] = {
-        "awaiting_examiners": "assign the new examiners",
-        "awaiting_written": "register the new written grade",
-        "awaiting_oral": "register the new oral adjustment",
+        "awaiting_examiners": "pending.appeal_examiners",
+        "awaiting_written": "pending.appeal_written",
+        "awaiting_oral": "pending.appeal_oral",
         "decided": None,
     }
     input: AppealInput

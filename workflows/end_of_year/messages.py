@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from domain.end_of_year.resits import ResitPeriod
 from domain.models import Grade, PersonId, Strict
 from domain.text import Actor
-from workflows.messages import AdminAction
+from workflows.messages import AdminAction, Pending
 
 AppealStage = Literal["awaiting_examiners", "awaiting_written", "awaiting_oral", "decided"]
 ResitStage = Literal["awaiting_written", "awaiting_oral", "decided"]
@@ -49,7 +49,7 @@ class StepDetail(Strict):
     credits_after: int | None
     registered_at: datetime | None
     decided_at: datetime | None
-    pending_action: str | None
+    pending_action: Pending | None  # the step's PENDING code, read as a Pending (the CLI prints it as words)
 
 
 class StepRow(BaseModel):

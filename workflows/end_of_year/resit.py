@@ -41,8 +41,8 @@ class ResitWorkflow(Step):
     DECIDED = Refusal("resit.decided")
     WRITTEN_FIRST = Refusal("resit.written_first")
     PENDING: ClassVar[dict[str, str | None]] = {
-        "awaiting_written": "register the re-sit's written grade",
-        "awaiting_oral": "register the re-sit's oral adjustment",
+        "awaiting_written": "pending.resit_written",
+        "awaiting_oral": "pending.resit_oral",
         "decided": None,
     }
     input: ResitInput

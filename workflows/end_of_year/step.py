@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
 class Step:
     DECIDED: ClassVar[Refusal]  # the refusal of any action once the step is decided
     WRITTEN_FIRST: ClassVar[Refusal]  # the refusal of an oral adjustment before the written grade
-    PENDING: ClassVar[dict[str, str | None]]  # what each stage waits for
+    PENDING: ClassVar[dict[str, str | None]]  # what each stage waits for, a code of domain/catalogue/pending.py
 
     input: StepInput
     state: StepState
