@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cli.admin import acting, dispatch, guarded
 from cli.output import CliError, emit
+from domain.catalogue import label
 from domain.ids import AppealId, ResitId
 from domain.models import Grade
 from domain.refusals import Refusal
@@ -136,11 +137,11 @@ def _resit(args: argparse.Namespace, d: ResitDetail) -> int:
     if args.json:
         emit(d.model_dump(mode="json"))
     else:
-        kind = "postponed exam" if d.postponed else "new exam"
+        kind = "utsatt eksamen" if d.postponed else "ny eksamen"
         before, after = (g.value if g else "-" for g in (d.grade_before, d.grade_after))
         print(
-            f"{d.resit_workflow_id}: {kind}, {d.stage}; {d.period.label}; grade {before} -> {after}; "
-            f"next: {d.pending_action or 'nothing (decided)'}"
+            f"{d.resit_workflow_id}: {kind}, {label(d.stage).lower()}; {d.period.label}; karakter {before} -> {after}; "
+            f"neste: {d.pending_action or 'ingenting (avgjort)'}"
         )
     return 0
 
@@ -231,7 +232,7 @@ async def _statistics_report(args: argparse.Namespace) -> int:
             lambda sessions: write_report(sessions, args.cohort, folder, people_register(get_settings(), sessions))
         )
     except ValueError as error:
-        print(f"cohort: {error}", file=sys.stderr)
+        print(f"kull: {error}", file=sys.stderr)
         return 2
     if path is None:
         print(f"refused: {Refusal('statistics.no_cohort', cohort=printable(args.cohort)).text()}", file=sys.stderr)
@@ -250,8 +251,9 @@ def _appeal(args: argparse.Namespace, d: AppealDetail) -> int:
         written, final = (g.value if g else "-" for g in (d.written_after, d.final_after))
         after = f"{written} -> {final}"
         print(
-            f"{d.appeal_workflow_id}: {d.stage}; before {d.written_before.value} -> {d.final_before.value}, "
-            f"after {after}; next: {d.pending_action or 'nothing (final)'}"
+            f"{d.appeal_workflow_id}: {label(d.stage).lower()}; "
+            f"før {d.written_before.value} -> {d.final_before.value}, etter {after}; "
+            f"neste: {d.pending_action or 'ingenting (endelig)'}"
         )
     return 0
 
@@ -260,7 +262,7 @@ def _stage(args: argparse.Namespace, result: AppealActionResult) -> int:
     if args.json:
         emit(result.model_dump(mode="json"))
     else:
-        print(f"accepted; the appeal is now {result.stage}")
+        print(f"utført; klagen er nå: {label(result.stage).lower()}")
     return 0
 
 

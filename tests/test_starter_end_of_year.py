@@ -19,19 +19,19 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     handle, ids = await graded_group(harness)
     await publish(handle)
     code, out, _ = await run(harness, capsys, "appeal", "register", ids[1], actor=OFFICE)
-    assert code == 0 and f"{ids[1]}.klage: awaiting_examiners; before C -> D" in out
+    assert code == 0 and f"{ids[1]}.klage: venter på nye sensorer; før C -> D" in out
     appeal = f"{ids[1]}.klage"
     code, _, err = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
     assert code == 1 and one_line(err) == f"refused: {EXAMINER} er ikke brukernavnet til en sensorkonto"
     await examiner_accounts(harness, EXAMINER)
     code, out, _ = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
-    assert code == 0 and "the appeal is now awaiting_written" in out
+    assert code == 0 and "klagen er nå: venter på ny skriftlig karakter" in out
     code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)
-    assert code == 0 and "awaiting_oral" in out
+    assert code == 0 and "venter på muntlig justering" in out
     code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "3", actor=EXAMINER)
     assert code == 1 and one_line(err) == "refused: Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +3"
     code, out, _ = await run(harness, capsys, "appeal", "oral", appeal, "1", actor=EXAMINER)
-    assert code == 0 and "decided" in out
+    assert code == 0 and "avgjort" in out
     code, out, _ = await run(harness, capsys, "appeal", "show", appeal, "--json")
     shown = json.loads(out)
     assert (shown["final_before"], shown["final_after"], shown["pending_action"]) == ("D", "A", None)
@@ -47,11 +47,11 @@ async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.Capt
     assert code == 1 and one_line(err) == "refused: Eksamen er bestått (D); ny eksamen er for den som ikke har bestått"
     code, out, _ = await run(harness, capsys, "resit", "register", ids[1], actor=OFFICE)
     resit = f"{ids[1]}.ny-eksamen-2"
-    assert code == 0 and f"{resit}: new exam, awaiting_written; ny og utsatt eksamen for kull" in out
+    assert code == 0 and f"{resit}: ny eksamen, venter på ny skriftlig karakter; ny og utsatt eksamen for kull" in out
     code, out, _ = await run(harness, capsys, "resit", "written", resit, "c", actor=EXAMINER)
-    assert code == 0 and "awaiting_oral" in out
+    assert code == 0 and "venter på muntlig justering" in out
     code, out, _ = await run(harness, capsys, "resit", "oral", resit, "1", actor=EXAMINER)
-    assert code == 0 and "decided; " in out and "grade F -> B" in out
+    assert code == 0 and "avgjort; " in out and "karakter F -> B" in out
     code, out, _ = await run(harness, capsys, "resit", "show", resit, "--json")
     shown = json.loads(out)
     assert (shown["grade_before"], shown["grade_after"], shown["credits_after"]) == ("F", "B", 30)

@@ -31,6 +31,11 @@ LABELS: dict[str, str] = {
     "no_exam": "Uten eksamen, venter på publisering",
     "withdrawn": "Trukket",
     "published": "Publisert",
+    # an appeal's and a re-sit's stages (workflows/end_of_year)
+    "awaiting_examiners": "Venter på nye sensorer",
+    "awaiting_written": "Venter på ny skriftlig karakter",
+    "awaiting_oral": "Venter på muntlig justering",
+    "decided": "Avgjort",
     # work requirements
     "open": "Åpent",
     "submitted": "Levert, venter på vurdering",
