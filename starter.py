@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except CliError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"feil: {error}", file=sys.stderr)
         return 2
 
 

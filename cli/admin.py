@@ -61,7 +61,7 @@ async def _connected(command: Command, args: argparse.Namespace) -> int:
     try:
         client = await asyncio.wait_for(connect(settings), CONNECT_SECONDS)
     except ValueError as error:  # the codec key
-        return _fail(2, f"error: {error}")
+        return _fail(2, f"feil: {error}")
     except (RuntimeError, TimeoutError, OSError) as error:
         reason = str(error) or f"ikke svar innen {CONNECT_SECONDS:g} s"
         return _fail(3, f"får ikke kontakt med Temporal på {settings.temporal_address}: {reason}")
@@ -85,11 +85,11 @@ def guarded(command: Command) -> Command:
         try:
             return await command(admin, args)
         except (Refused, Refusal) as refused:  # a workflow's or the gateway's, or a rule of the arguments
-            return _fail(1, f"refused: {refused}")
+            return _fail(1, f"avvist: {refused}")
         except ValidationError as error:
-            return _fail(1, "refused: " + "; ".join(describe(error)))
+            return _fail(1, "avvist: " + "; ".join(describe(error)))
         except CliError as error:
-            return _fail(2, f"error: {error}")
+            return _fail(2, f"feil: {error}")
         except RPCError as error:
             return _fail(3, f"Temporal: {error}")
 
@@ -150,7 +150,7 @@ def default_actor() -> str:
 async def start_cohort(admin: Admin, args: argparse.Namespace) -> int:
     plan, problems = parse_plan(read_json(args.plan))
     if problems or plan is None:
-        return _fail(1, f"refused: {args.plan}: " + "; ".join(problem.text() for problem in problems))
+        return _fail(1, f"avvist: {args.plan}: " + "; ".join(problem.text() for problem in problems))
     cohort_id(plan.cohort)
     handle = await admin.open_cohort(plan, args.seed)
     if args.json:
@@ -164,7 +164,7 @@ async def start_cohort(admin: Admin, args: argparse.Namespace) -> int:
 async def apply(admin: Admin, args: argparse.Namespace) -> int:
     application, errors = parse_application(read_json(args.application))
     if application is None:  # the schema does not hold: nothing is sent
-        return _fail(1, f"refused: {args.application}: " + "; ".join(errors))
+        return _fail(1, f"avvist: {args.application}: " + "; ".join(errors))
     cohort_id(application.cohort)
     account = await acting(admin, args)
     commands.APPLY.check(account)
@@ -173,7 +173,7 @@ async def apply(admin: Admin, args: argparse.Namespace) -> int:
         emit(result.model_dump(mode="json"))
     if not result.accepted:  # the cohort recorded it as a refused application and told the contact
         problems = "; ".join(problem.text for problem in result.problems)
-        return _fail(1, f"refused: søknad {result.application_id}: {problems}")
+        return _fail(1, f"avvist: søknad {result.application_id}: {problems}")
     if not args.json:
         print(f"søknad {result.application_id} er mottatt: gruppe {result.group_workflow_id}")
     return 0

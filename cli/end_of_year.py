@@ -191,7 +191,7 @@ async def _verify(args: argparse.Namespace) -> int:
     checked = await _on_database(lambda sessions: Documents(sessions, key, settings.data_dir).verify(args.code))
     if checked is None:
         unknown = Refusal("documents.unknown_code", verification=printable(args.code))
-        print(f"refused: {unknown.text()}", file=sys.stderr)
+        print(f"avvist: {unknown.text()}", file=sys.stderr)
         return 1
     found: dict[str, Any] = {
         "kind": checked.kind,
@@ -235,7 +235,7 @@ async def _statistics_report(args: argparse.Namespace) -> int:
         print(f"kull: {error}", file=sys.stderr)
         return 2
     if path is None:
-        print(f"refused: {Refusal('statistics.no_cohort', cohort=printable(args.cohort)).text()}", file=sys.stderr)
+        print(f"avvist: {Refusal('statistics.no_cohort', cohort=printable(args.cohort)).text()}", file=sys.stderr)
         return 1
     if args.json:
         emit({"file": str(path)})

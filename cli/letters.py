@@ -40,14 +40,14 @@ def run(args: argparse.Namespace) -> int:
 async def show_letters(args: argparse.Namespace, settings: Settings, open_people: OpenRegister) -> int:
     cohort = args.cohort.strip()
     if not cohort:
-        return _fail(2, "error: --cohort må nevne et kull, f.eks. 2022")
+        return _fail(2, "feil: --cohort må nevne et kull, f.eks. 2022")
     engine = make_engine(settings.resolved_database_url)
     try:
         await create_schema(engine)
         sessions = make_session_factory(engine)
         letters = await cohort_letters(sessions, open_people(settings, sessions), contact(settings), cohort)
     except (RuntimeError, ValueError) as error:  # no register, or an unreadable application key
-        return _fail(2, f"error: {error}")
+        return _fail(2, f"feil: {error}")
     except SQLAlchemyError as error:
         return _fail(3, f"kan ikke bruke lesemodellen: {type(error).__name__}")
     finally:

@@ -52,7 +52,7 @@ def _account_job(job: Coroutine[Any, Any, T]) -> tuple[int, T | None]:
     try:
         return 0, asyncio.run(job)
     except AccountError as error:
-        print(f"refused: {error}", file=sys.stderr)
+        print(f"avvist: {error}", file=sys.stderr)
         return 1, None
     except SQLAlchemyError as error:
         print(f"kan ikke bruke databasen: {error}", file=sys.stderr)

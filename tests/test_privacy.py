@@ -112,7 +112,7 @@ async def test_export_then_erase_a_participant(
     code, out, err = await run(admin, capsys, "privacy", "erase", person_id)
     assert code == 1 and out == ""
     assert err.strip() == (
-        f"refused: {person_id} er fortsatt med i et studium som pågår ({own}); slett når det er avsluttet "
+        f"avvist: {person_id} er fortsatt med i et studium som pågår ({own}); slett når det er avsluttet "
         "(eller lukket etter trekking)"
     )
     assert await people.get(person_id) is not None
@@ -152,9 +152,9 @@ async def test_export_then_erase_a_participant(
     assert code == 0 and out.startswith(f"{contact_id} er slettet: registeret raden makulert og slettet, ")
     assert "karakterprotokoller beholdt under anonym ID: ingen" in out
     code, _, err = await run(admin, capsys, "privacy", "export", person_id)
-    assert code == 1 and err.strip() == f"refused: {person_id} er ikke i registeret (aldri registrert, eller slettet)"
+    assert code == 1 and err.strip() == f"avvist: {person_id} er ikke i registeret (aldri registrert, eller slettet)"
     code, _, err = await run(admin, capsys, "privacy", "erase", "kari@example.no")
-    assert code == 2 and err.strip() == "error: 'kari@example.no' er ikke en person-ID (p og 20 heksadesimale sifre)"
+    assert code == 2 and err.strip() == "feil: 'kari@example.no' er ikke en person-ID (p og 20 heksadesimale sifre)"
 
 
 async def test_an_erased_persons_transcript_goes_with_them(harness: Harness, tmp_path: Path) -> None:

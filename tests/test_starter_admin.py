@@ -113,7 +113,7 @@ async def test_refusals_are_one_line_audited_and_send_nothing(
     assert code == 1 and out == "" and "participants" in one_line(err)
 
     code, _, err = await run(harness, capsys, "confirm-selection", "--cohort", plan.cohort)
-    assert code == 1 and one_line(err) == "refused: Ingen trekning venter på bekreftelse (kullets fase: søknadsfase)"
+    assert code == 1 and one_line(err) == "avvist: Ingen trekning venter på bekreftelse (kullets fase: søknadsfase)"
     [audited] = await refusals(harness)
     assert (audited.workflow_id, audited.actor, audited.action) == (f"kull-{plan.cohort}", ACTOR, "confirm_selection")
     assert re.fullmatch(rf"kull-{plan.cohort}:refused:[0-9a-f]{{32}}", audited.idempotency_key)
@@ -152,7 +152,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(
     answer = json.loads(out)
     assert code == 1 and answer["accepted"] is False
     assert answer["problems"] == [{"code": "application.participant_count", "params": {"count": 2, "min": 3, "max": 4}}]
-    assert one_line(err) == ("refused: søknad 0301: Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere.")
+    assert one_line(err) == ("avvist: søknad 0301: Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere.")
 
     async def drawn() -> None:
         code, out, _ = await run(harness, capsys, "show", "cohort", plan.cohort, "--json")
@@ -178,7 +178,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(
         code, out, _ = await run(harness, capsys, "requirement", verb, "5001", "1", *cohort, "--json")
         assert code == 0 and json.loads(out)["status"] == {"submit": "submitted", "approve": "approved"}[verb]
     code, _, err = await run(harness, capsys, "written", "grade", "5001", "Z", *cohort)
-    assert code == 1 and one_line(err).startswith("refused: karakter:")
+    assert code == 1 and one_line(err).startswith("avvist: karakter:")
 
     code, out, _ = await run(harness, capsys, "show", "group", "5001", *cohort)
     assert code == 0 and "fase samlinger og arbeidskrav, utfall tatt opp" in out
@@ -248,25 +248,25 @@ async def test_bad_text_and_files_are_refused_before_anything_is_sent(
         ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     ]:
         code, err = await refused_unchanged(harness, capsys, show, "apply", good, actor=f"kari{char}admin")
-        assert code == 1 and err.startswith("refused: Ingen konto 'kari") and char not in err, named
+        assert code == 1 and err.startswith("avvist: Ingen konto 'kari") and char not in err, named
     code, err = await refused_unchanged(harness, capsys, show, "apply", good, actor="k" * 101)
-    assert (code, err) == (1, f"refused: Ingen konto '{'k' * 101}': opprett den med `starter.py user add`")
+    assert (code, err) == (1, f"avvist: Ingen konto '{'k' * 101}': opprett den med `starter.py user add`")
 
     long_name = application(["0301"]) | {"cohort": plan.cohort}
     long_name["participants"][0]["name"] = "N" * 201
     path = write(tmp_path, "long.json", long_name)
     code, err = await refused_unchanged(harness, capsys, show, "apply", path)
-    assert (code, err) == (1, f"refused: {path}: participants.0.name: høyst 200 tegn, her 201")
+    assert (code, err) == (1, f"avvist: {path}: participants.0.name: høyst 200 tegn, her 201")
     deep = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
     code, err = await refused_unchanged(harness, capsys, show, "apply", deep)
-    assert (code, err) == (2, f"error: {deep} har lister og objekter 100000 nivåer dypt; høyst 20 godtas")
+    assert (code, err) == (2, f"feil: {deep} har lister og objekter 100000 nivåer dypt; høyst 20 godtas")
     big = write(tmp_path, "big.json", json.dumps(long_name | {"padding": "x" * 1024 * 1024}))
     code, err = await refused_unchanged(harness, capsys, show, "apply", big)
-    assert (code, err) == (2, f"error: {big} er større enn 1024 KB; en søknad eller en plan er noen få KB")
+    assert (code, err) == (2, f"feil: {big} er større enn 1024 KB; en søknad eller en plan er noen få KB")
     code, err = await refused_unchanged(
         harness, capsys, show, "withdraw-group", "0301", "--cohort", plan.cohort, "--reason", "r" * 501
     )
-    assert (code, err) == (1, "refused: begrunnelse: høyst 500 tegn, her 501")
+    assert (code, err) == (1, "avvist: begrunnelse: høyst 500 tegn, her 501")
     smuggled = Account.model_construct(username="kari\x1b[2J", role=Role.ADMIN)  # around its model's bounds
     with pytest.raises(Refused, match=r"^utført av: tegn 5 er et kontrolltegn, U\+001B \(ESC\)"):
         await Admin(harness.client, harness.sessions, harness.task_queue).perform(
@@ -328,11 +328,11 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
     code, err = await refused_unchanged(
         h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "x" * 1048576
     )
-    assert (code, err) == (1, "refused: tilbakemelding: høyst 4000 tegn, her 1048576")
+    assert (code, err) == (1, "avvist: tilbakemelding: høyst 4000 tegn, her 1048576")
     code, err = await refused_unchanged(
         h, capsys, show, "requirement", "return", "5001", "1", *cohort, "--feedback", "Se \x1b]8;;http://x\x1b\\her"
     )
-    assert code == 1 and err == "refused: tilbakemelding: tegn 4 er et kontrolltegn, U+001B (ESC), som ikke er tillatt"
+    assert code == 1 and err == "avvist: tilbakemelding: tegn 4 er et kontrolltegn, U+001B (ESC), som ikke er tillatt"
     code, err = await refused_unchanged(
         h,
         capsys,
@@ -349,16 +349,16 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
         ids[1],
         ids[0],
     )
-    assert (code, err) == (1, f"refused: til stede: {ids[0]} er oppgitt to ganger")
+    assert (code, err) == (1, f"avvist: til stede: {ids[0]} er oppgitt to ganger")
     code, err = await refused_unchanged(h, capsys, show, "mark-non-participating", f"{ids[0]}\x1b[2J")
     assert code == 1 and err == (
-        f"refused: deltaker: '{ids[0]}\\u001b[2J' er ikke en saks-ID "
+        f"avvist: deltaker: '{ids[0]}\\u001b[2J' er ikke en saks-ID "
         "(bokstaver, sifre og . _ + -), f.eks. kull-2022.gruppe-1833.deltaker-1"
     )
     code, err = await refused_unchanged(
         h, capsys, ["participant", ids[0]], "withdraw-participant", ids[0], "--reason", "r" * 501
     )
-    assert (code, err) == (1, "refused: begrunnelse: høyst 500 tegn, her 501")
+    assert (code, err) == (1, "avvist: begrunnelse: høyst 500 tegn, her 501")
 
     feedback = "Mangler problemstilling.\n\t" + "ø" * 3974  # exactly the limit, lines and a tab kept
     code, out, _ = await run(h, capsys, "requirement", "return", "5001", "1", *cohort, "--feedback", feedback, "--json")
@@ -385,7 +385,7 @@ async def test_an_extension_past_the_last_oral_exam_is_refused(
         code, err = await refused_unchanged(
             h, capsys, show, "requirement", "extend", "5001", "2", *cohort, "--deadline", deadline
         )
-        expected = f"refused: Arbeidskrav 2: den nye fristen {said} er etter siste muntlige eksamen; "
+        expected = f"avvist: Arbeidskrav 2: den nye fristen {said} er etter siste muntlige eksamen; "
         assert (code, err) == (1, expected + f"seneste tillatte frist er {latest}")
     code, out, _ = await run(
         h, capsys, "requirement", "extend", "5001", "2", *cohort, "--deadline", oral_end.isoformat()

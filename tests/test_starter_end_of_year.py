@@ -22,14 +22,14 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     assert code == 0 and f"{ids[1]}.klage: venter på nye sensorer; før C -> D" in out
     appeal = f"{ids[1]}.klage"
     code, _, err = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
-    assert code == 1 and one_line(err) == f"refused: {EXAMINER} er ikke brukernavnet til en sensorkonto"
+    assert code == 1 and one_line(err) == f"avvist: {EXAMINER} er ikke brukernavnet til en sensorkonto"
     await examiner_accounts(harness, EXAMINER)
     code, out, _ = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
     assert code == 0 and "klagen er nå: venter på ny skriftlig karakter" in out
     code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)
     assert code == 0 and "venter på muntlig justering" in out
     code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "3", actor=EXAMINER)
-    assert code == 1 and one_line(err) == "refused: Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +3"
+    assert code == 1 and one_line(err) == "avvist: Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +3"
     code, out, _ = await run(harness, capsys, "appeal", "oral", appeal, "1", actor=EXAMINER)
     assert code == 0 and "avgjort" in out
     code, out, _ = await run(harness, capsys, "appeal", "show", appeal, "--json")
@@ -37,14 +37,14 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     assert (shown["final_before"], shown["final_after"], shown["pending_action"]) == ("D", "A", None)
 
     code, _, err = await run(harness, capsys, "appeal", "register", ids[3], actor=OFFICE)
-    assert code == 1 and one_line(err) == "refused: En kursdeltaker får ikke karakter og har ingenting å klage på"
+    assert code == 1 and one_line(err) == "avvist: En kursdeltaker får ikke karakter og har ingenting å klage på"
 
 
 async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
     handle, ids = await failed_group(harness)  # member 2 has F
     await publish(handle)
     code, _, err = await run(harness, capsys, "resit", "register", ids[0], actor=OFFICE)
-    assert code == 1 and one_line(err) == "refused: Eksamen er bestått (D); ny eksamen er for den som ikke har bestått"
+    assert code == 1 and one_line(err) == "avvist: Eksamen er bestått (D); ny eksamen er for den som ikke har bestått"
     code, out, _ = await run(harness, capsys, "resit", "register", ids[1], actor=OFFICE)
     resit = f"{ids[1]}.ny-eksamen-2"
     assert code == 0 and f"{resit}: ny eksamen, venter på ny skriftlig karakter; ny og utsatt eksamen for kull" in out

@@ -72,10 +72,10 @@ async def test_the_report_and_a_verification_from_the_database_alone(tmp_path: P
     assert "3 søknader, 1 av dem avvist før trekningen." in words and "Nord-Norge 1" in words
 
     unknown = starter(tmp_path, "statistics", "--cohort", "2099")
-    assert unknown.returncode == 1 and unknown.stderr.strip() == "refused: Databasen har ikke noe kull 2099"
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "avvist: Databasen har ikke noe kull 2099"
 
     checked = starter(tmp_path, "verify", issued.code.lower())
     assert checked.returncode == 0 and checked.stdout.strip().endswith(": gyldig")
     assert checked.stdout.startswith("kursbevis, ") and "Kari" not in checked.stdout
     wrong = starter(tmp_path, "verify", "AAAA-BBBB-CCCC-DDDD-EEEE")
-    assert wrong.returncode == 1 and "refused: Ingen dokumenter har verifiseringskoden" in wrong.stderr
+    assert wrong.returncode == 1 and "avvist: Ingen dokumenter har verifiseringskoden" in wrong.stderr

@@ -115,7 +115,7 @@ async def test_a_cohort_by_hand_with_worker_and_starter_programs(
     other = starter(program_env, "apply", str(tmp_path / "other.json"))
     assert other.returncode == 1 and other.stdout == ""
     assert other.stderr.strip() == (
-        "refused: søknad 4601: Bergen (4601) har allerede søkt om plass på dette kullet, i søknaden fra Bergen."
+        "avvist: søknad 4601: Bergen (4601) har allerede søkt om plass på dette kullet, i søknaden fra Bergen."
     )
     shown = starter(program_env, "show", "cohort", plan.cohort, "--json")
     overview = json.loads(shown.stdout)

@@ -72,11 +72,11 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
         await engine.dispose()
 
     duplicate = await add(tmp_path, "kari", "--role", "admin", "--password-file", str(secret))
-    assert (duplicate.returncode, duplicate.stderr.strip()) == (1, "refused: Brukeren 'kari' finnes allerede")
+    assert (duplicate.returncode, duplicate.stderr.strip()) == (1, "avvist: Brukeren 'kari' finnes allerede")
     no_terminal = await add(tmp_path, "ola", "--role", "teacher")
     assert (no_terminal.returncode, no_terminal.stderr.strip()) == (
         2,
-        "error: ingen terminal å spørre etter passordet i: bruk --password-file",
+        "feil: ingen terminal å spørre etter passordet i: bruk --password-file",
     )
 
 
