@@ -42,7 +42,7 @@ from gateway.messages import (
     NewWrittenGradeInput,
     ResitDetail,
 )
-from gateway.queries import AppealWorkflow, ResitWorkflow
+from gateway.queries import APPEAL_DETAIL, RESIT_DETAIL
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from gateway.storage import Documents, create_schema, documents_key, make_engine, make_session_factory
@@ -103,7 +103,7 @@ async def appeal_oral(admin: Admin, args: argparse.Namespace) -> int:
 
 @guarded
 async def appeal_show(admin: Admin, args: argparse.Namespace) -> int:
-    detail: AppealDetail = await admin.query(args.appeal, AppealWorkflow.detail)
+    detail: AppealDetail = await admin.query(args.appeal, APPEAL_DETAIL)
     return _appeal(args, detail)
 
 
@@ -117,7 +117,7 @@ async def resit_written(admin: Admin, args: argparse.Namespace) -> int:
     resit, account = _resit_id(args.resit), await acting(admin, args)
     written = NewWrittenGradeInput(actor=account.username, grade=Grade(args.grade.upper()))
     await admin.perform(commands.RESIT_WRITTEN, resit, written, account)
-    return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
+    return _resit(args, await admin.query(args.resit, RESIT_DETAIL))
 
 
 @guarded
@@ -125,12 +125,12 @@ async def resit_oral(admin: Admin, args: argparse.Namespace) -> int:
     resit, account = _resit_id(args.resit), await acting(admin, args)
     oral = NewOralAdjustmentInput(actor=account.username, adjustment=args.adjustment)
     await admin.perform(commands.RESIT_ORAL, resit, oral, account)
-    return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
+    return _resit(args, await admin.query(args.resit, RESIT_DETAIL))
 
 
 @guarded
 async def resit_show(admin: Admin, args: argparse.Namespace) -> int:
-    return _resit(args, await admin.query(args.resit, ResitWorkflow.detail))
+    return _resit(args, await admin.query(args.resit, RESIT_DETAIL))
 
 
 def _resit(args: argparse.Namespace, d: ResitDetail) -> int:

@@ -12,7 +12,5 @@ from workflows.participant import ParticipantWorkflow
 COHORT_OVERVIEW = CohortWorkflow.overview
 GROUP_DETAIL = GroupWorkflow.detail
 PARTICIPANT_DETAIL = ParticipantWorkflow.detail
-
-# The end of the year's updates and queries, until its commands join gateway.commands (web/end_of_year.py and
-# cli/end_of_year.py name them through these two classes).
-__all__ = ["COHORT_OVERVIEW", "GROUP_DETAIL", "PARTICIPANT_DETAIL", "AppealWorkflow", "ResitWorkflow"]
+APPEAL_DETAIL = AppealWorkflow.detail
+RESIT_DETAIL = ResitWorkflow.detail

@@ -32,7 +32,7 @@ from gateway.messages import (
     NewWrittenGradeInput,
     appeal_workflow_id,
 )
-from gateway.queries import AppealWorkflow
+from gateway.queries import APPEAL_DETAIL
 from gateway.storage import end_of_year_store
 from web.actions import perform_on
 from web.errors import refusal
@@ -89,7 +89,7 @@ async def access(web: Web, account: Account, participant_id: str) -> Participant
 
 async def _appeal_names(web: Web, account: Account, participant_id: str) -> bool:
     try:
-        detail: AppealDetail = await web.admin.query(appeal_workflow_id(participant_id), AppealWorkflow.detail)
+        detail: AppealDetail = await web.admin.query(appeal_workflow_id(participant_id), APPEAL_DETAIL)
     except Refused:  # no appeal
         return False
     return account.username in detail.examiners
