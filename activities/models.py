@@ -59,6 +59,21 @@ class SendNoticeResult(_Model):
     queued: int  # letters new in the outbox from this call (a retried call queues none)
 
 
+class RequirementCell(_Model):
+    """One work requirement of a group as the read model keeps it (JSON in the group's row)."""
+
+    number: int
+    status: str  # domain.requirements.RequirementStatus
+    deadline: AwareDatetime
+
+
+class PendingCell(_Model):
+    """What waits on a group, as a code of domain/catalogue/pending.py and its parameters (JSON in the row)."""
+
+    code: str
+    params: dict[str, str | int | None] = Field(default_factory=dict)
+
+
 GroupOutcome = Literal["applied", "admitted", "waitlist", "moved_up", "gave_up", "not_selected", "refused"]
 
 
@@ -86,6 +101,10 @@ class GroupRow(_Model):
     stage: str
     requirements_approved: int = 0
     written_grade: str | None = None
+    written_submitted: bool = False
+    published_at: AwareDatetime | None = None  # the release; the end of the year reads results from rows after it
+    requirements: list[RequirementCell] = Field(default_factory=list)  # each one's status and deadline (the inbox)
+    pending: list[PendingCell] = Field(default_factory=list)  # what waits for the administration (the inbox)
 
 
 class InnovationRow(_Model):
@@ -115,6 +134,8 @@ class ParticipantRow(_Model):
     final_grade: str | None = None
     credits: int = 0
     certificate: str | None = None
+    replaced: bool = False  # replaced before the first gathering: no result, shown as ended
+    end_reason: str | None = None  # the code of domain/catalogue/reasons.py when it ended without a result
     person_id: str | None = None  # kept apart from the row, in participant_people (the statistics' roles)
 
 

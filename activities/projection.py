@@ -30,7 +30,11 @@ class ProjectionActivities:
         rows: list[tuple[type[Base], dict[str, object]]] = []
         if input.cohort is not None:
             rows.append((CohortRecord, input.cohort.model_dump()))
-        rows += [(GroupRecord, group.model_dump()) for group in input.groups]
+        # the JSON columns as JSON (their datetimes as ISO text); the others as the columns' own types
+        rows += [
+            (GroupRecord, group.model_dump() | group.model_dump(mode="json", include={"requirements", "pending"}))
+            for group in input.groups
+        ]
         rows += [(ParticipantRecord, p.model_dump(exclude={"person_id"})) for p in input.participants]
         rows += [
             (

@@ -76,23 +76,32 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 async def create_schema(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
-        await connection.run_sync(_add_audit_codes)
+        await connection.run_sync(_add_new_columns)
 
 
-# Until migrations arrive (alembic, a later issue): a database made before the audit trail kept codes has an `audit`
-# table without these columns, and create_all does not change an existing table. Each is added once, empty (the old
-# rows keep their text in `reason`); remove this with the first migration.
-_AUDIT_CODES = ("params", "problems")
+# Until migrations arrive (alembic, a later issue): a database made before these columns existed has its tables
+# without them, and create_all does not change an existing table. Each is added once, empty (the audit's old rows keep
+# their text in `reason`; a projection fills the read model's on its next write); remove this with the first migration.
+_NEW_COLUMNS: dict[str, dict[str, str]] = {
+    AuditRecord.__tablename__: {"params": "JSON", "problems": "JSON"},
+    GroupRecord.__tablename__: {
+        "written_submitted": "BOOLEAN NOT NULL DEFAULT FALSE",
+        "published_at": "TIMESTAMP WITH TIME ZONE",
+        "requirements": "JSON",
+        "pending": "JSON",
+    },
+    ParticipantRecord.__tablename__: {"replaced": "BOOLEAN NOT NULL DEFAULT FALSE", "end_reason": "VARCHAR"},
+}
 
 
-def _add_audit_codes(connection: Connection) -> None:
+def _add_new_columns(connection: Connection) -> None:
     schema = (connection.get_execution_options().get("schema_translate_map") or {}).get(None)  # the tests' schema
-    table = AuditRecord.__tablename__
-    present = {column["name"] for column in inspect(connection).get_columns(table, schema=schema)}
-    for name in _AUDIT_CODES:
-        if name not in present:
-            where = f'"{schema}".{table}' if schema else table
-            connection.execute(text(f"ALTER TABLE {where} ADD COLUMN {name} JSON"))
+    for table, columns in _NEW_COLUMNS.items():
+        present = {column["name"] for column in inspect(connection).get_columns(table, schema=schema)}
+        for name, kind in columns.items():
+            if name not in present:
+                where = f'"{schema}".{table}' if schema else table
+                connection.execute(text(f"ALTER TABLE {where} ADD COLUMN {name} {kind}"))
 
 
 def _insert(session: AsyncSession, table_model: type[Base]) -> Any:

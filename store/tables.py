@@ -72,6 +72,10 @@ class GroupRecord(Base):
     stage: Mapped[str]
     requirements_approved: Mapped[int]
     written_grade: Mapped[str | None]
+    written_submitted: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    requirements: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)  # number/status/deadline
+    pending: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)  # code/params
     updated_at: Mapped[datetime]
 
 
@@ -120,6 +124,8 @@ class ParticipantRecord(Base):
     final_grade: Mapped[str | None]
     credits: Mapped[int]
     certificate: Mapped[str | None]
+    replaced: Mapped[bool] = mapped_column(default=False)
+    end_reason: Mapped[str | None] = mapped_column(default=None)  # a code of domain/catalogue/reasons.py
     updated_at: Mapped[datetime]
 
 

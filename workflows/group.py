@@ -11,7 +11,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.grades import ComputeGradesInput, MemberGradeInput, compute_grades
-    from activities.models import GroupRow, ProjectInput
+    from activities.models import GroupRow, PendingCell, ProjectInput, RequirementCell
     from domain import exam
     from domain.calendar import due_items, due_with, worth_sending
     from domain.lifecycle import Outcome
@@ -294,4 +294,11 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             stage=self.facts.stage().value,
             requirements_approved=self.facts.approved,
             written_grade=self.state.written_grade.value if self.state.written_grade else None,
+            written_submitted=self.state.written_submitted_at is not None,
+            published_at=self.state.published_at,
+            requirements=[
+                RequirementCell(number=r.number, status=r.status.value, deadline=r.deadline)
+                for r in self.state.requirements
+            ],
+            pending=[PendingCell(code=p.code, params=dict(p.params)) for p in self.facts.pending_actions()],
         )

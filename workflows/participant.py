@@ -182,5 +182,7 @@ class ParticipantWorkflow:
             final_grade=d.final_grade.value if d.final_grade else None,
             credits=d.credits,
             certificate=d.certificate,
+            replaced=d.end_reason is not None and d.end_reason.code == "reason.replaced",
+            end_reason=d.end_reason.code if d.end_reason else None,
             person_id=self.input.person_id,
         )

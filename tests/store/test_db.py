@@ -11,7 +11,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.db import create_schema, delete_cohort_rows, insert_if_absent, make_engine, record_audit, upsert_row
-from store.tables import AuditRecord, CohortRecord, OutboxRecord
+from store.tables import AuditRecord, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
 
 Sessions = async_sessionmaker[AsyncSession]
 NOW = datetime(2022, 3, 1, 12, 0, tzinfo=UTC)
@@ -211,3 +211,43 @@ async def test_writers_that_hold_sqlite_longer_than_its_busy_timeout_all_land(tm
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 12
     await engine.dispose()
+
+
+async def test_a_read_model_from_before_the_inbox_columns_gets_them(tmp_path: Path) -> None:
+    """A `groups` and a `participants` table made before the rows carried the release, the requirements, what is
+    pending, and how a participant ended: each column is added once, the old rows kept with its default."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "CREATE TABLE groups (group_id VARCHAR PRIMARY KEY, cohort VARCHAR, application_id VARCHAR, "
+                "municipalities VARCHAR, region VARCHAR, size VARCHAR, outcome VARCHAR, stage VARCHAR, "
+                "requirements_approved INTEGER, written_grade VARCHAR, updated_at DATETIME)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO groups VALUES ('g', '2022', '0301', '0301', 'east', 'large', 'admitted', 'programme', "
+                "1, NULL, :at)"
+            ),
+            {"at": NOW.replace(tzinfo=None)},
+        )
+        await connection.execute(
+            text(
+                "CREATE TABLE participants (participant_id VARCHAR PRIMARY KEY, group_id VARCHAR, cohort VARCHAR, "
+                "sector VARCHAR, track VARCHAR, stage VARCHAR, attendance_days INTEGER, requirements_approved INTEGER, "
+                "withdrawn BOOLEAN, non_participating BOOLEAN, exam_eligible BOOLEAN, written_grade VARCHAR, "
+                "oral_adjustment INTEGER, final_grade VARCHAR, credits INTEGER, certificate VARCHAR, "
+                "updated_at DATETIME)"
+            )
+        )
+    await create_schema(engine)
+    await create_schema(engine)  # a second start finds the columns there
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as session:
+        group = await session.scalar(select(GroupRecord))
+        columns = set((await session.execute(select(*ParticipantRecord.__table__.columns))).keys())
+    await engine.dispose()
+    assert group is not None
+    assert (group.written_submitted, group.published_at, group.requirements, group.pending) == (False, None, None, None)
+    assert {"replaced", "end_reason"} <= columns
