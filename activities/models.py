@@ -146,10 +146,6 @@ class ProjectInput(_Model):
     innovations: list[InnovationRow] = Field(default_factory=list)
 
 
-class ProjectResult(_Model):
-    rows: int
-
-
 class AuditEntry(_Model):
     key: NonEmpty  # idempotency: a retried activity records an entry once
     workflow_id: str
@@ -162,9 +158,15 @@ class AuditEntry(_Model):
     problems: list[dict[str, Any]] = Field(default_factory=list)  # a refusal's codes and parameters
 
 
-class RecordAuditInput(_Model):
-    entries: list[AuditEntry]
+class WriteEffectsInput(_Model):
+    """What one workflow task produced: its notices, its audit entries and its read-model rows that changed."""
+
+    notices: list[SendNoticeInput] = Field(default_factory=list)
+    audit: list[AuditEntry] = Field(default_factory=list)
+    rows: ProjectInput = Field(default_factory=ProjectInput)
 
 
-class RecordAuditResult(_Model):
-    rows: int  # entries new in this run; a retry of a recorded batch gives 0
+class WriteEffectsResult(_Model):
+    queued: int  # letters new in the outbox (a retried write queues none)
+    audited: int  # audit entries new (a retried write records none)
+    rows: int  # read-model rows written

@@ -12,7 +12,7 @@ from cli.output import emit
 from domain.catalogue import label, when
 from gateway.admin import Admin
 from gateway.messages import CohortOverview, GroupDetail, ParticipantDetail, Pending
-from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, PARTICIPANT_DETAIL
+from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
 
 
 @guarded
@@ -30,7 +30,7 @@ async def show_group(admin: Admin, args: argparse.Namespace) -> int:
 @guarded
 async def show_participant(admin: Admin, args: argparse.Namespace) -> int:
     target = participant_id(args.participant)
-    detail: ParticipantDetail = await admin.query(target.workflow_id, PARTICIPANT_DETAIL)
+    detail = await participant_detail(admin.query, target.workflow_id)  # Admin.query refuses a missing one
     return _shown(args, detail, _print_participant)
 
 

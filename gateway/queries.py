@@ -1,16 +1,51 @@
 """The queries the web app and the command line ask a workflow (`Admin.query(workflow_id, COHORT_OVERVIEW)`), named
-here so that neither imports the workflows (tests/test_imports.py)."""
+here so that neither imports the workflows (tests/test_imports.py), and the participant's detail, which two
+workflows answer together."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.reasons import reason
 from workflows.cohort import CohortWorkflow
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
+from workflows.messages import GroupDetail, ParticipantDetail
 from workflows.participant import ParticipantWorkflow
 
 COHORT_OVERVIEW = CohortWorkflow.overview
 GROUP_DETAIL = GroupWorkflow.detail
-PARTICIPANT_DETAIL = ParticipantWorkflow.detail
 APPEAL_DETAIL = AppealWorkflow.detail
 RESIT_DETAIL = ResitWorkflow.detail
+
+Ask = Callable[[str, Any], Awaitable[Any]]  # (workflow ID, query) -> its answer; the caller's own error handling
+
+
+async def participant_detail(ask: Ask, participant_workflow_id: str) -> ParticipantDetail | None:
+    """The participant's detail as the pages and the command line show it. The group owns attendance, requirements,
+    eligibility and the written grade: while the participant runs they come from its group's view of the member;
+    once it has ended, the participant holds them itself (the group told them with the end). None when `ask` finds
+    no such workflow (it returns None there; `Admin.query` raises Refused instead)."""
+    participant: ParticipantDetail | None = await ask(participant_workflow_id, ParticipantWorkflow.detail)
+    if participant is None or participant.ended:
+        return participant
+    group: GroupDetail | None = await ask(participant.group_workflow_id, GroupWorkflow.detail)
+    member = next(
+        (m for m in (group.members if group else []) if m.participant_workflow_id == participant_workflow_id), None
+    )
+    if group is None or member is None:
+        return participant
+    why = reason("reason.withdrawn") if participant.withdrawn else member.ineligible_reason
+    return participant.model_copy(
+        update={
+            "attendance": list(member.attendance),
+            "attendance_days": len(member.attendance),
+            "non_participating": member.non_participating,
+            "requirements_approved": member.requirements_approved,
+            "exam_eligible": why is None,
+            "ineligible_reason": why,
+            "written_grade": group.written_grade,
+        }
+    )

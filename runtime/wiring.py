@@ -16,12 +16,11 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.effects import EffectsActivities
 from activities.end_of_year import EndOfYearActivities
 from activities.grades import compute_grades
 from activities.letters import Contact, PeopleLookup
 from activities.mailer import Mailer
-from activities.notices import NoticeActivities
-from activities.projection import ProjectionActivities
 from activities.relay import OutboxRelay, RelayPolicy
 from domain.admission import preload
 from runtime.codec import data_converter, load_or_create_key
@@ -97,8 +96,7 @@ def build_worker(
     sticky_queue_timeout: timedelta = timedelta(seconds=STICKY_QUEUE_TIMEOUT_SECONDS),
 ) -> Worker:
     """Every workflow and activity. `relay`, when the worker runs one beside it, is woken as letters are queued."""
-    notices = NoticeActivities(sessions, wake=relay.wake if relay else None)
-    projection = ProjectionActivities(sessions)
+    effects = EffectsActivities(sessions, wake=relay.wake if relay else None)
     end_of_year = EndOfYearActivities(sessions)
     return Worker(
         client,
@@ -106,9 +104,7 @@ def build_worker(
         workflows=list(WORKFLOWS),
         workflow_runner=workflow_runner(),
         activities=[
-            notices.send_notice,
-            projection.project,
-            projection.record_audit,
+            effects.write,  # a workflow task's notices, audit entries and read-model rows, in one transaction
             compute_grades,
             end_of_year.record_appeal,
             end_of_year.record_resit,

@@ -24,7 +24,7 @@ from domain.refusals import Refusal
 from gateway.accounts import Account, Accounts, Role, Sessions
 from gateway.admin import Admin
 from gateway.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail, cohort_workflow_id
-from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, PARTICIPANT_DETAIL
+from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
 from gateway.storage import AuditRecord, Documents, Uploads
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
@@ -150,8 +150,7 @@ class Web:
             return list((await session.scalars(query)).all())
 
     async def participant(self, workflow_id: str) -> ParticipantDetail | None:
-        detail: ParticipantDetail | None = await self._query(workflow_id, PARTICIPANT_DETAIL)
-        return detail  # None: not started yet, or gone
+        return await participant_detail(self._query, workflow_id)  # None: not started yet, or gone
 
     async def plan(self, group_workflow_id: str) -> CohortPlan:
         """The cohort plan the group runs on, from the input of its current run (it never changes)."""

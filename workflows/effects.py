@@ -1,8 +1,9 @@
-"""Effects a workflow asks for while handling a message, carried out by its main loop through activities.
+"""Effects a workflow asks for while handling a message, carried out by its main loop in one write.
 
 Handlers only change state and queue effects here; the loop flushes them, so an update returns at once and every
-effect runs with a timeout and a retry policy, from one place. Activities are called by method reference, so their
-argument and result types are checked.
+effect runs with a timeout and a retry policy, from one place. A flush is one call (activities/effects.py) that
+writes the notices, the audit entries and the read-model rows that changed, in one transaction; a flush with
+nothing new makes no call at all. The call is a local activity: one marker in the history, no task of its own.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import AuditEntry, ProjectInput, RecordAuditInput, SendNoticeInput
-    from activities.notices import NoticeActivities
-    from activities.projection import ProjectionActivities
+    from activities.effects import EffectsActivities
+    from activities.models import AuditEntry, ProjectInput, SendNoticeInput, WriteEffectsInput
     from workflows.notices import Notice
 
 SHORT = timedelta(seconds=30)
+LOCAL = True  # the write as a local activity (one MarkerRecorded) rather than a scheduled one (three events + a task)
 
 
 class Effects:
@@ -30,6 +31,9 @@ class Effects:
         self.audit: list[AuditEntry] = []
         self.projection_due = True
         self.actions = actions_recorded  # numbers the audit entries across continue-as-new
+        # the rows last written, by table and key: workflow memory, not state. After a restart (or eviction) it is
+        # empty and the rows are written once more, harmlessly.
+        self.written: dict[tuple[str, str], BaseModel] = {}
 
     @property
     def pending(self) -> bool:
@@ -65,23 +69,42 @@ class Effects:
     def changed(self) -> None:
         self.projection_due = True
 
+    def changed_rows(self, projection: ProjectInput) -> ProjectInput:
+        """The rows of `projection` that differ from those last written."""
+
+        def new(table: str, key: str, row: BaseModel) -> bool:
+            return self.written.get((table, key)) != row
+
+        return ProjectInput(
+            cohort=projection.cohort
+            if projection.cohort and new("cohort", projection.cohort.cohort, projection.cohort)
+            else None,
+            groups=[g for g in projection.groups if new("group", g.group_id, g)],
+            participants=[p for p in projection.participants if new("participant", p.participant_id, p)],
+            innovations=[i for i in projection.innovations if new("innovation", i.group_id, i)],
+        )
+
+    def remember(self, rows: ProjectInput) -> None:
+        if rows.cohort is not None:
+            self.written[("cohort", rows.cohort.cohort)] = rows.cohort
+        self.written.update({("group", g.group_id): g for g in rows.groups})
+        self.written.update({("participant", p.participant_id): p for p in rows.participants})
+        self.written.update({("innovation", i.group_id): i for i in rows.innovations})
+
     async def flush(self, projection: ProjectInput) -> None:
-        """Run the queued effects concurrently: each is idempotent, and none depends on another's result."""
+        """One write of what is new since the last: nothing at all when nothing is."""
         notices, self.notices = self.notices, []
         entries, self.audit = self.audit, []
-        calls: list[Awaitable[Any]] = [_send(notice) for notice in notices]
-        if entries:
-            calls.append(
-                workflow.execute_activity_method(
-                    ProjectionActivities.record_audit, RecordAuditInput(entries=entries), start_to_close_timeout=SHORT
-                )
-            )
-        if self.projection_due:
-            self.projection_due = False
-            calls.append(
-                workflow.execute_activity_method(ProjectionActivities.project, projection, start_to_close_timeout=SHORT)
-            )
-        await asyncio.gather(*calls)
+        self.projection_due = False
+        rows = self.changed_rows(projection)
+        if not (notices or entries or rows.cohort or rows.groups or rows.participants or rows.innovations):
+            return
+        write = WriteEffectsInput(notices=notices, audit=entries, rows=rows)
+        if LOCAL:
+            await workflow.execute_local_activity_method(EffectsActivities.write, write, start_to_close_timeout=SHORT)
+        else:
+            await workflow.execute_activity_method(EffectsActivities.write, write, start_to_close_timeout=SHORT)
+        self.remember(rows)
 
 
 async def drain(flush: Callable[[], Awaitable[None]], pending: Callable[[], bool]) -> None:
@@ -91,14 +114,6 @@ async def drain(flush: Callable[[], Awaitable[None]], pending: Callable[[], bool
     await flush()
     while pending():
         await flush()
-
-
-async def _send(notice: SendNoticeInput) -> None:
-    try:
-        await workflow.execute_activity_method(NoticeActivities.send_notice, notice, start_to_close_timeout=SHORT)
-    except ActivityError as error:
-        # Queuing a letter only writes to the outbox; should even that fail for good, nobody's study stops for it.
-        workflow.logger.warning("notice %s not queued: %s", notice.notice.kind, type(error.cause).__name__)
 
 
 async def signal_quietly(send: Awaitable[None], target: str) -> None:
@@ -114,11 +129,17 @@ class Signals:
 
     def __init__(self) -> None:
         self.queued: list[tuple[str, Any, Any]] = []
+        self.last: dict[tuple[str, str], Any] = {}  # the last sent to each workflow by each signal (memory only)
 
     def __bool__(self) -> bool:
         return bool(self.queued)
 
     def add(self, workflow_id: str, signal: Any, arg: Any) -> None:
+        """Queue the signal unless it repeats the last one sent to that workflow: it would teach it nothing."""
+        key = (workflow_id, str(getattr(signal, "__name__", signal)))
+        if self.last.get(key) == arg:
+            return
+        self.last[key] = arg
         self.queued.append((workflow_id, signal, arg))
 
     async def send(self) -> None:

@@ -11,7 +11,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.grades import ComputeGradesInput, MemberGradeInput, compute_grades
-    from activities.models import GroupRow, PendingCell, ProjectInput, RequirementCell
+    from activities.models import GroupRow, ParticipantRow, PendingCell, ProjectInput, RequirementCell
     from domain import exam
     from domain.calendar import due_items, due_with, worth_sending
     from domain.lifecycle import Outcome
@@ -32,7 +32,6 @@ with workflow.unsafe.imports_passed_through():
         GROUP_REPORT_SIGNAL,
         MEMBER_STATUS_SIGNAL,
         ActionResult,
-        FinalSignal,
         GroupDetail,
         GroupInput,
         GroupReport,
@@ -69,7 +68,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
         )
         self.facts = GroupFacts(self.plan, self.state)
         self.effects, self.signals = Effects(self.state.actions), Signals()
-        self.progress_due = self.grades_due = False
+        self.grades_due = False
         self.reported_stage: str | None = None
 
     def _new_member(self, number: int, person: Enrolment) -> Member:
@@ -103,7 +102,6 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
     def _work_pending(self) -> bool:
         return bool(
             self.effects.pending
-            or self.progress_due
             or self.grades_due
             or self.signals
             or self.reported_stage != self.facts.stage()
@@ -130,13 +128,6 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
         await asyncio.gather(*(self._start_participant(m) for m in self._members_to_start()))
         if self.grades_due:
             await self._compute_grades()
-        if self.progress_due:
-            self.progress_due = False
-            for m in self.facts.active(started_only=True):
-                self.signals.add(
-                    m.participant_workflow_id, participant_wf.ParticipantWorkflow.progress, self.facts.progress(m)
-                )
-        await self.signals.send()
         stage = self.facts.stage()
         if self.reported_stage != stage:
             self.reported_stage = stage
@@ -148,8 +139,9 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
                 finished=self.facts.finished,
             )
             self.signals.add(self.input.cohort_workflow_id, GROUP_REPORT_SIGNAL, report)
-            await self.signals.send()
-        await self.effects.flush(ProjectInput(groups=[self._row()], innovations=self._innovation()))
+        # the signals and the write in the same workflow task: neither needs the other's result
+        rows = ProjectInput(groups=[self._row()], participants=self._participant_rows(), innovations=self._innovation())
+        await asyncio.gather(self.signals.send(), self.effects.flush(rows))
 
     def _members_to_start(self) -> list[Member]:
         return [m for m in self.state.members if not m.started and not m.replaced] if self.facts.in_programme else []
@@ -177,7 +169,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             ),
         )
         member.started = True  # the same object: a handler that changed it meanwhile is kept
-        self.progress_due = True
+        self.effects.changed()  # its row in the read model is the group's to write
 
     # ---- signals ------------------------------------------------------------------------------
     @workflow.signal
@@ -199,9 +191,10 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
     def member_status(self, input: MemberStatusSignal) -> None:
         member = self.facts.member(input.participant_workflow_id)
         if member is not None:
+            if input.withdrawn and not member.withdrawn:
+                member.approved_at_withdrawal = self.facts.approved
             member.track, member.withdrawn = input.track, input.withdrawn
-            self.progress_due = True  # eligibility follows the track and the withdrawal
-            self.effects.changed()
+            self.effects.changed()  # eligibility follows the track and the withdrawal
 
     @workflow.signal
     def publish(self, input: PublishSignal) -> None:
@@ -231,7 +224,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             for m in self.facts.active()
         ]
         written = None if self.facts.no_exam else self.state.written_grade
-        result = await workflow.execute_activity(
+        result = await workflow.execute_local_activity(  # a computation: one marker, no task of its own
             compute_grades,
             ComputeGradesInput(written_grade=written, step_limit=self.plan.oral_step_limit, members=members),
             start_to_close_timeout=SHORT,
@@ -252,11 +245,9 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
     def _end_member(self, member: Member, why: Reason) -> None:
         member.end_reason = why
         if member.started:
-            self.signals.add(
-                member.participant_workflow_id,
-                participant_wf.ParticipantWorkflow.final,
-                FinalSignal(final_grade=None, oral_adjustment=None, credits=0, certificate=None, end_reason=why),
-            )
+            member.ended = True
+            final = self.facts.final(member, why)
+            self.signals.add(member.participant_workflow_id, participant_wf.ParticipantWorkflow.final, final)
         self.effects.changed()
 
     def _group(self) -> n.GroupFacts:
@@ -280,6 +271,10 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
     @workflow.query
     def detail(self) -> GroupDetail:
         return self.facts.detail(self.id, self.input.application, self.effects.actions)
+
+    def _participant_rows(self) -> list[ParticipantRow]:
+        """The rows of the members whose workflows run (or ran): the group owns what they show."""
+        return [self.facts.participant_row(m, self.id) for m in self.state.members if m.started]
 
     def _row(self) -> GroupRow:
         entry = entry_for(self.input.application.municipalities)

@@ -18,13 +18,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.refusals import Problem, Refusal
     from domain.requirements import RequirementState, RequirementStatus
     from workflows import notices as n
-    from workflows import participant as participant_wf
     from workflows.effects import Effects, Signals
     from workflows.group_facts import GroupFacts
     from workflows.messages import (
         ActionResult,
         AttendanceInput,
-        AttendanceSignal,
         ExtensionInput,
         MarkNonParticipatingInput,
         OralAdjustment,
@@ -47,7 +45,6 @@ class GroupActions:
     facts: GroupFacts
     effects: Effects
     signals: Signals
-    progress_due: bool
     grades_due: bool
 
     # provided by GroupWorkflow
@@ -122,7 +119,6 @@ class GroupActions:
 
     def _set_requirement(self, updated: RequirementState) -> None:
         self.state.requirements[updated.number - 1] = updated
-        self.progress_due = True
         self.grades_due = self.grades_due or updated.status == RequirementStatus.FAILED
         self.effects.changed()
 
@@ -130,7 +126,6 @@ class GroupActions:
     @workflow.update
     def mark_non_participating(self, input: MarkNonParticipatingInput) -> ActionResult:
         self._active_member(input.participant_workflow_id).non_participating = True
-        self.progress_due = True
         return self._record(input.actor, "mark_non_participating", participant=input.participant_workflow_id)
 
     @mark_non_participating.validator
@@ -173,12 +168,6 @@ class GroupActions:
         for member in self.facts.active():
             present = member.participant_workflow_id in input.present
             member.attended = sorted({*member.attended, key} if present else set(member.attended) - {key})
-            self.signals.add(
-                member.participant_workflow_id,
-                participant_wf.ParticipantWorkflow.attendance,
-                AttendanceSignal(gathering=input.gathering, day=input.day, present=present),
-            )
-        self.progress_due = self.progress_due or self.plan.attendance_threshold is not None  # it counts only then
         return self._record(
             input.actor, "register_attendance", gathering=input.gathering, day=input.day, present=len(input.present)
         )
@@ -217,7 +206,6 @@ class GroupActions:
     @workflow.update
     def register_written_grade(self, input: WrittenGradeInput) -> ActionResult:
         self.state.written_grade = input.grade
-        self.progress_due = True
         self.grades_due = input.grade == Grade.F or not self.facts.oral_candidates()  # nothing for an oral to adjust
         return self._record(input.actor, "register_written_grade", grade=input.grade.value)
 

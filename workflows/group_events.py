@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import participant as participant_wf
     from workflows.effects import Effects, Signals
     from workflows.group_facts import GroupFacts
-    from workflows.messages import FinalSignal, GroupInput, OutcomeSignal
+    from workflows.messages import GroupInput, OutcomeSignal
     from workflows.state import GroupState, Member
 
 
@@ -142,11 +142,6 @@ class GroupEvents:
         elif not member.withdrawn:  # a withdrawn member was told at withdrawal
             reason = exam.no_result_reason(member.facts(self.facts.approved), self.plan, self.facts.no_exam)
             self.effects.notice(f"result:{member.number}", n.NoResult(cohort=cohort, reason=reason), [member.person_id])
-        final = FinalSignal(
-            final_grade=member.final_grade,
-            oral_adjustment=member.oral_adjustment,
-            credits=member.credits,
-            certificate=member.certificate,
-            end_reason=member.end_reason,
-        )
+        member.ended = True
+        final = self.facts.final(member)
         self.signals.add(member.participant_workflow_id, participant_wf.ParticipantWorkflow.final, final)

@@ -3,13 +3,14 @@ participants), the stage, what waits for the administration, and the views of th
 
 from __future__ import annotations
 
+from activities.models import ParticipantRow
 from domain import exam
 from domain.calendar import CalendarFacts
 from domain.lifecycle import ENDED, IN_PROGRAMME
 from domain.models import ApplicationFacts, CohortPlan, Track
-from domain.reasons import Reason
+from domain.reasons import Reason, reason
 from domain.requirements import RequirementStatus
-from workflows.messages import GroupDetail, GroupStage, MemberView, Pending, ProgressSignal
+from workflows.messages import FinalSignal, GroupDetail, GroupStage, MemberView, Pending
 from workflows.state import GroupState, Member
 
 __all__ = ["GroupFacts"]
@@ -77,13 +78,49 @@ class GroupFacts:
     def ready_to_publish(self) -> bool:
         return exam.ready_to_publish(self.state.outcome, self.state.grades_computed)
 
-    def progress(self, member: Member) -> ProgressSignal:
-        return ProgressSignal(
-            requirements_approved=self.approved,
-            non_participating=member.non_participating,
-            group_no_exam=self.no_exam is not None,
+    def requirements_approved(self, member: Member) -> int:
+        return self.approved if member.approved_at_withdrawal is None else member.approved_at_withdrawal
+
+    def final(self, m: Member, why: Reason | None = None) -> FinalSignal:
+        """The member's end: the result when released (`why` None), or the reason the group ends the study."""
+        released = why is None
+        return FinalSignal(
+            final_grade=m.final_grade if released else None,
+            oral_adjustment=m.oral_adjustment if released else None,
+            credits=m.credits if released else 0,
+            certificate=m.certificate if released else None,
+            end_reason=m.end_reason if released else why,
+            attended=list(m.attended),
+            requirements_approved=self.requirements_approved(m),
+            non_participating=m.non_participating,
             written_grade=self.state.written_grade,
-            ineligible_reason=self.ineligibility(member),
+            ineligible_reason=self.ineligibility(m),
+        )
+
+    def participant_row(self, m: Member, group_workflow_id: str) -> ParticipantRow:
+        """The member's row in the read model, as the participant's detail says it (gateway.queries)."""
+        why = reason("reason.withdrawn") if m.withdrawn else self.ineligibility(m)
+        end = m.end_reason if m.ended else None
+        return ParticipantRow(
+            participant_id=m.participant_workflow_id,
+            group_id=group_workflow_id,
+            cohort=self.plan.cohort,
+            sector=m.sector,
+            track=m.track.value,
+            stage="ended" if m.ended else ("withdrawn" if m.withdrawn else "active"),
+            attendance_days=len(m.attended),
+            requirements_approved=self.requirements_approved(m),
+            withdrawn=m.withdrawn,
+            non_participating=m.non_participating,
+            exam_eligible=why is None,
+            written_grade=self.state.written_grade.value if self.state.written_grade else None,
+            oral_adjustment=m.oral_adjustment if m.ended else None,
+            final_grade=m.final_grade.value if m.ended and m.final_grade else None,
+            credits=m.credits if m.ended else 0,
+            certificate=m.certificate if m.ended else None,
+            replaced=m.replaced,
+            end_reason=end.code if end else None,
+            person_id=m.person_id,
         )
 
     def pending_actions(self) -> list[Pending]:
@@ -121,6 +158,8 @@ class GroupFacts:
             credits=m.credits,
             certificate=m.certificate,
             oral_absent=m.oral_absent,
+            attendance=list(m.attended),
+            requirements_approved=self.requirements_approved(m),
         )
 
     def detail(self, group_workflow_id: str, application: ApplicationFacts, actions: int) -> GroupDetail:

@@ -250,7 +250,7 @@ class MemberStatusSignal(Strict):
     participant_workflow_id: str
     track: Track
     withdrawn: bool
-    attendance_days: int  # as the participant counts it; the group's register is the source
+    attendance_days: int = 0  # no longer sent: the group's register is the source
 
 
 class MemberView(Strict):
@@ -269,6 +269,8 @@ class MemberView(Strict):
     credits: int
     certificate: str | None
     oral_absent: bool = False  # a valid absence from the oral: a postponed exam (utsatt eksamen) follows
+    attendance: list[str] = []  # "gathering:day" keys, as the group registered them
+    requirements_approved: int = 0  # the group's approved requirements (for a withdrawn member: at withdrawal)
 
 
 class GroupDetail(Strict):
@@ -319,28 +321,20 @@ class ParticipantActionResult(Strict):
     withdrawn: bool
 
 
-class AttendanceSignal(Strict):
-    gathering: int
-    day: int
-    present: bool
-
-
-class ProgressSignal(Strict):
-    """The group's facts about one member; the group owns eligibility and tells it here."""
-
-    requirements_approved: int
-    non_participating: bool
-    group_no_exam: bool
-    written_grade: Grade | None
-    ineligible_reason: Why | None = None
-
-
 class FinalSignal(Strict):
+    """The end, from the group (at release, or when it ends the member's study): how it ended, and the group's facts
+    about the member, so the participant answers for its detail alone from then on."""
+
     final_grade: Grade | None
     oral_adjustment: int | None
     credits: int
     certificate: str | None
     end_reason: Why | None
+    attended: list[str] = []  # "gathering:day" keys
+    requirements_approved: int = 0
+    non_participating: bool = False
+    written_grade: Grade | None = None
+    ineligible_reason: Why | None = None
 
 
 class ParticipantDetail(Strict):

@@ -1,18 +1,18 @@
-"""One participant: track, attendance, withdrawal, exam eligibility, and how it ended."""
+"""One participant: the person's own lifecycle (track, withdrawal) and how it ended. The group owns the facts it
+decides (attendance, requirements, eligibility, the written grade) and tells them here once, with the end."""
 
 from __future__ import annotations
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import ParticipantRow, ProjectInput
+    from activities.models import ProjectInput
     from domain.models import Track
     from domain.reasons import reason
     from workflows import notices as n
     from workflows.effects import Effects, Signals, drain
     from workflows.messages import (
         MEMBER_STATUS_SIGNAL,
-        AttendanceSignal,
         DecideAssessmentInput,
         FinalSignal,
         MemberStatusSignal,
@@ -20,7 +20,6 @@ with workflow.unsafe.imports_passed_through():
         ParticipantDetail,
         ParticipantInput,
         ParticipantResult,
-        ProgressSignal,
         WithdrawParticipantInput,
     )
     from workflows.refusing import refuse
@@ -31,8 +30,8 @@ with workflow.unsafe.imports_passed_through():
 class ParticipantWorkflow:
     """A participant of an admitted group, from admission to grade, certificate or another end.
 
-    Updates: decide_assessment, withdraw. Signals (from the group): attendance, progress, final.
-    Query: detail.
+    Updates: decide_assessment, withdraw. Signal (from the group): final. Query: detail (the group-owned fields
+    only after the end; gateway.queries.participant_detail composes them with the group's while it runs).
     """
 
     @workflow.init
@@ -40,15 +39,16 @@ class ParticipantWorkflow:
         self.input = input
         self.state = input.state or ParticipantState(track=input.track)
         self.effects = Effects(self.state.actions)
+        self.effects.projection_due = False  # the group writes this participant's row
         self.signals = Signals()
-        self.status_due = input.state is None  # tell the group our track once at start
+        self.status_due = False  # the group knows the track from the application; it hears of each milestone
 
     @workflow.run
     async def run(self, input: ParticipantInput) -> ParticipantResult:
         while True:
             await workflow.wait_condition(lambda: self._work_pending() or self.state.ended)
             await self._flush()
-            if self.state.ended and not self.effects.pending:
+            if self.state.ended and not self._work_pending():
                 break
             if workflow.info().is_continue_as_new_suggested():
                 await drain(self._flush, self._work_pending)
@@ -58,7 +58,7 @@ class ParticipantWorkflow:
         return ParticipantResult(detail=self.detail())
 
     def _work_pending(self) -> bool:
-        return bool(self.effects.pending or self.status_due or self.signals)
+        return bool(self.effects.notices or self.effects.audit or self.status_due or self.signals)
 
     async def _flush(self) -> None:
         if self.status_due:
@@ -67,11 +67,10 @@ class ParticipantWorkflow:
                 participant_workflow_id=self.input.participant_workflow_id,
                 track=self.state.track,
                 withdrawn=self.state.withdrawn,
-                attendance_days=len(self.state.attended),
             )
             self.signals.add(self.input.group_workflow_id, MEMBER_STATUS_SIGNAL, status)
         await self.signals.send()
-        await self.effects.flush(ProjectInput(participants=[self._row()]))
+        await self.effects.flush(ProjectInput())
 
     # ---- updates ------------------------------------------------------------------------------
     @workflow.update
@@ -116,26 +115,10 @@ class ParticipantWorkflow:
 
     # ---- signals from the group ---------------------------------------------------------------
     @workflow.signal
-    def attendance(self, input: AttendanceSignal) -> None:
-        key = f"{input.gathering}:{input.day}"
-        attended = [k for k in self.state.attended if k != key] + ([key] if input.present else [])
-        self.state.attended = sorted(attended)
-        self.effects.changed()
-
-    @workflow.signal
-    def progress(self, input: ProgressSignal) -> None:
-        if not self.state.withdrawn:  # the group's later approvals are not this person's work
-            self.state.requirements_approved = input.requirements_approved
-        self.state.non_participating, self.state.group_no_exam = input.non_participating, input.group_no_exam
-        self.state.written_grade, self.state.ineligible_reason = input.written_grade, input.ineligible_reason
-        self.effects.changed()
-
-    @workflow.signal
     def final(self, input: FinalSignal) -> None:
         for field, value in input:
             setattr(self.state, field, value)
         self.state.ended = True
-        self.effects.changed()
 
     # ---- views --------------------------------------------------------------------------------
     @workflow.query
@@ -160,29 +143,4 @@ class ParticipantWorkflow:
             certificate=self.state.certificate,
             end_reason=self.state.end_reason,
             ended=self.state.ended,
-        )
-
-    def _row(self) -> ParticipantRow:
-        d = self.detail()
-        stage = "ended" if d.ended else ("withdrawn" if d.withdrawn else "active")
-        return ParticipantRow(
-            participant_id=d.participant_workflow_id,
-            group_id=d.group_workflow_id,
-            cohort=self.input.cohort,
-            sector=d.sector,
-            track=d.track.value,
-            stage=stage,
-            attendance_days=d.attendance_days,
-            requirements_approved=d.requirements_approved,
-            withdrawn=d.withdrawn,
-            non_participating=d.non_participating,
-            exam_eligible=d.exam_eligible,
-            written_grade=d.written_grade.value if d.written_grade else None,
-            oral_adjustment=d.oral_adjustment,
-            final_grade=d.final_grade.value if d.final_grade else None,
-            credits=d.credits,
-            certificate=d.certificate,
-            replaced=d.end_reason is not None and d.end_reason.code == "reason.replaced",
-            end_reason=d.end_reason.code if d.end_reason else None,
-            person_id=self.input.person_id,
         )

@@ -83,6 +83,8 @@ class Member(_State):
     credits: int = 0
     certificate: str | None = None
     end_reason: Reason | None = None
+    approved_at_withdrawal: int | None = None  # the group's later approvals are not this person's work
+    ended: bool = False  # told its end (`final`): released, gave up or replaced
 
     @property
     def active(self) -> bool:

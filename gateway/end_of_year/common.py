@@ -26,11 +26,11 @@ from domain.refusals import Refusal
 from domain.text import Actor, WorkflowId
 from gateway.admin import Admin, Refused
 from gateway.commands import Rights, Start
+from gateway.queries import participant_detail
 from store.accounts import Account
 from workflows import search
 from workflows.group import GroupWorkflow
-from workflows.messages import GroupDetail, MemberView, ParticipantDetail, ParticipantInput
-from workflows.participant import ParticipantWorkflow
+from workflows.messages import GroupDetail, MemberView, ParticipantInput
 
 
 class _Who(Strict):
@@ -61,7 +61,8 @@ async def person(admin: Admin, participant_workflow_id: str, account: Account, s
         raise Refused(Refusal.of(problems(error))) from None
     participant_workflow_id, actor, action = who.participant_workflow_id, who.actor, start.audit
     await check(admin, start, participant_workflow_id, account)
-    participant: ParticipantDetail = await admin.query(participant_workflow_id, ParticipantWorkflow.detail)
+    participant = await participant_detail(admin.query, participant_workflow_id)  # Admin.query refuses a missing one
+    assert participant is not None
     group: GroupDetail = await admin.query(participant.group_workflow_id, GroupWorkflow.detail)
     member = member_of(group, participant_workflow_id)
     if member is None:

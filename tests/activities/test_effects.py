@@ -5,19 +5,30 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
+from activities.effects import EffectsActivities
 from activities.models import (
     AuditEntry,
     CohortRow,
     GroupRow,
     ParticipantRow,
     ProjectInput,
-    RecordAuditInput,
+    SendNoticeInput,
+    WriteEffectsInput,
 )
-from activities.projection import ProjectionActivities
-from store.tables import AuditRecord, CohortRecord, GroupRecord, ParticipantPersonRecord, ParticipantRecord
+from store.tables import (
+    AuditRecord,
+    CohortRecord,
+    GroupRecord,
+    OutboxRecord,
+    ParticipantPersonRecord,
+    ParticipantRecord,
+)
+from workflows import notices as n
+from workflows.effects import Effects
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -49,18 +60,18 @@ def participant(n: int = 0, **overrides: object) -> ParticipantRow:
 
 
 async def test_project_inserts_then_updates_rows(session_factory: Sessions) -> None:
-    activities, env = ProjectionActivities(session_factory), ActivityEnvironment()
+    activities, env = EffectsActivities(session_factory), ActivityEnvironment()
     first = ProjectInput(
         cohort=CohortRow(cohort="2022", stage="open", places=10),
         groups=[group()],
         participants=[participant(0), participant(1)],
     )
-    assert (await env.run(activities.project, first)).rows == 4
+    assert (await env.run(activities.write, WriteEffectsInput(rows=first))).rows == 4
     later = ProjectInput(
         groups=[group(outcome="admitted", stage="studying", requirements_approved=2)],
         participants=[participant(1, attendance_days=3, exam_eligible=True)],
     )
-    assert (await env.run(activities.project, later)).rows == 2
+    assert (await env.run(activities.write, WriteEffectsInput(rows=later))).rows == 2
     async with session_factory() as session:
         cohort = await session.get_one(CohortRecord, "2022")
         stored_group = await session.get_one(GroupRecord, "2022-0301")
@@ -97,12 +108,12 @@ async def test_audit_entries_are_written(session_factory: Sessions) -> None:
             at=at,
         ),
     ]
-    record = ProjectionActivities(session_factory).record_audit
-    result = await ActivityEnvironment().run(record, RecordAuditInput(entries=entries))
-    retried = await ActivityEnvironment().run(record, RecordAuditInput(entries=entries))  # its result was lost
+    write = EffectsActivities(session_factory).write
+    result = await ActivityEnvironment().run(write, WriteEffectsInput(audit=entries))
+    retried = await ActivityEnvironment().run(write, WriteEffectsInput(audit=entries))  # its result was lost
     async with session_factory() as session:
         rows = (await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all()
-    assert (result.rows, retried.rows) == (2, 0)
+    assert (result.audited, retried.audited) == (2, 0)
     assert [(r.action, r.outcome, r.reason, r.at) for r in rows] == [
         ("confirm_selection", "accepted", None, at),
         ("open_cohort", "refused", "already open", at),
@@ -110,11 +121,55 @@ async def test_audit_entries_are_written(session_factory: Sessions) -> None:
 
 
 async def test_a_participants_person_id_is_kept_apart_from_its_row(session_factory: Sessions) -> None:
-    activities, env = ProjectionActivities(session_factory), ActivityEnvironment()
+    activities, env = EffectsActivities(session_factory), ActivityEnvironment()
     person = "p" + "ab" * 10
-    await env.run(activities.project, ProjectInput(participants=[participant(0, person_id=person)]))
+    await env.run(
+        activities.write, WriteEffectsInput(rows=ProjectInput(participants=[participant(0, person_id=person)]))
+    )
     async with session_factory() as session:
         link = await session.get_one(ParticipantPersonRecord, "2022-0301-p0")
         row = await session.get_one(ParticipantRecord, "2022-0301-p0")
     assert (link.person_id, link.cohort) == (person, "2022")
     assert "person_id" not in ParticipantRecord.__table__.columns and row.sector == "helse_omsorg"
+
+
+def _one_of_each(person: str) -> WriteEffectsInput:
+    notice = SendNoticeInput(key="kull-2022:withdrawn", notice=n.Withdrawn(cohort="2022"), recipients=[person])
+    entry = AuditEntry(
+        key="kull-2022:audit:1",
+        workflow_id="kull-2022",
+        actor="admin",
+        action="withdraw_participant",
+        outcome="accepted",
+        at=datetime(2022, 6, 1, 9, 30, tzinfo=UTC),
+    )
+    return WriteEffectsInput(notices=[notice], audit=[entry], rows=ProjectInput(groups=[group()]))
+
+
+async def test_the_write_is_one_transaction_and_a_retry_inserts_nothing_twice(session_factory: Sessions) -> None:
+    person = "p" + "cd" * 10
+    write, env = EffectsActivities(session_factory).write, ActivityEnvironment()
+    unnamed = GroupRow.model_construct(**(group().model_dump() | {"group_id": "2022-0302", "region": None}))
+    broken = _one_of_each(person).model_copy(update={"rows": ProjectInput(groups=[group(), unnamed])})
+    with pytest.raises(IntegrityError):  # the second row breaks a NOT NULL column: the letters and the audit go too
+        await env.run(write, broken)
+    async with session_factory() as session:
+        assert (await session.scalars(select(OutboxRecord))).all() == []
+        assert (await session.scalars(select(AuditRecord))).all() == []
+    first = await env.run(write, _one_of_each(person))
+    again = await env.run(write, _one_of_each(person))  # the result of the first was lost
+    assert (first.queued, first.audited, first.rows) == (1, 1, 1)
+    assert (again.queued, again.audited) == (0, 0)
+    async with session_factory() as session:
+        assert len((await session.scalars(select(OutboxRecord))).all()) == 1
+        assert len((await session.scalars(select(AuditRecord))).all()) == 1
+
+
+def test_a_flush_leaves_out_the_rows_written_last_time() -> None:
+    effects = Effects()
+    rows = ProjectInput(cohort=CohortRow(cohort="2022", stage="open"), groups=[group()], participants=[participant(0)])
+    assert effects.changed_rows(rows) == rows  # nothing written yet: all of them
+    effects.remember(rows)
+    assert effects.changed_rows(rows) == ProjectInput()  # a second identical flush writes nothing
+    moved = rows.model_copy(update={"groups": [group(stage="admitted")]})
+    assert effects.changed_rows(moved) == ProjectInput(groups=[group(stage="admitted")])
