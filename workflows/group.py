@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
@@ -70,6 +70,8 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
         self.effects, self.signals = Effects(self.state.actions), Signals()
         self.grades_due = False
         self.reported_stage: str | None = None
+        self.timer: asyncio.Future[None] | None = None  # the timer of the next due item (workflow memory)
+        self.timer_for: tuple[str, datetime] | None = None
 
     def _new_member(self, number: int, person: Enrolment) -> Member:
         return Member(
@@ -109,20 +111,33 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
         )
 
     async def _wait_for_work_or_due_item(self) -> None:
-        wake = lambda: self._work_pending() or self.facts.finished  # noqa: E731
+        def wake() -> bool:
+            return self._work_pending() or self.facts.finished
+
         items = due_items(self.plan, self.facts.calendar(), set(self.state.handled))
-        if not items:
+        first = items[0] if items else None
+        due = (first.key, first.at) if first else None
+        if self.timer is not None and self.timer_for != due:  # the next item is another: its timer, not this one
+            self.timer.cancel()
+            self.timer = None
+        if first is None:
             await workflow.wait_condition(wake)
             return
-        try:  # always a timer, even for an overdue item, so a replay makes the same commands
-            await workflow.wait_condition(wake, timeout=max(items[0].at - workflow.now(), MINIMUM_TIMER))
-        except TimeoutError:
-            batch = due_with(items[0], items)  # decided by the item whose timer fired, not by the clock
-            for item in batch:
-                self.state.handled.append(item.key)
-                if worth_sending(item, batch):
-                    self._DUE[item.kind](self, item)
-            self.effects.changed()
+        if self.timer is None:  # always a timer, even for an overdue item, so a replay makes the same commands
+            seconds = max(first.at - workflow.now(), MINIMUM_TIMER).total_seconds()
+            self.timer, self.timer_for = asyncio.ensure_future(asyncio.sleep(seconds)), due
+        # the timer outlives a wake-up for other work: one timer per due item, not one per pass of the loop
+        timer = self.timer
+        await workflow.wait_condition(lambda: wake() or timer.done())
+        if not timer.done():
+            return
+        self.timer = None
+        batch = due_with(first, items)  # decided by the item whose timer fired, not by the clock
+        for item in batch:
+            self.state.handled.append(item.key)
+            if worth_sending(item, batch):
+                self._DUE[item.kind](self, item)
+        self.effects.changed()
 
     async def _flush(self) -> None:
         await asyncio.gather(*(self._start_participant(m) for m in self._members_to_start()))
