@@ -239,7 +239,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             for m in self.facts.active()
         ]
         written = None if self.facts.no_exam else self.state.written_grade
-        result = await workflow.execute_local_activity(  # a computation: one marker, no task of its own
+        result = await workflow.execute_activity(
             compute_grades,
             ComputeGradesInput(written_grade=written, step_limit=self.plan.oral_step_limit, members=members),
             start_to_close_timeout=SHORT,
