@@ -144,10 +144,15 @@ class Signals:
         self.queued.append((workflow_id, signal, arg))
 
     async def send(self) -> None:
+        """Concurrently to different workflows, in order to each: a group told `waitlist` and then `moved_up` in one
+        flush must not hear them the other way round (seen on a busy machine)."""
         queued, self.queued = self.queued, []
-        await asyncio.gather(
-            *(
-                signal_quietly(workflow.get_external_workflow_handle(target).signal(signal, arg), target)
-                for target, signal, arg in queued
-            )
-        )
+        by_target: dict[str, list[tuple[Any, Any]]] = {}
+        for target, signal, arg in queued:
+            by_target.setdefault(target, []).append((signal, arg))
+
+        async def in_order(target: str, signals: list[tuple[Any, Any]]) -> None:
+            for signal, arg in signals:
+                await signal_quietly(workflow.get_external_workflow_handle(target).signal(signal, arg), target)
+
+        await asyncio.gather(*(in_order(target, signals) for target, signals in by_target.items()))
