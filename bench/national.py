@@ -59,7 +59,7 @@ SAMPLE_EVERY = 2.0  # seconds between two rounds of the pages
 
 
 def cuts(samples: list[float]) -> tuple[float, float]:
-    """p50 and p99 (the largest for fewer than 100 samples... as statistics.quantiles interpolates)."""
+    """p50 and p99, interpolated between samples (with fewer than 100, p99 lies between the two largest)."""
     if len(samples) < 2:
         return (samples[0], samples[0]) if samples else (float("nan"), float("nan"))
     q = statistics.quantiles(samples, n=100, method="inclusive")
@@ -150,7 +150,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any], baseline: Any) ->
     groups = run.workflows.get("GroupWorkflow", 0)
     lines = [
         f"command: {shlex.join([sys.executable.rsplit('/', 1)[-1], *sys.argv])}",
-        f"commit:  {commit()}",
+        f"commit:  {args.commit}",
         f"cohort:  {groups} groups admitted, {participants} participants; year compressed to "
         f"{args.year_minutes:g} min after an intake of {project['intake']:.0f} s",
         "",
@@ -199,6 +199,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any], baseline: Any) ->
 
 
 async def main(args: argparse.Namespace) -> None:
+    args.commit = commit()  # the code that runs, before any later commit
     folder = Path(tempfile.mkdtemp(prefix="bench-national-"))
     os.chmod(folder, 0o700)
     key = os.urandom(32)

@@ -31,7 +31,8 @@ KOMMUNER = Path(__file__).parents[1] / "domain" / "kommuner.csv"  # the project'
 SECTORS = ["helse_omsorg", "oppvekst_utdanning", "teknisk_miljo", "kultur_fritid", "administrasjon_stab"]
 GRADES = ["A", "B", "C", "C", "D", "B", "E", "C", "F", "B", "C", "D"]  # the written grades, group by group
 ORAL_PATTERN = [1, -1, 0]
-LATE_CODES = ("deadline_passed", "deadline_missed")  # a refusal because the script came after a date
+# a refusal because the script came after a date (a written deadline missed also shows in the grades: no exam)
+LATE_CODES = ("deadline_passed", "period_ended")
 APPLY_AT_ONCE = 8
 
 
