@@ -55,7 +55,6 @@ from store.db import create_schema, make_engine, make_session_factory
 from web.demo_accounts import create_actor_accounts
 
 PLAN = ROOT / "demo" / "plans" / "kull-2022.json"
-SAMPLE_EVERY = 2.0  # seconds between two rounds of the pages
 
 
 def cuts(samples: list[float]) -> tuple[float, float]:
@@ -104,7 +103,7 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
         admin = Admin(client, sessions, settings.task_queue, people_register(settings, sessions))
         pages = {"kull": f"/kull/{chosen.cohort}", "oppgaver": "/oppgaver"}
         stop_sampling = asyncio.Event()
-        sampler = asyncio.create_task(sample_pages(base, pages, SAMPLE_EVERY, stop_sampling))
+        sampler = asyncio.create_task(sample_pages(base, pages, args.sample_every, stop_sampling))
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
         started = time.monotonic()
         with (folder / "script.log").open("w", encoding="utf-8") as out:
@@ -218,6 +217,7 @@ if __name__ == "__main__":
     parser.add_argument("--year-minutes", type=float, default=10.0, help="the compressed year's length")
     parser.add_argument("--intake-seconds", type=float, default=None, help="default: 0.25 s an application, >= 30")
     parser.add_argument("--patience", type=float, default=600.0, help="longest wait for a stage the script needs")
+    parser.add_argument("--sample-every", type=float, default=2.0, help="seconds between two rounds of the pages")
     parser.add_argument("--no-baseline", action="store_true", help="the project run only")
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
