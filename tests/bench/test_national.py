@@ -1,0 +1,49 @@
+"""bench/national.py at a tiny size: three municipalities through a compressed year on the embedded server, the
+worker and the web app in processes of their own, without the baseline. Its figures must all be printed, no
+scripted action late and the grades those the rules give. The year paces itself by what the workflows report (the
+demo's player), so a busy machine makes it longer, not late."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+FIGURES = [
+    r"command: .*bench/national\.py --municipalities 3",
+    r"commit:  \w+",
+    r"cohort:  3 groups admitted, 12 participants",
+    r"wall time of the year \(script, intake to the cohort's close\): +\d+\.\d s",
+    r"timer lateness: p50 -?\d+ ms, p99 -?\d+ ms \(\d+ timers fired\)",
+    r"  ParticipantWorkflow +\d+\.\d",
+    r"  GroupWorkflow +\d+\.\d",
+    r"  overall +\d+\.\d  \(\d+ events\)",
+    r"admin updates \(the script's own, \d+\): p50 \d+ ms, p99 \d+ ms",
+    r"page kull +\(\d+ samples over HTTP\): p50 \d+ ms, p99 \d+ ms",
+    r"page oppgaver +\(\d+ samples over HTTP\): p50 \d+ ms, p99 \d+ ms",
+    r"worker RSS peak \(VmHWM\): \d+ MiB",
+    r"server CPU \(utime\+stime\): \d+\.\d s",
+]
+
+
+@pytest.mark.timeout(900)
+def test_a_tiny_national_year_prints_every_figure_and_nothing_came_late() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/national.py", "--municipalities", "3", "--year-minutes", "1", "--no-baseline"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=880,
+        check=False,
+    )
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    for figure in FIGURES:
+        assert re.search(figure, out), f"missing: {figure}\n{out}"
+    assert "scripted actions late (refused: a deadline had passed): 0" in out, out
+    assert "outcomes as the rules give: yes" in out, out
+    assert "bare-Temporal baseline" not in out
