@@ -25,6 +25,7 @@ from gateway.accounts import Account, Accounts, Role, Sessions
 from gateway.admin import Admin
 from gateway.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail, cohort_workflow_id
 from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, PARTICIPANT_DETAIL
+from gateway.statistics import StatisticsCache
 from gateway.storage import AuditRecord, Documents, GroupRecord, Uploads
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
@@ -53,6 +54,7 @@ class Web:
     oidc: OpenIdSignIn | None = None  # sign-in through an OpenID provider, when NIS_OIDC_ISSUER is set
     proxies: list[IPv4Network | IPv6Network] = field(default_factory=list)  # whose X-Forwarded-For is believed
     plans: dict[str, CohortPlan] = field(default_factory=dict)
+    statistics: StatisticsCache = field(default_factory=StatisticsCache)  # the cohort page's charts, per change
 
     async def overview(self, cohort: str) -> CohortOverview:
         try:
