@@ -155,7 +155,7 @@ async def seed_letters_and_audit(sessions: async_sessionmaker[AsyncSession], let
     extra = [
         {c: getattr(audit[i % len(audit)], c) for c in audit_columns}
         | {"idempotency_key": f"benk-audit-{i}", "at": audit[i % len(audit)].at + timedelta(minutes=i)}
-        for i in range(entries)
+        for i in range(entries if audit else 0)
     ]
     async with sessions() as session, session.begin():
         for start in range(0, len(rows), 2000):
