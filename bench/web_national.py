@@ -141,9 +141,8 @@ async def seed_letters_and_audit(sessions: async_sessionmaker[AsyncSession], let
     """Copies of the real letters and audit entries under new keys, spread over the year, up to the counts."""
     async with sessions() as session:
         real = list((await session.scalars(select(OutboxRecord))).all())
-        audit = list(
-            (await session.scalars(select(AuditRecord).where(AuditRecord.workflow_id.contains("gruppe")))).all()
-        )
+        audit = list((await session.scalars(select(AuditRecord))).all())  # the applications and the selection
+        groups = list((await session.scalars(select(GroupRecord.group_id))).all())
     columns = [c.key for c in OutboxRecord.__table__.columns]
     rows: list[dict[str, Any]] = []
     for i in range(max(0, letters - len(real))):
@@ -154,7 +153,11 @@ async def seed_letters_and_audit(sessions: async_sessionmaker[AsyncSession], let
     audit_columns = [c.key for c in AuditRecord.__table__.columns if c.key != "id"]
     extra = [
         {c: getattr(audit[i % len(audit)], c) for c in audit_columns}
-        | {"idempotency_key": f"benk-audit-{i}", "at": audit[i % len(audit)].at + timedelta(minutes=i)}
+        | {
+            "idempotency_key": f"benk-audit-{i}",
+            "workflow_id": groups[i % len(groups)],  # spread over the groups, as their actions are
+            "at": audit[i % len(audit)].at + timedelta(minutes=i),
+        }
         for i in range(entries if audit else 0)
     ]
     async with sessions() as session, session.begin():
