@@ -270,12 +270,20 @@ async def test_the_audit_log_filters_by_cohort_action_and_outcome(world: World) 
         assert (await client.get("/logg")).status_code == 403
 
 
-async def test_the_administration_reads_every_letter_of_the_cohort_by_name_and_others_may_not(world: World) -> None:
+async def test_the_administration_reads_the_letters_a_page_at_a_time_with_filters_and_others_may_not(
+    world: World,
+) -> None:
     async with world.client() as client:
         await sign_in(client, world, "admin")
         page = text((await client.get(f"/kull/{world.cohort}/brev")).text)
         assert "Tilbud om plass på kull" in page and "Deltaker 0" in page  # the admission letter, its reader by name
         assert "I kø" in page and "(ikke oppgitt)" not in page and "Kontakt" in page
+        assert re.search(r"Viser 1–\d+ av \d+ brev, nyeste først \(side 1 av 1\)", page), page
+        admitted = text((await client.get(f"/kull/{world.cohort}/brev", params={"type": "admitted"})).text)
+        assert "Tilbud om plass på kull" in admitted and "Forrige side" not in admitted
+        none = text((await client.get(f"/kull/{world.cohort}/brev", params={"status": "undelivered"})).text)
+        assert "Ingen brev med disse filtrene." in none and "Tilbud om plass" not in none
+        assert (await client.get(f"/kull/{world.cohort}/brev", params={"status": "borte"})).status_code == 404
     async with world.client() as client:
         await sign_in(client, world, "teacher")
         assert (await client.get(f"/kull/{world.cohort}/brev")).status_code == 403
