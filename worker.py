@@ -12,14 +12,21 @@ import structlog
 from runtime.files import private_dir, restrict_process_umask
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
-from runtime.wiring import build_relay, configured_worker, connect, ensure_search_attributes, relay_running
-from store.db import create_schema, make_engine, make_session_factory
+from runtime.wiring import (
+    build_relay,
+    configured_worker,
+    connect,
+    database_engine,
+    ensure_search_attributes,
+    relay_running,
+)
+from store.db import create_schema, make_session_factory
 
 log = structlog.get_logger()
 
 
 async def run_worker(settings: Settings) -> None:
-    engine = make_engine(settings.resolved_database_url)
+    engine = database_engine(settings)  # its pool sized by NIS_DATABASE_POOL_SIZE / _MAX_OVERFLOW
     await create_schema(engine)
     client = await connect(settings)
     await ensure_search_attributes(client)

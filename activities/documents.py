@@ -125,6 +125,15 @@ def document_text(facts: DocumentFacts, name: str, code: str) -> list[str]:
 
 
 def render_pdf(facts: DocumentFacts, name: str, code: str, path: Path) -> None:
+    write_pdf(path, pdf_bytes(facts, name, code))
+
+
+def write_pdf(path: Path, content: bytes) -> None:
+    private_dir(path.parent)
+    write_private(path, content)
+
+
+def pdf_bytes(facts: DocumentFacts, name: str, code: str) -> bytes:
     font = _font()
     title, *lines = document_text(facts, name, code)
     heading = ParagraphStyle("title", fontName=f"{font}-Bold", fontSize=20, leading=26, spaceAfter=12)
@@ -143,8 +152,7 @@ def render_pdf(facts: DocumentFacts, name: str, code: str, path: Path) -> None:
         lang="nb",
     )
     pdf.build(story)
-    private_dir(path.parent)
-    write_private(path, out.getvalue())
+    return out.getvalue()
 
 
 # ---- issuing and verifying ------------------------------------------------------------------------------
@@ -159,31 +167,40 @@ class Documents:
     async def issue(self, person_id: str, facts: DocumentFacts, name: str) -> Issued:
         """The person's current document for these facts: the existing one when nothing changed, else a new
         version that supersedes the current one."""
-        async with self.sessions() as session, session.begin():
-            existing = await store.current(session, facts.participant_id)
-            if existing is not None and _same(existing, facts):
-                return self._issued(existing)
-            version = await store.latest_version(session, facts.participant_id) + 1
-            facts = facts.model_copy(update={"version": version})
-            code = verification_code(self.key, facts)
+        # The PDF is rendered between two short transactions, not inside one: rendering takes tens of ms, and on
+        # SQLite an open write transaction holds every other writer (the workflows' activities) that long. The
+        # write checks that no other version came meanwhile; if one did, it starts over.
+        while True:
+            async with self.sessions() as session:
+                existing = await store.current(session, facts.participant_id)
+                if existing is not None and _same(existing, facts):
+                    return self._issued(existing)
+                version = await store.latest_version(session, facts.participant_id) + 1
+            versioned = facts.model_copy(update={"version": version})
+            code = verification_code(self.key, versioned)
+            content = pdf_bytes(versioned, name, code)
             relative = Path("documents") / facts.cohort / f"{facts.participant_id}.{facts.kind}.v{version}.pdf"
-            render_pdf(facts, name, code, self.data_dir / relative)
-            record = DocumentRecord(
-                code=code,
-                person_id=person_id,
-                participant_id=facts.participant_id,
-                cohort=facts.cohort,
-                kind=facts.kind,
-                version=version,
-                superseded_by=None,
-                facts=facts.model_dump_json(),
-                file=str(relative),
-                issued_at=datetime.now(UTC),
-            )
-            if existing is not None:
-                existing.superseded_by = code
-            session.add(record)
-            return self._issued(record)
+            async with self.sessions() as session, session.begin():
+                if await store.latest_version(session, facts.participant_id) + 1 != version:
+                    continue  # another version was issued while this one was rendered
+                existing = await store.current(session, facts.participant_id)
+                write_pdf(self.data_dir / relative, content)
+                record = DocumentRecord(
+                    code=code,
+                    person_id=person_id,
+                    participant_id=facts.participant_id,
+                    cohort=facts.cohort,
+                    kind=facts.kind,
+                    version=version,
+                    superseded_by=None,
+                    facts=versioned.model_dump_json(),
+                    file=str(relative),
+                    issued_at=datetime.now(UTC),
+                )
+                if existing is not None:
+                    existing.superseded_by = code
+                session.add(record)
+                return self._issued(record)
 
     async def verify(self, code: str) -> Verification | None:
         """For the public verification page: None for an unknown code; nothing about the person."""

@@ -228,6 +228,36 @@ async def cohort_letters(
     return [_view(row, readers, contact) for row in rows]
 
 
+@dataclass(frozen=True)
+class LetterPage:
+    """One page of a cohort's letters (newest first), how many matched the filters, and the cohort's per status."""
+
+    letters: list[LetterView]
+    matched: int
+    per_status: dict[str, int]
+    kinds: list[str]
+
+
+async def cohort_letters_page(
+    sessions: async_sessionmaker[AsyncSession],
+    people: PeopleLookup,
+    contact: Contact,
+    cohort: str,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> LetterPage:
+    """A page of a cohort's letters as their readers get them: only the page is rendered, and only its readers are
+    looked up (a national year has ~32,000 letters)."""
+    async with sessions() as session:
+        rows, matched, per_status = await outbox.page_of_cohort(session, cohort, kind, status, offset, limit)
+        kinds = await outbox.kinds_of_cohort(session, cohort)
+    readers = await people.get_many({row.person_id for row in rows if row.person_id != outbox.STAFF})
+    return LetterPage([_view(row, readers, contact) for row in rows], matched, per_status, kinds)
+
+
 async def person_letters(
     sessions: async_sessionmaker[AsyncSession], people: PeopleLookup, contact: Contact, person_id: str
 ) -> list[LetterView]:

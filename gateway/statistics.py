@@ -7,9 +7,10 @@ import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.catalogue.labels import OSLO, label
@@ -35,6 +36,7 @@ from store.tables import (
     InnovationRecord,
     ParticipantPersonRecord,
     ParticipantRecord,
+    PersonRecord,
 )
 from workflows.ids import cohort_workflow_id
 
@@ -91,6 +93,56 @@ async def statistics(
         [ResitRow.model_validate(r, from_attributes=True) for r in resat],
         roles,
     )
+
+
+# the rows the figures are counted from: a change to any of them changes its count or latest update
+_VERSIONED: tuple[tuple[Any, Any], ...] = (
+    (CohortRecord, CohortRecord.updated_at),
+    (GroupRecord, GroupRecord.updated_at),
+    (ParticipantRecord, ParticipantRecord.updated_at),
+    (InnovationRecord, InnovationRecord.updated_at),
+    (ParticipantPersonRecord, ParticipantPersonRecord.updated_at),
+    (end_of_year.AppealRecord, end_of_year.AppealRecord.updated_at),
+    (end_of_year.ResitRecord, end_of_year.ResitRecord.updated_at),
+    (PersonRecord, PersonRecord.touched_at),  # the register: the roles chart
+)
+
+
+async def read_model_version(sessions: async_sessionmaker[AsyncSession], cohort: str) -> tuple[object, ...]:
+    """What changes whenever a row the cohort's figures count from changes: each table's count and latest update for
+    the cohort, and the newest accepted requirement action's entry (the audit log is the one table without a cohort).
+    One query, on indexed columns."""
+    columns: list[Any] = []
+    for table, updated in _VERSIONED:
+        columns += [
+            select(func.count()).select_from(table).where(table.cohort == cohort).scalar_subquery(),
+            select(func.max(updated)).where(table.cohort == cohort).scalar_subquery(),
+        ]
+    accepted = AuditRecord.action.in_(REQUIREMENT_ACTIONS), AuditRecord.outcome == "accepted"
+    columns.append(select(func.max(AuditRecord.id)).where(*accepted).scalar_subquery())
+    async with sessions() as session:
+        return tuple((await session.execute(select(*columns))).one())
+
+
+class StatisticsCache:
+    """The cohort's figures, computed again only when the read model changed (read_model_version): counting a
+    national cohort decrypts ~1,400 people's roles, too much for every view of the cohort page."""
+
+    def __init__(self) -> None:
+        self._figures: dict[str, tuple[tuple[object, ...], CohortStatistics | None]] = {}
+        self.computed = 0  # how many times the figures were counted (the tests and the bench read it)
+
+    async def get(
+        self, sessions: async_sessionmaker[AsyncSession], cohort: str, people: People | None = None
+    ) -> CohortStatistics | None:
+        version = await read_model_version(sessions, cohort)
+        kept = self._figures.get(cohort)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        figures = await statistics(sessions, cohort, people)
+        self.computed += 1
+        self._figures[cohort] = (version, figures)
+        return figures
 
 
 def render_report(figures: CohortStatistics, now: datetime | None = None) -> str:

@@ -5,7 +5,7 @@ from the store or the activities (tests/test_imports.py); the gateway is the one
 from __future__ import annotations
 
 from activities.documents import Documents, documents_key
-from activities.letters import LetterView, PeopleLookup, cohort_letters
+from activities.letters import LetterPage, LetterView, PeopleLookup, cohort_letters, cohort_letters_page
 from store import end_of_year as end_of_year_store
 from store.db import create_schema, make_engine, make_session_factory
 from store.end_of_year import AppealRecord, ResitRecord
@@ -20,12 +20,14 @@ __all__ = [
     "CohortRecord",
     "Documents",
     "GroupRecord",
+    "LetterPage",
     "LetterView",
     "People",
     "PeopleLookup",
     "ResitRecord",
     "Uploads",
     "cohort_letters",
+    "cohort_letters_page",
     "create_schema",
     "documents_key",
     "end_of_year_store",

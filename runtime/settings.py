@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
+# Temporal's default cache is 1,000 workflows; a national cohort has ~1,800 open (357 groups of 4, their participants,
+# the cohort) and an evicted workflow replays its whole history on its next task
+MAX_CACHED_WORKFLOWS = 2500
+
 # Temporal's default is 10 s: a killed worker's cached workflows would wait that long for another worker
 STICKY_QUEUE_TIMEOUT_SECONDS = 3.0
 
@@ -48,6 +52,13 @@ class Settings(BaseSettings):
     demo_query_patience_seconds: float = Field(default=120.0, ge=0)
     # how long a workflow task waits for the worker that has the workflow cached before any worker may take it
     sticky_queue_timeout_seconds: float = Field(default=STICKY_QUEUE_TIMEOUT_SECONDS, gt=0)
+    # the worker's sizes: workflows kept in memory between tasks, and tasks run at once (unset: Temporal's default)
+    worker_max_cached_workflows: int = Field(default=MAX_CACHED_WORKFLOWS, ge=0)
+    worker_max_concurrent_workflow_tasks: int | None = Field(default=None, ge=1)
+    worker_max_concurrent_activities: int | None = Field(default=None, ge=1)
+    # the read model's connection pool on PostgreSQL (per process); SQLite keeps one writer connection per process
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     # the account the command line acts as (starter.py's admin commands; --as overrides it)
     account: str | None = None
     # the web app (starter.py web)

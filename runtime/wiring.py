@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
@@ -24,7 +24,8 @@ from activities.mailer import Mailer
 from activities.relay import OutboxRelay, RelayPolicy
 from domain.admission import preload
 from runtime.codec import data_converter, load_or_create_key
-from runtime.settings import STICKY_QUEUE_TIMEOUT_SECONDS, Settings
+from runtime.settings import MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT_SECONDS, Settings
+from store.db import make_engine
 from store.people import People, register_key
 from workflows import search
 from workflows.cohort import CohortWorkflow
@@ -94,6 +95,9 @@ def build_worker(
     relay: OutboxRelay | None = None,
     *,
     sticky_queue_timeout: timedelta = timedelta(seconds=STICKY_QUEUE_TIMEOUT_SECONDS),
+    max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
+    max_concurrent_workflow_tasks: int | None = None,
+    max_concurrent_activities: int | None = None,
 ) -> Worker:
     """Every workflow and activity. `relay`, when the worker runs one beside it, is woken as letters are queued."""
     effects = EffectsActivities(sessions, wake=relay.wake if relay else None)
@@ -113,6 +117,10 @@ def build_worker(
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
         # a worker killed outright never hands its cached workflows back: their next tasks go to any worker after this
         sticky_queue_schedule_to_start_timeout=sticky_queue_timeout,
+        # above the open workflows of a national cohort: an evicted workflow replays its whole history
+        max_cached_workflows=max_cached_workflows,
+        max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
+        max_concurrent_activities=max_concurrent_activities,
     )
 
 
@@ -123,9 +131,27 @@ def contact(settings: Settings) -> Contact:
 def configured_worker(
     client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession], relay: OutboxRelay | None
 ) -> Worker:
-    """The worker as the settings say (task queue, sticky-queue timeout): the one `worker.py` and the demo run."""
-    sticky = timedelta(seconds=settings.sticky_queue_timeout_seconds)
-    return build_worker(client, settings.task_queue, sessions, relay, sticky_queue_timeout=sticky)
+    """The worker as the settings say (task queue, sticky-queue timeout, sizes): the one `worker.py` and the demo
+    run."""
+    return build_worker(
+        client,
+        settings.task_queue,
+        sessions,
+        relay,
+        sticky_queue_timeout=timedelta(seconds=settings.sticky_queue_timeout_seconds),
+        max_cached_workflows=settings.worker_max_cached_workflows,
+        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+        max_concurrent_activities=settings.worker_max_concurrent_activities,
+    )
+
+
+def database_engine(settings: Settings) -> AsyncEngine:
+    """The read model's engine with the pool the settings size (PostgreSQL; SQLite keeps one writer)."""
+    return make_engine(
+        settings.resolved_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
 
 
 def build_relay(

@@ -31,11 +31,15 @@ from store.tables import (
 )
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    """The read model's engine; `pool_size` and `max_overflow` size PostgreSQL's pool (NIS_DATABASE_POOL_SIZE,
+    NIS_DATABASE_MAX_OVERFLOW): the worker's activities, the relay and the web app each hold a connection at once."""
     # hide_parameters: database errors end up in logs and Temporal failures; bound values may be e-mails
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+        return create_async_engine(
+            url, pool_pre_ping=True, hide_parameters=True, pool_size=pool_size, max_overflow=max_overflow
+        )
     database = parsed.database or ""
     on_disk = bool(database) and database != ":memory:"
     if on_disk and not database.startswith("file:"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -137,6 +137,8 @@ class OutboxRecord(Base):
     queue a letter only once; the status is queued, sent or undelivered (with the reason)."""
 
     __tablename__ = "outbox"
+    # the letters page reads a cohort's letters newest first, a page at a time
+    __table_args__ = (Index("ix_outbox_cohort_created", "cohort", "created_at"),)
 
     idempotency_key: Mapped[str] = mapped_column(primary_key=True)  # f"{notice key}:{person ID or 'staff'}"
     cohort: Mapped[str] = mapped_column(index=True)
@@ -158,6 +160,8 @@ class AuditRecord(Base):
     came without codes)."""
 
     __tablename__ = "audit"
+    # the cohort page's statistics ask for the newest accepted requirement action (gateway/statistics.py)
+    __table_args__ = (Index("ix_audit_action_id", "action", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     idempotency_key: Mapped[str] = mapped_column(unique=True)  # a retried activity inserts its entry once

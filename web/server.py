@@ -12,11 +12,11 @@ import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
-from gateway.accounts import prepare
-from gateway.storage import make_session_factory
+from gateway.accounts import Accounts
+from gateway.storage import create_schema, make_session_factory
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
-from runtime.wiring import connect
+from runtime.wiring import connect, database_engine
 from web.app import create_app
 
 CONNECT_SECONDS = 10.0
@@ -39,7 +39,9 @@ async def serve(settings: Settings, announce: Callable[[str], None]) -> None:
         client = await asyncio.wait_for(connect(settings), CONNECT_SECONDS)
     except TimeoutError:
         raise RuntimeError(f"Temporal at {settings.temporal_address} does not answer") from None
-    engine = await prepare(settings.resolved_database_url)
+    engine = database_engine(settings)  # its own pool: pages do not queue behind the worker's connection
+    await create_schema(engine)
+    await Accounts.create_table(engine)
     try:
         app = create_app(settings, client, make_session_factory(engine))
         server = http_server(app, host, port)

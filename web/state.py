@@ -13,7 +13,7 @@ from typing import Any
 import structlog
 from fastapi import HTTPException, status
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
@@ -25,7 +25,8 @@ from gateway.accounts import Account, Accounts, Role, Sessions
 from gateway.admin import Admin
 from gateway.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail, cohort_workflow_id
 from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
-from gateway.storage import AuditRecord, Documents, Uploads
+from gateway.statistics import StatisticsCache
+from gateway.storage import AuditRecord, Documents, GroupRecord, Uploads
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
 from web.auth import LoginLimiter, Signer
@@ -53,6 +54,7 @@ class Web:
     oidc: OpenIdSignIn | None = None  # sign-in through an OpenID provider, when NIS_OIDC_ISSUER is set
     proxies: list[IPv4Network | IPv6Network] = field(default_factory=list)  # whose X-Forwarded-For is believed
     plans: dict[str, CohortPlan] = field(default_factory=dict)
+    statistics: StatisticsCache = field(default_factory=StatisticsCache)  # the cohort page's charts, per change
 
     async def overview(self, cohort: str) -> CohortOverview:
         try:
@@ -93,6 +95,26 @@ class Web:
         if account.role == Role.MUNICIPALITY:
             return account.municipality in application_id.split("+")
         return account.role in (Role.ADMIN, Role.TEACHER)
+
+    async def visible_groups(self, account: Account) -> ColumnElement[bool]:
+        """may_see as a filter on the groups' rows: one query (an examiner's assignments) at most, not one per group."""
+        if account.role == Role.EXAMINER:
+            return GroupRecord.group_id.in_(await self.accounts.assigned(account.username))
+        if account.role == Role.MUNICIPALITY and account.municipality:
+            # application_id is kommunenumre joined by '+': this one alone, first, last or between
+            m = account.municipality
+            a = GroupRecord.application_id
+            return or_(a == m, a.startswith(m + "+"), a.endswith("+" + m), a.contains("+" + m + "+"))
+        return true() if account.role in (Role.ADMIN, Role.TEACHER) else false()
+
+    async def visible_applications(self, account: Account, cohort: str) -> set[str]:
+        """The application IDs of the cohort's groups this account may open, in one query."""
+        where = await self.visible_groups(account)
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(GroupRecord.application_id).where(GroupRecord.cohort == cohort).where(where)
+            )
+            return set(rows.all())
 
     async def group(self, account: Account, cohort: str, application_id: str) -> GroupDetail:
         workflow_id = await self.group_id(account, cohort, application_id)

@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from domain.catalogue.labels import label
 from domain.statistics import GRADES, OTHER_ROLES, ROLE_GROUP_MIN
 from gateway.messages import CohortOverview
-from gateway.statistics import statistics
 from web.state import Web
 
 ANDRE = f"Andre roller (færre enn {ROLE_GROUP_MIN} hver)"
@@ -34,7 +33,8 @@ async def cohort_charts(web: Web, overview: CohortOverview) -> list[Chart]:
         _chart("Søknader per utfall", Counter(label(a.outcome) for a in apps)),
         _chart("Grupper per fase", Counter({label(k): v for k, v in overview.groups_per_stage.items()})),
     ]
-    figures = await statistics(web.sessions, overview.cohort, web.admin.people)
+    # counted again only when the read model changed, not on every view (the register is decrypted to count roles)
+    figures = await web.statistics.get(web.sessions, overview.cohort, web.admin.people)
     if figures is not None:
         roles = {(ANDRE if role == OTHER_ROLES else role.capitalize()): n for role, n in figures.by_role.items()}
         charts += [

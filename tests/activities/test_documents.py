@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -92,3 +93,25 @@ async def test_erasure_removes_the_files_and_the_codes(
     assert await documents.erase(PERSON) == 2
     assert not first.file.exists() and not second.file.exists()
     assert await documents.verify(first.code) is None and await documents.verify(second.code) is None
+
+
+async def test_the_pdf_is_rendered_while_no_database_connection_is_held(
+    session_factory: async_sessionmaker[AsyncSession], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rendering takes tens of ms; inside a write transaction it would hold every other writer of SQLite that long
+    import activities.documents as module
+
+    engine = session_factory.kw["bind"]
+    held: list[int] = []
+    render = module.pdf_bytes
+
+    def watched(facts: DocumentFacts, name: str, code: str) -> bytes:
+        held.append(engine.pool.checkedout())
+        return render(facts, name, code)
+
+    monkeypatch.setattr(module, "pdf_bytes", watched)
+    documents = Documents(session_factory, KEY, tmp_path)
+    first = await documents.issue(PERSON, transcript("B"), "Kari Kurs")
+    second = await documents.issue(PERSON, transcript("A"), "Kari Kurs")
+    assert held == [0, 0] and (first.version, second.version) == (1, 2)
+    assert "Karakter: A" in pdf_text(second.file)

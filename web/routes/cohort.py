@@ -30,11 +30,7 @@ async def _cohort(
 ) -> Response:
     overview = await web.overview(cohort)
     can = {name: allowed(account, action) for name, action in COHORT_ACTIONS.items()}
-    visible = {
-        a.id
-        for a in overview.applications
-        if a.group_workflow_id and await web.may_see(account, a.group_workflow_id, a.id)
-    }
+    visible = await web.visible_applications(account, cohort)  # one query, not one per application
     context = {
         "account": account,
         "o": overview,
