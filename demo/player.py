@@ -33,7 +33,6 @@ IN_PROGRAMME = ("admitted", "moved_up")
 ALL_AT_ONCE = 64  # for_groups' limit when an action has a deadline: no group waits for a slot
 GroupStarted = Callable[[str, str], Coroutine[Any, Any, None]]
 WAIT_PATIENCE = 900.0  # how long an action waits for the stage it needs before the demo stops with an error
-ANSWER_PATIENCE = 300.0  # how long an action is given again while Temporal cannot say whether it took it
 STEP: ContextVar[str] = ContextVar("demo_step", default="")  # the step an action belongs to: part of its update ID
 
 
@@ -105,13 +104,14 @@ class Player:
     async def _perform(self, workflow_id: str, update: Any, arg: Any) -> Any:
         """The action through the gateway under an update ID of its own (its step, workflow, update and how many
         such the step gave before): when a busy server cannot say whether the workflow took it (a workflow task that
-        timed out, a lost answer), it is given again under the same ID, which Temporal runs at most once. A rerun
+        timed out, a lost answer), it is given again under the same ID, which Temporal runs at most once, for up to
+        `query_patience` seconds as a query is (a server that is gone stops the demo, not this wait). A rerun
         of a step gives the same IDs, so what the step did before is not done twice."""
         command, target, account = acting.typed(self.scenario, workflow_id, update, arg.actor)
         key = f"demo.{STEP.get()}.{workflow_id}.{update.__name__}"
         update_id = f"{key}.{self._given[key]}"
         self._given[key] += 1
-        deadline = time.monotonic() + ANSWER_PATIENCE
+        deadline = time.monotonic() + self.query_patience
         while True:
             try:
                 return await self.admin.perform(command, target, arg, account, update_id=update_id)
