@@ -94,7 +94,7 @@ class Coursework(Player):
         """An extension's new deadline: its days on the compressed calendar, with room for the hand-in right after
         the original deadline on a busy machine, and never after the last oral exam."""
         original = self.plan.work_requirements[number - 1].deadline
-        extended = original + timedelta(seconds=max(days * self.day_seconds, ROOM_SECONDS))
+        extended = original + timedelta(seconds=max(days * self.day_seconds, ROOM_SECONDS * self.pace))
         return min(extended, self.plan.oral_end)
 
     async def late_submissions(self, number: int) -> None:

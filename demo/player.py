@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,7 +20,7 @@ from demo import acting
 from demo.scenario import Scenario
 from demo.year import save_progress
 from domain.models import CohortPlan
-from gateway.admin import Admin, Refused
+from gateway.admin import Admin, OutcomeUnknown, Refused
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id, participant_workflow_id
@@ -30,6 +32,8 @@ from workflows.messages import (
 IN_PROGRAMME = ("admitted", "moved_up")
 ALL_AT_ONCE = 64  # for_groups' limit when an action has a deadline: no group waits for a slot
 GroupStarted = Callable[[str, str], Coroutine[Any, Any, None]]
+WAIT_PATIENCE = 900.0  # how long an action waits for the stage it needs before the demo stops with an error
+STEP: ContextVar[str] = ContextVar("demo_step", default="")  # the step an action belongs to: part of its update ID
 
 
 class DemoError(RuntimeError):
@@ -50,8 +54,10 @@ class Player:
         on_started: GroupStarted | None = None,
         query_patience: float = 120.0,
         day_seconds: float = 86400.0,
+        pace: float = 1.0,
     ) -> None:
         self.admin = admin
+        self.pace = pace  # the calendar's rooms were widened by this (demo.year.machine_pace)
         self.on_started = on_started
         self.query_patience = query_patience
         self.day_seconds = day_seconds  # a day of the plan on the compressed calendar
@@ -64,13 +70,14 @@ class Player:
         self.progress_file = progress_file
         self.done: set[str] = set(json.loads(progress_file.read_text())["done"]) if progress_file.exists() else set()
         self.out = out
+        self._given: Counter[str] = Counter()  # actions given per step, workflow and update (their update IDs)
 
     # ---- plumbing -----------------------------------------------------------------------------
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
     def _save(self) -> None:
-        save_progress(self.progress_file, self.plan, self.done)
+        save_progress(self.progress_file, self.plan, self.done, self.pace)
 
     async def step(self, key: str, at: datetime, action: Callable[[], Awaitable[None]]) -> None:
         """Run a step of the script once, at its time on the compressed calendar; a rerun skips it."""
@@ -79,23 +86,44 @@ class Player:
         wait = (at - datetime.now(UTC)).total_seconds()
         if wait > 0:
             await asyncio.sleep(wait)
-        await action()
+        token = STEP.set(key)
+        try:
+            await action()
+        finally:
+            STEP.reset(token)
         self.done.add(key)
         self._save()
 
     async def act(self, workflow_id: str, update: Any, arg: Any) -> Any:
         try:
-            command, target, account = acting.typed(self.scenario, workflow_id, update, arg.actor)
-            return await self.admin.perform(command, target, arg, account)
+            return await self._perform(workflow_id, update, arg)
         except Refused as refused:
             self.say(f"  refused: {update.__name__} on {workflow_id}: {refused}")
             return None
 
+    async def _perform(self, workflow_id: str, update: Any, arg: Any) -> Any:
+        """The action through the gateway under an update ID of its own (its step, workflow, update and how many
+        such the step gave before): when a busy server cannot say whether the workflow took it (a workflow task that
+        timed out, a lost answer), it is given again under the same ID, which Temporal runs at most once, for up to
+        `query_patience` seconds as a query is (a server that is gone stops the demo, not this wait). A rerun
+        of a step gives the same IDs, so what the step did before is not done twice."""
+        command, target, account = acting.typed(self.scenario, workflow_id, update, arg.actor)
+        key = f"demo.{STEP.get()}.{workflow_id}.{update.__name__}"
+        update_id = f"{key}.{self._given[key]}"
+        self._given[key] += 1
+        deadline = time.monotonic() + self.query_patience
+        while True:
+            try:
+                return await self.admin.perform(command, target, arg, account, update_id=update_id)
+            except OutcomeUnknown:
+                if time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(1.0)
+
     async def mistake(self, workflow_id: str, update: Any, arg: Any) -> None:
         """An action the script gets wrong on purpose: the workflow must refuse it and change nothing."""
         try:
-            command, target, account = acting.typed(self.scenario, workflow_id, update, arg.actor)
-            await self.admin.perform(command, target, arg, account)
+            await self._perform(workflow_id, update, arg)
         except Refused as refused:
             self.say(f"  refused as it should be: {update.__name__} on {workflow_id}: {refused}")
             return
@@ -144,9 +172,10 @@ class Player:
         await asyncio.gather(*(guarded(a) for a in await self.groups()))
 
     async def until(
-        self, check: Callable[[], Awaitable[bool]], timeout: float = 120, what: str = "the expected state"
+        self, check: Callable[[], Awaitable[bool]], timeout: float = WAIT_PATIENCE, what: str = "the expected state"
     ) -> None:
-        """Wait for what the workflows report, not for the clock: an action waits for the stage it needs."""
+        """Wait for what the workflows report, not for the clock: an action waits for the stage it needs, as long as
+        a busy machine makes the workflows take, and the demo stops with an error only after `timeout`."""
         deadline = time.monotonic() + timeout
         while not await check():
             if time.monotonic() > deadline:

@@ -21,7 +21,7 @@ from demo.coursework import Coursework
 from demo.player import DemoError, GroupStarted
 from demo.report import build_report
 from demo.scenario import Scenario
-from demo.year import compress_plan, scale
+from demo.year import compress_plan, machine_pace, scale
 from domain.admission import parse_application
 from domain.models import CohortPlan
 from gateway.admin import Admin, Refused
@@ -234,19 +234,25 @@ async def run_scenario(
     admin = Admin(client, sessions, task_queue, people)
     progress_file = data_dir / f"demo-{scenario.cohort}.json"
     if progress_file.exists():
-        plan = CohortPlan.model_validate(json.loads(progress_file.read_text())["plan"])
+        progress = json.loads(progress_file.read_text())
+        plan, pace = CohortPlan.model_validate(progress["plan"]), float(progress.get("pace", 1.0))
         print(f"Continuing cohort {plan.cohort} where it stood ({progress_file})", file=out)
     else:
+        # the rooms of the calendar sized by how busy the machine is now, before the cohort's dates are fixed
+        pace = await asyncio.to_thread(machine_pace)
         year = scenario.script.year_seconds / speed
-        intake = intake_seconds or max(20.0, len(scenario.applications) * 1.5)  # room for a busy machine
+        intake = (intake_seconds or max(20.0, len(scenario.applications) * 1.5)) * pace  # each through the gateway
         start = datetime.now(UTC) + timedelta(seconds=intake)
         plan = compress_plan(
-            template.model_copy(update={"cohort": scenario.cohort, "places": scenario.places}), start, year
+            template.model_copy(update={"cohort": scenario.cohort, "places": scenario.places}), start, year, pace
         )
         length = (plan.oral_end - plan.application_deadline).total_seconds()  # with the room the script needs
-        print(f"Cohort {plan.cohort}: the year compressed to {length:.0f} s, {plan.places} places", file=out)
+        busy = f" (a busy machine: its rooms x{pace:.1f})" if pace > 1 else ""
+        print(f"Cohort {plan.cohort}: the year compressed to {length:.0f} s{busy}, {plan.places} places", file=out)
     day = 86400 * scale(template, plan)
-    demo = Demo(admin, sessions, scenario, plan, progress_file, out, on_started, query_patience, day_seconds=day)
+    demo = Demo(
+        admin, sessions, scenario, plan, progress_file, out, on_started, query_patience, day_seconds=day, pace=pace
+    )
     demo._save()
     try:
         await admin.open_cohort(plan, seed=scenario.seed)

@@ -8,11 +8,16 @@ are at least `ROOM_SECONDS` apart, and a window the script must act within once 
 appeal after the release, a resubmission after a return, an approval before its reminder, a late hand-in within its
 extension, a re-sit registration after the results) keeps at least `ROOM_SECONDS`. A busy machine runs the script
 late; the year must still be the same year (the same grades, outcomes and letters). None of the windows holds
-anything up: the cohort closes when its groups do."""
+anything up: the cohort closes when its groups do.
+
+Those rooms are what an idle two-core machine needs; on a busy one every room is multiplied by the machine's pace
+(`machine_pace`, measured before the cohort's dates are fixed): the same year, longer."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +30,28 @@ RESIT_ROOM_SECONDS = 4 * ROOM_SECONDS  # after the orals: publishing, the appeal
 APPEAL_ROOM_SECONDS = 4 * ROOM_SECONDS  # from a group's release until every group is released and the appeals go in
 MIN_GAP_SECONDS = 8.0  # between two dates of the plan the script acts between
 ADMISSION_SECONDS = 45.0  # from the selection to the first gathering
+MAX_PACE = 4.0  # the widest the rooms grow: a machine slower than this runs the script late
+
+
+def machine_pace(samples: int = 4, seconds: float = 0.25) -> float:
+    """How many times an idle machine's room the script needs now: a busy loop on a thread gets less CPU time than
+    wall time when other work shares the cores; the worst of a few samples, squared (the worker, the server and its
+    database contend with each other for what is left, so a step slows more than one thread does), between 1 and
+    `MAX_PACE`. Measured on this two-core machine: about 1 idle, 1.5 to 2.5 with two CPU-bound loops beside."""
+    worst = 1.0
+
+    def sample() -> None:
+        nonlocal worst
+        wall, cpu = time.monotonic(), time.thread_time()
+        while time.monotonic() - wall < seconds:
+            pass
+        worst = max(worst, (time.monotonic() - wall) / max(time.thread_time() - cpu, 1e-3))
+
+    for _ in range(samples):
+        probe = threading.Thread(target=sample)
+        probe.start()
+        probe.join()
+    return min(max(worst**2, 1.0), MAX_PACE)
 
 
 def scale(template: CohortPlan, plan: CohortPlan) -> float:
@@ -43,7 +70,7 @@ def anchors(template: CohortPlan) -> list[datetime]:
     return sorted(set(dates))
 
 
-def warp(template: CohortPlan, factor: float) -> list[tuple[datetime, float]]:
+def warp(template: CohortPlan, factor: float, pace: float = 1.0) -> list[tuple[datetime, float]]:
     """Each anchor with its second on the compressed calendar: linear, but never closer to the one before than the
     room the script needs there, and a deadline (a requirement's, the written one) never closer than `ROOM_SECONDS`
     to the deadline before it: every group hands in between the two."""
@@ -55,21 +82,21 @@ def warp(template: CohortPlan, factor: float) -> list[tuple[datetime, float]]:
             points.append((date, 0.0))
             continue
         before, second = points[-1]
-        room = ADMISSION_SECONDS if before == template.selection_date else MIN_GAP_SECONDS
+        room = (ADMISSION_SECONDS if before == template.selection_date else MIN_GAP_SECONDS) * pace
         at = second + max((date - before).total_seconds() * factor, room)
         if date in deadlines:
-            at = max(at, last_deadline + ROOM_SECONDS) if last_deadline is not None else at
+            at = max(at, last_deadline + ROOM_SECONDS * pace) if last_deadline is not None else at
             last_deadline = at
         points.append((date, at))
     return points
 
 
-def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) -> CohortPlan:
+def compress_plan(template: CohortPlan, start: datetime, year_seconds: float, pace: float = 1.0) -> CohortPlan:
     """The same plan with its calendar squeezed so the application deadline is `start` and the orals end about
-    `year_seconds` later, with the room the module's docstring lists."""
+    `year_seconds` later, with the room the module's docstring lists, times `pace` (`machine_pace`)."""
     origin = template.application_deadline
     factor = year_seconds / (template.oral_end - origin).total_seconds()
-    points = warp(template, factor)
+    points = warp(template, factor, pace)
 
     def at(t: datetime) -> datetime:
         """Linear between the two anchors around `t` (after the last one, at the plain factor)."""
@@ -91,14 +118,15 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float) ->
         "work_requirements": [w.model_dump() | {"deadline": at(w.deadline)} for w in template.work_requirements],
         "reminder_seconds_before": [s * factor for s in template.reminder_seconds_before],
     }
-    data |= {name: max(getattr(template, name) * factor, ROOM_SECONDS) for name in SECONDS_SETTINGS}
-    data["appeal_seconds"] = max(template.appeal_seconds * factor, APPEAL_ROOM_SECONDS)
+    data |= {name: max(getattr(template, name) * factor, ROOM_SECONDS * pace) for name in SECONDS_SETTINGS}
+    data["appeal_seconds"] = max(template.appeal_seconds * factor, APPEAL_ROOM_SECONDS * pace)
     if template.resit_start is not None and template.resit_end is not None:
-        latest = at(template.oral_end) + timedelta(seconds=RESIT_ROOM_SECONDS)
+        latest = at(template.oral_end) + timedelta(seconds=RESIT_ROOM_SECONDS * pace)
         data |= {"resit_start": at(template.resit_start), "resit_end": max(at(template.resit_end), latest)}
     return CohortPlan.model_validate(data)
 
 
-def save_progress(path: Path, plan: CohortPlan, done: set[str]) -> None:
-    """The compressed plan and the steps done, for a rerun to continue; 0600 like everything in the data folder."""
-    write_private(path, json.dumps({"plan": plan.model_dump(mode="json"), "done": sorted(done)}))
+def save_progress(path: Path, plan: CohortPlan, done: set[str], pace: float = 1.0) -> None:
+    """The compressed plan, the pace its rooms were sized by and the steps done, for a rerun to continue; 0600 like
+    everything in the data folder."""
+    write_private(path, json.dumps({"plan": plan.model_dump(mode="json"), "done": sorted(done), "pace": pace}))

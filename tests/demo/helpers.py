@@ -10,6 +10,9 @@ from pathlib import Path
 from runtime.settings import Settings
 
 ROOT = Path(__file__).parents[2]
+# a run of the demo on a busy machine: its calendar's rooms grow up to MAX_PACE times (demo.year.machine_pace), the
+# year to about 13 minutes, with the intake before and the appeals and re-sits after it
+DEMO_SECONDS = 1800
 
 
 def free_port() -> int:
@@ -25,7 +28,7 @@ def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=DEMO_SECONDS,
         check=False,
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from demo.embedded import answers, venv_binary
-from tests.demo.helpers import ROOT
+from tests.demo.helpers import DEMO_SECONDS, ROOT
 
 PASSED = {"A", "B", "C", "D", "E"}
 
@@ -23,7 +23,7 @@ def test_the_server_binary_comes_from_the_environment() -> None:
     assert venv_binary("temporal").exists()
 
 
-@pytest.mark.timeout(700)
+@pytest.mark.timeout(DEMO_SECONDS + 100)
 def test_demo_runs_the_cohort_on_the_embedded_server_and_stops_it(
     first_run: subprocess.CompletedProcess[str], demo_env: dict[str, str]
 ) -> None:
@@ -56,7 +56,7 @@ def test_the_demo_writes_one_web_account_per_role_readable_by_its_owner_only(
 
 def test_report_has_the_promised_shape(report: dict[str, Any]) -> None:
     assert (report["cohort"], report["seed"], report["places"]) == ("2022", "kull-2022", 12)
-    assert isinstance(report["seconds"], float) and 0 < report["seconds"] < 600
+    assert isinstance(report["seconds"], float) and 0 < report["seconds"] < DEMO_SECONDS
     for application in report["applications"]:
         assert set(application) >= {"id", "municipalities", "region", "size", "outcome", "errors"}
         assert application["outcome"] in {"admitted", "waitlist", "moved_up", "gave_up", "refused"}

@@ -16,7 +16,7 @@ from domain.municipalities import lookup
 from runtime.codec import data_converter, load_or_create_key
 from runtime.wiring import connect, contact, people_register
 from store.db import make_engine, make_session_factory
-from tests.demo.helpers import ROOT, demo_settings
+from tests.demo.helpers import DEMO_SECONDS, ROOT, demo_settings
 
 NORWEGIAN_DATE = re.compile(
     r"\d{1,2}\. (januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|"
@@ -52,7 +52,7 @@ def scenario_people() -> list[tuple[str, str]]:
     return people
 
 
-@pytest.mark.timeout(700)  # the first test of the file may run the demo
+@pytest.mark.timeout(DEMO_SECONDS + 100)  # the first test of the file may run the demo
 async def test_every_letter_of_the_demo_reads_as_a_letter_with_its_facts(
     report: dict[str, Any], demo_env: dict[str, str]
 ) -> None:

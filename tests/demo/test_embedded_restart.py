@@ -23,13 +23,13 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from demo.embedded import _clear_cohort, answers
 from store.db import create_schema, make_engine, make_session_factory
-from tests.demo.helpers import ROOT, run_demo
+from tests.demo.helpers import DEMO_SECONDS, ROOT, run_demo
 from tests.workflows.helpers import eventually
 from workflows import search
 from workflows.ids import cohort_workflow_id
 
 
-@pytest.mark.timeout(700)  # the first test of the file may run the demo
+@pytest.mark.timeout(DEMO_SECONDS + 100)  # the first test of the file may run the demo
 def test_a_second_run_continues_the_finished_cohort(
     report: dict[str, Any], demo_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -137,10 +137,10 @@ def test_a_fresh_start_killed_before_it_cleared_anything_is_finished_by_the_next
     assert "Continuing cohort" not in out and "Cohort 2022: the year compressed" in out
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_a_failing_cohort_query_stops_the_demo_with_one_line(report: dict[str, Any], demo_env: dict[str, str]) -> None:
     demo = DemoProcess(demo_env | {"NIS_DEMO_QUERY_PATIENCE_SECONDS": "5"}, "--fresh")
-    demo.wait_for("Selection confirmed")
+    demo.wait_for("Selection confirmed", timeout=400)  # the intake is longer on a busy machine (machine_pace)
     os.kill(demo.server_pid(), signal.SIGKILL)  # the server is gone: the next query the script needs fails
     demo.process.wait(timeout=180)
     assert demo.process.stderr is not None

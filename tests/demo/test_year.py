@@ -3,16 +3,19 @@ machine, the windows it acts within at least 30 s, the re-sit period open well a
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from demo.year import (
     ADMISSION_SECONDS,
     APPEAL_ROOM_SECONDS,
+    MAX_PACE,
     MIN_GAP_SECONDS,
     RESIT_ROOM_SECONDS,
     ROOM_SECONDS,
     anchors,
     compress_plan,
+    machine_pace,
     scale,
 )
 from domain.models import CohortPlan
@@ -59,3 +62,40 @@ def test_a_long_year_keeps_the_plans_own_proportions() -> None:
     assert plan.appeal_seconds == TEMPLATE.appeal_seconds * factor > APPEAL_ROOM_SECONDS
     assert TEMPLATE.resit_end is not None and plan.resit_end is not None
     assert plan.resit_end == START + (TEMPLATE.resit_end - TEMPLATE.application_deadline) * factor
+
+
+def test_a_busy_machine_widens_every_room_by_its_pace_and_keeps_the_year() -> None:
+    idle, busy = compress_plan(TEMPLATE, START, 120), compress_plan(TEMPLATE, START, 120, pace=2.5)
+    seconds = compressed_anchors(busy)
+    assert min(b - a for a, b in zip(seconds, seconds[1:], strict=False)) >= 2.5 * MIN_GAP_SECONDS - 1e-6
+    assert (busy.gatherings[0].start - busy.selection_date).total_seconds() >= 2.5 * ADMISSION_SECONDS - 1e-6
+    deadlines = [w.deadline for w in busy.work_requirements] + [busy.written_deadline]
+    assert all(
+        (b - a).total_seconds() >= 2.5 * ROOM_SECONDS - 1e-6 for a, b in zip(deadlines, deadlines[1:], strict=False)
+    )
+    assert busy.resubmission_seconds == 2.5 * ROOM_SECONDS and busy.appeal_seconds == 2.5 * APPEAL_ROOM_SECONDS
+    assert busy.oral_end - busy.application_deadline > 2 * (idle.oral_end - idle.application_deadline)
+    # the same year: each date where it was among the others
+    for date in ("selection_date", "written_deadline", "oral_start", "oral_end"):
+        before = [g.start < getattr(idle, date) for g in idle.gatherings]
+        assert [g.start < getattr(busy, date) for g in busy.gatherings] == before
+    assert compress_plan(TEMPLATE, START, 120, pace=1.0) == idle
+
+
+def test_the_machines_pace_grows_when_other_work_takes_the_probes_cpu() -> None:
+    """A thread spinning beside the probe in this process takes about half its time (the interpreter lock), as a busy
+    core would: the probe's wall time is about twice its CPU time, so the rooms grow to the most they may."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            pass
+
+    beside = threading.Thread(target=spin)
+    beside.start()
+    try:
+        pace = machine_pace(samples=2, seconds=0.2)
+    finally:
+        stop.set()
+        beside.join()
+    assert 1.5 < pace <= MAX_PACE
