@@ -36,8 +36,7 @@ from workflows.messages import ConfirmSelectionInput
 
 ROOT = Path(__file__).parents[1]
 ACTOR = "kari.admin"
-# the applications go in through the command line (the people into the register first) before this deadline: on a busy
-# machine 6 s was seen to pass before the first one; the tests wait for the workflow to report the selection drawn
+# the applications go in before this deadline (6 s was seen to pass before the first one on a busy machine)
 INTAKE_SECONDS = 15
 
 
