@@ -1,7 +1,7 @@
 """The one effects write of a workflow task: its notices' letters in the outbox, its audit entries and its changed
 read-model rows, in one transaction. One call instead of three (each of which cost the workflow history events: an
-activity is three, and a workflow task to take its result). Every part is idempotent, so a retried write inserts nothing twice:
-letters by their outbox key, audit entries by theirs, rows are full snapshots written over themselves.
+activity is three, and a workflow task to take its result). Every part is idempotent, so a retried write inserts
+nothing twice: letters by their outbox key, audit entries by theirs, rows are full snapshots written over themselves.
 """
 
 from __future__ import annotations
