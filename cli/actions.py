@@ -132,8 +132,24 @@ def _option(name: str, **kwargs: Any) -> Callable[[argparse.ArgumentParser], Non
 
 def _attendance_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gathering", type=int, required=True)
-    parser.add_argument("--day", type=int, required=True)
-    parser.add_argument("--present", nargs="*", required=True, metavar="PARTICIPANT_ID")
+    parser.add_argument("--day", type=int, action="append", required=True, help="once for each day registered")
+    parser.add_argument(
+        "--present", nargs="*", action="append", required=True, metavar="PARTICIPANT_ID", help="after each --day"
+    )
+
+
+def _attendance(args: Args, actor: str) -> AttendanceInput:
+    """Each --day with the --present that follows it: the gathering's days in one registration."""
+    if len(args.day) != len(args.present):
+        raise CliError(f"--day {len(args.day)} ganger, men --present {len(args.present)}: én --present for hver dag")
+    days = [{"day": day, "present": present} for day, present in zip(args.day, args.present, strict=True)]
+    return AttendanceInput.model_validate({"actor": actor, "gathering": args.gathering, "days": days})
+
+
+def _attended(args: Args, result: Any) -> str:
+    pairs = zip(args.day, args.present, strict=True)
+    days = ", ".join(f"dag {day}: {len(present)} til stede" for day, present in pairs)
+    return f"samling {args.gathering}, {days}, de andre fraværende; gruppens fase: {_said(result.stage)}"
 
 
 def _selection(args: Args, result: Any) -> str:
@@ -215,12 +231,9 @@ SPOKEN: list[Spoken] = [
     ),
     Spoken(
         commands.ATTENDANCE,
-        "register one day's attendance; members not listed are absent",
-        lambda a, actor: AttendanceInput(actor=actor, gathering=a.gathering, day=a.day, present=a.present),
-        lambda a, r: (
-            f"samling {a.gathering} dag {a.day}: {len(a.present)} til stede, "
-            f"de andre fraværende; gruppens fase: {_said(r.stage)}"
-        ),
+        "register a gathering's attendance, one or more days at once; members not listed are absent that day",
+        _attendance,
+        _attended,
         _attendance_options,
     ),
     Spoken(

@@ -32,6 +32,7 @@ from workflows.ids import cohort_workflow_id
 from workflows.messages import (
     AttendanceInput,
     ConfirmSelectionInput,
+    DayAttendance,
     DecideAssessmentInput,
     PublishGroupInput,
     PublishResultsInput,
@@ -150,9 +151,14 @@ class Demo(Coursework):
         return all(d.members and d.stage == "programme" for d in details)
 
     async def attendance(self, number: int) -> None:
+        """Each group registers the gathering once, every day at a time, after its last day has begun; the group's
+        validator says whether the gathering has begun by the workflow's clock, and a group that says not yet is
+        asked again (a refused update writes nothing)."""
         gathering = self.plan.gatherings[number - 1]
         self.say(f"Gathering {number}: {gathering.theme}")
         absent = {tuple(a.split("@")) for a in self.script.absences}
+        last_day = gathering.start + timedelta(seconds=(gathering.days - 1) * self.day_seconds)
+        await asyncio.sleep(max(0.0, (min(last_day, gathering.end) - datetime.now(UTC)).total_seconds()))
 
         async def register(application_id: str) -> None:
             members = [
@@ -160,18 +166,22 @@ class Demo(Coursework):
                 for m in (await self.detail(application_id)).members
                 if not m.replaced and not m.withdrawn
             ]
+            days = []
             for day in range(1, gathering.days + 1):
                 away = {self.participant(ref) for ref, when in absent if when == f"{number}:{day}"}
-                await self.act(
-                    self.group_id(application_id),
-                    GroupWorkflow.register_attendance,
-                    AttendanceInput(
-                        actor=self.script.actors.admin,
-                        gathering=number,
-                        day=day,
-                        present=[m for m in members if m not in away],
-                    ),
-                )
+                days.append(DayAttendance(day=day, present=[m for m in members if m not in away]))
+            action = AttendanceInput(actor=self.script.actors.admin, gathering=number, days=days)
+
+            async def registered() -> bool:
+                try:
+                    await self._perform(self.group_id(application_id), GroupWorkflow.register_attendance, action)
+                except Refused as refused:
+                    if refused.code == "group.attendance_not_started":
+                        return False
+                    self.say(f"  refused: register_attendance on {self.group_id(application_id)}: {refused}")
+                return True
+
+            await self.until(registered, what=f"gathering {number} begun for group {application_id}")
 
         await self.for_groups(register)
 

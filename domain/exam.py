@@ -71,13 +71,15 @@ def ready_to_publish(outcome: Outcome, grades_computed: bool) -> bool:
     return grades_computed or outcome in ENDED
 
 
-def check_attendance(plan: CohortPlan, gathering: int, day: int, started: bool) -> None:
-    """Attendance is registered for a day the gathering has, once it has started."""
+def check_attendance(plan: CohortPlan, gathering: int, days: list[int], started: bool) -> None:
+    """Attendance is registered for days the gathering has, once it has started (each day once: the input's own
+    rule, workflows.messages.AttendanceInput)."""
     if gathering > len(plan.gatherings):
         raise Refusal("group.attendance_no_such_gathering", gatherings=len(plan.gatherings), gathering=gathering)
-    days = plan.gatherings[gathering - 1].days
-    if day > days:
-        raise Refusal("group.attendance_no_such_day", gathering=gathering, days=days, day=day)
+    has = plan.gatherings[gathering - 1].days
+    beyond = sorted({d for d in days if d > has})
+    if beyond:
+        raise Refusal("group.attendance_no_such_day", gathering=gathering, days=has, day=", ".join(map(str, beyond)))
     if not started:
         raise Refusal("group.attendance_not_started", gathering=gathering)
 

@@ -36,7 +36,7 @@ GROUP_DONE: dict[str, str] = {
     "requirement-approve": "Arbeidskrav {number} er godkjent.",
     "requirement-return": "Arbeidskrav {number} er sendt tilbake.",
     "requirement-extend": "Arbeidskrav {number} har fått ny frist.",
-    "attendance": "Oppmøte for samling {gathering}, dag {day} er registrert.",
+    "attendance": "Oppmøte for samling {gathering} er registrert.",
     "non-participating": "Deltakeren er registrert som ikke deltakende i gruppearbeidet.",
     "written-submit": "Den skriftlige oppgaven er registrert som levert.",
     "written-grade": "Karakteren er registrert.",

@@ -17,6 +17,7 @@ from gateway.messages import (
     AdminAction,
     AttendanceInput,
     ConfirmSelectionInput,
+    DayAttendance,
     DecideAssessmentInput,
     ExtensionInput,
     MarkNonParticipatingInput,
@@ -37,6 +38,7 @@ from gateway.messages import (
 
 ORAL_PREFIX = "adjust:"
 ABSENT_PREFIX = "absent:"  # a checked box: a valid absence from the oral
+PRESENT_PREFIX = "present-"  # and the day: a checked box in the attendance grid, the member's workflow ID its value
 
 
 def text(form: FormData, name: str) -> str:
@@ -45,7 +47,15 @@ def text(form: FormData, name: str) -> str:
 
 
 def number(form: FormData, name: str) -> int:
-    value = text(form, name)
+    return _whole(name, text(form, name))
+
+
+def numbers(form: FormData, name: str) -> list[int]:
+    """Every value a field is given (hidden fields of the same name, one for each day of a gathering)."""
+    return [_whole(name, str(value).strip()) for value in form.getlist(name)]
+
+
+def _whole(name: str, value: str) -> int:
     try:
         return int(value)
     except ValueError:
@@ -57,7 +67,7 @@ def key(name: str, form: FormData) -> str:
     if name.startswith("requirement-"):
         return f"{name}-{text(form, 'number')}"
     if name == "attendance":
-        return f"attendance-{text(form, 'gathering')}-{text(form, 'day')}"
+        return f"attendance-{text(form, 'gathering')}"
     if name == "non-participating":
         return f"{name}-{text(form, 'participant')}"
     return name
@@ -81,10 +91,7 @@ def group_action(name: str, form: FormData, actor: str, document: str | None = N
     if name == "requirement-extend":
         return ExtensionInput(actor=actor, number=number(form, "number"), deadline=oslo_time(text(form, "deadline")))
     if name == "attendance":
-        present = [str(v) for v in form.getlist("present")]
-        return AttendanceInput(
-            actor=actor, gathering=number(form, "gathering"), day=number(form, "day"), present=present
-        )
+        return AttendanceInput(actor=actor, gathering=number(form, "gathering"), days=attendance_days(form))
     if name == "non-participating":
         return MarkNonParticipatingInput(actor=actor, participant_workflow_id=text(form, "participant"))
     if name == "written-submit":
@@ -113,6 +120,15 @@ def innovation_project(form: FormData) -> InnovationProject:
     return InnovationProject.model_validate(
         {"title": text(form, "title"), "problem": text(form, "problem"), "partners": partners}
     )
+
+
+def attendance_days(form: FormData) -> list[DayAttendance]:
+    """The gathering's days the form lists (`day`, one field each) with the members checked for each
+    (`present-<day>`); a member not checked is absent that day."""
+    return [
+        DayAttendance(day=day, present=[str(v) for v in form.getlist(f"{PRESENT_PREFIX}{day}")])
+        for day in numbers(form, "day")
+    ]
 
 
 def oral_adjustments(form: FormData) -> list[OralAdjustment]:

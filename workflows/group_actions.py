@@ -164,12 +164,16 @@ class GroupActions:
 
     @workflow.update
     def register_attendance(self, input: AttendanceInput) -> ActionResult:
-        key = f"{input.gathering}:{input.day}"
-        for member in self.facts.active():
-            present = member.participant_workflow_id in input.present
-            member.attended = sorted({*member.attended, key} if present else set(member.attended) - {key})
+        for registered in input.days:
+            key = f"{input.gathering}:{registered.day}"
+            for member in self.facts.active():
+                present = member.participant_workflow_id in registered.present
+                member.attended = sorted({*member.attended, key} if present else set(member.attended) - {key})
         return self._record(
-            input.actor, "register_attendance", gathering=input.gathering, day=input.day, present=len(input.present)
+            input.actor,
+            "register_attendance",
+            gathering=input.gathering,
+            **{f"present_day_{d.day}": len(d.present) for d in input.days},
         )
 
     @register_attendance.validator
@@ -179,10 +183,10 @@ class GroupActions:
             input.gathering <= len(self.plan.gatherings)
             and workflow.now() >= self.plan.gatherings[input.gathering - 1].start
         )
-        self._check(lambda: exam.check_attendance(self.plan, input.gathering, input.day, started))
-        unknown = sorted(
-            set(input.present) - {m.participant_workflow_id for m in self.facts.active() if not m.withdrawn}
-        )
+        days = [d.day for d in input.days]
+        self._check(lambda: exam.check_attendance(self.plan, input.gathering, days, started))
+        members = {m.participant_workflow_id for m in self.facts.active() if not m.withdrawn}
+        unknown = sorted({p for d in input.days for p in d.present} - members)
         if unknown:
             refuse("group.attendance_not_members", participants=", ".join(unknown))
 

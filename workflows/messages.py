@@ -199,8 +199,7 @@ class ReplaceParticipantInput(AdminAction):
     replacement: Enrolment
 
 
-class AttendanceInput(AdminAction):
-    gathering: int = Field(ge=1, le=6)
+class DayAttendance(Strict):
     day: int = Field(ge=1, le=3)
     present: list[WorkflowId] = Field(max_length=MEMBERS_MAX)  # participant workflow ids; the others are absent
 
@@ -208,6 +207,30 @@ class AttendanceInput(AdminAction):
     @classmethod
     def _each_once(cls, present: list[str]) -> list[str]:
         return _named_once(present)
+
+
+class AttendanceInput(AdminAction):
+    """A gathering's attendance, the days registered at once (one update, one audit entry); a day not named keeps
+    what it had."""
+
+    gathering: int = Field(ge=1, le=6)
+    days: list[DayAttendance] = Field(min_length=1, max_length=3)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_day(cls, data: Any) -> Any:
+        """One day given as before (`day` and `present`): the API still takes it, and older histories hold it."""
+        if isinstance(data, dict) and "day" in data and "days" not in data:
+            data = dict(data)
+            day = {"day": data.pop("day")} | ({"present": data.pop("present")} if "present" in data else {})
+            data["days"] = [day]
+        return data
+
+    @field_validator("days")
+    @classmethod
+    def _each_day_once(cls, days: list[DayAttendance]) -> list[DayAttendance]:
+        _named_once([str(d.day) for d in days])
+        return days
 
 
 class WrittenGradeInput(AdminAction):

@@ -12,6 +12,9 @@ PARAMS: dict[str, str] = {
     "gathering": "samling {value}",
     "day": "dag {value}",
     "present": "{value} til stede",
+    "present_day_1": "dag 1: {value} til stede",  # a gathering's attendance, day by day
+    "present_day_2": "dag 2: {value} til stede",
+    "present_day_3": "dag 3: {value} til stede",
     "participant": "{value}",
     "replacement": "erstattet av {value}",
     "grade": "karakter {value}",

@@ -138,6 +138,7 @@ LABELS: dict[str, str] = {
     "number": "Nummer",
     "gathering": "Samling",
     "day": "Dag",
+    "days": "Dager",
     "grade": "Karakter",
     "participant_workflow_id": "Deltaker",
     # what a participant ends the year with

@@ -21,6 +21,7 @@ from gateway.commands import Rights
 from gateway.messages import (
     AdminAction,
     AttendanceInput,
+    DayAttendance,
     ExtensionInput,
     MarkNonParticipatingInput,
     OralAdjustment,
@@ -64,8 +65,11 @@ class Deadline(BaseModel):
 
 class Attendance(BaseModel):
     gathering: int = Field(ge=1, le=6)
-    day: int = Field(ge=1, le=3)
-    present: list[str] = Field(description="participant ids; members not listed are absent that day")
+    days: list[DayAttendance] | None = Field(
+        default=None, description="the gathering's days registered at once; a day not listed keeps what it had"
+    )
+    day: int | None = Field(default=None, ge=1, le=3, description="or one day, with `present`")
+    present: list[str] | None = Field(default=None, description="participant ids; the others are absent that day")
 
 
 class WrittenGrade(BaseModel):
@@ -124,7 +128,7 @@ async def requirement_extend(
 
 @router.post(Group + "/attendance")
 async def attendance(cohort: str, application_id: str, body: Attendance, web: WebDep, account: Teaching) -> Any:
-    action = AttendanceInput(actor=account.actor, gathering=body.gathering, day=body.day, present=body.present)
+    action = AttendanceInput.model_validate(body.model_dump(exclude_none=True) | {"actor": account.actor})
     return dump(await perform_group(web, account, cohort, application_id, commands.ATTENDANCE, action))
 
 
