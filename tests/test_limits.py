@@ -33,6 +33,7 @@ from workflows.group import GroupWorkflow
 from workflows.ids import group_workflow_id
 from workflows.messages import (
     AttendanceInput,
+    DayAttendance,
     ExtensionInput,
     GroupInput,
     Outcome,
@@ -137,7 +138,7 @@ async def test_fifty_actions_with_the_largest_values_stay_far_below_the_payload_
         for g, d in (days * 3)[:30]:  # 30 registrations: every day twice, two days three times
             await handle.execute_update(
                 GroupWorkflow.register_attendance,
-                AttendanceInput(actor=ACTOR, gathering=g, day=d, present=ids[: 1 + (g + d) % 4]),
+                AttendanceInput(actor=ACTOR, gathering=g, days=[DayAttendance(day=d, present=ids[: 1 + (g + d) % 4])]),
             )
         for number in range(1, 5):  # 20 actions: each requirement returned twice with the longest feedback
             feedback = widest(f"Arbeidskrav {number}:\n\t", FEEDBACK_MAX)

@@ -172,10 +172,9 @@ async def test_from_intake_to_actions_on_an_admitted_group(
 
     ids = await eventually(members)
     await gathering_begun(harness.client.get_workflow_handle(f"kull-{plan.cohort}.gruppe-5001"))  # its own word
-    code, out, _ = await run(
-        harness, capsys, "attendance", "5001", *cohort, "--gathering", "1", "--day", "1", "--present", *ids[:2]
-    )
-    assert code == 0 and "2 til stede" in out
+    days = ["--day", "1", "--present", *ids[:2], "--day", "3", "--present", ids[0]]  # two days at once
+    code, out, _ = await run(harness, capsys, "attendance", "5001", *cohort, "--gathering", "1", *days)
+    assert code == 0 and "samling 1, dag 1: 2 til stede, dag 3: 1 til stede, de andre fraværende" in out
     for verb in ("submit", "approve"):
         code, out, _ = await run(harness, capsys, "requirement", verb, "5001", "1", *cohort, "--json")
         assert code == 0 and json.loads(out)["status"] == {"submit": "submitted", "approve": "approved"}[verb]
@@ -187,7 +186,7 @@ async def test_from_intake_to_actions_on_an_admitted_group(
     assert [line.split()[1] for line in out.splitlines() if line.strip().startswith("1 ")] == ["godkjent"]
     assert all(pid in out for pid in ids)
     code, out, _ = await run(harness, capsys, "show", "participant", ids[0], "--json")
-    assert code == 0 and json.loads(out)["attendance"] == ["1:1"]
+    assert code == 0 and json.loads(out)["attendance"] == ["1:1", "1:3"]
     await terminate_all(harness, plan.cohort)
 
 
@@ -351,7 +350,7 @@ async def test_bad_input_to_an_admitted_group_changes_nothing(
         ids[1],
         ids[0],
     )
-    assert (code, err) == (1, f"avvist: til stede: {ids[0]} er oppgitt to ganger")
+    assert (code, err) == (1, f"avvist: days.0.present: {ids[0]} er oppgitt to ganger")
     code, err = await refused_unchanged(h, capsys, show, "mark-non-participating", f"{ids[0]}\x1b[2J")
     assert code == 1 and err == (
         f"avvist: deltaker: '{ids[0]}\\u001b[2J' er ikke en saks-ID "

@@ -15,7 +15,7 @@ from domain.refusals import Problem
 from domain.text import FEEDBACK_MAX, printable, shown
 from tests.factories import application, participant
 from workflows.messages import (
-    AttendanceInput,
+    DayAttendance,
     ExtensionInput,
     OralAdjustment,
     OralInput,
@@ -108,29 +108,23 @@ def test_an_application_names_a_bounded_number_of_municipalities_and_people() ->
 
 def test_the_same_member_twice_in_attendance_or_oral_is_refused() -> None:
     one, two = f"{GROUP}.deltaker-1", f"{GROUP}.deltaker-2"
-    assert (
-        refusal(AttendanceInput, actor="kari", gathering=1, day=1, present=[one, two, one])
-        == f"til stede: {one} er oppgitt to ganger"
-    )
+    assert refusal(DayAttendance, day=1, present=[one, two, one]) == f"til stede: {one} er oppgitt to ganger"
     adjustments = [OralAdjustment(participant_workflow_id=i, adjustment=1) for i in (one, two, two, one)]
     assert (
         refusal(OralInput, actor="kari", adjustments=adjustments)
         == f"muntlige justeringer: {one}, {two} er oppgitt to ganger"
     )
     many = [f"{GROUP}.deltaker-{n}" for n in range(1, 10)]
-    assert "til stede: høyst 8 i listen, her 9" in refusal(AttendanceInput, actor="k", gathering=1, day=1, present=many)
+    assert "til stede: høyst 8 i listen, her 9" in refusal(DayAttendance, day=1, present=many)
 
 
 def test_ids_are_bounded_and_refusals_never_echo_what_would_steer_a_terminal() -> None:
-    message = refusal(AttendanceInput, actor="kari", gathering=1, day=1, present=[f"{GROUP}.deltaker-1\x1b[31m"])
+    message = refusal(DayAttendance, day=1, present=[f"{GROUP}.deltaker-1\x1b[31m"])
     assert message == (
         "present.0: 'kull-2022.gruppe-1833.deltaker-1\\u001b[31m' er ikke en saks-ID (bokstaver, sifre og . _ + -), "
         "f.eks. kull-2022.gruppe-1833.deltaker-1"
     )
-    assert (
-        refusal(AttendanceInput, actor="k", gathering=1, day=1, present=["x" * 201])
-        == "present.0: høyst 200 tegn, her 201"
-    )
+    assert refusal(DayAttendance, day=1, present=["x" * 201]) == "present.0: høyst 200 tegn, her 201"
     assert "er ikke en søknads-ID" in refusal(WithdrawGroupInput, actor="k", application_id="0301+", reason="r")
     assert refusal(OralAdjustment, participant_workflow_id=f"{GROUP}.deltaker-1", adjustment=10**30) == (
         "adjustment: kan være høyst 5"

@@ -12,7 +12,7 @@ from tests.conftest import Harness
 from tests.workflows.helpers import eventually
 from tests.workflows.test_group import ACTOR, members, start_group
 from workflows.group import GroupWorkflow
-from workflows.messages import AttendanceInput, RequirementInput, SubmitRequirementInput
+from workflows.messages import AttendanceInput, DayAttendance, RequirementInput, SubmitRequirementInput
 from workflows.participant import ParticipantWorkflow
 
 
@@ -20,7 +20,8 @@ async def test_the_participants_detail_shows_the_attendance_the_group_registered
     group = await start_group(harness)
     ids = await members(group)
     await group.execute_update(
-        GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=1, day=1, present=ids[:2])
+        GroupWorkflow.register_attendance,
+        AttendanceInput(actor=ACTOR, gathering=1, days=[DayAttendance(day=1, present=ids[:2])]),
     )
     await group.execute_update(GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=1))
     await group.execute_update(GroupWorkflow.approve_requirement, RequirementInput(actor=ACTOR, number=1))

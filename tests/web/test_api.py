@@ -153,6 +153,11 @@ async def test_attendance_and_exam_actions_by_role(world: World) -> None:
         assert (await client.post(world.api_group() + "/attendance", json=body, headers=examiner)).status_code == 403
         registered = await client.post(world.api_group() + "/attendance", json=body, headers=teacher)
         assert registered.status_code == 200 and registered.json() == {"stage": "programme"}
+        later_days = [{"day": 2, "present": world.members[:1]}, {"day": 3, "present": []}]  # day 1 keeps what it had
+        gathering = await client.post(
+            world.api_group() + "/attendance", json={"gathering": 1, "days": later_days}, headers=teacher
+        )
+        assert gathering.status_code == 200, gathering.text
         later = await client.post(world.api_group() + "/attendance", json=body | {"gathering": 2}, headers=teacher)
         assert later.status_code == 409 and later.json() == {
             "detail": "Samling 2 har ikke startet ennå",
@@ -166,7 +171,7 @@ async def test_attendance_and_exam_actions_by_role(world: World) -> None:
         assert grade.json()["problems"] == [{"code": "group.written_not_submitted", "params": {}}]
         detail = (await client.get(world.api_group(), headers=teacher)).json()
         days = {m["participant_workflow_id"]: m["attendance_days"] for m in detail["members"]}
-        assert [days[p] for p in world.members] == [1, 1] + [0] * (len(world.members) - 2)
+        assert [days[p] for p in world.members] == [2, 1] + [0] * (len(world.members) - 2)
         assert detail["written_grade"] is None
 
 

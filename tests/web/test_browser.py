@@ -170,21 +170,32 @@ async def test_a_teacher_registers_attendance_in_the_grid(page: Page, world: Wor
     members = [str(await rows.nth(i).get_attribute("data-participant")) for i in range(await rows.count())]
     names = [await rows.nth(i).locator("td").first.inner_text() for i in range(await rows.count())]
     assert names == [f"Deltaker {n}" for n in range(len(members))]  # members by name, from the register of people
-    for name in names[:2]:
+    for name in names[:2]:  # one form for the gathering: its days checked, then saved at once
         await page.get_by_label(f"{name} samling 1 dag 2").check()
-    await page.get_by_title("Lagre samling 1, dag 2").click()
-    await expect(page.locator(".flash")).to_have_text("Oppmøte for samling 1, dag 2 er registrert.")
+    await page.get_by_label(f"{names[0]} samling 1 dag 3").check()
+    await page.get_by_role("button", name="Lagre samling 1").click()
+    await expect(page.locator(".flash")).to_have_text("Oppmøte for samling 1 er registrert.")
     days = [await page.locator(f'tr[data-participant="{m}"] td.days').inner_text() for m in members]
-    assert days == ["1", "1"] + ["0"] * (len(members) - 2)
-    await reload_until_checked(page, f"{names[0]} samling 1 dag 2")  # the participant's own record, a signal away
+    assert days == ["2", "1"] + ["0"] * (len(members) - 2)
+    await reload_until_checked(page, f"{names[0]} samling 1 dag 3")  # the participant's own record, a signal away
+    await expect(page.get_by_label(f"{names[0]} samling 1 dag 2")).to_be_checked()
     await expect(page.get_by_label(f"{names[1]} samling 1 dag 2")).to_be_checked()
+    await expect(page.get_by_label(f"{names[1]} samling 1 dag 3")).not_to_be_checked()
     await expect(page.get_by_label(f"{names[2]} samling 1 dag 2")).not_to_be_checked()
+    for _ in range(20):  # the log is written beside the action: one entry for the gathering, its days in words
+        if "dag 2: 2 til stede" in await page.locator("table.audit").inner_text():
+            break
+        await asyncio.sleep(0.25)
+        await page.reload()
+    await expect(page.locator("table.audit")).to_contain_text(
+        "samling 1, dag 1: 0 til stede, dag 2: 2 til stede, dag 3: 1 til stede"
+    )
     await shot(page, "attendance-registered")
 
     await page.get_by_label(f"{names[0]} samling 2 dag 1").check()
-    await page.get_by_title("Lagre samling 2, dag 1").click()
+    await page.get_by_role("button", name="Lagre samling 2").click()
     await expect(page.locator("#oppmote")).to_contain_text("Avvist: Samling 2 har ikke startet ennå")
-    assert re.sub(r"\s", "", await page.locator(f'tr[data-participant="{members[0]}"] td.days').inner_text()) == "1"
+    assert re.sub(r"\s", "", await page.locator(f'tr[data-participant="{members[0]}"] td.days').inner_text()) == "2"
     await shot(page, "attendance-refused")
 
 

@@ -15,14 +15,15 @@ from temporalio.exceptions import ApplicationError
 
 from tests.workflows.helpers import eventually
 from workflows.group import GroupWorkflow
-from workflows.messages import AttendanceInput
+from workflows.messages import AttendanceInput, DayAttendance
 
 NOT_STARTED, BEGUN = "group.attendance_not_started", "group.attendance_not_members"
 
 
 async def gathering_begun(group: WorkflowHandle[Any, Any], number: int = 1, timeout: float = 60.0) -> None:
     """Return once the group's workflow says gathering `number` has begun; fail after `timeout` seconds, saying so."""
-    nobody = AttendanceInput(actor="test", gathering=number, day=1, present=[f"{group.id}.deltaker-99"])
+    stranger = DayAttendance(day=1, present=[f"{group.id}.deltaker-99"])
+    nobody = AttendanceInput(actor="test", gathering=number, days=[stranger])
 
     async def begun() -> None:
         try:

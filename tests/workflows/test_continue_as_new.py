@@ -19,7 +19,7 @@ from tests.workflows.plans import DAYS
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows import search
 from workflows.group import GroupWorkflow
-from workflows.messages import AttendanceInput
+from workflows.messages import AttendanceInput, DayAttendance
 
 SUGGEST_AFTER_EVENTS = 60
 
@@ -51,7 +51,7 @@ async def test_a_group_and_its_participants_continue_as_new_with_their_state(
             for day in range(1, days + 1):
                 await handle.execute_update(
                     GroupWorkflow.register_attendance,
-                    AttendanceInput(actor=ACTOR, gathering=gathering, day=day, present=ids[:2]),
+                    AttendanceInput(actor=ACTOR, gathering=gathering, days=[DayAttendance(day=day, present=ids[:2])]),
                 )
         await approve_all(handle)
 

@@ -19,6 +19,7 @@ from workflows.ids import group_workflow_id
 from workflows.messages import (
     AdminAction,
     AttendanceInput,
+    DayAttendance,
     GroupInput,
     MarkNonParticipatingInput,
     OralAdjustment,
@@ -76,7 +77,8 @@ async def test_group_from_admission_to_published_grades(harness: Harness) -> Non
     handle = await start_group(harness)
     ids = await members(handle)
     await handle.execute_update(
-        GroupWorkflow.register_attendance, AttendanceInput(actor=ACTOR, gathering=1, day=1, present=ids[:3])
+        GroupWorkflow.register_attendance,
+        AttendanceInput(actor=ACTOR, gathering=1, days=[DayAttendance(day=1, present=ids[:3])]),
     )
     await handle.execute_update(GroupWorkflow.submit_requirement, SubmitRequirementInput(actor=ACTOR, number=1))
     returned = await handle.execute_update(
@@ -144,12 +146,14 @@ async def test_out_of_order_and_duplicate_actions_are_refused_by_name(harness: H
         ),
         (
             GroupWorkflow.register_attendance,
-            AttendanceInput(actor=ACTOR, gathering=2, day=3, present=[]),
+            AttendanceInput(actor=ACTOR, gathering=2, days=[DayAttendance(day=3, present=[])]),
             "Samling 2 har 2 dager, ikke dag 3",
         ),
         (
             GroupWorkflow.register_attendance,
-            AttendanceInput(actor=ACTOR, gathering=1, day=1, present=["kull-x.gruppe-1.deltaker-9"]),
+            AttendanceInput(
+                actor=ACTOR, gathering=1, days=[DayAttendance(day=1, present=["kull-x.gruppe-1.deltaker-9"])]
+            ),
             "Ikke aktive medlemmer av gruppen: kull-x.gruppe-1.deltaker-9",
         ),
     ]
