@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import hashlib
 import os
 import statistics
 import sys
@@ -25,7 +26,8 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from demo.embedded import venv_binary
-from domain.models import Application, CohortPlan, Gathering, WorkRequirement
+from domain.admission import track
+from domain.models import Application, ApplicationFacts, CohortPlan, Enrolment, Gathering, WorkRequirement
 from domain.plan import THEMES
 from runtime.codec import data_converter
 from runtime.wiring import build_worker
@@ -81,6 +83,18 @@ def application(number: str, cohort: str) -> Application:
     )
 
 
+def facts(app: Application) -> ApplicationFacts:
+    """The application as the group gets it once its people are in the register: opaque IDs, no names."""
+
+    def person(email: str) -> str:
+        return "p" + hashlib.sha256(email.encode()).hexdigest()[:20]
+
+    enrolled = [Enrolment(person_id=person(p.email), sector=p.sector, track=track(p)) for p in app.participants]
+    return ApplicationFacts(
+        cohort=app.cohort, municipalities=app.municipalities, contact=person(app.contact.email), participants=enrolled
+    )
+
+
 async def admitted_groups(
     client: Client, task_queue: str, count: int
 ) -> list[tuple[WorkflowHandle[Any, Any], list[str]]]:
@@ -91,7 +105,7 @@ async def admitted_groups(
         handle = await client.start_workflow(
             GroupWorkflow.run,
             GroupInput(
-                cohort_workflow_id=f"bench-{uuid.uuid4().hex}", application_id=app.id, application=app, plan=plan
+                cohort_workflow_id=f"bench-{uuid.uuid4().hex}", application_id=app.id, application=facts(app), plan=plan
             ),
             id=group_workflow_id(plan.cohort, app.id),
             task_queue=task_queue,
