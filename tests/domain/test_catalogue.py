@@ -9,6 +9,7 @@ import pytest
 
 from domain.catalogue import PENDING, REFUSALS, fields, say
 from domain.refusals import Problem, Refusal
+from tests.domain.source import parse
 
 ROOT = Path(__file__).parents[2]
 SOURCES = ["domain", "workflows", "activities", "store", "runtime", "cli", "gateway", "demo", "web", "starter.py"]
@@ -25,7 +26,7 @@ def raised() -> list[tuple[str, str, set[str]]]:
     for source in SOURCES:
         paths = [ROOT / source] if source.endswith(".py") else sorted((ROOT / source).rglob("*.py"))
         for path in paths:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = parse(path)
             ours = any(  # another module's class may be called Problem too (domain.admission's)
                 isinstance(node, ast.ImportFrom)
                 and node.module == "domain.refusals"
@@ -103,7 +104,7 @@ def pending_codes() -> list[tuple[str, str, set[str]]]:
     found: list[tuple[str, str, set[str]]] = []
     for source in ("workflows",):
         for path in sorted((ROOT / source).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in ast.walk(parse(path)):
                 where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "of":
                     owner, first = node.func.value, node.args[0] if node.args else None

@@ -10,6 +10,7 @@ from pathlib import Path
 from domain.catalogue import detail, label, when
 from domain.catalogue.actions import PARAMS
 from domain.catalogue.labels import LABELS, day
+from tests.domain.source import parse
 
 ROOT = Path(__file__).parents[2]
 RECORDERS = {"_record", "_audit", "accepted", "_requirement_action"}  # the workflows' ways to record an action
@@ -19,7 +20,7 @@ def recorded() -> list[tuple[str, str | None, set[str]]]:
     """Each (where, action code, parameter names) the workflows record with a literal action code."""
     found = []
     for path in sorted((ROOT / "workflows").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse(path)):
             if not isinstance(node, ast.Call) or getattr(node.func, "attr", None) not in RECORDERS:
                 continue
             codes = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
