@@ -34,7 +34,7 @@ async def group_readers(session: AsyncSession, cohort: str, groups: Collection[s
         .order_by(ParticipantRecord.group_id, ParticipantRecord.participant_id)
     )
     readers: dict[str, list[str]] = {group: [] for group in groups}
-    for group, person in [*contacts.tuples(), *members.tuples()]:
+    for group, person in [*contacts.all(), *members.all()]:
         if group in readers and person not in readers[group]:
             readers[group].append(person)
     return readers
