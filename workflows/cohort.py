@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import group as group_wf
     from workflows import notices as n
     from workflows.cohort_calendar import CohortCalendar
+    from workflows.due_timer import MINIMUM_TIMER, DueTimer
     from workflows.effects import Effects, Signals, drain
     from workflows.ids import group_workflow_id
     from workflows.messages import (
@@ -45,8 +46,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusing import refuse
     from workflows.state import ApplicationRecord, CohortState, ProblemRecord
 
-MINIMUM_TIMER = timedelta(milliseconds=1)
-
 
 @workflow.defn
 class CohortWorkflow(CohortCalendar):
@@ -66,8 +65,7 @@ class CohortWorkflow(CohortCalendar):
         self.signals = Signals()
         self.pending_starts: list[ApplyInput] = []
         self.reminders: list[GatheringRemindersInput] = []
-        self.timer: asyncio.Future[None] | None = None
-        self.timer_for: tuple[str, datetime] | None = None
+        self.due_timer = DueTimer()
 
     @workflow.run
     async def run(self, input: CohortInput) -> CohortResult:

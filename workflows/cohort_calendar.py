@@ -4,21 +4,20 @@ A mixin of CohortWorkflow, which holds the state, the effects and the main loop.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.gathering_reminders import GatheringRemindersInput, ReminderActivities
-    from domain.calendar import CohortCalendarFacts, DueItem, DueKind, cohort_due_items, due_with, worth_sending
+    from domain.calendar import CohortCalendarFacts, DueItem, DueKind, cohort_due_items, worth_sending
     from domain.lifecycle import IN_PROGRAMME, CohortStage, GroupStage, Outcome
     from domain.models import CohortPlan
     from workflows import notices as n
+    from workflows.due_timer import DueTimer
     from workflows.state import ApplicationRecord, CohortState
 
-MINIMUM_TIMER = timedelta(milliseconds=1)
 WRITE_TIMEOUT = timedelta(minutes=2)  # a national cohort's letters (some 1,800) in one transaction
 WAITING_FOR_SELECTION = frozenset({CohortStage.INTAKE, CohortStage.SELECTION_DRAWN})  # the waiting list is not yet told
 NOT_REMINDED = frozenset({GroupStage.NO_EXAM, GroupStage.PUBLISHED})  # a group whose programme has ended
@@ -28,8 +27,7 @@ class CohortCalendar:
     plan: CohortPlan
     state: CohortState
     reminders: list[GatheringRemindersInput]  # written by the main loop's flush
-    timer: asyncio.Future[None] | None  # the timer of the next due item (workflow memory)
-    timer_for: tuple[str, datetime] | None
+    due_timer: DueTimer
 
     # provided by CohortWorkflow
     _work_pending: Callable[[], bool]
@@ -47,23 +45,7 @@ class CohortCalendar:
         """Wait for work, for `done`, or for the next item's timer; when the timer fires, act on the items due by its
         moment, decided by the item whose timer fired, not by the clock."""
         items = cohort_due_items(self.plan, self._calendar(), set(self.state.reminded))
-        first = items[0] if items else None
-        due = (first.key, first.at) if first else None
-        if self.timer is not None and self.timer_for != due:  # the next item is another: its timer, not this one
-            self.timer.cancel()
-            self.timer = None
-        if first is None:
-            await workflow.wait_condition(lambda: done() or self._work_pending())
-            return
-        if self.timer is None:  # always a timer, even for an overdue item, so a replay makes the same commands
-            seconds = max(first.at - workflow.now(), MINIMUM_TIMER).total_seconds()
-            self.timer, self.timer_for = asyncio.ensure_future(asyncio.sleep(seconds)), due
-        timer = self.timer  # it outlives a wake-up for other work: one timer per due item
-        await workflow.wait_condition(lambda: done() or self._work_pending() or timer.done())
-        if not timer.done():
-            return
-        self.timer = None
-        batch = due_with(first, items)
+        batch = await self.due_timer.wait(items, lambda: done() or self._work_pending())
         for item in batch:
             if item.kind == DueKind.WAITLIST_CLOSES:
                 self._close_waitlist()
