@@ -1,9 +1,11 @@
-"""A group's calendar: every reminder and deadline that is due, as typed items with stable keys.
+"""The calendars of a group and of its cohort: every reminder and deadline that is due, as typed items with stable
+keys.
 
-A pure function of the plan and the group's state. The group workflow sleeps until the first item and, when that
-timer fires, acts on the items due by the fired item's own time. It never re-reads the clock to decide: a freshly
-started worker was seen to report the time before the timer after it fired, and a replay (which sees the right
-time) then took the other branch.
+Pure functions of the plan and the workflow's state. A gathering is the cohort's event, so its reminders are on the
+cohort's calendar (one timer for all groups); a group's own calendar holds its deadlines and their reminders. The
+workflow sleeps until the first item and, when that timer fires, acts on the items due by the fired item's own
+time. It never re-reads the clock to decide: a freshly started worker was seen to report the time before the timer
+after it fired, and a replay (which sees the right time) then took the other branch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class DueKind(StrEnum):
     WRITTEN_AHEAD = "written_ahead"
     WRITTEN_DEADLINE = "written_deadline"
     ORAL_TIME = "oral_time"
+    WAITLIST_CLOSES = "waitlist_closes"  # the cohort's: from the first gathering on, no place is filled again
 
 
 REMINDERS = frozenset({DueKind.GATHERING_AHEAD, DueKind.REQUIREMENT_AHEAD, DueKind.WRITTEN_AHEAD})
@@ -60,11 +63,32 @@ class CalendarFacts(Strict):
 
 
 def due_items(plan: CohortPlan, facts: CalendarFacts, handled: set[str]) -> list[DueItem]:
-    """Every item not yet handled, earliest first."""
+    """Every item of a group not yet handled, earliest first."""
     if not facts.running:
         return []
-    items = [*_gatherings(plan), *_requirements(plan, facts.requirements), *_exam(plan, facts)]
-    fresh = [i for i in items if i.key not in handled and not _moot(i, facts.reminders_from)]
+    items = [*_requirements(plan, facts.requirements), *_exam(plan, facts)]
+    return _fresh(items, handled, facts.reminders_from)
+
+
+class CohortCalendarFacts(Strict):
+    """What of a cohort's state its calendar depends on."""
+
+    waitlist_open: bool
+    reminding: bool  # groups are (or may yet come) in the programme and the results are not published
+    reminders_from: datetime | None = None  # the selection's confirmation: reminders due before it are moot
+
+
+def cohort_due_items(plan: CohortPlan, facts: CohortCalendarFacts, handled: set[str]) -> list[DueItem]:
+    """Every item of a cohort not yet handled, earliest first: the close of the waiting list and the gatherings'
+    reminders."""
+    first = plan.gatherings[0].start
+    items = [DueItem(kind=DueKind.WAITLIST_CLOSES, at=first, event_at=first, number=1)] if facts.waitlist_open else []
+    items += _gatherings(plan) if facts.reminding else []
+    return _fresh(items, handled, facts.reminders_from)
+
+
+def _fresh(items: list[DueItem], handled: set[str], reminders_from: datetime | None) -> list[DueItem]:
+    fresh = [i for i in items if i.key not in handled and not _moot(i, reminders_from)]
     return sorted(fresh, key=lambda i: (i.at, i.kind.value, i.number))
 
 

@@ -18,6 +18,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.effects import EffectsActivities
 from activities.end_of_year import EndOfYearActivities
+from activities.gathering_reminders import ReminderActivities
 from activities.grades import compute_grades
 from activities.letters import Contact, PeopleLookup
 from activities.mailer import Mailer
@@ -102,6 +103,7 @@ def build_worker(
     """Every workflow and activity. `relay`, when the worker runs one beside it, is woken as letters are queued."""
     effects = EffectsActivities(sessions, wake=relay.wake if relay else None)
     end_of_year = EndOfYearActivities(sessions)
+    reminders = ReminderActivities(sessions, wake=relay.wake if relay else None)
     return Worker(
         client,
         task_queue=task_queue,
@@ -109,6 +111,7 @@ def build_worker(
         workflow_runner=workflow_runner(),
         activities=[
             effects.write,  # a workflow task's notices, audit entries and read-model rows, in one transaction
+            reminders.write_gathering_reminders,  # a gathering's reminder to every group in the programme, at once
             compute_grades,
             end_of_year.record_appeal,
             end_of_year.record_resit,

@@ -1,16 +1,18 @@
-"""One cohort: intake, selection, confirmation, move-ups from the waiting list, publication of results."""
+"""One cohort: intake, selection, confirmation, move-ups from the waiting list, the gatherings' reminders,
+publication of results."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.gathering_reminders import GatheringRemindersInput
     from activities.models import CohortRow, ProjectInput
     from domain.admission import already_applied, application_problems
     from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
@@ -18,6 +20,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows import cohort_views, search
     from workflows import group as group_wf
     from workflows import notices as n
+    from workflows.cohort_calendar import CohortCalendar
+    from workflows.due_timer import MINIMUM_TIMER, DueTimer
     from workflows.effects import Effects, Signals, drain
     from workflows.ids import group_workflow_id
     from workflows.messages import (
@@ -42,12 +46,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusing import refuse
     from workflows.state import ApplicationRecord, CohortState, ProblemRecord
 
-MINIMUM_TIMER = timedelta(milliseconds=1)
-
 
 @workflow.defn
-class CohortWorkflow:
-    """A cohort (kull) from the first application to the published results.
+class CohortWorkflow(CohortCalendar):
+    """A cohort (kull) from the first application to the published results; it holds the gatherings' timers.
 
     Updates: apply, confirm_selection, withdraw_group, publish_group, publish_results.
     Signals: group_report (from its groups).
@@ -62,6 +64,8 @@ class CohortWorkflow:
         self.effects = Effects(self.state.actions)
         self.signals = Signals()
         self.pending_starts: list[ApplyInput] = []
+        self.reminders: list[GatheringRemindersInput] = []
+        self.due_timer = DueTimer()
 
     @workflow.run
     async def run(self, input: CohortInput) -> CohortResult:
@@ -71,9 +75,7 @@ class CohortWorkflow:
             await self._sleep_until(self.plan.application_deadline)
             self._draw_selection()
         await self._until(lambda: self.state.stage != CohortStage.SELECTION_DRAWN)
-        if not self.state.waitlist_closed:
-            await self._sleep_until(self.plan.gatherings[0].start)
-            self._close_waitlist()
+        # the waiting list closes and the gatherings' reminders go out by the cohort's calendar meanwhile
         await self._until(lambda: self.state.stage == CohortStage.PUBLISHED and self._all_groups_finished())
         self.state.stage = CohortStage.CLOSED
         self.effects.changed()
@@ -98,7 +100,7 @@ class CohortWorkflow:
             if done():
                 return
             await self._continue_as_new_if_suggested()
-            await workflow.wait_condition(lambda: done() or self._work_pending())
+            await self._wait_for_work_or_due_item(done)
 
     async def _continue_as_new_if_suggested(self) -> None:
         if workflow.info().is_continue_as_new_suggested():
@@ -107,11 +109,11 @@ class CohortWorkflow:
             workflow.continue_as_new(self.input.model_copy(update={"state": self.state}))
 
     def _work_pending(self) -> bool:
-        return bool(self.effects.pending or self.signals or self.pending_starts)
+        return bool(self.effects.pending or self.signals or self.pending_starts or self.reminders)
 
     async def _flush(self) -> None:
         starts, self.pending_starts = self.pending_starts, []
-        await asyncio.gather(*(self._start_group(s) for s in starts))
+        await asyncio.gather(*(self._start_group(s) for s in starts), self._write_reminders())
         await self.signals.send()
         await self.effects.flush(ProjectInput(cohort=self._row()))
 
@@ -193,6 +195,7 @@ class CohortWorkflow:
     @workflow.update
     def confirm_selection(self, input: ConfirmSelectionInput) -> ConfirmSelectionResult:
         self._set_stage(CohortStage.RUNNING)
+        self.state.reminders_from = workflow.now()  # the admitted learn of the gatherings from their letter
         for record in self.state.applications:
             if record.outcome in (Outcome.ADMITTED, Outcome.WAITLIST):
                 self._tell(record)

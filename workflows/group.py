@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
@@ -13,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.grades import ComputeGradesInput, MemberGradeInput, compute_grades
     from activities.models import GroupRow, ParticipantRow, PendingCell, ProjectInput, RequirementCell
     from domain import exam
-    from domain.calendar import due_items, due_with, worth_sending
+    from domain.calendar import due_items, worth_sending
     from domain.lifecycle import Outcome
     from domain.models import Enrolment
     from domain.reasons import Reason, reason
@@ -22,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import notices as n
     from workflows import participant as participant_wf
     from workflows import search
+    from workflows.due_timer import DueTimer
     from workflows.effects import SHORT, Effects, Signals, drain
     from workflows.group_actions import GroupActions
     from workflows.group_events import GroupEvents
@@ -42,8 +42,6 @@ with workflow.unsafe.imports_passed_through():
         PublishSignal,
     )
     from workflows.state import GroupState, Member
-
-MINIMUM_TIMER = timedelta(milliseconds=1)
 
 
 @workflow.defn
@@ -70,8 +68,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
         self.effects, self.signals = Effects(self.state.actions), Signals()
         self.grades_due = False
         self.reported_stage: str | None = None
-        self.timer: asyncio.Future[None] | None = None  # the timer of the next due item (workflow memory)
-        self.timer_for: tuple[str, datetime] | None = None
+        self.due_timer = DueTimer()
 
     def _new_member(self, number: int, person: Enrolment) -> Member:
         return Member(
@@ -115,29 +112,13 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
             return self._work_pending() or self.facts.finished
 
         items = due_items(self.plan, self.facts.calendar(), set(self.state.handled))
-        first = items[0] if items else None
-        due = (first.key, first.at) if first else None
-        if self.timer is not None and self.timer_for != due:  # the next item is another: its timer, not this one
-            self.timer.cancel()
-            self.timer = None
-        if first is None:
-            await workflow.wait_condition(wake)
-            return
-        if self.timer is None:  # always a timer, even for an overdue item, so a replay makes the same commands
-            seconds = max(first.at - workflow.now(), MINIMUM_TIMER).total_seconds()
-            self.timer, self.timer_for = asyncio.ensure_future(asyncio.sleep(seconds)), due
-        # the timer outlives a wake-up for other work: one timer per due item, not one per pass of the loop
-        timer = self.timer
-        await workflow.wait_condition(lambda: wake() or timer.done())
-        if not timer.done():
-            return
-        self.timer = None
-        batch = due_with(first, items)  # decided by the item whose timer fired, not by the clock
+        batch = await self.due_timer.wait(items, wake)  # decided by the item whose timer fired, not by the clock
         for item in batch:
             self.state.handled.append(item.key)
             if worth_sending(item, batch):
                 self._DUE[item.kind](self, item)
-        self.effects.changed()
+        if batch:
+            self.effects.changed()
 
     async def _flush(self) -> None:
         await asyncio.gather(*(self._start_participant(m) for m in self._members_to_start()))

@@ -38,22 +38,7 @@ class GroupEvents:
     _notify: Callable[..., None]
     _set_requirement: Callable[[RequirementState], None]
 
-    # ---- due items ----------------------------------------------------------------------------
-    def _gathering_ahead(self, item: DueItem) -> None:
-        g = self.plan.gatherings[item.number - 1]
-        self._notify(
-            item.key,
-            n.GatheringAhead(
-                cohort=self.plan.cohort,
-                number=item.number,
-                theme=g.theme,
-                start=g.start,
-                end=g.end,
-                days=g.days,
-                seconds_before=item.seconds_before,
-            ),
-        )
-
+    # ---- due items (a gathering's reminders are the cohort's: workflows/cohort_calendar.py) ---------------
     def _requirement_ahead(self, item: DueItem) -> None:
         self._notify(
             item.key,
@@ -104,7 +89,6 @@ class GroupEvents:
         )
 
     _DUE: dict[DueKind, Callable[[GroupEvents, DueItem], None]] = {
-        DueKind.GATHERING_AHEAD: _gathering_ahead,
         DueKind.REQUIREMENT_AHEAD: _requirement_ahead,
         DueKind.REQUIREMENT_DEADLINE: _requirement_deadline,
         DueKind.APPROVAL_WAITING: _approval_waiting,

@@ -62,6 +62,8 @@ class CohortState(_State):
     applications: list[ApplicationRecord] = []
     waitlist: list[str] = []  # application ids in lottery order
     waitlist_closed: bool = False
+    reminders_from: datetime | None = None  # the selection's confirmation: gathering reminders due before it are moot
+    reminded: list[str] = []  # keys of the gathering reminders acted on: each goes out once
     actions: int = 0  # accepted admin actions; the entries themselves are in the audit table
 
 

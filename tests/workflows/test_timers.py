@@ -1,5 +1,6 @@
-"""The group's own timers on the dev server, in real seconds: reminders ahead of gatherings and deadlines, a missed
+"""The group's own timers on the dev server, in real seconds: reminders ahead of its deadlines, a missed
 work-requirement deadline, its failed resubmission, a missed written deadline, and the staff's approval reminder.
+A gathering's reminders are the cohort's (tests/workflows/test_cohort_reminders.py): the group sends none.
 Delivery from the outbox to a real SMTP server, once per letter, is tested in tests/activities/test_outbox.py."""
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ LATE = 0.5  # a timer fires on the server's clock and runs on a busy worker: thi
 
 
 def reminders_plan(now: datetime) -> CohortPlan:
-    """Relative to now: gathering 2 in 8 s, work requirement 1 due in 24 s with 6 s to resubmit, reminders 4 s and
-    2 s ahead; everything else an hour or more away or already behind."""
+    """Relative to now: gathering 2 in 8 s (its reminders are not the group's), work requirement 1 due in 24 s with
+    6 s to resubmit, reminders 4 s and 2 s ahead; everything else an hour or more away or already behind."""
     t0 = now - timedelta(seconds=60)
     return plan_from(
         t0,
@@ -80,14 +81,13 @@ async def test_reminders_and_a_missed_deadline_come_at_their_moments_and_once_ea
         submitted_2 = (await handle.query(GroupWorkflow.detail)).requirements[1].submitted_at
         assert submitted_2 is not None
 
-        async def reminded_of_gathering() -> None:
-            assert item(DueKind.GATHERING_AHEAD, plan.gatherings[1].start, 2, 2) in by_event(
-                await outbox(harness.sessions), handle.id
-            )
+        async def staff_reminded() -> None:
+            waiting = item(DueKind.APPROVAL_WAITING, submitted_2, 2, revision=1)
+            assert waiting in by_event(await outbox(harness.sessions), handle.id)
 
-        await eventually(reminded_of_gathering, timeout=15)
+        await eventually(staff_reminded, timeout=15)
         # The rest of the year runs on a worker that remembers nothing and replays from history. A workflow task the
-        # old worker held when it stopped is retried after the task timeout (10 s): the plan leaves 14 s quiet here.
+        # old worker held when it stopped is retried after the task timeout (10 s): the plan leaves 16 s quiet here.
         await harness.restart_worker()
 
         async def failed() -> None:
@@ -104,13 +104,11 @@ async def test_reminders_and_a_missed_deadline_come_at_their_moments_and_once_ea
         rows = await eventually(all_queued)
 
     events = by_event(rows, handle.id)
-    gathering_2, deadline_1 = plan.gatherings[1].start, plan.work_requirements[0].deadline
+    deadline_1 = plan.work_requirements[0].deadline
     resubmission = deadline_1 + timedelta(seconds=plan.resubmission_seconds)
     ahead, deadline = DueKind.REQUIREMENT_AHEAD, DueKind.REQUIREMENT_DEADLINE
     waiting = item(DueKind.APPROVAL_WAITING, submitted_2, 2, revision=1)
     expected = {  # event -> the moment its timer is due
-        item(DueKind.GATHERING_AHEAD, gathering_2, 2, 4): gathering_2 - timedelta(seconds=4),
-        item(DueKind.GATHERING_AHEAD, gathering_2, 2, 2): gathering_2 - timedelta(seconds=2),
         item(ahead, deadline_1, 1, 4): deadline_1 - timedelta(seconds=4),
         item(ahead, deadline_1, 1, 2): deadline_1 - timedelta(seconds=2),
         item(deadline, deadline_1, 1): deadline_1,
@@ -120,7 +118,7 @@ async def test_reminders_and_a_missed_deadline_come_at_their_moments_and_once_ea
         waiting: submitted_2 + timedelta(seconds=plan.approval_reminder_seconds),
     }
     reminders = {event: rows for event, rows in events.items() if event not in ("received", "outcome:admitted")}
-    assert set(reminders) == set(expected)  # nothing for gathering 1 (behind us) or the far-off events
+    assert set(reminders) == set(expected)  # nothing for the gatherings (the cohort's) or the far-off events
     for event, due in expected.items():
         assert due <= created(reminders[event]) <= due + timedelta(seconds=LATE + 3), event
     templates = {event: {row.kind for row in rows} for event, rows in reminders.items()}
@@ -128,7 +126,7 @@ async def test_reminders_and_a_missed_deadline_come_at_their_moments_and_once_ea
     assert templates[item(deadline, resubmission, 1)] == {"requirement_failed"}
     assert templates[waiting] == {"approval_waiting"}
     assert [row.person_id for row in reminders[waiting]] == ["staff"]
-    assert len(reminders[item(DueKind.GATHERING_AHEAD, gathering_2, 2, 4)]) == 5  # the contact and the four members
+    assert len(reminders[item(ahead, deadline_1, 1, 4)]) == 5  # the contact and the four members
 
     # each event queued its letters once, through a worker restart (the outbox key is the event and the reader)
     assert len({row.idempotency_key for row in rows}) == len(rows)
