@@ -11,9 +11,10 @@ replays on the current code. Exit 0 with "no difference", 1 otherwise.
     .venv/bin/python bench/chaos.py [--seed 1] [--kills 24] [--year 600] [--keep DIR]
 
 The year is long enough (600 s: a day is 1.6 s) that no scripted action meets its deadline because of an outage alone:
-the tightest windows keep at least 30 s (demo/year.py), and an outage lasts at most the workflow task timeout (10 s)
-plus a worker start. The applications have a minute before their deadline. The whole run is bounded
-by --timeout (default: the year plus ten minutes).
+the tightest windows keep at least 30 s (demo/year.py), and an outage lasts at most the workflow task timeout
+(NIS_WORKFLOW_TASK_TIMEOUT_SECONDS, 20 s) plus a worker start; the worker hands a killed worker's cached workflows
+on after 3 s (its sticky-queue timeout here, not the 10 s default). The applications have a minute before their
+deadline. The whole run is bounded by --timeout (default: the year plus ten minutes).
 
 The runs and their faults are in bench/chaos_runs.py, the comparison of the two in bench/chaos_compare.py.
 """
