@@ -55,10 +55,6 @@ class SendNoticeInput(_Model):
     staff: bool = False  # also (or only) to the study administration's address (settings)
 
 
-class SendNoticeResult(_Model):
-    queued: int  # letters new in the outbox from this call (a retried call queues none)
-
-
 class RequirementCell(_Model):
     """One work requirement of a group as the read model keeps it (JSON in the group's row)."""
 

@@ -1,4 +1,5 @@
-"""The `send_notice` activity: a notice becomes one queued letter per reader in the outbox, and that is all.
+"""A notice as letters: one queued row in the outbox per reader, and that is all. The effects write
+(activities/effects.py) queues them in the same transaction as the workflow task's audit entries and rows.
 
 Delivery is the outbox relay's job (activities/relay.py), outside any workflow: a mail server that is down or slow
 never holds up a timer, an admin action or the rest of a cohort. The rows hold the notice's facts and the person
@@ -7,33 +8,13 @@ ID only; the letter is rendered from the register when it is delivered or shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
-
-from activities.models import SendNoticeInput, SendNoticeResult
+from activities.models import SendNoticeInput
 from store import outbox
 
-__all__ = ["NoticeActivities", "outbox_rows"]
-
-
-class NoticeActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None] | None = None) -> None:
-        self._sessions = sessions
-        self._wake = wake  # tells a relay in this process that letters are waiting, so it need not wait to poll
-
-    @activity.defn
-    async def send_notice(self, input: SendNoticeInput) -> SendNoticeResult:
-        async with self._sessions() as session, session.begin():
-            queued = await outbox.queue(session, outbox_rows(input, datetime.now(UTC)))
-        # the key and the kind name the notice; no person is named
-        activity.logger.info("notice %s %s: %d letters queued", input.notice.kind, input.key, queued)
-        if queued and self._wake:
-            self._wake()
-        return SendNoticeResult(queued=queued)
+__all__ = ["outbox_rows"]
 
 
 def outbox_rows(input: SendNoticeInput, now: datetime) -> list[dict[str, Any]]:

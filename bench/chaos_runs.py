@@ -38,7 +38,7 @@ from workflows.ids import cohort_workflow_id
 
 ROOT = Path(__file__).resolve().parents[1]
 TASK_QUEUE = "innovasjonsskole"
-STICKY_SECONDS = "3"
+STICKY_SECONDS = "3"  # a killed worker's workflows move on soon (the default, 10 s, suits a busy machine)
 POLL_SECONDS = 0.3
 INTAKE_SECONDS = 60.0  # 24 applications one after another, on a loaded machine, before the deadline
 

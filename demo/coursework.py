@@ -1,9 +1,17 @@
 """The coursework lane of the demo's year: the work requirements (with the projects' reports, a returned
-requirement, an extension, a member not taking part), the written group assignment and the oral exam."""
+requirement, an extension, a member not taking part), the written group assignment and the oral exam.
+
+Only the hand-ins, the late hand-ins within an extension, the written assignment and the orals have deadlines: the
+lane goes from one to the next at its time. What follows a hand-in (the project's report, a return and the
+resubmission, the approval, marking a member who did not take part) has none: it runs beside the lane, group by
+group in each group's own order, and the written assignment of a group waits for it (it needs every requirement
+approved). On a busy machine a slow follow-up never makes the next hand-in late."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import asyncio
+import functools
+from datetime import UTC, datetime, timedelta
 
 from demo.player import ALL_AT_ONCE, Player
 from demo.year import ROOM_SECONDS
@@ -22,9 +30,64 @@ from workflows.messages import (
     WrittenGradeInput,
 )
 
+FOLLOW_UPS_AT_ONCE = 8  # groups whose follow-ups run at once, beside the lane
+HANDED_IN_AFTER = timedelta(seconds=0.3)  # a lane step after the date it follows: that date is behind it
+
 
 class Coursework(Player):
     """The work requirements, the written assignment and the oral exam, group by group."""
+
+    @functools.cached_property
+    def _follow_ups(self) -> dict[str, asyncio.Task[None]]:
+        """Each group's latest follow-up, which awaits the group's earlier ones."""
+        return {}
+
+    @functools.cached_property
+    def _follow_up_slots(self) -> asyncio.Semaphore:
+        return asyncio.Semaphore(FOLLOW_UPS_AT_ONCE)
+
+    async def coursework(self) -> None:
+        """The lane: each requirement's hand-in as soon as the previous deadline is behind it (on a year compressed
+        to minutes a deadline is seconds after a gathering, and a busy two-core machine must still make it), its
+        follow-ups beside, its late hand-ins after its deadline; the written assignment as soon as the last
+        requirement's deadline is behind (each group once its follow-ups are done: the whole stretch to the written
+        deadline is room for a busy machine); the orals."""
+        previous = self.plan.selection_date
+        for number, requirement in enumerate(self.plan.work_requirements, 1):
+            await self.step(
+                f"requirement-{number}", previous + HANDED_IN_AFTER, functools.partial(self.requirement, number)
+            )
+            await self._follow_up_beside(number)  # also on a rerun: the follow-ups done before are skipped
+            late = functools.partial(self.late_submissions, number)
+            await self.step(f"late-{number}", requirement.deadline + HANDED_IN_AFTER, late)
+            previous = requirement.deadline
+        await self.step("written", previous + HANDED_IN_AFTER, self.written)
+        await self.step("oral", self.plan.oral_start, self.oral)
+
+    async def _follow_up_beside(self, number: int) -> None:
+        for application_id in await self.groups():
+            before = self._follow_ups.get(application_id)
+            follow_up = self._follow_up_after(before, number, application_id)
+            self._follow_ups[application_id] = asyncio.create_task(follow_up, name=f"follow-up-{number}")
+
+    async def _follow_up_after(self, before: asyncio.Task[None] | None, number: int, application_id: str) -> None:
+        if before is not None:
+            await before
+        async with self._follow_up_slots:
+            key = f"follow-up-{number}.{application_id}"
+            await self.step(key, datetime.now(UTC), functools.partial(self.follow_up, number, application_id))
+
+    async def followed_up(self, application_id: str | None = None) -> None:
+        """Wait for one group's follow-ups so far (None: every group's); a follow-up that failed raises here."""
+        if application_id is None:
+            await asyncio.gather(*self._follow_ups.values())
+        elif (chain := self._follow_ups.get(application_id)) is not None:
+            await chain
+
+    def stop_follow_ups(self) -> None:
+        """The demo stops: the follow-ups still running stop with it."""
+        for task in self._follow_ups.values():
+            task.cancel()
 
     async def project(self, application_id: str, number: int) -> None:
         """The group's innovation project (with requirement 1) and what it reports with this requirement."""
@@ -40,11 +103,10 @@ class Coursework(Player):
             await self.act(group, GroupWorkflow.report_project, ReportProjectInput(actor=actor, report=report))
 
     async def requirement(self, number: int) -> None:
+        """Every group hands in, all at once: only that has a deadline (its follow-ups then run beside the lane)."""
         self.say(f"Work requirement {number}")
         teacher = self.script.actors.teacher
 
-        # First every group hands in, all at once: only that has a deadline. Then, group by group, what has none:
-        # the project's report, the return and resubmission, the approval.
         async def hand_in(application_id: str) -> None:
             group = self.group_id(application_id)
             extension = self.script.extensions.get(application_id)
@@ -61,11 +123,15 @@ class Coursework(Player):
                 await self.mistake(group, GroupWorkflow.approve_requirement, action)
             await self.act(group, GroupWorkflow.submit_requirement, action)
 
-        async def follow_up(application_id: str) -> None:
-            group = self.group_id(application_id)
-            extension = self.script.extensions.get(application_id)
-            if extension and extension.requirement == number:
-                return  # handed in and approved in late_submissions
+        await self.for_groups(hand_in, limit=ALL_AT_ONCE)
+
+    async def follow_up(self, number: int, application_id: str) -> None:
+        """What follows one group's hand-in, none of it with a deadline: the project's report, the return and
+        resubmission, the approval; after requirement 2, marking the members who did not take part."""
+        teacher = self.script.actors.teacher
+        group = self.group_id(application_id)
+        extension = self.script.extensions.get(application_id)
+        if not (extension and extension.requirement == number):  # else handed in and approved in late_submissions
             await self.project(application_id, number)
             action = RequirementInput(actor=teacher, number=number)
             returned = self.script.returned.get(application_id)
@@ -79,16 +145,14 @@ class Coursework(Player):
             await self.act(group, GroupWorkflow.approve_requirement, action)
             if number == 1 and application_id == self.script.mistakes.second_approval:
                 await self.mistake(group, GroupWorkflow.approve_requirement, action)
-
-        await self.for_groups(hand_in, limit=ALL_AT_ONCE)
-        await self.for_groups(follow_up)
         if number == 2:
             for ref in self.script.non_participating:
-                await self.act(
-                    self.participant(ref).rsplit(".deltaker-", 1)[0],
-                    GroupWorkflow.mark_non_participating,
-                    MarkNonParticipatingInput(actor=teacher, participant_workflow_id=self.participant(ref)),
-                )
+                if ref.split("#")[0] == application_id:
+                    await self.act(
+                        group,
+                        GroupWorkflow.mark_non_participating,
+                        MarkNonParticipatingInput(actor=teacher, participant_workflow_id=self.participant(ref)),
+                    )
 
     def _extended(self, number: int, days: float) -> datetime:
         """An extension's new deadline: its days on the compressed calendar, with room for the hand-in right after
@@ -111,6 +175,7 @@ class Coursework(Player):
         examiner = self.script.actors.examiner
 
         async def handle(application_id: str) -> None:
+            await self.followed_up(application_id)  # every requirement approved first
             if (await self.detail(application_id)).stage == "no_exam":
                 return
             group = self.group_id(application_id)

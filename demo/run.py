@@ -55,30 +55,15 @@ class Demo(Coursework):
         await self.step("confirm", plan.application_deadline, self.confirm)
         await self.step("after-confirm", plan.application_deadline, self.after_confirm)
         # Two lanes of the year run side by side, as they do in a real cohort: the gatherings' attendance, and the
-        # coursework from the work requirements to the oral exam; each lane keeps its own order.
+        # coursework from the work requirements to the oral exam (demo/coursework.py); each lane keeps its own order.
         gatherings: list[Milestone] = [
             (g.start, f"gathering-{n}", functools.partial(self.attendance, n)) for n, g in enumerate(plan.gatherings, 1)
         ]
-        coursework: list[Milestone] = []
-        previous = plan.selection_date
-        for number, requirement in enumerate(plan.work_requirements, 1):
-            # Groups hand in as soon as the previous deadline is behind them: on a year compressed to two minutes
-            # a deadline is seconds after a gathering, and a busy two-core machine must still make it.
-            handed_in = previous + timedelta(seconds=0.3)
-            coursework.append((handed_in, f"requirement-{number}", functools.partial(self.requirement, number)))
-            coursework.append(
-                (
-                    requirement.deadline + timedelta(seconds=0.3),
-                    f"late-{number}",
-                    functools.partial(self.late_submissions, number),
-                )
-            )
-            previous = requirement.deadline
-        # The written assignment as soon as the last requirement's deadline is behind (each group once it reports
-        # every requirement approved): the whole stretch to the written deadline is room for a busy machine.
-        coursework.append((previous + timedelta(seconds=0.3), "written", self.written))
-        coursework.append((plan.oral_start, "oral", self.oral))
-        await asyncio.gather(self.lane(gatherings), self.lane(coursework), *self.beside)
+        try:
+            await asyncio.gather(self.lane(gatherings), self.coursework(), *self.beside)
+            await self.followed_up()
+        finally:
+            self.stop_follow_ups()
         await self.step("publish", plan.oral_end, self.publish)
         await self.step("end-of-year", plan.oral_end, functools.partial(end_of_year.run, self))
         self.say(f"  waiting for every group to close (actor {actors.admin})")

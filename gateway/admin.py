@@ -7,7 +7,7 @@ that breaks its model's bounds (domain.text) is refused before anything is sent,
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -35,6 +35,7 @@ from domain.models import Application, CohortPlan, Participant
 from domain.refusals import Problem, Refusal
 from gateway import people as registration
 from gateway.commands import Command
+from runtime.settings import get_settings
 from store.accounts import Account, Accounts
 from store.db import record_audit
 from store.people import Enrolled, People
@@ -90,6 +91,8 @@ class Admin:
         self.task_queue = task_queue
         self._swept = -SWEEP_EVERY_SECONDS
         self.people = people  # the register; needed by the actions that name people (apply, replace_participant)
+        # each workflow task's time on a worker, for the workflows this starts (their children inherit it)
+        self.task_timeout = timedelta(seconds=get_settings().workflow_task_timeout_seconds)
 
     async def open_cohort(self, plan: CohortPlan, seed: str | None = None) -> WorkflowHandle[Any, Any]:
         """Start the cohort's workflow; opening a cohort that is already open returns the running one, one that has
@@ -106,6 +109,7 @@ class Admin:
             CohortInput(plan=plan, seed=seed),
             id=cohort_workflow_id(plan.cohort),
             task_queue=self.task_queue,
+            task_timeout=self.task_timeout,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             search_attributes=TypedSearchAttributes(

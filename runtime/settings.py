@@ -16,8 +16,15 @@ RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"
 # the cohort) and an evicted workflow replays its whole history on its next task
 MAX_CACHED_WORKFLOWS = 2500
 
-# Temporal's default is 10 s: a killed worker's cached workflows would wait that long for another worker
-STICKY_QUEUE_TIMEOUT_SECONDS = 3.0
+# How long a workflow task waits for the worker that has the workflow cached before any worker may take it (Temporal's
+# default). Shorter hands a killed worker's workflows on sooner, but on a busy machine (load 25 on two cores) a live
+# worker polls later than 3 s: the task then goes to the shared queue and the workflow replays its whole history.
+STICKY_QUEUE_TIMEOUT_SECONDS = 10.0
+
+# How long a worker has for one workflow task (Temporal's default is 10 s, its most 120 s). At load 25 on two cores a
+# task took 6-9 s; one that times out is run again from the whole history, which makes the next one slower still.
+# A task in hand on a killed worker waits this long before another worker takes it.
+WORKFLOW_TASK_TIMEOUT_SECONDS = 20.0
 
 
 class Settings(BaseSettings):
@@ -52,6 +59,8 @@ class Settings(BaseSettings):
     demo_query_patience_seconds: float = Field(default=120.0, ge=0)
     # how long a workflow task waits for the worker that has the workflow cached before any worker may take it
     sticky_queue_timeout_seconds: float = Field(default=STICKY_QUEUE_TIMEOUT_SECONDS, gt=0)
+    # how long a worker has for one workflow task; set where a workflow starts, and its children inherit it
+    workflow_task_timeout_seconds: float = Field(default=WORKFLOW_TASK_TIMEOUT_SECONDS, gt=0, le=120)
     # the worker's sizes: workflows kept in memory between tasks, and tasks run at once (unset: Temporal's default)
     worker_max_cached_workflows: int = Field(default=MAX_CACHED_WORKFLOWS, ge=0)
     worker_max_concurrent_workflow_tasks: int | None = Field(default=None, ge=1)

@@ -118,7 +118,8 @@ def build_worker(
         ],
         # on Ctrl-C or SIGTERM, running activities may finish before they are cancelled
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
-        # a worker killed outright never hands its cached workflows back: their next tasks go to any worker after this
+        # a worker killed outright never hands its cached workflows back: their next tasks go to any worker after this;
+        # a live worker's that wait longer too, with their whole history (why the setting is 10 s: runtime/settings.py)
         sticky_queue_schedule_to_start_timeout=sticky_queue_timeout,
         # above the open workflows of a national cohort: an evicted workflow replays its whole history
         max_cached_workflows=max_cached_workflows,

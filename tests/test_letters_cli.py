@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.testing import ActivityEnvironment
 
 import starter
 from activities.letters import PeopleLookup
-from activities.notices import NoticeActivities
 from cli.letters import run, show_letters
 from runtime.settings import Settings
 from store.db import create_schema, make_engine, make_session_factory
-from tests.activities.outbox_helpers import KARI, OLA, mailer_for, people, relay_for, returned
+from tests.activities.outbox_helpers import KARI, OLA, mailer_for, people, queue_letters, relay_for, returned
 from tests.activities.register import Register
 from tests.smtp_server import Inbox
 
@@ -30,9 +28,9 @@ async def cohort_with_letters(settings: Settings, inbox: Inbox) -> tuple[Registe
     engine = make_engine(settings.resolved_database_url)
     await create_schema(engine)
     sessions = make_session_factory(engine)
-    await ActivityEnvironment().run(NoticeActivities(sessions).send_notice, returned(kari, ola))
+    await queue_letters(sessions, returned(kari, ola))
     await relay_for(sessions, register, mailer_for(inbox)).deliver_due()
-    await ActivityEnvironment().run(NoticeActivities(sessions).send_notice, returned(staff=True, key="kull-2022:late"))
+    await queue_letters(sessions, returned(staff=True, key="kull-2022:late"))
     await engine.dispose()
     return register, kari, ola
 

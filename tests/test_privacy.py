@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy import select
 import starter
 from activities.documents import DocumentFacts, Documents, documents_key
 from domain.ids import CohortId
-from domain.models import Application, Sector
+from domain.models import Application, CohortPlan, Sector
 from gateway.admin import Admin, Refused
 from gateway.commands import CONFIRM_SELECTION
 from gateway.privacy import Privacy
@@ -23,8 +23,9 @@ from store.tables import OutboxRecord, ParticipantRecord, PrivacyLogRecord
 from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
 from tests.workflows.helpers import eventually
-from tests.workflows.plans import now_plan
-from workflows.messages import ConfirmSelectionInput
+from tests.workflows.plans import plan_from
+from tests.workflows.test_cohort import open_in_time
+from workflows.messages import ApplyResult, ConfirmSelectionInput
 
 ACTOR = "personvern.ombud"
 
@@ -39,20 +40,26 @@ async def run(admin: Admin, capsys: pytest.CaptureFixture[str], *argv: str) -> t
 
 async def admitted_group(admin: Admin, harness: Harness) -> tuple[Application, str]:
     """A cohort whose one group is admitted and whose participants have started (letters sent, rows projected)."""
-    plan = now_plan(
-        {
-            "application_deadline": 3,
-            "selection_date": 4,
-            "written_deadline": 1900,
-            "oral_start": 1910,
-            "oral_end": 1920,
-        },
-        gathering_starts=[600, *(900 + 10 * i for i in range(5))],
-        requirement_deadlines=[1600 + i for i in range(4)],
-    )
-    await admin.open_cohort(plan)
-    handed_in = Application.model_validate(application(["1804"]) | {"cohort": plan.cohort})
-    result = await admin.apply(handed_in, ACTOR)
+
+    def plan_for(shift: float) -> CohortPlan:
+        return plan_from(
+            datetime.now(UTC) + timedelta(seconds=shift),
+            {
+                "application_deadline": 3,
+                "selection_date": 4,
+                "written_deadline": 1900,
+                "oral_start": 1910,
+                "oral_end": 1920,
+            },
+            gathering_starts=[600, *(900 + 10 * i for i in range(5))],
+            requirement_deadlines=[1600 + i for i in range(4)],
+        )
+
+    async def hand_in(_: object, plan: CohortPlan) -> tuple[Application, ApplyResult]:
+        handed_in = Application.model_validate(application(["1804"]) | {"cohort": plan.cohort})
+        return handed_in, await admin.apply(handed_in, ACTOR)
+
+    plan, _, (handed_in, result) = await open_in_time(harness, admin, plan_for, hand_in)
     assert result.accepted and result.group_workflow_id
 
     async def confirmed() -> None:

@@ -128,6 +128,7 @@ class CohortWorkflow(CohortCalendar):
                 plan=self.plan,
             ),
             id=group_workflow_id(self.plan.cohort, application.id),
+            task_timeout=workflow.info().task_timeout,  # the cohort's, as the gateway set it from the settings
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # one application per municipality, by Temporal
             parent_close_policy=ParentClosePolicy.ABANDON,
             search_attributes=TypedSearchAttributes(

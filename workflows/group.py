@@ -155,6 +155,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
                 plan=self.plan,
             ),
             id=member.participant_workflow_id,
+            task_timeout=workflow.info().task_timeout,  # the group's, as the cohort's
             parent_close_policy=ParentClosePolicy.ABANDON,  # participants outlive a continue-as-new of the group
             search_attributes=TypedSearchAttributes(
                 [

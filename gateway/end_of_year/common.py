@@ -97,6 +97,7 @@ async def start_once(
             input,
             id=workflow_id,
             task_queue=admin.task_queue,
+            task_timeout=admin.task_timeout,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             search_attributes=TypedSearchAttributes([SearchAttributePair(search.COHORT, who.plan.cohort), stage]),

@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import ActivityEnvironment
 
+from activities.effects import EffectsActivities
 from activities.letters import Contact
 from activities.mailer import Mailer
-from activities.models import SendNoticeInput
+from activities.models import SendNoticeInput, WriteEffectsInput
 from activities.relay import OutboxRelay, RelayPolicy
 from store.tables import OutboxRecord
 from tests.activities.register import Register
@@ -58,3 +60,9 @@ async def rows(sessions: Sessions) -> list[OutboxRecord]:
     async with sessions() as session:
         query = select(OutboxRecord).order_by(OutboxRecord.idempotency_key)
         return list((await session.scalars(query)).all())
+
+
+async def queue_letters(sessions: Sessions, notice: SendNoticeInput) -> int:
+    """A workflow task's effects write with this one notice, as the worker runs it: the letters it queued."""
+    written = await ActivityEnvironment().run(EffectsActivities(sessions).write, WriteEffectsInput(notices=[notice]))
+    return written.queued

@@ -11,15 +11,22 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 from pydantic import SecretStr
-from temporalio.testing import ActivityEnvironment
 
 from activities.letters import Letter
 from activities.mailer import Mailer, Security, message_id
-from activities.notices import NoticeActivities
 from activities.relay import MailServerUnreachable
 from runtime.settings import Settings
 from runtime.wiring import build_relay
-from tests.activities.outbox_helpers import STAFF_EMAIL, Sessions, mailer_for, people, relay_for, returned, rows
+from tests.activities.outbox_helpers import (
+    STAFF_EMAIL,
+    Sessions,
+    mailer_for,
+    people,
+    queue_letters,
+    relay_for,
+    returned,
+    rows,
+)
 from tests.activities.register import Register
 from tests.smtp_server import PASSWORD, USER, Certificate, Inbox, MailServer, body, free_port
 
@@ -101,7 +108,7 @@ async def test_a_refused_login_keeps_the_letters_queued_without_spending_attempt
     """A wrong password is the server's set-up, not the letter's: nothing is marked undelivered."""
     for server in secure_server("starttls", certificate):
         register, kari, _ = people()
-        await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari))
+        await queue_letters(session_factory, returned(kari))
         relay = relay_for(session_factory, register, login_mailer(server, certificate, password="wrong"))
         with pytest.raises(MailServerUnreachable, match="SMTPAuthenticationError 535"):
             await relay.deliver_due()

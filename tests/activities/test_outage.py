@@ -2,7 +2,7 @@
 letters they queue wait in the outbox; once the server is back each letter goes out exactly once.
 
 The workflow here is the smallest one that does what a group does around a notice (a timer, then an update, each
-queuing a notice through the registered `send_notice` activity); the worker and the relay are wired as in
+queuing a notice through the effects write the worker registers); the worker and the relay are wired as in
 worker.py."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.worker import Worker
 
-from activities.models import SendNoticeInput, SendNoticeResult
-from activities.notices import NoticeActivities
+from activities.effects import EffectsActivities
+from activities.models import SendNoticeInput, WriteEffectsInput, WriteEffectsResult
 from runtime.wiring import relay_running
 from tests.activities.outbox_helpers import KARI, OLA, Sessions, mailer_for, people, relay_for, rows
 from tests.activities.samples import PLAN, samples
@@ -49,9 +49,10 @@ class ReminderThenApproval:
 
     async def _notice(self, event: str, notice: object, readers: list[str]) -> int:
         key = f"{workflow.info().workflow_id}:{event}"
-        result: SendNoticeResult = await workflow.execute_activity_method(
-            NoticeActivities.send_notice,
-            SendNoticeInput.model_validate({"key": key, "notice": notice, "recipients": readers}),
+        notice_input = SendNoticeInput.model_validate({"key": key, "notice": notice, "recipients": readers})
+        result: WriteEffectsResult = await workflow.execute_activity_method(
+            EffectsActivities.write,
+            WriteEffectsInput(notices=[notice_input]),
             start_to_close_timeout=timedelta(seconds=10),
             retry_policy=RetryPolicy(maximum_attempts=3),
         )
@@ -76,9 +77,9 @@ async def test_a_workflow_goes_on_while_the_mail_server_is_down(
         outage_max=timedelta(seconds=0.3),
     )
     queue = f"tq-{uuid.uuid4().hex[:10]}"
-    activities = NoticeActivities(session_factory, wake=relay.wake)
+    activities = EffectsActivities(session_factory, wake=relay.wake)
     async with (
-        Worker(client, task_queue=queue, workflows=[ReminderThenApproval], activities=[activities.send_notice]),
+        Worker(client, task_queue=queue, workflows=[ReminderThenApproval], activities=[activities.write]),
         relay_running(relay),
     ):
         handle = await client.start_workflow(

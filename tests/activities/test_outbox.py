@@ -1,5 +1,5 @@
-"""send_notice queues letters and returns; the relay delivers each once, records why one was not delivered, and
-never writes a name or an address where it keeps or logs anything."""
+"""The effects write queues a notice's letters and returns; the relay delivers each once, records why one was not
+delivered, and never writes a name or an address where it keeps or logs anything."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from temporalio.testing import ActivityEnvironment
 
 from activities.letters import Contact, cohort_letters, person_letters
-from activities.notices import NoticeActivities
 from tests.activities.outbox_helpers import (
     KARI,
     OLA,
@@ -18,6 +16,7 @@ from tests.activities.outbox_helpers import (
     Sessions,
     mailer_for,
     people,
+    queue_letters,
     relay_for,
     returned,
     rows,
@@ -28,11 +27,10 @@ from tests.workflows.helpers import eventually
 
 async def test_a_notice_is_queued_once_per_reader_and_holds_no_personal_data(session_factory: Sessions) -> None:
     _, kari, ola = people()
-    activities = NoticeActivities(session_factory)
-    first = await ActivityEnvironment().run(activities.send_notice, returned(kari, ola, kari, staff=True))
-    again = await ActivityEnvironment().run(activities.send_notice, returned(kari, ola, staff=True))
+    first = await queue_letters(session_factory, returned(kari, ola, kari, staff=True))
+    again = await queue_letters(session_factory, returned(kari, ola, staff=True))
     stored = await rows(session_factory)
-    assert (first.queued, again.queued) == (3, 0)
+    assert (first, again) == (3, 0)
     assert sorted(r.person_id for r in stored) == sorted([kari, ola, "staff"])
     assert {(r.cohort, r.kind, r.status, r.attempts) for r in stored} == {("2022", "requirement_returned", "queued", 0)}
     assert stored[0].idempotency_key == f"kull-2022.gruppe-1804:requirement:2:returned:1:{stored[0].person_id}"
@@ -44,7 +42,7 @@ async def test_the_relay_delivers_each_letter_once_with_its_reader_named(
     session_factory: Sessions, smtp_server: Inbox
 ) -> None:
     register, kari, ola = people()
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari, ola, staff=True))
+    await queue_letters(session_factory, returned(kari, ola, staff=True))
     relay = relay_for(session_factory, register, mailer_for(smtp_server))
     assert (await relay.deliver_due(), await relay.deliver_due()) == (3, 0)
     assert sorted(m["To"] for m in smtp_server.messages) == sorted([KARI[1], OLA[1], STAFF_EMAIL])
@@ -60,7 +58,7 @@ async def test_a_refused_address_is_undelivered_at_once_with_the_code_and_no_add
 ) -> None:
     register, kari, ola = people()
     smtp_server.refuse.add(OLA[1])
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari, ola))
+    await queue_letters(session_factory, returned(kari, ola))
     relay = relay_for(session_factory, register, mailer_for(smtp_server))
     assert await relay.deliver_due() == 1
     stored = {r.person_id: r for r in await rows(session_factory)}
@@ -81,7 +79,7 @@ async def test_a_deferred_letter_is_tried_a_bounded_number_of_times(
 ) -> None:
     register, kari, ola = people()
     smtp_server.defer.add(OLA[1])
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari, ola))
+    await queue_letters(session_factory, returned(kari, ola))
     relay = relay_for(session_factory, register, mailer_for(smtp_server), max_attempts=3)
     for _ in range(5):
         await relay.deliver_due()
@@ -97,7 +95,7 @@ async def test_a_deferred_letter_is_tried_a_bounded_number_of_times(
 async def test_a_deferred_letter_waits_before_its_next_attempt(session_factory: Sessions, smtp_server: Inbox) -> None:
     register, _, ola = people()
     smtp_server.defer.add(OLA[1])
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(ola))
+    await queue_letters(session_factory, returned(ola))
     relay = relay_for(session_factory, register, mailer_for(smtp_server), retry=timedelta(hours=1))
     await relay.deliver_due()
     smtp_server.defer.clear()
@@ -108,7 +106,7 @@ async def test_a_deferred_letter_waits_before_its_next_attempt(session_factory: 
 
 async def test_a_reader_erased_from_the_register_gets_no_letter(session_factory: Sessions, smtp_server: Inbox) -> None:
     register, kari, ola = people()
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari, ola))
+    await queue_letters(session_factory, returned(kari, ola))
     register.erase(ola)
     await relay_for(session_factory, register, mailer_for(smtp_server)).deliver_due()
     stored = {r.person_id: r for r in await rows(session_factory)}
@@ -122,7 +120,6 @@ async def test_letters_wait_out_a_mail_server_outage_and_go_out_once_when_it_is_
     """The server is down when the letters are queued: the activity returns at once, the relay keeps them queued
     without spending their attempts, and once the server is up each goes out exactly once."""
     register, kari, ola = people()
-    activities = NoticeActivities(session_factory)
     relay = relay_for(
         session_factory,
         register,
@@ -134,8 +131,7 @@ async def test_letters_wait_out_a_mail_server_outage_and_go_out_once_when_it_is_
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     try:
-        queued = await asyncio.wait_for(ActivityEnvironment().run(activities.send_notice, returned(kari, ola)), 2)
-        assert queued.queued == 2
+        assert await asyncio.wait_for(queue_letters(session_factory, returned(kari, ola)), 2) == 2
         await asyncio.sleep(1.0)  # several passes find the server down
         assert {(r.status, r.attempts) for r in await rows(session_factory)} == {("queued", 0)}
         mail_server.start()
@@ -156,7 +152,7 @@ async def test_the_letters_of_a_cohort_are_listed_as_their_readers_got_them(
 ) -> None:
     register, kari, ola = people()
     smtp_server.refuse.add(OLA[1])
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari, ola, staff=True))
+    await queue_letters(session_factory, returned(kari, ola, staff=True))
     await relay_for(session_factory, register, mailer_for(smtp_server)).deliver_due()
     letters = {v.person: v for v in await cohort_letters(session_factory, register, Contact(STAFF_EMAIL), "2022")}
     assert (letters[kari].status, letters[ola].status, letters["staff"].status) == ("sent", "undelivered", "sent")
@@ -168,10 +164,8 @@ async def test_the_letters_of_a_cohort_are_listed_as_their_readers_got_them(
 
 async def test_the_letters_of_one_person_are_listed_for_their_export(session_factory: Sessions) -> None:
     register, kari, ola = people()
-    await ActivityEnvironment().run(NoticeActivities(session_factory).send_notice, returned(kari, ola))
-    await ActivityEnvironment().run(
-        NoticeActivities(session_factory).send_notice, returned(kari, key="kull-2022:other")
-    )
+    await queue_letters(session_factory, returned(kari, ola))
+    await queue_letters(session_factory, returned(kari, key="kull-2022:other"))
     letters = await person_letters(session_factory, register, Contact(STAFF_EMAIL), kari)
     assert [(v.person, v.status) for v in letters] == [(kari, "queued"), (kari, "queued")]
     assert all(v.body.startswith("Hei Kari Nordmann,") for v in letters)

@@ -4,7 +4,7 @@ the last group is released. Each refusal by name."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from tests.conftest import Harness
 from tests.factories import application
 from tests.workflows.helpers import audit, eventually, outbox
 from tests.workflows.plans import plan_from
-from tests.workflows.test_cohort import ACTOR, apply_all, terminate_all
+from tests.workflows.test_cohort import ACTOR, apply_all, open_in_time, terminate_all
 from tests.workflows.test_group import approve_all, members
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -27,10 +27,11 @@ from workflows.messages import ConfirmSelectionInput, PublishGroupInput, SubmitW
 HOUR = 3600.0
 
 
-def release_plan() -> CohortPlan:
-    """Applications close in a few seconds, the gatherings follow at once; the deadlines are hours away."""
+def release_plan(shift: float = 0.0) -> CohortPlan:
+    """Applications close in a few seconds (and `shift`), the gatherings follow at once; the deadlines are hours
+    away."""
     return plan_from(
-        datetime.now(UTC),
+        datetime.now(UTC) + timedelta(seconds=shift),
         {
             "application_deadline": 4,
             "selection_date": 5,
@@ -66,10 +67,11 @@ async def graded(group: WorkflowHandle[Any, Any]) -> None:
 
 
 async def test_each_group_is_released_on_its_own_after_its_check(harness: Harness) -> None:
-    plan = release_plan()
     admin = Admin(harness.client, harness.sessions, harness.task_queue)
-    cohort = await admin.open_cohort(plan, seed="frø-release")
-    await apply_all(cohort, plan.cohort, [application([n]) for n in ("0301", "4601", "5001")])
+    apps = [application([n]) for n in ("0301", "4601", "5001")]
+    plan, cohort, _ = await open_in_time(
+        harness, admin, release_plan, lambda cohort, plan: apply_all(cohort, plan.cohort, apps), seed="frø-release"
+    )
 
     async def drawn() -> None:
         assert (await cohort.query(CohortWorkflow.overview)).stage == "selection_drawn"
