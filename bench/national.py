@@ -143,7 +143,7 @@ def commit() -> str:
         return "unknown"
 
 
-def figures(args: argparse.Namespace, project: dict[str, Any], baseline: Any) -> list[str]:
+def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     run, demo, report = project["run"], project["demo"], project["report"]
     participants = max(1, run.workflows.get("ParticipantWorkflow", 0))
     groups = run.workflows.get("GroupWorkflow", 0)
@@ -181,20 +181,26 @@ def figures(args: argparse.Namespace, project: dict[str, Any], baseline: Any) ->
     lines.append("grades:   " + ", ".join(f"{k} {got[k]}" for k in sorted(got)))
     lines.append("expected: " + ", ".join(f"{k} {want[k]}" for k in sorted(want)))
     lines.append(f"outcomes as the rules give: {'yes' if +got == +want else 'NO'}")
-    if baseline is not None:
-        b = baseline.run
-        lines += [
-            "",
-            "bare-Temporal baseline (trivial workflows, no-op activities, the run's own shape and pacing):",
-            "  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(b.counts.items())),
-            f"  history events: {sum(b.events.values())} ({sum(b.events.values()) / participants:.1f} per "
-            "participant-year)",
-            f"  wall time: {baseline.wall:.1f} s (span on the server {baseline.span:.1f} s)",
-            f"  server CPU: {baseline.server_cpu:.1f} s; worker RSS peak {baseline.worker_rss:.0f} MiB",
-            f"project / baseline: server CPU {project['server_cpu'] / baseline.server_cpu:.2f}, "
-            f"wall time {run.span / baseline.span:.2f} (server spans)",
-        ]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines.append(f"load average (1, 5, 15 min) at the end of the year: {load}")
     return lines
+
+
+def baseline_figures(project: dict[str, Any], baseline: Any) -> list[str]:
+    run, b = project["run"], baseline.run
+    participants = max(1, run.workflows.get("ParticipantWorkflow", 0))
+    return [
+        "",
+        "bare-Temporal baseline (trivial workflows, no-op activities, the run's own shape and pacing):",
+        "  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(b.counts.items())),
+        f"  history events: {sum(b.events.values())} ({sum(b.events.values()) / participants:.1f} per "
+        "participant-year)",
+        f"  wall time: {baseline.wall:.1f} s (span on the server {baseline.span:.1f} s)",
+        f"  server CPU: {baseline.server_cpu:.1f} s; worker RSS peak {baseline.worker_rss:.0f} MiB",
+        f"project / baseline: server CPU {project['server_cpu'] / baseline.server_cpu:.2f}, "
+        f"wall time {run.span / baseline.span:.2f} (server spans)",
+        "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+    ]
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -205,10 +211,10 @@ async def main(args: argparse.Namespace) -> None:
     print(f"bench/national.py: working in {folder} (script log: {folder / 'script.log'})", flush=True)
     project = await project_run(args, folder, key)
     print(f"project run done in {project['wall']:.0f} s", flush=True)
-    baseline = None
+    print("\n".join(figures(args, project)), flush=True)  # before the baseline: the project's figures come first
     if not args.no_baseline:
         baseline = await run_baseline(folder, project["env"], key, project["run"].shapes)
-    print("\n".join(figures(args, project, baseline)), flush=True)
+        print("\n".join(baseline_figures(project, baseline)), flush=True)
 
 
 if __name__ == "__main__":
