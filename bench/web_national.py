@@ -11,69 +11,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import csv
 import os
-import socket
-import statistics
 import sys
-import tempfile
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
-from pydantic import SecretStr
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
+from web_bench import PASSWORD, header, measure, plan, report, served, sign_in, world
 
-from demo.embedded import venv_binary
-from domain.models import Application, CohortPlan, Gathering, WorkRequirement
-from domain.plan import THEMES
+from domain.models import Application
 from gateway.admin import Admin
-from runtime.codec import data_converter
-from runtime.settings import Settings
-from runtime.wiring import build_worker
 from store.accounts import Account, Accounts, Role
-from store.db import create_schema, make_engine, make_session_factory
-from store.people import People, register_key
 from store.tables import AuditRecord, GroupRecord, OutboxRecord, ParticipantRecord
 from web.app import create_app
-from workflows import search
 from workflows.cohort import CohortWorkflow
 from workflows.messages import CohortOverview, ConfirmSelectionInput
 
 KOMMUNER = Path(__file__).parents[1] / "domain" / "kommuner.csv"
 SECTORS = ["helse_omsorg", "oppvekst_utdanning", "teknisk_miljo", "kultur_fritid"]
-DAYS = [3, 2, 2, 2, 3, 2]
-PASSWORD = "benk-passord-123"
 MEMBERS = 4
 APPLYING_SECONDS = 240.0  # the application deadline: time for 357 applications on a busy machine (--applying)
-
-
-def plan(places: int, d: float = APPLYING_SECONDS) -> CohortPlan:
-    t0 = datetime.now(UTC)
-
-    def at(seconds: float) -> datetime:
-        return t0 + timedelta(seconds=seconds)
-
-    starts = [d + 2, *(3600 + 60 * i for i in range(5))]
-    return CohortPlan(
-        cohort=f"bench{uuid.uuid4().hex[:6]}",
-        places=places,
-        application_deadline=at(d),
-        selection_date=at(d + 1),
-        gatherings=[Gathering(theme=THEMES[i], start=at(s), end=at(s + 1), days=DAYS[i]) for i, s in enumerate(starts)],
-        work_requirements=[WorkRequirement(title=f"Arbeidskrav {i + 1}", deadline=at(86400 + i)) for i in range(4)],
-        written_deadline=at(2 * 86400),
-        oral_start=at(2 * 86400 + 10),
-        oral_end=at(2 * 86400 + 20),
-    )
+WIDTH = 32
 
 
 def application(cohort: str, number: str) -> Application:
@@ -94,10 +58,12 @@ def application(cohort: str, number: str) -> Application:
 
 
 async def open_national_cohort(
-    admin: Admin, sessions: async_sessionmaker[AsyncSession], applying: float
+    admin: Admin, sessions: async_sessionmaker[AsyncSession], applying: float, count: int | None = None
 ) -> CohortOverview:
+    """The first `count` municipalities of the register (default all) apply and are admitted; returns once every
+    group and participant runs."""
     with KOMMUNER.open(encoding="utf-8") as file:
-        numbers = [row["kommunenummer"] for row in csv.DictReader(file)]
+        numbers = [row["kommunenummer"] for row in csv.DictReader(file)][:count]
     cohort_plan = plan(len(numbers), applying)
     handle = await admin.open_cohort(cohort_plan, seed="benk")
     limit = asyncio.Semaphore(8)
@@ -172,78 +138,24 @@ async def seed_letters_and_audit(sessions: async_sessionmaker[AsyncSession], let
     print(f"read model: {count} letters, {logged} audit entries", flush=True)
 
 
-async def sign_in(http: httpx.AsyncClient, username: str) -> None:
-    form = await http.get("/logg-inn")
-    csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
-    answer = await http.post("/logg-inn", data={"username": username, "password": PASSWORD, "csrf": csrf})
-    assert answer.status_code == 303, answer.text
-
-
-async def measure(http: httpx.AsyncClient, path: str, rounds: int) -> list[float]:
-    for _ in range(3):  # warm-up: the plan cache, connections, the cohort's statistics
-        assert (await http.get(path)).status_code == 200, path
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        answer = await http.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-        assert answer.status_code == 200, path
-    return times
-
-
-def report(name: str, times: list[float]) -> str:
-    cuts = statistics.quantiles(times, n=100)
-    return f"{name:<32} {cuts[49]:8.1f} {cuts[94]:8.1f} {cuts[98]:8.1f} {max(times):8.1f}"
-
-
 async def main(rounds: int, letters: int, applying: float) -> None:
-    key = os.urandom(32)
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(venv_binary("temporal")),
-        data_converter=data_converter(key),
-        search_attributes=[search.COHORT, search.STAGE, search.KOMMUNENUMMER],
-        dev_server_log_level="error",
-    )
-    folder = Path(tempfile.mkdtemp(prefix="bench-national-"))
-    engine = make_engine(f"sqlite+aiosqlite:///{folder / 'readmodel.sqlite3'}")
-    await create_schema(engine)
-    await Accounts.create_table(engine)
-    sessions = make_session_factory(engine)
-    task_queue = f"bench-{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        data_dir=folder,
-        task_queue=task_queue,
-        web_secret=SecretStr(uuid.uuid4().hex),
-        codec_key=SecretStr(base64.b64encode(key).decode()),
-    )
-    try:
-        async with build_worker(env.client, task_queue, sessions):
-            admin = Admin(env.client, sessions, task_queue, People(sessions, register_key(key)))
-            overview = await open_national_cohort(admin, sessions, applying)
-            await seed_letters_and_audit(sessions, letters, entries=20_000)
-            app = create_app(settings, env.client, sessions)
-            first = next(a for a in overview.applications if a.outcome == "admitted")
-            accounts: Accounts = app.state.web.accounts
-            await accounts.add(Account(username="benk", role=Role.ADMIN), PASSWORD)
-            await accounts.add(Account(username="kontakt", role=Role.MUNICIPALITY, municipality=first.id), PASSWORD)
-            await accounts.add(Account(username="laerer", role=Role.TEACHER), PASSWORD)
-            await accounts.add(Account(username="sensor", role=Role.EXAMINER), PASSWORD)
-            assert first.group_workflow_id
-            await accounts.assign("sensor", first.group_workflow_id)
-            await serve_and_measure(app, overview, first.id, rounds)
-    finally:
-        await engine.dispose()
-        await env.shutdown()
+    async with world("bench-national-") as bench:
+        overview = await open_national_cohort(bench.admin, bench.sessions, applying)
+        await seed_letters_and_audit(bench.sessions, letters, entries=20_000)
+        app = create_app(bench.settings, bench.client, bench.sessions)
+        first = next(a for a in overview.applications if a.outcome == "admitted")
+        accounts: Accounts = app.state.web.accounts
+        await accounts.add(Account(username="benk", role=Role.ADMIN), PASSWORD)
+        await accounts.add(Account(username="kontakt", role=Role.MUNICIPALITY, municipality=first.id), PASSWORD)
+        await accounts.add(Account(username="laerer", role=Role.TEACHER), PASSWORD)
+        await accounts.add(Account(username="sensor", role=Role.EXAMINER), PASSWORD)
+        assert first.group_workflow_id
+        await accounts.assign("sensor", first.group_workflow_id)
+        async with served(app) as base:
+            await measure_pages(base, overview, first.id, rounds)
 
 
-async def serve_and_measure(app: object, overview: CohortOverview, group: str, rounds: int) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
+async def measure_pages(base: str, overview: CohortOverview, group: str, rounds: int) -> None:
     cohort = overview.cohort
     pages = [
         ("benk", "oversikt (admin)", "/"),
@@ -258,19 +170,17 @@ async def serve_and_measure(app: object, overview: CohortOverview, group: str, r
     ]
     admitted = sum(a.outcome == "admitted" for a in overview.applications)
     print(f"{len(overview.applications)} applications, {admitted} groups admitted; {rounds} requests a page")
-    print(f"{'page (ms)':<32} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    print(header(WIDTH))
+    clients: dict[str, httpx.AsyncClient] = {}
     try:
-        clients: dict[str, httpx.AsyncClient] = {}
         for username, name, path in pages:
             if username not in clients:
-                clients[username] = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120)
+                clients[username] = httpx.AsyncClient(base_url=base, timeout=120)
                 await sign_in(clients[username], username)
-            print(report(name, await measure(clients[username], path, rounds)), flush=True)
+            print(report(name, await measure(clients[username], path, rounds, warm_up=3), WIDTH), flush=True)
+    finally:
         for http in clients.values():
             await http.aclose()
-    finally:
-        server.should_exit = True
-        await task
 
 
 if __name__ == "__main__":

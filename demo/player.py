@@ -30,7 +30,10 @@ from workflows.messages import (
 )
 
 IN_PROGRAMME = ("admitted", "moved_up")
-ALL_AT_ONCE = 64  # for_groups' limit when an action has a deadline: no group waits for a slot
+# for_groups' limit when an action has a deadline: bounded, so a national window's updates queue here, in order, and
+# not all in the server at once (each waits behind the others there: a p99 of seconds); the demo's dozen groups go at
+# once. The calendar's room for a window holds every group's actions at the machine's rate (demo.year).
+ALL_AT_ONCE = 16
 GroupStarted = Callable[[str, str], Coroutine[Any, Any, None]]
 WAIT_PATIENCE = 900.0  # how long an action waits for the stage it needs before the demo stops with an error
 STEP: ContextVar[str] = ContextVar("demo_step", default="")  # the step an action belongs to: part of its update ID

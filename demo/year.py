@@ -10,7 +10,10 @@ extension, a re-sit registration after the results) keeps at least `ROOM_SECONDS
 late; the year must still be the same year (the same grades, outcomes and letters). None of the windows holds
 anything up: the cohort closes when its groups do.
 
-Those rooms are what an idle two-core machine needs; on a busy one every room is multiplied by the machine's pace
+Those rooms are what an idle two-core machine needs for the demo's dozen groups. A cohort of many groups needs more:
+a room the script acts in for every group also holds that many groups' actions at the machine's measured rate
+(`ACTION_SECONDS` each): between two deadlines, the follow-up of the one before, the hand-in of the next and the
+attendance of the gatherings between them. On a busy machine every room is multiplied by the machine's pace
 (`machine_pace`, measured before the cohort's dates are fixed): the same year, longer."""
 
 from __future__ import annotations
@@ -31,6 +34,21 @@ APPEAL_ROOM_SECONDS = 4 * ROOM_SECONDS  # from a group's release until every gro
 MIN_GAP_SECONDS = 8.0  # between two dates of the plan the script acts between
 ADMISSION_SECONDS = 45.0  # from the selection to the first gathering
 MAX_PACE = 4.0  # the widest the rooms grow: a machine slower than this runs the script late
+# What one scripted action for one group costs this two-core machine in a national cohort, its fan-out (participants'
+# tasks, effects, timers) included: the national year's ~9,100 scripted updates took 974 s with the script behind
+# all year (9.3 a second, 0.107 s each, of which the 796 refused hand-ins saved their follow-ups: an upper bound).
+ACTION_SECONDS = 0.09
+# The scripted actions per group a window holds (demo/run.py, demo/coursework.py): starting a group and its members
+# (measured apart: 357 groups and their 1,428 participants running 207 s after the selection, bench/worker_memory.py,
+# 0.58 s a group); a requirement's follow-up (approval, one group in five returned and handed in again, the
+# project's report); a hand-in; the written hand-in and its grade; an oral; a release and its letters; a day of
+# attendance.
+ADMISSION_ACTIONS = 6.5
+FOLLOW_UP_ACTIONS = 1.5
+HAND_IN_ACTIONS = 1.0
+WRITTEN_ACTIONS = 2.0
+ORAL_ACTIONS = 1.0
+RELEASE_ACTIONS = 2.0
 
 
 def machine_pace(samples: int = 4, seconds: float = 0.25) -> float:
@@ -70,23 +88,40 @@ def anchors(template: CohortPlan) -> list[datetime]:
     return sorted(set(dates))
 
 
+def room(seconds: float, actions: float, groups: int, pace: float) -> float:
+    """A room of at least `seconds`, and of at least `actions` per group for `groups` groups at `ACTION_SECONDS`
+    each, times the machine's pace."""
+    return max(seconds, actions * groups * ACTION_SECONDS) * pace
+
+
 def warp(template: CohortPlan, factor: float, pace: float = 1.0) -> list[tuple[datetime, float]]:
     """Each anchor with its second on the compressed calendar: linear, but never closer to the one before than the
-    room the script needs there, and a deadline (a requirement's, the written one) never closer than `ROOM_SECONDS`
-    to the deadline before it: every group hands in between the two."""
+    room the script needs there, and a deadline (a requirement's, the written one) never closer to the deadline before
+    it (the first: to the selection) than the room for what the script does for every group between them."""
+    groups = template.places
     deadlines = [w.deadline for w in template.work_requirements] + [template.written_deadline]
     points: list[tuple[datetime, float]] = []
-    last_deadline: float | None = None
+    window = 0.0  # where the stretch to the next deadline started (the selection, then each deadline)
+    actions = ADMISSION_ACTIONS  # what the script does for each group in that stretch, so far
     for date in anchors(template):
+        actions += sum(g.days for g in template.gatherings if g.start == date)
         if not points:
             points.append((date, 0.0))
             continue
         before, second = points[-1]
-        room = (ADMISSION_SECONDS if before == template.selection_date else MIN_GAP_SECONDS) * pace
-        at = second + max((date - before).total_seconds() * factor, room)
+        if before == template.selection_date:
+            gap = room(ADMISSION_SECONDS, ADMISSION_ACTIONS, groups, pace)
+        elif date == template.oral_end:
+            gap = room(MIN_GAP_SECONDS, ORAL_ACTIONS, groups, pace)
+        else:
+            gap = MIN_GAP_SECONDS * pace
+        at = second + max((date - before).total_seconds() * factor, gap)
         if date in deadlines:
-            at = max(at, last_deadline + ROOM_SECONDS * pace) if last_deadline is not None else at
-            last_deadline = at
+            hand_in = WRITTEN_ACTIONS if date == template.written_deadline else HAND_IN_ACTIONS
+            at = max(at, window + room(ROOM_SECONDS, actions + hand_in, groups, pace))
+            window, actions = at, FOLLOW_UP_ACTIONS
+        if date == template.selection_date:
+            window = at
         points.append((date, at))
     return points
 
@@ -119,9 +154,11 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float, pa
         "reminder_seconds_before": [s * factor for s in template.reminder_seconds_before],
     }
     data |= {name: max(getattr(template, name) * factor, ROOM_SECONDS * pace) for name in SECONDS_SETTINGS}
-    data["appeal_seconds"] = max(template.appeal_seconds * factor, APPEAL_ROOM_SECONDS * pace)
+    releases = room(APPEAL_ROOM_SECONDS, RELEASE_ACTIONS, template.places, pace)  # every group released, then appeals
+    data["appeal_seconds"] = max(template.appeal_seconds * factor, releases)
     if template.resit_start is not None and template.resit_end is not None:
-        latest = at(template.oral_end) + timedelta(seconds=RESIT_ROOM_SECONDS * pace)
+        after_orals = room(RESIT_ROOM_SECONDS, 2 * RELEASE_ACTIONS, template.places, pace)  # releases, then appeals
+        latest = at(template.oral_end) + timedelta(seconds=after_orals)
         data |= {"resit_start": at(template.resit_start), "resit_end": max(at(template.resit_end), latest)}
     return CohortPlan.model_validate(data)
 

@@ -6,6 +6,7 @@ Access to a group is decided here once: a municipality asking for a group that i
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
@@ -19,23 +20,35 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.ids import CohortId, GroupId, ParticipantId
+from domain.lifecycle import IN_PROGRAMME
 from domain.models import CohortPlan
 from domain.refusals import Refusal
 from gateway.accounts import Account, Accounts, Role, Sessions
 from gateway.admin import Admin
-from gateway.messages import CohortOverview, GroupDetail, GroupInput, ParticipantDetail, cohort_workflow_id
+from gateway.messages import (
+    CohortOverview,
+    CohortStage,
+    GroupDetail,
+    GroupInput,
+    GroupStage,
+    ParticipantDetail,
+    Pending,
+    cohort_workflow_id,
+)
 from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
-from gateway.statistics import StatisticsCache
 from gateway.storage import AuditRecord, Documents, GroupRecord, Uploads
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
 from web.auth import LoginLimiter, Signer
+from web.chart_figures import ChartFigures
+from web.cohort_rows import cohort_rows
 from web.oidc import OpenIdSignIn
 
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
 log = structlog.get_logger()
 STAFF = (Role.ADMIN, Role.TEACHER, Role.EXAMINER)
+OPEN = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}  # a group whose grades are not yet computed
 
 
 @dataclass
@@ -54,7 +67,7 @@ class Web:
     oidc: OpenIdSignIn | None = None  # sign-in through an OpenID provider, when NIS_OIDC_ISSUER is set
     proxies: list[IPv4Network | IPv6Network] = field(default_factory=list)  # whose X-Forwarded-For is believed
     plans: dict[str, CohortPlan] = field(default_factory=dict)
-    statistics: StatisticsCache = field(default_factory=StatisticsCache)  # the cohort page's charts, per change
+    statistics: ChartFigures = field(default_factory=ChartFigures)  # the cohort page's charts, per change
 
     async def overview(self, cohort: str) -> CohortOverview:
         try:
@@ -65,6 +78,52 @@ class Web:
         if result is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
         return result
+
+    async def cohort_page(self, cohort: str) -> CohortOverview:
+        """The cohort page's overview from the read model (the cohort's row, its groups' rows, its audit entries),
+        in three queries and no workflow query, however many groups the cohort has. While some application has no
+        group row (the intake, a refused or waitlisted application) the list needs the cohort workflow: then its
+        overview. The administration's pending actions as the cohort workflow decides them (cohort_views): the rows
+        say when every group is closed, and only then is the workflow asked whether all are graded."""
+        try:
+            workflow_id = CohortId.parse(cohort).workflow_id
+        except Refusal:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
+        rows = await cohort_rows(self.sessions, cohort, workflow_id)
+        if rows is None or rows.cohort.applications != len(rows.groups):
+            return await self.overview(cohort)
+        record, groups = rows.cohort, rows.groups
+        in_programme = [g for g in groups if g.outcome in IN_PROGRAMME]
+        pending: list[Pending] = []
+        if record.stage == CohortStage.SELECTION_DRAWN:
+            pending = [Pending.of("pending.confirm_selection")]
+        elif record.stage == CohortStage.RUNNING and in_programme and not any(g.stage in OPEN for g in in_programme):
+            pending = (await self.overview(cohort)).pending_actions
+        applications = [
+            {
+                "id": g.application_id,
+                "municipalities": g.application_id.split("+"),
+                "region": g.region or None,
+                "size": g.size or None,
+                "outcome": g.outcome,
+                "group_workflow_id": GroupId.of(cohort, g.application_id).workflow_id,
+                "group_stage": g.stage,
+            }
+            for g in groups
+        ]
+        return CohortOverview.model_validate(
+            {
+                "cohort": cohort,
+                "stage": record.stage,
+                "seed": record.seed,
+                "places": record.places,
+                "applications": applications,  # validated into the workflow's own records
+                "groups_per_stage": dict(Counter(g.stage for g in groups)),
+                "outcomes": dict(Counter(g.outcome for g in groups)),
+                "pending_actions": pending,
+                "admin_actions": rows.actions,
+            }
+        )
 
     async def _query(self, workflow_id: str, query: Any) -> Any:
         """A workflow's live state; None when there is no such workflow, 503 when Temporal does not answer."""

@@ -7,10 +7,15 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from demo.year import (
+    ACTION_SECONDS,
+    ADMISSION_ACTIONS,
     ADMISSION_SECONDS,
     APPEAL_ROOM_SECONDS,
+    FOLLOW_UP_ACTIONS,
+    HAND_IN_ACTIONS,
     MAX_PACE,
     MIN_GAP_SECONDS,
+    RELEASE_ACTIONS,
     RESIT_ROOM_SECONDS,
     ROOM_SECONDS,
     anchors,
@@ -99,3 +104,21 @@ def test_the_machines_pace_grows_when_other_work_takes_the_probes_cpu() -> None:
         stop.set()
         beside.join()
     assert 1.5 < pace <= MAX_PACE
+
+
+def test_a_national_cohort_gets_room_for_every_groups_actions_between_two_deadlines() -> None:
+    """357 groups: each stretch to a deadline holds the follow-up of the one before, the hand-in and the attendance
+    of the gatherings in it, for every group, at the machine's measured rate; the dozen groups' year is unchanged."""
+    national = compress_plan(TEMPLATE.model_copy(update={"places": 357}), START, 600)
+    per_action = 357 * ACTION_SECONDS
+    deadlines = [w.deadline for w in national.work_requirements] + [national.written_deadline]
+    windows = [(b - a).total_seconds() for a, b in zip(deadlines, deadlines[1:], strict=False)]
+    attendance = [4, 2, 3, 2]  # the days of the gatherings between two deadlines of kull-2022
+    for seconds, days in zip(windows, attendance, strict=True):
+        assert seconds >= (FOLLOW_UP_ACTIONS + HAND_IN_ACTIONS + days) * per_action - 1e-6
+    first = (national.work_requirements[0].deadline - national.selection_date).total_seconds()
+    assert first >= (ADMISSION_ACTIONS + 3 + HAND_IN_ACTIONS) * per_action - 1e-6
+    assert (national.gatherings[0].start - national.selection_date).total_seconds() >= ADMISSION_ACTIONS * per_action
+    assert national.appeal_seconds >= RELEASE_ACTIONS * per_action
+    assert national.oral_end - national.application_deadline < timedelta(minutes=20)
+    assert compress_plan(TEMPLATE.model_copy(update={"places": 12}), START, 120) == compress_plan(TEMPLATE, START, 120)

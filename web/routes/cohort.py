@@ -28,7 +28,7 @@ async def cohort_page(request: Request, cohort: str, web: WebDep, account: Staff
 async def _cohort(
     request: Request, web: Web, account: Account, cohort: str, errors: dict[str, str], code: int
 ) -> Response:
-    overview = await web.overview(cohort)
+    overview = await web.cohort_page(cohort)  # from the read model: no workflow query at national size
     can = {name: allowed(account, action) for name, action in COHORT_ACTIONS.items()}
     visible = await web.visible_applications(account, cohort)  # one query, not one per application
     context = {
@@ -59,7 +59,7 @@ async def cohort_action(request: Request, cohort: str, name: str, web: WebDep, a
 async def statistics_report(cohort: str, web: WebDep, account: Staff) -> Response:
     """The cohort's statistics as the report file the administration hands on (the same as `starter.py
     statistics`), made from the read model now."""
-    await web.overview(cohort)  # 404 for a cohort that is not there
+    await web.cohort_page(cohort)  # 404 for a cohort that is not there
     figures = await statistics(web.sessions, cohort, web.admin.people)
     if figures is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")

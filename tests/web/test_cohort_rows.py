@@ -1,0 +1,72 @@
+"""The cohort page is read from the read model: with the cohort's row and every group's row there, it shows the
+applications, the stages, the counts and what waits, and asks no workflow (here Temporal does not even answer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from temporalio.client import Client
+
+from runtime.codec import data_converter
+from store.accounts import Account, Accounts, Role
+from store.db import create_schema, make_engine, make_session_factory
+from store.tables import AuditRecord, CohortRecord
+from tests.conftest import TEST_KEY
+from tests.gateway.test_statistics_cache import group
+from tests.store.test_db import NOW, cohort
+from tests.web.conftest import PASSWORD, csrf_of, web_settings
+from tests.web.test_pages import text
+from tests.web.test_unavailable import closed_port
+from web.app import create_app
+
+
+def accepted(number: int) -> AuditRecord:
+    return AuditRecord(
+        idempotency_key=f"kull-2022:audit:{number}",
+        workflow_id="kull-2022",
+        actor="kari",
+        action="confirm_selection",
+        outcome="accepted",
+        at=NOW,
+    )
+
+
+async def test_the_cohort_page_shows_the_groups_from_their_rows_without_asking_a_workflow(tmp_path: Path) -> None:
+    client = await Client.connect(f"127.0.0.1:{closed_port()}", lazy=True, data_converter=data_converter(TEST_KEY))
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    try:
+        await create_schema(engine)
+        await Accounts.create_table(engine)
+        sessions = make_session_factory(engine)
+        await Accounts(sessions).add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+        async with sessions() as session, session.begin():
+            session.add(CohortRecord(**cohort(stage="selection_drawn", seed="frø-42", applications=2, admitted=2)))
+            session.add(group(region="Trøndelag"))
+            session.add(
+                group(group_id="kull-2022.gruppe-5006", application_id="5006", region="Trøndelag", stage="graded")
+            )
+            session.add_all([accepted(1), accepted(2), accepted(3)])
+        app = create_app(web_settings(tmp_path, "tq"), client, sessions)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            form = await http.get("/logg-inn")
+            await http.post("/logg-inn", data={"username": "ada", "password": PASSWORD, "csrf": csrf_of(form.text)})
+            page = await http.get("/kull/2022")
+            assert page.status_code == 200, page.text[-2000:]
+            words = text(page.text)
+            assert "Fase Utvalg trukket" in words and "Trekningsfrø frø-42" in words
+            assert "Handlinger registrert 3" in words
+            assert "Bekreft utvalget" in words  # what waits for the administration
+            assert "Tatt opp 2" in words  # the outcomes counted from the rows
+            assert "Samlinger og arbeidskrav 1" in words and "Karakter satt, venter på publisering 1" in words
+            assert 'href="/kull/2022/grupper/5001"' in page.text and 'href="/kull/2022/grupper/5006"' in page.text
+        async with sessions() as session, session.begin():  # an application without a group row: the workflow
+            record = await session.get(CohortRecord, "2022")
+            assert record is not None
+            record.applications = 3
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            form = await http.get("/logg-inn")
+            await http.post("/logg-inn", data={"username": "ada", "password": PASSWORD, "csrf": csrf_of(form.text)})
+            assert (await http.get("/kull/2022")).status_code == 503
+    finally:
+        await engine.dispose()
