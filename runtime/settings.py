@@ -12,12 +12,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
-# A national cohort has ~1,800 open workflows (357 groups of 4, their participants, the cohort); an evicted one replays
-# its whole history on its next task, a cached one costs the worker memory (bench/worker_memory.py, all 357 groups
-# running: 117 MiB before the cohort; every workflow cached 323 MiB, peak 356; 1,000 cached 260 MiB, peak 293, about
-# 80 KiB more a cached workflow). 800 keeps the worker under 300 MiB with room for the year's growth: the groups and
-# the cohort (358, the ones the year's actions touch) stay cached, and a participant, which hears from its group only
-# at milestones, replays its short history then.
+# A national cohort has ~1,800 open workflows (357 groups of 4, their participants, the cohort); an evicted one (the
+# least recently used) replays its whole history on its next task, a cached one costs the worker memory
+# (bench/worker_memory.py, all 357 groups running: 117 MiB before the cohort, about 175 KiB a cached workflow). 800
+# keeps the start of a national year near 260 MiB. The national year still peaked at 405 MiB (measured with the
+# workflows' modules passed through the sandbox, since undone): the state's growth over the year is what to cut next.
 MAX_CACHED_WORKFLOWS = 800
 
 # How long a workflow task waits for the worker that has the workflow cached before any worker may take it (Temporal's

@@ -43,22 +43,23 @@ INDEXED = {
 WORKFLOWS: Sequence[type] = (CohortWorkflow, GroupWorkflow, ParticipantWorkflow, AppealWorkflow, ResitWorkflow)
 # Models that cross the workflows' boundary are one module for every workflow and activity: a sandbox's own copy
 # of a notice class would fail validation as "not an instance of" the activity input's class.
-# The workflows' own modules too: a sandbox imports every module it does not pass through again for each workflow it
-# runs, and the cache holds ~1,800 of them at national size (bench/worker_memory.py: 175 KiB a cached workflow with
-# the workflows' modules imported per workflow, 130 KiB passed through, the same as passing every module through).
-# They keep no state of their own at module level, and their determinism is the replay tests' to check.
+# The workflows' own modules are imported again in each workflow's sandbox (bench/worker_memory.py: 175 KiB a cached
+# workflow, 130 KiB with them passed through): kept sandboxed, so a forbidden call in workflow code still fails there.
 # Libraries that load lazily must not do so sandboxed: babel (the rules name municipalities in Norwegian lists) and
 # the log formatters (workflow.logger's records are formatted in the workflow's thread; a first import there read
 # os.environ and failed the workflow task).
 PASSTHROUGH = (
     "domain",
     "activities",
+    "workflows.notices",
+    "workflows.messages",
+    "workflows.state",
     "babel",
     "structlog",
     "rich",
     "colorama",
     "better_exceptions",
-    "workflows",
+    "workflows.end_of_year.messages",
 )
 log = structlog.get_logger()
 
