@@ -63,15 +63,7 @@ class CohortCalendar:
         if not groups:
             return
         gathering = self.plan.gatherings[item.number - 1]
-        notice = n.GatheringAhead(
-            cohort=self.plan.cohort,
-            number=item.number,
-            theme=gathering.theme,
-            start=gathering.start,
-            end=gathering.end,
-            days=gathering.days,
-            seconds_before=item.seconds_before,
-        )
+        notice = n.GatheringAhead.of(self.plan.cohort, item.number, gathering, item.seconds_before)
         self.reminders.append(GatheringRemindersInput(event=item.key, notice=notice, groups=groups))
 
     async def _write_reminders(self) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, TypedDict
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.exam import NoResultReason
-from domain.models import Grade, Kommunenummer
+from domain.models import Gathering, Grade, Kommunenummer
 
 
 class _Notice(BaseModel):
@@ -87,6 +87,19 @@ class GatheringAhead(_Notice, _Reminder):
     start: AwareDatetime
     end: AwareDatetime
     days: int = Field(ge=1)
+
+    @classmethod
+    def of(cls, cohort: str, number: int, gathering: Gathering, seconds_before: float) -> GatheringAhead:
+        """The reminder of the plan's gathering `number`, `seconds_before` its start."""
+        return cls(
+            cohort=cohort,
+            number=number,
+            theme=gathering.theme,
+            start=gathering.start,
+            end=gathering.end,
+            days=gathering.days,
+            seconds_before=seconds_before,
+        )
 
 
 class _RequirementNotice(_Notice):

@@ -57,16 +57,7 @@ async def read_model(sessions: Sessions) -> None:
 
 
 def reminder() -> GatheringRemindersInput:
-    gathering = PLAN.gatherings[0]
-    notice = GatheringAhead(
-        cohort="2022",
-        number=1,
-        theme=gathering.theme,
-        start=gathering.start,
-        end=gathering.end,
-        days=gathering.days,
-        seconds_before=7 * 86400,
-    )
+    notice = GatheringAhead.of("2022", 1, PLAN.gatherings[0], seconds_before=7 * 86400)
     return GatheringRemindersInput(event=EVENT, notice=notice, groups=[GROUP_A, GROUP_B])
 
 

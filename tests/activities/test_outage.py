@@ -32,17 +32,8 @@ class ReminderThenApproval:
 
     @workflow.run
     async def run(self, readers: list[str]) -> int:
-        gathering = PLAN.gatherings[0]
         await workflow.sleep(timedelta(seconds=1))  # the reminder's timer
-        reminder = GatheringAhead(
-            cohort="2022",
-            number=1,
-            theme=gathering.theme,
-            start=gathering.start,
-            end=gathering.end,
-            days=gathering.days,
-            seconds_before=86400,
-        )
+        reminder = GatheringAhead.of("2022", 1, PLAN.gatherings[0], seconds_before=86400)
         queued = await self._notice("gathering:1:ahead:86400", reminder, readers)
         await workflow.wait_condition(lambda: self.approved)
         return queued + await self._notice("requirement:1:approved", samples()["requirement_approved"], readers)
