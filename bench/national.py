@@ -182,7 +182,11 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         lines.append(f"page {name:<24} ({len(samples)} samples over HTTP): p50 {p50:.0f} ms, p99 {p99:.0f} ms")
     lines.append(f"worker RSS peak (VmHWM): {project['worker_rss']:.0f} MiB")
     lines.append(f"server CPU (utime+stime): {project['server_cpu']:.1f} s")
-    lines.append(f"scripted actions late (refused: a deadline had passed): {late(demo.refusals)}")
+    missed = sum(demo.missed_deadlines.values())
+    lines.append(
+        f"scripted actions late (refused: a deadline had passed; or a group's written deadline passed before the"
+        f" script came): {late(demo.refusals) + missed}"
+    )
     lines.append("refusals by code: " + (", ".join(f"{k} {v}" for k, v in sorted(demo.refusals.items())) or "none"))
     got = Counter(p["final_grade"] or "-" for p in report["participants"])
     want = expected_grades(project["scenario"], 1)

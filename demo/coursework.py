@@ -176,7 +176,11 @@ class Coursework(Player):
 
         async def handle(application_id: str) -> None:
             await self.followed_up(application_id)  # every requirement approved first
-            if (await self.detail(application_id)).stage == "no_exam":
+            detail = await self.detail(application_id)
+            if detail.stage == "no_exam":
+                if detail.written_missed:  # no script misses the written deadline: the script came too late
+                    self.missed_deadlines["written"] += 1
+                    self.say(f"  late: the written deadline had passed before {application_id} handed in")
                 return
             group = self.group_id(application_id)
             grade = self.script.written_grades.get(application_id, self.script.default_written_grade)

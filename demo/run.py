@@ -132,8 +132,15 @@ class Demo(Coursework):
             )
 
     async def _participants_started(self) -> bool:
-        details = [await self.detail(a) for a in await self.groups()]
-        return all(d.members and d.stage == "programme" for d in details)
+        """Asks the groups not yet seen started, one at a time, and stops at the first that is not: a national
+        cohort's 357 groups are not all asked again on every look."""
+        for application_id in await self.groups():
+            if application_id not in self.started:
+                detail = await self.detail(application_id)
+                if not (detail.members and detail.stage == "programme"):
+                    return False
+                self.started.add(application_id)
+        return True
 
     async def attendance(self, number: int) -> None:
         """Each group registers the gathering once, every day at a time, after its last day has begun; the group's
