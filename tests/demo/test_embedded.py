@@ -127,7 +127,8 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
     assert all(
         p["requirements_approved"] == 4 for p in people.values() if not p["withdrawn"]
     )  # 5006 resubmitted, 1520 extended
-    assert report["refused_actions"] == 4 and report["admin_actions"] > 300 and report["notices_sent"] > 100
+    # 264 in the demo: a gathering's attendance is one action per group (72), no longer one per day (168)
+    assert report["refused_actions"] == 4 and report["admin_actions"] > 250 and report["notices_sent"] > 100
 
 
 def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -> None:
