@@ -158,6 +158,7 @@ class GroupFacts:
             credits=m.credits,
             certificate=m.certificate,
             oral_absent=m.oral_absent,
+            started=m.started,
             attendance=list(m.attended),
             requirements_approved=self.requirements_approved(m),
         )

@@ -292,6 +292,7 @@ class MemberView(Strict):
     credits: int
     certificate: str | None
     oral_absent: bool = False  # a valid absence from the oral: a postponed exam (utsatt eksamen) follows
+    started: bool = False  # the member's own workflow runs (its detail can be asked)
     attendance: list[str] = []  # "gathering:day" keys, as the group registered them
     requirements_approved: int = 0  # the group's approved requirements (for a withdrawn member: at withdrawal)
 
