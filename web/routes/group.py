@@ -8,6 +8,7 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from domain.municipalities import names
 from domain.project import PartnerKind
 from gateway.accounts import Account, AccountError, Role
 from gateway.admin import Refused
@@ -87,7 +88,7 @@ async def release_group(
             request, web, account, cohort, application_id, {"release": reason(error)}, answer_code(error)
         )
     page = f"/kull/{cohort}/grupper/{application_id}"
-    return done(request, page, COHORT_DONE[PUBLISH_GROUP.name].format(application_id=application_id))
+    return done(request, page, COHORT_DONE[PUBLISH_GROUP.name].format(application_id=names(application_id)))
 
 
 @router.post("/kull/{cohort}/grupper/{application_id}/{name}")

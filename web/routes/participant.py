@@ -40,6 +40,7 @@ async def _participant(
     steps = {name: account.role in step.roles for name, step in end_of_year.STEPS.items()}
     context = {
         "account": account,
+        "name": await web.participant_name(member),  # the heading: the person, never their workflow ID
         "p": person.detail,
         "grades": person.grades,
         "appeal": person.appeal,
