@@ -114,7 +114,10 @@ async def announced_facts(session: AsyncSession, person_id: str, cohort: str) ->
         .where(ParticipantPersonRecord.person_id == person_id, ParticipantPersonRecord.cohort == cohort)
         .where(ParticipantRecord.replaced.is_(False))
     )
-    for member in (await session.scalars(query)).all():
+    members = (await session.scalars(query)).all()
+    if not members:  # written with the letter (or before it): a letter without them waits rather than go out alone
+        raise LookupError("the member is not in the read model yet")
+    for member in members:
         group = await session.get(GroupRecord, member.group_id)
         if group is None or group.published_at is None:
             raise LookupError("the group's release is not in the read model yet")
