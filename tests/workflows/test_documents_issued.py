@@ -105,7 +105,7 @@ async def test_release_issues_the_documents_before_their_letters_with_no_command
     await gateway.perform(commands.APPEAL_ORAL, appeal, oral, acting(EXAMINER))
 
     async def reissued() -> list[Held]:
-        assert "utstedt på nytt med resultatet av klagen" in letter_to(world.inbox, 1, "Klagen din")
+        assert "Karakterutskriften din viser nå resultatet av klagen" in letter_to(world.inbox, 1, "Klagen din")
         return await world.documents.held(ids[1])
 
     versions = await eventually(reissued)
