@@ -84,6 +84,7 @@ class Contact:
 
     email: str
     phone: str | None = None
+    web: str | None = None  # the web app's address: where a participant signs in to their page and documents
 
 
 # ---- filters: the Norwegian way of writing dates, places and amounts ---------------------------------------

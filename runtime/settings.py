@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     account: str | None = None
     # the web app (starter.py web)
     web_address: str = "127.0.0.1:8000"  # host:port
+    web_url: str | None = None  # the address people open (behind a proxy: https://...); default http://web_address
     web_secret: SecretStr | None = None  # signs session cookies and API tokens; default: a generated file in data_dir
     # cookies only over HTTPS; unset: yes, unless the app serves plain HTTP on loopback (the embedded default)
     web_secure_cookies: bool | None = None
@@ -119,6 +120,11 @@ class Settings(BaseSettings):
         if not host or not port.isdigit():
             raise ValueError(f"NIS_WEB_ADDRESS: '{self.web_address}' is not host:port, e.g. 127.0.0.1:8000")
         return host, int(port)
+
+    @property
+    def public_web_url(self) -> str:
+        """The web app's address as the letters give it, without a trailing slash."""
+        return (self.web_url or f"http://{self.web_address}").rstrip("/")
 
     @property
     def secure_cookies(self) -> bool:

@@ -16,6 +16,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.documents import Documents, documents_key
 from activities.effects import EffectsActivities
 from activities.end_of_year import EndOfYearActivities
 from activities.gathering_reminders import ReminderActivities
@@ -131,7 +132,7 @@ def build_worker(
 
 
 def contact(settings: Settings) -> Contact:
-    return Contact(email=settings.staff_email, phone=settings.staff_phone)
+    return Contact(email=settings.staff_email, phone=settings.staff_phone, web=settings.public_web_url)
 
 
 def configured_worker(
@@ -173,7 +174,9 @@ def build_relay(
         retry=timedelta(seconds=settings.smtp_retry_seconds),
         poll=timedelta(seconds=settings.outbox_poll_seconds),
     )
-    return OutboxRelay(sessions, people or people_register(settings, sessions), mailer, contact(settings), policy)
+    documents = Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
+    register = people or people_register(settings, sessions)
+    return OutboxRelay(sessions, register, mailer, contact(settings), policy, documents)
 
 
 def people_register(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> People:
