@@ -98,7 +98,7 @@ async def test_failure_messages_are_encrypted_too() -> None:
 
 
 def settings(tmp_path: Path, codec_key: str | None = None, **more: object) -> Settings:
-    return Settings(data_dir=tmp_path / "data", codec_key=SecretStr(codec_key) if codec_key else None, **more)
+    return Settings.model_validate({"data_dir": tmp_path / "data", "codec_key": codec_key} | more)
 
 
 def b64(key: bytes) -> str:
@@ -151,3 +151,11 @@ def test_a_bad_old_key_or_identity_key_is_refused_by_name(tmp_path: Path, field:
     value: object = [bad] if field == "codec_old_keys" else bad
     with pytest.raises(ValueError, match="NIS_CODEC_OLD_KEYS\\[0\\]" if field == "codec_old_keys" else "NIS_ID_KEY"):
         load_keys(settings(tmp_path, b64(KEY), **{field: value}))
+
+
+@pytest.mark.parametrize("listed", ['["{new}", "{old}"]', "{new},{old}"])
+def test_old_keys_from_the_environment_as_a_json_list_or_comma_separated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: str
+) -> None:
+    monkeypatch.setenv("NIS_CODEC_OLD_KEYS", listed.format(new=b64(NEW_KEY), old=b64(KEY)))
+    assert load_keys(settings(tmp_path, b64(os.urandom(32)))).keys[1:] == (NEW_KEY, KEY)
