@@ -1,10 +1,13 @@
 """Payloads are encrypted before they reach the Temporal service: names, e-mails and grades are personal data.
 
-Client and worker use the same `data_converter(keys)`; the service and its UI see only ciphertext. The codec refuses
-a payload it did not encrypt: anyone who reaches the Temporal UI or API could otherwise send a plain-JSON signal (a
-participant's `final` grade) that a workflow would take as ours. Such a payload fails the workflow task, which
-Temporal retries, and nothing of the workflow's state changes. Search attributes are never encoded (the SDK skips
-them), so the refusal does not touch them.
+Client and worker use the same `data_converter(keys)`; the service and its UI see only ciphertext. It refuses a
+payload it did not encrypt: anyone who reaches the Temporal UI or API could otherwise send a plain-JSON signal (a
+participant's `final` grade) that a workflow would take as ours. The codec replaces such a payload by a refusal
+(its data dropped), and the converter refuses to turn that into a value, with the reason, wherever one is asked
+for: a signal is dropped and logged by the SDK, an update is rejected to its sender, a workflow's input fails its
+workflow task. Raising in the codec itself would fail every workflow task of that workflow from then on (the
+signal stays in its history), queries included, until someone reset it. Search attributes are never encoded (the
+SDK skips them) and a payload with nothing in it carries nothing, so both pass as they are.
 
 **Keys.** Several keys, newest first: payloads are written under the newest and read under whichever key their key
 ID names, so a rotation (`starter.py keys rotate`) leaves running workflows readable. The keys come from
@@ -22,11 +25,17 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes, PayloadCodec
+from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
+from temporalio.converter import (
+    DataConverter,
+    DefaultFailureConverterWithEncodedAttributes,
+    EncodingPayloadConverter,
+    PayloadCodec,
+)
 
 from runtime.files import private_dir, write_private
 from runtime.settings import Settings
@@ -36,10 +45,36 @@ KEY_ID = "encryption-key-id"
 NONCE_BYTES = 12
 KEY_BYTES = 32
 KEY_FILE = "codec.key"
+EMPTY = Payload()
+
+
+REFUSED = b"binary/refused-unencrypted"
 
 
 class UnencryptedPayload(ValueError):
     """A payload this codec did not encrypt: refused on the way into workflows and activities."""
+
+
+class _RefusedConverter(EncodingPayloadConverter):
+    """Turns the codec's refusal into an error wherever a value is asked of it; never encodes anything."""
+
+    @property
+    def encoding(self) -> str:
+        return REFUSED.decode()
+
+    def to_payload(self, value: Any) -> Payload | None:
+        return None
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        raise UnencryptedPayload(payload.data.decode())
+
+
+class RefusingPayloadConverter(PydanticPayloadConverter):
+    """The pydantic converter, and the refusal of what the codec did not decrypt."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._set_converters(*self.converters.values(), _RefusedConverter())
 
 
 class UnknownKey(ValueError):
@@ -54,8 +89,9 @@ def key_id(key: bytes) -> str:
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM per payload: a fresh random nonce each time, and the tag makes tampering fail to decode.
 
-    `keys` newest first (one key alone is a ring of one). `refuse_plain=False` lets unencrypted payloads through
-    unchanged: only for the codec server the Temporal UI calls, which shows the admin what is stored, plain or not.
+    `keys` newest first (one key alone is a ring of one). An unencrypted payload becomes a refusal that
+    `RefusingPayloadConverter` will not convert; `refuse_plain=False` lets it through unchanged: only for the codec
+    server the Temporal UI calls, which shows the admin what is stored, plain or not.
     """
 
     def __init__(self, keys: bytes | Sequence[bytes], *, refuse_plain: bool = True) -> None:
@@ -88,12 +124,11 @@ class EncryptionCodec(PayloadCodec):
     def _decrypt(self, payload: Payload) -> Payload:
         encoding = payload.metadata.get("encoding", b"")
         if encoding != ENCODING:
-            if not self._refuse_plain:
+            if not self._refuse_plain or payload == EMPTY:
                 return payload
             shown = encoding.decode(errors="replace")[:40] or "ingen"
-            raise UnencryptedPayload(
-                f"payload er ikke kryptert (encoding {shown!r}): avvist, bare krypterte payloads slipper inn"
-            )
+            reason = f"payload er ikke kryptert (encoding {shown!r}): avvist, bare krypterte payloads slipper inn"
+            return Payload(metadata={"encoding": REFUSED}, data=reason.encode())
         found = payload.metadata.get(KEY_ID, b"").decode(errors="replace")[:40]
         aead = self._by_id.get(found)
         if aead is None:
@@ -199,6 +234,7 @@ def data_converter(keys: bytes | Sequence[bytes]) -> DataConverter:
     """
     return dataclasses.replace(
         pydantic_data_converter,
+        payload_converter_class=RefusingPayloadConverter,
         payload_codec=EncryptionCodec(keys),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )

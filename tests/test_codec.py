@@ -67,12 +67,17 @@ async def test_a_payload_from_an_unknown_key_is_refused_naming_the_key_id_never_
 
 
 async def test_unencrypted_payloads_are_refused() -> None:
-    """A plain-JSON payload (what anyone reaching the Temporal UI or API can send) never reaches a workflow."""
+    """A plain-JSON payload (what anyone reaching the Temporal UI or API can send) never becomes a value: the codec
+    drops its data, and the converter refuses with the reason wherever a workflow or activity would read it."""
     [plain] = await pydantic_data_converter.encode([{"final": "A"}])
+    [refused] = await EncryptionCodec(KEY).decode([plain])
+    assert refused.metadata["encoding"] == b"binary/refused-unencrypted" and b'"A"' not in refused.data
     with pytest.raises(UnencryptedPayload, match="payload er ikke kryptert \\(encoding 'json/plain'\\)"):
-        await EncryptionCodec(KEY).decode([plain])
-    with pytest.raises(UnencryptedPayload):
         await data_converter(KEY).decode([plain], [dict])
+
+
+async def test_a_payload_with_nothing_in_it_passes() -> None:
+    assert await EncryptionCodec(KEY).decode([Payload()]) == [Payload()]
 
 
 async def test_the_ui_codec_shows_unencrypted_payloads_as_they_are() -> None:
