@@ -2,12 +2,13 @@
 
 Client and worker use the same `data_converter(keys)`; the service and its UI see only ciphertext. It refuses a
 payload it did not encrypt: anyone who reaches the Temporal UI or API could otherwise send a plain-JSON signal (a
-participant's `final` grade) that a workflow would take as ours. The codec replaces such a payload by a refusal
-(its data dropped), and the converter refuses to turn that into a value, with the reason, wherever one is asked
-for: a signal is dropped and logged by the SDK, an update is rejected to its sender, a workflow's input fails its
-workflow task. Raising in the codec itself would fail every workflow task of that workflow from then on (the
-signal stays in its history), queries included, until someone reset it. Search attributes are never encoded (the
-SDK skips them) and a payload with nothing in it carries nothing, so both pass as they are.
+participant's `final` grade) that a workflow would take as ours. The codec replaces such a payload (or one that does
+not open under the key it names: altered or forged) by a refusal without its data, and the converter refuses to turn
+that into a value, with the reason, wherever one is asked for: a signal is dropped and logged by the SDK, an update
+is rejected to its sender, a workflow's input fails its workflow task. Raising in the codec itself would fail every
+workflow task of that workflow from then on (the signal stays in its history), queries included, until someone
+reset it. Search attributes are never encoded (the SDK skips them) and a payload with nothing in it carries
+nothing, so both pass as they are.
 
 **Keys.** Several keys, newest first: payloads are written under the newest and read under whichever key their key
 ID names, so a rotation (`starter.py keys rotate`) leaves running workflows readable. The keys come from
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
@@ -46,13 +48,12 @@ NONCE_BYTES = 12
 KEY_BYTES = 32
 KEY_FILE = "codec.key"
 EMPTY = Payload()
+REFUSED = b"binary/refused"
 
 
-REFUSED = b"binary/refused-unencrypted"
-
-
-class UnencryptedPayload(ValueError):
-    """A payload this codec did not encrypt: refused on the way into workflows and activities."""
+class RefusedPayload(ValueError):
+    """A payload this codec did not encrypt, or one that does not open under the key it names (altered or forged):
+    refused on the way into workflows and activities."""
 
 
 class _RefusedConverter(EncodingPayloadConverter):
@@ -66,7 +67,7 @@ class _RefusedConverter(EncodingPayloadConverter):
         return None
 
     def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
-        raise UnencryptedPayload(payload.data.decode())
+        raise RefusedPayload(payload.data.decode())
 
 
 class RefusingPayloadConverter(PydanticPayloadConverter):
@@ -89,12 +90,14 @@ def key_id(key: bytes) -> str:
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM per payload: a fresh random nonce each time, and the tag makes tampering fail to decode.
 
-    `keys` newest first (one key alone is a ring of one). An unencrypted payload becomes a refusal that
-    `RefusingPayloadConverter` will not convert; `refuse_plain=False` lets it through unchanged: only for the codec
-    server the Temporal UI calls, which shows the admin what is stored, plain or not.
+    `keys` newest first (one key alone is a ring of one). A payload that is not encrypted, or does not open under
+    the key it names, becomes a refusal that `RefusingPayloadConverter` will not convert. A payload under a key this
+    process lacks raises UnknownKey instead: after a rotation that is a worker not yet restarted with the new key,
+    whose workflow task must fail and be retried, not lose the message. `ui=True` is the codec server the Temporal
+    UI calls, for an admin: it shows a plain payload as it is stored and raises on an altered one.
     """
 
-    def __init__(self, keys: bytes | Sequence[bytes], *, refuse_plain: bool = True) -> None:
+    def __init__(self, keys: bytes | Sequence[bytes], *, ui: bool = False) -> None:
         ring = [keys] if isinstance(keys, bytes) else list(keys)
         if not ring:
             raise ValueError("the codec needs at least one key")
@@ -104,11 +107,7 @@ class EncryptionCodec(PayloadCodec):
         self.key_id = key_id(ring[0])
         self._current = AESGCM(ring[0])
         self._by_id = {key_id(key): AESGCM(key) for key in ring}
-        self._refuse_plain = refuse_plain
-
-    @property
-    def key_ids(self) -> list[str]:
-        return list(self._by_id)
+        self._ui = ui
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self._encrypt(payload) for payload in payloads]
@@ -124,11 +123,12 @@ class EncryptionCodec(PayloadCodec):
     def _decrypt(self, payload: Payload) -> Payload:
         encoding = payload.metadata.get("encoding", b"")
         if encoding != ENCODING:
-            if not self._refuse_plain or payload == EMPTY:
+            if self._ui or payload == EMPTY:
                 return payload
             shown = encoding.decode(errors="replace")[:40] or "ingen"
-            reason = f"payload er ikke kryptert (encoding {shown!r}): avvist, bare krypterte payloads slipper inn"
-            return Payload(metadata={"encoding": REFUSED}, data=reason.encode())
+            return _refusal(
+                f"payload er ikke kryptert (encoding {shown!r}): avvist, bare krypterte payloads slipper inn"
+            )
         found = payload.metadata.get(KEY_ID, b"").decode(errors="replace")[:40]
         aead = self._by_id.get(found)
         if aead is None:
@@ -137,7 +137,19 @@ class EncryptionCodec(PayloadCodec):
                 f"payload kryptert med en ukjent nøkkel: nøkkel-ID {found!r} (kjente nøkkel-ID-er: {known})"
             )
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
-        return Payload.FromString(aead.decrypt(nonce, sealed, None))
+        try:
+            return Payload.FromString(aead.decrypt(nonce, sealed, None))
+        except InvalidTag:
+            if self._ui:
+                raise
+            return _refusal(
+                f"payload kan ikke åpnes med nøkkelen den oppgir ({found}): endret eller forfalsket, avvist"
+            )
+
+
+def _refusal(reason: str) -> Payload:
+    """What a refused payload becomes: its reason, none of its data."""
+    return Payload(metadata={"encoding": REFUSED}, data=reason.encode())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -60,7 +60,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         limiter=LoginLimiter(
             settings.web_login_attempts, settings.web_login_address_attempts, settings.web_login_window_seconds
         ),
-        codec=EncryptionCodec(load_keys(settings).keys, refuse_plain=False),  # the UI shows what is stored
+        codec=EncryptionCodec(load_keys(settings).keys, ui=True),
         templates=make_templates(),
         documents=Documents(sessions, documents_key(load_keys(settings).identity), settings.data_dir),
         uploads=Uploads(settings.data_dir),

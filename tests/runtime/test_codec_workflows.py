@@ -3,14 +3,18 @@ leaves running workflows and the register readable."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import RawValue
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from tests.conftest import Harness
+from runtime.codec import key_id
+from tests.conftest import TEST_KEY, Harness
 from tests.workflows.helpers import eventually
 from tests.workflows.test_participant import start_admitted_group
 from workflows.messages import FinalSignal, ParticipantDetail, WithdrawParticipantInput
@@ -33,6 +37,13 @@ async def handled(handle: WorkflowHandle[Any, Any], signal: str) -> None:
     raise AssertionError(f"the signal {signal} is not handled yet")
 
 
+def dropped_signal(caplog: pytest.LogCaptureFixture, signal: str) -> str:
+    """Why the SDK dropped the signal: its one log record's "Failed decoding arguments", from the refusal."""
+    [record] = [r for r in caplog.records if f"Failed deserializing signal input for {signal}" in r.getMessage()]
+    assert record.exc_info and record.exc_info[1]
+    return str(record.exc_info[1].__cause__)
+
+
 async def test_an_unencrypted_signal_is_refused_and_changes_nothing(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -46,9 +57,7 @@ async def test_an_unencrypted_signal_is_refused_and_changes_nothing(
     await eventually(lambda: handled(handle, "final"))
     after = await handle.query(ParticipantWorkflow.detail)
     assert after == before and not after.ended and after.final_grade is None and after.credits == 0
-    [dropped] = [r for r in caplog.records if "Failed deserializing signal input for final" in r.getMessage()]
-    assert dropped.exc_info and dropped.exc_info[1]  # the SDK's "Failed decoding arguments", from our reason
-    assert "payload er ikke kryptert (encoding 'json/plain')" in str(dropped.exc_info[1].__cause__)
+    assert "payload er ikke kryptert (encoding 'json/plain')" in dropped_signal(caplog, "final")
     with pytest.raises(WorkflowUpdateFailedError) as update:  # an unencrypted update is rejected to its sender
         await plain.execute_update("withdraw", WithdrawParticipantInput(actor="kari.admin", reason="forfalsket"))
     assert str(update.value.cause) == "RuntimeError: Encoded failure"  # why is sealed: the sender has no key
@@ -57,3 +66,18 @@ async def test_an_unencrypted_signal_is_refused_and_changes_nothing(
         ParticipantWorkflow.withdraw, WithdrawParticipantInput(actor="kari.admin", reason="Ny jobb")
     )
     assert withdrawn.withdrawn
+
+
+async def test_a_forged_encrypted_signal_under_the_real_key_id_is_refused(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The key ID is in every payload's metadata, so anyone can claim it: the data must open under that key."""
+    _, ids = await start_admitted_group(harness)
+    handle = harness.client.get_workflow_handle(ids[2])
+    before: ParticipantDetail = await eventually(lambda: handle.query(ParticipantWorkflow.detail))
+    forged = Payload(metadata={"encoding": b"binary/encrypted", "encryption-key-id": key_id(TEST_KEY).encode()})
+    forged.data = os.urandom(64)
+    await plain_client(harness.client).get_workflow_handle(ids[2]).signal("final", RawValue(forged))
+    await eventually(lambda: handled(handle, "final"))
+    assert await handle.query(ParticipantWorkflow.detail) == before
+    assert "endret eller forfalsket" in dropped_signal(caplog, "final")
