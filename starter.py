@@ -11,6 +11,7 @@ from typing import Any
 
 from cli import admin_parser as cli_admin
 from cli import end_of_year as cli_end_of_year
+from cli import keys as cli_keys
 from cli import letters as cli_letters
 from cli import privacy as cli_privacy
 from cli import users as cli_users
@@ -150,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     cli_letters.register(commands)
     cli_end_of_year.register(commands)
     cli_users.register(commands)
+    cli_keys.register(commands)
     command("web", web, "serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
     return root
 

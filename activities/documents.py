@@ -108,9 +108,10 @@ class Issued:
     version: int
 
 
-def documents_key(codec_key: bytes) -> bytes:
-    """The signing key of verification codes, derived from the application key (runtime/codec.py)."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"documents").derive(codec_key)
+def documents_key(identity_key: bytes) -> bytes:
+    """The signing key of verification codes, derived from the identity key (runtime/codec.py), which never rotates:
+    a code printed on a transcript verifies for as long as the document stands."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"documents").derive(identity_key)
 
 
 def verification_code(key: bytes, facts: DocumentFacts) -> str:
