@@ -174,7 +174,7 @@ def build_relay(
         retry=timedelta(seconds=settings.smtp_retry_seconds),
         poll=timedelta(seconds=settings.outbox_poll_seconds),
     )
-    documents = Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
+    documents = Documents(sessions, documents_key(load_keys(settings).identity), settings.data_dir)
     register = people or people_register(settings, sessions)
     return OutboxRelay(sessions, register, mailer, contact(settings), policy, documents)
 
