@@ -1,8 +1,8 @@
 """The outbox relay: an asyncio task beside the worker that delivers queued letters, each once.
 
-Each pass claims the due letters, looks their readers up in the register, renders each letter and hands it to
-the mail server, and records the outcome per letter (a letter sent is recorded at once, so a later failure cannot
-undo it). What goes wrong is sorted by whose problem it is:
+Each pass reads the due letters and looks their readers up in the register; then, letter by letter, it claims the
+letter (so no other relay sends it), renders it, hands it to the mail server and records the outcome (a letter sent
+is recorded at once, so a later failure cannot undo it). What goes wrong is sorted by whose problem it is:
 
 - the mail server cannot be reached or will not let us in (connection refused, timeout, TLS, login, sender
   refused): the letters stay queued without spending an attempt, and the relay waits longer each time (up to
@@ -54,7 +54,9 @@ class RelayPolicy:
     retry: timedelta = timedelta(seconds=60)  # after a letter's failed attempt; doubled after each
     outage_max: timedelta = timedelta(minutes=10)  # the longest wait while the server cannot be reached
     poll: timedelta = timedelta(seconds=2)
-    lease: timedelta = timedelta(minutes=5)  # a claimed letter is left alone by other relays this long
+    # a letter claimed (just before it is sent) is left alone by other relays this long: far above one send, which
+    # the mailer's timeout bounds (NIS_SMTP_TIMEOUT, 30 s a step)
+    lease: timedelta = timedelta(minutes=5)
     batch: int = 50
 
 
@@ -144,24 +146,34 @@ class OutboxRelay:
         return min(pause, self.policy.outage_max)
 
     async def deliver_due(self) -> int:
-        """Deliver the letters due now; returns how many were sent. Raises MailServerUnreachable for a server down."""
+        """Deliver the letters due now; returns how many were sent. Raises MailServerUnreachable for a server down.
+
+        Each letter is claimed just before it is sent, not the batch at once: a batch that outlasts the lease
+        (a slow server) must not let another relay claim and send its last letters again."""
         now = datetime.now(UTC)
         async with self._sessions() as session, session.begin():
-            rows = await outbox.claim_due(session, now, self.policy.lease, self.policy.batch)
-        self._claimed = len(rows)
+            rows = await outbox.due(session, now, self.policy.batch)
+        self._claimed = 0
         if not rows:
             return 0
         readers = await self._people.get_many({row.person_id for row in rows if row.person_id != outbox.STAFF})
         sent = 0
-        for index, row in enumerate(rows):
+        for row in rows:
+            if not await self._claim(row):
+                continue  # another relay took it, sent it or failed it since the query
+            self._claimed += 1
             try:
                 # shielded: a letter handed to the server is recorded as sent even if the relay is cancelled
                 outcome = await asyncio.shield(self._deliver(row, readers))
             except MailServerUnreachable:
-                await self._release(rows[index:], now + self._outage_pause(self._outages + 1))
+                await self._release([row], now + self._outage_pause(self._outages + 1))
                 raise
             sent += outcome is _Outcome.SENT
         return sent
+
+    async def _claim(self, row: OutboxRecord) -> bool:
+        async with self._sessions() as session, session.begin():
+            return await outbox.claim(session, row, datetime.now(UTC), self.policy.lease)
 
     async def _deliver(self, row: OutboxRecord, readers: Mapping[str, Person]) -> _Outcome:
         reader = readers.get(row.person_id)

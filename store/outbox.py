@@ -1,7 +1,8 @@
 """The outbox's data helpers: queue letters, claim the due ones for delivery, record each outcome.
 
-Helpers take the caller's session and never commit. Claiming is a compare-and-set on `next_attempt_at`, so two
-relays (two worker processes) never hand the same letter to the mail server at the same time.
+Helpers take the caller's session and never commit. Claiming is a compare-and-set on `next_attempt_at`, one letter
+at a time just before it is sent, so two relays (two worker processes) never hand the same letter to the mail
+server.
 """
 
 from __future__ import annotations
@@ -31,31 +32,37 @@ async def queue(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int
     return sum([await insert_if_absent(session, OutboxRecord, row) for row in rows])
 
 
-async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[OutboxRecord]:
-    """The queued letters due by `now`, oldest first, each held for `lease` against other relays."""
-    candidates = (
-        await session.scalars(
-            select(OutboxRecord)
-            .where(OutboxRecord.status == Status.QUEUED, OutboxRecord.next_attempt_at <= now)
-            .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
-            .limit(limit)
+async def due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxRecord]:
+    """The queued letters due by `now`, oldest first; not yet claimed (`claim` takes them one at a time)."""
+    query = (
+        select(OutboxRecord)
+        .where(OutboxRecord.status == Status.QUEUED, OutboxRecord.next_attempt_at <= now)
+        .order_by(OutboxRecord.created_at, OutboxRecord.idempotency_key)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def claim(session: AsyncSession, row: OutboxRecord, now: datetime, lease: timedelta) -> bool:
+    """Hold one letter for `lease` against other relays, if it is still as `due` read it (queued, and due at the
+    same time: a relay that claimed, sent or failed it since changed that). A claim is made just before the letter
+    is sent, so the lease need only outlast one letter, never a batch."""
+    taken = await session.execute(
+        update(OutboxRecord)
+        .where(
+            OutboxRecord.idempotency_key == row.idempotency_key,
+            OutboxRecord.status == Status.QUEUED,
+            OutboxRecord.next_attempt_at == row.next_attempt_at,
         )
-    ).all()
-    claimed = []
-    for row in candidates:
-        taken = await session.execute(
-            update(OutboxRecord)
-            .where(
-                OutboxRecord.idempotency_key == row.idempotency_key,
-                OutboxRecord.status == Status.QUEUED,
-                OutboxRecord.next_attempt_at == row.next_attempt_at,
-            )
-            .values(next_attempt_at=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-        if _rowcount(taken) == 1:
-            claimed.append(row)
-    return claimed
+        .values(next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(taken) == 1
+
+
+async def backlog(session: AsyncSession) -> int:
+    """The letters queued and not yet sent or given up, due or waiting for a retry (the relay's gauge)."""
+    return int(await session.scalar(select(func.count()).where(OutboxRecord.status == Status.QUEUED)) or 0)
 
 
 async def mark_sent(session: AsyncSession, key: str, now: datetime) -> None:
