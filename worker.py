@@ -10,7 +10,8 @@ import sys
 import structlog
 
 from runtime.files import private_dir, restrict_process_umask
-from runtime.logs import configure_logging
+from runtime.logs import configure_logging, core_logging
+from runtime.metrics import worker_runtime
 from runtime.settings import Settings, get_settings
 from runtime.wiring import (
     build_relay,
@@ -28,16 +29,24 @@ log = structlog.get_logger()
 async def run_worker(settings: Settings) -> None:
     engine = database_engine(settings)  # its pool sized by NIS_DATABASE_POOL_SIZE / _MAX_OVERFLOW
     await create_schema(engine)
-    client = await connect(settings)
+    # the SDK's and the engine's metrics at NIS_METRICS_ADDRESS/metrics; the SDK core's logs in our format
+    runtime = worker_runtime(settings.metrics_address, core_logging())
+    client = await connect(settings, runtime)
     await ensure_search_attributes(client)
     sessions = make_session_factory(engine)
-    relay = build_relay(settings, sessions)  # delivers the outbox's letters; None without a mail server
+    # delivers the outbox's letters; None without a mail server
+    relay = build_relay(settings, sessions, meter=runtime.metric_meter)
     worker = configured_worker(client, settings, sessions, relay)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    log.info("worker started", task_queue=settings.task_queue, address=settings.temporal_address)
+    log.info(
+        "worker started",
+        task_queue=settings.task_queue,
+        address=settings.temporal_address,
+        metrics=f"http://{settings.metrics_address}/metrics" if settings.metrics_address else None,
+    )
     async with worker, relay_running(relay):
         await stop.wait()
         log.info("worker stopping")

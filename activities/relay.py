@@ -27,6 +27,7 @@ from enum import Enum
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.common import MetricMeter
 
 from activities.document_issuing import issue_announced
 from activities.documents import Documents
@@ -36,6 +37,8 @@ from store import outbox
 from store.tables import OutboxRecord
 
 log = structlog.get_logger()
+# the relay's metrics; their labels are the letter's kind and the recorded reason, never a person or an address
+SENT, UNDELIVERED, BACKLOG = "nis_letters_sent", "nis_letters_undelivered", "nis_outbox_backlog"
 
 # the server, not this letter: nothing about the letter would change on another try, so no attempt is counted
 _SERVER_PROBLEMS = (
@@ -88,6 +91,7 @@ class OutboxRelay:
         contact: Contact,
         policy: RelayPolicy | None = None,
         documents: Documents | None = None,  # issues the document a letter announces before it is sent
+        meter: MetricMeter | None = None,
     ) -> None:
         self._sessions = sessions
         self._people = people
@@ -98,6 +102,12 @@ class OutboxRelay:
         self._woken = asyncio.Event()
         self._outages = 0  # passes in a row that found the server unreachable
         self._claimed = 0  # letters the last pass took on
+        meter = meter or MetricMeter.noop  # the worker's runtime's meter: these go out beside the SDK's metrics
+        self._sent = meter.create_counter(SENT, "Letters handed to the mail server", "letters")
+        self._undelivered = meter.create_counter(
+            UNDELIVERED, "Letters given up on (refused for good, or too many attempts)", "letters"
+        )
+        self._backlog = meter.create_gauge(BACKLOG, "Letters queued in the outbox, due or waiting to retry", "letters")
 
     def wake(self) -> None:
         """Letters were queued: deliver them now rather than at the next poll (unless the server is down)."""
@@ -153,6 +163,7 @@ class OutboxRelay:
         now = datetime.now(UTC)
         async with self._sessions() as session, session.begin():
             rows = await outbox.due(session, now, self.policy.batch)
+            self._backlog.set(await outbox.backlog(session))
         self._claimed = 0
         if not rows:
             return 0
@@ -190,6 +201,7 @@ class OutboxRelay:
             return _Outcome.FAILED
         async with self._sessions() as session, session.begin():
             await outbox.mark_sent(session, row.idempotency_key, datetime.now(UTC))
+        self._sent.add(1, {"kind": row.kind})
         log.info("letter sent", key=row.idempotency_key, kind=row.kind)
         return _Outcome.SENT
 
@@ -199,6 +211,8 @@ class OutboxRelay:
         retry_at = None if final else datetime.now(UTC) + self.policy.retry * 2 ** (attempts - 1)
         async with self._sessions() as session, session.begin():
             await outbox.mark_failed(session, row.idempotency_key, failure.reason, retry_at)
+        if final:
+            self._undelivered.add(1, {"kind": row.kind, "reason": failure.reason})
         event = "letter undelivered" if final else "letter not delivered, will retry"
         log.warning(event, key=row.idempotency_key, kind=row.kind, reason=failure.reason, attempts=attempts)
 

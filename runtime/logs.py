@@ -1,4 +1,5 @@
-"""structlog set up once at start-up: console lines for a person at a terminal, JSON lines otherwise."""
+"""structlog set up once at start-up: console lines for a person at a terminal, JSON lines otherwise. The SDK
+core's own logs (Rust) are forwarded to the `temporalio.core` logger and come out in the same format."""
 
 from __future__ import annotations
 
@@ -6,7 +7,32 @@ import logging
 import sys
 
 import structlog
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor, WrappedLogger
+from temporalio.runtime import LogForwardingConfig, LoggingConfig, TelemetryFilter
+
+CORE_LOGGER = "temporalio.core"
+
+
+def core_logging() -> LoggingConfig:
+    """The SDK core's warnings and errors to the `temporalio.core` logger, their fields as the line's own keys."""
+    forwarding = LogForwardingConfig(
+        logger=logging.getLogger(CORE_LOGGER),
+        append_target_to_name=False,
+        prepend_target_on_message=False,
+        append_log_fields_to_message=False,
+    )
+    return LoggingConfig(filter=TelemetryFilter(core_level="WARN", other_level="ERROR"), forwarding=forwarding)
+
+
+def _core_fields(logger: WrappedLogger, name: str, event: EventDict) -> EventDict:
+    """A forwarded core record's fields (task queue, workflow type, error...) as keys of the line."""
+    entry = getattr(event.get("_record"), "temporal_log", None)
+    if entry is not None:
+        event.setdefault("target", entry.target)
+        fields = entry.fields  # converted on each read
+        for key, value in (fields or {}).items():
+            event.setdefault(key, value)
+    return event
 
 
 def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
@@ -18,6 +44,7 @@ def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    foreign: list[Processor] = [*shared, _core_fields]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -25,7 +52,7 @@ def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
+        foreign_pre_chain=foreign,
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = logging.StreamHandler(sys.stderr)

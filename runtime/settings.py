@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file in data_dir
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
+    # the worker's Prometheus metrics (the SDK's and the engine's), served at http://ADDRESS/metrics; empty: none
+    metrics_address: str = "127.0.0.1:9464"
     codec_key: SecretStr | None = None  # base64 AES-256 key; default: a generated key file in data_dir
     # the codec's older keys (base64, newest first, a JSON list or comma-separated): payloads under them still read
     codec_old_keys: Annotated[list[SecretStr], NoDecode] = []

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
+from temporalio.common import MetricMeter
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -26,6 +28,7 @@ from activities.mailer import Mailer
 from activities.relay import OutboxRelay, RelayPolicy
 from domain.admission import preload
 from runtime.codec import CodecKeys, data_converter, load_keys
+from runtime.metrics import EngineMetrics
 from runtime.settings import MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT_SECONDS, Settings
 from store.db import make_engine
 from store.people import People, register_key
@@ -65,11 +68,13 @@ PASSTHROUGH = (
 log = structlog.get_logger()
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """The client; `runtime`, the worker's, serves metrics and forwards the SDK core's logs (default: the SDK's)."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(load_keys(settings).keys),
+        runtime=runtime,
     )
 
 
@@ -112,6 +117,7 @@ def build_worker(
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         workflow_runner=workflow_runner(),
+        interceptors=[EngineMetrics()],  # letters queued and people's actions, on the client's runtime's meter
         activities=[
             effects.write,  # a workflow task's notices, audit entries and read-model rows, in one transaction
             reminders.write_gathering_reminders,  # a gathering's reminder to every group in the programme, at once
@@ -162,10 +168,14 @@ def database_engine(settings: Settings) -> AsyncEngine:
 
 
 def build_relay(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], people: PeopleLookup | None = None
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    people: PeopleLookup | None = None,
+    meter: MetricMeter | None = None,
 ) -> OutboxRelay | None:
     """The outbox relay for the configured mail server, reading the register of people (by default the one in
-    the database); None without a mail server: letters then stay queued in the outbox."""
+    the database), its metrics on `meter` (the worker's runtime's); None without a mail server: letters then stay
+    queued in the outbox."""
     mailer = Mailer.from_settings(settings)
     if mailer is None:
         return None
@@ -176,7 +186,7 @@ def build_relay(
     )
     documents = Documents(sessions, documents_key(load_keys(settings).identity), settings.data_dir)
     register = people or people_register(settings, sessions)
-    return OutboxRelay(sessions, register, mailer, contact(settings), policy, documents)
+    return OutboxRelay(sessions, register, mailer, contact(settings), policy, documents, meter)
 
 
 def people_register(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> People:
