@@ -30,7 +30,7 @@ async def run_worker(settings: Settings) -> None:
     engine = database_engine(settings)  # its pool sized by NIS_DATABASE_POOL_SIZE / _MAX_OVERFLOW
     await create_schema(engine)
     # the SDK's and the engine's metrics at NIS_METRICS_ADDRESS/metrics; the SDK core's logs in our format
-    runtime = worker_runtime(settings.metrics_address, core_logging())
+    runtime = worker_runtime(settings.metrics_address, core_logging(settings.log_level))
     client = await connect(settings, runtime)
     await ensure_search_attributes(client)
     sessions = make_session_factory(engine)

@@ -13,15 +13,17 @@ from temporalio.runtime import LogForwardingConfig, LoggingConfig, TelemetryFilt
 CORE_LOGGER = "temporalio.core"
 
 
-def core_logging() -> LoggingConfig:
-    """The SDK core's warnings and errors to the `temporalio.core` logger, their fields as the line's own keys."""
+def core_logging(level: str = "INFO") -> LoggingConfig:
+    """The SDK core's logs to the `temporalio.core` logger, their fields as the line's own keys: its warnings and
+    errors, and at DEBUG its debug lines too (its INFO is for the SDK's developers)."""
     forwarding = LogForwardingConfig(
         logger=logging.getLogger(CORE_LOGGER),
         append_target_to_name=False,
         prepend_target_on_message=False,
         append_log_fields_to_message=False,
     )
-    return LoggingConfig(filter=TelemetryFilter(core_level="WARN", other_level="ERROR"), forwarding=forwarding)
+    core_level = {"DEBUG": "DEBUG", "ERROR": "ERROR", "CRITICAL": "ERROR"}.get(level.upper(), "WARN")
+    return LoggingConfig(filter=TelemetryFilter(core_level=core_level, other_level="ERROR"), forwarding=forwarding)
 
 
 def _core_fields(logger: WrappedLogger, name: str, event: EventDict) -> EventDict:
