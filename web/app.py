@@ -33,7 +33,7 @@ from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
-from web.routes import api, api_group, codec, cohort, group, oidc, pages, participant, signin, verify
+from web.routes import api, api_group, codec, cohort, group, health, oidc, pages, participant, signin, verify
 from web.security import ApiSignInFirst, BodyLimit, CodecCors, SecurityHeaders
 from web.state import Web
 
@@ -90,6 +90,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
+        health.router,  # /healthz and /readyz: no sign-in, no session
         signin.router,
         oidc.router,
         pages.router,
