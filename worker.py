@@ -8,10 +8,11 @@ import signal
 import sys
 
 import structlog
+from temporalio.runtime import Runtime
 
 from runtime.files import private_dir, restrict_process_umask
 from runtime.logs import configure_logging, core_logging
-from runtime.metrics import worker_runtime
+from runtime.metrics import MetricsUnavailable, worker_runtime
 from runtime.settings import Settings, get_settings
 from runtime.wiring import (
     build_relay,
@@ -26,11 +27,9 @@ from store.db import create_schema, make_session_factory
 log = structlog.get_logger()
 
 
-async def run_worker(settings: Settings) -> None:
+async def run_worker(settings: Settings, runtime: Runtime) -> None:
     engine = database_engine(settings)  # its pool sized by NIS_DATABASE_POOL_SIZE / _MAX_OVERFLOW
     await create_schema(engine)
-    # the SDK's and the engine's metrics at NIS_METRICS_ADDRESS/metrics; the SDK core's logs in our format
-    runtime = worker_runtime(settings.metrics_address, core_logging(settings.log_level))
     client = await connect(settings, runtime)
     await ensure_search_attributes(client)
     sessions = make_session_factory(engine)
@@ -58,7 +57,12 @@ def main() -> int:
     settings = get_settings()
     private_dir(settings.data_dir)
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(run_worker(settings))
+    try:  # the SDK's and the engine's metrics at NIS_METRICS_ADDRESS/metrics; the SDK core's logs in our format
+        runtime = worker_runtime(settings.metrics_address, core_logging(settings.log_level))
+    except MetricsUnavailable as problem:
+        log.error("worker not started", reason=str(problem))
+        return 2
+    asyncio.run(run_worker(settings, runtime))
     return 0
 
 

@@ -31,11 +31,18 @@ LETTERS_QUEUED = "nis_letters_queued"
 ACTIONS = "nis_admin_actions"
 
 
+class MetricsUnavailable(Exception):
+    """The metrics address cannot be served (not host:port, or taken): the worker does not start without them."""
+
+
 def worker_runtime(metrics_address: str | None, logging: LoggingConfig) -> Runtime:
     """A runtime that serves Prometheus metrics at `metrics_address` (none: no metrics) and forwards the SDK
     core's logs as `logging` says. One per process: it binds the address."""
     metrics = PrometheusConfig(bind_address=metrics_address) if metrics_address else None
-    return Runtime(telemetry=TelemetryConfig(metrics=metrics, logging=logging))
+    try:
+        return Runtime(telemetry=TelemetryConfig(metrics=metrics, logging=logging))
+    except ValueError as error:  # the SDK's "Invalid Prometheus address", "Failed starting Prometheus exporter"
+        raise MetricsUnavailable(f"NIS_METRICS_ADDRESS '{metrics_address}': {error}") from None
 
 
 class EngineMetrics(Interceptor):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -98,3 +99,22 @@ async def test_one_scrape_has_the_sdks_metrics_and_the_engines(
     assert value(scrape, "nis_admin_actions", action="confirm_selection", outcome="refused") == 1
     assert value(scrape, "nis_admin_actions", action="apply", outcome="accepted") == 1
     assert "@" not in scrape and "kull-" not in scrape  # no address, no workflow ID in a label
+
+
+def test_a_metrics_address_in_use_stops_the_worker_with_the_setting_named(metrics_env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        done = subprocess.run(
+            [sys.executable, "worker.py"],
+            cwd=ROOT,
+            env=metrics_env | {"NIS_METRICS_ADDRESS": address},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    said = json.loads(done.stderr.splitlines()[-1])
+    assert done.returncode == 2 and said["event"] == "worker not started"
+    assert said["reason"].startswith(f"NIS_METRICS_ADDRESS '{address}': Failed starting Prometheus exporter")
