@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import cache
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,7 +15,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import MetricMeter
-from temporalio.runtime import Runtime
+from temporalio.runtime import Runtime, TelemetryConfig
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -28,6 +29,7 @@ from activities.mailer import Mailer
 from activities.relay import OutboxRelay, RelayPolicy
 from domain.admission import preload
 from runtime.codec import CodecKeys, data_converter, load_keys
+from runtime.logs import core_logging
 from runtime.metrics import EngineMetrics
 from runtime.settings import MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT_SECONDS, Settings
 from store.db import make_engine
@@ -69,13 +71,19 @@ log = structlog.get_logger()
 
 
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
-    """The client; `runtime`, the worker's, serves metrics and forwards the SDK core's logs (default: the SDK's)."""
+    """The client; `runtime`, the worker's, serves metrics too. Without one (the web app, the command line, the
+    demo), a runtime of the process's own that forwards the SDK core's logs into ours, so they are JSON too."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(load_keys(settings).keys),
-        runtime=runtime,
+        runtime=runtime or _logging_runtime(settings.log_level),
     )
+
+
+@cache
+def _logging_runtime(level: str) -> Runtime:
+    return Runtime(telemetry=TelemetryConfig(logging=core_logging(level)))  # one per process: it runs threads
 
 
 async def ensure_search_attributes(client: Client) -> None:
