@@ -21,7 +21,7 @@ async def test_the_relay_counts_what_it_sent_and_gave_up_and_the_backlog(
     buffer = MetricBuffer(1000)
     runtime = Runtime(telemetry=TelemetryConfig(metrics=buffer, attach_service_name=False))
     contact, policy = Contact(STAFF_EMAIL), RelayPolicy(retry=timedelta(0))
-    relay = OutboxRelay(session_factory, register, mailer_for(smtp_server), contact, policy, runtime.metric_meter)
+    relay = OutboxRelay(session_factory, register, mailer_for(smtp_server), contact, policy, meter=runtime.metric_meter)
     await queue_letters(session_factory, returned(kari, ola, staff=True))
     await relay.deliver_due()
     await relay.deliver_due()  # nothing left: the backlog it counts is 0
