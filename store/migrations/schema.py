@@ -1,0 +1,78 @@
+"""The read model's schema under alembic: where a database stands, and bringing it to the code's revision.
+
+The migrations ship in this package and alembic's configuration is built here, so no alembic.ini is needed. Every
+function runs on a connection the caller opened; `store.db` holds the async entry points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, inspect, text
+
+MIGRATIONS = Path(__file__).parent
+VERSION_TABLE = "alembic_version"
+# the key of PostgreSQL's advisory lock that makes concurrent upgrades (two workers, the web app) take turns
+_LOCK_KEY = 21_0003
+
+
+def target_metadata() -> MetaData:
+    """Every table the code maps: what the newest migration's result must equal."""
+    from store import accounts, documents, end_of_year, identities, sessions, tables  # noqa: F401  their tables
+
+    return tables.Base.metadata
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    """The revision this code needs."""
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    if revision is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS}")
+    return revision
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None  # None: no revision recorded (an empty database, or one made before migrations)
+    head: str
+    tables: frozenset[str]  # the tables present, the version table left out
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    @property
+    def empty(self) -> bool:
+        return self.current is None and not self.tables
+
+
+def state(connection: Connection) -> SchemaState:
+    current = MigrationContext.configure(connection).get_current_revision()
+    tables = frozenset(inspect(connection).get_table_names()) - {VERSION_TABLE}
+    return SchemaState(current, head(), tables)
+
+
+def lock(connection: Connection) -> None:
+    """Take the database's migration lock for the rest of the transaction: a second process waits, then finds the
+    schema brought forward. SQLite: its write lock, taken at once (the driver would begin lazily, after the check)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Bring the schema to `revision` inside the caller's transaction (after `lock`)."""
+    command.upgrade(_config(connection), revision)
