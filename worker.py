@@ -20,7 +20,7 @@ from runtime.wiring import (
     ensure_search_attributes,
     relay_running,
 )
-from store.db import create_schema, make_session_factory
+from store.db import SchemaBehind, create_schema, make_session_factory
 
 log = structlog.get_logger()
 
@@ -49,7 +49,11 @@ def main() -> int:
     settings = get_settings()
     private_dir(settings.data_dir)
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(run_worker(settings))
+    try:
+        asyncio.run(run_worker(settings))
+    except SchemaBehind as behind:
+        print(f"kan ikke starte workeren: {behind}", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Connection, delete, event, inspect, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from runtime.files import PRIVATE_FILE, new_dirs_private
@@ -79,8 +80,9 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-class SchemaBehind(RuntimeError):
-    """The database is not at the code's revision (or is empty, where this process may not create it)."""
+class SchemaBehind(SQLAlchemyError, RuntimeError):
+    """The database is not at the code's revision (or is empty, where this process may not create it). A database
+    error to the commands and the web app, which say so and stop, as when the database cannot be reached."""
 
     def __init__(self, found: SchemaState) -> None:
         self.state = found

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, inspect, text
 
@@ -59,9 +58,12 @@ class SchemaState:
 
 
 def state(connection: Connection) -> SchemaState:
-    current = MigrationContext.configure(connection).get_current_revision()
-    tables = frozenset(inspect(connection).get_table_names()) - {VERSION_TABLE}
-    return SchemaState(current, head(), tables)
+    # read directly: alembic's MigrationContext would log two INFO lines at every start of every process
+    tables = frozenset(inspect(connection).get_table_names())
+    current = None
+    if VERSION_TABLE in tables:
+        current = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()  # one linear history
+    return SchemaState(current, head(), tables - {VERSION_TABLE})
 
 
 def lock(connection: Connection) -> None:

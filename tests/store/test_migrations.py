@@ -5,74 +5,17 @@ database that is behind instead of changing it."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.db import SchemaBehind, create_schema, make_engine, make_session_factory, schema_state, upgrade_schema
 from store.end_of_year import ResitRecord
 from store.migrations.schema import head, target_metadata
 from store.tables import CohortRecord
-from tests.db_fixtures import BACKENDS, POSTGRES_URL, _postgres_unavailable
-
-LAST_RELEASE = Path(__file__).parent / "last_release"
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An engine on an empty database of its own."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
-        yield engine
-        await engine.dispose()
-        return
-    problem = await _postgres_unavailable()
-    if problem:
-        pytest.skip(problem)
-    name = f"test_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-
-def _differences(connection: Connection) -> list[Any]:
-    return list(compare_metadata(MigrationContext.configure(connection), target_metadata()))
-
-
-async def differences(engine: AsyncEngine) -> list[Any]:
-    async with engine.connect() as connection:
-        return await connection.run_sync(_differences)
-
-
-async def run_script(engine: AsyncEngine, path: Path) -> None:
-    statements = [s for s in path.read_text(encoding="utf-8").split(";\n") if s.strip().strip("-")]
-    async with engine.begin() as connection:
-        for statement in statements:
-            lines = [line for line in statement.splitlines() if not line.startswith("--")]
-            await connection.exec_driver_sql("\n".join(lines))
-
-
-async def last_release(engine: AsyncEngine) -> None:
-    """The database as the last release (create_all, before migrations) left it, with a row or two."""
-    await run_script(engine, LAST_RELEASE / f"{engine.dialect.name}.sql")
-    await run_script(engine, LAST_RELEASE / "rows.sql")
+from tests.store.schema_fixtures import differences, last_release
 
 
 async def test_the_migrations_make_exactly_the_tables_the_code_maps(engine: AsyncEngine) -> None:
