@@ -6,6 +6,7 @@ function runs on a connection the caller opened; `store.db` holds the async entr
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,4 +78,7 @@ def lock(connection: Connection) -> None:
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
     """Bring the schema to `revision` inside the caller's transaction (after `lock`)."""
+    # alembic's INFO lines ("Context impl SQLiteImpl." ...) would be a worker's first log lines; the command
+    # prints its own
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(_config(connection), revision)
