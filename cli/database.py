@@ -62,7 +62,10 @@ async def _current(url: str, shown: str) -> int:
     if found.up_to_date:
         print(f"oppdatert: koden trenger revisjon {found.head}")
         return 0
-    print(f"bak: koden trenger revisjon {found.head}; kjør `python starter.py db upgrade`")
+    if found.ahead:
+        print(f"foran: en nyere utgave har oppgradert databasen; denne koden trenger revisjon {found.head}")
+    else:
+        print(f"bak: koden trenger revisjon {found.head}; kjør `python starter.py db upgrade`")
     return 1
 
 

@@ -81,11 +81,18 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 
 class SchemaBehind(SQLAlchemyError, RuntimeError):
-    """The database is not at the code's revision (or is empty, where this process may not create it). A database
-    error to the commands and the web app, which say so and stop, as when the database cannot be reached."""
+    """The database is not at the code's revision (or is empty, where this process may not create it; or a newer
+    release migrated it). A database error to the commands and the web app, which say so and stop, as when the
+    database cannot be reached."""
 
     def __init__(self, found: SchemaState) -> None:
         self.state = found
+        if found.ahead:
+            super().__init__(
+                f"databasen er på revisjon {found.current}, som denne koden ikke kjenner (den trenger {found.head}): "
+                "en nyere utgave har oppgradert den; start den utgaven"
+            )
+            return
         where = f"på revisjon {found.current}" if found.current else "uten revisjon (tom, eller laget før migreringer)"
         super().__init__(
             f"databasen er {where}, koden trenger {found.head}: kjør `python starter.py db upgrade` "
@@ -133,6 +140,8 @@ async def upgrade_schema(engine: AsyncEngine) -> tuple[SchemaState, SchemaState]
 def _upgrade(connection: Connection) -> tuple[SchemaState, SchemaState]:
     schema.lock(connection)
     before = schema.state(connection)
+    if before.ahead:
+        raise SchemaBehind(before)
     if not before.up_to_date:
         schema.upgrade(connection)
     return before, schema.state(connection)

@@ -43,6 +43,11 @@ def head() -> str:
     return revision
 
 
+def known(revision: str) -> bool:
+    """Whether this code has the revision: a database a newer release migrated has one it does not."""
+    return revision in {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 @dataclass(frozen=True)
 class SchemaState:
     current: str | None  # None: no revision recorded (an empty database, or one made before migrations)
@@ -56,6 +61,11 @@ class SchemaState:
     @property
     def empty(self) -> bool:
         return self.current is None and not self.tables
+
+    @property
+    def ahead(self) -> bool:
+        """At a revision this code does not know: migrated by a newer release, which an upgrade cannot undo."""
+        return self.current is not None and not known(self.current)
 
 
 def state(connection: Connection) -> SchemaState:

@@ -120,3 +120,20 @@ async def test_two_processes_upgrading_at_once_take_turns(engine: AsyncEngine) -
             await other.dispose()
     assert (await schema_state(engine)).up_to_date
     assert await differences(engine) == []
+
+
+async def set_revision(engine: AsyncEngine, revision: str) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+
+async def test_a_database_a_newer_release_migrated_is_refused_and_not_touched(engine: AsyncEngine) -> None:
+    """Code rolled back after a newer release's upgrade: neither a start nor `db upgrade` can bring it forward."""
+    await upgrade_schema(engine)
+    await set_revision(engine, "0009_from_a_newer_release")
+    message = "databasen er på revisjon 0009_from_a_newer_release, som denne koden ikke kjenner"
+    with pytest.raises(SchemaBehind, match=message):
+        await create_schema(engine)
+    with pytest.raises(SchemaBehind, match="en nyere utgave har oppgradert den; start den utgaven"):
+        await upgrade_schema(engine)
+    assert (await schema_state(engine)).current == "0009_from_a_newer_release"
