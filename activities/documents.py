@@ -2,10 +2,12 @@
 course participant who completed, as PDF files in Norwegian bokmål, each with a verification code.
 
 The code is an HMAC of the document's facts (and version) under a key derived from the application key: anyone
-holding it can have the document checked (`verify`) and learns only its kind, course, issue date and whether it is
-still valid. Issuing is idempotent: the same facts give the same current document; changed facts (an appeal that
-changed the grade) give a new version and mark the one before it superseded. The text of each kind is a Jinja2 file
-in `templates/documents/`; the font is the Vera TrueType font reportlab ships (æøå included), embedded.
+holding it can have the document checked (`verify`) and learns what the document says (the holder's name, course,
+credits, grade, dates, version) and whether it is still the newest, nothing else about the person. Issuing is
+idempotent: the same facts give the same current document; changed facts (an appeal that changed the grade) give a
+new version and mark the one before it superseded. The holder lists and downloads their versions (`held`,
+`download`). The text of each kind is a Jinja2 file in `templates/documents/`; the font is the Vera TrueType font
+reportlab ships (æøå included), embedded.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.letters import FILTERS, SCHOOL
+from activities.letters import FILTERS, SCHOOL, PeopleLookup
 from domain.catalogue.labels import OSLO
 from runtime.files import private_dir, write_private
 from store import documents as store
@@ -67,12 +69,34 @@ class DocumentFacts(BaseModel):
 
 @dataclass(frozen=True)
 class Verification:
-    """All the public verification page shows."""
+    """All the public verification page shows: what the document says, and nothing else about the person."""
 
     kind: str
     course: str
     issued: date
     status: Literal["valid", "superseded"]
+    name: str | None = None  # the holder's name from the register (None when not asked for)
+    credits: int = 0
+    grade: str | None = None  # a transcript's
+    result_date: date | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Held:
+    """One version of a participant's document, as their page lists it."""
+
+    kind: str  # "karakterutskrift" | "kursbevis"
+    version: int
+    issued: date  # in Europe/Oslo
+    current: bool
+    filename: str  # for the download: the kind and version, no name
+
+
+@dataclass(frozen=True)
+class Download:
+    path: Path
+    filename: str
 
 
 @dataclass(frozen=True)
@@ -84,9 +108,10 @@ class Issued:
     version: int
 
 
-def documents_key(codec_key: bytes) -> bytes:
-    """The signing key of verification codes, derived from the application key (runtime/codec.py)."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"documents").derive(codec_key)
+def documents_key(identity_key: bytes) -> bytes:
+    """The signing key of verification codes, derived from the identity key (runtime/codec.py), which never rotates:
+    a code printed on a transcript verifies for as long as the document stands."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"documents").derive(identity_key)
 
 
 def verification_code(key: bytes, facts: DocumentFacts) -> str:
@@ -202,20 +227,49 @@ class Documents:
                 session.add(record)
                 return self._issued(record)
 
-    async def verify(self, code: str) -> Verification | None:
-        """For the public verification page: None for an unknown code; nothing about the person."""
+    async def verify(self, code: str, people: PeopleLookup | None = None) -> Verification | None:
+        """For the public verification page: None for an unknown code; what the document says (with `people`, the
+        holder's name as the register has it), nothing else about the person."""
         async with self.sessions() as session:
             record = await store.by_code(session, code.strip().upper())
         if record is None:
             return None
         facts = DocumentFacts.model_validate_json(record.facts)
-        issued = record.issued_at.astimezone(OSLO).date()
+        holder = (await people.get_many([record.person_id])).get(record.person_id) if people else None
         return Verification(
             kind=KINDS[record.kind],
             course=facts.course,
-            issued=issued,
+            issued=record.issued_at.astimezone(OSLO).date(),
             status="superseded" if record.superseded_by else "valid",
+            name=holder.name if holder else None,
+            credits=facts.credits,
+            grade=facts.grade,
+            result_date=facts.result_date,
+            version=record.version,
         )
+
+    async def held(self, participant_id: str) -> list[Held]:
+        """The participant's documents, every version, the newest first (for their page)."""
+        async with self.sessions() as session:
+            records = await store.of_participant(session, participant_id)
+        return [
+            Held(
+                kind=KINDS[r.kind],
+                version=r.version,
+                issued=r.issued_at.astimezone(OSLO).date(),
+                current=r.superseded_by is None,
+                filename=_filename(r),
+            )
+            for r in records
+        ]
+
+    async def download(self, participant_id: str, version: int) -> Download | None:
+        """The PDF of one version of the participant's document; None when there is none (or its file is gone)."""
+        async with self.sessions() as session:
+            record = await store.version_of(session, participant_id, version)
+        if record is None or not (self.data_dir / record.file).is_file():
+            return None
+        return Download(self.data_dir / record.file, _filename(record))
 
     async def erase(self, person_id: str) -> int:
         """GDPR erasure: the person's PDFs (they print the name) and their rows, so a code no longer verifies.
@@ -239,6 +293,10 @@ class Documents:
             file=self.data_dir / record.file,
             version=record.version,
         )
+
+
+def _filename(record: DocumentRecord) -> str:
+    return f"{KINDS[record.kind]}-{record.cohort}-v{record.version}.pdf"
 
 
 def _same(record: DocumentRecord, facts: DocumentFacts) -> bool:

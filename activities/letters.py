@@ -8,7 +8,7 @@ the greeting, the way to reach the study administration and the signature. Undef
 
 Dates and times are shown in Europe/Oslo the Norwegian way ("mandag 12. september 2022 kl. 10.00"), a cohort as
 the school names it ("kull 2022"), municipalities by name from the municipality register ("Bodø, Fauske og
-Saltdal").
+Saltdal", `domain.municipalities.names`, as the web pages say them).
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from babel.dates import format_datetime
-from babel.lists import format_list
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.catalogue.labels import OSLO
-from domain.municipalities import lookup
+from domain.municipalities import names
 from store import outbox
 from store.tables import OutboxRecord
 from workflows.notices import Notice
@@ -85,6 +84,7 @@ class Contact:
 
     email: str
     phone: str | None = None
+    web: str | None = None  # the web app's address: where a participant signs in to their page and documents
 
 
 # ---- filters: the Norwegian way of writing dates, places and amounts ---------------------------------------
@@ -105,14 +105,8 @@ def period(start: datetime, end: datetime) -> str:
     return f"fra {date_time(start)} til {date_time(end)}"
 
 
-def municipality_name(number: str) -> str:
-    # The register holds the official name, bilingual ones as "Fauske - Fuossko"; a letter uses the first form.
-    return lookup(number).name.split(" - ")[0]
-
-
-def municipalities(numbers: Iterable[str]) -> str:
-    """`Oslo`; `Bodø, Fauske og Saltdal`"""
-    return format_list([municipality_name(n) for n in numbers], locale=LOCALE)
+# `Oslo`; `Bodø, Fauske og Saltdal`: the one function the pages say municipalities with too
+municipalities = names
 
 
 def cohort(name: str) -> str:

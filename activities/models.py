@@ -34,6 +34,7 @@ class NoticeKind(StrEnum):
     WRITTEN_DEADLINE_AHEAD = "written_deadline_ahead"
     WRITTEN_DEADLINE_MISSED = "written_deadline_missed"
     ORAL_EXAM_TIME = "oral_exam_time"
+    ORAL_SCHEDULED = "oral_scheduled"  # the group's own time and place
     RESULT_PUBLISHED = "result_published"
     NO_RESULT = "no_result"  # neither a grade nor a course certificate, and why
     CERTIFICATE_ISSUED = "certificate_issued"

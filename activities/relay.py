@@ -28,6 +28,8 @@ from enum import Enum
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from activities.document_issuing import issue_announced
+from activities.documents import Documents
 from activities.letters import NOTICE, Contact, PeopleLookup, Person, render_letter
 from activities.mailer import Mailer
 from store import outbox
@@ -83,11 +85,13 @@ class OutboxRelay:
         mailer: Mailer,
         contact: Contact,
         policy: RelayPolicy | None = None,
+        documents: Documents | None = None,  # issues the document a letter announces before it is sent
     ) -> None:
         self._sessions = sessions
         self._people = people
         self._mailer = mailer
         self._contact = contact  # also the staff letters' address
+        self._documents = documents
         self.policy = policy or RelayPolicy()
         self._woken = asyncio.Event()
         self._outages = 0  # passes in a row that found the server unreachable
@@ -166,6 +170,7 @@ class OutboxRelay:
             return _Outcome.FAILED
         address = reader.email if reader else self._contact.email
         try:
+            await issue_announced(self._documents, row, reader)
             letter = render_letter(NOTICE.validate_json(row.notice), reader.name if reader else None, self._contact)
             await self._mailer.send(address, letter, row.idempotency_key)
         except Exception as error:  # noqa: BLE001 - sorted by `_classify`; anything else is this letter's problem

@@ -18,6 +18,7 @@ from cli.admin import acting, cohort_id, done, group_id, participant_id
 from cli.output import CliError
 from domain.catalogue import label, when
 from domain.ids import CohortId, GroupId, WorkflowRef
+from domain.orals import OralSlot
 from domain.text import printable, shown
 from gateway import commands
 from gateway.admin import Admin
@@ -34,6 +35,7 @@ from gateway.messages import (
     PublishResultsInput,
     RequirementInput,
     ReturnRequirementInput,
+    ScheduleOralInput,
     SubmitRequirementInput,
     SubmitWrittenInput,
     WithdrawGroupInput,
@@ -93,13 +95,13 @@ async def give(spoken: Spoken, admin: Admin, args: Args) -> int:
     return done(args, result, spoken.said(args, result))
 
 
-def _deadline(text: str) -> datetime:
+def _deadline(text: str, option: str = "--deadline") -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--deadline: {shown(text)} er ikke et ISO-tidspunkt som 2022-10-01T12:00+02:00") from None
+        raise CliError(f"{option}: {shown(text)} er ikke et ISO-tidspunkt som 2022-10-01T12:00+02:00") from None
     if value.tzinfo is None:
-        raise CliError(f"--deadline: {shown(text)} mangler tidssone, f.eks. {printable(text)}+02:00")
+        raise CliError(f"{option}: {shown(text)} mangler tidssone, f.eks. {printable(text)}+02:00")
     return value
 
 
@@ -128,6 +130,11 @@ def _option(name: str, **kwargs: Any) -> Callable[[argparse.ArgumentParser], Non
         parser.add_argument(name, **kwargs)
 
     return add
+
+
+def _oral_slot_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--at", required=True, help="ISO date-time with zone, e.g. 2023-06-12T10:00+02:00")
+    parser.add_argument("--place", required=True, help="room and building, or an address")
 
 
 def _attendance_options(parser: argparse.ArgumentParser) -> None:
@@ -263,6 +270,13 @@ SPOKEN: list[Spoken] = [
             metavar="PARTICIPANT_ID=STEPS",
             help="e.g. ...deltaker-1=+1, or ...deltaker-2=absent for a valid absence; one per examined student",
         ),
+    ),
+    Spoken(
+        commands.ORAL_SCHEDULE,
+        "set the group's oral: its time (within the oral period) and place; its members get a letter ahead",
+        lambda a, actor: ScheduleOralInput(actor=actor, slot=OralSlot(start=_deadline(a.at, "--at"), place=a.place)),
+        lambda a, r: f"muntlig eksamen {when(_deadline(a.at, '--at'))}, {a.place}; gruppens fase: {_said(r.stage)}",
+        _oral_slot_options,
     ),
     Spoken(
         commands.ASSESSMENT,

@@ -41,10 +41,9 @@ from gateway.accounts import Account
 from gateway.admin import Admin, Refused
 from gateway.messages import GroupDetail
 from gateway.queries import GROUP_DETAIL
-from gateway.storage import People, create_schema, make_engine, make_session_factory, register_key
-from runtime.codec import load_or_create_key
+from gateway.storage import create_schema, make_engine, make_session_factory
 from runtime.settings import get_settings
-from runtime.wiring import connect
+from runtime.wiring import connect, people_register
 
 CONNECT_SECONDS = 5.0  # Client.connect retries an address that does not answer; a CLI gives up sooner
 Command = Callable[[Admin, argparse.Namespace], Awaitable[int]]
@@ -69,7 +68,7 @@ async def _connected(command: Command, args: argparse.Namespace) -> int:
     try:
         await create_schema(engine)
         sessions = make_session_factory(engine)
-        people = People(sessions, register_key(load_or_create_key(settings)))
+        people = people_register(settings, sessions)
         return await command(Admin(client, sessions, settings.task_queue, people), args)
     except SQLAlchemyError as error:  # the audit of refusals goes to the read model's database
         return _fail(3, f"kan ikke bruke lesemodellen: {error}")

@@ -46,7 +46,7 @@ from gateway.queries import APPEAL_DETAIL, RESIT_DETAIL
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from gateway.storage import Documents, create_schema, documents_key, make_engine, make_session_factory
-from runtime.codec import load_or_create_key
+from runtime.codec import load_keys
 from runtime.settings import get_settings
 from runtime.wiring import people_register
 
@@ -57,7 +57,7 @@ def documents_service(admin: Admin) -> Documents:
     if admin.sessions is None:
         raise Refused(Refusal("documents.no_database"))
     settings = get_settings()
-    return Documents(admin.sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
+    return Documents(admin.sessions, documents_key(load_keys(settings).identity), settings.data_dir)
 
 
 def _appeal_id(text: str) -> AppealId:
@@ -187,7 +187,7 @@ async def _on_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaita
 
 async def _verify(args: argparse.Namespace) -> int:
     settings = get_settings()
-    key = documents_key(load_or_create_key(settings))
+    key = documents_key(load_keys(settings).identity)
     checked = await _on_database(lambda sessions: Documents(sessions, key, settings.data_dir).verify(args.code))
     if checked is None:
         unknown = Refusal("documents.unknown_code", verification=printable(args.code))

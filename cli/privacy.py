@@ -16,7 +16,7 @@ from cli.output import CliError, emit
 from gateway.admin import Admin
 from gateway.privacy import Privacy, check_person_id
 from gateway.storage import Documents, documents_key
-from runtime.codec import load_or_create_key
+from runtime.codec import load_keys
 from runtime.files import write_private
 from runtime.settings import get_settings
 
@@ -41,7 +41,7 @@ def _privacy(admin: Admin, args: argparse.Namespace) -> Privacy:
     if admin.sessions is None or admin.people is None:
         raise CliError("the privacy commands need the database and the register of people")
     settings = get_settings()
-    documents = Documents(admin.sessions, documents_key(load_or_create_key(settings)), settings.data_dir)
+    documents = Documents(admin.sessions, documents_key(load_keys(settings).identity), settings.data_dir)
     return Privacy(admin.client, admin.sessions, admin.people, documents)
 
 

@@ -24,7 +24,7 @@ from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
 from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
-from runtime.codec import load_or_create_key
+from runtime.codec import load_keys
 from runtime.settings import get_settings
 from store import end_of_year as end_of_year_store
 from store.accounts import Account, AccountError, Accounts, Role
@@ -55,7 +55,7 @@ class Demo(Protocol):
 
 
 def documents_service(sessions: async_sessionmaker[AsyncSession], data_dir: Path) -> Documents:
-    return Documents(sessions, documents_key(load_or_create_key(get_settings())), data_dir)
+    return Documents(sessions, documents_key(load_keys(get_settings()).identity), data_dir)
 
 
 def export_path(data_dir: Path, cohort: str) -> Path:

@@ -25,6 +25,7 @@ class DueKind(StrEnum):
     WRITTEN_AHEAD = "written_ahead"
     WRITTEN_DEADLINE = "written_deadline"
     ORAL_TIME = "oral_time"
+    ORAL_SCHEDULED = "oral_scheduled"  # the group's own time and place, the plan's notice ahead
     WAITLIST_CLOSES = "waitlist_closes"  # the cohort's: from the first gathering on, no place is filled again
 
 
@@ -59,6 +60,8 @@ class CalendarFacts(Strict):
     written_submitted: bool
     written_missed: bool
     oral_due: bool  # the written assignment is graded and not F
+    oral_slot: datetime | None = None  # the group's oral, once the administration has set it
+    oral_revision: int = 0  # how many times it was set: a new time or place is a new letter
     reminders_from: datetime | None = None  # reminders due before this (a late admission) are moot
 
 
@@ -153,6 +156,11 @@ def _exam(plan: CohortPlan, facts: CalendarFacts) -> list[DueItem]:
     if not facts.written_submitted and not facts.written_missed:
         items += _reminders(DueKind.WRITTEN_AHEAD, plan, plan.written_deadline)
         items.append(DueItem(kind=DueKind.WRITTEN_DEADLINE, at=plan.written_deadline, event_at=plan.written_deadline))
-    if facts.oral_due:
+    if facts.oral_due and facts.oral_slot is None:  # the period, until the group has its own time and place
         items.append(DueItem(kind=DueKind.ORAL_TIME, at=plan.oral_start, event_at=plan.oral_start))
+    if facts.oral_due and facts.oral_slot is not None:
+        notice_at = facts.oral_slot - timedelta(seconds=plan.oral_notice_seconds)
+        items.append(
+            DueItem(kind=DueKind.ORAL_SCHEDULED, at=notice_at, event_at=facts.oral_slot, revision=facts.oral_revision)
+        )
     return items

@@ -1,10 +1,14 @@
-"""The municipality register: the shipped SSB snapshot, regions and size classes."""
+"""The municipality register: the shipped SSB snapshot, regions and size classes, and municipalities by name as
+pages, lists and letters say them (`Oslo`, `Kvinesdal, Lyngdal og Farsund`, `Oslo (0301)`)."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+
+from babel.lists import format_list
 
 from domain.models import Municipality, Region, SizeClass
 
@@ -57,3 +61,23 @@ def lookup(number: str) -> Municipality:
         return register()[number]
     except KeyError:
         raise UnknownMunicipality(number) from None
+
+
+def common_name(number: str) -> str:
+    """The name people write: the register's official name, a bilingual one by its first form ("Fauske - Fuossko" is
+    "Fauske"). A number the register does not hold (retired, or from older state) shows as itself, never a blank."""
+    found = register().get(number)
+    return found.name.split(" - ")[0] if found else number
+
+
+def numbers_of(numbers: str | Iterable[str]) -> list[str]:
+    """The kommunenumre of an application ID (`4227+4225`) or of a list of them."""
+    return numbers.split("+") if isinstance(numbers, str) else list(numbers)
+
+
+def names(numbers: str | Iterable[str], *, numbered: bool = False) -> str:
+    """`Oslo`; `Kvinesdal, Lyngdal og Farsund`, from kommunenumre or an application ID. `numbered` adds the numbers as
+    staff type them (an application ID): `Oslo (0301)`, `Kvinesdal, Lyngdal og Farsund (4227+4225+4206)`."""
+    found = numbers_of(numbers)
+    said = format_list([common_name(n) for n in found], locale="nb") if found else ""
+    return f"{said} ({'+'.join(found)})" if numbered and found else said

@@ -51,6 +51,7 @@ from workflows.messages import (
     RequirementInput,
     RequirementResult,
     ReturnRequirementInput,
+    ScheduleOralInput,
     SubmitRequirementInput,
     SubmitWrittenInput,
     WithdrawGroupInput,
@@ -180,6 +181,7 @@ WRITTEN_GRADE = command(
     "written-grade", GroupId, GroupWorkflow.register_written_grade, WrittenGradeInput, ActionResult, EXAMINING
 )
 ORAL = command("oral", GroupId, GroupWorkflow.register_oral, OralInput, ActionResult, EXAMINING)
+ORAL_SCHEDULE = command("oral-schedule", GroupId, GroupWorkflow.schedule_oral, ScheduleOralInput, ActionResult, ADMIN)
 PROJECT_RECORD = command("project", GroupId, GroupWorkflow.record_project, RecordProjectInput, ActionResult, PROJECT)
 PROJECT_REPORT = command(
     "project-report", GroupId, GroupWorkflow.report_project, ReportProjectInput, ActionResult, PROJECT
@@ -264,6 +266,7 @@ COMMANDS: dict[str, AnyCommand] = {
         WRITTEN_SUBMIT,
         WRITTEN_GRADE,
         ORAL,
+        ORAL_SCHEDULE,
         PROJECT_RECORD,
         PROJECT_REPORT,
         ASSESSMENT,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from activities.documents import DocumentFacts, Documents, Issued
+from activities.document_issuing import Settled, document_facts, result_day, settle
+from activities.documents import Documents, Issued
 from activities.letters import PeopleLookup
-from domain.catalogue.labels import OSLO
 from domain.models import Grade
 from gateway.admin import Admin
 from store import end_of_year as end_of_year_store
@@ -45,10 +45,7 @@ class Result:
 
     @property
     def result_date(self) -> date:
-        moment = self.appeal.decided_at if self.appeal and self.appeal.decided_at else self.released
-        if self.resits and self.resits[-1].decided_at:
-            moment = self.resits[-1].decided_at
-        return moment.astimezone(OSLO).date()
+        return result_day(self.released, self.appeal, self.resits)
 
 
 async def cohort_results(admin: Admin, cohort: str) -> list[Result]:
@@ -91,27 +88,18 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
             if m.replaced or (m.final_grade is None and m.certificate is None and not attempts):
                 continue  # no result; one who missed the oral with a valid absence has one once the re-sit is decided
             appeal = decided.get(m.participant_workflow_id)
-            grade = Grade(appeal.final_after) if appeal and appeal.final_after else m.final_grade
-            credits = appeal.credits_after if appeal and appeal.credits_after is not None else m.credits
-            first_grade = grade
-            if attempts and attempts[-1].grade_after:  # each re-sit carries the best grade so far
-                grade, credits = Grade(attempts[-1].grade_after), attempts[-1].credits_after or 0
-            certificate = (
-                m.certificate
-                if m.certificate == "course_certificate"
-                else ("transcript" if grade not in (None, Grade.F) else None)
-            )
+            settled = settle(m.final_grade, m.credits, m.certificate, appeal, attempts)  # as the relay's documents
             results.append(
                 Result(
                     participant_id=m.participant_workflow_id,
                     person_id=m.person_id,
                     cohort=cohort,
-                    certificate=certificate,
-                    grade=grade,
-                    credits=credits,
+                    certificate=settled.certificate,
+                    grade=settled.grade,
+                    credits=settled.credits,
                     released=released,
                     appeal=appeal,
-                    first_grade=first_grade,
+                    first_grade=settled.first_grade,
                     resits=tuple(attempts),
                 )
             )
@@ -201,16 +189,10 @@ async def issue_documents(
     issued = []
     for result in results:
         person = names.get(result.person_id)
-        if result.certificate is None or person is None:
+        settled = Settled(result.certificate, result.grade, result.credits, result.first_grade)
+        facts = document_facts(result.participant_id, cohort, settled, result.result_date)
+        if facts is None or person is None:
             continue
-        facts = DocumentFacts(
-            kind="transcript" if result.certificate == "transcript" else "course_certificate",
-            participant_id=result.participant_id,
-            cohort=cohort,
-            credits=result.credits,
-            grade=result.grade.value if result.certificate == "transcript" and result.grade else None,
-            result_date=result.result_date,
-        )
         issued.append(await documents.issue(result.person_id, facts, person.name))
     return issued
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from functools import cache
 from pathlib import Path
-from typing import Literal, Self, get_args
+from typing import Annotated, Literal, Self, get_args
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
@@ -43,6 +44,10 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
     codec_key: SecretStr | None = None  # base64 AES-256 key; default: a generated key file in data_dir
+    # the codec's older keys (base64, newest first, a JSON list or comma-separated): payloads under them still read
+    codec_old_keys: Annotated[list[SecretStr], NoDecode] = []
+    # base64 HMAC key of person IDs and verification codes, which never rotates; default: the oldest codec key
+    id_key: SecretStr | None = None
     # mail: the outbox relay delivers letters through this server; no host: letters stay queued in the outbox
     smtp_host: str | None = None
     smtp_port: int = 25  # 587 with starttls, 465 with tls
@@ -75,6 +80,7 @@ class Settings(BaseSettings):
     account: str | None = None
     # the web app (starter.py web)
     web_address: str = "127.0.0.1:8000"  # host:port
+    web_url: str | None = None  # the address people open (behind a proxy: https://...); default http://web_address
     web_secret: SecretStr | None = None  # signs session cookies and API tokens; default: a generated file in data_dir
     # cookies only over HTTPS; unset: yes, unless the app serves plain HTTP on loopback (the embedded default)
     web_secure_cookies: bool | None = None
@@ -100,6 +106,14 @@ class Settings(BaseSettings):
     oidc_participant_claim: str = "nis_participant"  # the participant workflow id of a participant
     oidc_username_claim: str = "preferred_username"  # used when it is a valid handle, else a hash of the subject
 
+    @field_validator("codec_old_keys", mode="before")
+    @classmethod
+    def _listed_keys(cls, value: object) -> object:
+        if isinstance(value, str):  # from the environment: '["a", "b"]' or 'a,b'
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [part for part in text.split(",") if part.strip()]
+        return value
+
     @model_validator(mode="after")
     def _oidc_complete(self) -> Self:
         if self.oidc_issuer and not self.oidc_client_id:
@@ -119,6 +133,11 @@ class Settings(BaseSettings):
         if not host or not port.isdigit():
             raise ValueError(f"NIS_WEB_ADDRESS: '{self.web_address}' is not host:port, e.g. 127.0.0.1:8000")
         return host, int(port)
+
+    @property
+    def public_web_url(self) -> str:
+        """The web app's address as the letters give it, without a trailing slash."""
+        return (self.web_url or f"http://{self.web_address}").rstrip("/")
 
     @property
     def secure_cookies(self) -> bool:

@@ -16,6 +16,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.documents import Documents, documents_key
 from activities.effects import EffectsActivities
 from activities.end_of_year import EndOfYearActivities
 from activities.gathering_reminders import ReminderActivities
@@ -24,7 +25,7 @@ from activities.letters import Contact, PeopleLookup
 from activities.mailer import Mailer
 from activities.relay import OutboxRelay, RelayPolicy
 from domain.admission import preload
-from runtime.codec import data_converter, load_or_create_key
+from runtime.codec import CodecKeys, data_converter, load_keys
 from runtime.settings import MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT_SECONDS, Settings
 from store.db import make_engine
 from store.people import People, register_key
@@ -68,7 +69,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(load_or_create_key(settings)),
+        data_converter=data_converter(load_keys(settings).keys),
     )
 
 
@@ -131,7 +132,7 @@ def build_worker(
 
 
 def contact(settings: Settings) -> Contact:
-    return Contact(email=settings.staff_email, phone=settings.staff_phone)
+    return Contact(email=settings.staff_email, phone=settings.staff_phone, web=settings.public_web_url)
 
 
 def configured_worker(
@@ -173,13 +174,20 @@ def build_relay(
         retry=timedelta(seconds=settings.smtp_retry_seconds),
         poll=timedelta(seconds=settings.outbox_poll_seconds),
     )
-    return OutboxRelay(sessions, people or people_register(settings, sessions), mailer, contact(settings), policy)
+    documents = Documents(sessions, documents_key(load_keys(settings).identity), settings.data_dir)
+    register = people or people_register(settings, sessions)
+    return OutboxRelay(sessions, register, mailer, contact(settings), policy, documents)
 
 
 def people_register(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> People:
-    """The register of people (store/people.py), keyed from the application key: for the gateway, the relay and
+    """The register of people (store/people.py), keyed from the codec's keys: for the gateway, the relay and
     the letters command alike."""
-    return People(sessions, register_key(load_or_create_key(settings)))
+    return register_with(load_keys(settings), sessions)
+
+
+def register_with(keys: CodecKeys, sessions: async_sessionmaker[AsyncSession]) -> People:
+    """Person IDs from the identity key; data keys wrapped under the newest codec key, opened under any."""
+    return People(sessions, register_key(keys.identity), wrapping=[register_key(key) for key in keys.keys])
 
 
 @asynccontextmanager

@@ -53,3 +53,16 @@ async def current_of_cohort(session: AsyncSession, cohort: str) -> list[Document
 
 async def of_person(session: AsyncSession, person_id: str) -> list[DocumentRecord]:
     return list((await session.scalars(select(DocumentRecord).where(DocumentRecord.person_id == person_id))).all())
+
+
+async def of_participant(session: AsyncSession, participant_id: str) -> list[DocumentRecord]:
+    """Every version of the participant's documents, the newest first."""
+    query = select(DocumentRecord).where(DocumentRecord.participant_id == participant_id)
+    return list((await session.scalars(query.order_by(DocumentRecord.version.desc()))).all())
+
+
+async def version_of(session: AsyncSession, participant_id: str, version: int) -> DocumentRecord | None:
+    query = select(DocumentRecord).where(
+        DocumentRecord.participant_id == participant_id, DocumentRecord.version == version
+    )
+    return (await session.scalars(query)).first()

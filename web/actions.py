@@ -41,6 +41,7 @@ GROUP_DONE: dict[str, str] = {
     "written-submit": "Den skriftlige oppgaven er registrert som levert.",
     "written-grade": "Karakteren er registrert.",
     "oral": "De muntlige justeringene er registrert.",
+    "oral-schedule": "Tid og sted for den muntlige eksamenen er satt, og de som skal opp får brev.",
     "project": "Innovasjonsprosjektet er registrert.",
     "project-report": "Drivere og barrierer for arbeidskrav {number} er registrert.",
 }

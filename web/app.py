@@ -26,7 +26,7 @@ from domain.errors import describe, problems
 from gateway.accounts import Accounts, Sessions
 from gateway.admin import Admin, Refused
 from gateway.storage import Documents, Uploads, documents_key
-from runtime.codec import EncryptionCodec, load_or_create_key
+from runtime.codec import EncryptionCodec, load_keys
 from runtime.settings import Settings
 from runtime.wiring import people_register
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
@@ -60,9 +60,9 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         limiter=LoginLimiter(
             settings.web_login_attempts, settings.web_login_address_attempts, settings.web_login_window_seconds
         ),
-        codec=EncryptionCodec(load_or_create_key(settings)),
+        codec=EncryptionCodec(load_keys(settings).keys, ui=True),
         templates=make_templates(),
-        documents=Documents(sessions, documents_key(load_or_create_key(settings)), settings.data_dir),
+        documents=Documents(sessions, documents_key(load_keys(settings).identity), settings.data_dir),
         uploads=Uploads(settings.data_dir),
         web_sessions=Sessions(
             sessions,

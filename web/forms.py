@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from domain.catalogue.labels import OSLO
 from domain.models import Grade, Track
+from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from gateway.messages import (
     AdminAction,
@@ -29,6 +30,7 @@ from gateway.messages import (
     ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
+    ScheduleOralInput,
     SubmitRequirementInput,
     SubmitWrittenInput,
     WithdrawGroupInput,
@@ -76,7 +78,12 @@ def key(name: str, form: FormData) -> str:
 def anchor(name: str, form: FormData) -> str:
     if name.startswith("requirement-"):
         return f"krav-{text(form, 'number')}"
-    places = {"attendance": "oppmote", "non-participating": "medlemmer", "oral": "muntlig"}
+    places = {
+        "attendance": "oppmote",
+        "non-participating": "medlemmer",
+        "oral": "muntlig",
+        "oral-schedule": "muntlig-tid",
+    }
     return places.get(name, "prosjekt" if name.startswith("project") else "skriftlig")
 
 
@@ -100,6 +107,9 @@ def group_action(name: str, form: FormData, actor: str, document: str | None = N
         return WrittenGradeInput(actor=actor, grade=Grade(text(form, "grade").upper()))
     if name == "oral":
         return OralInput(actor=actor, adjustments=oral_adjustments(form))
+    if name == "oral-schedule":
+        slot = OralSlot(start=oslo_time(text(form, "start"), "tidspunkt"), place=text(form, "place"))
+        return ScheduleOralInput(actor=actor, slot=slot)
     if name == "project":
         return RecordProjectInput(actor=actor, project=innovation_project(form))
     if name == "project-report":
@@ -168,10 +178,10 @@ def participant_action(name: str, form: FormData, actor: str) -> AdminAction:
     raise ValueError(f"unknown action {name}")
 
 
-def oslo_time(value: str) -> datetime:
+def oslo_time(value: str, field: str = "ny frist") -> datetime:
     """A browser's datetime-local value (no zone) read as Norwegian time."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"ny frist: '{value}' er ikke et tidspunkt (dd.mm.åååå tt:mm)") from None
+        raise ValueError(f"{field}: '{value}' er ikke et tidspunkt (dd.mm.åååå tt:mm)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=OSLO)

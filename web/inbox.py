@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
+from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
 from gateway.storage import CohortRecord, GroupRecord
-from web.state import Web
+from web.state import STAFF, Web
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
 OPEN_STAGES = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}
@@ -90,9 +91,9 @@ def group_tasks(account: Account, row: GroupRecord) -> list[Task]:
     if row.stage not in OPEN_STAGES:
         return []
     link = f"/kull/{row.cohort}/grupper/{row.application_id}"
-    where = f"Kull {row.cohort}, gruppe {row.application_id}"
-    found: list[Task] = []
     role = account.role
+    where = f"Kull {row.cohort}, gruppe {names(row.application_id, numbered=role in STAFF)}"
+    found: list[Task] = []
     for r in (_Requirement.model_validate(cell) for cell in row.requirements or []):
         if r.status == RequirementStatus.SUBMITTED and role in (Role.ADMIN, Role.TEACHER):
             found.append(

@@ -1,8 +1,11 @@
-"""Rendering a page: the base layout's context (who is signed in, the CSRF token, a message from the last form)."""
+"""Rendering a page: the base layout's context (who is signed in, the CSRF token, a message from the last form), and
+the filters that say codes and numbers as a person reads them: municipalities by name (`municipalities`, the same
+function the letters use), a participant without a name in the register by their place, a workflow by its words."""
 
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +16,10 @@ from jinja2 import StrictUndefined
 
 from domain.catalogue import detail, label, when
 from domain.catalogue.labels import day
+from domain.ids import GroupId, ParticipantId
+from domain.municipalities import names
 from domain.reasons import Reason
-from domain.refusals import Problem
+from domain.refusals import Problem, Refusal
 from gateway.storage import AuditRecord
 
 FLASH_COOKIE = "nis_flash"
@@ -25,9 +30,42 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.undefined = StrictUndefined  # a missing value is an error, not a blank on the page
     templates.env.filters.update(
-        label=label, when=when, day=day, reason=said_reason, audit=said_audit, actor=said_actor
+        label=label,
+        when=when,
+        day=day,
+        reason=said_reason,
+        audit=said_audit,
+        actor=said_actor,
+        municipalities=names,  # `{{ "4227+4225" | municipalities }}`, `{{ a.id | municipalities(numbered=True) }}`
+        place=said_place,
     )
     return templates
+
+
+def unnamed(participant_workflow_id: str) -> str:
+    """A participant the register does not name (erased, or no register here): `Deltaker 2 i gruppe Kristiansand`."""
+    try:
+        member = ParticipantId.parse(participant_workflow_id)
+    except Refusal:
+        return "Deltaker"
+    return f"Deltaker {member.number} i gruppe {names(member.group.application_id)}"
+
+
+def said_place(workflow_id: str) -> str:
+    """Where an entry of the log acted, in words: `Kull 2022, Kristiansand (4204), deltaker 2, klage`; an ID this
+    does not know shows as itself."""
+    for suffix, words in ((".klage", "klage"), (".ny-eksamen-", "ny eksamen")):
+        head, found, _ = workflow_id.partition(suffix)
+        if found:
+            return f"{said_place(head)}, {words}"
+    with suppress(Refusal):
+        member = ParticipantId.parse(workflow_id)
+        return f"{said_place(member.group.workflow_id)}, deltaker {member.number}"
+    with suppress(Refusal):
+        group = GroupId.parse(workflow_id)
+        return f"Kull {group.cohort.cohort}, {names(group.application_id, numbered=True)}"
+    cohort = workflow_id.removeprefix("kull-")
+    return f"Kull {cohort}" if cohort != workflow_id and "." not in cohort else workflow_id
 
 
 _ROLE = re.compile(r"\((\w+)\)$")  # the web app records an actor as `web:kari (examiner)`

@@ -43,6 +43,7 @@ from web.auth import LoginLimiter, Signer
 from web.chart_figures import ChartFigures
 from web.cohort_rows import cohort_rows
 from web.oidc import OpenIdSignIn
+from web.pages import unnamed
 
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
@@ -184,13 +185,22 @@ class Web:
 
     async def names(self, detail: GroupDetail) -> dict[str, str]:
         """Each member's name from the register of people, by participant workflow ID; one the register no longer
-        holds (erased) is shown by that ID."""
+        holds (erased) is said by their place (`Deltaker 2 i gruppe Kristiansand`)."""
         people = self.admin.people
         found = await people.get_many([m.person_id for m in detail.members]) if people is not None else {}
         return {
-            m.participant_workflow_id: found[m.person_id].name if m.person_id in found else m.participant_workflow_id
+            m.participant_workflow_id: found[m.person_id].name
+            if m.person_id in found
+            else unnamed(m.participant_workflow_id)
             for m in detail.members
         }
+
+    async def participant_name(self, member: ParticipantId) -> str:
+        """One participant's name (their group's view names their person ID), for a page its reader may see."""
+        detail: GroupDetail | None = await self._query(member.group.workflow_id, GROUP_DETAIL)
+        if detail is None:
+            return unnamed(member.workflow_id)
+        return (await self.names(detail)).get(member.workflow_id, unnamed(member.workflow_id))
 
     async def participant_access(self, account: Account, participant_id: str) -> ParticipantId:
         """The participant's typed ID, if this account may see them (404 for everyone else's, as for a group)."""

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.grading import adjustment_refusal
     from domain.lifecycle import IN_PROGRAMME
     from domain.models import CohortPlan, Enrolment, Grade
+    from domain.orals import slot_refusal
     from domain.reasons import Reason, reason
     from domain.refusals import Problem, Refusal
     from domain.requirements import RequirementState, RequirementStatus
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         RequirementInput,
         RequirementResult,
         ReturnRequirementInput,
+        ScheduleOralInput,
         SubmitRequirementInput,
         SubmitWrittenInput,
         WrittenGradeInput,
@@ -220,6 +222,23 @@ class GroupActions:
             refuse("group.written_not_submitted")
         if self.state.written_grade is not None:
             refuse("group.written_already_graded", grade=self.state.written_grade.value)
+
+    @workflow.update
+    def schedule_oral(self, input: ScheduleOralInput) -> ActionResult:
+        self.state.oral_slot = input.slot
+        self.state.oral_slot_revision += 1
+        return self._record(input.actor, "schedule_oral", start=input.slot.start.isoformat(), place=input.slot.place)
+
+    @schedule_oral.validator
+    def _validate_schedule_oral(self, input: ScheduleOralInput) -> None:
+        self._require_programme()
+        if self.facts.no_exam:
+            refuse("group.no_exam", reason=self.facts.no_exam.text())
+        if self.state.grades_computed:
+            refuse("group.oral_already_registered")
+        refusal = slot_refusal(self.plan, input.slot, workflow.now())
+        if refusal is not None:
+            raise refused(refusal)
 
     @workflow.update
     def register_oral(self, input: OralInput) -> ActionResult:

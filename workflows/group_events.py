@@ -81,12 +81,25 @@ class GroupEvents:
         self.grades_due = True
 
     def _oral_time(self, item: DueItem) -> None:
-        examined = [m.person_id for m in self.facts.active() if self.facts.ineligibility(m) is None]
-        self.effects.notice(
-            item.key,
-            n.OralExamTime(cohort=self.plan.cohort, start=self.plan.oral_start, end=self.plan.oral_end),
-            examined,
+        notice = n.OralExamTime(
+            cohort=self.plan.cohort,
+            start=self.plan.oral_start,
+            end=self.plan.oral_end,
+            step_limit=self.plan.oral_step_limit,
         )
+        self.effects.notice(item.key, notice, self._examined())
+
+    def _oral_scheduled(self, item: DueItem) -> None:
+        slot = self.state.oral_slot
+        if slot is None or slot.start != item.event_at:  # moved since: the new time has its own item
+            return
+        notice = n.OralScheduled(
+            cohort=self.plan.cohort, start=slot.start, place=slot.place, step_limit=self.plan.oral_step_limit
+        )
+        self.effects.notice(item.key, notice, self._examined())
+
+    def _examined(self) -> list[str]:
+        return [m.person_id for m in self.facts.active() if self.facts.ineligibility(m) is None]
 
     _DUE: dict[DueKind, Callable[[GroupEvents, DueItem], None]] = {
         DueKind.REQUIREMENT_AHEAD: _requirement_ahead,
@@ -95,6 +108,7 @@ class GroupEvents:
         DueKind.WRITTEN_AHEAD: _written_ahead,
         DueKind.WRITTEN_DEADLINE: _written_deadline,
         DueKind.ORAL_TIME: _oral_time,
+        DueKind.ORAL_SCHEDULED: _oral_scheduled,
     }
 
     # ---- the cohort's word ----------------------------------------------------------------------

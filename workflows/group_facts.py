@@ -60,6 +60,8 @@ class GroupFacts:
             written_submitted=self.state.written_submitted_at is not None,
             written_missed=self.state.written_missed,
             oral_due=self.state.written_grade is not None and exam.sits_oral(self.state.written_grade, None),
+            oral_slot=self.state.oral_slot.start if self.state.oral_slot else None,
+            oral_revision=self.state.oral_slot_revision,
             reminders_from=self.state.reminders_from,
         )
 
@@ -158,6 +160,7 @@ class GroupFacts:
             credits=m.credits,
             certificate=m.certificate,
             oral_absent=m.oral_absent,
+            started=m.started,
             attendance=list(m.attended),
             requirements_approved=self.requirements_approved(m),
         )
@@ -174,6 +177,7 @@ class GroupFacts:
             written_submitted=s.written_submitted_at is not None,
             written_grade=s.written_grade,
             written_missed=s.written_missed,
+            oral_slot=s.oral_slot,
             members=[self.view(m) for m in s.members],
             written_document=s.written_document,
             project=s.project,

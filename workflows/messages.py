@@ -12,6 +12,7 @@ from domain.catalogue import say
 from domain.catalogue.pending import old_pending
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
+from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason as Why
 from domain.refusals import Param
@@ -233,6 +234,12 @@ class AttendanceInput(AdminAction):
         return days
 
 
+class ScheduleOralInput(AdminAction):
+    """The group's oral: when (within the plan's oral period) and where."""
+
+    slot: OralSlot
+
+
 class WrittenGradeInput(AdminAction):
     grade: Grade
 
@@ -292,6 +299,7 @@ class MemberView(Strict):
     credits: int
     certificate: str | None
     oral_absent: bool = False  # a valid absence from the oral: a postponed exam (utsatt eksamen) follows
+    started: bool = False  # the member's own workflow runs (its detail can be asked)
     attendance: list[str] = []  # "gathering:day" keys, as the group registered them
     requirements_approved: int = 0  # the group's approved requirements (for a withdrawn member: at withdrawal)
 
@@ -307,6 +315,7 @@ class GroupDetail(Strict):
     written_grade: Grade | None
     written_missed: bool
     members: list[MemberView]
+    oral_slot: OralSlot | None = None  # the oral's time and place, once the administration has set them
     written_document: str | None = None
     project: InnovationProject | None = None
     project_reports: list[InnovationReport] = []

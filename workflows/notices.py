@@ -147,6 +147,16 @@ class OralExamTime(_Notice):
     kind: Literal["oral_exam_time"] = "oral_exam_time"
     start: AwareDatetime
     end: AwareDatetime
+    step_limit: int = 1  # the plan's: how many steps the oral may move the written grade
+
+
+class OralScheduled(_Notice):
+    """The group's own oral: when and where, from the administration's timetable."""
+
+    kind: Literal["oral_scheduled"] = "oral_scheduled"
+    start: AwareDatetime
+    place: str
+    step_limit: int = 1
 
 
 class ResultPublished(_Notice):
@@ -230,6 +240,7 @@ Notice = Annotated[
     | WrittenDeadlineAhead
     | WrittenDeadlineMissed
     | OralExamTime
+    | OralScheduled
     | ResultPublished
     | NoResult
     | CertificateIssued
@@ -258,6 +269,7 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     WrittenDeadlineAhead,
     WrittenDeadlineMissed,
     OralExamTime,
+    OralScheduled,
     ResultPublished,
     NoResult,
     CertificateIssued,

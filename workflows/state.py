@@ -14,6 +14,7 @@ from domain.catalogue import say
 from domain.eligibility import MemberFacts
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import Grade, PersonId, Region, SizeClass, Track
+from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason, reason
 from domain.refusals import Param, Problem
@@ -113,6 +114,8 @@ class GroupState(_State):
     project_reports: list[InnovationReport] = []  # drivers and barriers, one per work requirement at most
     written_grade: Grade | None = None
     written_missed: bool = False
+    oral_slot: OralSlot | None = None  # the time and place the administration set for the group's oral
+    oral_slot_revision: int = 0
     grades_computed: bool = False
     published: bool = False
     published_at: datetime | None = None  # the release: the appeal window opens here

@@ -33,4 +33,7 @@ PARAMS: dict[str, str] = {
     "adjustment": "muntlig justering {value}",
     "attempt": "forsøk {value}",
     "period": "{value}",
+    # the oral's time and place (schedule_oral)
+    "start": "{value:time}",
+    "place": "{value}",
 }

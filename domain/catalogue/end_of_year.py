@@ -40,7 +40,7 @@ REFUSALS: dict[str, str] = {
     "resit.not_released": "Resultatene er ikke publisert ennå",
     "resit.no_result": (
         "Det finnes ikke noe eksamensresultat; ny eksamen forutsetter en eksamen som ikke er bestått, "
-        "eller gyldig fravær fra den muntlige eksamenen"
+        "gyldig fravær fra den muntlige eksamenen, eller en skriftlig oppgave gruppen ikke leverte innen fristen"
     ),
     "resit.passed": "Eksamen er bestått ({grade}); ny eksamen er for den som ikke har bestått",
     "resit.appeal_pending": "En klage på denne karakteren er ikke avgjort ennå; vent på resultatet av klagen",

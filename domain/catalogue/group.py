@@ -28,6 +28,13 @@ REFUSALS: dict[str, str] = {
         "Den skriftlige oppgaven har ikke karakter ennå; den muntlige eksamenen justerer den"
     ),
     "group.oral_already_registered": "De muntlige justeringene er allerede registrert",
+    # the oral's time and place (domain/orals.py)
+    "group.oral_place_missing": "Stedet for den muntlige eksamenen mangler",
+    "group.oral_place_too_long": "Stedet for den muntlige eksamenen kan ha høyst {most} tegn",
+    "group.oral_slot_outside_period": (
+        "Tidspunktet {start:time} er utenfor perioden for muntlig eksamen ({oral_start:time} til {oral_end:time})"
+    ),
+    "group.oral_slot_past": "Tidspunktet {start:time} har allerede vært",
     "group.oral_not_examined": "Går ikke opp til muntlig eksamen: {participants}",
     "group.oral_adjustment_refused": "Muntlig justering kan ikke registreres for {participants}",
     "group.oral_adjustments_missing": "Muntlig justering mangler for {participants}",

@@ -4,7 +4,9 @@ A student who failed (F, after an appeal if there was one) may sit the exam agai
 period: the re-sit period the plan sets, or the next cohort's exam period. It is a new written assessment of the
 person's own work and, unless the new written grade is an F, an oral that adjusts it within the plan's step limit.
 A student with a valid absence from the oral sits a postponed oral (utsatt eksamen) on the group's written grade;
-the missed oral is not an attempt. The best grade of the attempts counts; the attempts stay linked on the
+the missed oral is not an attempt. A group that did not hand in its written assignment by the deadline has used an
+attempt without a grade (FS counts it so): each of its members who met the requirements may sit a new exam.
+The best grade of the attempts counts; the attempts stay linked on the
 person's record. At most three attempts in all, as the universities' exam regulations allow. (docs/domain.md,
 "Release, appeal and re-sit".)
 """
@@ -41,6 +43,7 @@ class ResitFacts(Strict):
     attempts: int  # exam attempts so far that count: the ordinary one unless missed with a valid absence
     resit_pending: bool  # an earlier re-sit is registered and not decided
     oral_absent: bool = False  # a valid absence from the ordinary oral: no grade yet
+    written_missed: bool = False  # the group handed in no written assignment: an attempt, no grade
 
 
 class ResitOutcome(Strict):
@@ -56,7 +59,7 @@ def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> Refu
         return Refusal("resit.course_participant")
     if facts.released_at is None:
         return Refusal("resit.not_released")
-    if facts.grade is None and not facts.oral_absent:
+    if facts.grade is None and not facts.oral_absent and not facts.written_missed:
         return Refusal("resit.no_result")
     if facts.grade is not None and facts.grade != Grade.F:
         return Refusal("resit.passed", grade=facts.grade.value)

@@ -30,6 +30,7 @@ from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow
 from workflows.messages import CohortInput
 
 ACTION = commands.REGISTER_RESIT.audit
+WRITTEN_MISSED = "reason.group_written_missed"  # domain.exam.member_ineligibility's word for the group's missed hand-in
 
 
 async def register_resit(
@@ -64,6 +65,9 @@ async def register_resit(
         attempts=(0 if member.oral_absent else 1) + len(attempts),  # a missed oral with a valid absence is none
         resit_pending=len(decided) < len(attempts),
         oral_absent=member.oral_absent,
+        # the member met the requirements and the group missed the written deadline: a used attempt (their own
+        # shortfall, e.g. attendance, comes first in the reason and gives no re-sit)
+        written_missed=member.ineligible_reason is not None and member.ineligible_reason.code == WRITTEN_MISSED,
     )
     sitting = len(attempts) + 2  # the ordinary exam was the first
     resit_id = resit_workflow_id(who.participant_workflow_id, sitting)

@@ -22,6 +22,7 @@ from workflows.notices import (
     Notice,
     NotSelected,
     OralExamTime,
+    OralScheduled,
     PlaceGivenUp,
     RequirementApproved,
     RequirementDeadlineAhead,
@@ -104,6 +105,7 @@ def samples() -> dict[str, Notice]:
         WrittenDeadlineAhead(cohort=cohort, deadline=PLAN.written_deadline, seconds_before=WEEK),
         WrittenDeadlineMissed(cohort=cohort, deadline=PLAN.written_deadline),
         OralExamTime(cohort=cohort, start=PLAN.oral_start, end=PLAN.oral_end),
+        OralScheduled(cohort=cohort, start=PLAN.oral_start, place="Rom 101, Storgata 1", step_limit=2),
         ResultPublished(
             cohort=cohort,
             grade=Grade.B,

@@ -65,7 +65,7 @@ async def test_a_course_certificate_says_completed_and_no_credits(
     assert "gir ikke studiepoeng" in text and "Karakter" not in text
 
 
-async def test_verification_shows_only_kind_course_date_and_status_and_a_new_grade_supersedes(
+async def test_verification_shows_what_the_document_says_and_a_new_grade_supersedes(
     session_factory: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     documents = Documents(session_factory, KEY, tmp_path)
@@ -73,7 +73,19 @@ async def test_verification_shows_only_kind_course_date_and_status_and_a_new_gra
     assert (await documents.issue(PERSON, transcript("D"), "Kari Nordmann")) == first  # the same facts: the same one
     checked = await documents.verify(first.code.lower())
     assert checked is not None and (checked.kind, checked.status) == ("karakterutskrift", "valid")
-    assert set(vars(checked)) == {"kind", "course", "issued", "status"}
+    # what the document says, nothing else about the person (issue 19: a copied code must not vouch for a forgery)
+    assert set(vars(checked)) == {
+        "kind",
+        "course",
+        "issued",
+        "status",
+        "name",
+        "credits",
+        "grade",
+        "result_date",
+        "version",
+    }
+    assert (checked.grade, checked.credits, checked.version, checked.name) == ("D", 30, 1, None)  # no register asked
     assert await documents.verify("AAAA-BBBB-CCCC-DDDD-EEEE") is None
 
     second = await documents.issue(PERSON, transcript("B"), "Kari Nordmann")  # after an appeal

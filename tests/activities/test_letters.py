@@ -27,7 +27,7 @@ from workflows.notices import (
 )
 
 GOLDEN = Path(__file__).parent / "golden"
-CONTACT = Contact("studieadministrasjonen@innovasjonsskolen.no", "22 33 44 55")
+CONTACT = Contact("studieadministrasjonen@innovasjonsskolen.no", "22 33 44 55", "https://innovasjonsskolen.no")
 KINDS = [kind_of(t) for t in NOTICE_TYPES]
 CONTEXT = {"notice", "name", "contact", "school"}  # what render_letter and the environment give a template
 

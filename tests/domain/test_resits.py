@@ -46,7 +46,7 @@ def test_a_failed_student_may_sit_again_until_the_period_ends() -> None:
         (
             {"grade": None},
             "Det finnes ikke noe eksamensresultat; ny eksamen forutsetter en eksamen som ikke er bestått, "
-            "eller gyldig fravær fra den muntlige eksamenen",
+            "gyldig fravær fra den muntlige eksamenen, eller en skriftlig oppgave gruppen ikke leverte innen fristen",
         ),
         ({"grade": Grade.E}, "Eksamen er bestått (E); ny eksamen er for den som ikke har bestått"),
         ({"appeal_pending": True}, "En klage på denne karakteren er ikke avgjort ennå; vent på resultatet av klagen"),
@@ -87,3 +87,15 @@ def test_the_best_grade_counts() -> None:
     }
     with pytest.raises(Refusal, match="^Den skriftlige karakteren C må ha en muntlig justering$"):
         outcome(Grade.F, Grade.C, None, 1)
+
+
+def test_a_group_that_handed_in_no_written_assignment_used_an_attempt_and_may_sit_a_new_exam() -> None:
+    """FS counts a missed hand-in as an attempt: no grade, yet the member may register a new exam (not a postponed
+    oral: there is no written grade to keep), and two more attempts are left at most."""
+    missed = facts(grade=None, written_missed=True, attempts=1)
+    assert resit_refusal(missed, PERIOD, RELEASED + timedelta(days=1)) is None
+    assert resit_kind(missed) == "new"
+    used = resit_refusal(facts(grade=None, written_missed=True, attempts=3), PERIOD, RELEASED)
+    assert str(used) == "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt"
+    first = outcome(None, Grade.C, 0, 1)
+    assert (first.grade, first.credits) == (Grade.C, 30)

@@ -26,6 +26,7 @@ from runtime.codec import data_converter
 from runtime.wiring import build_worker
 from store.db import create_schema, make_engine, make_session_factory
 from store.people import People, register_key
+from tests.histories.fingerprint import fingerprint, write_recorded
 from workflows import search
 
 HERE = Path(__file__).parent
@@ -70,7 +71,8 @@ async def record(speed: float) -> int:
         path.write_bytes(gzip.compress(history.to_json().encode(), mtime=0))
     count = sum(runs.values())
     await env.shutdown()
-    print(f"recorded {count} histories in {HERE}")
+    write_recorded(f"the {scenario.cohort} demo cohort; then record_end_of_year adds one appeal and one re-sit")
+    print(f"recorded {count} histories in {HERE}, workflow code {fingerprint()}: add a line to the README's changelog")
     return 0
 
 

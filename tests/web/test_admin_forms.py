@@ -103,7 +103,7 @@ async def test_the_cohort_page_says_why_an_application_was_refused_in_norwegian(
             page = text((await client.get(f"/kull/{plan.cohort}")).text)
             row = page.split("Gruppens fase Feil ")[1]
             assert row.startswith(  # application, region, size, outcome, group's stage, what it breaks
-                "1804 – – Avvist – Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere. "
+                "Bodø (1804) – – Avvist – Søknaden har 2 deltakere. En søknad skal ha 3 til 4 deltakere. "
             ), row
             assert "participants" not in page and "an application names" not in page
             overview = (

@@ -178,7 +178,7 @@ async def test_a_municipality_contact_named_by_an_email_address_gets_a_neutral_n
         answer = await through_provider(client, "kari")
         assert answer.status_code == 303, answer.text
         home = await client.get("/")
-        assert f"{username} · Kommune" in text(home.text) and "kari@example.no" not in home.text
+        assert f"{username} · Trondheim kommune" in text(home.text) and "kari@example.no" not in home.text
         assert (await client.get(oidc_world.group(OURS))).status_code == 200
         assert (await client.get(oidc_world.group(THEIRS))).status_code == 404
     account = await oidc_world.app.state.web.accounts.get(username)

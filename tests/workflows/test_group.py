@@ -57,9 +57,11 @@ async def start_group(
 
 
 async def members(handle: WorkflowHandle[Any, Any]) -> list[str]:
+    """The members' workflow IDs once their workflows run: a test that asks one before would race its start."""
+
     async def started() -> list[str]:
         detail = await handle.query(GroupWorkflow.detail)
-        assert detail.members
+        assert detail.members and all(m.started for m in detail.members if not m.replaced)
         return [m.participant_workflow_id for m in detail.members]
 
     return await eventually(started)

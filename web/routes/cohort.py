@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from domain.municipalities import names
 from gateway.accounts import Account
 from gateway.admin import Refused
 from gateway.statistics import render_report, statistics
@@ -52,7 +53,10 @@ async def cohort_action(request: Request, cohort: str, name: str, web: WebDep, a
         await perform_cohort(web, account, cohort, COHORT_ACTIONS[name], action)
     except (Refused, ValidationError, ValueError) as error:
         return await _cohort(request, web, account, cohort, {name: reason(error)}, answer_code(error))
-    return done(request, f"/kull/{cohort}", COHORT_DONE[name].format(**fields(form)))
+    said = fields(form)
+    if "application_id" in said:  # the application the admin typed, by name as the list shows it
+        said["application_id"] = names(said["application_id"], numbered=True)
+    return done(request, f"/kull/{cohort}", COHORT_DONE[name].format(**said))
 
 
 @router.get("/kull/{cohort}/statistikk")

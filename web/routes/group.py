@@ -3,13 +3,12 @@ the audit trail; each action a form for the roles that may take it."""
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from domain.municipalities import names
 from domain.project import PartnerKind
 from gateway.accounts import Account, AccountError, Role
 from gateway.admin import Refused
@@ -37,9 +36,8 @@ async def _group(
 ) -> Response:
     detail = visibility.group(account, await web.group(account, cohort, application_id))
     plan = await web.plan(detail.group_workflow_id)
-    ids = [m.participant_workflow_id for m in detail.members]
-    participants = await asyncio.gather(*(web.participant(workflow_id) for workflow_id in ids))
-    attended = {workflow_id: p.attendance if p else [] for workflow_id, p in zip(ids, participants, strict=True)}
+    # the group's own register of attendance (it owns it): no query to each member's workflow
+    attended = {m.participant_workflow_id: m.attendance for m in detail.members}
     can = {name: allowed(account, action) for name, action in GROUP_ACTIONS.items()}
     context = {
         "account": account,
@@ -90,7 +88,7 @@ async def release_group(
             request, web, account, cohort, application_id, {"release": reason(error)}, answer_code(error)
         )
     page = f"/kull/{cohort}/grupper/{application_id}"
-    return done(request, page, COHORT_DONE[PUBLISH_GROUP.name].format(application_id=application_id))
+    return done(request, page, COHORT_DONE[PUBLISH_GROUP.name].format(application_id=names(application_id)))
 
 
 @router.post("/kull/{cohort}/grupper/{application_id}/{name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
 from gateway.accounts import Account, Role
@@ -15,9 +16,11 @@ from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_
 from web.errors import refusal
 from web.pages import done, render
 from web.routes.common import Anyone, WebDep, answer_code, read_form, reason
+from web.security import DOWNLOAD_HEADERS
 from web.state import Web
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+DOCUMENT_ROLES = (Role.PARTICIPANT, Role.ADMIN, Role.TEACHER)  # the holder (their own: participant_access) and staff
 
 
 @router.get("/deltaker/{participant_id}")
@@ -40,6 +43,7 @@ async def _participant(
     steps = {name: account.role in step.roles for name, step in end_of_year.STEPS.items()}
     context = {
         "account": account,
+        "name": await web.participant_name(member),  # the heading: the person, never their workflow ID
         "p": person.detail,
         "grades": person.grades,
         "appeal": person.appeal,
@@ -50,8 +54,20 @@ async def _participant(
         "application_id": member.group.application_id,
         "can": can,
         "errors": errors,
+        "documents": await web.documents.held(participant_id) if account.role in DOCUMENT_ROLES else [],
     }
     return render(request, "participant.html", context, code)
+
+
+@router.get("/deltaker/{participant_id}/dokumenter/{version}")
+async def participant_document(participant_id: str, version: int, web: WebDep, account: Anyone) -> Response:
+    """One version of the participant's transcript or course certificate as a PDF download; 404 for anyone who may
+    not have it, as for one that does not exist. The URL names the version, never the verification code."""
+    await web.participant_access(account, participant_id)
+    found = await web.documents.download(participant_id, version) if account.role in DOCUMENT_ROLES else None
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke dokumentet")
+    return FileResponse(found.path, media_type="application/pdf", filename=found.filename, headers=DOWNLOAD_HEADERS)
 
 
 @router.post("/deltaker/{participant_id}/{name}")

@@ -1,6 +1,7 @@
 """The public verification page: anyone holding a transcript's or course certificate's code can see that the
-document is genuine (its kind, the course, the date it was issued, and whether a newer version replaced it) and
-nothing else: no name, no grade. No sign-in; the code is posted, so it stays out of addresses and access logs, and
+document is genuine and what it says (the holder's name, the course, credits, the grade, its dates and version, and
+whether a newer version replaced it), so a copied code does not vouch for a forged grade; nothing else about the
+person. No sign-in; the code is posted, so it stays out of addresses and access logs, and
 misses are rate-limited per address like sign-ins."""
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ async def verify(request: Request, kode: Annotated[str, Form(max_length=CODE_MAX
     if web.limiter.blocked(misses, address):
         error = "For mange ukjente koder. Vent ett minutt og prøv igjen."
         return render(request, "verify.html", {"code": kode, "checked": None, "error": error}, 429)
-    checked = await web.documents.verify(kode)
+    checked = await web.documents.verify(kode, web.admin.people)  # the holder's name from the register
     if checked is None:
         web.limiter.failed(misses, address)
         error = "Ingen dokumenter har denne verifikasjonskoden. Sjekk at den er skrevet av riktig."
