@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cli import admin_parser as cli_admin
+from cli import database as cli_database
 from cli import end_of_year as cli_end_of_year
 from cli import keys as cli_keys
 from cli import letters as cli_letters
@@ -151,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     cli_letters.register(commands)
     cli_end_of_year.register(commands)
     cli_users.register(commands)
+    cli_database.register(commands)
     cli_keys.register(commands)
     command("web", web, "serve the web app at NIS_WEB_ADDRESS (default 127.0.0.1:8000)")
     return root

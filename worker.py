@@ -22,7 +22,7 @@ from runtime.wiring import (
     ensure_search_attributes,
     relay_running,
 )
-from store.db import create_schema, make_session_factory
+from store.db import SchemaBehind, create_schema, make_session_factory
 
 log = structlog.get_logger()
 
@@ -62,7 +62,11 @@ def main() -> int:
     except MetricsUnavailable as problem:
         log.error("worker not started", reason=str(problem))
         return 2
-    asyncio.run(run_worker(settings, runtime))
+    try:
+        asyncio.run(run_worker(settings, runtime))
+    except SchemaBehind as behind:
+        print(f"kan ikke starte workeren: {behind}", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -43,7 +43,7 @@ from runtime.wiring import (
     people_register,
     relay_running,
 )
-from store.db import create_schema, delete_cohort_rows, make_engine, make_session_factory
+from store.db import SchemaBehind, create_schema, delete_cohort_rows, make_engine, make_session_factory
 from web.demo_accounts import create_actor_accounts
 from workflows.ids import cohort_workflow_id, group_workflow_id
 from workflows.search import DEFINITIONS
@@ -296,7 +296,7 @@ def run_demo(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted; run `make demo` again to continue this cohort, or with --fresh to start over.")
         return 130
-    except (DemoError, Refused, TemporalError) as error:  # a failed query or a server gone: one line, not a trace
+    except (DemoError, Refused, TemporalError, SchemaBehind) as error:  # one line, not a trace
         print(f"error: {_one_line(error)}", file=sys.stderr)
         return 1
     finally:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from activities.documents import Documents, documents_key
 from activities.letters import LetterPage, LetterView, PeopleLookup, cohort_letters, cohort_letters_page
 from store import end_of_year as end_of_year_store
-from store.db import create_schema, make_engine, make_session_factory
+from store.db import SchemaBehind, create_schema, make_engine, make_session_factory, schema_state, upgrade_schema
 from store.end_of_year import AppealRecord, ResitRecord
 from store.people import People, register_key
 from store.tables import AuditRecord, CohortRecord, GroupRecord
@@ -25,6 +25,7 @@ __all__ = [
     "People",
     "PeopleLookup",
     "ResitRecord",
+    "SchemaBehind",
     "Uploads",
     "cohort_letters",
     "cohort_letters_page",
@@ -34,4 +35,6 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "register_key",
+    "schema_state",
+    "upgrade_schema",
 ]

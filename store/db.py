@@ -12,14 +12,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, delete, event, inspect, or_, text
+from sqlalchemy import ColumnElement, Connection, delete, event, inspect, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from runtime.files import PRIVATE_FILE, new_dirs_private
-from store import documents as _document_tables  # their tables join Base.metadata for create_schema
+from store import documents as _document_tables  # their tables, to delete a cohort's rows
 from store import end_of_year as _end_of_year_tables
+from store.migrations import schema
+from store.migrations.schema import SchemaState
 from store.tables import (
     AuditRecord,
     Base,
@@ -77,35 +80,71 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+class SchemaBehind(SQLAlchemyError, RuntimeError):
+    """The database is not at the code's revision (or is empty, where this process may not create it; or a newer
+    release migrated it). A database error to the commands and the web app, which say so and stop, as when the
+    database cannot be reached."""
+
+    def __init__(self, found: SchemaState) -> None:
+        self.state = found
+        if found.ahead:
+            super().__init__(
+                f"databasen er på revisjon {found.current}, som denne koden ikke kjenner (den trenger {found.head}): "
+                "en nyere utgave har oppgradert den; start den utgaven"
+            )
+            return
+        where = f"på revisjon {found.current}" if found.current else "uten revisjon (tom, eller laget før migreringer)"
+        super().__init__(
+            f"databasen er {where}, koden trenger {found.head}: kjør `python starter.py db upgrade` "
+            "(mot NIS_DATABASE_URL) og start på nytt"
+        )
+
+
 async def create_schema(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-        await connection.run_sync(_add_new_columns)
+    """Check at start that the schema is the code's. An empty SQLite database (the demo's and the tests' file, made
+    from nothing) is created here, by the one process that takes its write lock first; any other database behind
+    is refused (SchemaBehind): `starter.py db upgrade` brings it forward, never a worker on its own."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_ready)
+        await connection.commit()
 
 
-# Until migrations arrive (alembic, a later issue): a database made before these columns existed has its tables
-# without them, and create_all does not change an existing table. Each is added once, empty (the audit's old rows keep
-# their text in `reason`; a projection fills the read model's on its next write); remove this with the first migration.
-_NEW_COLUMNS: dict[str, dict[str, str]] = {
-    AuditRecord.__tablename__: {"params": "JSON", "problems": "JSON"},
-    GroupRecord.__tablename__: {
-        "written_submitted": "BOOLEAN NOT NULL DEFAULT FALSE",
-        "published_at": "TIMESTAMP WITH TIME ZONE",
-        "requirements": "JSON",
-        "pending": "JSON",
-    },
-    ParticipantRecord.__tablename__: {"replaced": "BOOLEAN NOT NULL DEFAULT FALSE", "end_reason": "VARCHAR"},
-}
+def _ready(connection: Connection) -> None:
+    found = schema.state(connection)
+    if found.up_to_date:
+        return
+    if not (found.empty and connection.dialect.name == "sqlite"):
+        raise SchemaBehind(found)
+    schema.lock(connection)
+    found = schema.state(connection)  # another process may have created it while this one waited
+    if found.empty:
+        schema.upgrade(connection)
+    elif not found.up_to_date:
+        raise SchemaBehind(found)
 
 
-def _add_new_columns(connection: Connection) -> None:
-    schema = (connection.get_execution_options().get("schema_translate_map") or {}).get(None)  # the tests' schema
-    for table, columns in _NEW_COLUMNS.items():
-        present = {column["name"] for column in inspect(connection).get_columns(table, schema=schema)}
-        for name, kind in columns.items():
-            if name not in present:
-                where = f'"{schema}".{table}' if schema else table
-                connection.execute(text(f"ALTER TABLE {where} ADD COLUMN {name} {kind}"))
+async def schema_state(engine: AsyncEngine) -> SchemaState:
+    async with engine.connect() as connection:
+        return await connection.run_sync(schema.state)
+
+
+async def upgrade_schema(engine: AsyncEngine) -> tuple[SchemaState, SchemaState]:
+    """`starter.py db upgrade`: bring the schema to the code's revision (an empty database, one made before
+    migrations, one at an older revision); concurrent upgrades take turns. The states before and after."""
+    async with engine.connect() as connection:
+        states = await connection.run_sync(_upgrade)
+        await connection.commit()
+    return states
+
+
+def _upgrade(connection: Connection) -> tuple[SchemaState, SchemaState]:
+    schema.lock(connection)
+    before = schema.state(connection)
+    if before.ahead:
+        raise SchemaBehind(before)
+    if not before.up_to_date:
+        schema.upgrade(connection)
+    return before, schema.state(connection)
 
 
 def _insert(session: AsyncSession, table_model: type[Base]) -> Any:

@@ -1,9 +1,10 @@
 """Database fixtures: every test that asks for `db_engine` or `session_factory` runs on SQLite and PostgreSQL.
 
 Load with `pytest_plugins = ["tests.db_fixtures"]` in tests/conftest.py. SQLite gets a fresh file under
-tmp_path; PostgreSQL a fresh schema per test (dropped afterwards), reached through schema_translate_map so
-the code under test never names a schema. PostgreSQL is found at NIS_TEST_POSTGRES_URL (default below);
-when it does not answer, the PostgreSQL cases are skipped with the reason.
+tmp_path, created by the migrations as a start creates it; PostgreSQL a fresh schema per test (dropped afterwards),
+reached through schema_translate_map so the code under test never names a schema, its tables made by create_all
+(alembic would look for its version table outside that schema). PostgreSQL is found at NIS_TEST_POSTGRES_URL
+(default below); when it does not answer, the PostgreSQL cases are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
+from store.migrations.schema import target_metadata
 
 POSTGRES_URL = os.environ.get("NIS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
@@ -60,7 +62,8 @@ async def _postgres_engine() -> AsyncIterator[AsyncEngine]:
         await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = admin.execution_options(schema_translate_map={None: schema})
     try:
-        await create_schema(engine)
+        async with engine.begin() as connection:  # the migrations' result is this (tests/store/test_migrations.py)
+            await connection.run_sync(target_metadata().create_all)
         yield engine
     finally:
         async with admin.begin() as connection:

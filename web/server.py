@@ -12,7 +12,6 @@ import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
-from gateway.accounts import Accounts
 from gateway.storage import create_schema, make_session_factory
 from runtime.logs import configure_logging
 from runtime.settings import Settings, get_settings
@@ -35,14 +34,13 @@ async def serve(settings: Settings, announce: Callable[[str], None]) -> None:
     """Serve until Ctrl-C or SIGTERM (uvicorn handles both and finishes open requests); `announce` is told the
     address once Temporal and the database answer."""
     host, port = settings.web_host_port
-    try:
-        client = await asyncio.wait_for(connect(settings), CONNECT_SECONDS)
-    except TimeoutError:
-        raise RuntimeError(f"Temporal at {settings.temporal_address} does not answer") from None
     engine = database_engine(settings)  # its own pool: pages do not queue behind the worker's connection
-    await create_schema(engine)
-    await Accounts.create_table(engine)
     try:
+        await create_schema(engine)  # first: a database behind refuses the start before Temporal is asked
+        try:
+            client = await asyncio.wait_for(connect(settings), CONNECT_SECONDS)
+        except TimeoutError:
+            raise RuntimeError(f"Temporal at {settings.temporal_address} does not answer") from None
         app = create_app(settings, client, make_session_factory(engine))
         server = http_server(app, host, port)
         announce(f"http://{host}:{port}/")

@@ -10,7 +10,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from store.db import create_schema, delete_cohort_rows, insert_if_absent, make_engine, record_audit, upsert_row
+from store.db import (
+    create_schema,
+    delete_cohort_rows,
+    insert_if_absent,
+    make_engine,
+    record_audit,
+    upgrade_schema,
+    upsert_row,
+)
 from store.tables import AuditRecord, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -111,7 +119,7 @@ async def test_audit_row_keeps_its_fields(session_factory: Sessions) -> None:
 
 
 async def test_a_database_from_before_the_audit_kept_codes_gets_their_columns(tmp_path: Path) -> None:
-    """No migrations yet: an `audit` table made before `params` and `problems` existed gets them, its rows kept."""
+    """An `audit` table made before `params` and `problems` existed gets them, its rows kept."""
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
     async with engine.begin() as connection:
         await connection.execute(
@@ -124,8 +132,8 @@ async def test_a_database_from_before_the_audit_kept_codes_gets_their_columns(tm
             text("INSERT INTO audit VALUES (1, 'k:audit:1', 'k', 'admin', 'apply', 'accepted', 'old text', :at)"),
             {"at": NOW.replace(tzinfo=None)},
         )
-    await create_schema(engine)
-    await create_schema(engine)  # a second start finds the columns there
+    await upgrade_schema(engine)  # `starter.py db upgrade`: the baseline migration adopts the old tables
+    await create_schema(engine)  # then a start goes ahead
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     entry = Audit()
     entry.params = {"seed": "kull-2022"}
@@ -241,8 +249,8 @@ async def test_a_read_model_from_before_the_inbox_columns_gets_them(tmp_path: Pa
                 "updated_at DATETIME)"
             )
         )
-    await create_schema(engine)
-    await create_schema(engine)  # a second start finds the columns there
+    await upgrade_schema(engine)  # `starter.py db upgrade`: the baseline migration adopts the old tables
+    await create_schema(engine)  # then a start goes ahead
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     async with sessions() as session:
         group = await session.scalar(select(GroupRecord))

@@ -1,0 +1,1 @@
+"""The read model's migrations (alembic): `schema` runs them, `versions/` holds them."""

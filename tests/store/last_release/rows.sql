@@ -1,0 +1,4 @@
+-- A row or two in the last release's tables, valid on both dialects.
+INSERT INTO cohorts (cohort, stage, seed, places, applications, admitted, waitlisted, refused, updated_at) VALUES ('2022', 'gjennomføring', 'kull-2022', 12, 24, 12, 9, 3, '2026-06-01 10:00:00');
+INSERT INTO resits (resit_id, participant_id, group_id, cohort, person_id, attempt, stage, period_label, period_end, grade_before, registered_at, updated_at) VALUES ('kull-2022.gruppe-5501.deltaker-1.ny-eksamen-2', 'kull-2022.gruppe-5501.deltaker-1', 'kull-2022.gruppe-5501', '2022', 'p-1', 2, 'registrert', 'vår 2027', '2027-06-01 10:00:00', 'F', '2026-06-01 10:00:00', '2026-06-01 10:00:00');
+INSERT INTO accounts (username, role, municipality, participant, password_hash, created_at) VALUES ('stab', 'admin', NULL, NULL, 'argon2-hash', '2026-06-01 10:00:00');
