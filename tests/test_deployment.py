@@ -15,6 +15,7 @@ import pytest
 import yaml
 from pydantic import AliasChoices, SecretStr
 
+import starter
 from runtime.settings import Settings
 from runtime.wiring import GRACEFUL_SHUTDOWN
 
@@ -138,6 +139,7 @@ def test_worker_runs_replicated_after_the_schema_and_the_namespace_are_set_up(co
         assert depends["migrate"]["condition"] == "service_completed_successfully", name
         assert depends["temporal-namespace"]["condition"] == "service_completed_successfully", name
     assert services["migrate"]["command"] == ["python", "starter.py", "db", "upgrade"]
+    assert starter.parser().parse_args(services["migrate"]["command"][2:]).command == "db"  # a command it has
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert services["temporal"]["depends_on"]["temporal-schema"]["condition"] == "service_completed_successfully"
     for one_shot in ("temporal-schema", "temporal-namespace", "migrate"):
