@@ -1,15 +1,25 @@
-"""A participant's page (their own, or for staff and their municipality), the admin's forms, the data export."""
+"""A participant's page (their own, or for staff and their municipality): who they are, their calendar, their
+letters, documents and results; the admin's forms; the data export (what the register, letters, audit and results
+hold about them, as `starter.py privacy export` gives it)."""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
+from domain.models import CohortPlan
 from gateway.accounts import Account, Role
 from gateway.admin import Refused
+from gateway.messages import GroupDetail
+from gateway.privacy import PersonExport
 from gateway.storage import end_of_year_store
 from web import end_of_year, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
@@ -21,6 +31,54 @@ from web.state import Web
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 DOCUMENT_ROLES = (Role.PARTICIPANT, Role.ADMIN, Role.TEACHER)  # the holder (their own: participant_access) and staff
+LETTER_ROLES = DOCUMENT_ROLES  # not their employer's contact, not an examiner (web/README.md)
+EXPORT_ROLES = (Role.PARTICIPANT, Role.ADMIN)
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the participant's calendar: what, and when in words."""
+
+    what: str
+    when: str
+    at: datetime
+
+
+def _date(moment: datetime) -> str:
+    return format_datetime(moment, "EEEE d. MMMM y", tzinfo=OSLO, locale="nb")  # `mandag 12. september 2022`
+
+
+def _date_time(moment: datetime) -> str:
+    return format_datetime(moment, "EEEE d. MMMM y 'kl.' HH.mm", tzinfo=OSLO, locale="nb")
+
+
+def _requirement(title: str, number: int) -> str:
+    """`Frist for arbeidskrav 2 «Innsikt»`, also from a plan whose title repeats the number (`Arbeidskrav 2: ...`)."""
+    name = re.sub(rf"^arbeidskrav\s+{number}\s*[:.-]?\s*", "", title, flags=re.IGNORECASE)
+    return f"Frist for arbeidskrav {number}" + (f" «{name}»" if name else "")
+
+
+def calendar(plan: CohortPlan, group: GroupDetail) -> list[Entry]:
+    """The gatherings, the group's work requirement deadlines (an extension included), the written deadline and the
+    group's oral (its time and place once set, else the period), in the order they come."""
+    entries = []
+    for number, g in enumerate(plan.gatherings, 1):
+        last = "" if _date(g.start) == _date(g.end) else f" til {_date(g.end)}"
+        days = "1 dag" if g.days == 1 else f"{g.days} dager"
+        entries.append(Entry(f"Samling {number}: {g.theme}", f"{_date(g.start)}{last} ({days})", g.start))
+    deadlines = {r.number: r.deadline for r in group.requirements}
+    for number, r in enumerate(plan.work_requirements, 1):
+        at = deadlines.get(number, r.deadline)
+        entries.append(Entry(_requirement(r.title, number), _date_time(at), at))
+    entries.append(Entry("Frist for skriftlig eksamen", _date_time(plan.written_deadline), plan.written_deadline))
+    slot = group.oral_slot
+    if slot is not None:
+        entries.append(Entry("Muntlig eksamen", f"{_date_time(slot.start)}, {slot.place}", slot.start))
+    else:
+        period = f"I perioden {_date(plan.oral_start)} til {_date(plan.oral_end)}; tid og sted kommer i eget brev"
+        entries.append(Entry("Muntlig eksamen", period, plan.oral_start))
+    return sorted(entries, key=lambda e: e.at)
 
 
 @router.get("/deltaker/{participant_id}")
@@ -40,6 +98,9 @@ async def _participant(
         appeal = await end_of_year_store.latest_appeal_of(session, participant_id)
         attempts = await end_of_year_store.resits_of_participant(session, participant_id)
     person = visibility.person(account, detail, appeal, attempts)
+    found = await web.member_of(member)
+    group = found[0] if found else None
+    letters = await web.letters_to(found[1].person_id) if found and account.role in LETTER_ROLES else []
     steps = {name: account.role in step.roles for name, step in end_of_year.STEPS.items()}
     context = {
         "account": account,
@@ -55,6 +116,10 @@ async def _participant(
         "can": can,
         "errors": errors,
         "documents": await web.documents.held(participant_id) if account.role in DOCUMENT_ROLES else [],
+        "calendar": calendar(await web.plan(group.group_workflow_id), group) if group else [],
+        "letters": letters,
+        "show_letters": account.role in LETTER_ROLES,
+        "may_export": account.role in EXPORT_ROLES,
     }
     return render(request, "participant.html", context, code)
 
@@ -99,15 +164,21 @@ async def _end_of_year(request: Request, web: Web, account: Account, participant
 
 @router.get("/deltaker/{participant_id}/eksport")
 async def participant_export(participant_id: str, web: WebDep, account: Anyone) -> Response:
-    """What the service holds about the participant, as a JSON file (their own, or for the administration)."""
-    await web.participant_access(account, participant_id)
-    if account.role not in (Role.PARTICIPANT, Role.ADMIN):
+    """What the register, letters, audit and results hold about the participant, as `starter.py privacy export`
+    gives it, as a JSON file: their own, or for the administration. The privacy log records who downloaded it."""
+    member = await web.participant_access(account, participant_id)
+    if account.role not in EXPORT_ROLES:
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
-    detail = await web.participant(participant_id)
-    if detail is None:
+    found = await web.member_of(member)
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
-    shown = visibility.participant(account, detail)  # the whole record for these roles; held back should that change
-    body = json.dumps({"participant": shown.model_dump(mode="json")}, ensure_ascii=False, indent=2)
+    try:
+        exported: PersonExport = await web.export_of(found[1].person_id, account.actor)
+    except Refused:  # erased: the register holds nothing about them any more
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Registeret har ingen opplysninger om deltakeren") from None
+    body = json.dumps(exported.model_dump(mode="json"), ensure_ascii=False, indent=2)
     return Response(
-        body, media_type="application/json", headers={"Content-Disposition": 'attachment; filename="mine-data.json"'}
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mine-data.json"', **DOWNLOAD_HEADERS},
     )
