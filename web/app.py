@@ -33,7 +33,20 @@ from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
-from web.routes import api, api_group, codec, cohort, group, health, oidc, pages, participant, signin, verify
+from web.routes import (
+    api,
+    api_group,
+    calendar,
+    codec,
+    cohort,
+    group,
+    health,
+    oidc,
+    pages,
+    participant,
+    signin,
+    verify,
+)
 from web.security import ApiSignInFirst, BodyLimit, CodecCors, SecurityHeaders
 from web.state import Web
 
@@ -101,6 +114,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         api_group.router,
         codec.router,
         verify.router,
+        calendar.router,  # /kalender/{token}.ics: no session, the token is the key
     ):
         app.include_router(router)
     app.add_exception_handler(SignInRequired, _sign_in)
