@@ -6,6 +6,7 @@ Tests build it with their own settings, client and sessions; `starter.py web` se
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from datetime import timedelta
 from http import HTTPStatus
@@ -101,6 +102,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
     app.add_middleware(SecurityHeaders)
+    logging.getLogger("uvicorn.access").addFilter(calendar.HIDE_FEED_TOKENS)  # no feed token in the access log
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         health.router,  # /healthz and /readyz: no sign-in, no session

@@ -3,12 +3,15 @@ feed parses as iCalendar with their dates and no one else's, names nobody, and a
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 from icalendar import Calendar
 
 from gateway.messages import GroupDetail
 from gateway.queries import GROUP_DETAIL
 from tests.web.conftest import OURS, THEIRS, World, csrf_of, sign_in
+from web.routes.calendar import HIDE_FEED_TOKENS
 from workflows.ids import group_workflow_id
 
 
@@ -110,3 +113,18 @@ async def test_unknown_addresses_are_limited_per_address(world: World) -> None:
         assert (await client.get("/kalender/gjettet.ics")).status_code == 429
     async with world.client("10.9.8.8") as other:
         assert (await other.get("/kalender/gjettet.ics")).status_code == 404  # another address is not held up
+
+
+async def test_the_access_log_hides_a_feeds_token(world: World) -> None:
+    """uvicorn's access line, as it makes it: the feed's path without the token, other paths as they were."""
+    line = '%s - "%s %s HTTP/%s" %d'
+    feed = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, line, ("10.0.0.1:5", "GET", "/kalender/abc.ics", "1.1", 200), None
+    )
+    other = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, line, ("10.0.0.1:5", "GET", "/kull/2022", "1.1", 200), None
+    )
+    assert HIDE_FEED_TOKENS.filter(feed) and HIDE_FEED_TOKENS.filter(other)
+    assert feed.getMessage() == '10.0.0.1:5 - "GET /kalender/***.ics HTTP/1.1" 200'
+    assert other.getMessage() == '10.0.0.1:5 - "GET /kull/2022 HTTP/1.1" 200'
+    assert HIDE_FEED_TOKENS in logging.getLogger("uvicorn.access").filters  # the app's factory put it there

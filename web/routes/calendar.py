@@ -8,6 +8,8 @@ session, so the token is the key: wrong tokens are limited per address like sign
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -32,6 +34,21 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 MISSES = "calendar"  # the rate limiter's name for unknown feed tokens, beside sign-ins and verification codes
 FEED_TYPE = "text/calendar; charset=utf-8"
 NOT_FOUND = "Fant ikke kalenderen. Lenken kan være erstattet av en ny."
+FEED_PATH = re.compile(r"^/kalender/[^/?]+\.ics")
+
+
+class HideFeedTokens(logging.Filter):
+    """The access log's line of a feed request without its token: the address opens the person's calendar, and a
+    log is read by more people than the person (the verification code is posted for the same reason)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str) and FEED_PATH.match(args[2]):
+            record.args = (*args[:2], FEED_PATH.sub("/kalender/***.ics", args[2]), *args[3:])
+        return True
+
+
+HIDE_FEED_TOKENS = HideFeedTokens()  # one instance: adding it again (an app built twice) adds nothing
 
 
 @router.post("/kalender/ny")
