@@ -16,7 +16,7 @@ if CHROMIUM.exists():
 
 async def test_a_participant_makes_their_calendar_address_on_their_page(page: Page, world: World, address: str) -> None:
     await sign_in(page, world, "participant")  # a participant lands on their own page
-    section = page.locator("#kalender")
+    section = page.locator("#kalender-abonnement")
     await expect(section.get_by_role("heading", name="Kalender-abonnement")).to_be_visible()
     await section.get_by_role("button", name="Lag ny lenke").click()
     await expect(page.get_by_role("heading", name="Kalender-abonnement")).to_be_visible()
@@ -31,4 +31,4 @@ async def test_a_participant_makes_their_calendar_address_on_their_page(page: Pa
     assert f"Samling 1: {world.plan.gatherings[0].theme}" in said and "Frist skriftlig oppgave" in said
 
     await page.get_by_role("link", name="Tilbake").click()
-    await expect(page.locator("#kalender")).to_be_visible()  # back on their own page
+    await expect(page.locator("#kalender-abonnement")).to_be_visible()  # back on their own page
