@@ -9,6 +9,7 @@ instead of adding a second one. Summaries are Norwegian; nothing names a person.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -27,11 +28,14 @@ class FeedEvent(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     uid: str
+    kind: Literal["gathering", "requirement", "written", "oral", "oral_period"]
+    number: int = 0  # the gathering's or the requirement's
     summary: str
     start: datetime
     end: datetime | None = None  # none: a moment (a deadline, the oral's start)
     location: str | None = None
     description: str | None = None
+    days: int = 0  # a gathering's
 
 
 def cohort_events(plan: CohortPlan) -> list[FeedEvent]:
@@ -53,6 +57,7 @@ def group_events(plan: CohortPlan, detail: GroupDetail, label: str = "") -> list
     if detail.oral_slot is not None:
         oral = FeedEvent(
             uid=_uid(group, "muntlig"),
+            kind="oral",
             summary=_labelled("Muntlig eksamen", label),
             start=utc(detail.oral_slot.start),
             location=detail.oral_slot.place,
@@ -67,6 +72,9 @@ def gatherings(plan: CohortPlan) -> list[FeedEvent]:
     return [
         FeedEvent(
             uid=_uid(cohort, f"samling-{number}"),
+            kind="gathering",
+            number=number,
+            days=g.days,
             summary=f"Samling {number}: {g.theme}",
             start=utc(g.start),
             end=utc(g.end),
@@ -78,17 +86,19 @@ def gatherings(plan: CohortPlan) -> list[FeedEvent]:
 
 def _requirement(owner: str, number: int, deadline: datetime, label: str) -> FeedEvent:
     summary = _labelled(f"Frist arbeidskrav {number}", label)
-    return FeedEvent(uid=_uid(owner, f"arbeidskrav-{number}"), summary=summary, start=utc(deadline))
+    uid = _uid(owner, f"arbeidskrav-{number}")
+    return FeedEvent(uid=uid, kind="requirement", number=number, summary=summary, start=utc(deadline))
 
 
 def _written(owner: str, plan: CohortPlan, label: str) -> FeedEvent:
     summary = _labelled("Frist skriftlig oppgave", label)
-    return FeedEvent(uid=_uid(owner, "skriftlig"), summary=summary, start=utc(plan.written_deadline))
+    return FeedEvent(uid=_uid(owner, "skriftlig"), kind="written", summary=summary, start=utc(plan.written_deadline))
 
 
 def _oral_period(owner: str, plan: CohortPlan, label: str) -> FeedEvent:
     return FeedEvent(
         uid=_uid(owner, "muntlig"),
+        kind="oral_period",
         summary=_labelled("Muntlig eksamen", label),
         start=utc(plan.oral_start),
         end=utc(plan.oral_end),

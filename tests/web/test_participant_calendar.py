@@ -65,7 +65,7 @@ def test_the_calendar_says_the_gatherings_and_deadlines_in_norwegian_in_order() 
     assert said[0] == "Samling 1: Innovasjon og kreativitet: mandag 7. september 2026 (3 dager)"
     assert "Frist for arbeidskrav 1: torsdag 17. september 2026 kl. 10.00" in said
     assert said[-2:] == [
-        "Frist for skriftlig eksamen: onsdag 24. februar 2027 kl. 09.00",
+        "Frist for skriftlig oppgave: onsdag 24. februar 2027 kl. 09.00",
         "Muntlig eksamen: I perioden lørdag 6. mars 2027 til tirsdag 16. mars 2027; tid og sted kommer i eget brev",
     ]
     assert len(said) == 6 + 4 + 2

@@ -41,7 +41,7 @@ async def test_a_participant_reads_their_calendar_and_letters_and_downloads_thei
     calendar = page.locator("table.calendar")
     await expect(calendar).to_contain_text(f"Samling 1: {world.plan.gatherings[0].theme}")
     await expect(calendar).to_contain_text(first_gathering(world))
-    await expect(calendar).to_contain_text("Frist for skriftlig eksamen")
+    await expect(calendar).to_contain_text("Frist for skriftlig oppgave")
     await expect(calendar).to_contain_text("Muntlig eksamen")  # no time set yet: the period
 
     letters = page.locator("section#brev")

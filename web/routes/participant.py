@@ -21,7 +21,7 @@ from gateway.admin import Refused
 from gateway.messages import GroupDetail
 from gateway.privacy import PersonExport
 from gateway.storage import end_of_year_store
-from web import end_of_year, forms, visibility
+from web import end_of_year, feed, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
 from web.errors import refusal
 from web.pages import done, render
@@ -60,24 +60,25 @@ def _requirement(title: str, number: int) -> str:
 
 
 def calendar(plan: CohortPlan, group: GroupDetail) -> list[Entry]:
-    """The gatherings, the group's work requirement deadlines (an extension included), the written deadline and the
-    group's oral (its time and place once set, else the period), in the order they come."""
+    """The group's calendar (web/feed.py's events: the one list the feed has too) in words, in the order they come:
+    the gatherings, the group's work requirement deadlines (an extension included), the written deadline and the
+    group's oral (its time and place once set, else the period)."""
+    titles = {number: r.title for number, r in enumerate(plan.work_requirements, 1)}
     entries = []
-    for number, g in enumerate(plan.gatherings, 1):
-        last = "" if _date(g.start) == _date(g.end) else f" til {_date(g.end)}"
-        days = "1 dag" if g.days == 1 else f"{g.days} dager"
-        entries.append(Entry(f"Samling {number}: {g.theme}", f"{_date(g.start)}{last} ({days})", g.start))
-    deadlines = {r.number: r.deadline for r in group.requirements}
-    for number, r in enumerate(plan.work_requirements, 1):
-        at = deadlines.get(number, r.deadline)
-        entries.append(Entry(_requirement(r.title, number), _date_time(at), at))
-    entries.append(Entry("Frist for skriftlig eksamen", _date_time(plan.written_deadline), plan.written_deadline))
-    slot = group.oral_slot
-    if slot is not None:
-        entries.append(Entry("Muntlig eksamen", f"{_date_time(slot.start)}, {slot.place}", slot.start))
-    else:
-        period = f"I perioden {_date(plan.oral_start)} til {_date(plan.oral_end)}; tid og sted kommer i eget brev"
-        entries.append(Entry("Muntlig eksamen", period, plan.oral_start))
+    for e in feed.group_events(plan, group):
+        if e.kind == "gathering" and e.end is not None:
+            last = "" if _date(e.start) == _date(e.end) else f" til {_date(e.end)}"
+            days = "1 dag" if e.days == 1 else f"{e.days} dager"
+            entries.append(Entry(e.summary, f"{_date(e.start)}{last} ({days})", e.start))
+        elif e.kind == "requirement":
+            entries.append(Entry(_requirement(titles.get(e.number, ""), e.number), _date_time(e.start), e.start))
+        elif e.kind == "written":
+            entries.append(Entry("Frist for skriftlig oppgave", _date_time(e.start), e.start))
+        elif e.kind == "oral":
+            entries.append(Entry("Muntlig eksamen", f"{_date_time(e.start)}, {e.location}", e.start))
+        elif e.end is not None:  # the oral period, while the group has no time and place of its own
+            period = f"I perioden {_date(e.start)} til {_date(e.end)}; tid og sted kommer i eget brev"
+            entries.append(Entry("Muntlig eksamen", period, e.start))
     return sorted(entries, key=lambda e: e.at)
 
 
