@@ -45,6 +45,7 @@ from web.routes import (
     oidc,
     pages,
     participant,
+    rollcall,
     signin,
     verify,
 )
@@ -109,6 +110,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         signin.router,
         oidc.router,
         pages.router,
+        rollcall.router,  # before cohort's POST /kull/{cohort}/{name}
         cohort.router,
         group.router,
         participant.router,
