@@ -29,6 +29,7 @@ from workflows.end_of_year.messages import (
 )
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
+from workflows.group_supervision import RecordSupervisionInput
 from workflows.messages import (
     ActionResult,
     AdminAction,
@@ -186,6 +187,9 @@ PROJECT_RECORD = command("project", GroupId, GroupWorkflow.record_project, Recor
 PROJECT_REPORT = command(
     "project-report", GroupId, GroupWorkflow.report_project, ReportProjectInput, ActionResult, PROJECT
 )
+SUPERVISION = command(
+    "supervision", GroupId, GroupWorkflow.record_supervision, RecordSupervisionInput, ActionResult, TEACHING
+)
 
 # ---- a participant --------------------------------------------------------------------------------------------
 ASSESSMENT = command(
@@ -269,6 +273,7 @@ COMMANDS: dict[str, AnyCommand] = {
         ORAL_SCHEDULE,
         PROJECT_RECORD,
         PROJECT_REPORT,
+        SUPERVISION,
         ASSESSMENT,
         WITHDRAW,
         APPEAL_EXAMINERS,

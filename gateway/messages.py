@@ -12,6 +12,7 @@ from workflows.end_of_year.messages import (
     NewWrittenGradeInput,
     ResitDetail,
 )
+from workflows.group_supervision import RecordSupervisionInput
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
 from workflows.messages import (
     AdminAction,
@@ -52,6 +53,7 @@ __all__ = [
     "AppealDetail",
     "AssignExaminersInput",
     "AttendanceInput",
+    "RecordSupervisionInput",
     "CohortOverview",
     "CohortStage",
     "ConfirmSelectionInput",

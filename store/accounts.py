@@ -79,6 +79,15 @@ class ExaminerRecord(Base):
     group_workflow_id: Mapped[str] = mapped_column(primary_key=True)
 
 
+class SupervisorRecord(Base):
+    """The teacher the administration assigned to a group as its supervisor (veileder): one per group."""
+
+    __tablename__ = "supervisor_groups"
+
+    group_workflow_id: Mapped[str] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+
+
 class Accounts:
     """Create and check accounts; hashing runs in a thread, so a sign-in never stalls the event loop."""
 
@@ -172,6 +181,24 @@ class Accounts:
                 query = select(ExaminerRecord.username).where(ExaminerRecord.group_workflow_id == group_workflow_id)
             return sorted((await session.scalars(query)).all())
 
+    async def assign_supervisor(self, username: str, group_workflow_id: str) -> None:
+        """Make a teacher the group's supervisor, in place of any before them."""
+        async with self.sessions() as session, session.begin():
+            record = await session.get(AccountRecord, username)
+            if record is None or record.role != Role.TEACHER.value:
+                raise AccountError("account.no_teacher", username=username)
+            await session.merge(SupervisorRecord(group_workflow_id=group_workflow_id, username=username))
+
+    async def supervisor(self, group_workflow_id: str) -> str | None:
+        async with self.sessions() as session:
+            found = await session.get(SupervisorRecord, group_workflow_id)
+            return found.username if found else None
+
+    async def teachers(self) -> list[str]:
+        async with self.sessions() as session:
+            query = select(AccountRecord.username).where(AccountRecord.role == Role.TEACHER.value)
+            return sorted((await session.scalars(query)).all())
+
     async def get(self, username: str) -> Account | None:
         async with self.sessions() as session:
             record = await session.get(AccountRecord, username)
@@ -191,7 +218,8 @@ class Accounts:
 
 
 TABLES = [
-    Table(name, Base.metadata) for name in ("accounts", "examiner_groups", "web_sessions", "external_identities")
+    Table(name, Base.metadata)
+    for name in ("accounts", "examiner_groups", "supervisor_groups", "web_sessions", "external_identities")
 ]  # the mapped tables, as Tables
 
 

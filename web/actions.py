@@ -44,6 +44,7 @@ GROUP_DONE: dict[str, str] = {
     "oral-schedule": "Tid og sted for den muntlige eksamenen er satt, og de som skal opp får brev.",
     "project": "Innovasjonsprosjektet er registrert.",
     "project-report": "Drivere og barrierer for arbeidskrav {number} er registrert.",
+    "supervision": "Veiledningsmøtet er registrert.",
 }
 COHORT_DONE: dict[str, str] = {
     "confirm-selection": "Utvalget er bekreftet, og gruppene får beskjed.",

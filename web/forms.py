@@ -14,6 +14,7 @@ from domain.catalogue.labels import OSLO
 from domain.models import Grade, Track
 from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
+from domain.supervision import SupervisionMeeting
 from gateway.messages import (
     AdminAction,
     AttendanceInput,
@@ -27,6 +28,7 @@ from gateway.messages import (
     PublishGroupInput,
     PublishResultsInput,
     RecordProjectInput,
+    RecordSupervisionInput,
     ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
@@ -83,6 +85,7 @@ def anchor(name: str, form: FormData) -> str:
         "non-participating": "medlemmer",
         "oral": "muntlig",
         "oral-schedule": "muntlig-tid",
+        "supervision": "veiledning",
     }
     return places.get(name, "prosjekt" if name.startswith("project") else "skriftlig")
 
@@ -117,6 +120,9 @@ def group_action(name: str, form: FormData, actor: str, document: str | None = N
             number=number(form, "number"), drivers=text(form, "drivers"), barriers=text(form, "barriers")
         )
         return ReportProjectInput(actor=actor, report=report)
+    if name == "supervision":
+        meeting = {"day": text(form, "day"), "present": form.getlist("came"), "note": text(form, "note") or None}
+        return RecordSupervisionInput(actor=actor, meeting=SupervisionMeeting.model_validate(meeting))
     raise ValueError(f"unknown action {name}")
 
 

@@ -55,6 +55,7 @@ GROUP_WORK = frozenset(
         "submit_written",
         "record_project",
         "report_project",
+        "record_supervision",  # the date, how many came; the note itself is on the page for the group to read
     }
 )
 

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.group_events import GroupEvents
     from workflows.group_facts import GroupFacts
     from workflows.group_project import GroupProject
+    from workflows.group_supervision import GroupSupervision
     from workflows.ids import participant_workflow_id
     from workflows.messages import (
         GROUP_REPORT_SIGNAL,
@@ -45,13 +46,13 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class GroupWorkflow(GroupActions, GroupEvents, GroupProject):
+class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision):
     """A municipality group: outcome, gatherings, work requirements, written assignment, oral, grades.
 
     Signals: outcome (from the cohort), member_status (from its participants), publish (from the cohort).
     Updates: submit_requirement, approve_requirement, return_requirement, grant_extension, mark_non_participating,
     replace_participant, register_attendance, submit_written, register_written_grade, register_oral,
-    record_project, report_project.
+    record_project, report_project, record_supervision.
     Query: detail.
     """
 

@@ -182,6 +182,7 @@ class GroupFacts:
             written_document=s.written_document,
             project=s.project,
             project_reports=list(s.project_reports),
+            supervision=list(s.supervision),
             pending_actions=self.pending_actions(),
             admin_actions=actions,
             published_at=s.published_at,

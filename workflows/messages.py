@@ -17,6 +17,7 @@ from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason as Why
 from domain.refusals import Param
 from domain.requirements import RequirementState, RequirementStatus
+from domain.supervision import SupervisionMeeting
 from domain.text import MEMBERS_MAX, Actor, ApplicationId, DocumentHash, Feedback, Reason, WorkflowId
 from workflows.state import ApplicationRecord, CohortState, GroupState, ParticipantState, ProblemRecord
 
@@ -319,6 +320,7 @@ class GroupDetail(Strict):
     written_document: str | None = None
     project: InnovationProject | None = None
     project_reports: list[InnovationReport] = []
+    supervision: list[SupervisionMeeting] = []  # the group's supervision meetings, by date
     pending_actions: list[Pending]
     admin_actions: int
     published_at: datetime | None = None  # the release time; the appeal window opens here

@@ -19,6 +19,7 @@ from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason, reason
 from domain.refusals import Param, Problem
 from domain.requirements import RequirementState
+from domain.supervision import SupervisionMeeting
 
 
 class _State(BaseModel):
@@ -112,6 +113,7 @@ class GroupState(_State):
     written_document: str | None = None  # the SHA-256 of the handed-in file, when it came with the submission
     project: InnovationProject | None = None  # the innovation project on record
     project_reports: list[InnovationReport] = []  # drivers and barriers, one per work requirement at most
+    supervision: list[SupervisionMeeting] = []  # supervision meetings, by date (domain/supervision.py)
     written_grade: Grade | None = None
     written_missed: bool = False
     oral_slot: OralSlot | None = None  # the time and place the administration set for the group's oral

@@ -22,6 +22,7 @@ REFUSALS: dict[str, str] = {
     "account.exists": "Brukeren '{username}' finnes allerede",
     "account.no_local_account": "Ingen lokal konto '{username}'",
     "account.no_examiner": "Ingen sensorkonto '{username}'",
+    "account.no_teacher": "Ingen faglærerkonto '{username}'",
     # a sign-in through OpenID Connect
     "account.other_identity": "Brukeren '{username}' tilhører en annen OpenID Connect-identitet",
     "account.local_account_exists": "Brukeren '{username}' er en lokal konto med passord og tas ikke over",

@@ -33,6 +33,7 @@ PARAMS: dict[str, str] = {
     "adjustment": "muntlig justering {value}",
     "attempt": "forsøk {value}",
     "period": "{value}",
+    "meeting": "møte {value}",  # a supervision meeting's date (record_supervision)
     # the oral's time and place (schedule_oral)
     "start": "{value:time}",
     "place": "{value}",

@@ -17,6 +17,12 @@ REFUSALS: dict[str, str] = {
     "group.attendance_no_such_day": "Samling {gathering} har {days} dager, ikke dag {day}",
     "group.attendance_not_started": "Samling {gathering} har ikke startet ennå",
     "group.attendance_not_members": "Ikke aktive medlemmer av gruppen: {participants}",
+    # supervision (domain/supervision.py)
+    "group.supervision_in_future": "Veiledningsmøtet {day} har ikke funnet sted ennå",
+    "group.supervision_before_admission": "Veiledningsmøtet {day} er før gruppen ble tatt opp",
+    "group.supervision_nobody": "Kryss av minst én deltaker som var til stede på veiledningsmøtet",
+    "group.supervision_not_members": "Ikke aktive medlemmer av gruppen: {participants}",
+    "group.supervision_too_many": "Gruppen har allerede {most} veiledningsmøter registrert; det er det meste",
     # the written assignment
     "group.no_exam": "Gruppen har ikke eksamen: {reason}",
     "group.written_already_submitted": "Den skriftlige oppgaven er allerede levert",

@@ -58,6 +58,7 @@ LABELS: dict[str, str] = {
     "return_requirement": "Retur av arbeidskrav",
     "grant_extension": "Ny frist for arbeidskrav",
     "register_attendance": "Registrering av oppmøte",
+    "record_supervision": "Veiledningsmøte",
     "mark_non_participating": "Ikke deltakende i gruppearbeidet",
     "replace_participant": "Erstatning av deltaker",
     "submit_written": "Levering av skriftlig oppgave",

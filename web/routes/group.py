@@ -53,6 +53,8 @@ async def _group(
         "audit": visibility.audit(account, detail.group_workflow_id, await web.audit(detail.group_workflow_id)),
         "examiners": await web.accounts.examiners(detail.group_workflow_id),
         "all_examiners": await web.accounts.examiners() if account.role == Role.ADMIN else [],
+        "supervisor": await web.accounts.supervisor(detail.group_workflow_id),
+        "all_teachers": await web.accounts.teachers() if account.role == Role.ADMIN else [],
     }
     return render(request, "group.html", context, code)
 
@@ -71,6 +73,20 @@ async def assign_examiner(
             request, web, account, cohort, application_id, {"assign-examiner": reason(error)}, status.HTTP_409_CONFLICT
         )
     return done(request, f"/kull/{cohort}/grupper/{application_id}#sensor", f"{username} er sensor for gruppen.")
+
+
+@router.post("/kull/{cohort}/grupper/{application_id}/assign-supervisor")
+async def assign_supervisor(
+    request: Request, cohort: str, application_id: str, web: WebDep, account: AdminOnly
+) -> Response:
+    detail = await web.group(account, cohort, application_id)  # 404 for a group that is not there
+    username = forms.text(await read_form(request), "username")
+    try:
+        await web.accounts.assign_supervisor(username, detail.group_workflow_id)
+    except AccountError as error:
+        errors = {"assign-supervisor": reason(error)}
+        return await _group(request, web, account, cohort, application_id, errors, status.HTTP_409_CONFLICT)
+    return done(request, f"/kull/{cohort}/grupper/{application_id}#veiledning", f"{username} er veileder for gruppen.")
 
 
 @router.post("/kull/{cohort}/grupper/{application_id}/release")
