@@ -23,6 +23,7 @@ class _Row(BaseModel):
 
 class GroupRow(_Row):
     group_id: str
+    application_id: str = ""  # the municipalities' numbers: the supervision table names the group by them
     region: str
     size: str
     outcome: str
@@ -46,6 +47,13 @@ class RequirementEvent(_Row):
     group_id: str
     number: int
     action: str  # submit_requirement / approve_requirement / return_requirement
+
+
+class SupervisionEvent(_Row):
+    """A supervision meeting recorded on a group, from the audit trail: its date (a date recorded again is one)."""
+
+    group_id: str
+    meeting: str
 
 
 class ProjectRow(_Row):
@@ -115,6 +123,8 @@ class CohortStatistics(BaseModel):
     completion: dict[str, int]  # transcript / course_certificate / none
     projects: Rate  # groups in the programme with their innovation project on record
     partners_by_kind: dict[str, int]
+    supervised: Rate = Rate(count=0, of=0)  # groups in the programme with at least one supervision meeting
+    meetings_by_group: dict[str, int] = {}  # supervision meetings per group in the programme, by application ID
 
 
 def cohort_statistics(
@@ -127,6 +137,7 @@ def cohort_statistics(
     projects: list[ProjectRow] | None = None,
     resits: list[ResitRow] | None = None,
     roles: dict[str, str] | None = None,
+    meetings: list[SupervisionEvent] | None = None,
 ) -> CohortStatistics:
     """`roles`: each participant's role (participant ID -> role), read from the register of people."""
     admitted = [g for g in groups if g.outcome in IN_PROGRAMME]
@@ -145,6 +156,8 @@ def cohort_statistics(
     ]
     numbers = range(1, WORK_REQUIREMENTS + 1)
     recorded = [p for p in projects or [] if p.group_id in admitted_ids]
+    held = Counter(group_id for group_id, _ in {(m.group_id, m.meeting) for m in meetings or []})  # a date once
+    per_group = {g.application_id or g.group_id: held[g.group_id] for g in admitted}
     return CohortStatistics(
         cohort=cohort,
         applications=len(groups) + refused,
@@ -174,6 +187,8 @@ def cohort_statistics(
         completion=_counted(completion),
         projects=Rate(count=len(recorded), of=len(admitted)),
         partners_by_kind=_counted(kind for p in recorded for kind in p.partner_kinds.split(",") if kind),
+        supervised=Rate(count=sum(n > 0 for n in per_group.values()), of=len(admitted)),
+        meetings_by_group=dict(sorted(per_group.items())),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.catalogue.labels import OSLO, label
+from domain.municipalities import names
 from domain.statistics import (
     GRADES,
     ROLE_GROUP_MIN,
@@ -24,6 +25,7 @@ from domain.statistics import (
     ProjectRow,
     RequirementEvent,
     ResitRow,
+    SupervisionEvent,
     cohort_statistics,
 )
 from runtime.files import new_dirs_private, write_private
@@ -42,6 +44,7 @@ from workflows.ids import cohort_workflow_id
 
 TEMPLATES = Path(__file__).parent / "templates"
 REQUIREMENT_ACTIONS = ("submit_requirement", "approve_requirement", "return_requirement")
+SUPERVISION = "record_supervision"
 _NUMBER = re.compile(r"^requirement (\d+)")
 
 
@@ -62,7 +65,7 @@ async def statistics(
                 select(AuditRecord).where(
                     AuditRecord.workflow_id.in_(group_ids),
                     AuditRecord.outcome == "accepted",
-                    AuditRecord.action.in_(REQUIREMENT_ACTIONS),
+                    AuditRecord.action.in_((*REQUIREMENT_ACTIONS, SUPERVISION)),
                 )
             )
         ).all()
@@ -80,7 +83,12 @@ async def statistics(
     events = [
         RequirementEvent(group_id=a.workflow_id, number=int(match[1]), action=a.action)
         for a in audit
-        if (match := _NUMBER.match(a.reason or ""))
+        if a.action != SUPERVISION and (match := _NUMBER.match(a.reason or ""))
+    ]
+    meetings = [
+        SupervisionEvent(group_id=a.workflow_id, meeting=str((a.params or {})["meeting"]))
+        for a in audit
+        if a.action == SUPERVISION and "meeting" in (a.params or {})
     ]
     return cohort_statistics(
         cohort,
@@ -92,6 +100,7 @@ async def statistics(
         [ProjectRow.model_validate(p, from_attributes=True) for p in projects],
         [ResitRow.model_validate(r, from_attributes=True) for r in resat],
         roles,
+        meetings,
     )
 
 
@@ -118,7 +127,7 @@ async def read_model_version(sessions: async_sessionmaker[AsyncSession], cohort:
             select(func.count()).select_from(table).where(table.cohort == cohort).scalar_subquery(),
             select(func.max(updated)).where(table.cohort == cohort).scalar_subquery(),
         ]
-    accepted = AuditRecord.action.in_(REQUIREMENT_ACTIONS), AuditRecord.outcome == "accepted"
+    accepted = AuditRecord.action.in_((*REQUIREMENT_ACTIONS, SUPERVISION)), AuditRecord.outcome == "accepted"
     columns.append(select(func.max(AuditRecord.id)).where(*accepted).scalar_subquery())
     async with sessions() as session:
         return tuple((await session.execute(select(*columns))).one())
@@ -175,4 +184,5 @@ def _environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=select_autoescape(["j2"])
     )
     env.filters["word"] = label
+    env.filters["municipalities"] = names
     return env

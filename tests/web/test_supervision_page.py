@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from domain.catalogue.labels import OSLO
 from tests.web.conftest import World, csrf_of, sign_in
 from tests.web.test_pages import text
+from tests.workflows.helpers import eventually
 
 
 async def test_a_supervisor_is_assigned_records_a_meeting_and_the_group_reads_it(world: World) -> None:
@@ -45,3 +46,14 @@ async def test_a_supervisor_is_assigned_records_a_meeting_and_the_group_reads_it
     assert f"Dato Til stede Notat {today:%d.%m.%Y} Deltaker 0, Deltaker 1 Vi gikk gjennom intervjuene." in seen
     assert "Veileder: turid" in seen
     assert "Registrer veiledningsmøte" not in seen  # the contact reads it, the staff record it
+
+    async with world.client() as client:  # the statistics report counts the meeting (from the audit trail)
+        await sign_in(client, world, "teacher")
+
+        async def counted() -> str:
+            report = text((await client.get(f"/kull/{world.cohort}/statistikk")).text)
+            assert "Gruppe Veiledningsmøter Oslo 0 Trondheim 1" in report
+            return report
+
+        report = await eventually(counted)
+    assert "Minst ett veiledningsmøte: 1 av 2 (50 %) av gruppene som fikk plass." in report
