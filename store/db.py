@@ -68,10 +68,11 @@ def _create_private(database: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets dashboards read while the worker writes; the busy timeout rides out short write overlaps
+    # WAL lets dashboards read while the worker writes; the busy timeout rides out short write overlaps. The
+    # timeout first: switching a new file to WAL takes its lock, and processes starting together would fail at once
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 

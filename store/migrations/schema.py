@@ -19,6 +19,8 @@ MIGRATIONS = Path(__file__).parent
 VERSION_TABLE = "alembic_version"
 # the key of PostgreSQL's advisory lock that makes concurrent upgrades (two workers, the web app) take turns
 _LOCK_KEY = 21_0003
+MIGRATION_WAIT_MS = 120_000  # SQLite: how long a start waits for another process's migration
+WRITE_WAIT_MS = 5_000  # SQLite: what store.db gives every connection (its busy_timeout)
 
 
 def target_metadata() -> MetaData:
@@ -91,7 +93,11 @@ def lock(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     elif connection.dialect.name == "sqlite":
+        # another process's migration holds the write lock for as long as it runs (seconds on a busy machine):
+        # wait for it as PostgreSQL's lock waits, not the 5 s that ride out a write
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")  # the connection's own again
 
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
