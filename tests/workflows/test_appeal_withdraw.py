@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from activities.letters import NOTICE, Contact, date, render_letter
 from domain.end_of_year.appeals import appeal_deadline, oslo_date
 from domain.ids import AppealId
 from domain.models import Grade
@@ -17,11 +18,12 @@ from store.accounts import Account, Role
 from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
-from tests.workflows.helpers import eventually, only_letter
+from tests.workflows.helpers import eventually, only_letter, outbox
 from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish, refused
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import AssignExaminersInput, NewWrittenGradeInput
 from workflows.group import GroupWorkflow
+from workflows.notices import ResultPublished
 from workflows.participant import ParticipantWorkflow
 
 THREE_WEEKS = 21 * 86400
@@ -110,3 +112,22 @@ async def test_a_decided_appeal_can_not_be_withdrawn(harness: Harness) -> None:
         withdraw_appeal(gateway, appeal_id, acting(OFFICE)), "Klagen er avgjort og kan ikke lenger trekkes tilbake"
     )
     assert refusal.code == "appeal.decided_not_withdrawable"
+
+
+async def test_the_release_letter_states_the_deadline_the_rule_uses(harness: Harness) -> None:
+    handle, _ = await graded_group(harness)
+    await publish(handle)
+    released = (await handle.query(GroupWorkflow.detail)).published_at
+    assert released is not None
+    deadline = appeal_deadline(released, THREE_WEEKS)
+
+    async def letters() -> list[str]:
+        rows = await outbox(harness.sessions, "result_published")
+        assert len(rows) == 2, rows  # the two members with a grade
+        return [row.notice for row in rows]
+
+    for notice in await eventually(letters):
+        published = NOTICE.validate_json(notice)
+        assert isinstance(published, ResultPublished) and published.appeal_deadline == deadline
+        body = render_letter(published, "Kari", Contact("kari@example.no")).body
+        assert f"Klagefristen er {date(deadline)}." in body and "innen utgangen av den dagen" in body
