@@ -43,7 +43,14 @@ from runtime.wiring import (
     people_register,
     relay_running,
 )
-from store.db import SchemaBehind, create_schema, delete_cohort_rows, make_engine, make_session_factory
+from store.db import (
+    SchemaBehind,
+    create_schema,
+    delete_cohort_rows,
+    make_engine,
+    make_session_factory,
+    upgrade_schema,
+)
 from web.demo_accounts import create_actor_accounts
 from workflows.ids import cohort_workflow_id, group_workflow_id
 from workflows.search import DEFINITIONS
@@ -198,7 +205,12 @@ async def _demo(settings: Settings, args: argparse.Namespace, starting_over: boo
     scenario = Scenario.model_validate_json(Path(args.scenario).read_text(encoding="utf-8"))
     template = load_plan(args.plan)
     engine = make_engine(settings.resolved_database_url)
-    await create_schema(engine)
+    if settings.database_url is None:  # the demo's own file in .data: the demo is its operator, and brings it forward
+        before, after = await upgrade_schema(engine)
+        if before.current != after.current and not before.empty:
+            print(f"The demo's database ({settings.resolved_database_url}) was brought to revision {after.current}.")
+    else:  # a database someone else runs: refused when behind, with the command that brings it forward
+        await create_schema(engine)
     sessions = make_session_factory(engine)
     client = await connect(settings)
     await ensure_search_attributes(client)  # a server the demo did not start may lack them

@@ -5,7 +5,7 @@ from the store or the activities (tests/test_imports.py); the gateway is the one
 from __future__ import annotations
 
 from activities.documents import Documents, documents_key
-from activities.letters import LetterPage, LetterView, PeopleLookup, cohort_letters, cohort_letters_page
+from activities.letters import LetterPage, LetterView, PeopleLookup, cohort_letters, cohort_letters_page, person_letters
 from store import end_of_year as end_of_year_store
 from store.db import SchemaBehind, create_schema, make_engine, make_session_factory, schema_state, upgrade_schema
 from store.end_of_year import AppealRecord, ResitRecord
@@ -34,6 +34,7 @@ __all__ = [
     "end_of_year_store",
     "make_engine",
     "make_session_factory",
+    "person_letters",
     "register_key",
     "schema_state",
     "upgrade_schema",

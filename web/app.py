@@ -6,6 +6,7 @@ Tests build it with their own settings, client and sessions; `starter.py web` se
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from datetime import timedelta
 from http import HTTPStatus
@@ -33,7 +34,20 @@ from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
-from web.routes import api, api_group, codec, cohort, group, health, oidc, pages, participant, signin, verify
+from web.routes import (
+    api,
+    api_group,
+    calendar,
+    codec,
+    cohort,
+    group,
+    health,
+    oidc,
+    pages,
+    participant,
+    signin,
+    verify,
+)
 from web.security import ApiSignInFirst, BodyLimit, CodecCors, SecurityHeaders
 from web.state import Web
 
@@ -88,6 +102,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
     app.add_middleware(SecurityHeaders)
+    logging.getLogger("uvicorn.access").addFilter(calendar.HIDE_FEED_TOKENS)  # no feed token in the access log
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         health.router,  # /healthz and /readyz: no sign-in, no session
@@ -101,6 +116,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         api_group.router,
         codec.router,
         verify.router,
+        calendar.router,  # /kalender/{token}.ics: no session, the token is the key
     ):
         app.include_router(router)
     app.add_exception_handler(SignInRequired, _sign_in)

@@ -31,14 +31,17 @@ from gateway.messages import (
     GroupDetail,
     GroupInput,
     GroupStage,
+    MemberView,
     ParticipantDetail,
     Pending,
     cohort_workflow_id,
 )
+from gateway.privacy import PersonExport, Privacy
 from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
-from gateway.storage import AuditRecord, Documents, GroupRecord, Uploads
+from gateway.storage import AuditRecord, Documents, GroupRecord, LetterView, Uploads, person_letters
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
+from runtime.wiring import contact
 from web.auth import LoginLimiter, Signer
 from web.chart_figures import ChartFigures
 from web.cohort_rows import cohort_rows
@@ -201,6 +204,27 @@ class Web:
         if detail is None:
             return unnamed(member.workflow_id)
         return (await self.names(detail)).get(member.workflow_id, unnamed(member.workflow_id))
+
+    async def member_of(self, member: ParticipantId) -> tuple[GroupDetail, MemberView] | None:
+        """The participant's group as it stands and their own row in it (their person ID); None when either is gone."""
+        detail: GroupDetail | None = await self._query(member.group.workflow_id, GROUP_DETAIL)
+        found = [m for m in detail.members if m.participant_workflow_id == member.workflow_id] if detail else []
+        return (detail, found[0]) if detail and found else None
+
+    async def letters_to(self, person_id: str) -> list[LetterView]:
+        """The letters to one person as they got them (rendered now, as the letters page renders them), newest
+        first; none without a register of people."""
+        people = self.admin.people
+        if people is None:
+            return []
+        return list(reversed(await person_letters(self.sessions, people, contact(self.settings), person_id)))
+
+    async def export_of(self, person_id: str, actor: str) -> PersonExport:
+        """What the register, letters, audit and results hold about the person, as `starter.py privacy export`
+        gives it (the privacy log records who asked); Refused when nothing is held (erased)."""
+        if self.admin.people is None:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Registeret over personer er ikke tilgjengelig")
+        return await Privacy(self.admin.client, self.sessions, self.admin.people).export(person_id, actor)
 
     async def participant_access(self, account: Account, participant_id: str) -> ParticipantId:
         """The participant's typed ID, if this account may see them (404 for everyone else's, as for a group)."""

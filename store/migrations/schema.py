@@ -23,7 +23,15 @@ _LOCK_KEY = 21_0003
 
 def target_metadata() -> MetaData:
     """Every table the code maps: what the newest migration's result must equal."""
-    from store import accounts, documents, end_of_year, identities, sessions, tables  # noqa: F401  their tables
+    from store import (  # noqa: F401  their tables
+        accounts,
+        calendar_feeds,
+        documents,
+        end_of_year,
+        identities,
+        sessions,
+        tables,
+    )
 
     return tables.Base.metadata
 

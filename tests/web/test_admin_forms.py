@@ -128,9 +128,10 @@ async def test_a_participant_downloads_their_own_data_and_no_one_elses(world: Wo
             export.status_code == 200
             and export.headers["content-disposition"] == 'attachment; filename="mine-data.json"'
         )
-        data = export.json()["participant"]
+        [enrolment] = export.json()["enrolments"]  # the privacy export (tests/web/test_participant_page.py)
         assert (
-            data["participant_workflow_id"] == own and data["group_workflow_id"] == f"kull-{world.cohort}.gruppe-5001"
+            enrolment["participant_workflow_id"] == own
+            and enrolment["group_workflow_id"] == f"kull-{world.cohort}.gruppe-5001"
         )
         assert (await client.get(f"/deltaker/{other}/eksport")).status_code == 404
     async with world.client() as client:

@@ -1,17 +1,27 @@
-"""A participant's page (their own, or for staff and their municipality), the admin's forms, the data export."""
+"""A participant's page (their own, or for staff and their municipality): who they are, their calendar, their
+letters, documents and results; the admin's forms; the data export (what the register, letters, audit and results
+hold about them, as `starter.py privacy export` gives it)."""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
+from domain.models import CohortPlan
 from gateway.accounts import Account, Role
 from gateway.admin import Refused
+from gateway.messages import GroupDetail
+from gateway.privacy import PersonExport
 from gateway.storage import end_of_year_store
-from web import end_of_year, forms, visibility
+from web import end_of_year, feed, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
 from web.errors import refusal
 from web.pages import done, render
@@ -21,6 +31,55 @@ from web.state import Web
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 DOCUMENT_ROLES = (Role.PARTICIPANT, Role.ADMIN, Role.TEACHER)  # the holder (their own: participant_access) and staff
+LETTER_ROLES = DOCUMENT_ROLES  # not their employer's contact, not an examiner (web/README.md)
+EXPORT_ROLES = (Role.PARTICIPANT, Role.ADMIN)
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the participant's calendar: what, and when in words."""
+
+    what: str
+    when: str
+    at: datetime
+
+
+def _date(moment: datetime) -> str:
+    return format_datetime(moment, "EEEE d. MMMM y", tzinfo=OSLO, locale="nb")  # `mandag 12. september 2022`
+
+
+def _date_time(moment: datetime) -> str:
+    return format_datetime(moment, "EEEE d. MMMM y 'kl.' HH.mm", tzinfo=OSLO, locale="nb")
+
+
+def _requirement(title: str, number: int) -> str:
+    """`Frist for arbeidskrav 2 «Innsikt»`, also from a plan whose title repeats the number (`Arbeidskrav 2: ...`)."""
+    name = re.sub(rf"^arbeidskrav\s+{number}\s*[:.-]?\s*", "", title, flags=re.IGNORECASE)
+    return f"Frist for arbeidskrav {number}" + (f" «{name}»" if name else "")
+
+
+def calendar(plan: CohortPlan, group: GroupDetail) -> list[Entry]:
+    """The group's calendar (web/feed.py's events: the one list the feed has too) in words, in the order they come:
+    the gatherings, the group's work requirement deadlines (an extension included), the written deadline and the
+    group's oral (its time and place once set, else the period)."""
+    titles = {number: r.title for number, r in enumerate(plan.work_requirements, 1)}
+    entries = []
+    for e in feed.group_events(plan, group):
+        if e.kind == "gathering" and e.end is not None:
+            last = "" if _date(e.start) == _date(e.end) else f" til {_date(e.end)}"
+            days = "1 dag" if e.days == 1 else f"{e.days} dager"
+            entries.append(Entry(e.summary, f"{_date(e.start)}{last} ({days})", e.start))
+        elif e.kind == "requirement":
+            entries.append(Entry(_requirement(titles.get(e.number, ""), e.number), _date_time(e.start), e.start))
+        elif e.kind == "written":
+            entries.append(Entry("Frist for skriftlig oppgave", _date_time(e.start), e.start))
+        elif e.kind == "oral":
+            entries.append(Entry("Muntlig eksamen", f"{_date_time(e.start)}, {e.location}", e.start))
+        elif e.end is not None:  # the oral period, while the group has no time and place of its own
+            period = f"I perioden {_date(e.start)} til {_date(e.end)}; tid og sted kommer i eget brev"
+            entries.append(Entry("Muntlig eksamen", period, e.start))
+    return sorted(entries, key=lambda e: e.at)
 
 
 @router.get("/deltaker/{participant_id}")
@@ -40,6 +99,9 @@ async def _participant(
         appeal = await end_of_year_store.latest_appeal_of(session, participant_id)
         attempts = await end_of_year_store.resits_of_participant(session, participant_id)
     person = visibility.person(account, detail, appeal, attempts)
+    found = await web.member_of(member)
+    group = found[0] if found else None
+    letters = await web.letters_to(found[1].person_id) if found and account.role in LETTER_ROLES else []
     steps = {name: account.role in step.roles for name, step in end_of_year.STEPS.items()}
     context = {
         "account": account,
@@ -55,6 +117,10 @@ async def _participant(
         "can": can,
         "errors": errors,
         "documents": await web.documents.held(participant_id) if account.role in DOCUMENT_ROLES else [],
+        "calendar": calendar(await web.plan(group.group_workflow_id), group) if group else [],
+        "letters": letters,
+        "show_letters": account.role in LETTER_ROLES,
+        "may_export": account.role in EXPORT_ROLES,
     }
     return render(request, "participant.html", context, code)
 
@@ -99,15 +165,21 @@ async def _end_of_year(request: Request, web: Web, account: Account, participant
 
 @router.get("/deltaker/{participant_id}/eksport")
 async def participant_export(participant_id: str, web: WebDep, account: Anyone) -> Response:
-    """What the service holds about the participant, as a JSON file (their own, or for the administration)."""
-    await web.participant_access(account, participant_id)
-    if account.role not in (Role.PARTICIPANT, Role.ADMIN):
+    """What the register, letters, audit and results hold about the participant, as `starter.py privacy export`
+    gives it, as a JSON file: their own, or for the administration. The privacy log records who downloaded it."""
+    member = await web.participant_access(account, participant_id)
+    if account.role not in EXPORT_ROLES:
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
-    detail = await web.participant(participant_id)
-    if detail is None:
+    found = await web.member_of(member)
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
-    shown = visibility.participant(account, detail)  # the whole record for these roles; held back should that change
-    body = json.dumps({"participant": shown.model_dump(mode="json")}, ensure_ascii=False, indent=2)
+    try:
+        exported: PersonExport = await web.export_of(found[1].person_id, account.actor)
+    except Refused:  # erased: the register holds nothing about them any more
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Registeret har ingen opplysninger om deltakeren") from None
+    body = json.dumps(exported.model_dump(mode="json"), ensure_ascii=False, indent=2)
     return Response(
-        body, media_type="application/json", headers={"Content-Disposition": 'attachment; filename="mine-data.json"'}
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mine-data.json"', **DOWNLOAD_HEADERS},
     )
