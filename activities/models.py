@@ -42,6 +42,7 @@ class NoticeKind(StrEnum):
     PLACE_GIVEN_UP = "place_given_up"
     WITHDRAWN = "withdrawn"
     APPEAL_DECIDED = "appeal_decided"  # the result of an appeal, to the person who appealed
+    APPEAL_WITHDRAWN = "appeal_withdrawn"  # the appeal withdrawn before its decision: the grade stays
     RESIT_REGISTERED = "resit_registered"  # registered for a re-sit, with its period
     RESIT_DECIDED = "resit_decided"  # the re-sit's grade and the grade that counts
 

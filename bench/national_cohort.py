@@ -113,6 +113,8 @@ def expected_grades(scenario: Scenario, step_limit: int) -> Counter[str]:
     section = scenario.end_of_year
     changes: list[Appeal | Resit] = [*(section.appeals if section else []), *(section.resits if section else [])]
     for change in changes:
+        if change.written is None:  # an appeal withdrawn before its decision: the grade stays
+            continue
         # an appeal's new grades replace the old; a re-sit here is only for an F, so any new grade is the best
         grades[change.participant] = (
             change.written if change.written == Grade.F else combine(change.written, change.oral or 0, step_limit)

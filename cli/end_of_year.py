@@ -1,6 +1,7 @@
 """starter.py's end-of-year commands: appeals, documents, verification and the export to FS.
 
-    appeal register PARTICIPANT_ID          appeal examiners APPEAL_ID NAME [NAME ...]
+    appeal register PARTICIPANT_ID [--received YYYY-MM-DD]                appeal withdraw APPEAL_ID
+    appeal examiners APPEAL_ID NAME [NAME ...]
     appeal written APPEAL_ID GRADE          appeal oral APPEAL_ID ADJUSTMENT         appeal show APPEAL_ID
     documents --cohort COHORT               verify CODE
     export --cohort COHORT [--xlsx] [--out FOLDER]
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,14 +26,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cli.admin import acting, dispatch, guarded
 from cli.output import CliError, emit
-from domain.catalogue import label
+from domain.catalogue import day, label, when
 from domain.ids import AppealId, ResitId
 from domain.models import Grade
 from domain.refusals import Refusal
 from domain.text import printable
 from gateway import commands
 from gateway.admin import Admin, Refused
-from gateway.end_of_year.appeal import assign_examiners, register_appeal
+from gateway.end_of_year.appeal import assign_examiners, register_appeal, withdraw_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
 from gateway.messages import (
@@ -76,8 +78,21 @@ def _resit_id(text: str) -> ResitId:
 
 @guarded
 async def appeal_register(admin: Admin, args: argparse.Namespace) -> int:
-    detail = await register_appeal(admin, args.participant, await acting(admin, args))
+    detail = await register_appeal(admin, args.participant, await acting(admin, args), received=args.received)
     return _appeal(args, detail)
+
+
+@guarded
+async def appeal_withdraw(admin: Admin, args: argparse.Namespace) -> int:
+    return _stage(args, await withdraw_appeal(admin, _appeal_id(args.appeal), await acting(admin, args)))
+
+
+def _received_day(text: str) -> date:
+    """`--received`: the day the appeal came in (2023-07-01)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (åååå-mm-dd)") from None
 
 
 @guarded
@@ -250,8 +265,10 @@ def _appeal(args: argparse.Namespace, d: AppealDetail) -> int:
     else:
         written, final = (g.value if g else "-" for g in (d.written_after, d.final_after))
         after = f"{written} -> {final}"
+        received = f"mottatt {d.received:%d.%m.%Y}, " if d.received else ""
+        withdrawn = f" (trukket tilbake {day(d.withdrawn_at)}; karakteren står)" if d.withdrawn_at else ""
         print(
-            f"{d.appeal_workflow_id}: {label(d.stage).lower()}; "
+            f"{d.appeal_workflow_id}: {label(d.stage).lower()}{withdrawn}; {received}klagefrist {when(d.deadline)}; "
             f"før {d.written_before.value} -> {d.final_before.value}, etter {after}; "
             f"neste: {d.pending_action or 'ingenting (endelig)'}"
         )
@@ -290,9 +307,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     appeals = commands.add_parser("appeal", help="appeals (klage) of a written grade").add_subparsers(
         dest="verb", required=True
     )
-    add(appeals, "register", appeal_register, "register one person's appeal").add_argument(
-        "participant", metavar="PARTICIPANT_ID"
+    sub = add(appeals, "register", appeal_register, "register one person's appeal")
+    sub.add_argument("participant", metavar="PARTICIPANT_ID")
+    sub.add_argument(
+        "--received", type=_received_day, help="the day the appeal was received, YYYY-MM-DD (default: today)"
     )
+    add(appeals, "withdraw", appeal_withdraw, "withdraw an appeal before it is decided", appeal_id)
     add(appeals, "examiners", appeal_examiners, "assign the new examiners", appeal_id).add_argument(
         "examiners", nargs="+", metavar="EXAMINER", help="the examiner accounts' user names"
     )

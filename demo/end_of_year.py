@@ -19,7 +19,7 @@ from demo import acting
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
 from domain.ids import AppealId
 from gateway.admin import Admin, Refused
-from gateway.end_of_year.appeal import assign_examiners, register_appeal
+from gateway.end_of_year.appeal import assign_examiners, register_appeal, withdraw_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.export import write_export
 from gateway.results import cohort_results, issue_documents
@@ -76,8 +76,12 @@ async def run(demo: Demo) -> None:
         except Refused as refused:
             demo.say(f"  refused: appeal of {demo.participant(appeal.participant)}: {refused}")
             continue
+        demo.say(f"  appeal registered: {detail.appeal_workflow_id} (deadline {detail.deadline:%Y-%m-%d %H:%M:%S %Z})")
+        if appeal.withdraw:  # on the person's word, before the decision: the grade stays
+            await withdraw_appeal(admin, AppealId.parse(detail.appeal_workflow_id), acting.office(demo.scenario))
+            demo.say(f"  appeal withdrawn: {detail.appeal_workflow_id}")
+            continue
         registered.append(appeal)
-        demo.say(f"  appeal registered: {detail.appeal_workflow_id} (deadline {detail.deadline:%H:%M:%S} UTC)")
     resits = []
     for resit in section.resits:  # within the plan's re-sit period, which the compressed year makes short
         try:
@@ -138,6 +142,7 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
         await assign_examiners(demo.admin, AppealId.parse(appeal_id), named, acting.office(demo.scenario))
     except Refused as refused:
         demo.say(f"  refused: assign_examiners on {appeal_id}: {refused}")
+    assert appeal.written is not None  # a withdrawn appeal is not decided
     await demo.act(
         appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=examiner, grade=appeal.written)
     )
@@ -205,10 +210,12 @@ async def _issue(demo: Demo, documents: Documents, when: str) -> None:
 async def report_sections(
     admin: Admin, sessions: async_sessionmaker[AsyncSession], cohort: str, participants: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """`appeals`, `resits`, `documents` (the current version of each), `export`; and each participant's
-    `final_grade`, `credits` and `certificate` after the appeals and re-sits."""
+    """`appeals` (decided or withdrawn), `resits`, `documents` (the current version of each), `export`; and each
+    participant's `final_grade`, `credits` and `certificate` after the appeals and re-sits."""
     async with sessions() as session:
-        decided = [r for r in await end_of_year_store.appeals_of_cohort(session, cohort) if r.decided_at is not None]
+        appeals = await end_of_year_store.appeals_of_cohort(session, cohort)
+        decided = [r for r in appeals if r.decided_at is not None]
+        ended = [r for r in appeals if r.decided_at is not None or r.withdrawn_at is not None]
         resits = sorted(
             (r for r in await end_of_year_store.resits_of_cohort(session, cohort) if r.decided_at is not None),
             key=lambda r: (r.participant_id, r.attempt),
@@ -240,8 +247,9 @@ async def report_sections(
                 "written_after": a.written_after,
                 "final_before": a.final_before,
                 "final_after": a.final_after,
+                "withdrawn": a.withdrawn_at is not None,  # before the decision: the grade stayed
             }
-            for a in decided
+            for a in ended
         ],
         "resits": [
             {

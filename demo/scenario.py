@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.models import Grade, Track
 from domain.project import InnovationProject, InnovationReport
@@ -80,8 +80,15 @@ class Scenario(_Model):
 
 class Appeal(_Model):
     participant: str  # APPLICATION#N
-    written: Grade  # the new examiners' written grade
+    written: Grade | None = None  # the new examiners' written grade; none for one withdrawn before the decision
     oral: int | None = None  # the new oral adjustment, when the written grade changed
+    withdraw: bool = False  # withdrawn on the person's word before it is decided: the grade stays
+
+    @model_validator(mode="after")
+    def _decided_or_withdrawn(self) -> Appeal:
+        if (self.written is None) != self.withdraw:
+            raise ValueError(f"{self.participant}: an appeal has a new written grade or is withdrawn, not both")
+        return self
 
 
 class Resit(_Model):

@@ -18,6 +18,7 @@ GATHERINGS = 6
 GATHERING_DAYS = (2, 3)
 TOTAL_DAYS = 14
 WORK_REQUIREMENTS = 4
+APPEAL_DAYS_MIN = 21  # three weeks, as the universities act gives a student to appeal
 THEMES = [
     "Innovasjon og kreativitet",
     "Tjenestedesign",
@@ -37,7 +38,9 @@ class PlanError(Refusal):
 
 
 def check_plan(plan: CohortPlan) -> list[Problem]:
-    """Every rule the plan breaks, each with the field it is about (`gatherings.0.days`)."""
+    """Every rule the plan breaks, each with the field it is about (`gatherings.0.days`). A plan file is checked
+    (`load_plan`, `parse_plan`); the demo's compressed copy of one (demo/year.py) is derived from a checked plan and
+    not checked again: its windows are minutes by design."""
     return _count_errors(plan) + _setting_errors(plan) + _order_errors(plan)
 
 
@@ -80,6 +83,11 @@ def _setting_errors(plan: CohortPlan) -> list[Problem]:
         errors.append(Problem("plan.negative_step_limit", {"field": "oral_step_limit", "limit": plan.oral_step_limit}))
     if any(s <= 0 for s in plan.reminder_seconds_before):
         errors.append(Problem("plan.reminder_not_positive", {"field": "reminder_seconds_before"}))
+    if plan.appeal_seconds < APPEAL_DAYS_MIN * 86400:
+        actual = f"{plan.appeal_seconds / 86400:g}"
+        errors.append(
+            Problem("plan.appeal_window_short", {"field": "appeal_seconds", "days": APPEAL_DAYS_MIN, "actual": actual})
+        )
     return errors
 
 

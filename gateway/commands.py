@@ -26,6 +26,7 @@ from workflows.end_of_year.messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     ResitActionResult,
+    WithdrawAppealInput,
 )
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
@@ -71,6 +72,7 @@ TEACHING = frozenset({Role.ADMIN, Role.TEACHER})
 CONTACT = frozenset({Role.ADMIN, Role.MUNICIPALITY})
 PROJECT = frozenset({Role.ADMIN, Role.TEACHER, Role.MUNICIPALITY})  # the group, its supervisor, the administration
 EXAMINING = frozenset({Role.ADMIN, Role.EXAMINER})
+APPELLANT = frozenset({Role.ADMIN, Role.PARTICIPANT})  # the person (their own: gateway/end_of_year/appeal.py) or staff
 
 
 class Rights:
@@ -210,7 +212,10 @@ WITHDRAW = command(
 )
 
 # ---- a person's end of the year: appeal and re-sit --------------------------------------------------------------
-REGISTER_APPEAL = Start("appeal", ParticipantId, ADMIN, "register_appeal")
+REGISTER_APPEAL = Start("appeal", ParticipantId, APPELLANT, "register_appeal")
+WITHDRAW_APPEAL = command(
+    "appeal-withdraw", AppealId, AppealWorkflow.withdraw_appeal, WithdrawAppealInput, AppealActionResult, APPELLANT
+)
 APPEAL_EXAMINERS = command(
     "appeal-examiners", AppealId, AppealWorkflow.assign_examiners, AssignExaminersInput, AppealActionResult, ADMIN
 )
@@ -279,6 +284,7 @@ COMMANDS: dict[str, AnyCommand] = {
         APPEAL_EXAMINERS,
         APPEAL_WRITTEN,
         APPEAL_ORAL,
+        WITHDRAW_APPEAL,
         RESIT_WRITTEN,
         RESIT_ORAL,
     )

@@ -3,7 +3,7 @@ ID and workflow ID, no names), and the examiner accounts an appeal's new examine
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +32,8 @@ class AppealRecord(Base):
     registered_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    received: Mapped[date | None] = mapped_column(default=None)  # the day it was received (Oslo)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)  # withdrawn undecided: the grade stands
 
 
 class ResitRecord(Base):

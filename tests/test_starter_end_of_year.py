@@ -4,9 +4,11 @@ a re-sit, and a refusal as one line with exit code 1."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
+from domain.end_of_year.appeals import oslo_date
 from domain.models import Grade
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
@@ -19,7 +21,7 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     handle, ids = await graded_group(harness)
     await publish(handle)
     code, out, _ = await run(harness, capsys, "appeal", "register", ids[1], actor=OFFICE)
-    assert code == 0 and f"{ids[1]}.klage: venter på nye sensorer; før C -> D" in out
+    assert code == 0 and f"{ids[1]}.klage: venter på nye sensorer; mottatt " in out and "; før C -> D" in out
     appeal = f"{ids[1]}.klage"
     code, _, err = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
     assert code == 1 and one_line(err) == f"avvist: {EXAMINER} er ikke brukernavnet til en sensorkonto"
@@ -38,6 +40,30 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
 
     code, _, err = await run(harness, capsys, "appeal", "register", ids[3], actor=OFFICE)
     assert code == 1 and one_line(err) == "avvist: En kursdeltaker får ikke karakter og har ingenting å klage på"
+    code, _, err = await run(harness, capsys, "appeal", "withdraw", appeal, actor=OFFICE)
+    assert code == 1 and one_line(err) == "avvist: Klagen er avgjort og kan ikke lenger trekkes tilbake"
+
+
+async def test_an_appeal_received_earlier_and_withdrawn_on_the_command_line(
+    harness: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handle, ids = await graded_group(harness)
+    await publish(handle)
+    released = (await handle.query(GroupWorkflow.detail)).published_at
+    assert released is not None
+    day = oslo_date(released)
+    future = f"{day + timedelta(days=1):%Y-%m-%d}"
+    code, _, err = await run(harness, capsys, "appeal", "register", ids[0], "--received", future, actor=OFFICE)
+    assert code == 1 and one_line(err) == (
+        f"avvist: Mottatt-datoen {day + timedelta(days=1):%d.%m.%Y} er fram i tid; oppgi dagen klagen kom inn"
+    )
+    code, out, _ = await run(harness, capsys, "appeal", "register", ids[0], "--received", f"{day}", actor=OFFICE)
+    assert code == 0 and f"venter på nye sensorer; mottatt {day:%d.%m.%Y}, klagefrist " in out
+    appeal = f"{ids[0]}.klage"
+    code, out, _ = await run(harness, capsys, "appeal", "withdraw", appeal, actor=OFFICE)
+    assert code == 0 and out.strip() == "utført; klagen er nå: trukket"
+    code, out, _ = await run(harness, capsys, "appeal", "show", appeal)
+    assert "trukket (trukket tilbake " in out and "karakteren står)" in out and "før C -> B, etter - -> -" in out
 
 
 async def test_a_resit_on_the_command_line(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:

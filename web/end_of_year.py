@@ -11,6 +11,7 @@ them (`access`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from fastapi import HTTPException, status
@@ -23,7 +24,7 @@ from gateway import commands
 from gateway.accounts import Account, Role
 from gateway.admin import Refused
 from gateway.commands import Rights
-from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal
+from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal, withdraw_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.messages import (
     AppealDetail,
@@ -57,6 +58,7 @@ STEPS: dict[str, Step] = {
         Step(commands.APPEAL_EXAMINERS, "Klagesensorene er oppnevnt."),
         Step(commands.APPEAL_WRITTEN, "Den nye skriftlige karakteren er registrert."),
         Step(commands.APPEAL_ORAL, "Den nye muntlige justeringen er registrert."),
+        Step(commands.WITHDRAW_APPEAL, "Klagen er trukket tilbake. Karakteren står som før."),
         Step(commands.REGISTER_RESIT, "Ny eksamen er registrert."),
         Step(commands.RESIT_WRITTEN, "Den skriftlige karakteren på ny eksamen er registrert."),
         Step(commands.RESIT_ORAL, "Den muntlige justeringen på ny eksamen er registrert."),
@@ -104,10 +106,12 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
     if not step.command.allows(account):
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     if name == "appeal":
-        return await register_appeal(web.admin, member.workflow_id, account)
+        return await register_appeal(web.admin, member.workflow_id, account, received=values.get("received"))
     if name == "resit":
         return await register_resit(web.admin, member.workflow_id, account, values.get("in_cohort") or None)
     appeal = AppealId(member)
+    if name == "appeal-withdraw":
+        return await withdraw_appeal(web.admin, appeal, account)
     if name == "appeal-examiners":
         named = AssignExaminersInput(actor=account.username, examiners=[str(u) for u in values["examiners"]])
         await refuse_unknown_examiners(web.admin, appeal, named, account)
@@ -138,4 +142,14 @@ def form_values(name: str, form: FormData) -> dict[str, Any]:
         return {"adjustment": number(form, "adjustment")}
     if name == "resit":
         return {"in_cohort": str(form.get("in_cohort", "")).strip()}
+    if name == "appeal" and text(form, "received"):
+        return {"received": received_day(text(form, "received"))}
     return {}
+
+
+def received_day(value: str) -> date:
+    """The day an appeal was received, as a browser's date field or the command line gives it (2023-07-01)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"mottatt: '{value}' er ikke en dato (åååå-mm-dd)") from None

@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import exam
     from domain import requirements as rules
     from domain.calendar import DueItem, DueKind
+    from domain.end_of_year.appeals import appeal_deadline
     from domain.lifecycle import Outcome
     from domain.models import CohortPlan
     from domain.requirements import RequirementState, RequirementStatus
@@ -132,7 +133,7 @@ class GroupEvents:
         if member.certificate == "course_certificate":
             self.effects.notice(f"certificate:{member.number}", n.CertificateIssued(cohort=cohort), [member.person_id])
         elif member.final_grade is not None:
-            appeal_until = workflow.now() + timedelta(seconds=self.plan.appeal_seconds)
+            appeal_until = appeal_deadline(workflow.now(), self.plan.appeal_seconds)  # the rule's, to the second
             notice = n.ResultPublished(
                 cohort=cohort, grade=member.final_grade, credits=member.credits, appeal_deadline=appeal_until
             )

@@ -200,6 +200,14 @@ class AppealDecided(_Notice):
     credits: int = Field(ge=0)
 
 
+class AppealWithdrawn(_Notice):
+    """To the person who appealed: the appeal is withdrawn before it was decided, and the grade stays."""
+
+    kind: Literal["appeal_withdrawn"] = "appeal_withdrawn"
+    grade: Grade  # the combined grade, as it was before the appeal
+    withdrawn_by_self: bool  # the person withdrew it themself, or the administration did on their word
+
+
 class ResitRegistered(_Notice):
     """To the student: they are registered to sit the exam again, and when."""
 
@@ -247,6 +255,7 @@ Notice = Annotated[
     | ApprovalWaiting
     | Withdrawn
     | AppealDecided
+    | AppealWithdrawn
     | ResitRegistered
     | ResitDecided,
     Field(discriminator="kind"),
@@ -276,6 +285,7 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     ApprovalWaiting,
     Withdrawn,
     AppealDecided,
+    AppealWithdrawn,
     ResitRegistered,
     ResitDecided,
 )

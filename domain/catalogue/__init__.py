@@ -12,9 +12,9 @@ Its sections:
 - pending (pending.py): what waits for the administration, from the workflows' views.
 
 In a template, `{status:label}` is itself a code (a status, an outcome, a stage) and is said in words, in lower case;
-`{deadline:time}` is an ISO time, said as Oslo's clock shows it. tests/domain/test_catalogue.py finds every code the
-source raises and fails on one that has no entry here, or whose entry names other parameters than the code is
-raised with.
+`{deadline:time}` is an ISO time, said as Oslo's clock shows it; `{received:date}` an ISO day (or a time's day in
+Oslo). tests/domain/test_catalogue.py finds every code the source raises and fails on one that has no entry here, or
+whose entry names other parameters than the code is raised with.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from domain.catalogue import (
     validation,
     web,
 )
-from domain.catalogue.labels import OSLO, label, when
+from domain.catalogue.labels import OSLO, day, label, when
 from domain.catalogue.pending import PENDING
 from domain.catalogue.reasons import REASONS
 
-__all__ = ["OSLO", "PENDING", "REFUSALS", "SECTIONS", "detail", "fields", "label", "say", "when"]
+__all__ = ["OSLO", "PENDING", "REFUSALS", "SECTIONS", "day", "detail", "fields", "label", "say", "when"]
 
 SECTIONS = (
     requirements,
@@ -83,7 +83,15 @@ class _Words(Formatter):
             return label(value).lower()
         if format_spec == "time":
             return when(datetime.fromisoformat(str(value)))
+        if format_spec == "date":
+            return _day(str(value))
         return str(super().format_field(value, format_spec))
+
+
+def _day(iso: str) -> str:
+    """An ISO day (2023-07-01) as written (01.07.2023); an ISO time by its day in Oslo."""
+    moment = datetime.fromisoformat(iso)
+    return day(moment) if moment.tzinfo is not None else moment.strftime("%d.%m.%Y")
 
 
 _WORDS = _Words()

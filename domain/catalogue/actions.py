@@ -30,6 +30,7 @@ PARAMS: dict[str, str] = {
     "absent": "gyldig fravær: {value}",
     # the end of the year's (workflows/appeal.py, resit.py, when they record parameters)
     "examiners": "sensorer: {value}",
+    "received": "mottatt {value:date}",
     "adjustment": "muntlig justering {value}",
     "attempt": "forsøk {value}",
     "period": "{value}",

@@ -16,6 +16,11 @@ REFUSALS: dict[str, str] = {
     "appeal.no_written_grade": "Det er ingen skriftlig karakter å klage på",
     "appeal.not_released": "Resultatene er ikke publisert ennå",
     "appeal.deadline_passed": "Klagefristen {deadline:time} er passert",
+    "appeal.received_in_future": "Mottatt-datoen {received:date} er fram i tid; oppgi dagen klagen kom inn",
+    "appeal.received_before_release": (
+        "Mottatt-datoen {received:date} er før resultatet ble publisert {released:date}; oppgi dagen klagen kom inn"
+    ),
+    "appeal.received_late": "Klagen ble mottatt {received:date}, etter klagefristen {deadline:time}",
     # the new examiners and the new assessment (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py,
     # gateway/end_of_year/appeal.py: they are examiner accounts)
     "appeal.no_examiners_named": "Oppgi minst én ny sensor",
@@ -35,6 +40,10 @@ REFUSALS: dict[str, str] = {
         "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
     ),
     "appeal.decided": "Klagen er avgjort, og resultatet av en klage er endelig",
+    # withdrawal (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py)
+    "appeal.withdrawn": "Klagen er trukket tilbake; karakteren står som før",
+    "appeal.not_own": "En deltaker kan bare klage, og trekke en klage, på sin egen karakter",
+    "appeal.decided_not_withdrawable": "Klagen er avgjort og kan ikke lenger trekkes tilbake",
     # who may sit again (domain/end_of_year/resits.py, gateway/end_of_year/resit.py)
     "resit.course_participant": "En kursdeltaker får ikke karakter og tar ikke eksamen",
     "resit.not_released": "Resultatene er ikke publisert ennå",

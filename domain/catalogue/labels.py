@@ -74,6 +74,7 @@ LABELS: dict[str, str] = {
     "apply": "Søknad",
     "publish_group": "Publisering av gruppens resultater",
     "register_appeal": "Registrering av klage",
+    "withdraw_appeal": "Tilbaketrekking av klage",
     "assign_examiners": "Oppnevning av klagesensorer",
     "register_new_written_grade": "Ny karakter på skriftlig oppgave etter klage",
     "register_new_oral_adjustment": "Ny muntlig justering etter klage",
@@ -122,6 +123,7 @@ LABELS: dict[str, str] = {
     "certificate_issued": "Kursbevis utstedt",
     "approval_waiting": "Venter på godkjenning",
     "appeal_decided": "Klage avgjort",
+    "appeal_withdrawn": "Klage trukket tilbake",
     "resit_registered": "Ny eksamen registrert",
     "resit_decided": "Ny eksamen avgjort",
     # the fields of a form or a message, as a refusal names them

@@ -14,5 +14,6 @@ REFUSALS: dict[str, str] = {
     "plan.not_after": "{field:label}: må komme etter {before:label}",
     "plan.gatherings_overlap": "{field:label}: overlapper samling {gathering}",
     "plan.written_before_last_gathering": "{field:label}: må komme etter at siste samling starter",
+    "plan.appeal_window_short": "{field:label}: klagefristen er minst {days} dager, ikke {actual}",
     "plan.resit_one_end": "{field:label}: oppgi begge endene av perioden for ny eksamen, eller ingen",
 }

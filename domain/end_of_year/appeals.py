@@ -9,7 +9,8 @@ same, the combined grade stands. The result of an appeal is final. (docs/domain.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.end_of_year.common import credits_for, has_oral
 from domain.grading import adjustment_refusal, combine
@@ -17,6 +18,8 @@ from domain.models import Grade, Strict, Track
 from domain.refusals import Refusal
 
 EXAMINERS_MAX = 3
+OSLO = ZoneInfo("Europe/Oslo")
+DAY_END = time(23, 59, 59)  # an appeal window ends with its last day, as the letter states it
 
 
 class AppealFacts(Strict):
@@ -35,11 +38,21 @@ class AppealOutcome(Strict):
 
 
 def appeal_deadline(released_at: datetime, appeal_seconds: float) -> datetime:
-    return released_at + timedelta(seconds=appeal_seconds)
+    """The end (23:59:59, Oslo) of the window's last day. The window is counted on Oslo's clock, so three weeks from
+    a release at 14:00 end on the same weekday across a change to or from summer time."""
+    last = released_at.astimezone(OSLO) + timedelta(seconds=appeal_seconds)  # wall-clock arithmetic in one zone
+    return datetime.combine(last.date(), DAY_END, tzinfo=OSLO)
 
 
-def appeal_refusal(facts: AppealFacts, now: datetime, appeal_seconds: float) -> Refusal | None:
-    """Why this person may not appeal now, or None."""
+def oslo_date(moment: datetime) -> date:
+    return moment.astimezone(OSLO).date()
+
+
+def appeal_refusal(
+    facts: AppealFacts, now: datetime, appeal_seconds: float, received: date | None = None
+) -> Refusal | None:
+    """Why this person may not appeal now, or None. `received`: the day the administration received the appeal
+    (it may register it later); None for an appeal received now (the participant's own)."""
     if facts.appealed_before:
         return Refusal("appeal.already_appealed")
     if facts.track == Track.COURSE:
@@ -49,8 +62,31 @@ def appeal_refusal(facts: AppealFacts, now: datetime, appeal_seconds: float) -> 
     if facts.released_at is None:
         return Refusal("appeal.not_released")
     deadline = appeal_deadline(facts.released_at, appeal_seconds)
-    if now > deadline:
-        return Refusal("appeal.deadline_passed", deadline=deadline.isoformat())
+    if received is None:
+        return Refusal("appeal.deadline_passed", deadline=deadline.isoformat()) if now > deadline else None
+    return received_refusal(received, facts.released_at, deadline, now)
+
+
+def received_refusal(received: date, released_at: datetime, deadline: datetime, now: datetime) -> Refusal | None:
+    """An appeal received on a day between the release and today (Oslo) is in time if that day is not after the
+    deadline's, however late it is registered."""
+    if received > oslo_date(now):
+        return Refusal("appeal.received_in_future", received=received.isoformat())
+    if received < oslo_date(released_at):
+        return Refusal(
+            "appeal.received_before_release", received=received.isoformat(), released=released_at.isoformat()
+        )
+    if received > deadline.date():
+        return Refusal("appeal.received_late", received=received.isoformat(), deadline=deadline.isoformat())
+    return None
+
+
+def withdrawal_refusal(decided: bool, withdrawn: bool) -> Refusal | None:
+    """An appeal may be withdrawn until it is decided, once; the grade then stays as it was."""
+    if withdrawn:
+        return Refusal("appeal.withdrawn")
+    if decided:
+        return Refusal("appeal.decided_not_withdrawable")
     return None
 
 

@@ -2,14 +2,16 @@
 appeal's workflow starts) and naming its new examiners (each an existing examiner account). A refusal names its
 reason by code and is audited like any other; nothing is started or changed.
 
-For a web route or the command line: `await register_appeal(admin, participant_workflow_id, account)`, then
+For a web route or the command line: `await register_appeal(admin, participant_workflow_id, account, received=day)`
+(the administration gives the day it received the appeal; the participant's own is received now), then
 `await assign_examiners(admin, AppealId, AssignExaminersInput(...), account)`, then the appeal's grades
-(commands.APPEAL_WRITTEN, APPEAL_ORAL) through `Admin.perform`; each checks the account's role.
+(commands.APPEAL_WRITTEN, APPEAL_ORAL) through `Admin.perform`; each checks the account's role. Until it is
+decided, `await withdraw_appeal(admin, AppealId, account)` withdraws it (the person or the administration).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from temporalio.client import Client
@@ -22,32 +24,48 @@ from gateway import commands
 from gateway.admin import Admin
 from gateway.end_of_year import common
 from store import end_of_year as store
-from store.accounts import Account
+from store.accounts import Account, Role
 from store.tables import AuditRecord
 from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import AppealActionResult, AppealDetail, AppealInput, AssignExaminersInput
+from workflows.end_of_year.messages import (
+    AppealActionResult,
+    AppealDetail,
+    AppealInput,
+    AssignExaminersInput,
+    WithdrawAppealInput,
+)
 from workflows.ids import appeal_workflow_id
 
 FIRST_GRADING = ("register_written_grade", "register_oral")
 ACTION = commands.REGISTER_APPEAL.audit
 ASSIGN = commands.APPEAL_EXAMINERS.audit
+WITHDRAW = commands.WITHDRAW_APPEAL.audit
 
 
 async def register_appeal(
-    admin: Admin, participant_workflow_id: str, account: Account, now: datetime | None = None
+    admin: Admin,
+    participant_workflow_id: str,
+    account: Account,
+    now: datetime | None = None,
+    received: date | None = None,
 ) -> AppealDetail:
     """Start the appeal of one person's written grade as `account`; `Refused` (audited) with the reason when they
-    may not (or the account's role may not register it)."""
+    may not (or the account's role may not register it). `received`: the day the administration received it (in
+    time if received by the deadline, however late registered); a participant's own appeal is received now."""
+    appeal_id = appeal_workflow_id(participant_workflow_id)
+    await _refuse_unless_own(admin, appeal_id, account, participant_workflow_id, ACTION)
+    if account.role == Role.PARTICIPANT:
+        received = None  # their own, on their page: received as it is registered
     who = await common.person(admin, participant_workflow_id, account, commands.REGISTER_APPEAL)
     group, member, plan = who.group, who.member, who.plan
-    appeal_id = appeal_workflow_id(who.participant_workflow_id)
+    moment = now or datetime.now(UTC)
     facts = rules.AppealFacts(
         track=member.track,
         final_grade=member.final_grade,
         released_at=group.published_at,
         appealed_before=await _exists(admin.client, appeal_id),
     )
-    refusal = rules.appeal_refusal(facts, now or datetime.now(UTC), plan.appeal_seconds)
+    refusal = rules.appeal_refusal(facts, moment, plan.appeal_seconds, received)
     if refusal is None and group.written_grade is None:
         refusal = Refusal("appeal.no_written_grade")
     if refusal is not None:
@@ -65,11 +83,35 @@ async def register_appeal(
         first_examiners=await first_examiners(admin, group.group_workflow_id),
         registered_by=who.actor,
         deadline=rules.appeal_deadline(group.published_at, plan.appeal_seconds),
+        received=received or rules.oslo_date(moment),
     )
     final = Refusal("appeal.already_appealed")  # another registration of the same appeal won
     handle = await common.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
     detail: AppealDetail = await handle.query(AppealWorkflow.detail)
     return detail
+
+
+async def withdraw_appeal(admin: Admin, appeal: AppealId, account: Account) -> AppealActionResult:
+    """Withdraw the appeal as `account`, the person who appealed or the administration, before it is decided;
+    `Refused` (audited) after the decision, or for anyone else's."""
+    workflow_id = appeal.workflow_id
+    await common.check(admin, commands.WITHDRAW_APPEAL, workflow_id, account)
+    await _refuse_unless_own(admin, workflow_id, account, appeal.participant.workflow_id, WITHDRAW)
+    # a decided or withdrawn appeal's workflow has ended and takes no update: its detail says why, by the rule
+    detail: AppealDetail = await admin.query(workflow_id, AppealWorkflow.detail)
+    refusal = rules.withdrawal_refusal(detail.decided_at is not None, detail.withdrawn_at is not None)
+    if refusal is not None:
+        await common.refuse(admin, workflow_id, account.username, WITHDRAW, refusal)
+    action = WithdrawAppealInput(actor=account.username, by_participant=account.role == Role.PARTICIPANT)
+    return await admin.perform(commands.WITHDRAW_APPEAL, appeal, action, account)
+
+
+async def _refuse_unless_own(
+    admin: Admin, workflow_id: str, account: Account, participant_workflow_id: str, action: str
+) -> None:
+    """A participant's account acts on its own appeal only; staff by their role (checked by the command)."""
+    if account.role == Role.PARTICIPANT and account.participant != participant_workflow_id:
+        await common.refuse(admin, workflow_id, account.username, action, Refusal("appeal.not_own"))
 
 
 async def assign_examiners(

@@ -61,7 +61,7 @@ async def register_resit(
         track=member.track,
         grade=grade,
         released_at=group.published_at,
-        appeal_pending=appeal is not None and appeal.decided_at is None,
+        appeal_pending=appeal is not None and appeal.decided_at is None and appeal.withdrawn_at is None,
         attempts=(0 if member.oral_absent else 1) + len(attempts),  # a missed oral with a valid absence is none
         resit_pending=len(decided) < len(attempts),
         oral_absent=member.oral_absent,

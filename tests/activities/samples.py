@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.admission import application_errors
+from domain.end_of_year.appeals import appeal_deadline
 from domain.models import Application, Grade
 from domain.plan import load_plan
 from tests.factories import application
 from workflows.notices import (
     Admitted,
     AppealDecided,
+    AppealWithdrawn,
     ApplicationIncomplete,
     ApplicationReceived,
     ApprovalWaiting,
@@ -110,7 +112,7 @@ def samples() -> dict[str, Notice]:
             cohort=cohort,
             grade=Grade.B,
             credits=30,
-            appeal_deadline=PLAN.oral_end + timedelta(seconds=PLAN.appeal_seconds),
+            appeal_deadline=appeal_deadline(PLAN.oral_end, PLAN.appeal_seconds),
         ),
         NoResult(cohort=cohort, reason="requirements_not_approved"),
         CertificateIssued(cohort=cohort),
@@ -130,6 +132,7 @@ def samples() -> dict[str, Notice]:
             grade_after=Grade.B,
             credits=30,
         ),
+        AppealWithdrawn(cohort=cohort, grade=Grade.C, withdrawn_by_self=True),
         ResitRegistered(
             cohort=cohort,
             attempt=2,

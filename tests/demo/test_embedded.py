@@ -132,18 +132,28 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
 
 
 def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -> None:
-    """After publish (demo/end_of_year.py): an appeal that changes the grade, one that does not, the documents
-    (their PDFs and codes) and the FS export; each participant's grade is the one after the appeals."""
-    changed, kept = report["appeals"]
+    """After publish (demo/end_of_year.py): an appeal that changes the grade, one that does not, one withdrawn, the
+    documents (their PDFs and codes) and the FS export; each participant's grade is the one after the appeals."""
+    changed, kept, withdrawn = report["appeals"]
     assert changed == {
         "participant": "kull-2022.gruppe-1804.deltaker-1",
         "written_before": "C",
         "written_after": "B",
         "final_before": "B",
         "final_after": "A",
+        "withdrawn": False,
     }
     assert kept["written_before"] == kept["written_after"] and kept["final_before"] == kept["final_after"]
+    assert withdrawn == {
+        "participant": "kull-2022.gruppe-5025.deltaker-1",
+        "written_before": "B",
+        "written_after": None,
+        "final_before": "A",
+        "final_after": None,
+        "withdrawn": True,
+    }  # withdrawn before the decision: the grade stayed
     people = {p["id"]: p for p in report["participants"]}
+    assert people[withdrawn["participant"]]["final_grade"] == "A"
     assert (people[changed["participant"]]["final_grade"], people[changed["participant"]]["credits"]) == ("A", 30)
     assert report["resits"] == [
         {"participant": "kull-2022.gruppe-5501.deltaker-1", "attempt": 2, "final_before": "F", "final_after": "B"},
@@ -162,7 +172,7 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert len(export) - 1 == attempts  # one row per attempt: the ordinary exam and each re-sit
     statistics = html.unescape(re.sub(r"<[^>]+>", " ", (ROOT / report["statistics"]).read_text(encoding="utf-8")))
     words = " ".join(statistics.split())
-    assert "Statistikk for kull 2022" in words and "2 klager, 1 av dem endret den endelige karakteren." in words
+    assert "Statistikk for kull 2022" in words and "3 klager, 1 av dem endret den endelige karakteren." in words
     assert "2 nye eksamener, 1 av dem bestått." in words
     assert "Rolle Rolle Deltakere Rådgiver" in words  # roles from the register of people, rare ones together
     assert "Prosjekt registrert: 3 av 12 (25 %)" in words and "Innbyggere 2" in words  # the scenario's projects

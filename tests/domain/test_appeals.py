@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domain.end_of_year.appeals import (
+    OSLO,
     AppealFacts,
     appeal_deadline,
     appeal_refusal,
@@ -15,6 +16,7 @@ from domain.end_of_year.appeals import (
     new_oral_refusal,
     outcome_with_oral,
     outcome_without_oral,
+    withdrawal_refusal,
 )
 from domain.models import Grade, Track
 from domain.refusals import Refusal
@@ -33,20 +35,70 @@ def facts(**changes: object) -> AppealFacts:
     return AppealFacts.model_validate(values | changes)
 
 
-def test_a_student_with_a_grade_may_appeal_until_the_deadline_inclusive() -> None:
-    deadline = appeal_deadline(RELEASED, THREE_WEEKS)
-    assert deadline == datetime(2023, 6, 30, 10, 0, tzinfo=UTC)
-    assert appeal_refusal(facts(), RELEASED, THREE_WEEKS) is None
-    assert appeal_refusal(facts(), deadline, THREE_WEEKS) is None
+def oslo(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=OSLO)
 
 
-def test_after_the_deadline_is_refused_with_the_deadline_in_oslo_time() -> None:
-    late = appeal_deadline(RELEASED, THREE_WEEKS) + timedelta(seconds=1)
-    refusal = appeal_refusal(facts(), late, THREE_WEEKS)
-    assert refusal is not None and refusal.dump() == [
-        {"code": "appeal.deadline_passed", "params": {"deadline": "2023-06-30T10:00:00+00:00"}}
+def test_the_deadline_is_the_end_of_the_last_day_in_oslo() -> None:
+    """Released at 14:00: three weeks later, the whole of that day, as the letter states it."""
+    released = oslo(2023, 6, 9, 14, 0)
+    assert appeal_deadline(released, THREE_WEEKS) == oslo(2023, 6, 30, 23, 59, 59)
+    assert appeal_deadline(RELEASED, THREE_WEEKS) == oslo(2023, 6, 30, 23, 59, 59)  # 10:00 UTC is 12:00 in Oslo
+
+
+def test_the_deadline_keeps_its_day_across_a_change_to_summer_time() -> None:
+    """Released at 23:30 on 10 March 2025; summer time begins on 30 March: still the end of 31 March, not of 1 April
+    (21 x 24 hours from 23:30 CET would be 00:30 CEST the day after)."""
+    released = oslo(2025, 3, 10, 23, 30)
+    deadline = appeal_deadline(released, THREE_WEEKS)
+    assert deadline == oslo(2025, 3, 31, 23, 59, 59)
+    assert deadline.utcoffset() == timedelta(hours=2)  # summer time by then
+    autumn = appeal_deadline(oslo(2025, 10, 10, 0, 30), THREE_WEEKS)  # winter time begins on 26 October
+    assert autumn == oslo(2025, 10, 31, 23, 59, 59) and autumn.utcoffset() == timedelta(hours=1)
+
+
+def test_an_appeal_at_15_on_the_last_day_is_in_time_after_midnight_it_is_not() -> None:
+    released = oslo(2023, 6, 9, 14, 0)
+    assert appeal_refusal(facts(released_at=released), oslo(2023, 6, 30, 15, 0), THREE_WEEKS) is None
+    assert appeal_refusal(facts(released_at=released), oslo(2023, 6, 30, 23, 59, 59), THREE_WEEKS) is None
+    late = appeal_refusal(facts(released_at=released), oslo(2023, 7, 1, 0, 0), THREE_WEEKS)
+    assert late is not None and late.dump() == [
+        {"code": "appeal.deadline_passed", "params": {"deadline": "2023-06-30T23:59:59+02:00"}}
     ]
-    assert str(refusal) == "Klagefristen 30.06.2023 kl. 12:00 er passert"
+    assert str(late) == "Klagefristen 30.06.2023 kl. 23:59 er passert"
+
+
+def test_an_appeal_received_in_time_is_accepted_however_late_it_is_registered() -> None:
+    registered = oslo(2023, 7, 20, 9, 0)  # weeks after the deadline
+    assert appeal_refusal(facts(), registered, THREE_WEEKS, received=date(2023, 6, 30)) is None
+    assert appeal_refusal(facts(), registered, THREE_WEEKS, received=date(2023, 6, 9)) is None  # the release's day
+
+
+@pytest.mark.parametrize(
+    ("received", "reason"),
+    [
+        (date(2023, 7, 1), "Klagen ble mottatt 01.07.2023, etter klagefristen 30.06.2023 kl. 23:59"),
+        (
+            date(2023, 7, 21),
+            "Mottatt-datoen 21.07.2023 er fram i tid; oppgi dagen klagen kom inn",
+        ),
+        (
+            date(2023, 6, 8),
+            "Mottatt-datoen 08.06.2023 er før resultatet ble publisert 09.06.2023; oppgi dagen klagen kom inn",
+        ),
+    ],
+)
+def test_a_received_day_late_in_the_future_or_before_the_release_is_refused(received: date, reason: str) -> None:
+    refusal = appeal_refusal(facts(), oslo(2023, 7, 20, 9, 0), THREE_WEEKS, received=received)
+    assert refusal is not None and str(refusal) == reason
+
+
+def test_an_appeal_may_be_withdrawn_until_it_is_decided_and_once() -> None:
+    assert withdrawal_refusal(decided=False, withdrawn=False) is None
+    decided = withdrawal_refusal(decided=True, withdrawn=False)
+    assert decided is not None and str(decided) == "Klagen er avgjort og kan ikke lenger trekkes tilbake"
+    again = withdrawal_refusal(decided=False, withdrawn=True)
+    assert again is not None and str(again) == "Klagen er trukket tilbake; karakteren står som før"
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,22 @@ def test_compressed_plan_seconds_apart_is_valid() -> None:
         }
     )
     assert parse_plan(CohortPlan.model_validate(compressed.model_dump()).model_dump(mode="json"))[1] == []
+
+
+def test_an_appeal_window_under_three_weeks_is_refused() -> None:
+    data = example() | {"appeal_seconds": 20 * 86400}
+    assert said(data) == ["appeal_seconds: klagefristen er minst 21 dager, ikke 20"]
+    assert said(example() | {"appeal_seconds": 21 * 86400}) == []
+
+
+def test_the_demos_compressed_plan_comes_from_a_checked_plan_and_keeps_minutes_for_appeals() -> None:
+    """The rule is the plan file's: the demo checks its template (load_plan) and compresses a copy of it
+    (demo/year.py), whose appeal window is minutes; the copy is a valid model and never a plan file."""
+    from datetime import UTC, datetime
+
+    from demo.year import compress_plan
+
+    template = load_plan(EXAMPLE)
+    compressed = compress_plan(template, datetime.now(UTC), year_seconds=600)
+    assert compressed.appeal_seconds < 3600
+    assert [p.code for p in parse_plan(compressed.model_dump(mode="json"))[1]] == ["plan.appeal_window_short"]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowHandle
 
+from domain.end_of_year.appeals import appeal_deadline
 from domain.ids import AppealId
 from domain.models import Grade
 from gateway import commands
@@ -273,7 +274,7 @@ async def test_who_may_not_appeal_is_refused_by_name_and_audited(harness: Harnes
     )  # did not take part
     released = (await handle.query(GroupWorkflow.detail)).published_at
     assert released is not None
-    late = released + timedelta(days=21, seconds=1)
+    late = appeal_deadline(released, 21 * 86400) + timedelta(seconds=1)  # the end of the last day, in Oslo
     deadline = await refused(appeal_gateway.register_appeal(gateway, ids[0], acting(OFFICE), now=late), "Klagefristen ")
     assert deadline.code == "appeal.deadline_passed" and str(deadline).endswith(" er passert")
     await refused(

@@ -6,6 +6,7 @@ exist, 409 with {"detail": reason} when the workflow refuses, 422 for a body tha
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request, status
@@ -42,6 +43,7 @@ Staff = Annotated[Account, Depends(require(*STAFF))]
 Admin = Annotated[Account, Depends(require(Role.ADMIN))]
 Publishing = Annotated[Account, giving(commands.PUBLISH)]
 RegisteringAppeal = Annotated[Account, giving(commands.REGISTER_APPEAL)]
+WithdrawingAppeal = Annotated[Account, giving(commands.WITHDRAW_APPEAL)]
 NamingExaminers = Annotated[Account, giving(commands.APPEAL_EXAMINERS)]
 AppealGrading = Annotated[Account, giving(commands.APPEAL_WRITTEN)]
 RegisteringResit = Annotated[Account, giving(commands.REGISTER_RESIT)]
@@ -194,6 +196,13 @@ class Adjustment(BaseModel):
     adjustment: int = Field(ge=-5, le=5, description="steps up (+) or down (-); the plan's limit applies")
 
 
+class AppealRegistration(BaseModel):
+    received: date | None = Field(
+        default=None,
+        description="the day the administration received the appeal (default: today; a person's own: today)",
+    )
+
+
 class ResitRegistration(BaseModel):
     in_cohort: str | None = Field(
         default=None, description="the later cohort whose exam period the re-sit joins, when the plan sets none"
@@ -204,9 +213,19 @@ Person = "/participants/{participant_id}"
 
 
 @router.post(Person + "/appeal")
-async def register_appeal(participant_id: str, web: WebDep, account: RegisteringAppeal) -> Any:
-    """Register the person's appeal of the written grade (admin); 409 with the reason when they may not appeal."""
-    return dump(await end_of_year.take(web, account, participant_id, "appeal", {}))
+async def register_appeal(
+    participant_id: str, web: WebDep, account: RegisteringAppeal, body: AppealRegistration | None = None
+) -> Any:
+    """Register the person's appeal of the written grade (admin, with the day it was received; or the person's own);
+    409 with the reason when they may not appeal."""
+    values = {"received": body.received} if body is not None and body.received is not None else {}
+    return dump(await end_of_year.take(web, account, participant_id, "appeal", values))
+
+
+@router.post(Person + "/appeal/withdraw")
+async def withdraw_appeal(participant_id: str, web: WebDep, account: WithdrawingAppeal) -> Any:
+    """Withdraw the appeal before it is decided (admin, or the person's own); the grade stays as it was."""
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-withdraw", {}))
 
 
 @router.post(Person + "/appeal/examiners")

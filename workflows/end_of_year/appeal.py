@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         AssignExaminersInput,
         NewOralAdjustmentInput,
         NewWrittenGradeInput,
+        WithdrawAppealInput,
     )
     from workflows.end_of_year.step import Params, Step
     from workflows.refusing import refuse, refused
@@ -33,16 +34,19 @@ with workflow.unsafe.imports_passed_through():
 class AppealWorkflow(Step):
     """An appeal by one person of one attempt; ends with the new result, which is final.
 
-    Updates: assign_examiners, register_new_written_grade, register_new_oral_adjustment. Query: detail.
+    Updates: assign_examiners, register_new_written_grade, register_new_oral_adjustment, withdraw_appeal. Query: detail.
+    A withdrawn appeal ends undecided: the grade stays as it was.
     """
 
     DECIDED = Refusal("appeal.decided")
+    WITHDRAWN = Refusal("appeal.withdrawn")
     WRITTEN_FIRST = Refusal("appeal.written_first")
     PENDING: ClassVar[dict[str, str | None]] = {
         "awaiting_examiners": "pending.appeal_examiners",
         "awaiting_written": "pending.appeal_written",
         "awaiting_oral": "pending.appeal_oral",
         "decided": None,
+        "withdrawn": None,
     }
     input: AppealInput
     state: AppealState
@@ -54,9 +58,9 @@ class AppealWorkflow(Step):
     @workflow.run
     async def run(self, input: AppealInput) -> AppealResult:
         self.state.registered_at = workflow.now()
-        self.effects.accepted(
-            input.registered_by, "register_appeal", params={"participant": input.participant_workflow_id}
-        )
+        received = input.received.isoformat() if input.received else None
+        params = {"participant": input.participant_workflow_id, "received": received}
+        self.effects.accepted(input.registered_by, "register_appeal", params=params)
         await self._until_decided()
         return AppealResult(detail=self.detail())
 
@@ -110,6 +114,30 @@ class AppealWorkflow(Step):
         oral = None if written is None else rules.new_oral_refusal(written, input.adjustment, self.input.step_limit)
         self._refuse_oral(written, oral)
 
+    @workflow.update
+    def withdraw_appeal(self, input: WithdrawAppealInput) -> AppealActionResult:
+        self.state.withdrawn_at = workflow.now()
+        notice = n.AppealWithdrawn(
+            cohort=self.input.cohort, grade=self.input.final_before, withdrawn_by_self=input.by_participant
+        )
+        self.effects.notice("withdrawn", notice, [self.input.person_id])
+        return self._record(input.actor, "withdraw_appeal", {})
+
+    @withdraw_appeal.validator
+    def _validate_withdraw(self, input: WithdrawAppealInput) -> None:
+        decided, withdrawn = self.state.decided_at is not None, self.state.withdrawn_at is not None
+        refusal = rules.withdrawal_refusal(decided, withdrawn)
+        if refusal is not None:
+            raise refused(refusal)
+
+    def _ended(self) -> bool:
+        return self.state.decided_at is not None or self.state.withdrawn_at is not None
+
+    def _refuse_if_decided(self) -> None:
+        if self.state.withdrawn_at is not None:
+            raise refused(self.WITHDRAWN)
+        super()._refuse_if_decided()
+
     def _refuse_unless_examiner(self, actor: str) -> None:
         if not self.state.examiners:
             refuse("appeal.examiners_missing")
@@ -138,6 +166,8 @@ class AppealWorkflow(Step):
         s = self.state
         if s.decided_at is not None:
             return "decided"
+        if s.withdrawn_at is not None:
+            return "withdrawn"
         if not s.examiners:
             return "awaiting_examiners"
         return "awaiting_written" if s.written_after is None else "awaiting_oral"
@@ -149,6 +179,8 @@ class AppealWorkflow(Step):
             **self._shared_detail(self._stage()),
             appeal_workflow_id=workflow.info().workflow_id,
             deadline=i.deadline,
+            received=i.received,
+            withdrawn_at=s.withdrawn_at,
             written_before=i.written_before,
             oral_before=i.oral_before,
             final_before=i.final_before,
@@ -162,6 +194,8 @@ class AppealWorkflow(Step):
         return AppealRow(
             **self._shared_row(self._stage()),
             appeal_id=workflow.info().workflow_id,
+            received=self.input.received,
+            withdrawn_at=s.withdrawn_at,
             written_before=self.input.written_before.value,
             final_before=self.input.final_before.value,
             written_after=s.written_after.value if s.written_after else None,

@@ -4,7 +4,7 @@ personal data beyond the opaque person ID; examiners are account user names."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -14,7 +14,7 @@ from domain.models import Grade, PersonId, Strict
 from domain.text import Actor
 from workflows.messages import AdminAction, Pending
 
-AppealStage = Literal["awaiting_examiners", "awaiting_written", "awaiting_oral", "decided"]
+AppealStage = Literal["awaiting_examiners", "awaiting_written", "awaiting_oral", "decided", "withdrawn"]
 ResitStage = Literal["awaiting_written", "awaiting_oral", "decided"]
 
 
@@ -87,13 +87,21 @@ class AppealInput(StepInput):
     oral_before: int | None
     final_before: Grade
     first_examiners: list[str]  # the accounts that graded the group first: not the appeal's examiners
-    deadline: AwareDatetime  # the appeal window's end; the appeal was registered before it
+    deadline: AwareDatetime  # the appeal window's end (its last day's, in Oslo); the appeal was received before it
+    received: date | None = None  # the day it was received (Oslo); None in appeals registered before it was kept
 
 
 class AppealState(StepState):
     written_after: Grade | None = None
     oral_adjustment_after: int | None = None
     final_after: Grade | None = None
+    withdrawn_at: datetime | None = None  # withdrawn before it was decided: the grade stays as it was
+
+
+class WithdrawAppealInput(AdminAction):
+    """The person who appealed, or the administration, withdraws the appeal before it is decided."""
+
+    by_participant: bool = False  # the person themself (the gateway sets it from the account), for the letter
 
 
 class AssignExaminersInput(AdminAction):
@@ -111,6 +119,8 @@ class AppealDetail(StepDetail):
     appeal_workflow_id: str
     stage: AppealStage
     deadline: datetime
+    received: date | None = None
+    withdrawn_at: datetime | None = None
     written_before: Grade
     oral_before: int | None
     final_before: Grade
@@ -129,6 +139,8 @@ class AppealResult(Strict):
 
 class AppealRow(StepRow):
     appeal_id: str
+    received: date | None
+    withdrawn_at: AwareDatetime | None
     written_before: str
     final_before: str
     written_after: str | None

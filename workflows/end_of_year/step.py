@@ -38,11 +38,15 @@ class Step:
     async def _until_decided(self) -> None:
         """Flush the effects and the row as actions come, until the step is decided and all is written."""
         while True:
-            await workflow.wait_condition(lambda: self._work_pending() or self.state.decided_at is not None)
+            await workflow.wait_condition(lambda: self._work_pending() or self._ended())
             await self._flush()
-            if self.state.decided_at is not None and not self._work_pending():
+            if self._ended() and not self._work_pending():
                 break
         await drain(self._flush, self._work_pending)
+
+    def _ended(self) -> bool:
+        """Decided (or, for an appeal, withdrawn): nothing more comes."""
+        return self.state.decided_at is not None
 
     def _work_pending(self) -> bool:
         return self.effects.pending or self.row_due
