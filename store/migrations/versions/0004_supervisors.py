@@ -1,7 +1,7 @@
 """Supervisors: the teacher assigned to each group as its supervisor (store/accounts.py SupervisorRecord).
 
-Revision ID: 0003_supervisors
-Revises: 0002_calendar_feeds
+Revision ID: 0004_supervisors
+Revises: 0003_appeal_received_withdrawn
 Create Date: 2026-12-05
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_supervisors"
-down_revision = "0002_calendar_feeds"
+revision = "0004_supervisors"
+down_revision = "0003_appeal_received_withdrawn"
 branch_labels = None
 depends_on = None
 
