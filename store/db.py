@@ -7,6 +7,7 @@ work (`async with factory() as s, s.begin():`) and hands the session to these he
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -68,11 +69,16 @@ def _create_private(database: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets dashboards read while the worker writes; the busy timeout rides out short write overlaps. The
-    # timeout first: switching a new file to WAL takes its lock, and processes starting together would fail at once
+    # WAL lets dashboards read while the worker writes; the busy timeout rides out short write overlaps. WAL is kept
+    # in the file: when processes open a new file together, the one that cannot switch it (SQLite answers "locked"
+    # at once, without waiting) finds it switched by the one that holds the lock
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={schema.WRITE_WAIT_MS}")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):
+            raise
     cursor.close()
 
 

@@ -182,10 +182,11 @@ def test_the_worker_sets_the_umask_and_makes_the_data_folder_private(
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
 
-    async def run_nothing(settings: Settings) -> None:
+    async def run_nothing(settings: Settings, runtime: object = None) -> None:
         return None
 
-    monkeypatch.setattr(worker, "get_settings", lambda: Settings(data_dir=data))
+    # no metrics endpoint: the test binds no port
+    monkeypatch.setattr(worker, "get_settings", lambda: Settings(data_dir=data, metrics_address=""))
     monkeypatch.setattr(worker, "configure_logging", lambda *args: None)
     monkeypatch.setattr(worker, "run_worker", run_nothing)
     assert worker.main() == 0

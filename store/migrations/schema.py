@@ -20,7 +20,7 @@ VERSION_TABLE = "alembic_version"
 # the key of PostgreSQL's advisory lock that makes concurrent upgrades (two workers, the web app) take turns
 _LOCK_KEY = 21_0003
 MIGRATION_WAIT_MS = 120_000  # SQLite: how long a start waits for another process's migration
-WRITE_WAIT_MS = 5_000  # SQLite: what store.db gives every connection (its busy_timeout)
+WRITE_WAIT_MS = 5_000  # SQLite: every connection's busy_timeout (store.db): what rides out a write
 
 
 def target_metadata() -> MetaData:

@@ -32,7 +32,8 @@ def runs_in_a_workflow(module: str) -> bool:
 
 def workflow_modules() -> list[str]:
     """The workflows package and the rules and messages it imports, directly or not."""
-    graph = grimp.build_graph(*PROJECT_PACKAGES, include_external_packages=False)
+    # no cache: a cache left from an older tree missed a new module and gave another fingerprint than a fresh clone
+    graph = grimp.build_graph(*PROJECT_PACKAGES, include_external_packages=False, cache_dir=None)
     inside = {m for m in graph.modules if m == "workflows" or m.startswith("workflows.")}
     upstream = set().union(*(graph.find_upstream_modules(m) for m in inside))
     return sorted(m for m in inside | upstream if runs_in_a_workflow(m))

@@ -4,6 +4,8 @@ never as a heading. In headless Chromium (tests/web/test_browser.py's fixtures) 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.web import test_browser as browsing
@@ -65,8 +67,11 @@ async def test_the_contacts_home_page_names_the_group_and_the_log_says_where_in_
     assert f"Kull Gruppe Utfall Status {world.cohort} Trondheim Tatt opp" in home
     async with world.client() as client:
         await sign_in(client, world, "admin")
-        log = text((await client.get("/logg", params={"kull": world.cohort})).text)
-    assert f"Kull {world.cohort} test Søknad Utført" in log and f"kull-{world.cohort}" not in log  # where, in words
+        page = (await client.get("/logg", params={"kull": world.cohort})).text
+    assert f"Kull {world.cohort} test Søknad Utført" in text(page)
+    # the "Hvor" column, the second of each row, in words: never a workflow ID (a parameter may name one)
+    where = [text(cell) for cell in re.findall(r"<tr><td>[^<]*</td><td>(.*?)</td>", page)]
+    assert where and f"Kull {world.cohort}" in where and not [w for w in where if "kull-" in w], where
 
 
 @pytest.mark.parametrize(
