@@ -30,6 +30,7 @@ from store.db import make_engine
 from store.tables import GroupRecord, OutboxRecord, ParticipantRecord
 from tests.conftest import TEST_KEY, Harness
 from tests.db_fixtures import POSTGRES_URL
+from tests.test_worker import start_worker
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import publish
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
@@ -77,21 +78,6 @@ def program_env(env: WorkflowEnvironment, database: str, tmp_path: Path) -> dict
         "NIS_WEB_ADDRESS": f"127.0.0.1:{free_port()}",
         "NIS_WEB_SECRET": uuid.uuid4().hex,
     }
-
-
-def start_worker(program_env: dict[str, str]) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "worker.py"],
-        cwd=ROOT,
-        env=program_env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stderr is not None
-    started = process.stderr.readline()  # the first log line says the worker polls its queue
-    assert "worker started" in started, started
-    return process
 
 
 @pytest.fixture

@@ -41,8 +41,8 @@ def program_env(env: WorkflowEnvironment, tmp_path: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def worker(program_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+def start_worker(program_env: dict[str, str]) -> subprocess.Popen[str]:
+    """worker.py as a program of its own, once its first log line says it polls its queue."""
     process = subprocess.Popen(
         [sys.executable, "worker.py"],
         cwd=ROOT,
@@ -52,8 +52,14 @@ def worker(program_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
         text=True,
     )
     assert process.stderr is not None
-    started = process.stderr.readline()  # the first log line says the worker polls its queue
+    started = process.stderr.readline()
     assert "worker started" in started and program_env["NIS_TASK_QUEUE"] in started, started
+    return process
+
+
+@pytest.fixture
+def worker(program_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    process = start_worker(program_env)
     yield process
     if process.poll() is None:
         process.kill()
