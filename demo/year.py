@@ -49,6 +49,10 @@ HAND_IN_ACTIONS = 1.0
 WRITTEN_ACTIONS = 2.0
 ORAL_ACTIONS = 1.0
 RELEASE_ACTIONS = 2.0
+# after every group is released the script registers the appeals and then the re-sits one at a time, each an update
+# that starts a workflow: up to one a group (the national year registers about 150 re-sits and a few appeals for 357
+# groups; with only the releases counted, its last 4 re-sit registrations came after the period had ended)
+REGISTRATION_ACTIONS = 1.0
 
 
 def machine_pace(samples: int = 4, seconds: float = 0.25) -> float:
@@ -157,8 +161,12 @@ def compress_plan(template: CohortPlan, start: datetime, year_seconds: float, pa
     releases = room(APPEAL_ROOM_SECONDS, RELEASE_ACTIONS, template.places, pace)  # every group released, then appeals
     data["appeal_seconds"] = max(template.appeal_seconds * factor, releases)
     if template.resit_start is not None and template.resit_end is not None:
-        after_orals = room(RESIT_ROOM_SECONDS, 2 * RELEASE_ACTIONS, template.places, pace)  # releases, then appeals
-        latest = at(template.oral_end) + timedelta(seconds=after_orals)
+        # the releases, the appeals' window after them, then the appeals' and the re-sits' registration
+        after_orals = room(RESIT_ROOM_SECONDS, 2 * RELEASE_ACTIONS + REGISTRATION_ACTIONS, template.places, pace)
+        # nothing waits for the period's end (it only refuses later registrations), so it is generous: a script that
+        # fell behind all year (the national bench's 600 s year ran 1,559 s) still registers within it
+        year = at(template.oral_end) - start
+        latest = at(template.oral_end) + max(timedelta(seconds=after_orals), year)
         data |= {"resit_start": at(template.resit_start), "resit_end": max(at(template.resit_end), latest)}
     return CohortPlan.model_validate(data)
 

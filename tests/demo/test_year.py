@@ -15,6 +15,7 @@ from demo.year import (
     HAND_IN_ACTIONS,
     MAX_PACE,
     MIN_GAP_SECONDS,
+    REGISTRATION_ACTIONS,
     RELEASE_ACTIONS,
     RESIT_ROOM_SECONDS,
     ROOM_SECONDS,
@@ -66,7 +67,9 @@ def test_a_long_year_keeps_the_plans_own_proportions() -> None:
     assert plan.gatherings[2].start == START + (TEMPLATE.gatherings[2].start - TEMPLATE.application_deadline) * factor
     assert plan.appeal_seconds == TEMPLATE.appeal_seconds * factor > APPEAL_ROOM_SECONDS
     assert TEMPLATE.resit_end is not None and plan.resit_end is not None
-    assert plan.resit_end == START + (TEMPLATE.resit_end - TEMPLATE.application_deadline) * factor
+    proportional = START + (TEMPLATE.resit_end - TEMPLATE.application_deadline) * factor
+    # the re-sit period only refuses registrations after it: it ends no earlier than one more year after the orals
+    assert plan.resit_end == max(proportional, plan.oral_end + timedelta(seconds=12_000))
 
 
 def test_a_busy_machine_widens_every_room_by_its_pace_and_keeps_the_year() -> None:
@@ -120,5 +123,9 @@ def test_a_national_cohort_gets_room_for_every_groups_actions_between_two_deadli
     assert first >= (ADMISSION_ACTIONS + 3 + HAND_IN_ACTIONS) * per_action - 1e-6
     assert (national.gatherings[0].start - national.selection_date).total_seconds() >= ADMISSION_ACTIONS * per_action
     assert national.appeal_seconds >= RELEASE_ACTIONS * per_action
+    assert national.resit_end is not None
+    after_orals = (national.resit_end - national.oral_end).total_seconds()
+    assert after_orals >= (2 * RELEASE_ACTIONS + REGISTRATION_ACTIONS) * per_action - 1e-6
+    assert national.resit_end - national.oral_end >= national.oral_end - national.application_deadline
     assert national.oral_end - national.application_deadline < timedelta(minutes=20)
     assert compress_plan(TEMPLATE.model_copy(update={"places": 12}), START, 120) == compress_plan(TEMPLATE, START, 120)
