@@ -214,6 +214,7 @@ class CohortPlan(Strict):
     oral_end: datetime
     # [default] settings, see docs/domain.md
     oral_step_limit: int = 1
+    exam_attempts: int = 3  # the most sittings of the exam a person has: the ordinary one and two re-sits
     resubmission_seconds: float = Field(default=14 * 86400, gt=0)
     reminder_seconds_before: list[float] = Field(default_factory=lambda: [7 * 86400.0, 86400.0])
     attendance_threshold: float | None = Field(default=None, ge=0, le=1)

@@ -81,6 +81,8 @@ def _setting_errors(plan: CohortPlan) -> list[Problem]:
         errors.append(Problem("plan.places", {"field": "places", "places": plan.places}))
     if plan.oral_step_limit < 0:
         errors.append(Problem("plan.negative_step_limit", {"field": "oral_step_limit", "limit": plan.oral_step_limit}))
+    if plan.exam_attempts < 1:
+        errors.append(Problem("plan.exam_attempts", {"field": "exam_attempts", "attempts": plan.exam_attempts}))
     if any(s <= 0 for s in plan.reminder_seconds_before):
         errors.append(Problem("plan.reminder_not_positive", {"field": "reminder_seconds_before"}))
     if plan.appeal_seconds < APPEAL_DAYS_MIN * 86400:

@@ -229,6 +229,7 @@ class ResitDecided(_Notice):
     grade_before: Grade | None  # None: no grade before, after a valid absence
     grade_after: Grade
     credits: int = Field(ge=0)
+    attempts_max: int = Field(default=3, ge=1)  # the plan's: the ordinary exam and the re-sits, in all
 
 
 Notice = Annotated[

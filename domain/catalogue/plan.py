@@ -9,6 +9,7 @@ REFUSALS: dict[str, str] = {
     "plan.requirement_count": "{field:label}: planen skal ha {expected} arbeidskrav, denne har {actual}",
     "plan.places": "{field:label}: minst 1 plass, ikke {places}",
     "plan.negative_step_limit": "{field:label}: kan ikke være negativ ({limit})",
+    "plan.exam_attempts": "{field:label}: minst ett forsøk (ordinær eksamen), ikke {attempts}",
     "plan.reminder_not_positive": "{field:label}: hver påminnelse må være en positiv tid før hendelsen",
     "plan.requirement_before_first_gathering": "{field:label}: må komme etter at første samling starter",
     "plan.not_after": "{field:label}: må komme etter {before:label}",

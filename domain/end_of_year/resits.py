@@ -21,7 +21,7 @@ from domain.grading import SCALE, combine
 from domain.models import Grade, Strict, Track
 from domain.refusals import Refusal
 
-ATTEMPTS_MAX = 3  # the ordinary exam and two re-sits
+ATTEMPTS_MAX = 3  # the default of the plan's `exam_attempts`: the ordinary exam and two re-sits
 ResitKind = Literal["new", "postponed"]  # ny eksamen after an F; utsatt eksamen after a valid absence
 
 
@@ -53,8 +53,10 @@ class ResitOutcome(Strict):
     credits: int
 
 
-def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> Refusal | None:
-    """Why this person may not be registered for a re-sit now, or None."""
+def resit_refusal(
+    facts: ResitFacts, period: ResitPeriod, now: datetime, attempts_max: int = ATTEMPTS_MAX
+) -> Refusal | None:
+    """Why this person may not be registered for a re-sit now, or None; `attempts_max` is the plan's."""
     if facts.track == Track.COURSE:
         return Refusal("resit.course_participant")
     if facts.released_at is None:
@@ -67,8 +69,8 @@ def resit_refusal(facts: ResitFacts, period: ResitPeriod, now: datetime) -> Refu
         return Refusal("resit.appeal_pending")
     if facts.resit_pending:
         return Refusal("resit.already_registered")
-    if facts.attempts >= ATTEMPTS_MAX:
-        return Refusal("resit.attempts_used", attempts=facts.attempts, most=ATTEMPTS_MAX)
+    if facts.attempts >= attempts_max:
+        return Refusal("resit.attempts_used", attempts=facts.attempts, most=attempts_max)
     if period.end <= period.start:
         return Refusal("resit.period_reversed", period=period.label)
     if now > period.end:

@@ -47,7 +47,7 @@ async def register_resit(
     period = await _period(admin, plan, in_cohort)
     if isinstance(period, Refusal):
         await common.refuse(admin, who.participant_workflow_id, who.actor, ACTION, period)
-    attempts = await attempts_of(admin.client, who.participant_workflow_id)
+    attempts = await attempts_of(admin.client, who.participant_workflow_id, plan.exam_attempts)
     appeal: AppealDetail | None = await common.detail_or_none(
         admin.client, appeal_workflow_id(who.participant_workflow_id), AppealWorkflow.detail
     )
@@ -71,7 +71,7 @@ async def register_resit(
     )
     sitting = len(attempts) + 2  # the ordinary exam was the first
     resit_id = resit_workflow_id(who.participant_workflow_id, sitting)
-    refusal = rules.resit_refusal(facts, period, now or datetime.now(UTC))
+    refusal = rules.resit_refusal(facts, period, now or datetime.now(UTC), plan.exam_attempts)
     if refusal is not None:
         await common.refuse(admin, resit_id, who.actor, ACTION, refusal)
     postponed = rules.resit_kind(facts) == "postponed"
@@ -82,6 +82,7 @@ async def register_resit(
         person_id=member.person_id,
         attempt=sitting,
         step_limit=plan.oral_step_limit,
+        attempts_max=plan.exam_attempts,
         grade_before=grade,
         postponed=postponed,
         written_before=group.written_grade if postponed else None,
@@ -95,10 +96,12 @@ async def register_resit(
     return detail
 
 
-async def attempts_of(client: Client, participant_workflow_id: str) -> list[ResitDetail]:
+async def attempts_of(
+    client: Client, participant_workflow_id: str, attempts_max: int = rules.ATTEMPTS_MAX
+) -> list[ResitDetail]:
     """The person's re-sits so far, attempt 2 first; IDs are numbered, so the first missing one ends the list."""
     found: list[ResitDetail] = []
-    for attempt in range(2, rules.ATTEMPTS_MAX + 1):
+    for attempt in range(2, attempts_max + 1):
         workflow_id = resit_workflow_id(participant_workflow_id, attempt)
         detail: ResitDetail | None = await common.detail_or_none(client, workflow_id, ResitWorkflow.detail)
         if detail is None:

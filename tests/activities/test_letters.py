@@ -20,6 +20,7 @@ from workflows.notices import (
     GatheringAhead,
     RequirementDeadlineAhead,
     RequirementFailed,
+    ResitDecided,
     ResultPublished,
     WrittenDeadlineAhead,
     _Notice,
@@ -162,6 +163,31 @@ def test_a_failed_exam_says_so_and_gives_no_credits() -> None:
     notice = ResultPublished(cohort="2022", grade=Grade.F, credits=0, appeal_deadline=PLAN.oral_end)
     letter = render_letter(notice, "Ola", CONTACT)
     assert "karakteren F" in letter.body and "ikke er bestått" in letter.body and "0 studiepoeng" not in letter.body
+
+
+@pytest.mark.parametrize(
+    ("attempt", "attempts_max", "words"),
+    [
+        (2, 3, "Dette var forsøk 2 av 3. Du kan melde deg opp til ny eksamen"),
+        (3, 3, "Dette var forsøk 3 av 3, og du har brukt alle forsøkene dine."),
+        (2, 2, "Dette var forsøk 2 av 2, og du har brukt alle forsøkene dine."),
+        (3, 4, "Dette var forsøk 3 av 4. Du kan melde deg opp til ny eksamen"),
+    ],
+)
+def test_a_failed_resit_states_the_attempts_the_plan_gives(attempt: int, attempts_max: int, words: str) -> None:
+    notice = ResitDecided(
+        cohort="2022",
+        attempt=attempt,
+        postponed=False,
+        written=Grade.F,
+        attempt_grade=Grade.F,
+        grade_before=Grade.F,
+        grade_after=Grade.F,
+        credits=0,
+        attempts_max=attempts_max,
+    )
+    body = render_letter(notice, "Ola", CONTACT).body
+    assert words in body and "tre i alt" not in body
 
 
 def test_a_reader_the_register_no_longer_holds_is_greeted_without_a_name() -> None:

@@ -50,6 +50,14 @@ def test_gathering_of_four_days_is_refused() -> None:
     assert "gatherings.0.days: en samling varer 2–3 dager, ikke 4" in said(data)
 
 
+def test_a_plan_without_an_exam_attempt_is_refused() -> None:
+    data = example()
+    data["exam_attempts"] = 0
+    assert "exam_attempts: minst ett forsøk (ordinær eksamen), ikke 0" in said(data)
+    plan, problems = parse_plan(example())
+    assert plan is not None and not problems and plan.exam_attempts == 3  # the ordinary exam and two re-sits
+
+
 def test_selection_after_first_gathering_is_refused() -> None:
     data = example()
     data["selection_date"] = data["gatherings"][0]["end"]

@@ -97,5 +97,9 @@ def test_a_group_that_handed_in_no_written_assignment_used_an_attempt_and_may_si
     assert resit_kind(missed) == "new"
     used = resit_refusal(facts(grade=None, written_missed=True, attempts=3), PERIOD, RELEASED)
     assert str(used) == "Eksamen er forsøkt 3 ganger; høyst 3 forsøk er tillatt"
+    # the plan sets the number: with two sittings in all, one re-sit is the last; with four, a third one is allowed
+    two = resit_refusal(facts(attempts=2), PERIOD, RELEASED, attempts_max=2)
+    assert str(two) == "Eksamen er forsøkt 2 ganger; høyst 2 forsøk er tillatt"
+    assert resit_refusal(facts(attempts=3), PERIOD, RELEASED + timedelta(days=1), attempts_max=4) is None
     first = outcome(None, Grade.C, 0, 1)
     assert (first.grade, first.credits) == (Grade.C, 30)

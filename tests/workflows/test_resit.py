@@ -216,6 +216,25 @@ async def test_attempts_are_linked_limited_to_three_and_the_best_grade_stays(har
     assert (d.grade_after, d.credits_after) == (Grade.F, 0)
 
 
+async def test_the_plan_sets_how_many_attempts_there_are_and_the_letter_says_so(harness: Harness) -> None:
+    """A plan of two sittings in all: the failed re-sit is the last, its letter says so, a third is refused."""
+    handle, ids = await failed_group(harness, resit_plan(exam_attempts=2))
+    await publish(handle)
+    gateway = admin(harness)
+    second = await register_resit(gateway, ids[1], acting(OFFICE))
+    await gateway.perform(
+        commands.RESIT_WRITTEN,
+        ResitId.parse(second.resit_workflow_id),
+        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.F),
+        acting(EXAMINER),
+    )
+    body = await letter(harness, "resit_decided")
+    assert "Dette var forsøk 2 av 2, og du har brukt alle forsøkene dine." in body
+    await refused(
+        register_resit(gateway, ids[1], acting(OFFICE)), "Eksamen er forsøkt 2 ganger; høyst 2 forsøk er tillatt"
+    )
+
+
 async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Harness) -> None:
     handle, ids = await failed_group(harness)
     gateway = admin(harness)

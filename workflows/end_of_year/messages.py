@@ -155,6 +155,7 @@ class ResitInput(StepInput):
     postponed: bool = False  # utsatt eksamen: the oral alone, on the group's written grade
     written_before: Grade | None = None  # the group's written grade, which a postponed oral adjusts
     period: ResitPeriod
+    attempts_max: int = Field(default=3, ge=1)  # the plan's `exam_attempts`, which the letter states
     previous: list[str] = []  # the workflow IDs of the person's earlier re-sits and appeal: the linked attempts
 
 

@@ -117,6 +117,7 @@ class ResitWorkflow(Step):
             grade_before=i.grade_before,
             grade_after=result.grade,
             credits=result.credits,
+            attempts_max=i.attempts_max,
         )
         self.effects.notice("decided", notice, [i.person_id])
 
