@@ -8,12 +8,14 @@ and only when the rows say every group in the programme has its grades.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
+from domain.due import grading_due, orals_due, overdue
+from domain.models import CohortPlan
 from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
@@ -30,6 +32,7 @@ class Task(BaseModel):
     where: str  # the cohort and group it belongs to, as the page names them
     link: str
     due: datetime | None = None
+    overdue: bool = False  # past its due date: the inbox marks it
 
 
 class _Requirement(BaseModel):
@@ -66,9 +69,14 @@ async def tasks(web: Web, account: Account) -> list[Task]:
                 ).all()
             )
     for cohort in cohorts:
-        found += await cohort_tasks(web, account, cohort, [g for g in groups if g.cohort == cohort.cohort])
-    for row in groups:
-        found += group_tasks(account, row)
+        theirs = [g for g in groups if g.cohort == cohort.cohort]
+        found += await cohort_tasks(web, account, cohort, theirs)
+        # the plan dates the staff's exam tasks: one history read per cohort and web process (cached)
+        plan = await web.plan(theirs[0].group_id) if any(g.stage in OPEN_STAGES for g in theirs) else None
+        for row in theirs:
+            found += group_tasks(account, row, plan)
+    now = datetime.now(UTC)
+    found = [task.model_copy(update={"overdue": overdue(task.due, now)}) for task in found]
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
 
 
@@ -87,7 +95,8 @@ async def cohort_tasks(web: Web, account: Account, cohort: CohortRecord, groups:
     return []
 
 
-def group_tasks(account: Account, row: GroupRecord) -> list[Task]:
+def group_tasks(account: Account, row: GroupRecord, plan: CohortPlan | None) -> list[Task]:
+    """What waits on `account` in one group; `plan` (the cohort's) dates the written grade and the orals."""
     if row.stage not in OPEN_STAGES:
         return []
     link = f"/kull/{row.cohort}/grupper/{row.application_id}"
@@ -109,9 +118,11 @@ def group_tasks(account: Account, row: GroupRecord) -> list[Task]:
         found.append(Task(title="Lever den skriftlige oppgaven", where=where, link=link + "#skriftlig"))
     if role in (Role.ADMIN, Role.EXAMINER):
         if row.written_submitted and row.written_grade is None:
-            found.append(Task(title="Sett karakter på den skriftlige oppgaven", where=where, link=link + "#skriftlig"))
+            title, due = "Sett karakter på den skriftlige oppgaven", grading_due(plan) if plan else None
+            found.append(Task(title=title, where=where, link=link + "#skriftlig", due=due))
         if row.stage == GroupStage.GRADING:
-            found.append(Task(title="Registrer de muntlige justeringene", where=where, link=link + "#muntlig"))
+            title, due = "Registrer de muntlige justeringene", orals_due(plan) if plan else None
+            found.append(Task(title=title, where=where, link=link + "#muntlig", due=due))
     if role == Role.ADMIN:
         found += [
             Task(title="Avgjør individuell vurdering", where=where, link=f"/deltaker/{_param(p, 'participant')}")

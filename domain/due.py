@@ -1,0 +1,22 @@
+"""When staff work falls due, from the plan: what the task inbox dates and marks overdue."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.models import CohortPlan
+
+
+def grading_due(plan: CohortPlan) -> datetime:
+    """The sensurfrist of the written assignment: the plan's grading time (three weeks by default) after its deadline,
+    the same for every group (a group that handed in early is not graded later than one that handed in on time)."""
+    return plan.written_deadline + timedelta(seconds=plan.grading_seconds)
+
+
+def orals_due(plan: CohortPlan) -> datetime:
+    """The oral adjustments are registered by the end of the oral period."""
+    return plan.oral_end
+
+
+def overdue(due: datetime | None, now: datetime) -> bool:
+    return due is not None and due < now
