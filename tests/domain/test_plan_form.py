@@ -38,9 +38,8 @@ def test_the_form_as_shown_gives_back_the_same_plan() -> None:
 def test_a_gathering_out_of_order_is_said_beside_its_start_and_nothing_else() -> None:
     answer = read_form(typed(**{"gatherings.2.start": "2027-10-01T09:00"}))
     assert answer.plan is None
-    assert answer.errors == {
-        "gatherings.2.start": ["Samling 3, start: må komme etter samling 2, start", "Samling 3, start: overlapper samling 2"]
-    }
+    said = ["Samling 3, start: må komme etter samling 2, start", "Samling 3, start: overlapper samling 2"]
+    assert answer.errors == {"gatherings.2.start": said}
 
 
 def test_each_calendar_rule_is_said_beside_its_own_field() -> None:
