@@ -45,6 +45,7 @@ from web.routes import (
     oidc,
     pages,
     participant,
+    plan_form,
     rollcall,
     signin,
     verify,
@@ -111,6 +112,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         oidc.router,
         pages.router,
         rollcall.router,  # before cohort's POST /kull/{cohort}/{name}
+        plan_form.router,  # /kull/ny before cohort's /kull/{cohort}
         cohort.router,
         group.router,
         participant.router,

@@ -12,6 +12,7 @@ from gateway.admin import Refused
 from gateway.statistics import render_report, statistics
 from web import forms
 from web.actions import COHORT_ACTIONS, COHORT_DONE, allowed, perform_cohort
+from web.cohort_calendar import cohort_calendar, cohort_plan
 from web.pages import done, render
 from web.routes.common import Staff, WebDep, answer_code, fields, read_form, reason
 from web.security import DOWNLOAD_HEADERS
@@ -39,6 +40,7 @@ async def _cohort(
         "errors": errors,
         "visible": visible,
         "charts": await cohort_charts(web, overview),
+        "calendar": cohort_calendar(await cohort_plan(web, cohort)),
     }
     return render(request, "cohort.html", context, code)
 
