@@ -21,8 +21,14 @@ from domain.refusals import Problem
 DAY = 86400.0
 TIMES = ("application_deadline", "selection_date", "written_deadline", "oral_start", "oral_end")
 OPTIONAL_TIMES = ("resit_start", "resit_end")
-IN_DAYS = ("resubmission_seconds", "approval_reminder_seconds", "appeal_seconds", "oral_notice_seconds")
-WHOLE = ("places", "oral_step_limit")
+IN_DAYS = (
+    "resubmission_seconds",
+    "approval_reminder_seconds",
+    "appeal_seconds",
+    "grading_seconds",
+    "oral_notice_seconds",
+)
+WHOLE = ("places", "oral_step_limit", "exam_attempts")
 GATHERING_PARTS = ("theme", "start", "end", "days")
 REQUIREMENT_PARTS = ("title", "deadline")
 GENERAL = ""  # the key of a problem about no one field: shown at the top of the form
@@ -42,6 +48,7 @@ def field_names() -> list[str]:
     names += [f"gatherings.{i}.{part}" for i in range(GATHERINGS) for part in GATHERING_PARTS]
     names += [f"work_requirements.{i}.{part}" for i in range(WORK_REQUIREMENTS) for part in REQUIREMENT_PARTS]
     names += ["written_deadline", "oral_start", "oral_end", "resit_start", "resit_end", "oral_step_limit"]
+    names += ["exam_attempts"]
     names += [*IN_DAYS, "reminder_seconds_before", "attendance_threshold"]
     return names
 

@@ -41,6 +41,8 @@ FIELDS: dict[str, str] = {
     "oral_start": "Muntlig eksamen, periodens start",
     "oral_end": "Muntlig eksamen, periodens slutt",
     "oral_step_limit": "Muntlig justering, høyst antall trinn",
+    "exam_attempts": "Eksamensforsøk i alt",
+    "grading_seconds": "Sensurfrist (dager)",
     "resubmission_seconds": "Frist for ny innlevering (dager)",
     "reminder_seconds_before": "Påminnelser før en frist (dager før, med komma mellom)",
     "attendance_threshold": "Krav til oppmøte (prosent)",

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.catalogue.labels import OSLO
+from domain.models import CohortPlan
 from domain.plan import load_plan
-from domain.plan_form import GENERAL, field_errors, next_plan, read_form, to_form
+from domain.plan_form import GENERAL, field_errors, field_names, next_plan, read_form, to_form
 from domain.refusals import Problem
 
 TEMPLATE = load_plan(Path(__file__).parents[2] / "demo" / "plans" / "kull-2022.json")
@@ -88,3 +89,12 @@ def test_a_problem_about_no_field_of_the_form_is_said_at_the_top() -> None:
     assert errors == {"gatherings": ["Samlingene: planen skal ha 6 samlinger, denne har 5"]}
     errors = field_errors([Problem("validation.missing", {"field": "innholdet"})])
     assert list(errors) == [GENERAL]
+
+
+def test_the_form_has_an_input_for_every_field_of_the_plan() -> None:
+    """A setting added to the plan and forgotten in the form could only be set by a JSON import."""
+    shown = {name.split(".")[0] for name in field_names()}
+    assert shown == set(CohortPlan.model_fields), set(CohortPlan.model_fields) ^ shown
+    template = (Path(__file__).parents[2] / "web" / "templates" / "plan_form.html").read_text(encoding="utf-8")
+    top = [name for name in field_names() if "." not in name]
+    assert [name for name in top if f'field("{name}"' not in template] == []
