@@ -15,8 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from demo.player import ALL_AT_ONCE, Player
 from demo.year import ROOM_SECONDS
+from domain.catalogue.labels import OSLO
 from domain.models import Grade
+from domain.orals import OralSlot
+from domain.supervision import SupervisionMeeting
+from store.accounts import Accounts
 from workflows.group import GroupWorkflow
+from workflows.group_supervision import RecordSupervisionInput
 from workflows.messages import (
     ExtensionInput,
     MarkNonParticipatingInput,
@@ -26,12 +31,16 @@ from workflows.messages import (
     ReportProjectInput,
     RequirementInput,
     ReturnRequirementInput,
+    ScheduleOralInput,
     SubmitWrittenInput,
     WrittenGradeInput,
 )
 
 FOLLOW_UPS_AT_ONCE = 8  # groups whose follow-ups run at once, beside the lane
 HANDED_IN_AFTER = timedelta(seconds=0.3)  # a lane step after the date it follows: that date is behind it
+SLOT_AHEAD = timedelta(seconds=5)  # an oral's time set at least this far ahead: the update must find it in the future
+SUPERVISION_NOTE = "Gjennomgang av prosjektplanen og arbeidskrav 2. Gruppen avtaler intervjuer med brukerne."
+ORAL_ROOMS = ("Møterom Fjord, Nasjonal Innovasjonsskole, Oslo", "Møterom Fjell, Nasjonal Innovasjonsskole, Oslo")
 
 
 class Coursework(Player):
@@ -145,6 +154,8 @@ class Coursework(Player):
             await self.act(group, GroupWorkflow.approve_requirement, action)
             if number == 1 and application_id == self.script.mistakes.second_approval:
                 await self.mistake(group, GroupWorkflow.approve_requirement, action)
+        if number == 1:
+            await self.supervise(application_id)
         if number == 2:
             for ref in self.script.non_participating:
                 if ref.split("#")[0] == application_id:
@@ -153,6 +164,31 @@ class Coursework(Player):
                         GroupWorkflow.mark_non_participating,
                         MarkNonParticipatingInput(actor=teacher, participant_workflow_id=self.participant(ref)),
                     )
+
+    async def supervise(self, application_id: str) -> None:
+        """The teacher becomes the group's supervisor and records a supervision meeting of today (Oslo's date) with
+        the members taking part."""
+        teacher, group = self.script.actors.teacher, self.group_id(application_id)
+        await Accounts(self.sessions).assign_supervisor(teacher, group)
+        detail = await self.detail(application_id)
+        present = [
+            m.participant_workflow_id for m in detail.members if not (m.withdrawn or m.replaced or m.non_participating)
+        ]
+        meeting = SupervisionMeeting(day=datetime.now(OSLO).date(), present=present, note=SUPERVISION_NOTE)
+        await self.act(group, GroupWorkflow.record_supervision, RecordSupervisionInput(actor=teacher, meeting=meeting))
+
+    async def timetable(self, application_id: str) -> None:
+        """The administration sets the group's oral: at the start of the oral period in one of two rooms, or a little
+        later if the script reaches it after that start; none once the period is nearly over."""
+        now = datetime.now(UTC)
+        start = max(self.plan.oral_start, now + SLOT_AHEAD * self.pace)
+        if start > self.plan.oral_end:
+            self.say(f"  no oral time set for {application_id}: the oral period is nearly over")
+            return
+        index = (await self.groups()).index(application_id)
+        slot = OralSlot(start=start, place=ORAL_ROOMS[index % len(ORAL_ROOMS)])
+        action = ScheduleOralInput(actor=self.script.actors.admin, slot=slot)
+        await self.act(self.group_id(application_id), GroupWorkflow.schedule_oral, action)
 
     def _extended(self, number: int, days: float) -> datetime:
         """An extension's new deadline: its days on the compressed calendar, with room for the hand-in right after
@@ -190,6 +226,8 @@ class Coursework(Player):
                 )
             await self.act(group, GroupWorkflow.submit_written, SubmitWrittenInput(actor=examiner))
             await self.act(group, GroupWorkflow.register_written_grade, WrittenGradeInput(actor=examiner, grade=grade))
+            if grade != Grade.F:  # an F has no oral
+                await self.timetable(application_id)
 
         await self.for_groups(handle, limit=ALL_AT_ONCE)  # the written deadline: no group waits for a slot
 

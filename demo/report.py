@@ -28,7 +28,7 @@ async def build_report(
 ) -> dict[str, Any]:
     overview: CohortOverview = await admin.query(cohort_workflow_id(cohort), CohortWorkflow.overview)
     rows = await _participant_rows(sessions, cohort)
-    participants = []
+    participants, orals, supervision = [], [], []
     for record in overview.applications:
         if record.outcome.value in IN_PROGRAMME:
             group: GroupDetail = await admin.query(group_workflow_id(cohort, record.id), GroupWorkflow.detail)
@@ -36,6 +36,13 @@ async def build_report(
                 _participant(record.id, group, member, rows[member.participant_workflow_id])
                 for member in group.members
                 if not member.replaced
+            ]
+            if group.oral_slot is not None:  # the oral timetable: the time and place the administration set
+                slot = group.oral_slot
+                orals.append({"application": record.id, "start": slot.start.isoformat(), "place": slot.place})
+            supervision += [
+                {"application": record.id, "day": m.day.isoformat(), "present": len(m.present)}
+                for m in group.supervision
             ]
     notices, accepted, refused = await _counts(sessions, cohort_workflow_id(cohort))
     after_publish = await end_of_year.report_sections(admin, sessions, cohort, participants)  # appeals, documents
@@ -45,6 +52,8 @@ async def build_report(
         "places": overview.places,
         "applications": [_application(record) for record in overview.applications],
         "participants": participants,
+        "orals": orals,
+        "supervision": supervision,
         "notices_sent": notices,
         "admin_actions": accepted,
         "refused_actions": refused,
@@ -135,6 +144,7 @@ def results_table(report: dict[str, Any]) -> str:
         + ", ".join(f"{k} {v}" for k, v in sorted(grades.items()))
         + f"; course certificates: {sum(p['certificate'] == 'course_certificate' for p in report['participants'])}"
     )
+    lines.append(f"Oral timetable: {len(report['orals'])} groups; supervision meetings: {len(report['supervision'])}")
     lines.append(
         f"Notices: {report['notices_sent']}; admin actions: {report['admin_actions']} accepted, "
         f"{report['refused_actions']} refused; {report['seconds']} s"

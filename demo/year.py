@@ -41,12 +41,16 @@ ACTION_SECONDS = 0.09
 # The scripted actions per group a window holds (demo/run.py, demo/coursework.py): starting a group and its members
 # (measured apart: 357 groups and their 1,428 participants running 207 s after the selection, bench/worker_memory.py,
 # 0.58 s a group); a requirement's follow-up (approval, one group in five returned and handed in again, the
-# project's report); a hand-in; the written hand-in and its grade; an oral; a release and its letters; a day of
+# project's report); a supervision meeting (after requirement 1's approval: the group's detail and the meeting); a
+# hand-in; the written hand-in, its grade and the oral's time and place; an oral; a release and its letters; a day of
 # attendance.
 ADMISSION_ACTIONS = 6.5
 FOLLOW_UP_ACTIONS = 1.5
+# the supervision meeting and the oral's time: updates that fan out to no participant (ACTION_SECONDS is the mean of
+# those that do), counted at half an action each, and the detail the meeting reads before it at a quarter
+SUPERVISION_ACTIONS = 0.75
 HAND_IN_ACTIONS = 1.0
-WRITTEN_ACTIONS = 2.0
+WRITTEN_ACTIONS = 2.5
 ORAL_ACTIONS = 1.0
 RELEASE_ACTIONS = 2.0
 # after every group is released the script registers the appeals and then the re-sits one at a time, each an update
@@ -123,7 +127,8 @@ def warp(template: CohortPlan, factor: float, pace: float = 1.0) -> list[tuple[d
         if date in deadlines:
             hand_in = WRITTEN_ACTIONS if date == template.written_deadline else HAND_IN_ACTIONS
             at = max(at, window + room(ROOM_SECONDS, actions + hand_in, groups, pace))
-            window, actions = at, FOLLOW_UP_ACTIONS
+            first = date == template.work_requirements[0].deadline
+            window, actions = at, FOLLOW_UP_ACTIONS + (SUPERVISION_ACTIONS if first else 0.0)
         if date == template.selection_date:
             window = at
         points.append((date, at))

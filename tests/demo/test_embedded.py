@@ -127,6 +127,16 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
     assert all(
         p["requirements_approved"] == 4 for p in people.values() if not p["withdrawn"]
     )  # 5006 resubmitted, 1520 extended
+    # the oral timetable: every group with an oral (not 5501, whose written grade is F) got its time and place
+    timetable = {o["application"]: o for o in report["orals"]}
+    assert set(timetable) == in_programme - {"5501"}
+    assert {o["place"] for o in timetable.values()} == {
+        "Møterom Fjord, Nasjonal Innovasjonsskole, Oslo",
+        "Møterom Fjell, Nasjonal Innovasjonsskole, Oslo",
+    }
+    # the supervision log: one meeting of each group with its supervisor, the members taking part present
+    assert {m["application"] for m in report["supervision"]} == in_programme
+    assert all(1 <= m["present"] <= 4 for m in report["supervision"])
     # 264 in the demo: a gathering's attendance is one action per group (72), no longer one per day (168)
     assert report["refused_actions"] == 4 and report["admin_actions"] > 250 and report["notices_sent"] > 100
 

@@ -35,6 +35,7 @@ DATED = {
     "written_deadline_ahead",
     "written_deadline_missed",
     "oral_exam_time",
+    "oral_scheduled",
     "result_published",
     "approval_waiting",
     "resit_registered",
@@ -74,7 +75,7 @@ async def test_every_letter_of_the_demo_reads_as_a_letter_with_its_facts(
         "gathering_ahead",
         "requirement_returned",
         "requirement_approved",
-        "oral_exam_time",
+        "oral_scheduled",  # the administration set every group's oral (the period's letter is for a group without)
         "result_published",
         "certificate_issued",
         "withdrawn",

@@ -19,6 +19,7 @@ from demo.year import (
     RELEASE_ACTIONS,
     RESIT_ROOM_SECONDS,
     ROOM_SECONDS,
+    SUPERVISION_ACTIONS,
     anchors,
     compress_plan,
     machine_pace,
@@ -117,8 +118,9 @@ def test_a_national_cohort_gets_room_for_every_groups_actions_between_two_deadli
     deadlines = [w.deadline for w in national.work_requirements] + [national.written_deadline]
     windows = [(b - a).total_seconds() for a, b in zip(deadlines, deadlines[1:], strict=False)]
     attendance = [4, 2, 3, 2]  # the days of the gatherings between two deadlines of kull-2022
-    for seconds, days in zip(windows, attendance, strict=True):
-        assert seconds >= (FOLLOW_UP_ACTIONS + HAND_IN_ACTIONS + days) * per_action - 1e-6
+    supervision = [SUPERVISION_ACTIONS, 0, 0, 0]  # the meeting after requirement 1's approval
+    for seconds, days, meeting in zip(windows, attendance, supervision, strict=True):
+        assert seconds >= (FOLLOW_UP_ACTIONS + meeting + HAND_IN_ACTIONS + days) * per_action - 1e-6
     first = (national.work_requirements[0].deadline - national.selection_date).total_seconds()
     assert first >= (ADMISSION_ACTIONS + 3 + HAND_IN_ACTIONS) * per_action - 1e-6
     assert (national.gatherings[0].start - national.selection_date).total_seconds() >= ADMISSION_ACTIONS * per_action
