@@ -21,6 +21,8 @@ from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
 from gateway.storage import CohortRecord, GroupRecord
+from store.end_of_year import ResitRecord
+from web.pages import said_place
 from web.state import STAFF, Web
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
@@ -75,6 +77,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
         plan = await web.plan(theirs[0].group_id) if any(g.stage in OPEN_STAGES for g in theirs) else None
         for row in theirs:
             found += group_tasks(account, row, plan)
+    found += await resit_tasks(web, account)
     now = datetime.now(UTC)
     found = [task.model_copy(update={"overdue": overdue(task.due, now)}) for task in found]
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
@@ -130,6 +133,31 @@ def group_tasks(account: Account, row: GroupRecord, plan: CohortPlan | None) -> 
             if p.get("code") == "pending.assessment"
         ]
     return found
+
+
+RESIT_TITLES = {"awaiting_written": "Sett karakter på ny eksamen", "awaiting_oral": "Registrer muntlig, ny eksamen"}
+
+
+async def resit_tasks(web: Web, account: Account) -> list[Task]:
+    """Re-sits waiting for a grade, due by the end of their period: the administration's, and an examiner's of the
+    groups they are assigned to (a re-sit is graded on the person's page). From the re-sits' rows, in any cohort:
+    a re-sit runs on after its cohort has ended."""
+    if account.role not in (Role.ADMIN, Role.EXAMINER):
+        return []
+    query = select(ResitRecord).where(ResitRecord.decided_at.is_(None)).order_by(ResitRecord.resit_id)
+    if account.role == Role.EXAMINER:
+        query = query.where(ResitRecord.group_id.in_(await web.accounts.assigned(account.username)))
+    async with web.sessions() as session:
+        rows = list((await session.scalars(query)).all())
+    return [
+        Task(
+            title=RESIT_TITLES.get(row.stage, "Ny eksamen"),
+            where=said_place(row.resit_id),
+            link=f"/deltaker/{row.participant_id}#klage-og-ny-eksamen",
+            due=row.period_end,
+        )
+        for row in rows
+    ]
 
 
 def _param(pending: dict[str, Any], name: str) -> str:

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from domain.catalogue import when
 from domain.due import grading_due, orals_due, overdue
 from domain.plan import load_plan
 from gateway.accounts import Account, Role
 from gateway.storage import GroupRecord
+from store.end_of_year import ResitRecord
+from tests.web.conftest import OURS, THEIRS, World, sign_in
+from tests.web.test_pages import text
 from web.inbox import Task, group_tasks
 from web.pages import make_templates
+from workflows.ids import group_workflow_id
 
 PLAN = load_plan("demo/plans/kull-2022.json")
 EXAMINER = Account(username="sigurd", role=Role.EXAMINER)
@@ -62,3 +67,55 @@ def test_a_task_past_its_date_is_marked_on_the_page() -> None:
     late, on_time = page.split("Registrer de muntlige justeringene")
     assert "(fristen er passert)" in late and "(fristen er passert)" not in on_time
     assert 'class="overdue"' in late
+
+
+async def test_a_resit_waiting_for_its_grade_is_on_the_inbox_of_the_admin_and_the_groups_examiner(
+    world: World,
+) -> None:
+    """The re-sits' rows (as their workflows project them) put them on the inbox, due by the end of their period:
+    the admin sees both, the examiner only the one of the group they are assigned to (5001, not 0301)."""
+    end = datetime.now(UTC) + timedelta(days=30)
+    rows = [resit_row(world.cohort, application_id, end) for application_id in (OURS, THEIRS)]
+    async with world.harness.sessions() as session, session.begin():
+        session.add_all(rows)
+    ours = f"Sett karakter på ny eksamen Kull {world.cohort}, Trondheim (5001), deltaker 9, ny eksamen {when(end)}"
+    theirs = f"Kull {world.cohort}, Oslo (0301), deltaker 9, ny eksamen"
+    try:
+        async with world.client() as client:
+            await sign_in(client, world, "admin")
+            waiting = text((await client.get("/oppgaver")).text)
+            assert ours in waiting and theirs in waiting
+        async with world.client() as client:
+            await sign_in(client, world, "examiner")
+            waiting = text((await client.get("/oppgaver")).text)
+            assert ours in waiting and theirs not in waiting
+    finally:
+        async with world.harness.sessions() as session, session.begin():
+            for row in rows:
+                await session.delete(await session.get(ResitRecord, row.resit_id))
+
+
+def resit_row(cohort: str, application_id: str, end: datetime) -> ResitRecord:
+    """A re-sit waiting for its written grade, of a participant no test of the shared world reads (deltaker 9)."""
+    group = group_workflow_id(cohort, application_id)
+    participant, now = f"{group}.deltaker-9", datetime.now(UTC)
+    return ResitRecord(
+        resit_id=f"{participant}.ny-eksamen-2",
+        participant_id=participant,
+        group_id=group,
+        cohort=cohort,
+        person_id=f"p-inbox-{application_id}",
+        attempt=2,
+        stage="awaiting_written",
+        period_label="ny eksamen",
+        period_end=end,
+        grade_before="F",
+        written=None,
+        oral_adjustment=None,
+        attempt_grade=None,
+        grade_after=None,
+        credits_after=None,
+        registered_at=now,
+        decided_at=None,
+        updated_at=now,
+    )
