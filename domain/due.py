@@ -18,5 +18,10 @@ def orals_due(plan: CohortPlan) -> datetime:
     return plan.oral_end
 
 
+def release_due(plan: CohortPlan) -> datetime:
+    """A graded group's results are released by the sensurfrist, and not before its orals could be over."""
+    return max(grading_due(plan), plan.oral_end)
+
+
 def overdue(due: datetime | None, now: datetime) -> bool:
     return due is not None and due < now

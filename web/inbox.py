@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
-from domain.due import grading_due, orals_due, overdue
+from domain.due import grading_due, orals_due, overdue, release_due
 from domain.models import CohortPlan
 from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
@@ -27,6 +27,8 @@ from web.state import STAFF, Web
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
 OPEN_STAGES = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}
+TO_RELEASE = {GroupStage.GRADED, GroupStage.NO_EXAM}  # results computed, not yet released
+WITH_TASKS = OPEN_STAGES | TO_RELEASE
 
 
 class Task(BaseModel):
@@ -74,7 +76,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
         theirs = [g for g in groups if g.cohort == cohort.cohort]
         found += await cohort_tasks(web, account, cohort, theirs)
         # the plan dates the staff's exam tasks: one history read per cohort and web process (cached)
-        plan = await web.plan(theirs[0].group_id) if any(g.stage in OPEN_STAGES for g in theirs) else None
+        plan = await web.plan(theirs[0].group_id) if any(g.stage in WITH_TASKS for g in theirs) else None
         for row in theirs:
             found += group_tasks(account, row, plan)
     found += await resit_tasks(web, account)
@@ -100,11 +102,14 @@ async def cohort_tasks(web: Web, account: Account, cohort: CohortRecord, groups:
 
 def group_tasks(account: Account, row: GroupRecord, plan: CohortPlan | None) -> list[Task]:
     """What waits on `account` in one group; `plan` (the cohort's) dates the written grade and the orals."""
-    if row.stage not in OPEN_STAGES:
-        return []
     link = f"/kull/{row.cohort}/grupper/{row.application_id}"
     role = account.role
     where = f"Kull {row.cohort}, gruppe {names(row.application_id, numbered=role in STAFF)}"
+    if row.stage in TO_RELEASE and role == Role.ADMIN:  # each group's results may be checked and released alone
+        due = release_due(plan) if plan else None
+        return [Task(title="Kontroller og frigi resultatene", where=where, link=link + "#publisering", due=due)]
+    if row.stage not in OPEN_STAGES:
+        return []
     found: list[Task] = []
     for r in (_Requirement.model_validate(cell) for cell in row.requirements or []):
         if r.status == RequirementStatus.SUBMITTED and role in (Role.ADMIN, Role.TEACHER):

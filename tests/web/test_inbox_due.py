@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.catalogue import when
-from domain.due import grading_due, orals_due, overdue
+from domain.due import grading_due, orals_due, overdue, release_due
 from domain.plan import load_plan
 from gateway.accounts import Account, Role
 from gateway.storage import GroupRecord
@@ -19,6 +19,7 @@ from workflows.ids import group_workflow_id
 
 PLAN = load_plan("demo/plans/kull-2022.json")
 EXAMINER = Account(username="sigurd", role=Role.EXAMINER)
+ADMIN = Account(username="kari", role=Role.ADMIN)
 
 
 def row(**changes: object) -> GroupRecord:
@@ -54,6 +55,15 @@ def test_the_examiners_tasks_are_due_by_the_plan() -> None:
     [orals] = group_tasks(EXAMINER, row(stage="grading", written_grade="C"), PLAN)
     assert (orals.title, orals.due) == ("Registrer de muntlige justeringene", PLAN.oral_end)
     assert group_tasks(EXAMINER, row(stage="published", written_grade="C"), PLAN) == []
+
+
+def test_a_graded_group_waits_on_the_administration_to_release_it_by_the_sensurfrist() -> None:
+    [release] = group_tasks(ADMIN, row(stage="graded", written_grade="C"), PLAN)
+    assert (release.title, release.due) == ("Kontroller og frigi resultatene", release_due(PLAN))
+    assert release_due(PLAN) == max(grading_due(PLAN), PLAN.oral_end)
+    assert group_tasks(ADMIN, row(stage="no_exam", written_submitted=False), PLAN)[0].link.endswith("#publisering")
+    assert group_tasks(EXAMINER, row(stage="graded", written_grade="C"), PLAN) == []
+    assert group_tasks(ADMIN, row(stage="published", written_grade="C"), PLAN) == []
 
 
 def test_a_task_past_its_date_is_marked_on_the_page() -> None:
