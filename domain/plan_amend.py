@@ -32,10 +32,7 @@ class PlanChange(Strict):
 
 def amendment_problems(old: CohortPlan, new: CohortPlan, now: datetime) -> list[Problem]:
     """Every rule the amendment breaks; none means the cohort may run on `new` from `now`."""
-    found = check_plan(new) + _fixed(old, new)
-    if found:
-        return found
-    found = _gathering_problems(old, new, now) + _date_problems(old, new, now)
+    found = check_plan(new) + _fixed(old, new) + _gathering_problems(old, new, now) + _date_problems(old, new, now)
     if not found and not plan_changes(old, new):
         found.append(Problem("plan.amend_nothing"))
     return found
@@ -46,10 +43,14 @@ def _fixed(old: CohortPlan, new: CohortPlan) -> list[Problem]:
     dated = {*MOVABLE_TIMES, *OPTIONAL_TIMES, "gatherings", "work_requirements"}
     before, after = old.model_dump(), new.model_dump()
     fields = [name for name in before if name not in dated and before[name] != after[name]]
-    fields += [f"gatherings.{i}.theme" for i, (a, b) in enumerate(zip(old.gatherings, new.gatherings)) if a.theme != b.theme]
+    fields += [
+        f"gatherings.{i}.theme"
+        for i, (a, b) in enumerate(zip(old.gatherings, new.gatherings, strict=False))
+        if a.theme != b.theme
+    ]
     fields += [
         f"work_requirements.{i}.title"
-        for i, (a, b) in enumerate(zip(old.work_requirements, new.work_requirements))
+        for i, (a, b) in enumerate(zip(old.work_requirements, new.work_requirements, strict=False))
         if a.title != b.title
     ]
     return [Problem("plan.amend_fixed", {"field": name}) for name in fields]
@@ -57,7 +58,7 @@ def _fixed(old: CohortPlan, new: CohortPlan) -> list[Problem]:
 
 def _gathering_problems(old: CohortPlan, new: CohortPlan, now: datetime) -> list[Problem]:
     found = []
-    for index, (before, after) in enumerate(zip(old.gatherings, new.gatherings)):
+    for index, (before, after) in enumerate(zip(old.gatherings, new.gatherings, strict=False)):
         moved = [part for part in GATHERING_DATES if getattr(before, part) != getattr(after, part)]
         if moved and before.start <= now:
             found.append(Problem("plan.amend_started", {"field": f"gatherings.{index}.{moved[0]}"}))
@@ -85,7 +86,7 @@ def _dates(old: CohortPlan, new: CohortPlan) -> list[tuple[str, datetime | None,
     ]
     dates += [
         (f"work_requirements.{i}.deadline", a.deadline, b.deadline)
-        for i, (a, b) in enumerate(zip(old.work_requirements, new.work_requirements))
+        for i, (a, b) in enumerate(zip(old.work_requirements, new.work_requirements, strict=False))
     ]
     return dates
 
@@ -93,8 +94,10 @@ def _dates(old: CohortPlan, new: CohortPlan) -> list[tuple[str, datetime | None,
 def plan_changes(old: CohortPlan, new: CohortPlan) -> list[PlanChange]:
     """The dates the amendment moves, in the plan's order: a gathering's start and end, then the other dates."""
     changes = []
-    for index, (a, b) in enumerate(zip(old.gatherings, new.gatherings)):
-        changes += [_change(f"gatherings.{index}.{part}", getattr(a, part), getattr(b, part)) for part in ("start", "end")]
+    for index, (a, b) in enumerate(zip(old.gatherings, new.gatherings, strict=False)):
+        changes += [
+            _change(f"gatherings.{index}.{part}", getattr(a, part), getattr(b, part)) for part in ("start", "end")
+        ]
     changes += [_change(name, before, after) for name, before, after in _dates(old, new)]
     return [change for change in changes if change.before != change.after]
 

@@ -126,6 +126,7 @@ LABELS: dict[str, str] = {
     "appeal_withdrawn": "Klage trukket tilbake",
     "resit_registered": "Ny eksamen registrert",
     "resit_decided": "Ny eksamen avgjort",
+    "plan_amended": "Kullplanen endret",
     # the fields of a form or a message, as a refusal names them
     "partners": "Partnere",
     "title": "Tittel",
