@@ -32,10 +32,15 @@ class PlanChange(Strict):
 
 def amendment_problems(old: CohortPlan, new: CohortPlan, now: datetime) -> list[Problem]:
     """Every rule the amendment breaks; none means the cohort may run on `new` from `now`."""
-    found = check_plan(new) + _fixed(old, new) + _gathering_problems(old, new, now) + _date_problems(old, new, now)
+    found = check_plan(new) + amendment_only_problems(old, new, now)
     if not found and not plan_changes(old, new):
         found.append(Problem("plan.amend_nothing"))
     return found
+
+
+def amendment_only_problems(old: CohortPlan, new: CohortPlan, now: datetime) -> list[Problem]:
+    """The rules of an amendment beyond those of any plan: only dates move, and only those still ahead."""
+    return _fixed(old, new) + _gathering_problems(old, new, now) + _date_problems(old, new, now)
 
 
 def _fixed(old: CohortPlan, new: CohortPlan) -> list[Problem]:

@@ -54,7 +54,7 @@ class CohortWorkflow(CohortCalendar, CohortAmend):
 
     Updates: apply, confirm_selection, withdraw_group, publish_group, publish_results, amend_plan.
     Signals: group_report (from its groups).
-    Query: overview.
+    Queries: overview, current_plan.
     """
 
     @workflow.init

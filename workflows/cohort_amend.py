@@ -48,6 +48,11 @@ class CohortAmend:
         self.effects.changed()
         return AmendPlanResult(changes=changes)
 
+    @workflow.query
+    def current_plan(self) -> CohortPlan:
+        """The plan the cohort runs on now, amended or as opened."""
+        return self.plan
+
     @amend_plan.validator
     def _validate_amend_plan(self, input: AmendPlanInput) -> None:
         problems = amendment_problems(self.plan, input.plan, workflow.now())
