@@ -16,9 +16,9 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.models import CohortPlan
-from store.tables import AuditRecord
-from workflows.cohort import CohortWorkflow
-from workflows.messages import CohortInput
+from gateway.messages import CohortInput
+from gateway.queries import CURRENT_PLAN
+from gateway.storage import AuditRecord
 
 log = structlog.get_logger(__name__)
 UNAVAILABLE = "Kullets plan er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
@@ -58,7 +58,8 @@ async def amendments_of(sessions: async_sessionmaker[AsyncSession], workflow_id:
 
 
 async def _current(client: Client, workflow_id: str) -> CohortPlan:
-    return await client.get_workflow_handle_for(CohortWorkflow.run, workflow_id).query(CohortWorkflow.current_plan)
+    plan: CohortPlan = await client.get_workflow_handle(workflow_id).query(CURRENT_PLAN)
+    return plan
 
 
 async def _started(client: Client, workflow_id: str) -> CohortPlan:

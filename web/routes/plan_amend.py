@@ -16,6 +16,7 @@ from domain.plan_form import GENERAL, FormAnswer, field_errors, field_label, fie
 from gateway.accounts import Account
 from gateway.admin import Refused
 from gateway.commands import AMEND_PLAN
+from gateway.messages import AmendPlanInput
 from web import forms
 from web.actions import perform_cohort
 from web.cohort_calendar import cohort_plan
@@ -23,7 +24,6 @@ from web.pages import done, render
 from web.plans import amendments_of
 from web.routes import common
 from web.routes.common import AdminOnly, WebDep, reason
-from workflows.cohort_amend import AmendPlanInput
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
