@@ -43,7 +43,7 @@ class CohortAmend:
         for record in self.state.applications:
             if record.group_workflow_id and not record.finished:
                 self.signals.add(record.group_workflow_id, group_amend.GroupAmend.amend_plan, signal)
-        moved = ", ".join(change.field for change in changes)
+        moved = "; ".join(change.what for change in changes)  # in words: the log page shows them
         self.effects.accepted(input.actor, "amend_plan", params={"moved": moved})
         self.effects.changed()
         return AmendPlanResult(changes=changes)

@@ -73,6 +73,7 @@ LABELS: dict[str, str] = {
     "withdraw_group": "Gruppen gir fra seg plassen",
     "apply": "Søknad",
     "publish_group": "Publisering av gruppens resultater",
+    "amend_plan": "Endring av kullplanen",
     "register_appeal": "Registrering av klage",
     "withdraw_appeal": "Tilbaketrekking av klage",
     "assign_examiners": "Oppnevning av klagesensorer",
