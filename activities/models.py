@@ -45,6 +45,7 @@ class NoticeKind(StrEnum):
     APPEAL_WITHDRAWN = "appeal_withdrawn"  # the appeal withdrawn before its decision: the grade stays
     RESIT_REGISTERED = "resit_registered"  # registered for a re-sit, with its period
     RESIT_DECIDED = "resit_decided"  # the re-sit's grade and the grade that counts
+    PLAN_AMENDED = "plan_amended"  # the running cohort's plan amended: what moved from when to when
 
 
 class SendNoticeInput(_Model):

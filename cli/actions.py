@@ -19,11 +19,13 @@ from cli.output import CliError
 from domain.catalogue import label, when
 from domain.ids import CohortId, GroupId, WorkflowRef
 from domain.orals import OralSlot
+from domain.plan import load_plan
 from domain.text import printable, shown
 from gateway import commands
 from gateway.admin import Admin
 from gateway.commands import AnyCommand
 from gateway.messages import (
+    AmendPlanInput,
     AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,
@@ -187,6 +189,16 @@ SPOKEN: list[Spoken] = [
         _option("--reason", required=True),
         lambda a: group_id(a).cohort,
         "group",
+    ),
+    Spoken(
+        commands.AMEND_PLAN,
+        "amend the running cohort's plan: move dates still ahead (the plan file as a whole, as amended)",
+        lambda a, actor: AmendPlanInput(actor=actor, plan=load_plan(a.plan)),
+        lambda a, r: (
+            "kullplanen er endret: "
+            + "; ".join(f"{c.what} fra {when(c.before)} til {when(c.after)}" for c in r.changes)
+        ),
+        _option("--plan", required=True, help="the amended plan file (JSON)"),
     ),
     Spoken(
         commands.PUBLISH,

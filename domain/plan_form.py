@@ -7,7 +7,7 @@ words for each field are the catalogue's (domain/catalogue/plan.py FIELDS)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,11 +116,12 @@ def _moved(moment: datetime, years: int) -> datetime:
     return local.replace(year=local.year + years, tzinfo=None).replace(tzinfo=OSLO)
 
 
-def read_form(values: Mapping[str, str]) -> FormAnswer:
-    """The plan the typed values make, checked by the plan's rules; nothing is kept from a form with a problem."""
+def read_form(values: Mapping[str, str], more: Callable[[CohortPlan], list[Problem]] | None = None) -> FormAnswer:
+    """The plan the typed values make, checked by the plan's rules (and by `more`'s, an amendment's, when the values
+    make a plan at all); nothing is kept from a form with a problem."""
     data, own = _plan_data({name: values.get(name, "").strip() for name in field_names()})
     plan, problems = parse_plan(data)
-    found = own + problems
+    found = own + problems + (more(plan) if more is not None and plan is not None else [])
     return FormAnswer(None if found else plan, field_errors(found))
 
 

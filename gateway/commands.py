@@ -19,6 +19,7 @@ from domain.ids import AppealId, CohortId, GroupId, ParticipantId, ResitId, Work
 from domain.refusals import Refusal
 from store.accounts import Account, Role
 from workflows.cohort import CohortWorkflow
+from workflows.cohort_amend import AmendPlanInput, AmendPlanResult
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import (
     AppealActionResult,
@@ -141,6 +142,7 @@ PUBLISH_GROUP = command(
 WITHDRAW_GROUP = command(
     "withdraw-group", CohortId, CohortWorkflow.withdraw_group, WithdrawGroupInput, WithdrawGroupResult, ADMIN
 )
+AMEND_PLAN = command("amend-plan", CohortId, CohortWorkflow.amend_plan, AmendPlanInput, AmendPlanResult, ADMIN)
 
 # ---- a group --------------------------------------------------------------------------------------------------
 REQUIREMENT_SUBMIT = command(
@@ -265,6 +267,7 @@ COMMANDS: dict[str, AnyCommand] = {
         PUBLISH,
         PUBLISH_GROUP,
         WITHDRAW_GROUP,
+        AMEND_PLAN,
         REQUIREMENT_SUBMIT,
         REQUIREMENT_APPROVE,
         REQUIREMENT_RETURN,

@@ -4,6 +4,7 @@ queries answer with, and the workflow IDs. They take them from here, not from th
 
 from __future__ import annotations
 
+from workflows.cohort_amend import AmendPlanInput, AmendPlanResult
 from workflows.end_of_year.messages import (
     AppealActionResult,
     AppealDetail,
@@ -17,6 +18,7 @@ from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow
 from workflows.messages import (
     AdminAction,
     AttendanceInput,
+    CohortInput,
     CohortOverview,
     CohortStage,
     ConfirmSelectionInput,
@@ -49,6 +51,9 @@ from workflows.messages import (
 
 __all__ = [
     "AdminAction",
+    "AmendPlanInput",
+    "AmendPlanResult",
+    "CohortInput",
     "AppealActionResult",
     "AppealDetail",
     "AssignExaminersInput",

@@ -17,6 +17,7 @@ from workflows.participant import ParticipantWorkflow
 
 COHORT_OVERVIEW = CohortWorkflow.overview
 GROUP_DETAIL = GroupWorkflow.detail
+CURRENT_PLAN = CohortWorkflow.current_plan  # the plan a cohort runs on, as amended (web/plans.py)
 APPEAL_DETAIL = AppealWorkflow.detail
 RESIT_DETAIL = ResitWorkflow.detail
 

@@ -45,6 +45,7 @@ from web.routes import (
     oidc,
     pages,
     participant,
+    plan_amend,
     plan_form,
     rollcall,
     signin,
@@ -113,6 +114,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         pages.router,
         rollcall.router,  # before cohort's POST /kull/{cohort}/{name}
         plan_form.router,  # /kull/ny before cohort's /kull/{cohort}
+        plan_amend.router,
         cohort.router,
         group.router,
         participant.router,

@@ -1,5 +1,5 @@
-"""A cohort's calendar on its page: the plan it was opened with (the input of its workflow's current run, as
-`Web.plan` reads a group's), in words, in the order the dates come."""
+"""A cohort's calendar on its page: the plan it runs on (as opened, or as amended: web/plans.py), in words, in the
+order the dates come."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from datetime import datetime
 
 import structlog
 from babel.dates import format_datetime
-from fastapi import HTTPException, status
-from temporalio.api.enums.v1 import EventType
-from temporalio.service import RPCError
 
 from domain.catalogue.labels import OSLO
 from domain.ids import CohortId
@@ -18,7 +15,6 @@ from domain.models import CohortPlan
 from web import feed
 from web.routes.participant import Entry
 from web.state import Web
-from workflows.messages import CohortInput
 
 log = structlog.get_logger(__name__)
 UNAVAILABLE = "Kullets plan er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
@@ -40,21 +36,8 @@ class CohortCalendar:
 
 
 async def cohort_plan(web: Web, cohort: str) -> CohortPlan:
-    """The plan the cohort's workflow runs on (cached: a running cohort's plan does not change)."""
-    workflow_id = CohortId.parse(cohort).workflow_id
-    if workflow_id not in web.plans:
-        handle = web.admin.client.get_workflow_handle(workflow_id)
-        try:
-            async for event in handle.fetch_history_events(page_size=1):
-                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-                    payloads = event.workflow_execution_started_event_attributes.input.payloads
-                    [start] = await web.admin.client.data_converter.decode(payloads, [CohortInput])
-                    web.plans[workflow_id] = start.plan
-                break
-        except RPCError as error:
-            log.warning("history failed", workflow_id=workflow_id, status=error.status.name)
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
-    return web.plans[workflow_id]
+    """The plan the cohort's workflow runs on, as amended (web/plans.py)."""
+    return await web.plans.get(web.admin.client, web.sessions, CohortId.parse(cohort).workflow_id)
 
 
 def cohort_calendar(plan: CohortPlan) -> CohortCalendar:

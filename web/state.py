@@ -16,7 +16,6 @@ from fastapi import HTTPException, status
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.ids import CohortId, GroupId, ParticipantId
@@ -29,7 +28,6 @@ from gateway.messages import (
     CohortOverview,
     CohortStage,
     GroupDetail,
-    GroupInput,
     GroupStage,
     MemberView,
     ParticipantDetail,
@@ -47,6 +45,7 @@ from web.chart_figures import ChartFigures
 from web.cohort_rows import cohort_rows
 from web.oidc import OpenIdSignIn
 from web.pages import unnamed
+from web.plans import PlanCache
 
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
@@ -70,7 +69,7 @@ class Web:
     web_sessions: Sessions
     oidc: OpenIdSignIn | None = None  # sign-in through an OpenID provider, when NIS_OIDC_ISSUER is set
     proxies: list[IPv4Network | IPv6Network] = field(default_factory=list)  # whose X-Forwarded-For is believed
-    plans: dict[str, CohortPlan] = field(default_factory=dict)
+    plans: PlanCache = field(default_factory=PlanCache)  # each cohort's plan, as amended
     statistics: ChartFigures = field(default_factory=ChartFigures)  # the cohort page's charts, per change
 
     async def overview(self, cohort: str) -> CohortOverview:
@@ -268,20 +267,12 @@ class Web:
         return await participant_detail(self._query, workflow_id)  # None: not started yet, or gone
 
     async def plan(self, group_workflow_id: str) -> CohortPlan:
-        """The cohort plan the group runs on, from the input of its current run (it never changes)."""
-        if group_workflow_id not in self.plans:
-            handle = self.admin.client.get_workflow_handle(group_workflow_id)
-            try:
-                async for event in handle.fetch_history_events(page_size=1):
-                    if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-                        payloads = event.workflow_execution_started_event_attributes.input.payloads
-                        [start] = await self.admin.client.data_converter.decode(payloads, [GroupInput])
-                        self.plans[group_workflow_id] = start.plan
-                    break
-            except RPCError as error:
-                log.warning("history failed", workflow_id=group_workflow_id, status=error.status.name)
-                raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
-        return self.plans[group_workflow_id]
+        """The cohort plan the group runs on: its cohort's, as amended (the cohort passes amendments to its groups)."""
+        try:
+            cohort = GroupId.parse(group_workflow_id).cohort.workflow_id
+        except Refusal:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+        return await self.plans.get(self.admin.client, self.sessions, cohort)
 
 
 def dump(model: Any) -> Any:

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import cohort_views, search
     from workflows import group as group_wf
     from workflows import notices as n
+    from workflows.cohort_amend import CohortAmend
     from workflows.cohort_calendar import CohortCalendar
     from workflows.due_timer import MINIMUM_TIMER, DueTimer
     from workflows.effects import Effects, Signals, drain
@@ -48,12 +49,12 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class CohortWorkflow(CohortCalendar):
+class CohortWorkflow(CohortCalendar, CohortAmend):
     """A cohort (kull) from the first application to the published results; it holds the gatherings' timers.
 
-    Updates: apply, confirm_selection, withdraw_group, publish_group, publish_results.
+    Updates: apply, confirm_selection, withdraw_group, publish_group, publish_results, amend_plan.
     Signals: group_report (from its groups).
-    Query: overview.
+    Queries: overview, current_plan.
     """
 
     @workflow.init
@@ -72,7 +73,7 @@ class CohortWorkflow(CohortCalendar):
         if not self.state.seed:
             self.state.seed = f"{workflow.random().getrandbits(64):016x}"
         if self.state.stage == CohortStage.INTAKE:
-            await self._sleep_until(self.plan.application_deadline)
+            await self._sleep_until(lambda: self.plan.application_deadline)  # an amendment may move it
             self._draw_selection()
         await self._until(lambda: self.state.stage != CohortStage.SELECTION_DRAWN)
         # the waiting list closes and the gatherings' reminders go out by the cohort's calendar meanwhile
@@ -82,13 +83,13 @@ class CohortWorkflow(CohortCalendar):
         await drain(self._flush, self._work_pending)
         return CohortResult(overview=self.overview())
 
-    async def _sleep_until(self, moment: datetime) -> None:
+    async def _sleep_until(self, moment: Callable[[], datetime]) -> None:
         """Carry out queued effects until the plan's moment: returns when its timer fires, not when the clock says
         so (a restarted worker was seen to read the clock stale right after a timer)."""
         while True:
             await self._flush()
             await self._continue_as_new_if_suggested()
-            wait = max(moment - workflow.now(), MINIMUM_TIMER)  # always a timer, so replay makes the same commands
+            wait = max(moment() - workflow.now(), MINIMUM_TIMER)  # always a timer, so replay makes the same commands
             try:
                 await workflow.wait_condition(self._work_pending, timeout=wait)
             except TimeoutError:

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.due_timer import DueTimer
     from workflows.effects import SHORT, Effects, Signals, drain
     from workflows.group_actions import GroupActions
+    from workflows.group_amend import GroupAmend
     from workflows.group_events import GroupEvents
     from workflows.group_facts import GroupFacts
     from workflows.group_project import GroupProject
@@ -46,10 +47,10 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision):
+class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision, GroupAmend):
     """A municipality group: outcome, gatherings, work requirements, written assignment, oral, grades.
 
-    Signals: outcome (from the cohort), member_status (from its participants), publish (from the cohort).
+    Signals: outcome, publish, amend_plan (from the cohort), member_status (from its participants).
     Updates: submit_requirement, approve_requirement, return_requirement, grant_extension, mark_non_participating,
     replace_participant, register_attendance, submit_written, register_written_grade, register_oral,
     record_project, report_project, record_supervision.

@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.exam import NoResultReason
 from domain.models import Gathering, Grade, Kommunenummer
+from domain.plan_amend import PlanChange
 
 
 class _Notice(BaseModel):
@@ -232,6 +233,13 @@ class ResitDecided(_Notice):
     attempts_max: int = Field(default=3, ge=1)  # the plan's: the ordinary exam and the re-sits, in all
 
 
+class PlanAmended(_Notice):
+    """The running cohort's plan amended: each date moved, from when to when (domain/plan_amend.py)."""
+
+    kind: Literal["plan_amended"] = "plan_amended"
+    changes: list[PlanChange] = Field(min_length=1)
+
+
 Notice = Annotated[
     ApplicationReceived
     | ApplicationIncomplete
@@ -258,7 +266,8 @@ Notice = Annotated[
     | AppealDecided
     | AppealWithdrawn
     | ResitRegistered
-    | ResitDecided,
+    | ResitDecided
+    | PlanAmended,
     Field(discriminator="kind"),
 ]
 
@@ -289,6 +298,7 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     AppealWithdrawn,
     ResitRegistered,
     ResitDecided,
+    PlanAmended,
 )
 
 

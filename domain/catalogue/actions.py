@@ -24,6 +24,7 @@ PARAMS: dict[str, str] = {
     "outcome": "{value:label}",
     "moved_up": "{value} rykket opp fra ventelisten",
     "seed": "trekningsfrø {value}",
+    "moved": "flyttet: {value}",  # the dates an amendment of the plan moved (amend_plan)
     "groups": "{value} grupper",
     "partners": "{value} partnere",
     "adjustments": "{value}",

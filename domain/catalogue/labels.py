@@ -73,6 +73,7 @@ LABELS: dict[str, str] = {
     "withdraw_group": "Gruppen gir fra seg plassen",
     "apply": "Søknad",
     "publish_group": "Publisering av gruppens resultater",
+    "amend_plan": "Endring av kullplanen",
     "register_appeal": "Registrering av klage",
     "withdraw_appeal": "Tilbaketrekking av klage",
     "assign_examiners": "Oppnevning av klagesensorer",
@@ -126,6 +127,7 @@ LABELS: dict[str, str] = {
     "appeal_withdrawn": "Klage trukket tilbake",
     "resit_registered": "Ny eksamen registrert",
     "resit_decided": "Ny eksamen avgjort",
+    "plan_amended": "Kullplanen endret",
     # the fields of a form or a message, as a refusal names them
     "partners": "Partnere",
     "title": "Tittel",

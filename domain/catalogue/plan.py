@@ -18,6 +18,12 @@ REFUSALS: dict[str, str] = {
     "plan.appeal_window_short": "{field:label}: klagefristen er minst {days} dager, ikke {actual}",
     "plan.resit_one_end": "{field:label}: oppgi begge endene av perioden for ny eksamen, eller ingen",
     "plan.percent": "{field:label}: et tall fra 0 til 100, eller tomt",
+    # amending a running cohort's plan (domain/plan_amend.py): only dates move, and only those still ahead
+    "plan.amend_fixed": "{field:label}: kan ikke endres når kullet er i gang (bare datoer kan flyttes)",
+    "plan.amend_started": "{field:label}: samlingen har startet og kan ikke flyttes",
+    "plan.amend_past": "{field:label}: tidspunktet har vært og kan ikke flyttes",
+    "plan.amend_into_past": "{field:label}: kan ikke flyttes til et tidspunkt som har vært",
+    "plan.amend_nothing": "planen er ikke endret: flytt minst én dato",
 }
 
 # the plan's fields by name, as the plan form (domain/plan_form.py) labels them and says them in a problem; a

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from domain.admission import application_errors
 from domain.end_of_year.appeals import appeal_deadline
-from domain.models import Application, Grade
+from domain.models import Application, CohortPlan, Grade
 from domain.plan import load_plan
+from domain.plan_amend import plan_changes
 from tests.factories import application
 from workflows.notices import (
     Admitted,
@@ -26,6 +27,7 @@ from workflows.notices import (
     OralExamTime,
     OralScheduled,
     PlaceGivenUp,
+    PlanAmended,
     RequirementApproved,
     RequirementDeadlineAhead,
     RequirementDeadlinePassed,
@@ -124,6 +126,7 @@ def samples() -> dict[str, Notice]:
             submitted_at=requirement.deadline - timedelta(days=1),
         ),
         Withdrawn(cohort=cohort),
+        PlanAmended(cohort=cohort, changes=plan_changes(PLAN, _moved_second_gathering())),
         AppealDecided(
             cohort=cohort,
             written_before=Grade.C,
@@ -152,3 +155,15 @@ def samples() -> dict[str, Notice]:
         ),
     ]
     return {notice.kind: notice for notice in notices}
+
+
+def _moved_second_gathering() -> CohortPlan:
+    """The demo plan with its second gathering two days later and requirement 2's deadline a week later."""
+    gatherings = list(PLAN.gatherings)
+    second = gatherings[1]
+    gatherings[1] = second.model_copy(
+        update={"start": second.start + timedelta(days=2), "end": second.end + timedelta(days=2)}
+    )
+    requirements = list(PLAN.work_requirements)
+    requirements[1] = requirements[1].model_copy(update={"deadline": requirements[1].deadline + timedelta(days=7)})
+    return PLAN.model_copy(update={"gatherings": gatherings, "work_requirements": requirements})

@@ -48,5 +48,5 @@ async def open_from_form(request: Request, web: WebDep, account: AdminOnly) -> R
 def _form(
     request: Request, account: Account, values: dict[str, str], errors: dict[str, list[str]], code: int
 ) -> Response:
-    context = {"account": account, "values": values, "problems": errors, "label": field_label}
+    context = {"account": account, "values": values, "problems": errors, "label": field_label, "amend": None}
     return render(request, "plan_form.html", context, code)
