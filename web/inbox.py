@@ -20,8 +20,7 @@ from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
-from gateway.storage import CohortRecord, GroupRecord
-from store.end_of_year import ResitRecord
+from gateway.storage import CohortRecord, GroupRecord, ResitRecord
 from web.pages import said_place
 from web.state import STAFF, Web
 

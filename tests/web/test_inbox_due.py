@@ -9,8 +9,7 @@ from domain.catalogue import when
 from domain.due import grading_due, orals_due, overdue, release_due
 from domain.plan import load_plan
 from gateway.accounts import Account, Role
-from gateway.storage import GroupRecord
-from store.end_of_year import ResitRecord
+from gateway.storage import GroupRecord, ResitRecord
 from tests.web.conftest import OURS, THEIRS, World, sign_in
 from tests.web.test_pages import text
 from web.inbox import Task, group_tasks
