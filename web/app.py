@@ -26,17 +26,22 @@ from domain.catalogue.web import HTTP_STATUS
 from domain.errors import describe, problems
 from gateway.accounts import Accounts, Sessions
 from gateway.admin import Admin, Refused
+from gateway.applying import Applying
 from gateway.storage import Documents, Uploads, documents_key
 from runtime.codec import EncryptionCodec, load_keys
 from runtime.settings import Settings
 from runtime.wiring import people_register
+from store.people import register_key
+from store.registrations import Drafts, draft_key
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
 from web.pages import HERE, make_templates, render
 from web.routes import (
     api,
+    api_applying,
     api_group,
+    applying,
     calendar,
     codec,
     cohort,
@@ -98,12 +103,17 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             same_site="lax",  # sent on the provider's redirect back, a top-level GET from another site
             https_only=settings.secure_cookies,
         )
+    app.state.applying = _applying(settings, app.state.web)
     # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
-    app.add_middleware(ApiSignInFirst, routes=[*api.router.routes, *api_group.router.routes, *codec.router.routes])
+    app.add_middleware(
+        ApiSignInFirst,
+        routes=[*api.router.routes, *api_group.router.routes, *api_applying.router.routes, *codec.router.routes],
+    )
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
     app.add_middleware(SecurityHeaders)
     logging.getLogger("uvicorn.access").addFilter(calendar.HIDE_FEED_TOKENS)  # no feed token in the access log
+    logging.getLogger("uvicorn.access").addFilter(applying.HIDE_LINK_TOKENS)  # nor a registration link's
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         health.router,  # /healthz and /readyz: no sign-in, no session
@@ -111,11 +121,13 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         oidc.router,
         pages.router,
         rollcall.router,  # before cohort's POST /kull/{cohort}/{name}
+        applying.router,  # /kull/{cohort}/sok: likewise
         cohort.router,
         group.router,
         participant.router,
         api.router,
         api_group.router,
+        api_applying.router,
         codec.router,
         verify.router,
         calendar.router,  # /kalender/{token}.ics: no session, the token is the key
@@ -126,6 +138,13 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(ValidationError, _invalid)
     return app
+
+
+def _applying(settings: Settings, web: Web) -> Applying:
+    keys = load_keys(settings)
+    drafts = Drafts(web.sessions, draft_key(register_key(keys.identity)))
+    people = people_register(settings, web.sessions)
+    return Applying(web.admin, web.accounts, web.sessions, people, drafts, settings.public_web_url)
 
 
 async def _sign_in(request: Request, exc: Exception) -> Response:
