@@ -26,9 +26,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from activities.web_notices import RegistrationLink
 from domain.catalogue.labels import OSLO
 from domain.municipalities import names
-from activities.web_notices import RegistrationLink
 from store import outbox
 from store.tables import OutboxRecord
 from workflows.notices import Notice

@@ -28,7 +28,7 @@ from domain.refusals import Problem, Refusal
 from gateway.admin import Admin, Refused
 from gateway.queries import COHORT_OVERVIEW
 from store import outbox
-from store.accounts import Account, Accounts, AccountError, Role, check
+from store.accounts import Account, AccountError, Accounts, Role, check
 from store.people import People, PersonData
 from store.registrations import Drafts, RegistrationRecord, Registrations
 from workflows.ids import cohort_workflow_id

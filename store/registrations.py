@@ -129,9 +129,7 @@ class Registrations:
     async def municipalities(self, username: str) -> set[str]:
         """The municipalities granted to the account beside its own."""
         async with self.sessions() as session:
-            query = select(ContactMunicipalityRecord.municipality).where(
-                ContactMunicipalityRecord.username == username
-            )
+            query = select(ContactMunicipalityRecord.municipality).where(ContactMunicipalityRecord.username == username)
             return set((await session.scalars(query)).all())
 
 
@@ -145,9 +143,7 @@ class Drafts:
         sealed = nonce + self._aead.encrypt(nonce, json.dumps(data).encode(), _aad(username, cohort))
         async with self.sessions() as session, session.begin():
             await session.merge(
-                ApplicationDraftRecord(
-                    username=username, cohort=cohort, sealed=sealed, updated_at=datetime.now(UTC)
-                )
+                ApplicationDraftRecord(username=username, cohort=cohort, sealed=sealed, updated_at=datetime.now(UTC))
             )
 
     async def load(self, username: str, cohort: str) -> dict[str, Any] | None:

@@ -18,9 +18,7 @@ _ROW = re.compile(r"^participants\.(\d+)(\..*)?$")
 def form_to_application(cohort: str, values: Mapping[str, str]) -> tuple[dict[str, Any], list[int]]:
     """The file's JSON from the form, and for each participant in it the form's row (empty rows are left out)."""
     rows = [i for i in range(MAX_PARTICIPANTS) if any(values.get(f"participants.{i}.{k}") for k in PERSON)]
-    participants = [
-        {k: _value(k, values.get(f"participants.{i}.{k}", "")) for k in PERSON} for i in rows
-    ]
+    participants = [{k: _value(k, values.get(f"participants.{i}.{k}", "")) for k in PERSON} for i in rows]
     data = {
         "cohort": cohort,
         "municipalities": re.findall(r"[^\s,+;]+", values.get("municipalities", "")),

@@ -38,8 +38,13 @@ LINK = re.compile(r"https?://\S+/registrering/\S+")
 def _plan(deadline: float) -> CohortPlan:
     d = deadline
     return now_plan(
-        {"application_deadline": d, "selection_date": d + 1, "written_deadline": d + 900, "oral_start": d + 910,
-         "oral_end": d + 920},
+        {
+            "application_deadline": d,
+            "selection_date": d + 1,
+            "written_deadline": d + 900,
+            "oral_start": d + 910,
+            "oral_end": d + 920,
+        },
         gathering_starts=[d + 300 + 10 * i for i in range(6)],
         requirement_deadlines=[d + 600 + i for i in range(4)],
     )
@@ -114,7 +119,9 @@ async def apply_world(env: WorkflowEnvironment, folder: Path, web_url: str | Non
                     await env.client.get_workflow_handle(execution.id).terminate("test done")
 
 
-async def register(client: httpx.AsyncClient, cohort: str, municipality: str, email: str, name: str = "Kari Kontakt") -> httpx.Response:
+async def register(
+    client: httpx.AsyncClient, cohort: str, municipality: str, email: str, name: str = "Kari Kontakt"
+) -> httpx.Response:
     page = await client.get(f"/kull/{cohort}/sok")
     assert page.status_code == 200, page.text
     form = {"csrf": csrf_of(page.text), "name": name, "email": email, "municipality": municipality}

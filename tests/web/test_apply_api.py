@@ -72,10 +72,22 @@ async def test_a_municipality_not_theirs_is_403_and_broken_fields_422(world: App
         assert "ikke kontaktperson for kommunenummer 0301" in foreign.json()["detail"]
         broken = file_of(world, ["1804"], email)
         broken["participants"] = [
-            {"name": "Ola", "email": "ikke-en-adresse", "sector": "helse_omsorg", "role": "rådgiver",
-             "education_years": 3, "experience_years": 2},
-            {"name": "Per", "email": "per@bodo.no", "sector": "helse_omsorg", "role": "rådgiver",
-             "education_years": 99, "experience_years": 2},
+            {
+                "name": "Ola",
+                "email": "ikke-en-adresse",
+                "sector": "helse_omsorg",
+                "role": "rådgiver",
+                "education_years": 3,
+                "experience_years": 2,
+            },
+            {
+                "name": "Per",
+                "email": "per@bodo.no",
+                "sector": "helse_omsorg",
+                "role": "rådgiver",
+                "education_years": 99,
+                "experience_years": 2,
+            },
         ]
         answer = await client.post(url, json=broken, headers=headers)
         assert answer.status_code == 422, answer.text

@@ -102,6 +102,8 @@ async def test_a_contact_registers_confirms_applies_and_reads_the_receipt(
     await second.get_by_label("E-postadresse").fill("to@trondheim.kommune.no")
     await page.get_by_role("button", name="Send søknaden").click()
     await expect(page.get_by_role("heading", name="Søknaden er mottatt")).to_be_visible()
-    await expect(page.get_by_text(f"Søknaden fra Trondheim til kull {cohort} er mottatt. Status: Søkt.")).to_be_visible()
+    await expect(
+        page.get_by_text(f"Søknaden fra Trondheim til kull {cohort} er mottatt. Status: Søkt.")
+    ).to_be_visible()
     [receipt] = await world.receipt(cohort, email)
     assert "Vi har mottatt søknaden fra Trondheim" in receipt

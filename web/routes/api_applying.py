@@ -28,9 +28,7 @@ class ApplicationReceived(BaseModel):
     group_workflow_id: str | None
 
 
-@router.post(
-    "/cohorts/{cohort}/applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationReceived
-)
+@router.post("/cohorts/{cohort}/applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationReceived)
 async def apply(request: Request, cohort: str, account: MunicipalityContact, body: Annotated[Any, Body()]) -> Response:
     applying: Applying = request.app.state.applying
     checked = await applying.check(account, cohort, body)
@@ -43,5 +41,7 @@ async def apply(request: Request, cohort: str, account: MunicipalityContact, bod
         detail = "; ".join(problem["text"] for problem in problems)
         return JSONResponse({"detail": detail, "problems": problems}, checked.status)
     result = await applying.submit(account, checked.application)  # a late refusal: 409 (web.app's handler)
-    received = ApplicationReceived(id=result.application_id, state="applied", group_workflow_id=result.group_workflow_id)
+    received = ApplicationReceived(
+        id=result.application_id, state="applied", group_workflow_id=result.group_workflow_id
+    )
     return JSONResponse(received.model_dump(), status.HTTP_201_CREATED)

@@ -84,7 +84,9 @@ async def registration(request: Request, cohort: str, applying: ApplyingDep) -> 
     except Refusal as refusal:
         key = "municipality" if refusal.problems[0].code.startswith("application.") else WHOLE
         return await _public(request, cohort, applying, values, {key: [refusal.text()]}, 422)
-    web.limiter.failed(f"{REGISTRATIONS}:{address}", address)  # each registration counts, so a script cannot fill a mailbox
+    web.limiter.failed(
+        f"{REGISTRATIONS}:{address}", address
+    )  # each registration counts, so a script cannot fill a mailbox
     return render(request, "apply_sent.html", {"cohort": cohort})
 
 
