@@ -27,10 +27,13 @@ from domain.municipalities import UnknownMunicipality, lookup
 from domain.refusals import Problem, Refusal
 from gateway.admin import Admin, Refused
 from gateway.queries import COHORT_OVERVIEW
+from runtime.codec import load_keys
+from runtime.settings import Settings
+from runtime.wiring import people_register
 from store import outbox
 from store.accounts import Account, AccountError, Accounts, Role, check
-from store.people import People, PersonData
-from store.registrations import Drafts, RegistrationRecord, Registrations
+from store.people import People, PersonData, register_key
+from store.registrations import Drafts, RegistrationRecord, Registrations, draft_key
 from workflows.ids import cohort_workflow_id
 from workflows.messages import ApplyResult, CohortInput, CohortStage, Outcome
 
@@ -82,6 +85,15 @@ class Applying:
         self.drafts = drafts
         self.web_url = web_url.rstrip("/")
         self._plans: dict[str, CohortPlan] = {}
+
+    @classmethod
+    def configured(
+        cls, settings: Settings, admin: Admin, accounts: Accounts, sessions: async_sessionmaker[AsyncSession]
+    ) -> Applying:
+        """As the settings say: the register and the drafts' key from the codec's keys, the letters' address."""
+        drafts = Drafts(sessions, draft_key(register_key(load_keys(settings).identity)))
+        people = people_register(settings, sessions)
+        return cls(admin, accounts, sessions, people, drafts, settings.public_web_url)
 
     # ---- the cohort -----------------------------------------------------------------------------
     async def plan(self, cohort: str) -> CohortPlan | None:

@@ -31,8 +31,6 @@ from gateway.storage import Documents, Uploads, documents_key
 from runtime.codec import EncryptionCodec, load_keys
 from runtime.settings import Settings
 from runtime.wiring import people_register
-from store.people import register_key
-from store.registrations import Drafts, draft_key
 from web.auth import API_PREFIXES, LoginLimiter, Signer, SignInRequired, signed_in
 from web.errors import WebRefusal
 from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, state_secret
@@ -103,7 +101,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             same_site="lax",  # sent on the provider's redirect back, a top-level GET from another site
             https_only=settings.secure_cookies,
         )
-    app.state.applying = _applying(settings, app.state.web)
+    app.state.applying = Applying.configured(settings, app.state.web.admin, app.state.web.accounts, sessions)
     # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
     app.add_middleware(
         ApiSignInFirst,
@@ -138,13 +136,6 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(ValidationError, _invalid)
     return app
-
-
-def _applying(settings: Settings, web: Web) -> Applying:
-    keys = load_keys(settings)
-    drafts = Drafts(web.sessions, draft_key(register_key(keys.identity)))
-    people = people_register(settings, web.sessions)
-    return Applying(web.admin, web.accounts, web.sessions, people, drafts, settings.public_web_url)
 
 
 async def _sign_in(request: Request, exc: Exception) -> Response:

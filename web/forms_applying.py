@@ -42,6 +42,8 @@ def said(problems: Mapping[str, list[Problem]], rows: list[int]) -> dict[str, li
 
 def beside(problem: Problem) -> str:
     """Beside its field a rule need not name the field again: `'nei' er ikke en e-postadresse`."""
+    if problem.code == "validation.not_choice":  # the choices' codes are no words for a person: the list has them
+        return "Velg et av valgene i listen"
     text = problem.text()
     if problem.code.startswith("validation.") and ": " in text:
         text = text.split(": ", 1)[1]

@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.factories import application
 from tests.web.apply_world import ApplyWorld, apply_world, bearer, confirm, register
+from tests.web.conftest import csrf_of
 from workflows.cohort import CohortWorkflow
 from workflows.ids import cohort_workflow_id
 
@@ -145,3 +146,23 @@ async def test_bad_registrations_are_shown_beside_their_field(world: ApplyWorld)
             assert (await register(client, world.open.cohort, "5001", f"ola{n}@kommune.no")).status_code == 200
         busy = await register(client, world.open.cohort, "5001", "ola@kommune.no")
         assert busy.status_code == 429 and "For mange registreringer" in busy.text
+
+
+async def test_a_draft_is_kept_until_it_is_sent_and_a_broken_one_is_not_sent(world: ApplyWorld) -> None:
+    cohort = world.open.cohort
+    async with world.client("10.0.0.6") as client:
+        await contact_for(world, client, "4204", "kari-4204")  # signed in by the link
+        form = await client.get(f"/kull/{cohort}/sok/soknad")
+        draft = {"csrf": csrf_of(form.text), "municipalities": "4204", "participants.0.name": "Ola Utkast"}
+        saved = await client.post(f"/kull/{cohort}/sok/soknad", data=draft | {"action": "lagre"})
+        assert saved.status_code == 303
+        again = await client.get(f"/kull/{cohort}/sok/soknad")
+        assert 'value="Ola Utkast"' in again.text and "Utkastet er lagret" in again.text
+        sent = await client.post(f"/kull/{cohort}/sok/soknad", data=draft | {"action": "send"})
+        assert sent.status_code == 422
+        assert "Velg et av valgene i listen" in sent.text and "Kan ikke være tomt" in sent.text
+        home = await client.get("/")
+        assert home.status_code == 200 and "Søk om plass på et kull" in home.text
+        listed = await client.get("/sok")
+        assert f"Kull {cohort}" in listed.text and f"Kull {world.closed.cohort}" not in listed.text
+    assert "4204" not in await applications(world, cohort)

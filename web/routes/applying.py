@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from domain.admission import MAX_PARTICIPANTS, MIN_PARTICIPANTS, MIN_SECTORS
 from domain.errors import problems as validation_problems
@@ -26,7 +27,9 @@ from domain.refusals import Refusal
 from gateway.accounts import Account, Role
 from gateway.admin import Refused
 from gateway.applying import WHOLE, Applying
-from web.auth import LOGIN_CSRF_COOKIE, client_address, require
+from gateway.messages import CohortStage
+from gateway.storage import CohortRecord
+from web.auth import LOGIN_CSRF_COOKIE, client_address, require, signed_in
 from web.forms_applying import beside, form_to_application, said
 from web.pages import done, render
 from web.routes.common import read_form
@@ -59,7 +62,17 @@ def applying_of(request: Request) -> Applying:
 ApplyingDep = Annotated[Applying, Depends(applying_of)]
 
 
-# ---- the public page and the registration -------------------------------------------------------
+# ---- the public pages and the registration -------------------------------------------------------
+@router.get("/sok")
+async def open_cohorts(request: Request, applying: ApplyingDep) -> Response:
+    """The cohorts that take applications now, each with its page."""
+    async with request.app.state.web.sessions() as session:
+        found = await session.scalars(select(CohortRecord).where(CohortRecord.stage == CohortStage.INTAKE.value))
+        cohorts = [c.cohort for c in found.all()]
+    account = await signed_in(request)
+    return render(request, "apply_cohorts.html", {"account": account, "cohorts": sorted(cohorts)})
+
+
 @router.get("/kull/{cohort}/sok")
 async def public_page(request: Request, cohort: str, applying: ApplyingDep) -> Response:
     return await _public(request, cohort, applying, {}, {}, status.HTTP_200_OK)
