@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.web_notices import RegistrationLink
 from domain.admission import already_applied, application_problems
@@ -99,13 +100,20 @@ class Applying:
     async def plan(self, cohort: str) -> CohortPlan | None:
         """The cohort's plan from its workflow's input (it never changes); None: no such cohort."""
         if cohort not in self._plans:
-            handle = self.admin.client.get_workflow_handle(cohort_workflow_id(cohort))
-            async for event in handle.fetch_history_events(page_size=1):
-                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-                    payloads = event.workflow_execution_started_event_attributes.input.payloads
-                    [start] = await self.admin.client.data_converter.decode(payloads, [CohortInput])
-                    self._plans[cohort] = start.plan
-                break
+            try:
+                handle = self.admin.client.get_workflow_handle(cohort_workflow_id(cohort))
+                async for event in handle.fetch_history_events(page_size=1):
+                    if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+                        payloads = event.workflow_execution_started_event_attributes.input.payloads
+                        [start] = await self.admin.client.data_converter.decode(payloads, [CohortInput])
+                        self._plans[cohort] = start.plan
+                    break
+            except Refusal:  # not a cohort's name
+                return None
+            except RPCError as error:
+                if error.status != RPCStatusCode.NOT_FOUND:
+                    raise Refused(Refusal("gateway.no_answer", workflow_id=cohort, status=error.status.name)) from None
+                return None
         return self._plans.get(cohort)
 
     async def is_open(self, cohort: str) -> bool:

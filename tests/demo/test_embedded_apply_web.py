@@ -6,7 +6,12 @@ from __future__ import annotations
 import subprocess
 from typing import Any
 
+import pytest
 
+from tests.demo.helpers import DEMO_SECONDS
+
+
+@pytest.mark.timeout(DEMO_SECONDS + 100)  # the first test of the package to ask runs the demo
 def test_three_applications_came_through_the_web(
     report: dict[str, Any], first_run: subprocess.CompletedProcess[str]
 ) -> None:

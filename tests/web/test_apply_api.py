@@ -140,6 +140,8 @@ async def test_bad_registrations_are_shown_beside_their_field(world: ApplyWorld)
         answer = await register(client, world.open.cohort, "5001", "ikke-en-adresse")
         assert answer.status_code == 422
         assert "er ikke en e-postadresse" in answer.text
+        for missing in ("finnes-ikke", "1999"):
+            assert (await client.get(f"/kull/{missing}/sok")).status_code == 404
         unknown = await register(client, world.open.cohort, "9999", "ola@kommune.no")
         assert unknown.status_code == 422 and "9999" in unknown.text
         for n in range(5):  # a script cannot fill a mailbox: five links a minute from one address
