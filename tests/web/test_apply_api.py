@@ -68,6 +68,8 @@ async def test_a_municipality_not_theirs_is_403_and_broken_fields_422(world: App
         email = await contact_for(world, client, "1804", "kari-1804")
         headers = await bearer(client, "kari-1804")
         url = f"/api/cohorts/{world.open.cohort}/applications"
+        anonymous = await client.post(url, json=file_of(world, ["1804"], email))
+        assert anonymous.status_code == 401, anonymous.text
         foreign = await client.post(url, json=file_of(world, ["1804", "0301"], email), headers=headers)
         assert foreign.status_code == 403, foreign.text
         assert "ikke kontaktperson for kommunenummer 0301" in foreign.json()["detail"]
