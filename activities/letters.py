@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from activities.web_notices import RegistrationLink
 from domain.catalogue.labels import OSLO
 from domain.municipalities import names
 from store import outbox
@@ -53,7 +54,9 @@ _WORDS = {
 }
 
 
-NOTICE: TypeAdapter[Notice] = TypeAdapter(Notice)
+# the workflows' notices and the web app's own letters (activities/web_notices.py), as the outbox holds them
+Letterable = Annotated[Notice | RegistrationLink, Field(discriminator="kind")]
+NOTICE: TypeAdapter[Letterable] = TypeAdapter(Letterable)
 
 
 class Person(Protocol):
@@ -176,7 +179,7 @@ def template_for(kind: str) -> Template:
     return environment().get_template(f"{kind}.j2")
 
 
-def render_letter(notice: Notice, name: str | None, contact: Contact) -> Letter:
+def render_letter(notice: Letterable, name: str | None, contact: Contact) -> Letter:
     """The letter of one notice to one reader. `name` is None for the study administration and for a person
     the register no longer holds (erased): the greeting then names no one."""
     template = template_for(notice.kind)

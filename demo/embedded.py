@@ -253,6 +253,7 @@ async def _demo(settings: Settings, args: argparse.Namespace, starting_over: boo
                 people,
                 on_started=accounts,
                 query_patience=settings.demo_query_patience_seconds,
+                web_address=address,
             )
             _write_report(report, Path(args.report or settings.data_dir / "report.json"))
             if args.serve and address:

@@ -12,6 +12,7 @@ from demo import end_of_year
 from domain.municipalities import UnknownMunicipality
 from domain.selection import entry_for
 from gateway.admin import Admin
+from store.accounts import AccountRecord, Role
 from store.db import under_workflow
 from store.tables import AuditRecord, OutboxRecord, ParticipantRecord
 from workflows.cohort import CohortWorkflow
@@ -57,6 +58,7 @@ async def build_report(
         "notices_sent": notices,
         "admin_actions": accepted,
         "refused_actions": refused,
+        "applications_via_web": await _via_web(sessions, cohort_workflow_id(cohort)),
         "seconds": round(seconds, 1),
     } | after_publish
 
@@ -106,6 +108,24 @@ async def _participant_rows(sessions: async_sessionmaker[AsyncSession], cohort: 
         return {row.participant_id: row for row in rows}
 
 
+async def _via_web(sessions: async_sessionmaker[AsyncSession], root: str) -> int:
+    """The applications the cohort accepted from a municipality contact's account (the web app's form or API): the
+    command line's are handed in by the administration."""
+    contacts = select(AccountRecord.username).where(AccountRecord.role == Role.MUNICIPALITY.value)
+    async with sessions() as session:
+        found = await session.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(
+                AuditRecord.workflow_id == root,
+                AuditRecord.action == "apply",
+                AuditRecord.outcome == "accepted",
+                AuditRecord.actor.in_(contacts),
+            )
+        )
+    return int(found or 0)
+
+
 async def _counts(sessions: async_sessionmaker[AsyncSession], root: str) -> tuple[int, int, int]:
     async with sessions() as session:
         notices = await session.scalar(
@@ -146,7 +166,8 @@ def results_table(report: dict[str, Any]) -> str:
     )
     lines.append(f"Oral timetable: {len(report['orals'])} groups; supervision meetings: {len(report['supervision'])}")
     lines.append(
-        f"Notices: {report['notices_sent']}; admin actions: {report['admin_actions']} accepted, "
+        f"Applications on the web: {report.get('applications_via_web', 0)}; "
+        f"notices: {report['notices_sent']}; admin actions: {report['admin_actions']} accepted, "
         f"{report['refused_actions']} refused; {report['seconds']} s"
     )
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from demo.coursework import Coursework
 from demo.player import DemoError, GroupStarted
 from demo.report import build_report
 from demo.scenario import Scenario
+from demo.web_apply import WebApplicant, chosen
 from demo.year import compress_plan, machine_pace, scale
 from domain.admission import parse_application
 from domain.models import CohortPlan
@@ -46,6 +47,8 @@ Milestone = tuple[datetime, str, Callable[[], Awaitable[None]]]
 
 class Demo(Coursework):
     """The year as the scenario plays it: intake, selection, the gatherings beside the coursework, publishing."""
+
+    web_applicant: WebApplicant | None = None  # some applications through the web app's API (demo/web_apply.py)
 
     # ---- the year -----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -75,10 +78,13 @@ class Demo(Coursework):
 
     async def apply_all(self) -> None:
         self.say(f"Intake: {len(self.scenario.applications)} applications")
-        for raw in self.scenario.applications:
+        on_the_web = chosen(self.scenario.applications) if self.web_applicant else set()
+        for index, raw in enumerate(self.scenario.applications):
             application, errors = parse_application(raw)
             if application is None:
                 self.say(f"  not sent (schema): {'; '.join(errors)}")
+                continue
+            if index in on_the_web and await self.apply_on_the_web(raw):
                 continue
             try:  # through the gateway: the people into the register, their IDs to the cohort
                 result = await self.admin.apply(application, self.script.actors.admin)
@@ -88,6 +94,17 @@ class Demo(Coursework):
             if not result.accepted:
                 problems = "; ".join(problem.text for problem in result.problems)
                 self.say(f"  refused application {result.application_id}: {problems}")
+
+    async def apply_on_the_web(self, raw: dict[str, Any]) -> bool:
+        """As the municipality's contact, through the web app's API; False (and why) leaves it to the gateway."""
+        assert self.web_applicant is not None
+        try:
+            application_id = await self.web_applicant.apply(raw)
+        except (RuntimeError, OSError, AssertionError) as error:
+            self.say(f"  not applied on the web ({error}); the administration hands it in")
+            return False
+        self.say(f"  {application_id} applied on the web as its contact")
+        return True
 
     async def confirm(self) -> None:
         await self.until(lambda: self._stage_is("selection_drawn"))
@@ -229,10 +246,12 @@ async def run_scenario(
     intake_seconds: float | None = None,
     on_started: GroupStarted | None = None,
     query_patience: float = 120.0,
+    web_address: str | None = None,
 ) -> dict[str, Any]:
     """`intake_seconds`: how long the applications have before the deadline (default: 1.5 s each, at least 20 s: each
     goes through the gateway, its people into the register first);
-    `on_started(application ID, participant workflow ID)` is called once the admitted groups' participants run."""
+    `on_started(application ID, participant workflow ID)` is called once the admitted groups' participants run;
+    with `web_address`, some applications go through the web app's API as their contacts (demo/web_apply.py)."""
     admin = Admin(client, sessions, task_queue, people)
     progress_file = data_dir / f"demo-{scenario.cohort}.json"
     if progress_file.exists():
@@ -255,6 +274,7 @@ async def run_scenario(
     demo = Demo(
         admin, sessions, scenario, plan, progress_file, out, on_started, query_patience, day_seconds=day, pace=pace
     )
+    demo.web_applicant = WebApplicant(web_address, sessions, people, plan.cohort) if web_address else None
     demo._save()
     try:
         await admin.open_cohort(plan, seed=scenario.seed)

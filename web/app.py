@@ -26,6 +26,7 @@ from domain.catalogue.web import HTTP_STATUS
 from domain.errors import describe, problems
 from gateway.accounts import Accounts, Sessions
 from gateway.admin import Admin, Refused
+from gateway.applying import Applying
 from gateway.storage import Documents, Uploads, documents_key
 from runtime.codec import EncryptionCodec, load_keys
 from runtime.settings import Settings
@@ -36,7 +37,9 @@ from web.oidc import STATE_COOKIE, STATE_PATH, STATE_SECONDS, OpenIdSignIn, stat
 from web.pages import HERE, make_templates, render
 from web.routes import (
     api,
+    api_applying,
     api_group,
+    applying,
     calendar,
     codec,
     cohort,
@@ -100,12 +103,17 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             same_site="lax",  # sent on the provider's redirect back, a top-level GET from another site
             https_only=settings.secure_cookies,
         )
+    app.state.applying = Applying.configured(settings, app.state.web.admin, app.state.web.accounts, sessions)
     # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
-    app.add_middleware(ApiSignInFirst, routes=[*api.router.routes, *api_group.router.routes, *codec.router.routes])
+    app.add_middleware(
+        ApiSignInFirst,
+        routes=[*api.router.routes, *api_group.router.routes, *api_applying.router.routes, *codec.router.routes],
+    )
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
     app.add_middleware(SecurityHeaders)
     logging.getLogger("uvicorn.access").addFilter(calendar.HIDE_FEED_TOKENS)  # no feed token in the access log
+    logging.getLogger("uvicorn.access").addFilter(applying.HIDE_LINK_TOKENS)  # nor a registration link's
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         health.router,  # /healthz and /readyz: no sign-in, no session
@@ -115,11 +123,13 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         rollcall.router,  # before cohort's POST /kull/{cohort}/{name}
         plan_form.router,  # /kull/ny before cohort's /kull/{cohort}
         plan_amend.router,
+        applying.router,  # /kull/{cohort}/sok: likewise
         cohort.router,
         group.router,
         participant.router,
         api.router,
         api_group.router,
+        api_applying.router,
         codec.router,
         verify.router,
         calendar.router,  # /kalender/{token}.ics: no session, the token is the key

@@ -106,6 +106,7 @@ LABELS: dict[str, str] = {
     "report_project": "Drivere og barrierer",
     # the kinds of letter (workflows/notices.py), where the outcomes above do not name them already
     "application_received": "Søknad mottatt",
+    "registration_link": "Bekreft registrering",
     "application_incomplete": "Søknaden er ufullstendig",
     "waitlisted": "Venteliste",
     "place_given_up": "Plassen gitt fra seg",

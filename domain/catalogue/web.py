@@ -9,6 +9,11 @@ REFUSALS: dict[str, str] = {
     "web.csrf": "Skjemaet er utløpt eller kom ikke fra denne siden (CSRF); last siden på nytt og prøv igjen",
     "web.too_many_sign_ins": "For mange mislykkede innlogginger: vent et minutt og prøv igjen",
     "web.wrong_credentials": "Feil brukernavn eller passord",
+    # applying on the web (gateway/applying.py, web/routes/applying.py)
+    "apply.closed": "Kull {cohort} tar ikke imot søknader nå: søknadsfristen er ute eller kullet finnes ikke",
+    "apply.not_yours": "Kontoen din er ikke kontaktperson for kommunenummer {number}",
+    "apply.link_unusable": "Lenken er brukt, utløpt eller ugyldig. Registrer deg på nytt fra søknadssiden.",
+    "apply.passwords_differ": "Passordene er ikke like",
     # the Temporal UI's codec (web/routes/codec.py); the reason names key ids, never the payload
     "web.codec_json_required": "Send application/json",
     "web.codec_not_payloads": "Ikke et payloads-dokument: {reason}",

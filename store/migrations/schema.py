@@ -31,6 +31,7 @@ def target_metadata() -> MetaData:
         documents,
         end_of_year,
         identities,
+        registrations,
         sessions,
         tables,
     )
