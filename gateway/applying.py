@@ -17,7 +17,6 @@ import structlog
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.api.enums.v1 import EventType
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.web_notices import RegistrationLink
@@ -27,6 +26,7 @@ from domain.models import Application, CohortPlan, Contact
 from domain.municipalities import UnknownMunicipality, lookup
 from domain.refusals import Problem, Refusal
 from gateway.admin import Admin, Refused
+from gateway.plans import NoSuchCohort, PlanCache
 from gateway.queries import COHORT_OVERVIEW
 from runtime.codec import load_keys
 from runtime.settings import Settings
@@ -36,7 +36,7 @@ from store.accounts import Account, AccountError, Accounts, Role, check
 from store.people import People, PersonData, register_key
 from store.registrations import Drafts, RegistrationRecord, Registrations, draft_key
 from workflows.ids import cohort_workflow_id
-from workflows.messages import ApplyResult, CohortInput, CohortStage, Outcome
+from workflows.messages import ApplyResult, CohortStage, Outcome
 
 log = structlog.get_logger()
 LINK_LIFETIME = timedelta(hours=24)
@@ -85,7 +85,7 @@ class Applying:
         self.registrations = Registrations(sessions)
         self.drafts = drafts
         self.web_url = web_url.rstrip("/")
-        self._plans: dict[str, CohortPlan] = {}
+        self._plans = PlanCache()
 
     @classmethod
     def configured(
@@ -98,23 +98,15 @@ class Applying:
 
     # ---- the cohort -----------------------------------------------------------------------------
     async def plan(self, cohort: str) -> CohortPlan | None:
-        """The cohort's plan from its workflow's input (it never changes); None: no such cohort."""
-        if cohort not in self._plans:
-            try:
-                handle = self.admin.client.get_workflow_handle(cohort_workflow_id(cohort))
-                async for event in handle.fetch_history_events(page_size=1):
-                    if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-                        payloads = event.workflow_execution_started_event_attributes.input.payloads
-                        [start] = await self.admin.client.data_converter.decode(payloads, [CohortInput])
-                        self._plans[cohort] = start.plan
-                    break
-            except Refusal:  # not a cohort's name
-                return None
-            except RPCError as error:
-                if error.status != RPCStatusCode.NOT_FOUND:
-                    raise Refused(Refusal("gateway.no_answer", workflow_id=cohort, status=error.status.name)) from None
-                return None
-        return self._plans.get(cohort)
+        """The plan the cohort runs on now (as amended); None: no such cohort."""
+        try:
+            return await self._plans.get(self.admin.client, self.sessions, cohort_workflow_id(cohort))
+        except (Refusal, NoSuchCohort):  # not a cohort's name; a workflow without a start
+            return None
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise Refused(Refusal("gateway.no_answer", workflow_id=cohort, status=error.status.name)) from None
+            return None
 
     async def is_open(self, cohort: str) -> bool:
         plan = await self.plan(cohort)

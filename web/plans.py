@@ -1,7 +1,4 @@
-"""The plan a cohort runs on, for its pages: the plan it was opened with (the input of its workflow's first event)
-until an amendment, then the plan its workflow holds now (the query `current_plan`). Which one is known from the
-read model's audit trail (how many amendments were accepted), so a page asks Temporal only when the plan changed,
-whichever process (the web app, the command line) amended it."""
+"""The plan a cohort runs on, for its pages (gateway/plans.py), with Temporal's silence said as a page does."""
 
 from __future__ import annotations
 
@@ -9,66 +6,34 @@ from dataclasses import dataclass, field
 
 import structlog
 from fastapi import HTTPException, status
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.models import CohortPlan
-from gateway.messages import CohortInput
-from gateway.queries import CURRENT_PLAN
-from gateway.storage import AuditRecord
+from gateway import plans
+from gateway.plans import amendments_of
+
+__all__ = ["PlanCache", "amendments_of"]
 
 log = structlog.get_logger(__name__)
 UNAVAILABLE = "Kullets plan er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
-AMEND = "amend_plan"
 
 
 @dataclass
 class PlanCache:
-    """Each cohort's plan by its workflow ID, with the number of amendments it includes."""
+    """The gateway's cache; a plan Temporal cannot give is 503, a cohort without one 404."""
 
-    plans: dict[str, tuple[CohortPlan, int]] = field(default_factory=dict)
+    cache: plans.PlanCache = field(default_factory=plans.PlanCache)
 
     async def get(self, client: Client, sessions: async_sessionmaker[AsyncSession], workflow_id: str) -> CohortPlan:
-        amendments = await amendments_of(sessions, workflow_id)
-        cached = self.plans.get(workflow_id)
-        if cached is not None and cached[1] >= amendments:
-            return cached[0]
         try:
-            plan = await (_current(client, workflow_id) if amendments else _started(client, workflow_id))
+            return await self.cache.get(client, sessions, workflow_id)
+        except plans.NoSuchCohort:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
         except RPCError as error:
             log.warning("plan not read", workflow_id=workflow_id, status=error.status.name)
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
-        self.plans[workflow_id] = (plan, amendments)
-        return plan
 
     def amended(self, workflow_id: str, plan: CohortPlan, before: int) -> None:
-        """The plan an amendment just gave, the one after the `before` amendments the audit trail held then (its own
-        audit row is written a moment later)."""
-        self.plans[workflow_id] = (plan, before + 1)
-
-
-async def amendments_of(sessions: async_sessionmaker[AsyncSession], workflow_id: str) -> int:
-    query = select(func.count()).select_from(AuditRecord)
-    query = query.where(AuditRecord.workflow_id == workflow_id, AuditRecord.action == AMEND)
-    async with sessions() as session:
-        return int(await session.scalar(query.where(AuditRecord.outcome == "accepted")) or 0)
-
-
-async def _current(client: Client, workflow_id: str) -> CohortPlan:
-    plan: CohortPlan = await client.get_workflow_handle(workflow_id).query(CURRENT_PLAN)
-    return plan
-
-
-async def _started(client: Client, workflow_id: str) -> CohortPlan:
-    handle = client.get_workflow_handle(workflow_id)
-    async for event in handle.fetch_history_events(page_size=1):
-        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-            payloads = event.workflow_execution_started_event_attributes.input.payloads
-            [start] = await client.data_converter.decode(payloads, [CohortInput])
-            assert isinstance(start, CohortInput)
-            return start.plan
-        break
-    raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet")
+        self.cache.amended(workflow_id, plan, before)

@@ -6,16 +6,20 @@ each broken field, with nothing recorded. The link works once."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain.catalogue import when
 from tests.factories import application
 from tests.web.apply_world import ApplyWorld, apply_world, bearer, confirm, register
 from tests.web.conftest import csrf_of
+from tests.workflows.helpers import eventually
 from workflows.cohort import CohortWorkflow
+from workflows.cohort_amend import AmendPlanInput
 from workflows.ids import cohort_workflow_id
 
 
@@ -170,3 +174,20 @@ async def test_a_draft_is_kept_until_it_is_sent_and_a_broken_one_is_not_sent(wor
         listed = await client.get("/sok")
         assert f"Kull {cohort}" in listed.text and f"Kull {world.closed.cohort}" not in listed.text
     assert "4204" not in await applications(world, cohort)
+
+
+async def test_the_page_states_the_deadline_of_the_plan_as_amended(world: ApplyWorld) -> None:
+    """The administration moves the application deadline (a minute earlier, still ahead): the cohort's page and the
+    door's check read the amended plan, not the one the cohort was opened with. Last in the module: it moves the
+    open cohort's deadline."""
+    moved = world.open.application_deadline - timedelta(minutes=1)
+    amended = world.open.model_copy(update={"application_deadline": moved})
+    cohort = world.harness.client.get_workflow_handle(cohort_workflow_id(world.open.cohort))
+    await cohort.execute_update(CohortWorkflow.amend_plan, AmendPlanInput(actor="kari.admin", plan=amended))
+
+    async def shown() -> None:  # once the amendment's audit row is written, the pages ask for the current plan
+        async with world.client("10.0.0.9") as client:
+            page = (await client.get(f"/kull/{world.open.cohort}/sok")).text
+        assert f"Søknadsfristen er {when(moved)}" in page, page
+
+    await eventually(shown)
