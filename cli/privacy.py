@@ -14,7 +14,7 @@ from typing import Any
 from cli.admin import default_actor, dispatch, guarded
 from cli.output import CliError, emit
 from gateway.admin import Admin
-from gateway.privacy import Privacy, check_person_id
+from gateway.privacy import Privacy, check_person_id, open_drafts
 from gateway.storage import Documents, documents_key
 from runtime.codec import load_keys
 from runtime.files import write_private
@@ -42,7 +42,7 @@ def _privacy(admin: Admin, args: argparse.Namespace) -> Privacy:
         raise CliError("the privacy commands need the database and the register of people")
     settings = get_settings()
     documents = Documents(admin.sessions, documents_key(load_keys(settings).identity), settings.data_dir)
-    return Privacy(admin.client, admin.sessions, admin.people, documents)
+    return Privacy(admin.client, admin.sessions, admin.people, documents, open_drafts(settings, admin.sessions))
 
 
 @guarded

@@ -6,7 +6,9 @@ What the system holds about one person, by person ID:
 - the letters to them (the outbox rows by `person_id`: the notice's facts, rendered again when shown);
 - the audit entries about them: those of their own participant workflow and those naming it or their person ID;
 - the read model's participant rows of their participant workflows (no name there: sector, track, grades);
-- the privacy log (who exported or erased their data).
+- the privacy log (who exported or erased their data);
+- a municipality contact's registrations on the web (the token's hash left out) and the application drafts of the
+  account they made, opened (a draft holds the participants the contact was entering: it goes with the contact).
 
 **Export** returns all of it (letters as stored). **Erase** refuses while a workflow that acts for the person is
 still running (their participant workflow; the group's for a contact or for a participant not started yet); else,
@@ -33,8 +35,11 @@ from activities.documents import Documents
 from domain.refusals import Refusal
 from domain.text import cut
 from gateway.admin import Refused
+from runtime.codec import load_keys
+from runtime.settings import Settings
 from store.db import under_workflow
-from store.people import People, PersonData
+from store.people import People, PersonData, register_key
+from store.registrations import ApplicationDraftRecord, Drafts, RegistrationRecord, draft_key
 from store.tables import AuditRecord, EnrolmentRecord, OutboxRecord, ParticipantRecord, PersonRecord, PrivacyLogRecord
 
 PERSON_ID = re.compile(r"^p[0-9a-f]{20}$")
@@ -59,6 +64,8 @@ class PersonExport(BaseModel):
     audit: list[dict[str, Any]]
     read_model: list[dict[str, Any]]
     privacy_log: list[dict[str, Any]]
+    registrations: list[dict[str, Any]] = []  # a contact's registrations on the web, without the token's hash
+    drafts: list[dict[str, Any]] = []  # the application drafts of the accounts those registrations made, opened
 
 
 class Erased(BaseModel):
@@ -82,17 +89,21 @@ class Privacy:
         sessions: async_sessionmaker[AsyncSession],
         people: People,
         documents: Documents | None = None,
+        drafts: Drafts | None = None,
     ) -> None:
         self.client = client
         self.sessions = sessions
         self.people = people
         self.documents = documents  # transcripts and certificates print the name: they go with the person
+        self.drafts = drafts  # to open the drafts for an export; without it an export lists them sealed
 
     async def export(self, person_id: str, actor: str) -> PersonExport:
         """Everything held about the person; Refused when nothing is (never registered, or erased)."""
         check_person_id(person_id)
         found = await self.people.record(person_id)
         export = await self._gather(person_id, found)
+        if export is not None:
+            export.drafts = [await self._opened(draft) for draft in export.drafts]
         if export is None:
             await self._log(person_id, actor, "export", "refused", "not in the register")
             raise Refused(Refusal("privacy.not_in_register", person=person_id))
@@ -104,7 +115,11 @@ class Privacy:
             enrolments = await _rows(session, EnrolmentRecord.__table__, EnrolmentRecord.person_id == person_id)
             participant_ids = [e["participant_workflow_id"] for e in enrolments if e["participant_workflow_id"]]
             letters = await _rows(session, OutboxRecord.__table__, _letters_of(person_id))
-            if found is None and not enrolments and not letters:
+            registrations = await _rows(session, RegistrationRecord.__table__, _registrations_of(person_id))
+            for row in registrations:
+                row.pop("token_hash", None)  # the key to a link: not the person's data
+            drafts = await _rows(session, ApplicationDraftRecord.__table__, _drafts_of(person_id))
+            if found is None and not enrolments and not letters and not registrations:
                 return None
             return PersonExport(
                 person_id=person_id,
@@ -125,7 +140,16 @@ class Privacy:
                     session, ParticipantRecord.__table__, _grade_records_of(person_id, participant_ids)
                 ),
                 privacy_log=await _rows(session, PrivacyLogRecord.__table__, PrivacyLogRecord.person_id == person_id),
+                registrations=registrations,
+                drafts=drafts,  # opened below, out of this session (SQLite's pool has one connection)
             )
+
+    async def _opened(self, draft: dict[str, Any]) -> dict[str, Any]:
+        """A draft's row with its content opened, when the drafts' key is at hand."""
+        if self.drafts is None:
+            return draft
+        content = await self.drafts.load(draft["username"], draft["cohort"])
+        return {key: value for key, value in draft.items() if key != "sealed"} | {"content": content}
 
     async def erase(self, person_id: str, actor: str) -> Erased:
         """Erase the person's personal data (art. 17); Refused, with the reason, while they are in a running
@@ -139,7 +163,8 @@ class Privacy:
             await self._log(person_id, actor, "erase", "refused", str(refused))
             raise
         letters_of = _letters_of(person_id)
-        if found is None and not enrolments and not await self._any(letters_of):
+        registered = await self._registered(person_id)
+        if found is None and not enrolments and not registered and not await self._any(letters_of):
             await self._log(person_id, actor, "erase", "refused", "not in the register")
             raise Refused(Refusal("privacy.not_in_register", person=person_id))
         kept = sorted({e.participant_workflow_id for e in enrolments if e.participant_workflow_id})
@@ -147,6 +172,8 @@ class Privacy:
         async with self.sessions() as session, session.begin():
             in_register = await self.people.erase_rows(session, person_id)  # also makes the deletes below zero pages
             count = int(getattr(await session.execute(delete(OutboxRecord).where(letters_of)), "rowcount", 0) or 0)
+            await session.execute(delete(ApplicationDraftRecord).where(_drafts_of(person_id)))
+            await session.execute(delete(RegistrationRecord).where(_registrations_of(person_id)))
             session.add(
                 PrivacyLogRecord(
                     person_id=person_id,
@@ -194,6 +221,11 @@ class Privacy:
         async with self.sessions() as session:
             return (await session.execute(select(OutboxRecord.__table__).where(where).limit(1))).first() is not None
 
+    async def _registered(self, person_id: str) -> bool:
+        async with self.sessions() as session:
+            query = select(RegistrationRecord.token_hash).where(_registrations_of(person_id)).limit(1)
+            return (await session.execute(query)).first() is not None
+
     async def _log(self, person_id: str, actor: str, action: str, outcome: str, reason: str | None = None) -> None:
         async with self.sessions() as session, session.begin():
             session.add(
@@ -210,6 +242,22 @@ class Privacy:
 
 def _letters_of(person_id: str) -> ColumnElement[bool]:
     return OutboxRecord.person_id == person_id
+
+
+def open_drafts(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Drafts:
+    """The application drafts with the key the web app seals them with (derived from the register's)."""
+    return Drafts(sessions, draft_key(register_key(load_keys(settings).identity)))
+
+
+def _registrations_of(person_id: str) -> ColumnElement[bool]:
+    return RegistrationRecord.person_id == person_id
+
+
+def _drafts_of(person_id: str) -> ColumnElement[bool]:
+    """The drafts of the accounts the person's registrations made (one account may speak for several
+    municipalities: its drafts go with the person who made it)."""
+    accounts = select(RegistrationRecord.username).where(_registrations_of(person_id))
+    return ApplicationDraftRecord.username.in_(accounts.where(RegistrationRecord.username.is_not(None)))
 
 
 def _grade_records_of(person_id: str, participant_ids: list[str]) -> ColumnElement[bool]:

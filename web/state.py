@@ -34,7 +34,7 @@ from gateway.messages import (
     Pending,
     cohort_workflow_id,
 )
-from gateway.privacy import PersonExport, Privacy
+from gateway.privacy import PersonExport, Privacy, open_drafts
 from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
 from gateway.storage import AuditRecord, Documents, GroupRecord, LetterView, Uploads, person_letters
 from runtime.codec import EncryptionCodec
@@ -223,7 +223,10 @@ class Web:
         gives it (the privacy log records who asked); Refused when nothing is held (erased)."""
         if self.admin.people is None:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Registeret over personer er ikke tilgjengelig")
-        return await Privacy(self.admin.client, self.sessions, self.admin.people).export(person_id, actor)
+        drafts = open_drafts(self.settings, self.sessions)
+        return await Privacy(self.admin.client, self.sessions, self.admin.people, drafts=drafts).export(
+            person_id, actor
+        )
 
     async def participant_access(self, account: Account, participant_id: str) -> ParticipantId:
         """The participant's typed ID, if this account may see them (404 for everyone else's, as for a group)."""

@@ -11,9 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
 from domain.catalogue import when
+from gateway.privacy import Privacy, open_drafts
+from store.registrations import ApplicationDraftRecord, RegistrationRecord
 from tests.factories import application
 from tests.web.apply_world import ApplyWorld, apply_world, bearer, confirm, register
 from tests.web.conftest import csrf_of
@@ -174,6 +177,37 @@ async def test_a_draft_is_kept_until_it_is_sent_and_a_broken_one_is_not_sent(wor
         listed = await client.get("/sok")
         assert f"Kull {cohort}" in listed.text and f"Kull {world.closed.cohort}" not in listed.text
     assert "4204" not in await applications(world, cohort)
+
+
+async def test_a_contacts_registration_and_draft_are_exported_and_erased_with_them(world: ApplyWorld) -> None:
+    """Art. 15 and 17 for a contact who registered on the web and saved a draft but never sent it: the export holds
+    the registration (not the link's token) and the draft opened; erasing removes both."""
+    cohort = world.open.cohort
+    async with world.client("10.0.0.10") as client:
+        email = await contact_for(world, client, "3401", "kari-3401")
+        form = await client.get(f"/kull/{cohort}/sok/soknad")
+        draft = {"csrf": csrf_of(form.text), "municipalities": "3401", "participants.0.name": "Per Utkast"}
+        assert (await client.post(f"/kull/{cohort}/sok/soknad", data=draft | {"action": "lagre"})).status_code == 303
+    person_id = world.people.person_id(cohort, email)
+    privacy = Privacy(
+        world.harness.client,
+        world.harness.sessions,
+        world.people,
+        drafts=open_drafts(world.app.state.web.settings, world.harness.sessions),
+    )
+    exported = await privacy.export(person_id, "kari.admin")
+    assert [(r["municipality"], r["username"]) for r in exported.registrations] == [("3401", "kari-3401")]
+    assert all("token_hash" not in r for r in exported.registrations)
+    [saved] = exported.drafts
+    assert saved["cohort"] == cohort and "Per Utkast" in str(saved["content"]) and "sealed" not in saved
+
+    await privacy.erase(person_id, "kari.admin")
+    async with world.harness.sessions() as session:
+        assert (
+            await session.scalars(select(RegistrationRecord).where(RegistrationRecord.person_id == person_id))
+        ).all() == []
+        drafts = select(ApplicationDraftRecord).where(ApplicationDraftRecord.username == "kari-3401")
+        assert (await session.scalars(drafts)).all() == []
 
 
 async def test_the_page_states_the_deadline_of_the_plan_as_amended(world: ApplyWorld) -> None:
