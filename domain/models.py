@@ -219,6 +219,9 @@ class CohortPlan(Strict):
     attendance_threshold: float | None = Field(default=None, ge=0, le=1)
     approval_reminder_seconds: float = Field(default=7 * 86400, gt=0)
     appeal_seconds: float = Field(default=21 * 86400, gt=0)
+    # begrunnelse: asked for within this time of the release, written by the group's examiner within the due time
+    explanation_seconds: float = Field(default=7 * 86400, gt=0)
+    explanation_due_seconds: float = Field(default=14 * 86400, gt=0)
     oral_notice_seconds: float = Field(default=7 * 86400, ge=0)  # the letter with the oral's time and place, ahead
     # the re-sit period for those who fail; without it a re-sit joins the next cohort's exam period
     resit_start: datetime | None = None
