@@ -142,4 +142,15 @@ class ResitId:
         return f"{self.participant.workflow_id}.ny-eksamen-{self.attempt}"
 
 
-WorkflowRef = CohortId | GroupId | ParticipantId | AppealId | ResitId
+@dataclass(frozen=True)
+class ExplanationId:
+    """One person's begrunnelse of their grade (`<participant>.begrunnelse`)."""
+
+    participant: ParticipantId
+
+    @property
+    def workflow_id(self) -> str:
+        return f"{self.participant.workflow_id}.begrunnelse"
+
+
+WorkflowRef = CohortId | GroupId | ParticipantId | AppealId | ResitId | ExplanationId

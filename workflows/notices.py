@@ -208,6 +208,24 @@ class AppealWithdrawn(_Notice):
     withdrawn_by_self: bool  # the person withdrew it themself, or the administration did on their word
 
 
+class ExplanationRequested(_Notice):
+    """To the person: a receipt for their request for a begrunnelse, and when it is due."""
+
+    kind: Literal["explanation_requested"] = "explanation_requested"
+    grade: Grade
+    due: AwareDatetime  # when the examiner's begrunnelse is due
+    by_self: bool  # asked on their own page, or registered by the administration
+
+
+class ExplanationGiven(_Notice):
+    """To the person: the begrunnelse is written (its words are on their page, not in the letter's facts), and the
+    appeal deadline that now runs from it."""
+
+    kind: Literal["explanation_given"] = "explanation_given"
+    grade: Grade
+    appeal_deadline: AwareDatetime
+
+
 class ResitRegistered(_Notice):
     """To the student: they are registered to sit the exam again, and when."""
 
@@ -256,6 +274,8 @@ Notice = Annotated[
     | Withdrawn
     | AppealDecided
     | AppealWithdrawn
+    | ExplanationRequested
+    | ExplanationGiven
     | ResitRegistered
     | ResitDecided,
     Field(discriminator="kind"),
@@ -286,6 +306,8 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     Withdrawn,
     AppealDecided,
     AppealWithdrawn,
+    ExplanationRequested,
+    ExplanationGiven,
     ResitRegistered,
     ResitDecided,
 )

@@ -85,9 +85,7 @@ REFUSALS: dict[str, str] = {
     "explanation.received_before_release": (
         "Mottatt-datoen {received:date} er før resultatet ble publisert {released:date}; oppgi dagen kravet kom inn"
     ),
-    "explanation.received_late": (
-        "Kravet om begrunnelse ble mottatt {received:date}, etter fristen {deadline:time}"
-    ),
+    "explanation.received_late": ("Kravet om begrunnelse ble mottatt {received:date}, etter fristen {deadline:time}"),
     "explanation.already_given": "Begrunnelsen er allerede gitt",
     "explanation.not_examiner": "{actor} er ikke sensor for gruppen og kan ikke skrive begrunnelsen (sensorene er {examiners})",
     "explanation.text_missing": "Skriv begrunnelsen før du sender den",

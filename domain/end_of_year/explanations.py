@@ -64,12 +64,17 @@ def due(requested_at: datetime, due_seconds: float) -> datetime:
     return last_moment(requested_at, due_seconds)
 
 
-def give_refusal(examiners: list[str], actor: str, given: bool, text: str) -> Refusal | None:
-    """Why `actor` may not give this begrunnelse now, or None: once, by an examiner of the group, with words."""
+def give_refusal(examiners: list[str], actor: str, given: bool) -> Refusal | None:
+    """Why `actor` may not give this begrunnelse now, or None: once, by an examiner of the group."""
     if given:
         return Refusal("explanation.already_given")
     if actor not in examiners:
         return Refusal("explanation.not_examiner", actor=actor, examiners=", ".join(examiners) or "ingen")
+    return None
+
+
+def text_refusal(text: str) -> Refusal | None:
+    """A begrunnelse has words, and no more than a page or two of them."""
     if not text.strip():
         return Refusal("explanation.text_missing")
     if len(text) > TEXT_MAX:

@@ -15,6 +15,7 @@ from domain.end_of_year.explanations import (
     due,
     give_refusal,
     request_refusal,
+    text_refusal,
 )
 from domain.models import Grade, Track
 
@@ -76,11 +77,12 @@ def test_the_begrunnelse_is_due_at_the_end_of_the_day_two_weeks_after_the_reques
 
 def test_only_an_examiner_of_the_group_writes_it_once_and_with_words() -> None:
     examiners = ["sensor1", "sensor2"]
-    assert give_refusal(examiners, "sensor2", False, "Oppgaven drøfter ...") is None
-    assert code(give_refusal(examiners, "laerer", False, "Tekst")) == "explanation.not_examiner"
-    assert code(give_refusal(examiners, "sensor1", True, "Tekst")) == "explanation.already_given"
-    assert code(give_refusal(examiners, "sensor1", False, "  \n")) == "explanation.text_missing"
-    assert code(give_refusal(examiners, "sensor1", False, "x" * (TEXT_MAX + 1))) == "explanation.text_too_long"
+    assert give_refusal(examiners, "sensor2", False) is None
+    assert code(give_refusal(examiners, "laerer", False)) == "explanation.not_examiner"
+    assert code(give_refusal(examiners, "sensor1", True)) == "explanation.already_given"
+    assert text_refusal("Oppgaven drøfter ...") is None
+    assert code(text_refusal("  \n")) == "explanation.text_missing"
+    assert code(text_refusal("x" * (TEXT_MAX + 1))) == "explanation.text_too_long"
 
 
 def test_the_appeal_window_runs_from_the_later_of_release_and_begrunnelse() -> None:
