@@ -87,7 +87,9 @@ REFUSALS: dict[str, str] = {
     ),
     "explanation.received_late": ("Kravet om begrunnelse ble mottatt {received:date}, etter fristen {deadline:time}"),
     "explanation.already_given": "Begrunnelsen er allerede gitt",
-    "explanation.not_examiner": "{actor} er ikke sensor for gruppen og kan ikke skrive begrunnelsen (sensorene er {examiners})",
+    "explanation.not_examiner": (
+        "{actor} er ikke sensor for gruppen og kan ikke skrive begrunnelsen (sensorene er {examiners})"
+    ),
     "explanation.text_missing": "Skriv begrunnelsen før du sender den",
     "explanation.text_too_long": "Begrunnelsen kan ha høyst {most} tegn, ikke {length}",
     "explanation.none_asked": "Det er ikke bedt om begrunnelse for denne karakteren",

@@ -1,4 +1,4 @@
-"""The begrunnelse rules: the window to ask, the examiner's due date, who writes it, and the appeal deadline after it."""
+"""The begrunnelse rules: the window to ask, the due date, who writes it, and the appeal deadline after it."""
 
 from __future__ import annotations
 

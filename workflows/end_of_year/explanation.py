@@ -91,12 +91,8 @@ class ExplanationWorkflow:
 
     # ---- views --------------------------------------------------------------------------------
     def _appeal_deadline(self) -> datetime | None:
-        given = self.state.given_at
-        return (
-            None
-            if given is None
-            else rules.appeal_deadline_after(self.input.released_at, given, self.input.appeal_seconds)
-        )
+        given, i = self.state.given_at, self.input
+        return None if given is None else rules.appeal_deadline_after(i.released_at, given, i.appeal_seconds)
 
     @workflow.query
     def detail(self) -> ExplanationDetail:
