@@ -18,7 +18,8 @@ from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
-from gateway.storage import CohortRecord, GroupRecord
+from gateway.storage import CohortRecord, GroupRecord, explanations_store
+from web.pages import said_place
 from web.state import STAFF, Web
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
@@ -69,6 +70,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
         found += await cohort_tasks(web, account, cohort, [g for g in groups if g.cohort == cohort.cohort])
     for row in groups:
         found += group_tasks(account, row)
+    found += await explanation_tasks(web, account)
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
 
 
@@ -119,6 +121,24 @@ def group_tasks(account: Account, row: GroupRecord) -> list[Task]:
             if p.get("code") == "pending.assessment"
         ]
     return found
+
+
+async def explanation_tasks(web: Web, account: Account) -> list[Task]:
+    """A begrunnelse asked for and not given: the group's examiners write it; the administration sees it wait."""
+    if account.role not in (Role.ADMIN, Role.EXAMINER):
+        return []
+    async with web.sessions() as session:
+        rows = await explanations_store.waiting(session)
+    return [
+        Task(
+            title="Skriv begrunnelse for karakteren",
+            where=said_place(row.participant_id),
+            link=f"/deltaker/{row.participant_id}#begrunnelse",
+            due=row.due,
+        )
+        for row in rows
+        if account.role == Role.ADMIN or account.username in row.examiners
+    ]
 
 
 def _param(pending: dict[str, Any], name: str) -> str:
