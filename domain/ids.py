@@ -148,6 +148,11 @@ class ExplanationId:
 
     participant: ParticipantId
 
+    @classmethod
+    def parse(cls, text: str) -> ExplanationId:
+        """From the begrunnelse's workflow ID (`<participant>.begrunnelse`), or Refusal ids.bad_participant."""
+        return cls(ParticipantId.parse(text.removesuffix(".begrunnelse")))
+
     @property
     def workflow_id(self) -> str:
         return f"{self.participant.workflow_id}.begrunnelse"

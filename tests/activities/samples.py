@@ -18,6 +18,8 @@ from workflows.notices import (
     ApplicationReceived,
     ApprovalWaiting,
     CertificateIssued,
+    ExplanationGiven,
+    ExplanationRequested,
     GatheringAhead,
     MovedUp,
     NoResult,
@@ -133,6 +135,8 @@ def samples() -> dict[str, Notice]:
             credits=30,
         ),
         AppealWithdrawn(cohort=cohort, grade=Grade.C, withdrawn_by_self=True),
+        ExplanationRequested(cohort=cohort, grade=Grade.C, due=PLAN.oral_end + timedelta(days=30), by_self=True),
+        ExplanationGiven(cohort=cohort, grade=Grade.C, appeal_deadline=PLAN.oral_end + timedelta(days=45)),
         ResitRegistered(
             cohort=cohort,
             attempt=2,
