@@ -4,6 +4,7 @@ queries answer with, and the workflow IDs. They take them from here, not from th
 
 from __future__ import annotations
 
+from workflows.end_of_year.explanation_messages import ExplanationDetail
 from workflows.end_of_year.messages import (
     AppealActionResult,
     AppealDetail,
@@ -51,6 +52,7 @@ __all__ = [
     "AdminAction",
     "AppealActionResult",
     "AppealDetail",
+    "ExplanationDetail",
     "AssignExaminersInput",
     "AttendanceInput",
     "RecordSupervisionInput",
