@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select
+from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
@@ -34,6 +34,7 @@ from domain.refusals import Refusal
 from domain.text import cut
 from gateway.admin import Refused
 from store.db import under_workflow
+from store.explanations import ExplanationRecord
 from store.people import People, PersonData
 from store.tables import AuditRecord, EnrolmentRecord, OutboxRecord, ParticipantRecord, PersonRecord, PrivacyLogRecord
 
@@ -59,6 +60,7 @@ class PersonExport(BaseModel):
     audit: list[dict[str, Any]]
     read_model: list[dict[str, Any]]
     privacy_log: list[dict[str, Any]]
+    explanations: list[dict[str, Any]] = []  # a begrunnelse asked for, and the examiner's words once given
 
 
 class Erased(BaseModel):
@@ -125,6 +127,9 @@ class Privacy:
                     session, ParticipantRecord.__table__, _grade_records_of(person_id, participant_ids)
                 ),
                 privacy_log=await _rows(session, PrivacyLogRecord.__table__, PrivacyLogRecord.person_id == person_id),
+                explanations=await _rows(
+                    session, ExplanationRecord.__table__, ExplanationRecord.person_id == person_id
+                ),
             )
 
     async def erase(self, person_id: str, actor: str) -> Erased:
@@ -147,6 +152,11 @@ class Privacy:
         async with self.sessions() as session, session.begin():
             in_register = await self.people.erase_rows(session, person_id)  # also makes the deletes below zero pages
             count = int(getattr(await session.execute(delete(OutboxRecord).where(letters_of)), "rowcount", 0) or 0)
+            # a begrunnelse's words are about the person's work: they go with the person (the request's row stays,
+            # by opaque IDs, as the grade it concerns does)
+            await session.execute(
+                update(ExplanationRecord).where(ExplanationRecord.person_id == person_id).values(text=None)
+            )
             session.add(
                 PrivacyLogRecord(
                     person_id=person_id,

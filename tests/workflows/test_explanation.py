@@ -13,10 +13,12 @@ from domain.end_of_year.appeals import appeal_deadline, oslo_date
 from domain.end_of_year.explanations import appeal_deadline_after
 from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.explanation import explanation_of, give_explanation, request_explanation
+from gateway.privacy import Privacy
 from store.accounts import Account, Role
 from store.explanations import ExplanationRecord
+from store.people import People, register_key
 from store.tables import AuditRecord
-from tests.conftest import Harness
+from tests.conftest import TEST_KEY, Harness
 from tests.workflows.helpers import eventually, only_letter
 from tests.workflows.test_appeal import OFFICE, acting, admin, examiner_accounts, graded_group, publish, refused
 from workflows.end_of_year.explanation import ExplanationWorkflow
@@ -99,6 +101,15 @@ async def test_asked_written_by_the_groups_examiner_and_the_appeal_deadline_runs
         ).all()
     accepted = [(a.action, a.actor) for a in audit if a.outcome == "accepted"]
     assert accepted == [("request_explanation", "deltaker.selv"), ("give_explanation", FIRST)]
+
+    # the words go in the person's data export, and with the person when they are erased
+    privacy = Privacy(harness.client, harness.sessions, People(harness.sessions, register_key(TEST_KEY)))
+    exported = await privacy.export(asked.person_id, OFFICE)
+    assert [row["text"] for row in exported.explanations] == [WORDS]
+    await privacy.erase(asked.person_id, OFFICE)
+    async with harness.sessions() as session:
+        erased = await session.get(ExplanationRecord, asked.explanation_workflow_id)
+    assert erased is not None and erased.text is None and erased.given_by == FIRST
 
 
 async def test_the_administration_registers_a_request_received_in_the_window(harness: Harness) -> None:
