@@ -52,3 +52,10 @@ async def waiting(session: AsyncSession) -> list[ExplanationRecord]:
         select(ExplanationRecord).where(ExplanationRecord.given_at.is_(None)).order_by(ExplanationRecord.due)
     )
     return list(rows.all())
+
+
+async def of_cohort(session: AsyncSession, cohort: str) -> list[ExplanationRecord]:
+    rows = await session.scalars(
+        select(ExplanationRecord).where(ExplanationRecord.cohort == cohort).order_by(ExplanationRecord.participant_id)
+    )
+    return list(rows.all())
