@@ -164,6 +164,7 @@ class ResultPublished(_Notice):
     grade: Grade
     credits: int = Field(ge=0)
     appeal_deadline: AwareDatetime
+    explanation_deadline: AwareDatetime | None = None  # the last day to ask for a begrunnelse (None: older notices)
 
 
 class NoResult(_Notice):

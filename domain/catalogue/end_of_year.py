@@ -94,6 +94,7 @@ REFUSALS: dict[str, str] = {
     "explanation.text_too_long": "Begrunnelsen kan ha høyst {most} tegn, ikke {length}",
     "explanation.none_asked": "Det er ikke bedt om begrunnelse for denne karakteren",
     "explanation.not_own": "Du kan bare be om begrunnelse for din egen karakter",
+    "explanation.not_recorded": "Kravet om begrunnelse er ikke lagret i databasen ennå; prøv igjen om litt",
     # the documents after release (cli/end_of_year.py)
     "documents.no_database": "Karakterutskrifter og kursbevis krever databasen",
     "documents.no_register": "Karakterutskrifter og kursbevis navngir personen og krever personregisteret",

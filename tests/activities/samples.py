@@ -115,6 +115,7 @@ def samples() -> dict[str, Notice]:
             grade=Grade.B,
             credits=30,
             appeal_deadline=appeal_deadline(PLAN.oral_end, PLAN.appeal_seconds),
+            explanation_deadline=appeal_deadline(PLAN.oral_end, PLAN.explanation_seconds),
         ),
         NoResult(cohort=cohort, reason="requirements_not_approved"),
         CertificateIssued(cohort=cohort),
