@@ -12,6 +12,7 @@ from typing import Any
 from cli import admin_parser as cli_admin
 from cli import database as cli_database
 from cli import end_of_year as cli_end_of_year
+from cli import explanation as cli_explanation
 from cli import keys as cli_keys
 from cli import letters as cli_letters
 from cli import privacy as cli_privacy
@@ -151,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     cli_privacy.register(commands)
     cli_letters.register(commands)
     cli_end_of_year.register(commands)
+    cli_explanation.register(commands)
     cli_users.register(commands)
     cli_database.register(commands)
     cli_keys.register(commands)

@@ -1,5 +1,5 @@
-"""The end of the year's rows in the read model (store/end_of_year.py), written by the appeal's and the re-sit's
-workflows as they move on."""
+"""The end of the year's rows in the read model (store/end_of_year.py, store/explanations.py), written by the
+appeal's, the re-sit's and the begrunnelse's workflows as they move on."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from temporalio import activity
 
 from store.db import upsert_row
 from store.end_of_year import AppealRecord, ResitRecord
+from store.explanations import ExplanationRecord
+from workflows.end_of_year.explanation_messages import ExplanationRow
 from workflows.end_of_year.messages import AppealRow, ResitRow
 
 
@@ -28,3 +30,9 @@ class EndOfYearActivities:
     async def record_resit(self, row: ResitRow) -> None:
         async with self._sessions() as session, session.begin():
             await upsert_row(session, ResitRecord, row.model_dump() | {"updated_at": datetime.now(UTC)})
+
+    @activity.defn
+    async def record_explanation(self, row: ExplanationRow) -> None:
+        """The begrunnelse's row without its words (the gateway writes those): they stay as they are."""
+        async with self._sessions() as session, session.begin():
+            await upsert_row(session, ExplanationRecord, row.model_dump() | {"updated_at": datetime.now(UTC)})

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
-from demo import acting
+from demo import acting, explanations
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
 from domain.ids import AppealId
 from gateway.admin import Admin, Refused
@@ -69,6 +69,7 @@ async def run(demo: Demo) -> None:
     demo.say("End of year: appeals, re-sits, documents, export")
     await demo.until(lambda: _released(demo, section))
     admin = demo.admin
+    asked = await explanations.ask(demo, section.explanations)  # the person asks first, then decides on an appeal
     registered = []
     for appeal in section.appeals:  # first of all: the window is short
         try:
@@ -93,6 +94,7 @@ async def run(demo: Demo) -> None:
             continue
         resits.append((resit, registered_resit.resit_workflow_id))
         demo.say(f"  re-sit registered: {registered_resit.resit_workflow_id} ({registered_resit.period.label})")
+    await explanations.give(demo, asked)
     await _mistakes(demo, section)
     await _appeal_examiner_accounts(demo, section.appeal_examiners)
     documents = documents_service(demo.sessions, demo.progress_file.parent)
@@ -210,8 +212,8 @@ async def _issue(demo: Demo, documents: Documents, when: str) -> None:
 async def report_sections(
     admin: Admin, sessions: async_sessionmaker[AsyncSession], cohort: str, participants: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """`appeals` (decided or withdrawn), `resits`, `documents` (the current version of each), `export`; and each
-    participant's `final_grade`, `credits` and `certificate` after the appeals and re-sits."""
+    """`appeals` (decided or withdrawn), `explanations`, `resits`, `documents` (the current version of each),
+    `export`; and each participant's `final_grade`, `credits` and `certificate` after the appeals and re-sits."""
     async with sessions() as session:
         appeals = await end_of_year_store.appeals_of_cohort(session, cohort)
         decided = [r for r in appeals if r.decided_at is not None]
@@ -264,6 +266,7 @@ async def report_sections(
             {"participant": d.participant_id, "kind": d.kind, "file": _relative(d.file), "verification_code": d.code}
             for d in documents
         ],
+        "explanations": await explanations.report(sessions, cohort),
         "export": _relative(export) if export.exists() else None,
         "statistics": _relative(statistics) if statistics.exists() else None,
     }

@@ -97,6 +97,13 @@ class Resit(_Model):
     oral: int | None = None  # its oral adjustment, unless the written grade is an F
 
 
+class Explanation(_Model):
+    """A begrunnelse: the person asks for it on their page, the group's examiner writes it (demo/explanations.py)."""
+
+    participant: str  # APPLICATION#N of a student with a grade
+    text: str = Field(min_length=1)  # the examiner's words
+
+
 class EndOfYearMistakes(_Model):
     """Appeals the script may try on purpose: each must be refused, by name. kull-2022.json leaves them out: its
     report's count of refused actions (4) and the demo's test of it stay as they were."""
@@ -111,6 +118,7 @@ class EndOfYear(_Model):
 
     appeal_examiners: list[str] = Field(min_length=1)
     appeals: list[Appeal] = []
+    explanations: list[Explanation] = []
     resits: list[Resit] = []
     mistakes: EndOfYearMistakes = EndOfYearMistakes()
     xlsx: bool = True

@@ -142,4 +142,20 @@ class ResitId:
         return f"{self.participant.workflow_id}.ny-eksamen-{self.attempt}"
 
 
-WorkflowRef = CohortId | GroupId | ParticipantId | AppealId | ResitId
+@dataclass(frozen=True)
+class ExplanationId:
+    """One person's begrunnelse of their grade (`<participant>.begrunnelse`)."""
+
+    participant: ParticipantId
+
+    @classmethod
+    def parse(cls, text: str) -> ExplanationId:
+        """From the begrunnelse's workflow ID (`<participant>.begrunnelse`), or Refusal ids.bad_participant."""
+        return cls(ParticipantId.parse(text.removesuffix(".begrunnelse")))
+
+    @property
+    def workflow_id(self) -> str:
+        return f"{self.participant.workflow_id}.begrunnelse"
+
+
+WorkflowRef = CohortId | GroupId | ParticipantId | AppealId | ResitId | ExplanationId

@@ -221,6 +221,9 @@ class CohortPlan(Strict):
     approval_reminder_seconds: float = Field(default=7 * 86400, gt=0)
     appeal_seconds: float = Field(default=21 * 86400, gt=0)
     grading_seconds: float = Field(default=21 * 86400, gt=0)  # sensurfrist: from the written deadline to its grade
+    # begrunnelse: asked for within this time of the release, written by the group's examiner within the due time
+    explanation_seconds: float = Field(default=7 * 86400, gt=0)
+    explanation_due_seconds: float = Field(default=14 * 86400, gt=0)
     oral_notice_seconds: float = Field(default=7 * 86400, ge=0)  # the letter with the oral's time and place, ahead
     # the re-sit period for those who fail; without it a re-sit joins the next cohort's exam period
     resit_start: datetime | None = None

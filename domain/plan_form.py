@@ -26,6 +26,8 @@ IN_DAYS = (
     "approval_reminder_seconds",
     "appeal_seconds",
     "grading_seconds",
+    "explanation_seconds",
+    "explanation_due_seconds",
     "oral_notice_seconds",
 )
 WHOLE = ("places", "oral_step_limit", "exam_attempts")

@@ -15,12 +15,14 @@ from typing import Any, Generic, TypeVar
 
 from temporalio.workflow import UpdateMethodMultiParam
 
-from domain.ids import AppealId, CohortId, GroupId, ParticipantId, ResitId, WorkflowRef
+from domain.ids import AppealId, CohortId, ExplanationId, GroupId, ParticipantId, ResitId, WorkflowRef
 from domain.refusals import Refusal
 from store.accounts import Account, Role
 from workflows.cohort import CohortWorkflow
 from workflows.cohort_amend import AmendPlanInput, AmendPlanResult
 from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.explanation import ExplanationWorkflow
+from workflows.end_of_year.explanation_messages import ExplanationActionResult, GiveExplanationInput
 from workflows.end_of_year.messages import (
     AppealActionResult,
     AssignExaminersInput,
@@ -256,7 +258,18 @@ RESIT_ORAL = Command(
     EXAMINING,
     "register_resit_oral_adjustment",
 )
-STARTS: dict[str, Start] = {s.name: s for s in (REGISTER_APPEAL, REGISTER_RESIT)}
+# a begrunnelse: asked by the person (their own) or registered by the administration; written by an examiner of the
+# group (gateway/end_of_year/explanation.py, which stores the words before the update; so not in COMMANDS below)
+REQUEST_EXPLANATION = Start("explanation", ParticipantId, APPELLANT, "request_explanation")
+GIVE_EXPLANATION = command(
+    "explanation-give",
+    ExplanationId,
+    ExplanationWorkflow.give_explanation,
+    GiveExplanationInput,
+    ExplanationActionResult,
+    EXAMINING,
+)
+STARTS: dict[str, Start] = {s.name: s for s in (REGISTER_APPEAL, REGISTER_RESIT, REQUEST_EXPLANATION)}
 
 AnyCommand = Command[Any, Any, Any]
 COMMANDS: dict[str, AnyCommand] = {

@@ -5,6 +5,7 @@ queries answer with, and the workflow IDs. They take them from here, not from th
 from __future__ import annotations
 
 from workflows.cohort_amend import AmendPlanInput, AmendPlanResult
+from workflows.end_of_year.explanation_messages import ExplanationDetail
 from workflows.end_of_year.messages import (
     AppealActionResult,
     AppealDetail,
@@ -56,6 +57,7 @@ __all__ = [
     "CohortInput",
     "AppealActionResult",
     "AppealDetail",
+    "ExplanationDetail",
     "AssignExaminersInput",
     "AttendanceInput",
     "RecordSupervisionInput",

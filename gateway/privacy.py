@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select
+from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
@@ -38,6 +38,7 @@ from gateway.admin import Refused
 from runtime.codec import load_keys
 from runtime.settings import Settings
 from store.db import under_workflow
+from store.explanations import ExplanationRecord
 from store.people import People, PersonData, register_key
 from store.registrations import ApplicationDraftRecord, Drafts, RegistrationRecord, draft_key
 from store.tables import AuditRecord, EnrolmentRecord, OutboxRecord, ParticipantRecord, PersonRecord, PrivacyLogRecord
@@ -66,6 +67,7 @@ class PersonExport(BaseModel):
     privacy_log: list[dict[str, Any]]
     registrations: list[dict[str, Any]] = []  # a contact's registrations on the web, without the token's hash
     drafts: list[dict[str, Any]] = []  # the application drafts of the accounts those registrations made, opened
+    explanations: list[dict[str, Any]] = []  # a begrunnelse asked for, and the examiner's words once given
 
 
 class Erased(BaseModel):
@@ -142,6 +144,9 @@ class Privacy:
                 privacy_log=await _rows(session, PrivacyLogRecord.__table__, PrivacyLogRecord.person_id == person_id),
                 registrations=registrations,
                 drafts=drafts,  # opened below, out of this session (SQLite's pool has one connection)
+                explanations=await _rows(
+                    session, ExplanationRecord.__table__, ExplanationRecord.person_id == person_id
+                ),
             )
 
     async def _opened(self, draft: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +179,11 @@ class Privacy:
             count = int(getattr(await session.execute(delete(OutboxRecord).where(letters_of)), "rowcount", 0) or 0)
             await session.execute(delete(ApplicationDraftRecord).where(_drafts_of(person_id)))
             await session.execute(delete(RegistrationRecord).where(_registrations_of(person_id)))
+            # a begrunnelse's words are about the person's work: they go with the person (the request's row stays,
+            # by opaque IDs, as the grade it concerns does)
+            await session.execute(
+                update(ExplanationRecord).where(ExplanationRecord.person_id == person_id).values(text=None)
+            )
             session.add(
                 PrivacyLogRecord(
                     person_id=person_id,

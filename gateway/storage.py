@@ -7,6 +7,7 @@ from __future__ import annotations
 from activities.documents import Documents, documents_key
 from activities.letters import LetterPage, LetterView, PeopleLookup, cohort_letters, cohort_letters_page, person_letters
 from store import end_of_year as end_of_year_store
+from store import explanations as explanations_store
 from store.db import SchemaBehind, create_schema, make_engine, make_session_factory, schema_state, upgrade_schema
 from store.end_of_year import AppealRecord, ResitRecord
 from store.people import People, register_key
@@ -32,6 +33,7 @@ __all__ = [
     "create_schema",
     "documents_key",
     "end_of_year_store",
+    "explanations_store",
     "make_engine",
     "make_session_factory",
     "person_letters",

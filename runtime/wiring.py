@@ -37,6 +37,7 @@ from store.people import People, register_key
 from workflows import search
 from workflows.cohort import CohortWorkflow
 from workflows.end_of_year.appeal import AppealWorkflow
+from workflows.end_of_year.explanation import ExplanationWorkflow
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
 from workflows.participant import ParticipantWorkflow
@@ -46,7 +47,14 @@ INDEXED = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     "KeywordList": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 }
-WORKFLOWS: Sequence[type] = (CohortWorkflow, GroupWorkflow, ParticipantWorkflow, AppealWorkflow, ResitWorkflow)
+WORKFLOWS: Sequence[type] = (
+    CohortWorkflow,
+    GroupWorkflow,
+    ParticipantWorkflow,
+    AppealWorkflow,
+    ResitWorkflow,
+    ExplanationWorkflow,
+)
 # Models that cross the workflows' boundary are one module for every workflow and activity: a sandbox's own copy
 # of a notice class would fail validation as "not an instance of" the activity input's class.
 # The workflows' own modules are imported again in each workflow's sandbox (bench/worker_memory.py: 175 KiB a cached
@@ -132,6 +140,7 @@ def build_worker(
             compute_grades,
             end_of_year.record_appeal,
             end_of_year.record_resit,
+            end_of_year.record_explanation,
         ],
         # on Ctrl-C or SIGTERM, running activities may finish before they are cancelled
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from runtime.files import PRIVATE_FILE, new_dirs_private
 from store import documents as _document_tables  # their tables, to delete a cohort's rows
 from store import end_of_year as _end_of_year_tables
+from store import explanations as _explanation_tables
 from store.migrations import schema
 from store.migrations.schema import SchemaState
 from store.tables import (
@@ -252,6 +253,7 @@ async def delete_cohort_rows(session: AsyncSession, cohort: str, cohort_workflow
         ParticipantPersonRecord,
         _end_of_year_tables.AppealRecord,
         _end_of_year_tables.ResitRecord,
+        _explanation_tables.ExplanationRecord,
         _document_tables.DocumentRecord,
     ):
         await session.execute(delete(table).where(table.cohort == cohort))

@@ -25,6 +25,7 @@ from gateway.accounts import Account, Role
 from gateway.admin import Refused
 from gateway.commands import Rights
 from gateway.end_of_year.appeal import refuse_unknown_examiners, register_appeal, withdraw_appeal
+from gateway.end_of_year.explanation import give_explanation, request_explanation
 from gateway.end_of_year.resit import register_resit
 from gateway.messages import (
     AppealDetail,
@@ -62,6 +63,8 @@ STEPS: dict[str, Step] = {
         Step(commands.REGISTER_RESIT, "Ny eksamen er registrert."),
         Step(commands.RESIT_WRITTEN, "Den skriftlige karakteren på ny eksamen er registrert."),
         Step(commands.RESIT_ORAL, "Den muntlige justeringen på ny eksamen er registrert."),
+        Step(commands.REQUEST_EXPLANATION, "Kravet om begrunnelse er registrert. Et brev sier når den kommer."),
+        Step(commands.GIVE_EXPLANATION, "Begrunnelsen er gitt. Deltakeren får et brev og leser den på siden sin."),
     )
 }
 
@@ -107,6 +110,10 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     if name == "appeal":
         return await register_appeal(web.admin, member.workflow_id, account, received=values.get("received"))
+    if name == "explanation":
+        return await request_explanation(web.admin, member.workflow_id, account, received=values.get("received"))
+    if name == "explanation-give":
+        return await give_explanation(web.admin, member.workflow_id, str(values["text"]), account)
     if name == "resit":
         return await register_resit(web.admin, member.workflow_id, account, values.get("in_cohort") or None)
     appeal = AppealId(member)
@@ -142,7 +149,9 @@ def form_values(name: str, form: FormData) -> dict[str, Any]:
         return {"adjustment": number(form, "adjustment")}
     if name == "resit":
         return {"in_cohort": str(form.get("in_cohort", "")).strip()}
-    if name == "appeal" and text(form, "received"):
+    if name == "explanation-give":
+        return {"text": str(form.get("text", ""))}
+    if name in ("appeal", "explanation") and text(form, "received"):
         return {"received": received_day(text(form, "received"))}
     return {}
 

@@ -20,7 +20,7 @@ from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
-from gateway.storage import CohortRecord, GroupRecord, ResitRecord
+from gateway.storage import CohortRecord, GroupRecord, ResitRecord, explanations_store
 from web.pages import said_place
 from web.state import STAFF, Web
 
@@ -79,6 +79,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
         for row in theirs:
             found += group_tasks(account, row, plan)
     found += await resit_tasks(web, account)
+    found += await explanation_tasks(web, account)
     now = datetime.now(UTC)
     found = [task.model_copy(update={"overdue": overdue(task.due, now)}) for task in found]
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
@@ -161,6 +162,24 @@ async def resit_tasks(web: Web, account: Account) -> list[Task]:
             due=row.period_end,
         )
         for row in rows
+    ]
+
+
+async def explanation_tasks(web: Web, account: Account) -> list[Task]:
+    """A begrunnelse asked for and not given: the group's examiners write it; the administration sees it wait."""
+    if account.role not in (Role.ADMIN, Role.EXAMINER):
+        return []
+    async with web.sessions() as session:
+        rows = await explanations_store.waiting(session)
+    return [
+        Task(
+            title="Skriv begrunnelse for karakteren",
+            where=said_place(row.participant_id),
+            link=f"/deltaker/{row.participant_id}#begrunnelse",
+            due=row.due,
+        )
+        for row in rows
+        if account.role == Role.ADMIN or account.username in row.examiners
     ]
 
 

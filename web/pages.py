@@ -54,7 +54,7 @@ def unnamed(participant_workflow_id: str) -> str:
 def said_place(workflow_id: str) -> str:
     """Where an entry of the log acted, in words: `Kull 2022, Kristiansand (4204), deltaker 2, klage`; an ID this
     does not know shows as itself."""
-    for suffix, words in ((".klage", "klage"), (".ny-eksamen-", "ny eksamen")):
+    for suffix, words in ((".klage", "klage"), (".ny-eksamen-", "ny eksamen"), (".begrunnelse", "begrunnelse")):
         head, found, _ = workflow_id.partition(suffix)
         if found:
             return f"{said_place(head)}, {words}"

@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import requirements as rules
     from domain.calendar import DueItem, DueKind
     from domain.end_of_year.appeals import appeal_deadline
+    from domain.end_of_year.explanations import last_moment
     from domain.lifecycle import Outcome
     from domain.models import CohortPlan
     from domain.requirements import RequirementState, RequirementStatus
@@ -135,7 +136,11 @@ class GroupEvents:
         elif member.final_grade is not None:
             appeal_until = appeal_deadline(workflow.now(), self.plan.appeal_seconds)  # the rule's, to the second
             notice = n.ResultPublished(
-                cohort=cohort, grade=member.final_grade, credits=member.credits, appeal_deadline=appeal_until
+                cohort=cohort,
+                grade=member.final_grade,
+                credits=member.credits,
+                appeal_deadline=appeal_until,
+                explanation_deadline=last_moment(workflow.now(), self.plan.explanation_seconds),
             )
             self.effects.notice(f"result:{member.number}", notice, [member.person_id])
         elif not member.withdrawn:  # a withdrawn member was told at withdrawal

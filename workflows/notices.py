@@ -165,6 +165,7 @@ class ResultPublished(_Notice):
     grade: Grade
     credits: int = Field(ge=0)
     appeal_deadline: AwareDatetime
+    explanation_deadline: AwareDatetime | None = None  # the last day to ask for a begrunnelse (None: older notices)
 
 
 class NoResult(_Notice):
@@ -207,6 +208,24 @@ class AppealWithdrawn(_Notice):
     kind: Literal["appeal_withdrawn"] = "appeal_withdrawn"
     grade: Grade  # the combined grade, as it was before the appeal
     withdrawn_by_self: bool  # the person withdrew it themself, or the administration did on their word
+
+
+class ExplanationRequested(_Notice):
+    """To the person: a receipt for their request for a begrunnelse, and when it is due."""
+
+    kind: Literal["explanation_requested"] = "explanation_requested"
+    grade: Grade
+    due: AwareDatetime  # when the examiner's begrunnelse is due
+    by_self: bool  # asked on their own page, or registered by the administration
+
+
+class ExplanationGiven(_Notice):
+    """To the person: the begrunnelse is written (its words are on their page, not in the letter's facts), and the
+    appeal deadline that now runs from it."""
+
+    kind: Literal["explanation_given"] = "explanation_given"
+    grade: Grade
+    appeal_deadline: AwareDatetime
 
 
 class ResitRegistered(_Notice):
@@ -265,6 +284,8 @@ Notice = Annotated[
     | Withdrawn
     | AppealDecided
     | AppealWithdrawn
+    | ExplanationRequested
+    | ExplanationGiven
     | ResitRegistered
     | ResitDecided
     | PlanAmended,
@@ -296,6 +317,8 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     Withdrawn,
     AppealDecided,
     AppealWithdrawn,
+    ExplanationRequested,
+    ExplanationGiven,
     ResitRegistered,
     ResitDecided,
     PlanAmended,

@@ -74,6 +74,27 @@ REFUSALS: dict[str, str] = {
     "resit.oral_required": "Den skriftlige karakteren {grade} må ha en muntlig justering",
     "resit.decided": "Denne nye eksamenen er avgjort; registrer en ny eksamen for et nytt forsøk",
     "resit.none_waiting": "Det er ingen ny eksamen som venter på karakter",
+    # a begrunnelse (domain/end_of_year/explanations.py, workflows/end_of_year/explanation.py,
+    # gateway/end_of_year/explanation.py)
+    "explanation.already_asked": "Det er allerede bedt om begrunnelse for denne karakteren",
+    "explanation.course_participant": "En kursdeltaker får ikke karakter og har ingen karakter å få begrunnet",
+    "explanation.no_grade": "Det er ingen karakter å begrunne",
+    "explanation.not_released": "Resultatene er ikke publisert ennå",
+    "explanation.deadline_passed": "Fristen for å be om begrunnelse, {deadline:time}, er passert",
+    "explanation.received_in_future": "Mottatt-datoen {received:date} er fram i tid; oppgi dagen kravet kom inn",
+    "explanation.received_before_release": (
+        "Mottatt-datoen {received:date} er før resultatet ble publisert {released:date}; oppgi dagen kravet kom inn"
+    ),
+    "explanation.received_late": ("Kravet om begrunnelse ble mottatt {received:date}, etter fristen {deadline:time}"),
+    "explanation.already_given": "Begrunnelsen er allerede gitt",
+    "explanation.not_examiner": (
+        "{actor} er ikke sensor for gruppen og kan ikke skrive begrunnelsen (sensorene er {examiners})"
+    ),
+    "explanation.text_missing": "Skriv begrunnelsen før du sender den",
+    "explanation.text_too_long": "Begrunnelsen kan ha høyst {most} tegn, ikke {length}",
+    "explanation.none_asked": "Det er ikke bedt om begrunnelse for denne karakteren",
+    "explanation.not_own": "Du kan bare be om begrunnelse for din egen karakter",
+    "explanation.not_recorded": "Kravet om begrunnelse er ikke lagret i databasen ennå; prøv igjen om litt",
     # the documents after release (cli/end_of_year.py)
     "documents.no_database": "Karakterutskrifter og kursbevis krever databasen",
     "documents.no_register": "Karakterutskrifter og kursbevis navngir personen og krever personregisteret",

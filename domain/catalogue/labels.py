@@ -76,6 +76,8 @@ LABELS: dict[str, str] = {
     "amend_plan": "Endring av kullplanen",
     "register_appeal": "Registrering av klage",
     "withdraw_appeal": "Tilbaketrekking av klage",
+    "request_explanation": "Krav om begrunnelse for karakter",
+    "give_explanation": "Begrunnelse for karakter gitt",
     "assign_examiners": "Oppnevning av klagesensorer",
     "register_new_written_grade": "Ny karakter på skriftlig oppgave etter klage",
     "register_new_oral_adjustment": "Ny muntlig justering etter klage",

@@ -49,6 +49,8 @@ FIELDS: dict[str, str] = {
     "oral_step_limit": "Muntlig justering, høyst antall trinn",
     "exam_attempts": "Eksamensforsøk i alt",
     "grading_seconds": "Sensurfrist (dager)",
+    "explanation_seconds": "Frist for å be om begrunnelse (dager)",
+    "explanation_due_seconds": "Frist for sensor å gi begrunnelse (dager)",
     "resubmission_seconds": "Frist for ny innlevering (dager)",
     "reminder_seconds_before": "Påminnelser før en frist (dager før, med komma mellom)",
     "attendance_threshold": "Krav til oppmøte (prosent)",

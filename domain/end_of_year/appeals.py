@@ -29,6 +29,8 @@ class AppealFacts(Strict):
     final_grade: Grade | None
     released_at: datetime | None  # when the group's results were published; None before
     appealed_before: bool  # this person already has an appeal of this attempt
+    # where the window starts when not at the release: a begrunnelse asked for or given (explanations.py)
+    window_from: datetime | None = None
 
 
 class AppealOutcome(Strict):
@@ -61,7 +63,7 @@ def appeal_refusal(
         return Refusal("appeal.no_grade")
     if facts.released_at is None:
         return Refusal("appeal.not_released")
-    deadline = appeal_deadline(facts.released_at, appeal_seconds)
+    deadline = appeal_deadline(facts.window_from or facts.released_at, appeal_seconds)
     if received is None:
         return Refusal("appeal.deadline_passed", deadline=deadline.isoformat()) if now > deadline else None
     return received_refusal(received, facts.released_at, deadline, now)

@@ -59,11 +59,13 @@ async def register_appeal(
     who = await common.person(admin, participant_workflow_id, account, commands.REGISTER_APPEAL)
     group, member, plan = who.group, who.member, who.plan
     moment = now or datetime.now(UTC)
+    window_from = await common.appeal_window_from(admin.client, who.participant_workflow_id, group.published_at, moment)
     facts = rules.AppealFacts(
         track=member.track,
         final_grade=member.final_grade,
         released_at=group.published_at,
         appealed_before=await _exists(admin.client, appeal_id),
+        window_from=window_from,
     )
     refusal = rules.appeal_refusal(facts, moment, plan.appeal_seconds, received)
     if refusal is None and group.written_grade is None:
@@ -82,7 +84,7 @@ async def register_appeal(
         final_before=member.final_grade,
         first_examiners=await first_examiners(admin, group.group_workflow_id),
         registered_by=who.actor,
-        deadline=rules.appeal_deadline(group.published_at, plan.appeal_seconds),
+        deadline=rules.appeal_deadline(window_from or group.published_at, plan.appeal_seconds),
         received=received or rules.oslo_date(moment),
     )
     final = Refusal("appeal.already_appealed")  # another registration of the same appeal won

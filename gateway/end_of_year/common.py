@@ -7,6 +7,7 @@ gateway/end_of_year/appeal.py and resit.py hold each step's own rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
@@ -20,7 +21,9 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.end_of_year.explanations import appeal_window_start
 from domain.errors import problems
+from domain.ids import ExplanationId, ParticipantId
 from domain.models import CohortPlan, Strict
 from domain.refusals import Refusal
 from domain.text import Actor, WorkflowId
@@ -29,6 +32,8 @@ from gateway.commands import Rights, Start
 from gateway.queries import participant_detail
 from store.accounts import Account
 from workflows import search
+from workflows.end_of_year.explanation import ExplanationWorkflow
+from workflows.end_of_year.explanation_messages import ExplanationDetail
 from workflows.group import GroupWorkflow
 from workflows.messages import GroupDetail, MemberView, ParticipantInput
 
@@ -129,3 +134,15 @@ async def plan_of(client: Client, participant_workflow_id: str) -> CohortPlan:
 
 def member_of(group: GroupDetail, participant_workflow_id: str) -> MemberView | None:
     return next((m for m in group.members if m.participant_workflow_id == participant_workflow_id), None)
+
+
+async def appeal_window_from(
+    client: Client, participant_workflow_id: str, released_at: datetime | None, now: datetime
+) -> datetime | None:
+    """Where the person's appeal window starts when a begrunnelse moves it (domain/end_of_year/explanations.py):
+    from the begrunnelse once given, not yet begun while it is asked for; None without a request (the release)."""
+    workflow_id = ExplanationId(ParticipantId.parse(participant_workflow_id)).workflow_id
+    found: ExplanationDetail | None = await detail_or_none(client, workflow_id, ExplanationWorkflow.detail)
+    if found is None or released_at is None:
+        return None
+    return appeal_window_start(released_at, True, found.given_at, now)

@@ -30,6 +30,7 @@ def target_metadata() -> MetaData:
         calendar_feeds,
         documents,
         end_of_year,
+        explanations,
         identities,
         registrations,
         sessions,

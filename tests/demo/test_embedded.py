@@ -162,6 +162,9 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "final_after": None,
         "withdrawn": True,
     }  # withdrawn before the decision: the grade stayed
+    [explained] = report["explanations"]  # asked, and given by the group's examiner
+    assert explained["participant"] == "kull-2022.gruppe-1804.deltaker-2"
+    assert explained["given"] is not None and explained["asked"] <= explained["given"]
     people = {p["id"]: p for p in report["participants"]}
     assert people[withdrawn["participant"]]["final_grade"] == "A"
     assert (people[changed["participant"]]["final_grade"], people[changed["participant"]]["credits"]) == ("A", 30)

@@ -21,7 +21,7 @@ from gateway.admin import Refused
 from gateway.messages import GroupDetail
 from gateway.privacy import PersonExport
 from gateway.storage import end_of_year_store
-from web import end_of_year, feed, forms, visibility
+from web import end_of_year, explanation, feed, forms, visibility
 from web.actions import PARTICIPANT_ACTIONS, PARTICIPANT_DONE, allowed, perform_participant
 from web.errors import refusal
 from web.pages import done, render
@@ -121,6 +121,7 @@ async def _participant(
         "letters": letters,
         "show_letters": account.role in LETTER_ROLES,
         "may_export": account.role in EXPORT_ROLES,
+        "explanation": await explanation.view(web, account, participant_id, found),
     }
     return render(request, "participant.html", context, code)
 

@@ -1,0 +1,66 @@
+"""In headless Chromium (the fixtures of test_browser.py): after the release, a participant clicks "Be om
+begrunnelse" on their page, the group's examiner finds the task in their inbox and writes the begrunnelse on the
+participant's page, and the participant reads it on their page with the appeal deadline counted from it."""
+
+from __future__ import annotations
+
+from gateway.accounts import Account, Role
+from tests.web.conftest import PASSWORD, World
+from tests.web.test_browser import CHROMIUM, address, browser, page, pytestmark, shot
+from tests.workflows.test_appeal import graded_group, publish
+
+__all__ = ["address", "browser", "page", "pytestmark"]  # the browser fixtures, and the skip without Chromium
+
+if CHROMIUM.exists():
+    from playwright.async_api import Page, expect
+
+PARTICIPANT, EXAMINER = "deltaker-begrunnelse", "sensor-begrunnelse"
+WORDS = "Besvarelsen viser god innsikt i tjenestedesign, men drøftingen av barrierene er kortfattet."
+
+
+async def sign_in_as(page: Page, username: str) -> None:
+    await page.goto("/")
+    await page.get_by_label("Brukernavn").fill(username)
+    await page.get_by_label("Passord").fill(PASSWORD)
+    await page.get_by_role("button", name="Logg inn").click()
+    await expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+
+
+async def test_asked_written_and_read_on_the_page(page: Page, world: World) -> None:
+    handle, ids = await graded_group(world.harness)
+    accounts = world.app.state.web.accounts
+    await accounts.add(Account(username=PARTICIPANT, role=Role.PARTICIPANT, participant=ids[0]), PASSWORD)
+    await accounts.add(Account(username=EXAMINER, role=Role.EXAMINER), PASSWORD)
+    await accounts.assign(EXAMINER, handle.id)
+    await publish(handle)
+
+    await sign_in_as(page, PARTICIPANT)
+    await page.goto(f"/deltaker/{ids[0]}")
+    section = page.locator("#begrunnelse")
+    await expect(section.get_by_role("heading", name="Begrunnelse for karakteren")).to_be_visible()
+    await section.get_by_role("button", name="Be om begrunnelse").click()
+    await expect(page.get_by_text("Kravet om begrunnelse er registrert.")).to_be_visible()
+    await expect(section).to_contain_text("Det er bedt om begrunnelse for karakteren B")
+    await expect(section).to_contain_text("Sensor skal normalt gi den innen")
+    await expect(section.get_by_role("button", name="Be om begrunnelse")).to_have_count(0)
+    await expect(page.locator("#brev")).to_contain_text("Kvittering: du har bedt om begrunnelse")
+
+    await page.get_by_role("button", name="Logg ut").click()
+    await sign_in_as(page, EXAMINER)
+    await page.goto("/oppgaver")
+    task = page.get_by_role("link", name="Skriv begrunnelse for karakteren")
+    await expect(task).to_be_visible()
+    await task.click()
+    await page.get_by_label("Begrunnelse for karakteren").fill(WORDS)
+    await shot(page, "explanation-examiner")
+    await page.get_by_role("button", name="Send begrunnelsen").click()
+    await expect(page.get_by_text("Begrunnelsen er gitt.")).to_be_visible()
+
+    await page.get_by_role("button", name="Logg ut").click()
+    await sign_in_as(page, PARTICIPANT)
+    await page.goto(f"/deltaker/{ids[0]}")
+    section = page.locator("#begrunnelse")
+    await expect(section).to_contain_text(WORDS)
+    await expect(section).to_contain_text("Klagefristen regnes fra den og er")
+    await expect(page.locator("#brev")).to_contain_text("Begrunnelsen for karakteren din på")
+    await shot(page, "explanation-participant")
