@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.models import CohortPlan
-from gateway.messages import CohortInput
+from gateway.messages import CohortInput, GroupInput
 from gateway.queries import CURRENT_PLAN
 from gateway.storage import AuditRecord
 
@@ -58,13 +59,31 @@ async def _current(client: Client, workflow_id: str) -> CohortPlan:
     return plan
 
 
-async def _started(client: Client, workflow_id: str) -> CohortPlan:
+async def _started(client: Client, workflow_id: str, kind: type[CohortInput | GroupInput] = CohortInput) -> CohortPlan:
+    """The plan in the input of the workflow's first event (a cohort's, or a group's)."""
     handle = client.get_workflow_handle(workflow_id)
     async for event in handle.fetch_history_events(page_size=1):
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
             payloads = event.workflow_execution_started_event_attributes.input.payloads
-            [start] = await client.data_converter.decode(payloads, [CohortInput])
-            assert isinstance(start, CohortInput)
+            [start] = await client.data_converter.decode(payloads, [kind])
+            assert isinstance(start, kind)
             return start.plan
         break
     raise NoSuchCohort(workflow_id)
+
+
+async def group_plan(
+    cache: PlanCache, client: Client, sessions: async_sessionmaker[AsyncSession], group: str, cohort: str
+) -> CohortPlan:
+    """The plan a group runs on: its cohort's, as amended (the cohort passes amendments to its groups); a group
+    started without a cohort workflow (a test's, or one whose cohort's history is gone) by its own input."""
+    try:
+        return await cache.get(client, sessions, cohort)
+    except NoSuchCohort:
+        pass
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+    if group not in cache.plans:
+        cache.plans[group] = (await _started(client, group, GroupInput), 0)
+    return cache.plans[group][0]

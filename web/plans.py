@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 import structlog
@@ -27,8 +28,16 @@ class PlanCache:
     cache: plans.PlanCache = field(default_factory=plans.PlanCache)
 
     async def get(self, client: Client, sessions: async_sessionmaker[AsyncSession], workflow_id: str) -> CohortPlan:
+        return await self._answered(self.cache.get(client, sessions, workflow_id), workflow_id)
+
+    async def of_group(
+        self, client: Client, sessions: async_sessionmaker[AsyncSession], group: str, cohort: str
+    ) -> CohortPlan:
+        return await self._answered(plans.group_plan(self.cache, client, sessions, group, cohort), group)
+
+    async def _answered(self, asked: Awaitable[CohortPlan], workflow_id: str) -> CohortPlan:
         try:
-            return await self.cache.get(client, sessions, workflow_id)
+            return await asked
         except plans.NoSuchCohort:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke kullet") from None
         except RPCError as error:

@@ -275,7 +275,7 @@ class Web:
             cohort = GroupId.parse(group_workflow_id).cohort.workflow_id
         except Refusal:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-        return await self.plans.get(self.admin.client, self.sessions, cohort)
+        return await self.plans.of_group(self.admin.client, self.sessions, group_workflow_id, cohort)
 
 
 def dump(model: Any) -> Any:
