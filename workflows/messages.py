@@ -12,6 +12,7 @@ from domain.catalogue import say
 from domain.catalogue.pending import old_pending
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
+from domain.offers import Answer, PlaceEnd
 from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason as Why
@@ -101,6 +102,26 @@ class WithdrawGroupResult(Strict):
     moved_up: str | None
 
 
+class AnswerOfferInput(AdminAction):
+    """The municipality's "Takk ja" or "Takk nei" to its offer of a place (domain/offers.py)."""
+
+    application_id: ApplicationId
+    answer: Answer
+
+
+class GiveUpPlaceInput(AdminAction):
+    """The municipality gives up its own place, before the first gathering."""
+
+    application_id: ApplicationId
+
+
+class OfferResult(Strict):
+    application_id: str
+    outcome: Outcome
+    answered: Answer | None = None
+    moved_up: str | None = None
+
+
 class PublishResultsInput(AdminAction):
     pass
 
@@ -156,6 +177,8 @@ class GroupInput(Strict):
 class OutcomeSignal(Strict):
     outcome: Outcome
     position: int | None = None  # on the waiting list
+    answer_by: datetime | None = None  # an offer's answer deadline, for its letter
+    ended_by: PlaceEnd = PlaceEnd.GAVE_UP  # a place given up: how, for its letter
 
 
 class PublishSignal(Strict):
