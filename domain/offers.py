@@ -30,7 +30,10 @@ class PlaceEnd(StrEnum):
 
 def answer_deadline(offered_at: datetime, plan: CohortPlan) -> datetime | None:
     """The plan's answer time after the offer, never after the first gathering; None when the offer comes at or
-    after the first gathering's start: there is no time to answer and nobody left to move up, so the place stands."""
+    after the first gathering's start (there is no time to answer and nobody left to move up) or when the plan asks no
+    answer: the place stands."""
+    if plan.offer_answer_seconds is None:
+        return None
     first = plan.gatherings[0].start
     deadline = min(offered_at + timedelta(seconds=plan.offer_answer_seconds), first)
     return deadline if deadline > offered_at else None

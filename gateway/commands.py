@@ -34,6 +34,7 @@ from workflows.group_supervision import RecordSupervisionInput
 from workflows.messages import (
     ActionResult,
     AdminAction,
+    AnswerOfferInput,
     ApplyInput,
     ApplyResult,
     AttendanceInput,
@@ -41,7 +42,9 @@ from workflows.messages import (
     ConfirmSelectionResult,
     DecideAssessmentInput,
     ExtensionInput,
+    GiveUpPlaceInput,
     MarkNonParticipatingInput,
+    OfferResult,
     OralInput,
     ParticipantActionResult,
     PublishGroupInput,
@@ -141,6 +144,9 @@ PUBLISH_GROUP = command(
 WITHDRAW_GROUP = command(
     "withdraw-group", CohortId, CohortWorkflow.withdraw_group, WithdrawGroupInput, WithdrawGroupResult, ADMIN
 )
+# the municipality's own word on its place (its own application only: the web checks which it may see)
+ANSWER_OFFER = command("answer-offer", CohortId, CohortWorkflow.answer_offer, AnswerOfferInput, OfferResult, CONTACT)
+GIVE_UP_PLACE = command("give-up-place", CohortId, CohortWorkflow.give_up_place, GiveUpPlaceInput, OfferResult, CONTACT)
 
 # ---- a group --------------------------------------------------------------------------------------------------
 REQUIREMENT_SUBMIT = command(
@@ -265,6 +271,8 @@ COMMANDS: dict[str, AnyCommand] = {
         PUBLISH,
         PUBLISH_GROUP,
         WITHDRAW_GROUP,
+        ANSWER_OFFER,
+        GIVE_UP_PLACE,
         REQUIREMENT_SUBMIT,
         REQUIREMENT_APPROVE,
         REQUIREMENT_RETURN,

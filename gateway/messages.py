@@ -16,6 +16,7 @@ from workflows.group_supervision import RecordSupervisionInput
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
 from workflows.messages import (
     AdminAction,
+    AnswerOfferInput,
     AttendanceInput,
     CohortOverview,
     CohortStage,
@@ -23,11 +24,13 @@ from workflows.messages import (
     DayAttendance,
     DecideAssessmentInput,
     ExtensionInput,
+    GiveUpPlaceInput,
     GroupDetail,
     GroupInput,
     GroupStage,
     MarkNonParticipatingInput,
     MemberView,
+    OfferResult,
     OralAdjustment,
     OralInput,
     Outcome,
@@ -49,6 +52,9 @@ from workflows.messages import (
 
 __all__ = [
     "AdminAction",
+    "AnswerOfferInput",
+    "GiveUpPlaceInput",
+    "OfferResult",
     "AppealActionResult",
     "AppealDetail",
     "AssignExaminersInput",

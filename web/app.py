@@ -42,6 +42,7 @@ from web.routes import (
     cohort,
     group,
     health,
+    offers,
     oidc,
     pages,
     participant,
@@ -99,7 +100,10 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             https_only=settings.secure_cookies,
         )
     # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
-    app.add_middleware(ApiSignInFirst, routes=[*api.router.routes, *api_group.router.routes, *codec.router.routes])
+    app.add_middleware(
+        ApiSignInFirst,
+        routes=[*api.router.routes, *api_group.router.routes, *offers.api_router.routes, *codec.router.routes],
+    )
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
     app.add_middleware(SecurityHeaders)
@@ -113,9 +117,11 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         rollcall.router,  # before cohort's POST /kull/{cohort}/{name}
         cohort.router,
         group.router,
+        offers.router,
         participant.router,
         api.router,
         api_group.router,
+        offers.api_router,
         codec.router,
         verify.router,
         calendar.router,  # /kalender/{token}.ics: no session, the token is the key

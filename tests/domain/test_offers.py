@@ -53,6 +53,10 @@ def test_an_open_offer_takes_an_answer_until_its_deadline() -> None:
     assert say(passed.code, passed.params) == "Svarfristen 15.09.2026 kl. 14:00 er passert"
 
 
+def test_a_plan_may_ask_no_answer() -> None:
+    assert answer_deadline(T0, plan().model_copy(update={"offer_answer_seconds": None})) is None
+
+
 def test_no_answer_where_there_is_no_open_offer() -> None:
     waiting = answer_problem(Outcome.WAITLIST, None, None, T0)
     assert waiting is not None and say(waiting.code, waiting.params) == (

@@ -10,12 +10,12 @@ import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from activities.letters import NOTICE, Contact, render_letter
 from domain.models import CohortPlan
 from domain.offers import Answer
 from gateway.admin import Admin
 from tests.conftest import Harness
 from tests.factories import application
-from activities.letters import NOTICE, Contact, render_letter
 from tests.workflows.helpers import audit, eventually, only_letter, outbox
 from tests.workflows.plans import plan_from
 from tests.workflows.test_cohort import ACTOR, apply_all, open_in_time, terminate_all
