@@ -31,7 +31,6 @@ from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id
 from workflows.messages import (
-    AnswerOfferInput,
     AttendanceInput,
     ConfirmSelectionInput,
     DayAttendance,
@@ -41,6 +40,7 @@ from workflows.messages import (
     WithdrawGroupInput,
     WithdrawParticipantInput,
 )
+from workflows.offer_messages import AnswerOfferInput
 from workflows.participant import ParticipantWorkflow
 
 Milestone = tuple[datetime, str, Callable[[], Awaitable[None]]]

@@ -34,7 +34,6 @@ from workflows.group_supervision import RecordSupervisionInput
 from workflows.messages import (
     ActionResult,
     AdminAction,
-    AnswerOfferInput,
     ApplyInput,
     ApplyResult,
     AttendanceInput,
@@ -42,9 +41,7 @@ from workflows.messages import (
     ConfirmSelectionResult,
     DecideAssessmentInput,
     ExtensionInput,
-    GiveUpPlaceInput,
     MarkNonParticipatingInput,
-    OfferResult,
     OralInput,
     ParticipantActionResult,
     PublishGroupInput,
@@ -64,6 +61,7 @@ from workflows.messages import (
     WithdrawParticipantInput,
     WrittenGradeInput,
 )
+from workflows.offer_messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
 from workflows.participant import ParticipantWorkflow
 
 T = TypeVar("T", bound=WorkflowRef)

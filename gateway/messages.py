@@ -16,7 +16,6 @@ from workflows.group_supervision import RecordSupervisionInput
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
 from workflows.messages import (
     AdminAction,
-    AnswerOfferInput,
     AttendanceInput,
     CohortOverview,
     CohortStage,
@@ -24,13 +23,11 @@ from workflows.messages import (
     DayAttendance,
     DecideAssessmentInput,
     ExtensionInput,
-    GiveUpPlaceInput,
     GroupDetail,
     GroupInput,
     GroupStage,
     MarkNonParticipatingInput,
     MemberView,
-    OfferResult,
     OralAdjustment,
     OralInput,
     Outcome,
@@ -49,6 +46,7 @@ from workflows.messages import (
     WithdrawParticipantInput,
     WrittenGradeInput,
 )
+from workflows.offer_messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
 
 __all__ = [
     "AdminAction",

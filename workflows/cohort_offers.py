@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.refusals import Problem
     from workflows import notices as n
     from workflows.effects import Effects
-    from workflows.messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
+    from workflows.offer_messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
     from workflows.refusing import refuse
     from workflows.state import ApplicationRecord, CohortState
 

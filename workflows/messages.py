@@ -12,7 +12,7 @@ from domain.catalogue import say
 from domain.catalogue.pending import old_pending
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
-from domain.offers import Answer, PlaceEnd
+from domain.offers import PlaceEnd
 from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason as Why
@@ -100,26 +100,6 @@ class WithdrawGroupInput(AdminAction):
 class WithdrawGroupResult(Strict):
     outcome: Outcome
     moved_up: str | None
-
-
-class AnswerOfferInput(AdminAction):
-    """The municipality's "Takk ja" or "Takk nei" to its offer of a place (domain/offers.py)."""
-
-    application_id: ApplicationId
-    answer: Answer
-
-
-class GiveUpPlaceInput(AdminAction):
-    """The municipality gives up its own place, before the first gathering."""
-
-    application_id: ApplicationId
-
-
-class OfferResult(Strict):
-    application_id: str
-    outcome: Outcome
-    answered: Answer | None = None
-    moved_up: str | None = None
 
 
 class PublishResultsInput(AdminAction):

@@ -20,10 +20,10 @@ from workflows.notices import (
     CertificateIssued,
     GatheringAhead,
     MovedUp,
-    OfferAccepted,
     NoResult,
     Notice,
     NotSelected,
+    OfferAccepted,
     OralExamTime,
     OralScheduled,
     PlaceGivenUp,
@@ -72,7 +72,9 @@ def samples() -> dict[str, Notice]:
             application_deadline=PLAN.application_deadline,
             errors=incomplete_application_errors(),
         ),
-        Admitted(cohort=cohort, municipalities=JOINT, first_gathering=first, answer_deadline=first - timedelta(days=10)),
+        Admitted(
+            cohort=cohort, municipalities=JOINT, first_gathering=first, answer_deadline=first - timedelta(days=10)
+        ),
         Waitlisted(cohort=cohort, municipalities=OSLO, position=2, first_gathering=first),
         NotSelected(cohort=cohort, municipalities=OSLO),
         MovedUp(cohort=cohort, municipalities=OSLO, first_gathering=first, answer_deadline=first - timedelta(days=2)),

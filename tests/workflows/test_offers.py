@@ -20,7 +20,8 @@ from tests.workflows.helpers import audit, eventually, only_letter, outbox
 from tests.workflows.plans import plan_from
 from tests.workflows.test_cohort import ACTOR, apply_all, open_in_time, terminate_all
 from workflows.cohort import CohortWorkflow
-from workflows.messages import AnswerOfferInput, ConfirmSelectionInput, GiveUpPlaceInput, OfferResult
+from workflows.messages import ConfirmSelectionInput
+from workflows.offer_messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
 from workflows.state import ApplicationRecord
 
 NUMBERS = ["0301", "4601", "5001", "5501", "4204"]  # three places, two waiting
