@@ -24,6 +24,7 @@ from gateway import commands
 from gateway.admin import Admin
 from gateway.commands import AnyCommand
 from gateway.messages import (
+    AnswerOfferInput,
     AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,
@@ -185,6 +186,18 @@ SPOKEN: list[Spoken] = [
             + (f"; {r.moved_up} rykket opp fra ventelisten" if r.moved_up else "")
         ),
         _option("--reason", required=True),
+        lambda a: group_id(a).cohort,
+        "group",
+    ),
+    Spoken(
+        commands.ANSWER_OFFER,
+        "answer a group's offer of a place for its municipality (accept or decline)",
+        lambda a, actor: AnswerOfferInput(actor=actor, application_id=a.application_id, answer=a.answer),
+        lambda a, r: (
+            f"søknad {a.application_id} svarte {_said(a.answer)}"
+            + (f"; {r.moved_up} rykket opp fra ventelisten" if r.moved_up else "")
+        ),
+        _option("--answer", required=True, choices=["accept", "decline"]),
         lambda a: group_id(a).cohort,
         "group",
     ),

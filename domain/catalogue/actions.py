@@ -23,6 +23,7 @@ PARAMS: dict[str, str] = {
     "application": "{value}",
     "outcome": "{value:label}",
     "moved_up": "{value} rykket opp fra ventelisten",
+    "answer": "{value:label}",  # an offer's answer: takk ja, takk nei
     "seed": "trekningsfrø {value}",
     "groups": "{value} grupper",
     "partners": "{value} partnere",
