@@ -40,6 +40,7 @@ class NoticeKind(StrEnum):
     CERTIFICATE_ISSUED = "certificate_issued"
     APPROVAL_WAITING = "approval_waiting"  # to staff
     PLACE_GIVEN_UP = "place_given_up"
+    OFFER_ACCEPTED = "offer_accepted"  # the confirmation of a "Takk ja"
     WITHDRAWN = "withdrawn"
     APPEAL_DECIDED = "appeal_decided"  # the result of an appeal, to the person who appealed
     APPEAL_WITHDRAWN = "appeal_withdrawn"  # the appeal withdrawn before its decision: the grade stays

@@ -26,6 +26,7 @@ from gateway.admin import Admin
 from gateway.commands import AnyCommand
 from gateway.messages import (
     AmendPlanInput,
+    AnswerOfferInput,
     AttendanceInput,
     ConfirmSelectionInput,
     DecideAssessmentInput,
@@ -199,6 +200,18 @@ SPOKEN: list[Spoken] = [
             + "; ".join(f"{c.what} fra {when(c.before)} til {when(c.after)}" for c in r.changes)
         ),
         _option("--plan", required=True, help="the amended plan file (JSON)"),
+    ),
+    Spoken(
+        commands.ANSWER_OFFER,
+        "answer a group's offer of a place for its municipality (accept or decline)",
+        lambda a, actor: AnswerOfferInput(actor=actor, application_id=a.application_id, answer=a.answer),
+        lambda a, r: (
+            f"søknad {a.application_id} svarte {_said(a.answer)}"
+            + (f"; {r.moved_up} rykket opp fra ventelisten" if r.moved_up else "")
+        ),
+        _option("--answer", required=True, choices=["accept", "decline"]),
+        lambda a: group_id(a).cohort,
+        "group",
     ),
     Spoken(
         commands.PUBLISH,

@@ -25,6 +25,7 @@ from demo.web_apply import WebApplicant, chosen
 from demo.year import compress_plan, machine_pace, scale
 from domain.admission import parse_application
 from domain.models import CohortPlan
+from domain.offers import Answer
 from gateway.admin import Admin, Refused
 from store.people import People
 from workflows.cohort import CohortWorkflow
@@ -40,6 +41,7 @@ from workflows.messages import (
     WithdrawGroupInput,
     WithdrawParticipantInput,
 )
+from workflows.offer_messages import AnswerOfferInput
 from workflows.participant import ParticipantWorkflow
 
 Milestone = tuple[datetime, str, Callable[[], Awaitable[None]]]
@@ -119,9 +121,22 @@ class Demo(Coursework):
                 f"{len(result.waitlist)} waiting"
             )
 
+    async def answer_offers(self) -> None:
+        """Every open offer answered "Takk ja" through the gateway, as the municipalities would on the web (the one
+        the scenario gives up is withdrawn by the administration instead)."""
+        giving_up = self.script.give_up.application if self.script.give_up else None
+        for record in (await self.overview()).applications:
+            if record.answer_by is None or record.answered is not None or record.id == giving_up:
+                continue
+            if record.outcome in ("admitted", "moved_up"):
+                admin = self.script.actors.admin
+                action = AnswerOfferInput(actor=admin, application_id=record.id, answer=Answer.ACCEPT)
+                await self.act(cohort_workflow_id(self.cohort), CohortWorkflow.answer_offer, action)
+
     async def after_confirm(self) -> None:
         admin = self.script.actors.admin
         give_up = self.script.give_up
+        await self.answer_offers()
         if give_up:
             result = await self.act(
                 cohort_workflow_id(self.cohort),
@@ -130,6 +145,7 @@ class Demo(Coursework):
             )
             if result:
                 self.say(f"  {give_up.application} gave up its place; moved up: {result.moved_up}")
+            await self.answer_offers()  # the one moved up says yes too
         await self.until(self._participants_started)
         if self.on_started is not None:  # e.g. the web app's demo accounts: beside the script, which must keep time
             first = (await self.groups())[0]

@@ -27,6 +27,7 @@ class DueKind(StrEnum):
     ORAL_TIME = "oral_time"
     ORAL_SCHEDULED = "oral_scheduled"  # the group's own time and place, the plan's notice ahead
     WAITLIST_CLOSES = "waitlist_closes"  # the cohort's: from the first gathering on, no place is filled again
+    OFFER_EXPIRES = "offer_expires"  # the cohort's: an offer of a place not answered by its deadline (domain/offers.py)
 
 
 REMINDERS = frozenset({DueKind.GATHERING_AHEAD, DueKind.REQUIREMENT_AHEAD, DueKind.WRITTEN_AHEAD})
@@ -79,14 +80,19 @@ class CohortCalendarFacts(Strict):
     waitlist_open: bool
     reminding: bool  # groups are (or may yet come) in the programme and the results are not published
     reminders_from: datetime | None = None  # the selection's confirmation: reminders due before it are moot
+    answer_deadlines: dict[int, datetime] = {}  # open offers' deadlines, by the application's number (1, 2, ...)
 
 
 def cohort_due_items(plan: CohortPlan, facts: CohortCalendarFacts, handled: set[str]) -> list[DueItem]:
-    """Every item of a cohort not yet handled, earliest first: the close of the waiting list and the gatherings'
-    reminders."""
+    """Every item of a cohort not yet handled, earliest first: the close of the waiting list, the gatherings'
+    reminders and the open offers' answer deadlines."""
     first = plan.gatherings[0].start
     items = [DueItem(kind=DueKind.WAITLIST_CLOSES, at=first, event_at=first, number=1)] if facts.waitlist_open else []
     items += _gatherings(plan) if facts.reminding else []
+    items += [
+        DueItem(kind=DueKind.OFFER_EXPIRES, at=at, event_at=at, number=number)
+        for number, at in facts.answer_deadlines.items()
+    ]
     return _fresh(items, handled, facts.reminders_from)
 
 

@@ -225,6 +225,9 @@ class CohortPlan(Strict):
     explanation_seconds: float = Field(default=7 * 86400, gt=0)
     explanation_due_seconds: float = Field(default=14 * 86400, gt=0)
     oral_notice_seconds: float = Field(default=7 * 86400, ge=0)  # the letter with the oral's time and place, ahead
+    # how long an admitted or moved-up municipality has to answer its offer, never past the first gathering; None: the
+    # plan asks no answer (a place stands until it is given up)
+    offer_answer_seconds: float | None = Field(default=14 * 86400, gt=0)
     # the re-sit period for those who fail; without it a re-sit joins the next cohort's exam period
     resit_start: datetime | None = None
     resit_end: datetime | None = None

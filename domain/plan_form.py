@@ -29,6 +29,7 @@ IN_DAYS = (
     "explanation_seconds",
     "explanation_due_seconds",
     "oral_notice_seconds",
+    "offer_answer_seconds",
 )
 WHOLE = ("places", "oral_step_limit", "exam_attempts")
 GATHERING_PARTS = ("theme", "start", "end", "days")

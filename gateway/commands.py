@@ -64,6 +64,7 @@ from workflows.messages import (
     WithdrawParticipantInput,
     WrittenGradeInput,
 )
+from workflows.offer_messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
 from workflows.participant import ParticipantWorkflow
 
 T = TypeVar("T", bound=WorkflowRef)
@@ -145,6 +146,9 @@ WITHDRAW_GROUP = command(
     "withdraw-group", CohortId, CohortWorkflow.withdraw_group, WithdrawGroupInput, WithdrawGroupResult, ADMIN
 )
 AMEND_PLAN = command("amend-plan", CohortId, CohortWorkflow.amend_plan, AmendPlanInput, AmendPlanResult, ADMIN)
+# the municipality's own word on its place (its own application only: the web checks which it may see)
+ANSWER_OFFER = command("answer-offer", CohortId, CohortWorkflow.answer_offer, AnswerOfferInput, OfferResult, CONTACT)
+GIVE_UP_PLACE = command("give-up-place", CohortId, CohortWorkflow.give_up_place, GiveUpPlaceInput, OfferResult, CONTACT)
 
 # ---- a group --------------------------------------------------------------------------------------------------
 REQUIREMENT_SUBMIT = command(
@@ -281,6 +285,8 @@ COMMANDS: dict[str, AnyCommand] = {
         PUBLISH_GROUP,
         WITHDRAW_GROUP,
         AMEND_PLAN,
+        ANSWER_OFFER,
+        GIVE_UP_PLACE,
         REQUIREMENT_SUBMIT,
         REQUIREMENT_APPROVE,
         REQUIREMENT_RETURN,

@@ -49,12 +49,16 @@ from workflows.messages import (
     WithdrawParticipantInput,
     WrittenGradeInput,
 )
+from workflows.offer_messages import AnswerOfferInput, GiveUpPlaceInput, OfferResult
 
 __all__ = [
     "AdminAction",
     "AmendPlanInput",
     "AmendPlanResult",
     "CohortInput",
+    "AnswerOfferInput",
+    "GiveUpPlaceInput",
+    "OfferResult",
     "AppealActionResult",
     "AppealDetail",
     "ExplanationDetail",

@@ -45,6 +45,7 @@ from web.routes import (
     cohort,
     group,
     health,
+    offers,
     oidc,
     pages,
     participant,
@@ -107,7 +108,13 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
     # outermost last: headers on every answer, then the body limit, then who is asking, before any route reads
     app.add_middleware(
         ApiSignInFirst,
-        routes=[*api.router.routes, *api_group.router.routes, *api_applying.router.routes, *codec.router.routes],
+        routes=[
+            *api.router.routes,
+            *api_group.router.routes,
+            *api_applying.router.routes,
+            *offers.api_router.routes,
+            *codec.router.routes,
+        ],
     )
     app.add_middleware(BodyLimit)
     app.add_middleware(CodecCors, origins=settings.web_cors_origins)
@@ -126,10 +133,12 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         applying.router,  # /kull/{cohort}/sok: likewise
         cohort.router,
         group.router,
+        offers.router,
         participant.router,
         api.router,
         api_group.router,
         api_applying.router,
+        offers.api_router,
         codec.router,
         verify.router,
         calendar.router,  # /kalender/{token}.ics: no session, the token is the key

@@ -16,12 +16,14 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import CohortRow, ProjectInput
     from domain.admission import already_applied, application_problems
     from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
+    from domain.offers import PlaceEnd
     from domain.selection import draw, entry_for
     from workflows import cohort_views, search
     from workflows import group as group_wf
     from workflows import notices as n
     from workflows.cohort_amend import CohortAmend
     from workflows.cohort_calendar import CohortCalendar
+    from workflows.cohort_offers import CohortOffers
     from workflows.due_timer import MINIMUM_TIMER, DueTimer
     from workflows.effects import Effects, Signals, drain
     from workflows.ids import group_workflow_id
@@ -49,10 +51,12 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class CohortWorkflow(CohortCalendar, CohortAmend):
-    """A cohort (kull) from the first application to the published results; it holds the gatherings' timers.
+class CohortWorkflow(CohortCalendar, CohortAmend, CohortOffers):
+    """A cohort (kull) from the first application to the published results; it holds the gatherings' timers and
+    the offers' answer deadlines.
 
-    Updates: apply, confirm_selection, withdraw_group, publish_group, publish_results, amend_plan.
+    Updates: apply, confirm_selection, answer_offer, give_up_place, withdraw_group, publish_group, publish_results,
+    amend_plan.
     Signals: group_report (from its groups).
     Queries: overview, current_plan.
     """
@@ -151,6 +155,7 @@ class CohortWorkflow(CohortCalendar, CohortAmend):
             id=application.id,
             municipalities=list(application.municipalities),
             problems=[ProblemRecord.of(problem) for problem in problems],
+            contact=application.contact,
         )
         if problems:
             record.outcome = Outcome.REFUSED
@@ -199,6 +204,8 @@ class CohortWorkflow(CohortCalendar, CohortAmend):
         self._set_stage(CohortStage.RUNNING)
         self.state.reminders_from = workflow.now()  # the admitted learn of the gatherings from their letter
         for record in self.state.applications:
+            if record.outcome == Outcome.ADMITTED:
+                self._offer(record, workflow.now())
             if record.outcome in (Outcome.ADMITTED, Outcome.WAITLIST):
                 self._tell(record)
         self._audit(input.actor, "confirm_selection", seed=self.state.seed)
@@ -214,13 +221,7 @@ class CohortWorkflow(CohortCalendar, CohortAmend):
     @workflow.update
     def withdraw_group(self, input: WithdrawGroupInput) -> WithdrawGroupResult:
         record = self._record_of(input.application_id)
-        was_waiting = record.outcome == Outcome.WAITLIST
-        self.state.waitlist = [i for i in self.state.waitlist if i != record.id]
-        self._set_outcome(record, Outcome.GAVE_UP)
-        moved_up = None
-        if not was_waiting and self.state.waitlist and not self.state.waitlist_closed:
-            moved_up = self.state.waitlist.pop(0)
-            self._set_outcome(self._record_of(moved_up), Outcome.MOVED_UP)
+        moved_up = self._give_up(record, PlaceEnd.GAVE_UP, workflow.now())
         self._audit(input.actor, "withdraw_group", application=record.id, reason=input.reason, moved_up=moved_up)
         return WithdrawGroupResult(outcome=Outcome.GAVE_UP, moved_up=moved_up)
 
@@ -308,19 +309,17 @@ class CohortWorkflow(CohortCalendar, CohortAmend):
         workflow.upsert_search_attributes([search.STAGE.value_set(stage.value)])
         self.effects.changed()
 
-    def _set_outcome(self, record: ApplicationRecord, outcome: Outcome) -> None:
+    def _set_outcome(self, record: ApplicationRecord, outcome: Outcome, ended_by: PlaceEnd = PlaceEnd.GAVE_UP) -> None:
         record.outcome = outcome
-        self._tell(record)
+        self._tell(record, ended_by)
         self.effects.changed()
 
-    def _tell(self, record: ApplicationRecord) -> None:
+    def _tell(self, record: ApplicationRecord, ended_by: PlaceEnd = PlaceEnd.GAVE_UP) -> None:
         if record.group_workflow_id:
             position = self.state.waitlist.index(record.id) + 1 if record.id in self.state.waitlist else None
-            self.signals.add(
-                record.group_workflow_id,
-                group_wf.GroupWorkflow.outcome,
-                OutcomeSignal(outcome=record.outcome, position=position),
-            )
+            answer_by = record.answer_by if record.outcome in IN_PROGRAMME else None
+            signal = OutcomeSignal(outcome=record.outcome, position=position, answer_by=answer_by, ended_by=ended_by)
+            self.signals.add(record.group_workflow_id, group_wf.GroupWorkflow.outcome, signal)
 
     def _ids(self, outcome: Outcome) -> list[str]:
         return [r.id for r in self.state.applications if r.outcome == outcome]

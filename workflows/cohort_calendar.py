@@ -1,5 +1,6 @@
-"""The cohort's timers: the close of the waiting list at the first gathering and every gathering's reminders, one
-timer each for all the groups (a group held its own before: about 11 history events per reminder per group).
+"""The cohort's timers: the close of the waiting list at the first gathering, the open offers' answer deadlines and
+every gathering's reminders, one timer each for all the groups (a group held its own before: about 11 history events
+per reminder per group).
 A mixin of CohortWorkflow, which holds the state, the effects and the main loop."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.lifecycle import IN_PROGRAMME, CohortStage, GroupStage, Outcome
     from domain.models import CohortPlan
     from workflows import notices as n
+    from workflows.cohort_offers import open_offers
     from workflows.due_timer import DueTimer
     from workflows.state import ApplicationRecord, CohortState
 
@@ -32,6 +34,7 @@ class CohortCalendar:
     # provided by CohortWorkflow
     _work_pending: Callable[[], bool]
     _close_waitlist: Callable[[], None]
+    _expire_offer: Callable[[DueItem], None]
 
     def _calendar(self) -> CohortCalendarFacts:
         open_places = [r for r in self.state.applications if r.outcome in (*IN_PROGRAMME, Outcome.WAITLIST)]
@@ -39,6 +42,7 @@ class CohortCalendar:
             waitlist_open=not self.state.waitlist_closed and self.state.stage not in WAITING_FOR_SELECTION,
             reminding=self.state.stage == CohortStage.RUNNING and any(not _done(r) for r in open_places),
             reminders_from=self.state.reminders_from,
+            answer_deadlines=open_offers(self.state) if self.state.stage == CohortStage.RUNNING else {},
         )
 
     async def _wait_for_work_or_due_item(self, done: Callable[[], bool]) -> None:
@@ -46,9 +50,12 @@ class CohortCalendar:
         moment, decided by the item whose timer fired, not by the clock."""
         items = cohort_due_items(self.plan, self._calendar(), set(self.state.reminded))
         batch = await self.due_timer.wait(items, lambda: done() or self._work_pending())
-        for item in batch:
+        # an offer expiring as the waiting list closes (its deadline at the first gathering) moves no one up
+        for item in sorted(batch, key=lambda i: i.kind == DueKind.OFFER_EXPIRES):
             if item.kind == DueKind.WAITLIST_CLOSES:
                 self._close_waitlist()
+            elif item.kind == DueKind.OFFER_EXPIRES:
+                self._expire_offer(item)
             else:
                 self.state.reminded.append(item.key)
                 if worth_sending(item, batch):

@@ -118,15 +118,15 @@ class GroupEvents:
         first = self.plan.gatherings[0].start
         match input.outcome:
             case Outcome.ADMITTED:
-                return n.Admitted(**self._group(), first_gathering=first)
+                return n.Admitted(**self._group(), first_gathering=first, answer_deadline=input.answer_by)
             case Outcome.MOVED_UP:
-                return n.MovedUp(**self._group(), first_gathering=first)
+                return n.MovedUp(**self._group(), first_gathering=first, answer_deadline=input.answer_by)
             case Outcome.WAITLIST:
                 return n.Waitlisted(**self._group(), position=input.position or 1, first_gathering=first)
             case Outcome.NOT_SELECTED:
                 return n.NotSelected(**self._group())
             case Outcome.GAVE_UP:
-                return n.PlaceGivenUp(**self._group())
+                return n.PlaceGivenUp(**self._group(), ended_by=input.ended_by)
         return None
 
     def _publish_member(self, member: Member) -> None:

@@ -12,6 +12,7 @@ from domain.catalogue import say
 from domain.catalogue.pending import old_pending
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import ApplicationFacts, CohortPlan, Enrolment, Grade, PersonId, Strict, Track
+from domain.offers import PlaceEnd
 from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason as Why
@@ -156,6 +157,8 @@ class GroupInput(Strict):
 class OutcomeSignal(Strict):
     outcome: Outcome
     position: int | None = None  # on the waiting list
+    answer_by: datetime | None = None  # an offer's answer deadline, for its letter
+    ended_by: PlaceEnd = PlaceEnd.GAVE_UP  # a place given up: how, for its letter
 
 
 class PublishSignal(Strict):

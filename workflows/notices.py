@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.exam import NoResultReason
 from domain.models import Gathering, Grade, Kommunenummer
+from domain.offers import PlaceEnd
 from domain.plan_amend import PlanChange
 
 
@@ -60,6 +61,7 @@ class ApplicationIncomplete(_GroupNotice):
 class Admitted(_GroupNotice):
     kind: Literal["admitted"] = "admitted"
     first_gathering: AwareDatetime
+    answer_deadline: AwareDatetime | None = None  # answer "Takk ja" or "Takk nei" by then; None: no answer asked
 
 
 class Waitlisted(_GroupNotice):
@@ -75,10 +77,19 @@ class NotSelected(_GroupNotice):
 class MovedUp(_GroupNotice):
     kind: Literal["moved_up"] = "moved_up"
     first_gathering: AwareDatetime
+    answer_deadline: AwareDatetime | None = None
+
+
+class OfferAccepted(_GroupNotice):
+    """The confirmation of a "Takk ja", to the municipality's contact."""
+
+    kind: Literal["offer_accepted"] = "offer_accepted"
+    first_gathering: AwareDatetime
 
 
 class PlaceGivenUp(_GroupNotice):
     kind: Literal["place_given_up"] = "place_given_up"
+    ended_by: PlaceEnd = PlaceEnd.GAVE_UP  # a "Takk nei" and an offer left unanswered say so
 
 
 class GatheringAhead(_Notice, _Reminder):
@@ -266,6 +277,7 @@ Notice = Annotated[
     | Waitlisted
     | NotSelected
     | MovedUp
+    | OfferAccepted
     | PlaceGivenUp
     | GatheringAhead
     | RequirementDeadlineAhead
@@ -299,6 +311,7 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     Waitlisted,
     NotSelected,
     MovedUp,
+    OfferAccepted,
     PlaceGivenUp,
     GatheringAhead,
     RequirementDeadlineAhead,

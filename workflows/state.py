@@ -14,6 +14,7 @@ from domain.catalogue import say
 from domain.eligibility import MemberFacts
 from domain.lifecycle import CohortStage, GroupStage, Outcome
 from domain.models import Grade, PersonId, Region, SizeClass, Track
+from domain.offers import Answer
 from domain.orals import OralSlot
 from domain.project import InnovationProject, InnovationReport
 from domain.reasons import Reason, reason
@@ -56,6 +57,9 @@ class ApplicationRecord(_State):
     ready_to_publish: bool = False
     released: bool = False  # the administration released its results on their own (publish_group)
     finished: bool = False
+    contact: PersonId | None = None  # the municipality's contact, for the answer's letter (none in older state)
+    answer_by: datetime | None = None  # the open offer's answer deadline (domain/offers.py); None: no answer asked
+    answered: Answer | None = None
 
 
 class CohortState(_State):

@@ -23,6 +23,7 @@ PARAMS: dict[str, str] = {
     "application": "{value}",
     "outcome": "{value:label}",
     "moved_up": "{value} rykket opp fra ventelisten",
+    "answer": "{value:label}",  # an offer's answer: takk ja, takk nei
     "seed": "trekningsfrø {value}",
     "moved": "flyttet: {value}",  # the dates an amendment of the plan moved (amend_plan)
     "groups": "{value} grupper",

@@ -49,6 +49,7 @@ FIELDS: dict[str, str] = {
     "oral_step_limit": "Muntlig justering, høyst antall trinn",
     "exam_attempts": "Eksamensforsøk i alt",
     "grading_seconds": "Sensurfrist (dager)",
+    "offer_answer_seconds": "Svarfrist for tilbud om plass (dager)",
     "explanation_seconds": "Frist for å be om begrunnelse (dager)",
     "explanation_due_seconds": "Frist for sensor å gi begrunnelse (dager)",
     "resubmission_seconds": "Frist for ny innlevering (dager)",

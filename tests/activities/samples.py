@@ -26,6 +26,7 @@ from workflows.notices import (
     NoResult,
     Notice,
     NotSelected,
+    OfferAccepted,
     OralExamTime,
     OralScheduled,
     PlaceGivenUp,
@@ -75,10 +76,13 @@ def samples() -> dict[str, Notice]:
             application_deadline=PLAN.application_deadline,
             errors=incomplete_application_errors(),
         ),
-        Admitted(cohort=cohort, municipalities=JOINT, first_gathering=first),
+        Admitted(
+            cohort=cohort, municipalities=JOINT, first_gathering=first, answer_deadline=first - timedelta(days=10)
+        ),
         Waitlisted(cohort=cohort, municipalities=OSLO, position=2, first_gathering=first),
         NotSelected(cohort=cohort, municipalities=OSLO),
-        MovedUp(cohort=cohort, municipalities=OSLO, first_gathering=first),
+        MovedUp(cohort=cohort, municipalities=OSLO, first_gathering=first, answer_deadline=first - timedelta(days=2)),
+        OfferAccepted(cohort=cohort, municipalities=JOINT, first_gathering=first),
         PlaceGivenUp(cohort=cohort, municipalities=JOINT),
         GatheringAhead(
             cohort=cohort,

@@ -21,6 +21,9 @@ def plan_from(
     def at(s: float) -> datetime:
         return t0 + timedelta(seconds=s)
 
+    # a test plan asks no answer to an offer unless it says so: its groups keep their places without one
+    settings.setdefault("offer_answer_seconds", None)
+
     plan = CohortPlan(
         cohort=str(settings.pop("cohort", f"t{t0.microsecond}")),
         places=int(settings.pop("places", 3)),  # type: ignore[call-overload]

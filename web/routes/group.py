@@ -17,6 +17,7 @@ from gateway.messages import AdminAction, PublishGroupInput
 from web import forms, visibility
 from web.actions import COHORT_DONE, GROUP_ACTIONS, GROUP_DONE, allowed, hand_in, perform_cohort, perform_group
 from web.errors import refusal
+from web.offers import offer_view
 from web.pages import done, render
 from web.routes.common import AdminOnly, Anyone, WebDep, answer_code, fields, read_form, reason
 from web.security import DOWNLOAD_HEADERS
@@ -54,6 +55,7 @@ async def _group(
         "examiners": await web.accounts.examiners(detail.group_workflow_id),
         "all_examiners": await web.accounts.examiners() if account.role == Role.ADMIN else [],
         "supervisor": await web.accounts.supervisor(detail.group_workflow_id),
+        "offer": await offer_view(web, account, cohort, detail, plan),
         "all_teachers": await web.accounts.teachers() if account.role == Role.ADMIN else [],
     }
     return render(request, "group.html", context, code)
