@@ -58,3 +58,6 @@ async def test_the_last_member_municipalitys_contact_clicks_their_group_and_read
     await expect(page.locator('dt:text-is("Kommuner") + dd')).to_have_text(f"{said} ({application_id})")
     await expect(page.get_by_role("link", name="Deltaker 3")).to_be_visible()  # its members, by name
     await browsing.shot(page, f"felles-{len(numbers)}")
+    await page.set_viewport_size({"width": 360, "height": 740})  # a phone: the numbers wrap inside the page
+    right = await page.locator('dt:text-is("Kommuner") + dd').evaluate("dd => dd.getBoundingClientRect().right")
+    assert right <= 360
