@@ -10,6 +10,7 @@ from typing import Any
 from cli.admin import cohort_id, group_id, guarded, participant_id
 from cli.output import emit
 from domain.catalogue import label, when
+from domain.municipalities import names
 from gateway.admin import Admin
 from gateway.messages import CohortOverview, GroupDetail, ParticipantDetail, Pending
 from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
@@ -62,7 +63,8 @@ def _print_cohort(o: CohortOverview) -> None:
 
 
 def _print_group(d: GroupDetail) -> None:
-    print(f"Gruppe {d.application_id} ({d.group_workflow_id}): fase {_said(d.stage)}, utfall {_said(d.outcome)}")
+    named = names(d.application_id, numbered=True)  # `Gol, Hemsedal og Ål (3324+3326+3328)`, as the pages say it
+    print(f"Gruppe {named}, {d.group_workflow_id}: fase {_said(d.stage)}, utfall {_said(d.outcome)}")
     print("Arbeidskrav:")
     _table(
         ["nr", "status", "frist", "innleveringer", "tilbakemelding"],

@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 
 from domain.refusals import Refusal
+from domain.text import APPLICATION_ID_PATTERN
 
 _COHORT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-_APPLICATION = re.compile(r"^\d{4}(\+\d{4})*$")  # kommunenumre joined by '+'
-_GROUP = re.compile(r"^kull-(?P<cohort>[A-Za-z0-9_-]{1,32})\.gruppe-(?P<application>\d{4}(?:\+\d{4})*)$")
+_APPLICATION = re.compile(rf"^{APPLICATION_ID_PATTERN}$")  # kommunenumre joined by '+', as many as the rules take
+_GROUP = re.compile(rf"^kull-(?P<cohort>[A-Za-z0-9_-]{{1,32}})\.gruppe-(?P<application>{APPLICATION_ID_PATTERN})$")
 _PARTICIPANT = re.compile(r"^(?P<group>kull-[^.]+\.gruppe-[^.]+)\.deltaker-(?P<n>[1-9]\d{0,3})$")  # its group: _GROUP
 
 

@@ -48,7 +48,10 @@ _KEPT_FORMAT = {"\u200c", "\u200d"}  # ZWNJ, ZWJ
 _REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp", "Cf"}
 _SHORT_NAMES = {"\x00": "NUL", "\t": "TAB", "\n": "LF", "\r": "CR", "\x1b": "ESC", "\x7f": "DEL", "\x85": "NEL"}
 _WORKFLOW_ID = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._+-]{{0,{ID_MAX - 1}}}$")
-_APPLICATION_ID = re.compile(rf"^\d{{4}}(\+\d{{4}}){{0,{MUNICIPALITIES_MAX - 1}}}$")
+# an application ID: its kommunenumre joined by '+', as many as an application may name (domain/models.py); the one
+# pattern of it, also in the group's and participant's IDs (domain/ids.py)
+APPLICATION_ID_PATTERN = rf"\d{{4}}(?:\+\d{{4}}){{0,{MUNICIPALITIES_MAX - 1}}}"
+_APPLICATION_ID = re.compile(rf"^{APPLICATION_ID_PATTERN}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COHORT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # as workflows.ids makes cohort workflow IDs from it
 
