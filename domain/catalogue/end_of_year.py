@@ -40,6 +40,21 @@ REFUSALS: dict[str, str] = {
         "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
     ),
     "appeal.decided": "Klagen er avgjort, og resultatet av en klage er endelig",
+    # the commission (domain/end_of_year/commission.py, workflows/end_of_year/appeal.py)
+    "appeal.commission_too_small": "En klagekommisjon skal ha minst {least} sensorer, ikke {named}",
+    "appeal.commission_no_external": "Minst én av sensorene i klagekommisjonen skal være ekstern",
+    "appeal.commission_graded_already": "{actor} har allerede gitt sin karakter ({grade})",
+    "appeal.commission_waiting": "Alle sensorene i kommisjonen må gi sin karakter først; venter på {examiners}",
+    "appeal.commission_grade_outside": (
+        "Kommisjonens karakter {grade} ligger utenfor karakterene sensorene ga ({given})"
+    ),
+    "appeal.commission_decided": "Kommisjonen har allerede fastsatt karakteren",
+    "appeal.not_commission": "{actor} sitter ikke i klagekommisjonen og er ikke studieadministrasjonen",
+    "appeal.further_assessment_due": (
+        "Kommisjonens karakter avviker med to eller flere trinn fra første sensur; karakteren fastsettes i en "
+        "videre vurdering"
+    ),
+    "appeal.no_further_assessment": "Klagen venter ikke på en videre vurdering",
     # withdrawal (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py)
     "appeal.withdrawn": "Klagen er trukket tilbake; karakteren står som før",
     "appeal.not_own": "En deltaker kan bare klage, og trekke en klage, på sin egen karakter",
