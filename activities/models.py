@@ -43,6 +43,8 @@ class NoticeKind(StrEnum):
     WITHDRAWN = "withdrawn"
     APPEAL_DECIDED = "appeal_decided"  # the result of an appeal, to the person who appealed
     APPEAL_WITHDRAWN = "appeal_withdrawn"  # the appeal withdrawn before its decision: the grade stays
+    APPEAL_COMMISSION = "appeal_commission"  # the commission is appointed (not named to the person)
+    APPEAL_FURTHER_ASSESSMENT = "appeal_further_assessment"  # two grades or more from the first: assessed further
     RESIT_REGISTERED = "resit_registered"  # registered for a re-sit, with its period
     RESIT_DECIDED = "resit_decided"  # the re-sit's grade and the grade that counts
 

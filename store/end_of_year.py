@@ -100,6 +100,16 @@ async def examiner_accounts(session: AsyncSession, usernames: list[str]) -> set[
     return set((await session.scalars(query)).all())
 
 
+async def external_examiners(session: AsyncSession, usernames: list[str]) -> set[str]:
+    """Those of the user names that are examiner accounts marked external."""
+    query = select(AccountRecord.username).where(
+        AccountRecord.username.in_(usernames),
+        AccountRecord.role == Role.EXAMINER.value,
+        AccountRecord.external.is_(True),
+    )
+    return set((await session.scalars(query)).all())
+
+
 async def assigned_examiners(session: AsyncSession, group_workflow_id: str) -> set[str]:
     """The examiner accounts the administration assigned to the group (examiner_groups)."""
     query = select(ExaminerRecord.username).where(ExaminerRecord.group_workflow_id == group_workflow_id)

@@ -37,6 +37,7 @@ from web.pages import HERE, make_templates, render
 from web.routes import (
     api,
     api_group,
+    appeal,
     calendar,
     codec,
     cohort,
@@ -114,6 +115,8 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         cohort.router,
         group.router,
         participant.router,
+        appeal.router,
+        appeal.api,
         api.router,
         api_group.router,
         codec.router,

@@ -31,7 +31,7 @@ REFUSALS: dict[str, str] = {
     ),
     "appeal.not_examiner_account": "{examiners} er ikke brukernavnet til en sensorkonto",
     "appeal.accounts_unavailable": "Sensorenes kontoer kan ikke slås opp uten databasen",
-    "appeal.examiners_locked": "Den nye skriftlige karakteren er registrert; sensorene kan ikke lenger byttes",
+    "appeal.examiners_locked": "Kommisjonen har begynt å gi karakterer; sensorene kan ikke lenger byttes",
     "appeal.examiners_missing": "De nye sensorene må oppnevnes først",
     "appeal.not_examiner": "{actor} er ikke sensor for denne klagen (sensorene er {examiners})",
     "appeal.written_already_registered": "Den nye skriftlige karakteren er allerede registrert ({grade})",

@@ -82,7 +82,6 @@ LABELS: dict[str, str] = {
     "register_new_written_grade": "Klagekommisjonens karakter på skriftlig oppgave",
     "register_new_oral_adjustment": "Ny muntlig justering etter klage",
     "register_commission_grade": "Karakter fra en sensor i klagekommisjonen",
-    "further_assessment": "Videre vurdering av klagen",
     "register_resit": "Registrering av ny eksamen",
     "register_resit_written_grade": "Karakter på skriftlig oppgave, ny eksamen",
     "register_resit_oral_adjustment": "Muntlig justering, ny eksamen",
