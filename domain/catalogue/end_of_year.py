@@ -34,7 +34,6 @@ REFUSALS: dict[str, str] = {
     "appeal.examiners_locked": "Kommisjonen har begynt å gi karakterer; sensorene kan ikke lenger byttes",
     "appeal.examiners_missing": "De nye sensorene må oppnevnes først",
     "appeal.not_examiner": "{actor} er ikke sensor for denne klagen (sensorene er {examiners})",
-    "appeal.written_already_registered": "Den nye skriftlige karakteren er allerede registrert ({grade})",
     "appeal.written_first": "Den nye skriftlige karakteren må registreres før den muntlige justeringen",
     "appeal.new_oral_required": (
         "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
@@ -50,10 +49,6 @@ REFUSALS: dict[str, str] = {
     ),
     "appeal.commission_decided": "Kommisjonen har allerede fastsatt karakteren",
     "appeal.not_commission": "{actor} sitter ikke i klagekommisjonen og er ikke studieadministrasjonen",
-    "appeal.further_assessment_due": (
-        "Kommisjonens karakter avviker med to eller flere trinn fra første sensur; karakteren fastsettes i en "
-        "videre vurdering"
-    ),
     "appeal.no_further_assessment": "Klagen venter ikke på en videre vurdering",
     # withdrawal (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py)
     "appeal.withdrawn": "Klagen er trukket tilbake; karakteren står som før",

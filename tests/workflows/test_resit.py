@@ -246,7 +246,7 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
     appeal = await register_appeal(gateway, ids[1], acting(OFFICE))
     await refused(register_resit(gateway, ids[1], acting(OFFICE)), "En klage på denne karakteren er ikke avgjort ennå")
     # a changed written grade: a new oral is due, so the appeal is still open
-    await commission_decides(gateway, AppealId.parse(appeal.appeal_workflow_id), Grade.E)
+    await commission_decides(gateway, AppealId.parse(appeal.appeal_workflow_id), Grade.D)
     await refused(register_resit(gateway, ids[1], acting(OFFICE)), "En klage på denne karakteren er ikke avgjort ennå")
     for pid in ids:
         assert await common.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None
