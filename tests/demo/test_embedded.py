@@ -142,6 +142,9 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "final_before": "B",
         "final_after": "A",
         "withdrawn": False,
+        "examiners": ["lars.klagesensor", "mona.klagesensor"],  # a commission of two
+        "external": 1,
+        "further_assessment": False,
     }
     assert kept["written_before"] == kept["written_after"] and kept["final_before"] == kept["final_after"]
     assert withdrawn == {
@@ -151,6 +154,9 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "final_before": "A",
         "final_after": None,
         "withdrawn": True,
+        "examiners": [],
+        "external": 0,
+        "further_assessment": False,
     }  # withdrawn before the decision: the grade stayed
     people = {p["id"]: p for p in report["participants"]}
     assert people[withdrawn["participant"]]["final_grade"] == "A"
