@@ -21,9 +21,9 @@ from gateway.results import Result, group_results, issue_documents
 from store.tables import GroupRecord
 from tests.activities.register import Register
 from tests.conftest import Harness
-from tests.workflows.commission import commission_decides
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
 from tests.workflows.helpers import eventually
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish
+from tests.workflows.test_appeal import acting, admin, graded_group, publish
 from tests.workflows.test_resit import failed_group
 from workflows.end_of_year.messages import NewOralAdjustmentInput, NewWrittenGradeInput
 

@@ -20,8 +20,8 @@ from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.resit import register_resit
 from tests.conftest import Harness
 from tests.histories.record import HERE, recording_server
-from tests.workflows.commission import commission_decides
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, graded_group, publish
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
+from tests.workflows.test_appeal import acting, graded_group, publish
 from tests.workflows.test_resit import failed_group
 from workflows.end_of_year.messages import NewOralAdjustmentInput, NewWrittenGradeInput
 

@@ -17,9 +17,9 @@ from store.accounts import Account, Role
 from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
-from tests.workflows.commission import commission_decides
+from tests.workflows.commission import OFFICE, commission_decides
 from tests.workflows.helpers import eventually, only_letter, outbox
-from tests.workflows.test_appeal import OFFICE, acting, admin, graded_group, publish, refused
+from tests.workflows.test_appeal import acting, admin, graded_group, publish, refused
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.group import GroupWorkflow
 from workflows.notices import ResultPublished

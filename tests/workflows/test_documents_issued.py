@@ -26,9 +26,9 @@ from tests.activities.outbox_helpers import mailer_for
 from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.smtp_server import Inbox, body
-from tests.workflows.commission import commission_decides
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
 from tests.workflows.helpers import eventually
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish
+from tests.workflows.test_appeal import acting, admin, graded_group, publish
 from workflows.end_of_year.messages import NewOralAdjustmentInput
 
 NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]  # the factory's members of 5001, in order
