@@ -12,7 +12,9 @@ from domain.plan import load_plan
 from tests.factories import application
 from workflows.notices import (
     Admitted,
+    AppealCommissionAppointed,
     AppealDecided,
+    AppealFurtherAssessment,
     AppealWithdrawn,
     ApplicationIncomplete,
     ApplicationReceived,
@@ -131,7 +133,10 @@ def samples() -> dict[str, Notice]:
             grade_before=Grade.C,
             grade_after=Grade.B,
             credits=30,
+            further_assessment=True,
         ),
+        AppealCommissionAppointed(cohort=cohort, examiners=2, external=1),
+        AppealFurtherAssessment(cohort=cohort),
         AppealWithdrawn(cohort=cohort, grade=Grade.C, withdrawn_by_self=True),
         ResitRegistered(
             cohort=cohort,
