@@ -49,7 +49,8 @@ def test_the_demo_writes_one_web_account_per_role_readable_by_its_owner_only(
     accounts = Path(demo_env["NIS_DATA_DIR"]) / "demo-accounts.json"
     assert first_run.returncode == 0 and accounts.stat().st_mode & 0o777 == 0o600
     written = json.loads(accounts.read_text(encoding="utf-8"))
-    assert set(written) == {"admin", "teacher", "examiner", "municipality", "participant"}
+    assert set(written) == {"admin", "teacher", "examiner", "municipality", "participant", "appeal_examiner"}
+    assert written["appeal_examiner"]["username"] == "mona.klagesensor"  # the external one on the commissions
     assert all(account["username"] and len(account["password"]) >= 12 for account in written.values())
     assert f"with their passwords in {accounts}" in first_run.stdout
 
