@@ -34,6 +34,8 @@ class AppealRecord(Base):
     updated_at: Mapped[datetime]
     received: Mapped[date | None] = mapped_column(default=None)  # the day it was received (Oslo)
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)  # withdrawn undecided: the grade stands
+    # the commission's user names as ",a,b," (a user name has no comma): whose inbox the appeal is in
+    examiners: Mapped[str | None] = mapped_column(default=None)
 
 
 class ResitRecord(Base):

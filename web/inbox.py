@@ -18,7 +18,7 @@ from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
-from gateway.storage import CohortRecord, GroupRecord
+from gateway.storage import AppealRecord, CohortRecord, GroupRecord
 from web.state import STAFF, Web
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
@@ -69,6 +69,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
         found += await cohort_tasks(web, account, cohort, [g for g in groups if g.cohort == cohort.cohort])
     for row in groups:
         found += group_tasks(account, row)
+    found += await commission_tasks(web, account)
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
 
 
@@ -119,6 +120,23 @@ def group_tasks(account: Account, row: GroupRecord) -> list[Task]:
             if p.get("code") == "pending.assessment"
         ]
     return found
+
+
+async def commission_tasks(web: Web, account: Account) -> list[Task]:
+    """The undecided appeals whose commission the examiner sits on, each to its blind page (/klage/...)."""
+    if account.role != Role.EXAMINER:
+        return []
+    async with web.sessions() as session:
+        rows = await session.scalars(
+            select(AppealRecord)
+            .where(AppealRecord.examiners.contains(f",{account.username},", autoescape=True))
+            .where(AppealRecord.decided_at.is_(None), AppealRecord.withdrawn_at.is_(None))
+            .order_by(AppealRecord.registered_at)
+        )
+        return [
+            Task(title="Klage til ny sensur", where=f"Kull {r.cohort}", link=f"/klage/{r.participant_id}")
+            for r in rows.all()
+        ]
 
 
 def _param(pending: dict[str, Any], name: str) -> str:

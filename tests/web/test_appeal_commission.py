@@ -60,6 +60,13 @@ async def test_the_commission_reads_the_appeal_blind_until_the_further_assessmen
     group = "/kull/" + person.split(".")[0].removeprefix("kull-") + "/grupper/" + person.split(".")[1][7:]
     async with client(app) as http:
         await sign_in(http, EXAMINER)
+
+        async def in_the_inbox() -> str:  # the members' inbox leads to the appeal's own page
+            inbox = (await http.get("/oppgaver")).text
+            assert f'href="/klage/{person}"' in inbox and "Klage til ny sensur" in text(inbox), text(inbox)
+            return inbox
+
+        await eventually(in_the_inbox)
         assert (await http.get(f"/deltaker/{person}")).status_code == 404  # the person's page shows the first grades
         assert (await http.get(group)).status_code == 404
         page = await http.get(f"/klage/{person}")

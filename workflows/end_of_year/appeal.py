@@ -264,6 +264,7 @@ class AppealWorkflow(Step):
         return AppealRow(
             **self._shared_row(self._stage()),
             appeal_id=workflow.info().workflow_id,
+            examiners=f",{','.join(s.examiners)}," if s.examiners else None,
             received=self.input.received,
             withdrawn_at=s.withdrawn_at,
             written_before=self.input.written_before.value,

@@ -172,6 +172,7 @@ class AppealResult(Strict):
 
 class AppealRow(StepRow):
     appeal_id: str
+    examiners: str | None = None  # the commission as ",a,b,", for the members' inbox
     received: date | None
     withdrawn_at: AwareDatetime | None
     written_before: str
