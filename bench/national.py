@@ -45,7 +45,7 @@ from national_procs import (
     watched,
 )
 
-from demo.acting import actor_roles
+from demo.acting import actor_roles, external_actors
 from demo.report import build_report
 from domain.plan import load_plan
 from gateway.admin import Admin
@@ -93,7 +93,7 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
     await Accounts.create_table(engine)
     sessions = make_session_factory(engine)
     accounts = Accounts(sessions)
-    await create_actor_accounts(accounts, actor_roles(chosen))
+    await create_actor_accounts(accounts, actor_roles(chosen), external_actors(chosen))
     await accounts.add(Account(username=ADMIN_USER, role=Role.ADMIN), ADMIN_PASSWORD)
     worker = start_python(["worker.py"], env, folder, "worker")
     web = start_python(["starter.py", "web"], env, folder, "web")

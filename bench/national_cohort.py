@@ -91,6 +91,7 @@ def scenario(count: int | None, year_seconds: float) -> Scenario:
             },
             "end_of_year": {
                 "appeal_examiners": ["lars.klagesensor", "mona.klagesensor"],
+                "external_examiners": ["mona.klagesensor"],
                 "appeals": appeals,
                 "resits": resits,
                 "xlsx": False,
@@ -192,7 +193,7 @@ async def end_of_year(demo: NationalDemo) -> None:
             resits.append((resit, registered.resit_workflow_id))
         except Refused as refused:
             demo.refusals[refused.code or "uncoded"] += 1
-    await demo_end_of_year._appeal_examiner_accounts(demo, section.appeal_examiners)
+    await demo_end_of_year._appeal_examiner_accounts(demo, section)
     for appeal in appeals:
         await demo_end_of_year._decide(demo, section, appeal)
     for resit, resit_id in resits:

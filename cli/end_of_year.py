@@ -32,6 +32,7 @@ from domain.models import Grade
 from domain.refusals import Refusal
 from domain.text import printable
 from gateway import commands
+from gateway.accounts import Role
 from gateway.admin import Admin, Refused
 from gateway.end_of_year.appeal import assign_examiners, register_appeal, withdraw_appeal
 from gateway.end_of_year.resit import register_resit
@@ -40,6 +41,8 @@ from gateway.messages import (
     AppealActionResult,
     AppealDetail,
     AssignExaminersInput,
+    CommissionDecisionInput,
+    CommissionGradeInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     ResitDetail,
@@ -103,10 +106,20 @@ async def appeal_examiners(admin: Admin, args: argparse.Namespace) -> int:
 
 
 @guarded
-async def appeal_written(admin: Admin, args: argparse.Namespace) -> int:
+async def appeal_grade(admin: Admin, args: argparse.Namespace) -> int:
     appeal, account = _appeal_id(args.appeal), await acting(admin, args)
-    written = NewWrittenGradeInput(actor=account.username, grade=Grade(args.grade.upper()))
-    return _stage(args, await admin.perform(commands.APPEAL_WRITTEN, appeal, written, account))
+    own = CommissionGradeInput(actor=account.username, grade=Grade(args.grade.upper()))
+    return _stage(args, await admin.perform(commands.APPEAL_GRADE, appeal, own, account))
+
+
+@guarded
+async def appeal_written(admin: Admin, args: argparse.Namespace) -> int:
+    """The commission's grade (`written`) or the further assessment's (`further`)."""
+    appeal, account = _appeal_id(args.appeal), await acting(admin, args)
+    grade = Grade(args.grade.upper())
+    decided = CommissionDecisionInput(actor=account.username, grade=grade, by_admin=account.role == Role.ADMIN)
+    command = commands.APPEAL_FURTHER if args.verb == "further" else commands.APPEAL_WRITTEN
+    return _stage(args, await admin.perform(command, appeal, decided, account))
 
 
 @guarded
@@ -313,11 +326,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--received", type=_received_day, help="the day the appeal was received, YYYY-MM-DD (default: today)"
     )
     add(appeals, "withdraw", appeal_withdraw, "withdraw an appeal before it is decided", appeal_id)
-    add(appeals, "examiners", appeal_examiners, "assign the new examiners", appeal_id).add_argument(
+    add(appeals, "examiners", appeal_examiners, "appoint the commission (2-3, one external)", appeal_id).add_argument(
         "examiners", nargs="+", metavar="EXAMINER", help="the examiner accounts' user names"
     )
-    add(appeals, "written", appeal_written, "the new written grade", appeal_id).add_argument(
-        "grade", choices=[g.value for g in Grade] + [g.value.lower() for g in Grade]
+    grades = [g.value for g in Grade] + [g.value.lower() for g in Grade]
+    add(appeals, "grade", appeal_grade, "a commission member's own grade", appeal_id).add_argument(
+        "grade", choices=grades
+    )
+    add(appeals, "written", appeal_written, "the commission's grade", appeal_id).add_argument("grade", choices=grades)
+    add(appeals, "further", appeal_written, "the grade after the further assessment", appeal_id).add_argument(
+        "grade", choices=grades
     )
     add(appeals, "oral", appeal_oral, "the new oral adjustment", appeal_id).add_argument("adjustment", type=int)
     add(appeals, "show", appeal_show, "an appeal's detail", appeal_id)

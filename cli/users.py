@@ -1,8 +1,9 @@
 """starter.py's commands for the web app's accounts: `user add` (a local account) and `user password` (a new
 password, which signs the account out everywhere); `web` (serve the app) is web/server.py's.
 
-`user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID]` reads the password
-without echo (asked twice), or the first line of `--password-file`. Exit codes as the admin commands: 0 done,
+`user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID] [--external]` (an
+examiner from outside the institution) reads the password without echo (asked twice), or the first line of
+`--password-file`. Exit codes as the admin commands: 0 done,
 1 refused (a rule of accounts), 2 unreadable input, 3 the database cannot be reached.
 """
 
@@ -30,12 +31,17 @@ T = TypeVar("T")
 def add_user(args: argparse.Namespace) -> int:
     password = _password(args.password_file)
     account = Account(
-        username=args.name, role=Role(args.role), municipality=args.municipality, participant=args.participant
+        username=args.name,
+        role=Role(args.role),
+        municipality=args.municipality,
+        participant=args.participant,
+        external=args.external,
     )
     code, _ = _account_job(_add(account, password))
     if code:
         return code
-    print(f"bruker {account.username} er lagt til (rolle: {label(account.role).lower()})")
+    external = ", ekstern" if account.external else ""
+    print(f"bruker {account.username} er lagt til (rolle: {label(account.role).lower()}{external})")
     return 0
 
 
@@ -97,6 +103,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub.add_argument("--role", required=True, choices=[r.value for r in Role])
     sub.add_argument("--municipality", metavar="KOMMUNENUMMER", help="role municipality: the contact's kommunenummer")
     sub.add_argument("--participant", metavar="PARTICIPANT_ID", help="role participant: as `show group` lists it")
+    sub.add_argument("--external", action="store_true", help="role examiner: an external examiner (ekstern sensor)")
     sub.add_argument("--password-file", help="read the password from the first line of this file")
     sub.set_defaults(handler=add_user)
     sub = users.add_parser("password", help="a new password for a local account; its sessions and tokens end")

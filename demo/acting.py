@@ -26,6 +26,17 @@ def actor_roles(scenario: Scenario) -> dict[str, Role]:
     )
 
 
+def external_actors(scenario: Scenario) -> frozenset[str]:
+    """The appeals' examiners whose accounts are marked external."""
+    return frozenset(scenario.end_of_year.external_examiners if scenario.end_of_year else [])
+
+
+def appeal_examiner(scenario: Scenario) -> str | None:
+    """The commission member whose password the demo's accounts file holds (`appeal_examiner`): its first external
+    examiner, who signs in to the appeal's blind page."""
+    return min(external_actors(scenario), default=None)
+
+
 def account(scenario: Scenario, username: str) -> Account:
     """The script's account of this user name (it exists: made at start-up with this role)."""
     return Account(username=username, role=actor_roles(scenario)[username])

@@ -24,7 +24,7 @@ from temporalio.client import Client
 from temporalio.exceptions import TemporalError
 from temporalio.service import RPCError, RPCStatusCode
 
-from demo.acting import actor_roles
+from demo.acting import actor_roles, appeal_examiner, external_actors
 from demo.player import DemoError
 from demo.report import results_table
 from demo.run import run_scenario
@@ -229,14 +229,19 @@ async def _demo(settings: Settings, args: argparse.Namespace, starting_over: boo
     )  # with a mail server configured, the letters go out as in production
     worker = configured_worker(client, settings, sessions, relay)
     web = DemoWeb(settings, client, engine, sessions)
-    await create_actor_accounts(web.accounts, actor_roles(scenario))  # the script acts as accounts, as people do
+    # the script acts as accounts, as people do; the appeal examiner of the accounts file is made with it, below
+    actors = {u: r for u, r in actor_roles(scenario).items() if u != appeal_examiner(scenario)}
+    await create_actor_accounts(web.accounts, actors, external_actors(scenario))
     address = await web.start()
     if address:
         print(f"Web app: {address} (the demo's accounts appear in {web.accounts_file} once the groups start)")
 
     async def accounts(application_id: str, participant: str) -> None:
         await web.create_accounts(
-            application_id.split("+")[0], participant, [group_workflow_id(scenario.cohort, application_id)]
+            application_id.split("+")[0],
+            participant,
+            [group_workflow_id(scenario.cohort, application_id)],
+            appeal_examiner(scenario),
         )
 
     try:

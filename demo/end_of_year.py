@@ -29,7 +29,13 @@ from runtime.settings import get_settings
 from store import end_of_year as end_of_year_store
 from store.accounts import Account, AccountError, Accounts, Role
 from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.messages import (
+    AssignExaminersInput,
+    CommissionDecisionInput,
+    CommissionGradeInput,
+    NewOralAdjustmentInput,
+    NewWrittenGradeInput,
+)
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id
 from workflows.messages import GroupDetail
@@ -96,7 +102,7 @@ async def run(demo: Demo) -> None:
         demo.say(f"  re-sit registered: {registered_resit.resit_workflow_id} ({registered_resit.period.label})")
     await explanations.give(demo, asked)
     await _mistakes(demo, section)
-    await _appeal_examiner_accounts(demo, section.appeal_examiners)
+    await _appeal_examiner_accounts(demo, section)
     documents = documents_service(demo.sessions, demo.progress_file.parent)
     await _issue(demo, documents, "issued at release")
     for appeal in registered:
@@ -145,9 +151,14 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
     except Refused as refused:
         demo.say(f"  refused: assign_examiners on {appeal_id}: {refused}")
     assert appeal.written is not None  # a withdrawn appeal is not decided
-    await demo.act(
-        appeal_id, AppealWorkflow.register_new_written_grade, NewWrittenGradeInput(actor=examiner, grade=appeal.written)
-    )
+    for member in section.appeal_examiners:  # each on their own, blind; here they agree
+        own = CommissionGradeInput(actor=member, grade=appeal.written)
+        await demo.act(appeal_id, AppealWorkflow.register_commission_grade, own)
+    decided = CommissionDecisionInput(actor=examiner, grade=appeal.written)
+    await demo.act(appeal_id, AppealWorkflow.register_new_written_grade, decided)
+    if (await demo.admin.query(appeal_id, AppealWorkflow.detail)).stage == "further_assessment":
+        fixed = CommissionDecisionInput(actor=office, grade=appeal.written, by_admin=True)  # all documents at hand
+        await demo.act(appeal_id, AppealWorkflow.further_assessment, fixed)
     if appeal.oral is not None:
         await demo.act(
             appeal_id,
@@ -161,13 +172,14 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
     )
 
 
-async def _appeal_examiner_accounts(demo: Demo, usernames: list[str]) -> None:
-    """The appeals' examiners are accounts with the examiner role, assigned to no group (they graded none first);
-    a password nobody is told: the demo acts for them."""
+async def _appeal_examiner_accounts(demo: Demo, section: EndOfYear) -> None:
+    """The appeals' commission: accounts with the examiner role, assigned to no group (they graded none first), those
+    the scenario names external marked so; a password nobody is told: the demo acts for them."""
     accounts = Accounts(demo.sessions)
-    for username in usernames:
+    for username in section.appeal_examiners:
+        account = Account(username=username, role=Role.EXAMINER, external=username in section.external_examiners)
         try:
-            await accounts.add(Account(username=username, role=Role.EXAMINER), secrets.token_urlsafe(24))
+            await accounts.add(account, secrets.token_urlsafe(24))
         except AccountError:  # a demo run again: the account is there
             continue
 
@@ -241,6 +253,7 @@ async def report_sections(
             )
     export = export_path(data_dir, cohort)
     statistics = data_dir / f"statistikk-{cohort}.html"
+    commissions = {a.appeal_id: await admin.query(a.appeal_id, AppealWorkflow.detail) for a in ended}
     return {
         "appeals": [
             {
@@ -250,6 +263,9 @@ async def report_sections(
                 "final_before": a.final_before,
                 "final_after": a.final_after,
                 "withdrawn": a.withdrawn_at is not None,  # before the decision: the grade stayed
+                "examiners": commissions[a.appeal_id].examiners,  # the commission's accounts
+                "external": len(commissions[a.appeal_id].external),
+                "further_assessment": commissions[a.appeal_id].further_assessment,
             }
             for a in ended
         ],

@@ -116,7 +116,8 @@ class EndOfYearMistakes(_Model):
 class EndOfYear(_Model):
     """After the results are published (demo/end_of_year.py): appeals, re-sits, documents, the export to FS."""
 
-    appeal_examiners: list[str] = Field(min_length=1)
+    appeal_examiners: list[str] = Field(min_length=2)  # the commission of every appeal
+    external_examiners: list[str] = []  # those of them whose accounts are marked external (at least one)
     appeals: list[Appeal] = []
     explanations: list[Explanation] = []
     resits: list[Resit] = []

@@ -68,11 +68,16 @@ class DemoWeb:
         print("The web app did not start in time; the demo goes on without it.")
         return None
 
-    async def create_accounts(self, municipality: str, participant: str, examiner_groups: list[str]) -> None:
-        """One account per role: the municipality contact of an admitted group and a participant of it included."""
+    async def create_accounts(
+        self, municipality: str, participant: str, examiner_groups: list[str], appeal_examiner: str | None = None
+    ) -> None:
+        """One account per role: the municipality contact of an admitted group and a participant of it included, and
+        an examiner on the appeals' commission."""
         if self.task is None:
             return
-        made = await create_demo_accounts(self.accounts, self.accounts_file, municipality, participant, examiner_groups)
+        made = await create_demo_accounts(
+            self.accounts, self.accounts_file, municipality, participant, examiner_groups, appeal_examiner
+        )
         names = ", ".join(f"{role} {account['username']}" for role, account in made.written.items())
         if names:
             print(f"Web accounts ({names}) with their passwords in {self.accounts_file}", flush=True)

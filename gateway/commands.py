@@ -26,6 +26,8 @@ from workflows.end_of_year.explanation_messages import ExplanationActionResult, 
 from workflows.end_of_year.messages import (
     AppealActionResult,
     AssignExaminersInput,
+    CommissionDecisionInput,
+    CommissionGradeInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     ResitActionResult,
@@ -227,11 +229,27 @@ WITHDRAW_APPEAL = command(
 APPEAL_EXAMINERS = command(
     "appeal-examiners", AppealId, AppealWorkflow.assign_examiners, AssignExaminersInput, AppealActionResult, ADMIN
 )
-APPEAL_WRITTEN = command(
+APPEAL_GRADE = command(  # one commission member's own grade
+    "appeal-grade",
+    AppealId,
+    AppealWorkflow.register_commission_grade,
+    CommissionGradeInput,
+    AppealActionResult,
+    frozenset({Role.EXAMINER}),
+)
+APPEAL_WRITTEN = command(  # the commission's grade
     "appeal-written",
     AppealId,
     AppealWorkflow.register_new_written_grade,
-    NewWrittenGradeInput,
+    CommissionDecisionInput,
+    AppealActionResult,
+    EXAMINING,
+)
+APPEAL_FURTHER = command(  # the grade the further assessment fixes
+    "appeal-further",
+    AppealId,
+    AppealWorkflow.further_assessment,
+    CommissionDecisionInput,
     AppealActionResult,
     EXAMINING,
 )
@@ -304,7 +322,9 @@ COMMANDS: dict[str, AnyCommand] = {
         ASSESSMENT,
         WITHDRAW,
         APPEAL_EXAMINERS,
+        APPEAL_GRADE,
         APPEAL_WRITTEN,
+        APPEAL_FURTHER,
         APPEAL_ORAL,
         WITHDRAW_APPEAL,
         RESIT_WRITTEN,

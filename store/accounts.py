@@ -14,7 +14,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
-from sqlalchemy import String, Table, select
+from sqlalchemy import String, Table, false, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +52,7 @@ class Account(BaseModel):
     role: Role
     municipality: str | None = None
     participant: str | None = None
+    external: bool = False  # an examiner from outside the institution (ekstern sensor)
 
     @property
     def actor(self) -> str:
@@ -68,6 +69,7 @@ class AccountRecord(Base):
     participant: Mapped[str | None]
     password_hash: Mapped[str]
     created_at: Mapped[datetime]
+    external: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ExaminerRecord(Base):
@@ -229,6 +231,7 @@ def _record(account: Account, password_hash: str) -> AccountRecord:
         role=account.role.value,
         municipality=account.municipality,
         participant=account.participant,
+        external=account.external,
         password_hash=password_hash,
         created_at=datetime.now(UTC),
     )
@@ -240,6 +243,7 @@ def _account(record: AccountRecord) -> Account:
         role=Role(record.role),
         municipality=record.municipality,
         participant=record.participant,
+        external=record.external,
     )
 
 
@@ -272,6 +276,8 @@ def _check_binding(account: Account) -> None:
             raise AccountError("account.unknown_municipality", number=error.number) from None
     elif account.municipality is not None:
         raise AccountError("account.municipality_only_for_municipality", role=account.role.value)
+    if account.external and account.role != Role.EXAMINER:
+        raise AccountError("account.external_only_for_examiner", role=account.role.value)
     if account.role == Role.PARTICIPANT:
         if account.participant is None or not _participant(account.participant):
             raise AccountError("account.participant_required")

@@ -34,6 +34,8 @@ class AppealRecord(Base):
     updated_at: Mapped[datetime]
     received: Mapped[date | None] = mapped_column(default=None)  # the day it was received (Oslo)
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)  # withdrawn undecided: the grade stands
+    # the commission's user names as ",a,b," (a user name has no comma): whose inbox the appeal is in
+    examiners: Mapped[str | None] = mapped_column(default=None)
 
 
 class ResitRecord(Base):
@@ -96,6 +98,16 @@ async def examiner_accounts(session: AsyncSession, usernames: list[str]) -> set[
     """Those of the user names that are accounts with the examiner role."""
     query = select(AccountRecord.username).where(
         AccountRecord.username.in_(usernames), AccountRecord.role == Role.EXAMINER.value
+    )
+    return set((await session.scalars(query)).all())
+
+
+async def external_examiners(session: AsyncSession, usernames: list[str]) -> set[str]:
+    """Those of the user names that are examiner accounts marked external."""
+    query = select(AccountRecord.username).where(
+        AccountRecord.username.in_(usernames),
+        AccountRecord.role == Role.EXAMINER.value,
+        AccountRecord.external.is_(True),
     )
     return set((await session.scalars(query)).all())
 

@@ -12,7 +12,8 @@ from domain.end_of_year.appeals import oslo_date
 from domain.models import Grade
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
-from tests.workflows.test_appeal import EXAMINER, OFFICE, examiner_accounts, graded_group, publish
+from tests.workflows.commission import EXAMINER, EXTERNAL, OFFICE
+from tests.workflows.test_appeal import examiner_accounts, graded_group, publish
 from tests.workflows.test_resit import failed_group, written_graded
 from workflows.group import GroupWorkflow
 
@@ -26,8 +27,14 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     code, _, err = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
     assert code == 1 and one_line(err) == f"avvist: {EXAMINER} er ikke brukernavnet til en sensorkonto"
     await examiner_accounts(harness, EXAMINER)
-    code, out, _ = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
-    assert code == 0 and "klagen er nå: venter på ny skriftlig karakter" in out
+    code, _, err = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, actor=OFFICE)
+    assert code == 1 and one_line(err) == "avvist: En klagekommisjon skal ha minst 2 sensorer, ikke 1"
+    await examiner_accounts(harness, EXTERNAL, external=True)
+    code, out, _ = await run(harness, capsys, "appeal", "examiners", appeal, EXAMINER, EXTERNAL, actor=OFFICE)
+    assert code == 0 and "klagen er nå: venter på karakterene fra klagekommisjonen" in out
+    for member in (EXAMINER, EXTERNAL):
+        code, out, _ = await run(harness, capsys, "appeal", "grade", appeal, "b", actor=member)
+    assert code == 0 and "venter på kommisjonens karakter" in out
     code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)
     assert code == 0 and "venter på muntlig justering" in out
     code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "3", actor=EXAMINER)

@@ -12,7 +12,8 @@ import pytest
 from domain.end_of_year.appeals import oslo_date
 from tests.conftest import Harness
 from tests.test_starter_admin import one_line, run
-from tests.workflows.test_appeal import OFFICE, examiner_accounts, graded_group, publish
+from tests.workflows.commission import OFFICE
+from tests.workflows.test_appeal import examiner_accounts, graded_group, publish
 from workflows.group import GroupWorkflow
 
 FIRST = "sensor.kommandolinje"

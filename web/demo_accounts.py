@@ -23,8 +23,14 @@ class DemoAccounts:
 
 
 async def create_demo_accounts(
-    accounts: Accounts, path: Path, municipality: str, participant: str, examiner_groups: list[str]
+    accounts: Accounts,
+    path: Path,
+    municipality: str,
+    participant: str,
+    examiner_groups: list[str],
+    appeal_examiner: str | None = None,
 ) -> DemoAccounts:
+    """`appeal_examiner`: an external examiner on the demo's appeal commissions, who signs in to their blind page."""
     made = {
         "admin": Account(username="admin", role=Role.ADMIN),
         "teacher": Account(username="faglaerer", role=Role.TEACHER),
@@ -32,6 +38,8 @@ async def create_demo_accounts(
         "municipality": Account(username=f"kommune-{municipality}", role=Role.MUNICIPALITY, municipality=municipality),
         "participant": Account(username="deltaker", role=Role.PARTICIPANT, participant=participant),
     }
+    if appeal_examiner is not None:
+        made["appeal_examiner"] = Account(username=appeal_examiner, role=Role.EXAMINER, external=True)
     known = _passwords(path)
     written: dict[str, dict[str, str]] = {}
     untouched: list[str] = []
@@ -51,14 +59,17 @@ async def create_demo_accounts(
     return DemoAccounts(written, untouched)
 
 
-async def create_actor_accounts(accounts: Accounts, actors: dict[str, Role]) -> list[str]:
+async def create_actor_accounts(
+    accounts: Accounts, actors: dict[str, Role], external: frozenset[str] = frozenset()
+) -> list[str]:
     """The accounts the demo's script acts as (its administration, teacher and examiners), so that whoever the
     workflows and the audit trail record is an account. Their passwords are random and kept nowhere: they sign in
     to nothing. An existing account is left as it is; the names made are returned."""
     made: list[str] = []
     for username, role in actors.items():
         if await accounts.get(username) is None:
-            await accounts.add(Account(username=username, role=role), secrets.token_urlsafe(24))
+            account = Account(username=username, role=role, external=username in external)
+            await accounts.add(account, secrets.token_urlsafe(24))
             made.append(username)
     return made
 

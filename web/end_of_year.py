@@ -2,10 +2,11 @@
 new grades of an appeal or a re-sit. The page's forms and the API both come here, so a right is decided once and
 the actor is the signed-in account.
 
-An appeal's examiners are named by their accounts' user names, which is also who each of them acts as, on the web
-and on the command line alike; the gateway refuses a name that is no examiner account. They are new examiners, not
-assigned to the group (those graded it first), so an examiner may see and grade the one person whose appeal names
-them (`access`).
+An appeal's commission is named by its examiners' accounts' user names, which is also who each of them acts as, on
+the web and on the command line alike; the gateway refuses a name that is no examiner account. They are new
+examiners, not assigned to the group (those graded it first). They assess blind: they act on the one person whose
+appeal names them (`access`), on the appeal's own page (/klage/..., web/routes/appeal.py), never on the person's
+page or the group's, which show the first grades.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from gateway.end_of_year.resit import register_resit
 from gateway.messages import (
     AppealDetail,
     AssignExaminersInput,
+    CommissionDecisionInput,
+    CommissionGradeInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     appeal_workflow_id,
@@ -56,8 +59,10 @@ STEPS: dict[str, Step] = {
     step.command.name: step
     for step in (
         Step(commands.REGISTER_APPEAL, "Klagen er registrert."),
-        Step(commands.APPEAL_EXAMINERS, "Klagesensorene er oppnevnt."),
-        Step(commands.APPEAL_WRITTEN, "Den nye skriftlige karakteren er registrert."),
+        Step(commands.APPEAL_EXAMINERS, "Klagekommisjonen er oppnevnt."),
+        Step(commands.APPEAL_GRADE, "Karakteren din er registrert."),
+        Step(commands.APPEAL_WRITTEN, "Kommisjonens karakter er registrert."),
+        Step(commands.APPEAL_FURTHER, "Karakteren etter den videre vurderingen er registrert."),
         Step(commands.APPEAL_ORAL, "Den nye muntlige justeringen er registrert."),
         Step(commands.WITHDRAW_APPEAL, "Klagen er trukket tilbake. Karakteren står som før."),
         Step(commands.REGISTER_RESIT, "Ny eksamen er registrert."),
@@ -93,11 +98,28 @@ async def access(web: Web, account: Account, participant_id: str) -> Participant
 
 
 async def _appeal_names(web: Web, account: Account, participant_id: str) -> bool:
+    detail = await appeal_of(web, participant_id)
+    return detail is not None and account.username in detail.examiners
+
+
+async def appeal_of(web: Web, participant_id: str) -> AppealDetail | None:
     try:
         detail: AppealDetail = await web.admin.query(appeal_workflow_id(participant_id), APPEAL_DETAIL)
     except Refused:  # no appeal
-        return False
-    return account.username in detail.examiners
+        return None
+    return detail
+
+
+async def on_commission(web: Web, account: Account, participant_id: str) -> AppealDetail | None:
+    """The person's appeal, if `account` is an examiner on its commission; None otherwise."""
+    if account.role != Role.EXAMINER:
+        return None
+    try:
+        ParticipantId.parse(participant_id)
+    except Refusal:
+        return None
+    detail = await appeal_of(web, participant_id)
+    return detail if detail is not None and account.username in detail.examiners else None
 
 
 async def take(web: Web, account: Account, participant_id: str, name: str, values: dict[str, Any]) -> Any:
@@ -121,11 +143,16 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         return await withdraw_appeal(web.admin, appeal, account)
     if name == "appeal-examiners":
         named = AssignExaminersInput(actor=account.username, examiners=[str(u) for u in values["examiners"]])
-        await refuse_unknown_examiners(web.admin, appeal, named, account)
+        named = await refuse_unknown_examiners(web.admin, appeal, named, account)
         return await perform_on(web, account, commands.APPEAL_EXAMINERS, appeal, named)
-    if name == "appeal-written":
-        written = NewWrittenGradeInput(actor=account.username, grade=Grade(values["grade"]))
-        return await perform_on(web, account, commands.APPEAL_WRITTEN, appeal, written)
+    if name == "appeal-grade":
+        own = CommissionGradeInput(actor=account.username, grade=Grade(values["grade"]))
+        return await perform_on(web, account, commands.APPEAL_GRADE, appeal, own)
+    if name in ("appeal-written", "appeal-further"):
+        by_admin = account.role == Role.ADMIN
+        decided = CommissionDecisionInput(actor=account.username, grade=Grade(values["grade"]), by_admin=by_admin)
+        command = commands.APPEAL_FURTHER if name == "appeal-further" else commands.APPEAL_WRITTEN
+        return await perform_on(web, account, command, appeal, decided)
     if name == "appeal-oral":
         oral = NewOralAdjustmentInput(actor=account.username, adjustment=int(values["adjustment"]))
         return await perform_on(web, account, commands.APPEAL_ORAL, appeal, oral)
@@ -143,7 +170,7 @@ def form_values(name: str, form: FormData) -> dict[str, Any]:
     """A step's values from its form, each read and checked as its form field."""
     if name == "appeal-examiners":
         return {"examiners": [str(v) for v in form.getlist("examiners") if str(v).strip()]}
-    if name in ("appeal-written", "resit-written"):
+    if name in ("appeal-grade", "appeal-written", "appeal-further", "resit-written"):
         return {"grade": text(form, "grade")}
     if name in ("appeal-oral", "resit-oral"):
         return {"adjustment": number(form, "adjustment")}

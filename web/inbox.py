@@ -20,7 +20,7 @@ from domain.municipalities import names
 from domain.requirements import AWAITING_SUBMISSION, RequirementStatus
 from gateway.accounts import Account, Role
 from gateway.messages import CohortStage, GroupStage, Outcome
-from gateway.storage import CohortRecord, GroupRecord, ResitRecord, explanations_store
+from gateway.storage import AppealRecord, CohortRecord, GroupRecord, ResitRecord, explanations_store
 from web.pages import said_place
 from web.state import STAFF, Web
 
@@ -80,6 +80,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
             found += group_tasks(account, row, plan)
     found += await resit_tasks(web, account)
     found += await explanation_tasks(web, account)
+    found += await commission_tasks(web, account)
     now = datetime.now(UTC)
     found = [task.model_copy(update={"overdue": overdue(task.due, now)}) for task in found]
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
@@ -181,6 +182,23 @@ async def explanation_tasks(web: Web, account: Account) -> list[Task]:
         for row in rows
         if account.role == Role.ADMIN or account.username in row.examiners
     ]
+
+
+async def commission_tasks(web: Web, account: Account) -> list[Task]:
+    """The undecided appeals whose commission the examiner sits on, each to its blind page (/klage/...)."""
+    if account.role != Role.EXAMINER:
+        return []
+    async with web.sessions() as session:
+        rows = await session.scalars(
+            select(AppealRecord)
+            .where(AppealRecord.examiners.contains(f",{account.username},", autoescape=True))
+            .where(AppealRecord.decided_at.is_(None), AppealRecord.withdrawn_at.is_(None))
+            .order_by(AppealRecord.registered_at)
+        )
+        return [
+            Task(title="Klage til ny sensur", where=f"Kull {r.cohort}", link=f"/klage/{r.participant_id}")
+            for r in rows.all()
+        ]
 
 
 def _param(pending: dict[str, Any], name: str) -> str:

@@ -10,6 +10,11 @@ may not sit the exam, why they were withdrawn or their participation ended). Gra
 The group's written grade is held back from the contact too. It assesses the group's work, but it is also the written
 part of every member's exam grade: the final grade is the written grade moved by the member's oral adjustment, and a
 written F is every member's final grade, so the written grade would tell the employer each person's grade.
+
+An appeal's commission assesses blind (the universities act): its examiners are not the group's, so `may_see` gives
+them neither the group's page nor the person's (both show the first grades); they read the appeal's own page and
+API answer (web/routes/appeal.py, gateway/end_of_year/commission.py), which hold the first grades back until a
+further assessment.
 """
 
 from __future__ import annotations

@@ -211,6 +211,23 @@ class AppealDecided(_Notice):
     grade_before: Grade
     grade_after: Grade
     credits: int = Field(ge=0)
+    further_assessment: bool = False  # the grade was fixed after a further assessment
+
+
+class AppealCommissionAppointed(_Notice):
+    """To the person who appealed: a commission of new examiners assesses the written work again. It does not name
+    them: they assess without knowing the first grade or the reasons, and the person learns the result by letter."""
+
+    kind: Literal["appeal_commission"] = "appeal_commission"
+    examiners: int = Field(ge=2)
+    external: int = Field(ge=1)
+
+
+class AppealFurtherAssessment(_Notice):
+    """To the person who appealed: the commission's grade is two or more grades from the first, so the grade is
+    assessed further, with all documents, before it is fixed."""
+
+    kind: Literal["appeal_further_assessment"] = "appeal_further_assessment"
 
 
 class AppealWithdrawn(_Notice):
@@ -295,6 +312,8 @@ Notice = Annotated[
     | ApprovalWaiting
     | Withdrawn
     | AppealDecided
+    | AppealCommissionAppointed
+    | AppealFurtherAssessment
     | AppealWithdrawn
     | ExplanationRequested
     | ExplanationGiven
@@ -329,6 +348,8 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     ApprovalWaiting,
     Withdrawn,
     AppealDecided,
+    AppealCommissionAppointed,
+    AppealFurtherAssessment,
     AppealWithdrawn,
     ExplanationRequested,
     ExplanationGiven,

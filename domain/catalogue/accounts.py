@@ -18,6 +18,7 @@ REFUSALS: dict[str, str] = {
         "Rollen deltaker: --participant DELTAKER-ID (kull-K.gruppe-ID.deltaker-N) må oppgis"
     ),
     "account.participant_only_for_participant": "Rollen {role:label}: --participant gjelder bare rollen deltaker",
+    "account.external_only_for_examiner": "Rollen {role:label}: --external gjelder bare rollen sensor",
     # the stored accounts (store/accounts.py Accounts)
     "account.exists": "Brukeren '{username}' finnes allerede",
     "account.no_local_account": "Ingen lokal konto '{username}'",

@@ -31,15 +31,25 @@ REFUSALS: dict[str, str] = {
     ),
     "appeal.not_examiner_account": "{examiners} er ikke brukernavnet til en sensorkonto",
     "appeal.accounts_unavailable": "Sensorenes kontoer kan ikke slås opp uten databasen",
-    "appeal.examiners_locked": "Den nye skriftlige karakteren er registrert; sensorene kan ikke lenger byttes",
+    "appeal.examiners_locked": "Kommisjonen har begynt å gi karakterer; sensorene kan ikke lenger byttes",
     "appeal.examiners_missing": "De nye sensorene må oppnevnes først",
     "appeal.not_examiner": "{actor} er ikke sensor for denne klagen (sensorene er {examiners})",
-    "appeal.written_already_registered": "Den nye skriftlige karakteren er allerede registrert ({grade})",
     "appeal.written_first": "Den nye skriftlige karakteren må registreres før den muntlige justeringen",
     "appeal.new_oral_required": (
         "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
     ),
     "appeal.decided": "Klagen er avgjort, og resultatet av en klage er endelig",
+    # the commission (domain/end_of_year/commission.py, workflows/end_of_year/appeal.py)
+    "appeal.commission_too_small": "En klagekommisjon skal ha minst {least} sensorer, ikke {named}",
+    "appeal.commission_no_external": "Minst én av sensorene i klagekommisjonen skal være ekstern",
+    "appeal.commission_graded_already": "{actor} har allerede gitt sin karakter ({grade})",
+    "appeal.commission_waiting": "Alle sensorene i kommisjonen må gi sin karakter først; venter på {examiners}",
+    "appeal.commission_grade_outside": (
+        "Kommisjonens karakter {grade} ligger utenfor karakterene sensorene ga ({given})"
+    ),
+    "appeal.commission_decided": "Kommisjonen har allerede fastsatt karakteren",
+    "appeal.not_commission": "{actor} sitter ikke i klagekommisjonen og er ikke studieadministrasjonen",
+    "appeal.no_further_assessment": "Klagen venter ikke på en videre vurdering",
     # withdrawal (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py)
     "appeal.withdrawn": "Klagen er trukket tilbake; karakteren står som før",
     "appeal.not_own": "En deltaker kan bare klage, og trekke en klage, på sin egen karakter",

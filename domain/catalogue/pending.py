@@ -24,6 +24,9 @@ PENDING: dict[str, str] = {
     "pending.appeal_examiners": "Oppnevn nye sensorer",
     "pending.appeal_written": "Registrer ny karakter på den skriftlige oppgaven",
     "pending.appeal_oral": "Registrer ny muntlig justering",
+    "pending.appeal_commission_grades": "Sensorene i klagekommisjonen gir hver sin karakter",
+    "pending.appeal_commission_decision": "Klagekommisjonen fastsetter karakteren",
+    "pending.appeal_further": "Videre vurdering: karakteren avviker med to eller flere trinn",
     "pending.resit_written": "Registrer karakteren på den skriftlige oppgaven ved ny eksamen",
     "pending.resit_oral": "Registrer den muntlige justeringen ved ny eksamen",
     # an old sentence OLD_TEXTS does not know: shown as it was stored rather than hidden

@@ -119,27 +119,30 @@ async def _refuse_unless_own(
 async def assign_examiners(
     admin: Admin, appeal: AppealId, action: AssignExaminersInput, account: Account
 ) -> AppealActionResult:
-    """Name the appeal's new examiners by their accounts' user names, as `account`; `Refused` (audited) when one is
-    not an existing account with the examiner role. The appeal's workflow holds the rest of the rule (1-3, new)."""
-    await refuse_unknown_examiners(admin, appeal, action, account)
-    return await admin.perform(commands.APPEAL_EXAMINERS, appeal, action, account)
+    """Name the appeal's commission by their accounts' user names, as `account`; `Refused` (audited) when one is
+    not an existing account with the examiner role. Which of them are external is read from their accounts; the
+    appeal's workflow holds the rest of the rule (2-3, one external, none a first examiner)."""
+    named = await refuse_unknown_examiners(admin, appeal, action, account)
+    return await admin.perform(commands.APPEAL_EXAMINERS, appeal, named, account)
 
 
 async def refuse_unknown_examiners(
     admin: Admin, appeal: AppealId, action: AssignExaminersInput, account: Account
-) -> None:
+) -> AssignExaminersInput:
     """`Refused` (audited) unless the account may name examiners and every name is an existing account with the
-    examiner role."""
+    examiner role; else the action with `external` as the accounts say it (never as the caller gave it)."""
     workflow_id, actor = appeal.workflow_id, account.username
     await common.check(admin, commands.APPEAL_EXAMINERS, workflow_id, account)
     if admin.sessions is None:  # the accounts live in the read model's database
         await common.refuse(admin, workflow_id, actor, ASSIGN, Refusal("appeal.accounts_unavailable"))
     async with admin.sessions() as session:
         known = await store.examiner_accounts(session, list(action.examiners))
+        external = await store.external_examiners(session, list(action.examiners))
     unknown = sorted(set(action.examiners) - known)
     if unknown:
         refusal = Refusal("appeal.not_examiner_account", examiners=", ".join(unknown))
         await common.refuse(admin, workflow_id, actor, ASSIGN, refusal)
+    return action.model_copy(update={"external": [e for e in action.examiners if e in external]})
 
 
 async def first_examiners(admin: Admin, group_workflow_id: str) -> list[str]:

@@ -13,7 +13,9 @@ from domain.plan_amend import plan_changes
 from tests.factories import application
 from workflows.notices import (
     Admitted,
+    AppealCommissionAppointed,
     AppealDecided,
+    AppealFurtherAssessment,
     AppealWithdrawn,
     ApplicationIncomplete,
     ApplicationReceived,
@@ -141,7 +143,10 @@ def samples() -> dict[str, Notice]:
             grade_before=Grade.C,
             grade_after=Grade.B,
             credits=30,
+            further_assessment=True,
         ),
+        AppealCommissionAppointed(cohort=cohort, examiners=2, external=1),
+        AppealFurtherAssessment(cohort=cohort),
         AppealWithdrawn(cohort=cohort, grade=Grade.C, withdrawn_by_self=True),
         ExplanationRequested(cohort=cohort, grade=Grade.C, due=PLAN.oral_end + timedelta(days=30), by_self=True),
         ExplanationGiven(cohort=cohort, grade=Grade.C, appeal_deadline=PLAN.oral_end + timedelta(days=45)),

@@ -49,7 +49,8 @@ def test_the_demo_writes_one_web_account_per_role_readable_by_its_owner_only(
     accounts = Path(demo_env["NIS_DATA_DIR"]) / "demo-accounts.json"
     assert first_run.returncode == 0 and accounts.stat().st_mode & 0o777 == 0o600
     written = json.loads(accounts.read_text(encoding="utf-8"))
-    assert set(written) == {"admin", "teacher", "examiner", "municipality", "participant"}
+    assert set(written) == {"admin", "teacher", "examiner", "municipality", "participant", "appeal_examiner"}
+    assert written["appeal_examiner"]["username"] == "mona.klagesensor"  # the external one on the commissions
     assert all(account["username"] and len(account["password"]) >= 12 for account in written.values())
     assert f"with their passwords in {accounts}" in first_run.stdout
 
@@ -152,6 +153,9 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "final_before": "B",
         "final_after": "A",
         "withdrawn": False,
+        "examiners": ["lars.klagesensor", "mona.klagesensor"],  # a commission of two
+        "external": 1,
+        "further_assessment": False,
     }
     assert kept["written_before"] == kept["written_after"] and kept["final_before"] == kept["final_after"]
     assert withdrawn == {
@@ -161,6 +165,9 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "final_before": "A",
         "final_after": None,
         "withdrawn": True,
+        "examiners": [],
+        "external": 0,
+        "further_assessment": False,
     }  # withdrawn before the decision: the grade stayed
     [explained] = report["explanations"]  # asked, and given by the group's examiner
     assert explained["participant"] == "kull-2022.gruppe-1804.deltaker-2"

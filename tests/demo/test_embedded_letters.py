@@ -79,6 +79,7 @@ async def test_every_letter_of_the_demo_reads_as_a_letter_with_its_facts(
         "result_published",
         "certificate_issued",
         "withdrawn",
+        "appeal_commission",
         "appeal_decided",
         "appeal_withdrawn",
         "resit_registered",

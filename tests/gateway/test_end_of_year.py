@@ -21,12 +21,12 @@ from gateway.results import Result, group_results, issue_documents
 from store.tables import GroupRecord
 from tests.activities.register import Register
 from tests.conftest import Harness
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
 from tests.workflows.helpers import eventually
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish
+from tests.workflows.test_appeal import acting, admin, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.messages import NewOralAdjustmentInput, NewWrittenGradeInput
 
-EXAMINERS = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
 NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]
 
 
@@ -60,13 +60,7 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
     assert "Dag Løvås har gjennomført kurset" in pdf_text(first[ids[3]].file)
 
     changed = (await register_appeal(gateway, ids[1], acting(OFFICE))).appeal_workflow_id
-    await gateway.perform(commands.APPEAL_EXAMINERS, AppealId.parse(changed), EXAMINERS, acting(OFFICE))
-    await gateway.perform(
-        commands.APPEAL_WRITTEN,
-        AppealId.parse(changed),
-        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
-        acting(EXAMINER),
-    )
+    await commission_decides(gateway, AppealId.parse(changed), Grade.B)
     await gateway.perform(
         commands.APPEAL_ORAL,
         AppealId.parse(changed),
@@ -74,13 +68,7 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
         acting(EXAMINER),
     )
     same = (await register_appeal(gateway, ids[0], acting(OFFICE))).appeal_workflow_id
-    await gateway.perform(commands.APPEAL_EXAMINERS, AppealId.parse(same), EXAMINERS, acting(OFFICE))
-    await gateway.perform(
-        commands.APPEAL_WRITTEN,
-        AppealId.parse(same),
-        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C),
-        acting(EXAMINER),
-    )
+    await commission_decides(gateway, AppealId.parse(same), Grade.C)
 
     async def appeals_recorded() -> list[Result]:
         results = await group_results(gateway, cohort, [handle.id])

@@ -13,15 +13,17 @@ import tempfile
 from pathlib import Path
 
 from domain.ids import AppealId, ResitId
+from domain.models import Grade
 from gateway import commands
 from gateway.admin import Admin
 from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.resit import register_resit
 from tests.conftest import Harness
 from tests.histories.record import HERE, recording_server
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, graded_group, publish
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
+from tests.workflows.test_appeal import acting, graded_group, publish
 from tests.workflows.test_resit import failed_group
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.messages import NewOralAdjustmentInput, NewWrittenGradeInput
 
 
 async def record(kind: str) -> int:
@@ -44,18 +46,7 @@ async def appeal(harness: Harness, admin: Admin) -> str:
     handle, ids = await graded_group(harness)
     await publish(handle)
     appeal_id = (await register_appeal(admin, ids[1], acting(OFFICE))).appeal_workflow_id
-    await admin.perform(
-        commands.APPEAL_EXAMINERS,
-        AppealId.parse(appeal_id),
-        AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]),
-        acting(OFFICE),
-    )
-    await admin.perform(
-        commands.APPEAL_WRITTEN,
-        AppealId.parse(appeal_id),
-        NewWrittenGradeInput(actor=EXAMINER, grade="B"),
-        acting(EXAMINER),
-    )
+    await commission_decides(admin, AppealId.parse(appeal_id), Grade.B)
     await admin.perform(
         commands.APPEAL_ORAL,
         AppealId.parse(appeal_id),

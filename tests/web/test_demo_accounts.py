@@ -43,6 +43,15 @@ async def test_one_account_per_role_written_privately_and_renewed(tmp_path: Path
     assert await accounts.authenticate("admin", again["admin"]["password"]) is not None
 
 
+async def test_the_appeal_examiner_is_an_external_examiner_who_signs_in(tmp_path: Path, accounts: Accounts) -> None:
+    path = tmp_path / "data" / "demo-accounts.json"
+    written = (await create_demo_accounts(accounts, path, "5001", PARTICIPANT, [GROUP], "mona.klagesensor")).written
+    login = written["appeal_examiner"]
+    account = await accounts.authenticate(login["username"], login["password"])
+    assert account == Account(username="mona.klagesensor", role=Role.EXAMINER, external=True)
+    assert await accounts.assigned("mona.klagesensor") == set()  # on the commissions, no group's examiner
+
+
 async def test_an_existing_admin_of_another_database_is_not_reset(tmp_path: Path, accounts: Accounts) -> None:
     """NIS_DATABASE_URL names a real database: its admin (and its examiner's groups) stay as they are."""
     await accounts.add(Account(username="admin", role=Role.ADMIN), KNOWN)

@@ -127,10 +127,11 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
     await publish(handle)
     app = await app_with(harness, tmp_path, handle, ADMIN, examiner_account("sigurd"))  # sigurd: the group's
     await app.state.web.accounts.add(examiner_account("mona"), PASSWORD)  # an examiner of other groups
+    await app.state.web.accounts.add(Account(username="per", role=Role.EXAMINER, external=True), PASSWORD)
     person = f"/api/participants/{ids[0]}"
 
     async with client(app) as http:
-        office, sigurd, mona = [await bearer(http, name) for name in ("ada", "sigurd", "mona")]
+        office, sigurd, mona, per = [await bearer(http, name) for name in ("ada", "sigurd", "mona", "per")]
         assert (await http.post(f"{person}/appeal", headers=sigurd)).status_code == 403
         registered = await http.post(f"{person}/appeal", headers=office)
         assert registered.status_code == 200, registered.text
@@ -140,21 +141,27 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
             "detail": "ada er ikke brukernavnet til en sensorkonto",
             "problems": [{"code": "appeal.not_examiner_account", "params": {"examiners": "ada"}}],
         }
-        first = await http.post(f"{person}/appeal/examiners", json={"examiners": ["sigurd"]}, headers=office)
+        first = await http.post(f"{person}/appeal/examiners", json={"examiners": ["sigurd", "per"]}, headers=office)
         assert first.status_code == 409  # assigned to the group: a first grader, though the office keyed the grade
         assert first.json()["problems"] == [
             {"code": "appeal.examiners_graded_first", "params": {"examiners": "sigurd"}}
         ]
-        assigned = await http.post(f"{person}/appeal/examiners", json={"examiners": ["mona"]}, headers=office)
-        assert assigned.json() == {"stage": "awaiting_written"}
-        stranger = await http.post(f"{person}/appeal/written", json={"grade": "C"}, headers=sigurd)
-        assert stranger.status_code == 409
-        assert stranger.json() == {
-            "detail": "sigurd er ikke sensor for denne klagen (sensorene er mona)",
-            "problems": [{"code": "appeal.not_examiner", "params": {"actor": "sigurd", "examiners": "mona"}}],
+        assigned = await http.post(f"{person}/appeal/examiners", json={"examiners": ["mona", "per"]}, headers=office)
+        assert assigned.json() == {"stage": "awaiting_commission"}
+        stranger = await http.post(f"{person}/appeal/grade", json={"grade": "C"}, headers=sigurd)
+        assert stranger.status_code == 409 and stranger.json() == {  # the group's own examiner: not on it
+            "detail": "sigurd er ikke sensor for denne klagen (sensorene er mona, per)",
+            "problems": [{"code": "appeal.not_examiner", "params": {"actor": "sigurd", "examiners": "mona, per"}}],
         }
+        assert (await http.post(f"{person}/appeal/grade", json={"grade": "C"}, headers=office)).status_code == 403
+        for member in (mona, per):
+            own = await http.post(f"{person}/appeal/grade", json={"grade": "C"}, headers=member)
+            assert own.status_code == 200, own.text
+        assert own.json() == {"stage": "awaiting_decision"}
         written = await http.post(f"{person}/appeal/written", json={"grade": "C"}, headers=mona)
-        assert written.json() == {"stage": "awaiting_oral"}
+        assert written.json() == {"stage": "further_assessment"}  # E to C: two grades
+        further = await http.post(f"{person}/appeal/further", json={"grade": "C"}, headers=office)
+        assert further.json() == {"stage": "awaiting_oral"}
         oral = await http.post(f"{person}/appeal/oral", json={"adjustment": 0}, headers=mona)
         assert oral.json() == {"stage": "decided"}
         final = await http.post(f"{person}/appeal", headers=office)
@@ -168,19 +175,21 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
             "problems": [{"code": "resit.passed", "params": {"grade": "C"}}],
         }
 
-    async with client(app) as page:  # the appeal's examiner, assigned to no group, sees the one person it names
+    async with client(app) as page:  # the commission's examiner reaches the person's appeal, blind, and no more
         await sign_in(page, "mona")
-        assert (await page.get(f"/deltaker/{ids[0]}")).status_code == 200
-        assert (await page.get(f"/deltaker/{ids[1]}")).status_code == 404
+        assert (await page.get(f"/klage/{ids[0]}")).status_code == 200
+        assert (await page.get(f"/deltaker/{ids[0]}")).status_code == 404
+        assert (await page.get(f"/klage/{ids[1]}")).status_code == 404
 
     async with client(app) as office_page:  # the decided appeal on the person's page and in the log, in Norwegian
         await sign_in(office_page, "ada")
         words = text((await office_page.get(f"/deltaker/{ids[0]}")).text)
         assert "Endelig karakter C (etter klage; før klagen D)" in words
         log = text((await office_page.get("/logg")).text)
-        assert "mona Ny karakter på skriftlig oppgave etter klage Utført karakter C" in log
+        assert "per Karakter fra en sensor i klagekommisjonen Utført karakter C" in log
+        assert "mona Klagekommisjonens karakter på skriftlig oppgave Utført karakter C" in log
         assert "mona Ny muntlig justering etter klage Utført muntlig justering +0" in log
-        assert "ada Oppnevning av klagesensorer Utført sensorer: mona" in log  # the audit's parameters, said
+        assert "ada Oppnevning av klagesensorer Utført sensorer: mona, per" in log  # the audit's parameters, said
 
 
 async def test_a_valid_absence_ticked_in_the_oral_form_leads_to_a_postponed_exam(

@@ -80,6 +80,25 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
     )
 
 
+async def test_user_add_marks_an_external_examiner(tmp_path: Path) -> None:
+    """The accounts table gets its `external` column from the migrations (0007) and keeps the mark."""
+    secret = tmp_path / "password"
+    secret.write_text("et-langt-passord\n")
+    done = await add(tmp_path, "mona", "--role", "examiner", "--external", "--password-file", str(secret))
+    assert done.returncode == 0 and done.stdout.strip() == "bruker mona er lagt til (rolle: sensor, ekstern)", (
+        done.stderr
+    )
+    inside = await add(tmp_path, "lars", "--role", "examiner", "--password-file", str(secret))
+    assert inside.returncode == 0 and inside.stdout.strip() == "bruker lars er lagt til (rolle: sensor)"
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    try:
+        accounts = Accounts(make_session_factory(engine))
+        mona, lars = await accounts.get("mona"), await accounts.get("lars")
+        assert mona is not None and mona.external and lars is not None and not lars.external
+    finally:
+        await engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("account", "password", "said"),
     [
@@ -112,6 +131,11 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
             "Rollen faglærer: --municipality gjelder bare rollen kommune",
         ),
         (Account(username="ola", role=Role.TEACHER), "kort", "Passordet må ha minst 10 tegn"),
+        (
+            Account(username="ola", role=Role.TEACHER, external=True),
+            "et-langt-passord",
+            "Rollen faglærer: --external gjelder bare rollen sensor",
+        ),
     ],
 )
 async def test_an_account_that_breaks_a_rule_is_refused_and_not_stored(

@@ -21,10 +21,11 @@ from store.accounts import Account, Accounts, Role
 from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
+from tests.workflows.commission import EXAMINER, EXTERNAL, OFFICE, commission_decides, decide, grade
 from tests.workflows.helpers import eventually, only_letter
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput
 from workflows.group import GroupWorkflow
 from workflows.ids import appeal_workflow_id
 from workflows.messages import (
@@ -35,9 +36,6 @@ from workflows.messages import (
     SubmitWrittenInput,
     WrittenGradeInput,
 )
-
-EXAMINER = "sensor.ny"
-OFFICE = "ola.studieadm"
 
 
 async def graded_group(harness: Harness) -> tuple[WorkflowHandle[Any, Any], list[str]]:
@@ -82,12 +80,15 @@ def acting(username: str) -> Account:
     return Account(username=username, role=Role.ADMIN if username == OFFICE else Role.EXAMINER)
 
 
-async def examiner_accounts(harness: Harness, *usernames: str, group: str | None = None) -> None:
-    """Examiner accounts by these user names; with `group`, each assigned to that group."""
+async def examiner_accounts(
+    harness: Harness, *usernames: str, group: str | None = None, external: bool = False
+) -> None:
+    """Examiner accounts by these user names (marked external, or not); with `group`, each assigned to that group."""
     accounts = Accounts(harness.sessions)
     await Accounts.create_table(harness.engine)
     for username in usernames:
-        await accounts.add(Account(username=username, role=Role.EXAMINER), "et passord som holder")
+        account = Account(username=username, role=Role.EXAMINER, external=external)
+        await accounts.add(account, "et passord som holder")
         if group is not None:
             await accounts.assign(username, group)
 
@@ -103,28 +104,21 @@ async def refused(action: object, reason: str) -> Refused:
 async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_final(harness: Harness) -> None:
     handle, ids = await graded_group(harness)
     await publish(handle)
-    await examiner_accounts(harness, EXAMINER, ACTOR)  # ACTOR registered the group's grades
-    await examiner_accounts(harness, "sensor.gruppe", group=handle.id)  # assigned to the group, graded nothing
+    await examiner_accounts(harness, EXAMINER, ACTOR, "sensor.intern")  # ACTOR registered the group's grades
+    await examiner_accounts(harness, EXTERNAL, external=True)
+    await examiner_accounts(harness, "sensor.gruppe", group=handle.id, external=True)  # assigned, graded nothing
     gateway = admin(harness)
     appeal = await register_appeal(gateway, ids[1], acting(OFFICE))
     assert (appeal.stage, appeal.written_before, appeal.final_before) == ("awaiting_examiners", Grade.C, Grade.D)
     appeal_id = appeal_workflow_id(ids[1])
     assert appeal.appeal_workflow_id == appeal_id == f"{ids[1]}.klage"
 
-    await refused(
-        gateway.perform(
-            commands.APPEAL_WRITTEN,
-            AppealId.parse(appeal_id),
-            NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
-            acting(EXAMINER),
-        ),
-        "De nye sensorene må oppnevnes først",
-    )
+    await refused(decide(gateway, AppealId.parse(appeal_id), Grade.B), "De nye sensorene må oppnevnes først")
     await refused(
         assign_examiners(
             gateway,
             AppealId.parse(appeal_id),
-            AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, ACTOR]),
+            AssignExaminersInput(actor=OFFICE, examiners=[EXTERNAL, ACTOR]),
             acting(OFFICE),
         ),
         f"{ACTOR} satte den første karakteren; en klage skal vurderes av nye sensorer",
@@ -133,7 +127,26 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         assign_examiners(
             gateway,
             AppealId.parse(appeal_id),
-            AssignExaminersInput(actor=OFFICE, examiners=["sensor.gruppe"]),
+            AssignExaminersInput(actor=OFFICE, examiners=[EXTERNAL]),
+            acting(OFFICE),
+        ),
+        "En klagekommisjon skal ha minst 2 sensorer, ikke 1",
+    )
+    no_external = await refused(
+        assign_examiners(  # the caller's word for who is external counts for nothing: the accounts say it
+            gateway,
+            AppealId.parse(appeal_id),
+            AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, "sensor.intern"], external=["sensor.intern"]),
+            acting(OFFICE),
+        ),
+        "Minst én av sensorene i klagekommisjonen skal være ekstern",
+    )
+    assert no_external.code == "appeal.commission_no_external"
+    await refused(
+        assign_examiners(
+            gateway,
+            AppealId.parse(appeal_id),
+            AssignExaminersInput(actor=OFFICE, examiners=["sensor.gruppe", EXAMINER]),
             acting(OFFICE),
         ),
         "sensor.gruppe satte den første karakteren",  # the group's examiner, though the grades were keyed by another
@@ -159,22 +172,38 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
             )
         )
         assert f"{OFFICE} er ikke brukernavnet til en sensorkonto" in list(audited)
-    assigned = await assign_examiners(
-        gateway, AppealId.parse(appeal_id), AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]), acting(OFFICE)
-    )
-    assert assigned.stage == "awaiting_written"
+    named = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, EXTERNAL])
+    assigned = await assign_examiners(gateway, AppealId.parse(appeal_id), named, acting(OFFICE))
+    assert assigned.stage == "awaiting_commission"
+    commission = (await harness.client.get_workflow_handle(appeal_id).query(AppealWorkflow.detail)).external
+    assert commission == [EXTERNAL]
+    appointed = await only_letter(harness.sessions, "appeal_commission")
+    assert "En klagekommisjon på 2 nye sensorer, én av dem ekstern, vurderer den skriftlige delen på nytt." in appointed
+    assert EXAMINER not in appointed and EXTERNAL not in appointed  # the person is not told who they are
     stranger = await refused(
-        gateway.perform(
-            commands.APPEAL_WRITTEN,
-            AppealId.parse(appeal_id),
-            NewWrittenGradeInput(actor=ACTOR, grade=Grade.B),
-            acting(ACTOR),
-        ),
-        f"{ACTOR} er ikke sensor for denne klagen (sensorene er {EXAMINER})",
+        grade(gateway, AppealId.parse(appeal_id), ACTOR, Grade.B),
+        f"{ACTOR} er ikke sensor for denne klagen (sensorene er {EXAMINER}, {EXTERNAL})",
     )
     assert [p.dump() for p in stranger.problems] == [
-        {"code": "appeal.not_examiner", "params": {"actor": ACTOR, "examiners": EXAMINER}}
+        {"code": "appeal.not_examiner", "params": {"actor": ACTOR, "examiners": f"{EXAMINER}, {EXTERNAL}"}}
     ]
+    assert (await grade(gateway, AppealId.parse(appeal_id), EXAMINER, Grade.B)).stage == "awaiting_commission"
+    await refused(
+        grade(gateway, AppealId.parse(appeal_id), EXAMINER, Grade.A), f"{EXAMINER} har allerede gitt sin karakter (B)"
+    )
+    await refused(
+        decide(gateway, AppealId.parse(appeal_id), Grade.B),
+        f"Alle sensorene i kommisjonen må gi sin karakter først; venter på {EXTERNAL}",
+    )
+    assert (await grade(gateway, AppealId.parse(appeal_id), EXTERNAL, Grade.C)).stage == "awaiting_decision"
+    await refused(
+        decide(gateway, AppealId.parse(appeal_id), Grade.A),
+        "Kommisjonens karakter A ligger utenfor karakterene sensorene ga (B-C)",
+    )
+    await refused(
+        assign_examiners(gateway, AppealId.parse(appeal_id), named, acting(OFFICE)),
+        "Kommisjonen har begynt å gi karakterer; sensorene kan ikke lenger byttes",
+    )
     await refused(
         gateway.perform(
             commands.APPEAL_ORAL,
@@ -184,12 +213,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
         ),
         "Den nye skriftlige karakteren må registreres før den muntlige justeringen",
     )
-    written = await gateway.perform(
-        commands.APPEAL_WRITTEN,
-        AppealId.parse(appeal_id),
-        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B),
-        acting(EXAMINER),
-    )
+    written = await decide(gateway, AppealId.parse(appeal_id), Grade.B, by=EXTERNAL)  # agreed on one of theirs
     assert written.stage == "awaiting_oral"
     await refused(
         gateway.perform(
@@ -242,18 +266,7 @@ async def test_the_same_written_grade_keeps_the_combined_grade(harness: Harness)
     await publish(handle)
     gateway = admin(harness)
     appeal_id = (await register_appeal(gateway, ids[0], acting(OFFICE))).appeal_workflow_id
-    await gateway.perform(
-        commands.APPEAL_EXAMINERS,
-        AppealId.parse(appeal_id),
-        AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER, "sensor.to"]),
-        acting(OFFICE),
-    )
-    decided = await gateway.perform(
-        commands.APPEAL_WRITTEN,
-        AppealId.parse(appeal_id),
-        NewWrittenGradeInput(actor="sensor.to", grade=Grade.C),
-        acting("sensor.to"),
-    )
+    decided = await commission_decides(gateway, AppealId.parse(appeal_id), Grade.C)
     assert decided.stage == "decided"
     d = (await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal_id).result()).detail
     assert (d.written_after, d.oral_adjustment_after, d.final_after, d.credits_after) == (Grade.C, None, Grade.B, 30)

@@ -12,16 +12,15 @@ from activities.letters import NOTICE, Contact, date, render_letter
 from domain.end_of_year.appeals import appeal_deadline, oslo_date
 from domain.ids import AppealId
 from domain.models import Grade
-from gateway import commands
 from gateway.end_of_year.appeal import register_appeal, withdraw_appeal
 from store.accounts import Account, Role
 from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
+from tests.workflows.commission import OFFICE, commission_decides
 from tests.workflows.helpers import eventually, only_letter, outbox
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish, refused
+from tests.workflows.test_appeal import acting, admin, graded_group, publish, refused
 from workflows.end_of_year.appeal import AppealWorkflow
-from workflows.end_of_year.messages import AssignExaminersInput, NewWrittenGradeInput
 from workflows.group import GroupWorkflow
 from workflows.notices import ResultPublished
 from workflows.participant import ParticipantWorkflow
@@ -104,10 +103,7 @@ async def test_a_decided_appeal_can_not_be_withdrawn(harness: Harness) -> None:
     appeal = await register_appeal(gateway, ids[1], own(ids[1]))  # the person's own, on their page: received today
     assert appeal.received == oslo_date(datetime.now(UTC))
     appeal_id = AppealId.parse(appeal.appeal_workflow_id)
-    named = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
-    await gateway.perform(commands.APPEAL_EXAMINERS, appeal_id, named, acting(OFFICE))
-    written = NewWrittenGradeInput(actor=EXAMINER, grade=Grade.C)  # the same: decided at once
-    assert (await gateway.perform(commands.APPEAL_WRITTEN, appeal_id, written, acting(EXAMINER))).stage == "decided"
+    assert (await commission_decides(gateway, appeal_id, Grade.C)).stage == "decided"  # the same: decided at once
     refusal = await refused(
         withdraw_appeal(gateway, appeal_id, acting(OFFICE)), "Klagen er avgjort og kan ikke lenger trekkes tilbake"
     )

@@ -26,9 +26,10 @@ from tests.activities.outbox_helpers import mailer_for
 from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.smtp_server import Inbox, body
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
 from tests.workflows.helpers import eventually
-from tests.workflows.test_appeal import EXAMINER, OFFICE, acting, admin, graded_group, publish
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from tests.workflows.test_appeal import acting, admin, graded_group, publish
+from workflows.end_of_year.messages import NewOralAdjustmentInput
 
 NAMES = ["Åse Ødegård", "Bjørn Færøy", "Cecilie Dahl", "Dag Løvås"]  # the factory's members of 5001, in order
 WEB = "https://innovasjonsskolen.example.no"
@@ -97,10 +98,7 @@ async def test_release_issues_the_documents_before_their_letters_with_no_command
 
     # an appeal that changes the grade: its letter comes with version 2, and version 1 is superseded
     appeal = AppealId.parse((await register_appeal(gateway, ids[1], acting(OFFICE))).appeal_workflow_id)
-    examiners = AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER])
-    await gateway.perform(commands.APPEAL_EXAMINERS, appeal, examiners, acting(OFFICE))
-    written = NewWrittenGradeInput(actor=EXAMINER, grade=Grade.B)
-    await gateway.perform(commands.APPEAL_WRITTEN, appeal, written, acting(EXAMINER))
+    await commission_decides(gateway, appeal, Grade.B)
     oral = NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
     await gateway.perform(commands.APPEAL_ORAL, appeal, oral, acting(EXAMINER))
 

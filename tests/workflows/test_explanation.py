@@ -19,8 +19,9 @@ from store.explanations import ExplanationRecord
 from store.people import People, register_key
 from store.tables import AuditRecord
 from tests.conftest import TEST_KEY, Harness
+from tests.workflows.commission import OFFICE
 from tests.workflows.helpers import eventually, only_letter
-from tests.workflows.test_appeal import OFFICE, acting, admin, examiner_accounts, graded_group, publish, refused
+from tests.workflows.test_appeal import acting, admin, examiner_accounts, graded_group, publish, refused
 from workflows.end_of_year.explanation import ExplanationWorkflow
 from workflows.group import GroupWorkflow
 

@@ -25,12 +25,13 @@ from gateway.results import Result, group_results
 from store.end_of_year import ResitRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
+from tests.workflows.commission import commission_decides
 from tests.workflows.helpers import eventually, only_letter, outbox
 from tests.workflows.plans import running_plan
 from tests.workflows.test_appeal import acting, admin, publish, refused
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows.cohort import CohortWorkflow
-from workflows.end_of_year.messages import AssignExaminersInput, NewOralAdjustmentInput, NewWrittenGradeInput
+from workflows.end_of_year.messages import NewOralAdjustmentInput, NewWrittenGradeInput
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, resit_workflow_id
@@ -263,18 +264,8 @@ async def test_who_may_not_sit_again_is_refused_by_name_and_audited(harness: Har
     # an appeal of the F is under way: its result comes first
     appeal = await register_appeal(gateway, ids[1], acting(OFFICE))
     await refused(register_resit(gateway, ids[1], acting(OFFICE)), "En klage på denne karakteren er ikke avgjort ennå")
-    await gateway.perform(
-        commands.APPEAL_EXAMINERS,
-        AppealId.parse(appeal.appeal_workflow_id),
-        AssignExaminersInput(actor=OFFICE, examiners=[EXAMINER]),
-        acting(OFFICE),
-    )
-    await gateway.perform(
-        commands.APPEAL_WRITTEN,
-        AppealId.parse(appeal.appeal_workflow_id),
-        NewWrittenGradeInput(actor=EXAMINER, grade=Grade.D),
-        acting(EXAMINER),
-    )  # a changed written grade: a new oral is due, so the appeal is still open
+    # a changed written grade: a new oral is due, so the appeal is still open
+    await commission_decides(gateway, AppealId.parse(appeal.appeal_workflow_id), Grade.D)
     await refused(register_resit(gateway, ids[1], acting(OFFICE)), "En klage på denne karakteren er ikke avgjort ennå")
     for pid in ids:
         assert await common.detail_or_none(harness.client, resit_workflow_id(pid, 2), ResitWorkflow.detail) is None

@@ -46,6 +46,7 @@ RegisteringAppeal = Annotated[Account, giving(commands.REGISTER_APPEAL)]
 WithdrawingAppeal = Annotated[Account, giving(commands.WITHDRAW_APPEAL)]
 NamingExaminers = Annotated[Account, giving(commands.APPEAL_EXAMINERS)]
 AppealGrading = Annotated[Account, giving(commands.APPEAL_WRITTEN)]
+CommissionGrading = Annotated[Account, giving(commands.APPEAL_GRADE)]
 RegisteringResit = Annotated[Account, giving(commands.REGISTER_RESIT)]
 ResitGrading = Annotated[Account, giving(commands.RESIT_WRITTEN)]
 
@@ -189,7 +190,9 @@ async def withdraw_participant(
 
 # ---- a person's end of the year: appeal and re-sit (their commands' roles; web/end_of_year.py checks access) ------
 class Examiners(BaseModel):
-    examiners: list[str] = Field(min_length=1, max_length=3, description="the new examiners' user names")
+    examiners: list[str] = Field(
+        min_length=1, max_length=3, description="the commission's user names (2-3, one external)"
+    )
 
 
 class Adjustment(BaseModel):
@@ -234,10 +237,22 @@ async def appeal_examiners(participant_id: str, body: Examiners, web: WebDep, ac
     return dump(await end_of_year.take(web, account, participant_id, "appeal-examiners", body.model_dump()))
 
 
+@router.post(Person + "/appeal/grade")
+async def appeal_grade(participant_id: str, body: WrittenGrade, web: WebDep, account: CommissionGrading) -> Any:
+    """A commission member's own grade of the written work, once."""
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-grade", body.model_dump()))
+
+
 @router.post(Person + "/appeal/written")
 async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, account: AppealGrading) -> Any:
-    """The appeal's new written grade, by one of its examiners."""
+    """The commission's grade, once all have graded (a member, or the administration)."""
     return dump(await end_of_year.take(web, account, participant_id, "appeal-written", body.model_dump()))
+
+
+@router.post(Person + "/appeal/further")
+async def appeal_further(participant_id: str, body: WrittenGrade, web: WebDep, account: AppealGrading) -> Any:
+    """The grade after the further assessment (the commission's grade two or more from the first)."""
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-further", body.model_dump()))
 
 
 @router.post(Person + "/appeal/oral")

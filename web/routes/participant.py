@@ -90,7 +90,7 @@ async def participant_page(request: Request, participant_id: str, web: WebDep, a
 async def _participant(
     request: Request, web: Web, account: Account, participant_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    member = await end_of_year.access(web, account, participant_id)
+    member = await web.participant_access(account, participant_id)  # not an appeal's commission: blind (/klage)
     detail = await web.participant(participant_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")

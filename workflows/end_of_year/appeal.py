@@ -9,7 +9,9 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.end_of_year import EndOfYearActivities
     from domain.end_of_year import appeals as rules
+    from domain.end_of_year import commission
     from domain.end_of_year.appeals import AppealOutcome
+    from domain.models import Grade
     from domain.refusals import Refusal
     from workflows import notices as n
     from workflows.effects import SHORT
@@ -22,8 +24,9 @@ with workflow.unsafe.imports_passed_through():
         AppealStage,
         AppealState,
         AssignExaminersInput,
+        CommissionDecisionInput,
+        CommissionGradeInput,
         NewOralAdjustmentInput,
-        NewWrittenGradeInput,
         WithdrawAppealInput,
     )
     from workflows.end_of_year.step import Params, Step
@@ -32,10 +35,12 @@ with workflow.unsafe.imports_passed_through():
 
 @workflow.defn
 class AppealWorkflow(Step):
-    """An appeal by one person of one attempt; ends with the new result, which is final.
+    """An appeal by one person of one attempt, assessed by a commission; ends with the new result, which is final.
 
-    Updates: assign_examiners, register_new_written_grade, register_new_oral_adjustment, withdraw_appeal. Query: detail.
-    A withdrawn appeal ends undecided: the grade stays as it was.
+    Updates: assign_examiners (the commission), register_commission_grade (each member's own),
+    register_new_written_grade (the commission's grade), further_assessment (when that is two or more from the first),
+    register_new_oral_adjustment, withdraw_appeal. Query: detail. A withdrawn appeal ends undecided: the grade stays
+    as it was.
     """
 
     DECIDED = Refusal("appeal.decided")
@@ -43,6 +48,9 @@ class AppealWorkflow(Step):
     WRITTEN_FIRST = Refusal("appeal.written_first")
     PENDING: ClassVar[dict[str, str | None]] = {
         "awaiting_examiners": "pending.appeal_examiners",
+        "awaiting_commission": "pending.appeal_commission_grades",
+        "awaiting_decision": "pending.appeal_commission_decision",
+        "further_assessment": "pending.appeal_further",
         "awaiting_written": "pending.appeal_written",
         "awaiting_oral": "pending.appeal_oral",
         "decided": None,
@@ -54,6 +62,7 @@ class AppealWorkflow(Step):
     @workflow.init
     def __init__(self, input: AppealInput) -> None:
         self._begin(input, AppealState())
+        self.appointed = 0
 
     @workflow.run
     async def run(self, input: AppealInput) -> AppealResult:
@@ -73,30 +82,82 @@ class AppealWorkflow(Step):
     @workflow.update
     def assign_examiners(self, input: AssignExaminersInput) -> AppealActionResult:
         self.state.examiners = list(input.examiners)
+        self.state.external = [e for e in input.examiners if e in input.external]
+        self.appointed += 1  # a commission replaced before anyone graded gets its own letter
+        notice = n.AppealCommissionAppointed(
+            cohort=self.input.cohort, examiners=len(self.state.examiners), external=len(self.state.external)
+        )
+        self.effects.notice(f"commission-{self.appointed}", notice, [self.input.person_id])
         return self._record(input.actor, "assign_examiners", {"examiners": ", ".join(input.examiners)})
 
     @assign_examiners.validator
     def _validate_assign_examiners(self, input: AssignExaminersInput) -> None:
         self._refuse_if_decided()
-        if self.state.written_after is not None:
+        if self.state.commission_grades or self.state.written_after is not None:
             refuse("appeal.examiners_locked")
-        refusal = rules.examiners_refusal(self.input.first_examiners, list(input.examiners))
+        members = [commission.Member(username=e, external=e in input.external) for e in input.examiners]
+        refusal = commission.commission_refusal(self.input.first_examiners, members)
         if refusal is not None:
             raise refused(refusal)
 
     @workflow.update
-    def register_new_written_grade(self, input: NewWrittenGradeInput) -> AppealActionResult:
-        self.state.written_after = input.grade
-        if not rules.needs_new_oral(self.input.written_before, input.grade):
-            self._decide(rules.outcome_without_oral(self.input.written_before, self.input.final_before, input.grade))
+    def register_commission_grade(self, input: CommissionGradeInput) -> AppealActionResult:
+        self.state.commission_grades = {**self.state.commission_grades, input.actor: input.grade}
+        return self._record(input.actor, "register_commission_grade", {"grade": input.grade.value})
+
+    @register_commission_grade.validator
+    def _validate_commission_grade(self, input: CommissionGradeInput) -> None:
+        self._refuse_if_decided()
+        refusal = commission.grade_refusal(self.state.examiners, self.state.commission_grades, input.actor)
+        if refusal is not None:
+            raise refused(refusal)
+
+    @workflow.update
+    def register_new_written_grade(self, input: CommissionDecisionInput) -> AppealActionResult:
+        """The commission's grade: fixed at once, or assessed further when two or more from the first."""
+        self.state.commission_grade = input.grade
+        if commission.needs_further_assessment(self.input.written_before, input.grade):
+            self.state.further_assessment = True
+            notice = n.AppealFurtherAssessment(cohort=self.input.cohort)
+            self.effects.notice("further-assessment", notice, [self.input.person_id])
+        else:
+            self._fix(input.grade)
         return self._record(input.actor, "register_new_written_grade", {"grade": input.grade.value})
 
     @register_new_written_grade.validator
-    def _validate_new_written_grade(self, input: NewWrittenGradeInput) -> None:
+    def _validate_new_written_grade(self, input: CommissionDecisionInput) -> None:
         self._refuse_if_decided()
-        self._refuse_unless_examiner(input.actor)
-        if self.state.written_after is not None:
-            refuse("appeal.written_already_registered", grade=self.state.written_after.value)
+        self._refuse_unless_commission(input)
+        if self.state.commission_grade is not None:
+            refuse("appeal.commission_decided")
+        refusal = commission.decision_refusal(self.state.examiners, self.state.commission_grades, input.grade)
+        if refusal is not None:
+            raise refused(refusal)
+
+    @workflow.update
+    def further_assessment(self, input: CommissionDecisionInput) -> AppealActionResult:
+        """The grade the further assessment fixes, with all documents at hand: any grade."""
+        self._fix(input.grade)
+        return self._record(input.actor, "further_assessment", {"grade": input.grade.value})
+
+    @further_assessment.validator
+    def _validate_further_assessment(self, input: CommissionDecisionInput) -> None:
+        self._refuse_if_decided()
+        self._refuse_unless_commission(input)
+        if not self.state.further_assessment or self.state.written_after is not None:
+            refuse("appeal.no_further_assessment")
+
+    def _fix(self, grade: Grade) -> None:
+        """The new written grade is fixed: decided now, unless a changed grade needs a new oral."""
+        self.state.written_after = grade
+        if not rules.needs_new_oral(self.input.written_before, grade):
+            self._decide(rules.outcome_without_oral(self.input.written_before, self.input.final_before, grade))
+
+    def _refuse_unless_commission(self, input: CommissionDecisionInput) -> None:
+        if not self.state.examiners:
+            refuse("appeal.examiners_missing")
+        if not input.by_admin and input.actor not in self.state.examiners:
+            refuse("appeal.not_commission", actor=input.actor)
 
     @workflow.update
     def register_new_oral_adjustment(self, input: NewOralAdjustmentInput) -> AppealActionResult:
@@ -154,6 +215,7 @@ class AppealWorkflow(Step):
             grade_before=self.input.final_before,
             grade_after=outcome.final_grade,
             credits=outcome.credits,
+            further_assessment=self.state.further_assessment,
         )
         self.effects.notice("decided", notice, [self.input.person_id])
 
@@ -170,7 +232,11 @@ class AppealWorkflow(Step):
             return "withdrawn"
         if not s.examiners:
             return "awaiting_examiners"
-        return "awaiting_written" if s.written_after is None else "awaiting_oral"
+        if s.written_after is not None:
+            return "awaiting_oral"
+        if s.commission_grade is not None:
+            return "further_assessment"
+        return "awaiting_decision" if set(s.examiners) <= set(s.commission_grades) else "awaiting_commission"
 
     @workflow.query
     def detail(self) -> AppealDetail:
@@ -187,6 +253,10 @@ class AppealWorkflow(Step):
             written_after=s.written_after,
             oral_adjustment_after=s.oral_adjustment_after,
             final_after=s.final_after,
+            external=s.external,
+            commission_grades=s.commission_grades,
+            commission_grade=s.commission_grade,
+            further_assessment=s.further_assessment,
         )
 
     def _row(self) -> AppealRow:
@@ -194,6 +264,7 @@ class AppealWorkflow(Step):
         return AppealRow(
             **self._shared_row(self._stage()),
             appeal_id=workflow.info().workflow_id,
+            examiners=f",{','.join(s.examiners)}," if s.examiners else None,
             received=self.input.received,
             withdrawn_at=s.withdrawn_at,
             written_before=self.input.written_before.value,

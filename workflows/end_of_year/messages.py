@@ -14,7 +14,16 @@ from domain.models import Grade, PersonId, Strict
 from domain.text import Actor
 from workflows.messages import AdminAction, Pending
 
-AppealStage = Literal["awaiting_examiners", "awaiting_written", "awaiting_oral", "decided", "withdrawn"]
+AppealStage = Literal[
+    "awaiting_examiners",
+    "awaiting_commission",  # each member of the commission grades on their own
+    "awaiting_decision",  # all have graded: the commission decides its grade
+    "further_assessment",  # the commission's grade is two or more from the first: assessed further, then fixed
+    "awaiting_written",  # before the commission: one examiner's new written grade (appeals registered then)
+    "awaiting_oral",
+    "decided",
+    "withdrawn",
+]
 ResitStage = Literal["awaiting_written", "awaiting_oral", "decided"]
 
 
@@ -96,6 +105,10 @@ class AppealState(StepState):
     oral_adjustment_after: int | None = None
     final_after: Grade | None = None
     withdrawn_at: datetime | None = None  # withdrawn before it was decided: the grade stays as it was
+    external: list[str] = []  # the commission members whose accounts are marked external
+    commission_grades: dict[str, Grade] = {}  # each member's own grade, by user name
+    commission_grade: Grade | None = None  # the commission's decided grade (fixed at once, or after the further step)
+    further_assessment: bool = False  # the commission's grade is two or more from the first: assessed further
 
 
 class WithdrawAppealInput(AdminAction):
@@ -108,11 +121,27 @@ class AssignExaminersInput(AdminAction):
     # examiner accounts' user names; the gateway checks they are such accounts (gateway/end_of_year/appeal.py), the
     # workflow the rule (1-3, new ones: domain/end_of_year/appeals.py)
     examiners: list[Actor] = Field(max_length=10)
+    # those of them whose accounts are marked external: the gateway sets it from the accounts, never the caller
+    external: list[Actor] = Field(default=[], max_length=10)
 
-    @field_validator("examiners")
+    @field_validator("examiners", "external")
     @classmethod
     def _tidy(cls, examiners: list[str]) -> list[str]:
         return [e.strip() for e in examiners]
+
+
+class CommissionGradeInput(AdminAction):
+    """One commission member's own grade of the written work, by that member, once."""
+
+    grade: Grade
+
+
+class CommissionDecisionInput(AdminAction):
+    """The commission's grade (register_new_written_grade), or the grade the further assessment fixes
+    (further_assessment): by a member of the commission, or by the administration."""
+
+    grade: Grade
+    by_admin: bool = False  # the actor is the administration (the gateway sets it from the account's role)
 
 
 class AppealDetail(StepDetail):
@@ -127,6 +156,10 @@ class AppealDetail(StepDetail):
     written_after: Grade | None
     oral_adjustment_after: int | None
     final_after: Grade | None
+    external: list[str] = []
+    commission_grades: dict[str, Grade] = {}
+    commission_grade: Grade | None = None
+    further_assessment: bool = False
 
 
 class AppealActionResult(Strict):
@@ -139,6 +172,7 @@ class AppealResult(Strict):
 
 class AppealRow(StepRow):
     appeal_id: str
+    examiners: str | None = None  # the commission as ",a,b,", for the members' inbox
     received: date | None
     withdrawn_at: AwareDatetime | None
     written_before: str
