@@ -143,9 +143,10 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
 
 
 def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -> None:
-    """After publish (demo/end_of_year.py): an appeal that changes the grade, one that does not, one withdrawn, the
-    documents (their PDFs and codes) and the FS export; each participant's grade is the one after the appeals."""
-    changed, kept, withdrawn = report["appeals"]
+    """After publish (demo/end_of_year.py): an appeal that changes the grade, one two grades from the first that a
+    further assessment decides, one that does not change it, one withdrawn, the documents (their PDFs and codes) and
+    the FS export; each participant's grade is the one after the appeals."""
+    changed, further, kept, withdrawn = report["appeals"]  # by the appeal's ID
     assert changed == {
         "participant": "kull-2022.gruppe-1804.deltaker-1",
         "written_before": "C",
@@ -158,6 +159,18 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "further_assessment": False,
     }
     assert kept["written_before"] == kept["written_after"] and kept["final_before"] == kept["final_after"]
+    assert not kept["further_assessment"]
+    assert further == {
+        "participant": "kull-2022.gruppe-1835.deltaker-1",
+        "written_before": "C",
+        "written_after": "A",  # two grades from the first: assessed further, with every document, before it stood
+        "final_before": "B",
+        "final_after": "A",
+        "withdrawn": False,
+        "examiners": ["lars.klagesensor", "mona.klagesensor"],
+        "external": 1,
+        "further_assessment": True,
+    }
     assert withdrawn == {
         "participant": "kull-2022.gruppe-5025.deltaker-1",
         "written_before": "B",
@@ -192,7 +205,7 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert len(export) - 1 == attempts  # one row per attempt: the ordinary exam and each re-sit
     statistics = html.unescape(re.sub(r"<[^>]+>", " ", (ROOT / report["statistics"]).read_text(encoding="utf-8")))
     words = " ".join(statistics.split())
-    assert "Statistikk for kull 2022" in words and "3 klager, 1 av dem endret den endelige karakteren." in words
+    assert "Statistikk for kull 2022" in words and "4 klager, 2 av dem endret den endelige karakteren." in words
     assert "2 nye eksamener, 1 av dem bestått." in words
     assert "Rolle Rolle Deltakere Rådgiver" in words  # roles from the register of people, rare ones together
     assert "Prosjekt registrert: 3 av 12 (25 %)" in words and "Innbyggere 2" in words  # the scenario's projects
