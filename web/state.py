@@ -111,6 +111,8 @@ class Web:
                 "outcome": g.outcome,
                 "group_workflow_id": GroupId.of(cohort, g.application_id).workflow_id,
                 "group_stage": g.stage,
+                "problems": [],  # given, not defaulted: a default list is deep-copied per record (357 a view)
+                "errors": [],
             }
             for g in groups
         ]
@@ -241,9 +243,11 @@ class Web:
 
     async def audit(self, group_workflow_id: str, limit: int = 100) -> list[AuditRecord]:
         """The group's and its participants' audit trail from the read model, newest first."""
-        mine = or_(
-            AuditRecord.workflow_id == group_workflow_id, AuditRecord.workflow_id.startswith(group_workflow_id + ".")
-        )
+        # its members' IDs lie between "<group>." and "<group>/" ('/' follows '.'): a range the index answers, where
+        # LIKE 'group.%' read every entry of the log (~20,000 at national size) on each view
+        below = AuditRecord.workflow_id >= group_workflow_id + "."
+        members = below & (AuditRecord.workflow_id < group_workflow_id + "/")
+        mine = or_(AuditRecord.workflow_id == group_workflow_id, members)
         async with self.sessions() as session:
             rows = await session.scalars(select(AuditRecord).where(mine).order_by(AuditRecord.at.desc()).limit(limit))
             return list(rows.all())
