@@ -71,6 +71,9 @@ def application_list(applications: list[Any], chosen: dict[str, str], side: int)
     )
 
 
+ATTRIBUTES = {"region": "region", "utfall": "outcome", "fase": "group_stage"}
+
+
 def _value(application: Listed, name: str) -> str:
-    found = {"region": application.region, "utfall": application.outcome, "fase": application.group_stage}[name]
+    found = getattr(application, ATTRIBUTES[name])
     return str(found.value) if found is not None else ""
