@@ -93,7 +93,7 @@ async def tasks(web: Web, account: Account) -> list[Task]:
                 .where(visible)
                 .order_by(GroupRecord.group_id)
             )
-            groups = list((await session.execute(query)).all())  # type: ignore[arg-type]
+            groups = list((await session.execute(query)).all())
     for cohort in cohorts:
         theirs = [g for g in groups if g.cohort == cohort.cohort]
         found += await cohort_tasks(web, account, cohort, theirs)
