@@ -5,6 +5,20 @@ and ~20,000 audit entries seeded directly (copies of the real ones with new keys
 Signs in as the administration, a municipality contact, a teacher and an examiner, and requests each page ROUNDS
 times one after another over HTTP (uvicorn in this process). Prints p50, p95, p99 and the slowest in milliseconds.
 The target is p99 <= 100 ms each. `python bench/web_national.py [--rounds 100] [--letters 32000]`
+
+Measured (branch page-speed, 2-core machine shared with other work, `--rounds 40`/`60`, main and the branch run one
+after the other in the same session; p50 / p99 ms, the home page `oversikt` as the yardstick):
+  page                 main          branch
+  oversikt (admin)     6.4 / 9.2     4.7 / 9.7
+  kull (admin)         45.3 / 54.5   24.2 / 29.6   applications 50 a page with filters; names said once, remembered
+  gruppe (admin)       37.0 / 93.9   21.4 / 31.6   audit trail read as an index range, not LIKE over ~20,000 rows
+  oppgaver (admin)     27.2 / 585    16.4 / 28.4   columns, not ORM rows; a group named only when it has a task
+  oppgaver (lærer)     36.5 / 79.2   22.6 / 32.9
+The view's own time (pyinstrument over five views, in process): cohort page 126 -> 23 ms, inbox (admin) 25 -> 13 ms,
+inbox (teacher) 30 -> 12 ms, group page 18 -> 19 ms (its time is the workflow query and the page: 100 audit rows).
+The rare 340-450 ms outlier that lands on one page or another in each run (the 585 above) is a full garbage
+collection of this process, which also holds the worker's ~1,800 cached workflows (timed with gc.callbacks); the web
+app of `starter.py web` and bench/national.py runs in a process of its own.
 """
 
 from __future__ import annotations

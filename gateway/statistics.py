@@ -4,6 +4,7 @@ Norwegian). The counting is domain/statistics.py's; this module reads the rows a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -48,11 +49,59 @@ SUPERVISION = "record_supervision"
 _NUMBER = re.compile(r"^requirement (\d+)")
 
 
+class RoleCache:
+    """The participants' roles by the register's version (its rows' count and latest change for the cohort):
+    decrypting ~1,400 people was most of a national count, and the roles change with the register (an application,
+    a replacement, an erasure), not with the year's work, which changes the other figures every few seconds."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[tuple[object, ...], dict[str, str]]] = {}
+        self.decrypted = 0  # how many times the register was read (the tests read it)
+
+    async def get(
+        self, people: People, cohort: str, version: tuple[object, ...], persons: Sequence[ParticipantPersonRecord]
+    ) -> dict[str, str]:
+        """`version` is _register_version's, read in the caller's session (the register opens its own: SQLite's
+        pool has one connection)."""
+        kept = self._kept.get(cohort)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        roles = await participant_roles(people, persons)
+        self.decrypted += 1
+        self._kept[cohort] = (version, roles)
+        return roles
+
+
+async def participant_roles(people: People, persons: Sequence[ParticipantPersonRecord]) -> dict[str, str]:
+    """Each participant's role as the register holds it, by participant ID (the erased have none)."""
+    found = await people.get_many(p.person_id for p in persons)
+    by_person = {pid: data.role for pid, data in found.items() if data.role}
+    return {p.participant_id: by_person[p.person_id] for p in persons if p.person_id in by_person}
+
+
+async def _register_version(session: AsyncSession, cohort: str) -> tuple[object, ...]:
+    columns = [
+        select(func.count()).select_from(PersonRecord).where(PersonRecord.cohort == cohort).scalar_subquery(),
+        select(func.max(PersonRecord.touched_at)).where(PersonRecord.cohort == cohort).scalar_subquery(),
+        select(func.count())
+        .select_from(ParticipantPersonRecord)
+        .where(ParticipantPersonRecord.cohort == cohort)
+        .scalar_subquery(),
+        select(func.max(ParticipantPersonRecord.updated_at))
+        .where(ParticipantPersonRecord.cohort == cohort)
+        .scalar_subquery(),
+    ]
+    return tuple((await session.execute(select(*columns))).one())
+
+
 async def statistics(
-    sessions: async_sessionmaker[AsyncSession], cohort: str, people: People | None = None
+    sessions: async_sessionmaker[AsyncSession],
+    cohort: str,
+    people: People | None = None,
+    role_cache: RoleCache | None = None,
 ) -> CohortStatistics | None:
     """The cohort's figures from the read model (and the participants' roles from the register of people, when
-    given); None when the read model has no such cohort."""
+    given, through `role_cache` when one is given); None when the read model has no such cohort."""
     async with sessions() as session:
         record = await session.get(CohortRecord, cohort)
         if record is None:
@@ -75,11 +124,12 @@ async def statistics(
         persons = (
             await session.scalars(select(ParticipantPersonRecord).where(ParticipantPersonRecord.cohort == cohort))
         ).all()
+        register = await _register_version(session, cohort) if role_cache is not None else ()
     roles = None
-    if people is not None:
-        found = await people.get_many(p.person_id for p in persons)
-        by_person = {pid: data.role for pid, data in found.items() if data.role}
-        roles = {p.participant_id: by_person[p.person_id] for p in persons if p.person_id in by_person}
+    if people is not None and role_cache is not None:
+        roles = await role_cache.get(people, cohort, register, persons)
+    elif people is not None:
+        roles = await participant_roles(people, persons)
     events = [
         RequirementEvent(group_id=a.workflow_id, number=int(match[1]), action=a.action)
         for a in audit
@@ -140,6 +190,7 @@ class StatisticsCache:
     def __init__(self) -> None:
         self._figures: dict[str, tuple[tuple[object, ...], CohortStatistics | None]] = {}
         self.computed = 0  # how many times the figures were counted (the tests and the bench read it)
+        self.roles = RoleCache()
 
     async def get(
         self, sessions: async_sessionmaker[AsyncSession], cohort: str, people: People | None = None
@@ -148,7 +199,7 @@ class StatisticsCache:
         kept = self._figures.get(cohort)
         if kept is not None and kept[0] == version:
             return kept[1]
-        figures = await statistics(sessions, cohort, people)
+        figures = await statistics(sessions, cohort, people, self.roles)
         self.computed += 1
         self._figures[cohort] = (version, figures)
         return figures

@@ -5,7 +5,9 @@ function the letters use), a participant without a name in the register by their
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextlib import suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +38,27 @@ def make_templates() -> Jinja2Templates:
         reason=said_reason,
         audit=said_audit,
         actor=said_actor,
-        municipalities=names,  # `{{ "4227+4225" | municipalities }}`, `{{ a.id | municipalities(numbered=True) }}`
+        # `{{ "4227+4225" | municipalities }}`, `{{ a.id | municipalities(numbered=True) }}`
+        municipalities=said_municipalities,
         place=said_place,
     )
     return templates
+
+
+def said_municipalities(numbers: str | Iterable[str], numbered: bool = False) -> str:
+    """`names`, remembered: a national cohort's pages say the same ~360 groups on every view (a list of
+    kommunenumre is said as its application ID)."""
+    return _said(numbers if isinstance(numbers, str) else "+".join(numbers), numbered)
+
+
+def said_group(cohort: str, application_id: str, *, numbered: bool) -> str:
+    """Where a group's task belongs: `Kull 2022, gruppe Kristiansand (4204)`."""
+    return f"Kull {cohort}, gruppe {_said(application_id, numbered)}"
+
+
+@lru_cache(maxsize=4096)
+def _said(application_id: str, numbered: bool) -> str:
+    return names(application_id, numbered=numbered)
 
 
 def unnamed(participant_workflow_id: str) -> str:

@@ -1,4 +1,5 @@
-"""The cohort page's figures are counted again only when a row they count from changed."""
+"""The cohort page's figures are counted again only when a row they count from changed, and the participants'
+roles (decrypted from the register) only when the register changed."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.statistics import StatisticsCache
-from store.tables import CohortRecord, GroupRecord
+from store.people import People
+from store.tables import CohortRecord, GroupRecord, ParticipantPersonRecord
 from tests.store.test_db import NOW, cohort
+from tests.store.test_people import KEY, kari
 
 
 def group(**overrides: object) -> GroupRecord:
@@ -46,3 +49,34 @@ async def test_the_figures_are_counted_again_only_when_the_read_model_changed(
     changed = await cache.get(session_factory, "2022")
     assert cache.computed == 2 and changed is not None and changed.by_outcome == {"waitlist": 1}
     assert await cache.get(session_factory, "2023") is None  # no such cohort: nothing counted from nothing
+
+
+async def test_the_roles_are_decrypted_again_only_when_the_register_changed(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    # a national cohort's ~1,400 people decrypted on every change of the year's work was most of a count
+    people, cache = People(session_factory, KEY), StatisticsCache()
+
+    async def enrol(number: int) -> None:
+        person = await people.register("2022", kari(email=f"p{number}@k.no", role="rådgiver"), confirmed=True)
+        async with session_factory() as session, session.begin():
+            participant = f"kull-2022.gruppe-5001.deltaker-{number}"
+            link = {"participant_id": participant, "person_id": person, "cohort": "2022", "updated_at": NOW}
+            session.add(ParticipantPersonRecord(**link))
+
+    async with session_factory() as session, session.begin():
+        session.add(CohortRecord(**cohort(stage="running")))
+        session.add(group())
+    for number in (1, 2, 3):
+        await enrol(number)
+    first = await cache.get(session_factory, "2022", people)
+    assert first is not None and cache.roles.decrypted == 1
+    async with session_factory() as session, session.begin():  # the year's work: figures again, roles kept
+        row = await session.get(GroupRecord, "kull-2022.gruppe-5001")
+        assert row is not None
+        row.stage, row.updated_at = "written", NOW + timedelta(seconds=1)
+    await cache.get(session_factory, "2022", people)
+    assert (cache.computed, cache.roles.decrypted) == (2, 1)
+    await enrol(4)  # the register changed: its roles are read again
+    fourth = await cache.get(session_factory, "2022", people)
+    assert fourth is not None and cache.roles.decrypted == 2

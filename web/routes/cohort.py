@@ -13,6 +13,7 @@ from gateway.statistics import render_report, statistics
 from web import forms
 from web.actions import COHORT_ACTIONS, COHORT_DONE, allowed, perform_cohort
 from web.cohort_calendar import cohort_calendar, cohort_plan
+from web.cohort_list import application_list
 from web.pages import done, render
 from web.routes.common import Staff, WebDep, answer_code, fields, read_form, reason
 from web.security import DOWNLOAD_HEADERS
@@ -23,14 +24,34 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
 @router.get("/kull/{cohort}")
-async def cohort_page(request: Request, cohort: str, web: WebDep, account: Staff) -> Response:
-    return await _cohort(request, web, account, cohort, {}, status.HTTP_200_OK)
+async def cohort_page(
+    request: Request,
+    cohort: str,
+    web: WebDep,
+    account: Staff,
+    region: str = "",
+    utfall: str = "",
+    fase: str = "",
+    side: int = 1,
+) -> Response:
+    """The cohort's facts, charts and calendar; its applications a page at a time, narrowed by region, outcome and
+    the group's stage (`?region=Trøndelag&utfall=admitted&side=2`)."""
+    chosen = {"region": region, "utfall": utfall, "fase": fase}
+    return await _cohort(request, web, account, cohort, {}, status.HTTP_200_OK, chosen, side)
 
 
 async def _cohort(
-    request: Request, web: Web, account: Account, cohort: str, errors: dict[str, str], code: int
+    request: Request,
+    web: Web,
+    account: Account,
+    cohort: str,
+    errors: dict[str, str],
+    code: int,
+    chosen: dict[str, str] | None = None,
+    side: int = 1,
 ) -> Response:
     overview = await web.cohort_page(cohort)  # from the read model: no workflow query at national size
+    listed = application_list(overview.applications, chosen or {"region": "", "utfall": "", "fase": ""}, side)
     can = {name: allowed(account, action) for name, action in COHORT_ACTIONS.items()}
     visible = await web.visible_applications(account, cohort)  # one query, not one per application
     context = {
@@ -39,6 +60,7 @@ async def _cohort(
         "can": can,
         "errors": errors,
         "visible": visible,
+        "listed": listed,
         "charts": await cohort_charts(web, overview),
         "calendar": cohort_calendar(await cohort_plan(web, cohort)),
     }
