@@ -59,6 +59,7 @@ async def build_report(
         "admin_actions": accepted,
         "refused_actions": refused,
         "applications_via_web": await _via_web(sessions, cohort_workflow_id(cohort)),
+        "offers": await _offers(sessions, cohort_workflow_id(cohort)),
         "seconds": round(seconds, 1),
     } | after_publish
 
@@ -126,6 +127,24 @@ async def _via_web(sessions: async_sessionmaker[AsyncSession], root: str) -> int
     return int(found or 0)
 
 
+async def _offers(sessions: async_sessionmaker[AsyncSession], root: str) -> list[dict[str, Any]]:
+    """Who answered their offer of a place what, in the order answered, and how: on the web (a municipality
+    contact's account) or at the office (the administration, as the municipality told it)."""
+    contacts = select(AccountRecord.username).where(AccountRecord.role == Role.MUNICIPALITY.value)
+    async with sessions() as session:
+        rows = await session.execute(
+            select(AuditRecord.params, AuditRecord.actor.in_(contacts))
+            .where(AuditRecord.workflow_id == root, AuditRecord.action == "answer_offer")
+            .where(AuditRecord.outcome == "accepted")
+            .order_by(AuditRecord.at, AuditRecord.id)
+        )
+        return [
+            {"application": params["application"], "answer": params["answer"], "by": "web" if web else "office"}
+            for params, web in rows.all()
+            if params
+        ]
+
+
 async def _counts(sessions: async_sessionmaker[AsyncSession], root: str) -> tuple[int, int, int]:
     async with sessions() as session:
         notices = await session.scalar(
@@ -166,7 +185,8 @@ def results_table(report: dict[str, Any]) -> str:
     )
     lines.append(f"Oral timetable: {len(report['orals'])} groups; supervision meetings: {len(report['supervision'])}")
     lines.append(
-        f"Applications on the web: {report.get('applications_via_web', 0)}; "
+        f"Applications on the web: {report.get('applications_via_web', 0)}; offers answered on the web: "
+        f"{sum(offer['by'] == 'web' for offer in report.get('offers', []))}; "
         f"notices: {report['notices_sent']}; admin actions: {report['admin_actions']} accepted, "
         f"{report['refused_actions']} refused; {report['seconds']} s"
     )

@@ -18,6 +18,7 @@ from temporalio.client import Client
 
 from demo import end_of_year
 from demo.coursework import Coursework
+from demo.offers import OfferAnswers
 from demo.player import DemoError, GroupStarted
 from demo.report import build_report
 from demo.scenario import Scenario
@@ -25,7 +26,6 @@ from demo.web_apply import WebApplicant, chosen
 from demo.year import compress_plan, machine_pace, scale
 from domain.admission import parse_application
 from domain.models import CohortPlan
-from domain.offers import Answer
 from gateway.admin import Admin, Refused
 from store.people import People
 from workflows.cohort import CohortWorkflow
@@ -41,16 +41,14 @@ from workflows.messages import (
     WithdrawGroupInput,
     WithdrawParticipantInput,
 )
-from workflows.offer_messages import AnswerOfferInput
 from workflows.participant import ParticipantWorkflow
 
 Milestone = tuple[datetime, str, Callable[[], Awaitable[None]]]
 
 
-class Demo(Coursework):
-    """The year as the scenario plays it: intake, selection, the gatherings beside the coursework, publishing."""
-
-    web_applicant: WebApplicant | None = None  # some applications through the web app's API (demo/web_apply.py)
+class Demo(Coursework, OfferAnswers):
+    """The year as the scenario plays it: intake, selection, the offers answered (demo/offers.py), the gatherings
+    beside the coursework, publishing."""
 
     # ---- the year -----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -80,7 +78,8 @@ class Demo(Coursework):
 
     async def apply_all(self) -> None:
         self.say(f"Intake: {len(self.scenario.applications)} applications")
-        on_the_web = chosen(self.scenario.applications) if self.web_applicant else set()
+        declining = self.script.declines_offer  # its contact must apply on the web to answer there
+        on_the_web = chosen(self.scenario.applications, first=declining) if self.web_applicant else set()
         for index, raw in enumerate(self.scenario.applications):
             application, errors = parse_application(raw)
             if application is None:
@@ -121,18 +120,6 @@ class Demo(Coursework):
                 f"{len(result.waitlist)} waiting"
             )
 
-    async def answer_offers(self) -> None:
-        """Every open offer answered "Takk ja" through the gateway, as the municipalities would on the web (the one
-        the scenario gives up is withdrawn by the administration instead)."""
-        giving_up = self.script.give_up.application if self.script.give_up else None
-        for record in (await self.overview()).applications:
-            if record.answer_by is None or record.answered is not None or record.id == giving_up:
-                continue
-            if record.outcome in ("admitted", "moved_up"):
-                admin = self.script.actors.admin
-                action = AnswerOfferInput(actor=admin, application_id=record.id, answer=Answer.ACCEPT)
-                await self.act(cohort_workflow_id(self.cohort), CohortWorkflow.answer_offer, action)
-
     async def after_confirm(self) -> None:
         admin = self.script.actors.admin
         give_up = self.script.give_up
@@ -145,7 +132,7 @@ class Demo(Coursework):
             )
             if result:
                 self.say(f"  {give_up.application} gave up its place; moved up: {result.moved_up}")
-            await self.answer_offers()  # the one moved up says yes too
+            await self.answer_offers()  # the one moved up answers too (a decline moves the next up)
         await self.until(self._participants_started)
         if self.on_started is not None:  # e.g. the web app's demo accounts: beside the script, which must keep time
             first = (await self.groups())[0]

@@ -50,6 +50,9 @@ class Script(_Model):
     actors: Actors
     year_seconds: float = Field(default=120, gt=10)
     give_up: GiveUp | None = None
+    # an application whose contact applies on the web and answers its offer of a place "Takk nei" there (every other
+    # offer is accepted: on the web by a contact who applied there, by the administration otherwise)
+    declines_offer: str | None = None
     assessments: dict[str, Track] = {}
     withdraw_participants: dict[str, str] = {}
     absences: list[str] = []  # "APPLICATION#N@GATHERING:DAY"

@@ -73,7 +73,9 @@ def test_the_script_names_real_groups_and_members_and_covers_every_branch(
     assert script.give_up is not None
     admitted = {entry.id for entry in result.admitted}
     assert script.give_up.application in admitted
-    moving_up = result.waitlist[0].id  # the first on the waiting list takes the place given up
+    # the first on the waiting list takes the place given up; it declines on the web, and the next takes it
+    assert script.declines_offer == result.waitlist[0].id
+    moving_up = result.waitlist[1].id
     in_programme = admitted - {script.give_up.application} | {moving_up}
     applications = {a.id: a for a in map(Application.model_validate, scenario["applications"]) if a.id in in_programme}
     refs = [

@@ -31,8 +31,9 @@ def test_demo_runs_the_cohort_on_the_embedded_server_and_stops_it(
     assert first_run.returncode == 0, out + first_run.stderr
     assert f"Temporal UI: http://127.0.0.1:{demo_env['NIS_UI_PORT']}" in out
     assert (
-        "Selection confirmed (seed kull-2022): 12 admitted" in out and "3405 gave up its place; moved up: 4204" in out
+        "Selection confirmed (seed kull-2022): 12 admitted" in out and "3405 gave up its place; moved up: 3909" in out
     )
+    assert "3909 declined its offer on the web as its contact; moved up: 4204" in out  # the scenario's decline
     assert (
         out.count("refused as it should be:") == 4 and "  refused: " not in out
     )  # only the script's deliberate mistakes
@@ -100,7 +101,7 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
     assert errors["3326"] == [
         "Hemsedal (3326) har allerede søkt om plass på dette kullet, i søknaden fra Gol, Hemsedal og Ål."
     ]
-    assert (outcomes["3405"], outcomes["4204"]) == ("gave_up", "moved_up")
+    assert (outcomes["3405"], outcomes["3909"], outcomes["4204"]) == ("gave_up", "gave_up", "moved_up")
     people = {p["id"]: p for p in report["participants"]}
     in_programme = {a for a, o in outcomes.items() if o in ("admitted", "moved_up")}
     assert {p["application"] for p in people.values()} == in_programme and len(in_programme) == 12

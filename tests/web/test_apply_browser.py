@@ -1,7 +1,8 @@
 """Applying on the web in headless Chromium (Debian's /usr/bin/chromium driven by Playwright): a municipality contact
 reads the cohort's public page, registers, follows the link in the letter the outbox holds, chooses a password, fills
 in the application with one mistake, sees it beside its field in Norwegian, corrects it, sends it and reads the
-receipt; the receipt letter is queued to them."""
+receipt; the receipt letter is queued to them. The administration then signs in and finds the application on the
+cohort's page under the municipality's name."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from store.accounts import Account, Role
 from tests.web.apply_world import PASSWORD, ApplyWorld, apply_world
 from tests.web.test_browser import CHROMIUM, FLAGS, SHOTS
 from web.server import http_server
@@ -107,3 +109,20 @@ async def test_a_contact_registers_confirms_applies_and_reads_the_receipt(
     ).to_be_visible()
     [receipt] = await world.receipt(cohort, email)
     assert "Vi har mottatt søknaden fra Trondheim" in receipt
+
+    await page.get_by_role("button", name="Logg ut").click()
+    await the_administration_finds_it_by_name(page, world, cohort)
+
+
+async def the_administration_finds_it_by_name(page: Page, world: ApplyWorld, cohort: str) -> None:
+    await world.app.state.web.accounts.add(Account(username="ada-opptak", role=Role.ADMIN), PASSWORD)
+    await page.goto("/logg-inn")
+    await page.get_by_label("Brukernavn").fill("ada-opptak")
+    await page.get_by_label("Passord").fill(PASSWORD)
+    await page.get_by_role("button", name="Logg inn").click()
+    await expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+    await page.goto(f"/kull/{cohort}")
+    row = page.locator("table.applications").get_by_role("row", name="Trondheim (5001)")
+    await expect(row).to_contain_text("Søkt")  # the name from the register beside its number, and its state
+    await expect(page.locator("table.applications")).not_to_contain_text("Ingen søknader ennå.")
+    await page.screenshot(path=str(SHOTS / "apply-admin-sees-it.png"), full_page=True)

@@ -1,5 +1,6 @@
 """In headless Chromium (the fixtures of test_browser.py): a participant signs in, lands on their page, clicks the
-download of their transcript, and the browser saves a PDF whose text gives their name and grade in Norwegian."""
+download of their transcript, and the browser saves a PDF whose text gives their name and grade in Norwegian; on the
+same page they open and read their letters (issue 20's "Done when")."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ async def test_a_participant_downloads_their_transcript_from_their_page(page: Pa
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert text.startswith("Karakterutskrift")
     assert f"Navn: {name}" in text and "Karakter: A (karakterskala A–F" in text and "Studiepoeng: 30" in text
+
+    letters = page.locator("section#brev")  # and their letters, as sent, on the page they downloaded it from
+    await expect(letters.get_by_role("heading", name="Mine brev")).to_be_visible()
+    offer = f"Gratulerer! Trondheim har fått plass på kull {world.cohort}"
+    await expect(letters.get_by_text(offer)).to_be_hidden()  # closed until opened
+    await letters.get_by_text(f"Tilbud om plass på kull {world.cohort}").click()
+    await expect(letters.get_by_text(offer)).to_be_visible()
+    await shot(page, "participant-documents-and-letters")
