@@ -43,6 +43,9 @@ class PlanCache:
         except RPCError as error:
             log.warning("plan not read", workflow_id=workflow_id, status=error.status.name)
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
+        except RuntimeError as error:  # the client's connection itself failed (a lazy or lost connection)
+            log.warning("plan not read", workflow_id=workflow_id, error=str(error))
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
 
     def amended(self, workflow_id: str, plan: CohortPlan, before: int) -> None:
         self.cache.amended(workflow_id, plan, before)

@@ -12,7 +12,7 @@ from gateway.admin import Refused
 from gateway.statistics import render_report, statistics
 from web import forms
 from web.actions import COHORT_ACTIONS, COHORT_DONE, allowed, perform_cohort
-from web.cohort_calendar import cohort_calendar, cohort_plan
+from web.cohort_calendar import CohortCalendar, cohort_calendar, cohort_plan
 from web.cohort_list import application_list
 from web.pages import done, render
 from web.routes.common import Staff, WebDep, answer_code, fields, read_form, reason
@@ -62,9 +62,20 @@ async def _cohort(
         "visible": visible,
         "listed": listed,
         "charts": await cohort_charts(web, overview),
-        "calendar": cohort_calendar(await cohort_plan(web, cohort)),
+        "calendar": await _calendar(web, cohort),
     }
     return render(request, "cohort.html", context, code)
+
+
+async def _calendar(web: Web, cohort: str) -> CohortCalendar | None:
+    """The calendar from the plan Temporal holds; when Temporal does not answer, the page (read from the read model)
+    still shows, with a line that the calendar is not at hand now."""
+    try:
+        return cohort_calendar(await cohort_plan(web, cohort))
+    except HTTPException as error:
+        if error.status_code != status.HTTP_503_SERVICE_UNAVAILABLE:
+            raise
+        return None
 
 
 @router.post("/kull/{cohort}/{name}")
