@@ -134,6 +134,8 @@ def _plan_data(values: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     data: dict[str, Any] = {name: values[name] for name in ("cohort", *WHOLE) if values[name]}
     data |= {name: _time(values[name]) for name in (*TIMES, *OPTIONAL_TIMES) if values[name]}
     data |= {name: _seconds(values[name]) for name in IN_DAYS if values[name]}
+    if not values["offer_answer_seconds"]:  # blank: no answer asked, the offered place stands (not the default)
+        data["offer_answer_seconds"] = None
     data["gatherings"] = [_part(values, f"gatherings.{i}", GATHERING_PARTS) for i in range(GATHERINGS)]
     data["work_requirements"] = [
         _part(values, f"work_requirements.{i}", REQUIREMENT_PARTS) for i in range(WORK_REQUIREMENTS)

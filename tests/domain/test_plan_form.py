@@ -98,3 +98,15 @@ def test_the_form_has_an_input_for_every_field_of_the_plan() -> None:
     template = (Path(__file__).parents[2] / "web" / "templates" / "plan_form.html").read_text(encoding="utf-8")
     top = [name for name in field_names() if "." not in name]
     assert [name for name in top if f'field("{name}"' not in template] == []
+
+
+def test_a_blank_answer_deadline_asks_no_answer_and_reads_back_as_shown() -> None:
+    """A plan without an answer deadline (the offered place stands) is shown blank and read back the same, so an
+    amendment of such a cohort does not seem to change the setting."""
+    plan = load_plan("demo/plans/kull-2022.json").model_copy(update={"offer_answer_seconds": None})
+    values = to_form(plan)
+    assert values["offer_answer_seconds"] == ""
+    answer = read_form(values)
+    assert answer.plan is not None and answer.plan.offer_answer_seconds is None, answer.errors
+    default = read_form(to_form(load_plan("demo/plans/kull-2022.json"))).plan
+    assert default is not None and default.offer_answer_seconds == 14 * 86400
