@@ -26,7 +26,8 @@ def _targets() -> dict[str, argparse.ArgumentParser]:
     return {"cohort": cohort, "group": group, "participant": participant, "requirement": requirement}
 
 
-def _common() -> argparse.ArgumentParser:
+def common_options() -> argparse.ArgumentParser:
+    """--json and --as (the acting account), for every command that acts."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print the result as JSON")
     common.add_argument(
@@ -46,7 +47,7 @@ def _given(spoken: Spoken) -> Command:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the admin commands to starter.py's parser."""
-    common, targets = _common(), _targets()
+    common, targets = common_options(), _targets()
     families: dict[str, Any] = {}
 
     def add(where: Any, name: str, run: Command, help: str, *parents: argparse.ArgumentParser) -> Any:

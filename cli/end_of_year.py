@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cli.admin import acting, dispatch, guarded
+from cli.admin_parser import common_options
 from cli.output import CliError, emit
 from domain.catalogue import day, label, when
 from domain.ids import AppealId, ResitId
@@ -297,16 +298,7 @@ def _stage(args: argparse.Namespace, result: AppealActionResult) -> int:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print the result as JSON")
-    common.add_argument(
-        "--as",
-        "--actor",
-        dest="account",
-        metavar="NAME",
-        default=get_settings().account,
-        help="the account that acts (`starter.py user add`), recorded in the audit trail (default: $NIS_ACCOUNT)",
-    )
+    common = common_options()  # --json and --as, as every admin command has them
     appeal_id = argparse.ArgumentParser(add_help=False)
     appeal_id.add_argument("appeal", metavar="APPEAL_ID", help="the appeal's workflow ID (<participant>.klage)")
     cohort = argparse.ArgumentParser(add_help=False)

@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 
 from cli.admin import acting, dispatch, guarded
+from cli.admin_parser import common_options
 from cli.output import CliError, emit
 from domain.catalogue import day
 from gateway.admin import Admin
 from gateway.end_of_year.explanation import explanation_of, give_explanation, request_explanation
 from gateway.messages import ExplanationDetail
-from runtime.settings import get_settings
 
 
 @guarded
@@ -79,16 +79,7 @@ def _shown(args: argparse.Namespace, d: ExplanationDetail, text: str | None) -> 
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print the result as JSON")
-    common.add_argument(
-        "--as",
-        "--actor",
-        dest="account",
-        metavar="NAME",
-        default=get_settings().account,
-        help="the account that acts (`starter.py user add`), recorded in the audit trail (default: $NIS_ACCOUNT)",
-    )
+    common = common_options()  # --json and --as, as every admin command has them
     verbs = commands.add_parser("explanation", help="begrunnelse: an explanation of a grade").add_subparsers(
         dest="verb", required=True
     )
