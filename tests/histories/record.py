@@ -18,15 +18,18 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from demo.acting import actor_roles, external_actors
 from demo.embedded import venv_binary
 from demo.run import run_scenario
 from demo.scenario import Scenario
 from domain.plan import load_plan
 from runtime.codec import data_converter
 from runtime.wiring import build_worker
+from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
 from store.people import People, register_key
 from tests.histories.fingerprint import fingerprint, write_recorded
+from web.demo_accounts import create_actor_accounts
 from workflows import search
 
 HERE = Path(__file__).parent
@@ -54,7 +57,10 @@ async def record(speed: float) -> int:
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite+aiosqlite:///{folder}/readmodel.sqlite3")
         await create_schema(engine)
+        await Accounts.create_table(engine)
         sessions = make_session_factory(engine)
+        # the script acts as accounts (the supervisor, the appeals' commission), made as the demo makes them
+        await create_actor_accounts(Accounts(sessions), actor_roles(scenario), external_actors(scenario))
         async with build_worker(env.client, "record", sessions):
             people = People(sessions, register_key(RECORDING_KEY))
             await run_scenario(
