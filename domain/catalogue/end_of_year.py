@@ -23,7 +23,6 @@ REFUSALS: dict[str, str] = {
     "appeal.received_late": "Klagen ble mottatt {received:date}, etter klagefristen {deadline:time}",
     # the new examiners and the new assessment (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py,
     # gateway/end_of_year/appeal.py: they are examiner accounts)
-    "appeal.no_examiners_named": "Oppgi minst én ny sensor",
     "appeal.too_many_examiners": "Høyst {most} sensorer kan oppnevnes, ikke {named}",
     "appeal.examiner_named_twice": "Samme sensor er oppgitt mer enn én gang: {examiners}",
     "appeal.examiners_graded_first": (

@@ -8,7 +8,6 @@ same, the combined grade stands. The result of an appeal is final. (docs/domain.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,6 @@ from domain.grading import adjustment_refusal, combine
 from domain.models import Grade, Strict, Track
 from domain.refusals import Refusal
 
-EXAMINERS_MAX = 3
 OSLO = ZoneInfo("Europe/Oslo")
 DAY_END = time(23, 59, 59)  # an appeal window ends with its last day, as the letter states it
 
@@ -89,21 +87,6 @@ def withdrawal_refusal(decided: bool, withdrawn: bool) -> Refusal | None:
         return Refusal("appeal.withdrawn")
     if decided:
         return Refusal("appeal.decided_not_withdrawable")
-    return None
-
-
-def examiners_refusal(first: list[str], new: list[str]) -> Refusal | None:
-    """The new examiners are others than those who graded the written work first, each named once."""
-    if not new:
-        return Refusal("appeal.no_examiners_named")
-    if len(new) > EXAMINERS_MAX:
-        return Refusal("appeal.too_many_examiners", most=EXAMINERS_MAX, named=len(new))
-    twice = sorted(name for name, times in Counter(new).items() if times > 1)
-    if twice:
-        return Refusal("appeal.examiner_named_twice", examiners=", ".join(twice))
-    again = sorted(set(new) & set(first))
-    if again:
-        return Refusal("appeal.examiners_graded_first", examiners=", ".join(again))
     return None
 
 

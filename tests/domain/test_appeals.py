@@ -11,7 +11,6 @@ from domain.end_of_year.appeals import (
     AppealFacts,
     appeal_deadline,
     appeal_refusal,
-    examiners_refusal,
     needs_new_oral,
     new_oral_refusal,
     outcome_with_oral,
@@ -116,20 +115,6 @@ def test_who_may_not_appeal_is_refused_by_name(changes: dict[str, object], reaso
 
 def test_a_failed_student_may_appeal() -> None:
     assert appeal_refusal(facts(final_grade=Grade.F), RELEASED, THREE_WEEKS) is None
-
-
-def test_new_examiners_must_differ_from_the_first() -> None:
-    assert examiners_refusal(["sensor.a"], ["sensor.b", "sensor.c"]) is None
-    assert str(examiners_refusal(["sensor.a", "sensor.b"], ["sensor.b"])) == (
-        "sensor.b satte den første karakteren; en klage skal vurderes av nye sensorer"
-    )
-    assert str(examiners_refusal([], [])) == "Oppgi minst én ny sensor"
-    assert str(examiners_refusal([], ["x", "y", "x"])) == "Samme sensor er oppgitt mer enn én gang: x"
-    too_many = examiners_refusal([], ["a", "b", "c", "d"])
-    assert too_many is not None and too_many.dump() == [
-        {"code": "appeal.too_many_examiners", "params": {"most": 3, "named": 4}}
-    ]
-    assert str(too_many) == "Høyst 3 sensorer kan oppnevnes, ikke 4"
 
 
 def test_the_same_written_grade_keeps_the_combined_grade() -> None:

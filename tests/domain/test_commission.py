@@ -80,3 +80,19 @@ def test_two_or_more_grades_from_the_first_is_assessed_further() -> None:
     assert not needs_further_assessment(Grade.C, Grade.B)
     assert not needs_further_assessment(Grade.C, Grade.C)
     assert not needs_further_assessment(Grade.D, Grade.E)
+
+
+def test_the_commissions_refusals_read_as_a_person_reads_them() -> None:
+    """The words beside the form and on the command line (formerly held by the rule for one appeal examiner)."""
+    second = Member(username="sensor.b", external=True)
+    graded_first = commission_refusal(["sensor.a", "sensor.b"], [INTERNAL, second])
+    assert str(graded_first) == "sensor.b satte den første karakteren; en klage skal vurderes av nye sensorer"
+    assert str(commission_refusal([], [])) == "En klagekommisjon skal ha minst 2 sensorer, ikke 0"
+    twice = commission_refusal([], [EXTERNAL, INTERNAL, EXTERNAL])
+    assert str(twice) == "Samme sensor er oppgitt mer enn én gang: sensor.ekstern"
+    four = [EXTERNAL, *(Member(username=f"sensor.{n}", external=False) for n in "abc")]
+    too_many = commission_refusal([], four)
+    assert too_many is not None and too_many.dump() == [
+        {"code": "appeal.too_many_examiners", "params": {"most": 3, "named": 4}}
+    ]
+    assert str(too_many) == "Høyst 3 sensorer kan oppnevnes, ikke 4"
