@@ -21,18 +21,6 @@ def outbox_rows(input: SendNoticeInput, now: datetime) -> list[dict[str, Any]]:
     readers = dict.fromkeys([*input.recipients, *([outbox.STAFF] if input.staff else [])])  # each once, in order
     notice = input.notice.model_dump_json()
     return [
-        {
-            "idempotency_key": f"{input.key}:{reader}",
-            "cohort": input.notice.cohort,
-            "kind": input.notice.kind,
-            "notice": notice,
-            "person_id": reader,
-            "status": outbox.Status.QUEUED,
-            "reason": None,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-            "sent_at": None,
-        }
+        outbox.queued(f"{input.key}:{reader}", input.notice.cohort, input.notice.kind, notice, reader, now)
         for reader in readers
     ]

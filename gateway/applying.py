@@ -138,20 +138,8 @@ class Applying:
         log.info("registration link queued", cohort=cohort, municipality=municipality)  # no address, no token
 
     async def _queue(self, cohort: str, notice: RegistrationLink, person_id: str, tag: str) -> None:
-        now = datetime.now(UTC)
-        row = {
-            "idempotency_key": f"{cohort_workflow_id(cohort)}:registration:{tag}:{person_id}",
-            "cohort": cohort,
-            "kind": notice.kind,
-            "notice": notice.model_dump_json(),
-            "person_id": person_id,
-            "status": outbox.Status.QUEUED,
-            "reason": None,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-            "sent_at": None,
-        }
+        key = f"{cohort_workflow_id(cohort)}:registration:{tag}:{person_id}"
+        row = outbox.queued(key, cohort, notice.kind, notice.model_dump_json(), person_id, datetime.now(UTC))
         async with self.sessions() as session, session.begin():
             await outbox.queue(session, [row])
 

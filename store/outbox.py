@@ -27,6 +27,23 @@ class Status(StrEnum):
     UNDELIVERED = "undelivered"
 
 
+def queued(key: str, cohort: str, kind: str, notice: str, person_id: str, now: datetime) -> dict[str, Any]:
+    """A letter's outbox row as it is queued (`notice`: the notice's JSON), for `queue`."""
+    return {
+        "idempotency_key": key,
+        "cohort": cohort,
+        "kind": kind,
+        "notice": notice,
+        "person_id": person_id,
+        "status": Status.QUEUED,
+        "reason": None,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "sent_at": None,
+    }
+
+
 async def queue(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
     """Insert the letters not yet in the outbox; returns how many were new."""
     return sum([await insert_if_absent(session, OutboxRecord, row) for row in rows])
