@@ -20,6 +20,7 @@ WORDS = "Besvarelsen viser god innsikt i tjenestedesign, men drøftingen av barr
 
 async def sign_in_as(page: Page, username: str) -> None:
     await page.goto("/")
+    await expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()  # the form of this load, its token
     await page.get_by_label("Brukernavn").fill(username)
     await page.get_by_label("Passord").fill(PASSWORD)
     await page.get_by_role("button", name="Logg inn").click()
