@@ -151,10 +151,12 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
     except Refused as refused:
         demo.say(f"  refused: assign_examiners on {appeal_id}: {refused}")
     assert appeal.written is not None  # a withdrawn appeal is not decided
-    for member in section.appeal_examiners:  # each on their own, blind; here they agree
-        own = CommissionGradeInput(actor=member, grade=appeal.written)
+    commission = appeal.commission or appeal.written
+    own_grades = appeal.members or [commission] * len(section.appeal_examiners)
+    for member, grade in zip(section.appeal_examiners, own_grades, strict=True):  # each on their own, blind
+        own = CommissionGradeInput(actor=member, grade=grade)
         await demo.act(appeal_id, AppealWorkflow.register_commission_grade, own)
-    decided = CommissionDecisionInput(actor=examiner, grade=appeal.written)
+    decided = CommissionDecisionInput(actor=examiner, grade=commission)
     await demo.act(appeal_id, AppealWorkflow.register_new_written_grade, decided)
     if (await demo.admin.query(appeal_id, AppealWorkflow.detail)).stage == "further_assessment":
         fixed = CommissionDecisionInput(actor=office, grade=appeal.written, by_admin=True)  # all documents at hand
@@ -265,6 +267,7 @@ async def report_sections(
                 "withdrawn": a.withdrawn_at is not None,  # before the decision: the grade stayed
                 "examiners": commissions[a.appeal_id].examiners,  # the commission's accounts
                 "external": len(commissions[a.appeal_id].external),
+                "commission_grade": commissions[a.appeal_id].commission_grade,  # before any further assessment
                 "further_assessment": commissions[a.appeal_id].further_assessment,
             }
             for a in ended

@@ -83,7 +83,12 @@ class Scenario(_Model):
 
 class Appeal(_Model):
     participant: str  # APPLICATION#N
-    written: Grade | None = None  # the new examiners' written grade; none for one withdrawn before the decision
+    written: Grade | None = None  # the new written grade that stands; none for one withdrawn before the decision
+    # each commission member's own grade, in the order of end_of_year.appeal_examiners, and the commission's grade;
+    # by default all say `written`. A commission's grade two or more from the first is assessed further, which
+    # fixes `written` (it may differ from the commission's)
+    members: list[Grade] | None = None
+    commission: Grade | None = None
     oral: int | None = None  # the new oral adjustment, when the written grade changed
     withdraw: bool = False  # withdrawn on the person's word before it is decided: the grade stays
 
@@ -126,6 +131,13 @@ class EndOfYear(_Model):
     resits: list[Resit] = []
     mistakes: EndOfYearMistakes = EndOfYearMistakes()
     xlsx: bool = True
+
+    @model_validator(mode="after")
+    def _a_grade_per_member(self) -> EndOfYear:
+        for appeal in self.appeals:
+            if appeal.members is not None and len(appeal.members) != len(self.appeal_examiners):
+                raise ValueError(f"{appeal.participant}: a grade for each of {len(self.appeal_examiners)} members")
+        return self
 
 
 Scenario.model_rebuild()  # its end_of_year section is defined after it

@@ -145,8 +145,8 @@ def test_report_shows_every_branch_of_the_script(report: dict[str, Any]) -> None
 
 def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -> None:
     """After publish (demo/end_of_year.py): an appeal that changes the grade, one two grades from the first that a
-    further assessment decides, one that does not change it, one withdrawn, the documents (their PDFs and codes) and
-    the FS export; each participant's grade is the one after the appeals."""
+    further assessment decides otherwise than the commission, one that does not change it, one withdrawn, the
+    documents (their PDFs and codes) and the FS export; each participant's grade is the one after the appeals."""
     changed, further, kept, withdrawn = report["appeals"]  # by the appeal's ID
     assert changed == {
         "participant": "kull-2022.gruppe-1804.deltaker-1",
@@ -157,6 +157,7 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "withdrawn": False,
         "examiners": ["lars.klagesensor", "mona.klagesensor"],  # a commission of two
         "external": 1,
+        "commission_grade": "B",
         "further_assessment": False,
     }
     assert kept["written_before"] == kept["written_after"] and kept["final_before"] == kept["final_after"]
@@ -164,12 +165,15 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert further == {
         "participant": "kull-2022.gruppe-1835.deltaker-1",
         "written_before": "C",
-        "written_after": "A",  # two grades from the first: assessed further, with every document, before it stood
+        # the commission said A (its members A and B), two grades from the first: the further assessment, with every
+        # document at hand, fixed B instead; a changed written grade, a new oral (+0)
+        "written_after": "B",
         "final_before": "B",
-        "final_after": "A",
+        "final_after": "B",
         "withdrawn": False,
         "examiners": ["lars.klagesensor", "mona.klagesensor"],
         "external": 1,
+        "commission_grade": "A",
         "further_assessment": True,
     }
     assert withdrawn == {
@@ -181,6 +185,7 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
         "withdrawn": True,
         "examiners": [],
         "external": 0,
+        "commission_grade": None,
         "further_assessment": False,
     }  # withdrawn before the decision: the grade stayed
     [explained] = report["explanations"]  # asked, and given by the group's examiner
