@@ -164,6 +164,8 @@ class Accounts:
             record = await session.get(AccountRecord, username)
             if record is None or record.role != Role.EXAMINER.value:
                 raise AccountError("account.no_examiner", username=username)
+            if await _on_a_commission_of(session, username, group_workflow_id):
+                raise AccountError("account.on_appeal_commission", username=username)
             if await session.get(ExaminerRecord, (username, group_workflow_id)) is None:
                 session.add(ExaminerRecord(username=username, group_workflow_id=group_workflow_id))
 
@@ -291,3 +293,19 @@ def _participant(text: str) -> bool:
     except Refusal:
         return False
     return True
+
+
+async def _on_a_commission_of(session: AsyncSession, username: str, group_workflow_id: str) -> bool:
+    """Whether the account sits on the appeal commission of a member of the group: a group's examiner sees its first
+    grades, which the commission must not (its assessment is blind)."""
+    from store.end_of_year import AppealRecord  # it imports this module's tables
+
+    found = await session.scalar(
+        select(AppealRecord.appeal_id)
+        .where(
+            AppealRecord.group_id == group_workflow_id,
+            AppealRecord.examiners.contains(f",{username},", autoescape=True),
+        )
+        .limit(1)
+    )
+    return found is not None

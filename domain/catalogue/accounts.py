@@ -23,6 +23,9 @@ REFUSALS: dict[str, str] = {
     "account.exists": "Brukeren '{username}' finnes allerede",
     "account.no_local_account": "Ingen lokal konto '{username}'",
     "account.no_examiner": "Ingen sensorkonto '{username}'",
+    "account.on_appeal_commission": (
+        "'{username}' sitter i klagekommisjonen for et medlem av gruppen og kan ikke også være gruppens sensor"
+    ),
     "account.no_teacher": "Ingen faglærerkonto '{username}'",
     # a sign-in through OpenID Connect
     "account.other_identity": "Brukeren '{username}' tilhører en annen OpenID Connect-identitet",

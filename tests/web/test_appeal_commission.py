@@ -20,7 +20,7 @@ from gateway.admin import Admin
 from gateway.end_of_year.appeal import assign_examiners, register_appeal
 from store.accounts import Account, Role
 from tests.conftest import Harness
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, csrf_of
 from tests.web.test_browser import CHROMIUM, FLAGS
 from tests.web.test_end_of_year import ADMIN, app_with, bearer, client, sign_in
 from tests.web.test_pages import text
@@ -86,6 +86,12 @@ async def test_the_commission_reads_the_appeal_blind_until_the_further_assessmen
             assert "Fremragende" in body["criteria"]["A"]
         other = await http.get(f"/api/participants/{ids[1]}", headers=headers)
         assert other.status_code == 404  # not on that person's commission, and not the group's examiner
+    async with client(app) as http:  # nor may a member become the group's examiner, who sees the first grades
+        await sign_in(http, ADMIN.username)
+        page = await http.get(group)
+        refused = await http.post(group + "/assign-examiner", data={"username": EXAMINER, "csrf": csrf_of(page.text)})
+        assert refused.status_code == 409
+        assert f"Avvist: '{EXAMINER}' sitter i klagekommisjonen for et medlem av gruppen" in text(refused.text)
 
     appeal = AppealId.parse(f"{person}.klage")
     await grade(gateway, appeal, EXAMINER, Grade.A)
