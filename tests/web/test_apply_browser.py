@@ -111,6 +111,7 @@ async def test_a_contact_registers_confirms_applies_and_reads_the_receipt(
     assert "Vi har mottatt søknaden fra Trondheim" in receipt
 
     await page.get_by_role("button", name="Logg ut").click()
+    await expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()  # signed out before the next sign-in
     await the_administration_finds_it_by_name(page, world, cohort)
 
 
