@@ -152,6 +152,11 @@ def outcome_with_oral(written_after: Grade, adjustment: int, step_limit: int) ->
     return _outcome(written_after, combine(written_after, adjustment, step_limit))
 
 
+def counted_before(attempt_grade: Grade, before_attempt: Grade | None) -> Grade:
+    """The grade that counts while a re-sit's appeal is undecided (or after it is withdrawn): the re-sit's best."""
+    return best(before_attempt, attempt_grade)
+
+
 def counting(outcome: AppealOutcome, before_attempt: Grade | None) -> AppealOutcome:
     """The grade that counts after an appeal of a re-sit: the best of the grade before the re-sit (`before_attempt`)
     and the attempt's grade after the appeal (no grade before it: a postponed exam after a valid absence)."""

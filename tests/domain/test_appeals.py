@@ -12,6 +12,7 @@ from domain.end_of_year.appeals import (
     ResitAppealFacts,
     appeal_deadline,
     appeal_refusal,
+    counted_before,
     counting,
     latest_decided_attempt,
     needs_new_oral,
@@ -224,3 +225,9 @@ def test_after_a_resit_appeal_the_best_grade_counts(before: Grade | None, attemp
     result = counting(attempt, before)
     assert (result.attempt_grade, result.final_grade) == (attempt_after, counts)
     assert result.credits == (0 if counts == Grade.F else 30)
+
+
+def test_while_a_resit_appeal_waits_the_resits_best_grade_counts() -> None:
+    assert counted_before(Grade.E, Grade.F) == Grade.E
+    assert counted_before(Grade.F, Grade.D) == Grade.D
+    assert counted_before(Grade.C, None) == Grade.C
