@@ -131,7 +131,8 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
     if not step.command.allows(account):
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     if name == "appeal":
-        return await register_appeal(web.admin, member.workflow_id, account, received=values.get("received"))
+        received, attempt = values.get("received"), values.get("attempt")
+        return await register_appeal(web.admin, member.workflow_id, account, received=received, attempt=attempt)
     if name == "explanation":
         return await request_explanation(web.admin, member.workflow_id, account, received=values.get("received"))
     if name == "explanation-give":
