@@ -162,7 +162,10 @@ def counting(outcome: AppealOutcome, before_attempt: Grade | None) -> AppealOutc
     and the attempt's grade after the appeal (no grade before it: a postponed exam after a valid absence)."""
     grade = best(before_attempt, outcome.final_grade)
     return AppealOutcome(
-        written_grade=outcome.written_grade, final_grade=grade, credits=credits_for(grade), attempt_grade=outcome.final_grade
+        written_grade=outcome.written_grade,
+        final_grade=grade,
+        credits=credits_for(grade),
+        attempt_grade=outcome.final_grade,
     )
 
 

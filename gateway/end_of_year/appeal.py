@@ -104,7 +104,12 @@ async def register_appeal(
 
 
 async def _register_resit_appeal(
-    admin: Admin, who: common.Person, resits: list[ResitDetail], attempt: int, now: datetime | None, received: date | None
+    admin: Admin,
+    who: common.Person,
+    resits: list[ResitDetail],
+    attempt: int,
+    now: datetime | None,
+    received: date | None,
 ) -> AppealDetail:
     """Start the appeal of re-sit `attempt`'s grade: its window runs from the re-sit's decision; its first examiners
     are the re-sit's and the group's; the best of the grade before the re-sit and the attempt's new grade counts."""
