@@ -11,7 +11,7 @@ the same transaction as the letters; an appeal's or a re-sit's row just before i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -54,24 +54,38 @@ def settle(
     certificate: str | None,
     appeal: AppealRecord | None,
     attempts: Sequence[ResitRecord],
+    resit_appeals: Mapping[int, AppealRecord] | None = None,
 ) -> Settled:
     """The decided appeal replaces the grade; each decided re-sit carries the best grade so far (`attempts` first
-    attempt first, decided ones only)."""
+    attempt first, decided ones only), and a decided appeal of the last one (`resit_appeals`, by attempt) the best
+    grade after it."""
     grade = Grade(appeal.final_after) if appeal and appeal.final_after else final_grade
     credits = appeal.credits_after if appeal and appeal.credits_after is not None else credits
     first_grade = grade
     if attempts and attempts[-1].grade_after:
         grade, credits = Grade(attempts[-1].grade_after), attempts[-1].credits_after or 0
+        appealed = (resit_appeals or {}).get(attempts[-1].attempt)
+        if appealed is not None and appealed.final_after:
+            grade, credits = Grade(appealed.final_after), appealed.credits_after or 0
     if certificate != "course_certificate":
         certificate = "transcript" if grade not in (None, Grade.F) else None
     return Settled(certificate, grade, credits, first_grade)
 
 
-def result_day(released: datetime, appeal: AppealRecord | None, attempts: Sequence[ResitRecord]) -> date:
-    """The date the result was fixed, in Europe/Oslo: the release, the appeal's decision or the last re-sit's."""
+def result_day(
+    released: datetime,
+    appeal: AppealRecord | None,
+    attempts: Sequence[ResitRecord],
+    resit_appeals: Mapping[int, AppealRecord] | None = None,
+) -> date:
+    """The date the result was fixed, in Europe/Oslo: the release, the appeal's decision, the last re-sit's or the
+    decision of that re-sit's appeal."""
     moment = appeal.decided_at if appeal and appeal.decided_at else released
     if attempts and attempts[-1].decided_at:
         moment = attempts[-1].decided_at
+        appealed = (resit_appeals or {}).get(attempts[-1].attempt)
+        if appealed is not None and appealed.decided_at:
+            moment = appealed.decided_at
     return moment.astimezone(OSLO).date()
 
 
@@ -123,9 +137,11 @@ async def announced_facts(session: AsyncSession, person_id: str, cohort: str) ->
             raise LookupError("the group's release is not in the read model yet")
         appeal = await end_of_year.decided_appeal_of(session, member.participant_id)
         attempts = [r for r in await end_of_year.resits_of_participant(session, member.participant_id) if r.decided_at]
+        resit_appeals = await end_of_year.decided_resit_appeals_of(session, member.participant_id)
         grade = Grade(member.final_grade) if member.final_grade else None
-        settled = settle(grade, member.credits, member.certificate, appeal, attempts)
-        facts = document_facts(member.participant_id, cohort, settled, result_day(group.published_at, appeal, attempts))
+        settled = settle(grade, member.credits, member.certificate, appeal, attempts, resit_appeals)
+        day = result_day(group.published_at, appeal, attempts, resit_appeals)
+        facts = document_facts(member.participant_id, cohort, settled, day)
         if facts is not None:
             return facts
     return None

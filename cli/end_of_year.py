@@ -82,7 +82,8 @@ def _resit_id(text: str) -> ResitId:
 
 @guarded
 async def appeal_register(admin: Admin, args: argparse.Namespace) -> int:
-    detail = await register_appeal(admin, args.participant, await acting(admin, args), received=args.received)
+    account = await acting(admin, args)
+    detail = await register_appeal(admin, args.participant, account, received=args.received, attempt=args.attempt)
     return _appeal(args, detail)
 
 
@@ -97,6 +98,13 @@ def _received_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (åååå-mm-dd)") from None
+
+
+def _attempt(text: str) -> int:
+    """`--attempt`: the sitting appealed, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et forsøk (1, 2, ...)")
+    return int(text)
 
 
 @guarded
@@ -316,6 +324,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub.add_argument("participant", metavar="PARTICIPANT_ID")
     sub.add_argument(
         "--received", type=_received_day, help="the day the appeal was received, YYYY-MM-DD (default: today)"
+    )
+    sub.add_argument(
+        "--attempt",
+        type=_attempt,
+        help="the sitting appealed: 1 the ordinary exam, 2 and on a re-sit (default: the latest decided one)",
     )
     add(appeals, "withdraw", appeal_withdraw, "withdraw an appeal before it is decided", appeal_id)
     add(appeals, "examiners", appeal_examiners, "appoint the commission (2-3, one external)", appeal_id).add_argument(

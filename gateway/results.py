@@ -42,10 +42,11 @@ class Result:
     appeal: AppealRecord | None  # the decided appeal of the ordinary exam, if any
     first_grade: Grade | None = None  # the ordinary exam's grade after its appeal
     resits: tuple[ResitRecord, ...] = ()  # the decided re-sits, first attempt first
+    resit_appeals: tuple[AppealRecord, ...] = ()  # the decided appeals of re-sits
 
     @property
     def result_date(self) -> date:
-        return result_day(self.released, self.appeal, self.resits)
+        return result_day(self.released, self.appeal, self.resits, {a.attempt: a for a in self.resit_appeals})
 
 
 async def cohort_results(admin: Admin, cohort: str) -> list[Result]:
@@ -71,7 +72,7 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
     """The released groups' members from the read model (the groups', participants' and participant_people rows):
     one query for all, not a query per group that replays its whole history (~360 at national size). A group whose
     row does not say it is released yet (its projection not written) is asked directly, as before."""
-    decided = await _decided_appeals(admin, cohort)
+    decided, resit_appeals = await _decided_appeals(admin, cohort)
     resits = await _decided_resits(admin, cohort)
     from_rows = await _released_from_rows(admin, group_ids)
     results: list[Result] = []
@@ -88,7 +89,8 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
             if m.replaced or (m.final_grade is None and m.certificate is None and not attempts):
                 continue  # no result; one who missed the oral with a valid absence has one once the re-sit is decided
             appeal = decided.get(m.participant_workflow_id)
-            settled = settle(m.final_grade, m.credits, m.certificate, appeal, attempts)  # as the relay's documents
+            appealed = resit_appeals.get(m.participant_workflow_id, {})
+            settled = settle(m.final_grade, m.credits, m.certificate, appeal, attempts, appealed)  # as the relay's
             results.append(
                 Result(
                     participant_id=m.participant_workflow_id,
@@ -101,6 +103,7 @@ async def group_results(admin: Admin, cohort: str, group_ids: list[str]) -> list
                     appeal=appeal,
                     first_grade=settled.first_grade,
                     resits=tuple(attempts),
+                    resit_appeals=tuple(appealed.values()),
                 )
             )
     return results
@@ -158,12 +161,20 @@ def _number(participant_workflow_id: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-async def _decided_appeals(admin: Admin, cohort: str) -> dict[str, AppealRecord]:
+async def _decided_appeals(
+    admin: Admin, cohort: str
+) -> tuple[dict[str, AppealRecord], dict[str, dict[int, AppealRecord]]]:
+    """The decided appeals of the ordinary exam by person, and those of re-sits by person and attempt."""
     if admin.sessions is None:
-        return {}
+        return {}, {}
     async with admin.sessions() as session:
         rows = await end_of_year_store.appeals_of_cohort(session, cohort)
-    return {r.participant_id: r for r in rows if r.decided_at is not None}
+    ordinary = {r.participant_id: r for r in rows if r.decided_at is not None and r.attempt == 1}
+    resits: dict[str, dict[int, AppealRecord]] = {}
+    for r in rows:
+        if r.decided_at is not None and r.attempt > 1:
+            resits.setdefault(r.participant_id, {})[r.attempt] = r
+    return ordinary, resits
 
 
 async def _decided_resits(admin: Admin, cohort: str) -> dict[str, list[ResitRecord]]:

@@ -75,12 +75,19 @@ async def latest_appeal_of(session: AsyncSession, participant_id: str) -> Appeal
 
 
 async def decided_appeal_of(session: AsyncSession, participant_id: str) -> AppealRecord | None:
-    query = (
-        select(AppealRecord)
-        .where(AppealRecord.participant_id == participant_id, AppealRecord.decided_at.is_not(None))
-        .order_by(AppealRecord.attempt.desc())
+    """The decided appeal of the person's ordinary exam (attempt 1); a re-sit's is `decided_resit_appeals_of`."""
+    query = select(AppealRecord).where(
+        AppealRecord.participant_id == participant_id, AppealRecord.decided_at.is_not(None), AppealRecord.attempt == 1
     )
     return (await session.scalars(query)).first()
+
+
+async def decided_resit_appeals_of(session: AsyncSession, participant_id: str) -> dict[int, AppealRecord]:
+    """The decided appeals of the person's re-sits, by the attempt appealed."""
+    query = select(AppealRecord).where(
+        AppealRecord.participant_id == participant_id, AppealRecord.decided_at.is_not(None), AppealRecord.attempt > 1
+    )
+    return {r.attempt: r for r in (await session.scalars(query)).all()}
 
 
 async def resits_of_cohort(session: AsyncSession, cohort: str) -> list[ResitRecord]:

@@ -35,7 +35,6 @@ from gateway.messages import (
     CommissionGradeInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
-    appeal_workflow_id,
 )
 from gateway.queries import APPEAL_DETAIL
 from gateway.storage import end_of_year_store
@@ -102,10 +101,18 @@ async def _appeal_names(web: Web, account: Account, participant_id: str) -> bool
     return detail is not None and account.username in detail.examiners
 
 
+async def latest_appeal(web: Web, participant: ParticipantId) -> AppealId:
+    """The person's latest appeal (a re-sit's, once there is one; the read model's row), else the ordinary one's."""
+    async with web.sessions() as session:
+        row = await end_of_year_store.latest_appeal_of(session, participant.workflow_id)
+    return AppealId(participant, row.attempt if row is not None else 1)
+
+
 async def appeal_of(web: Web, participant_id: str) -> AppealDetail | None:
     try:
-        detail: AppealDetail = await web.admin.query(appeal_workflow_id(participant_id), APPEAL_DETAIL)
-    except Refused:  # no appeal
+        appeal = await latest_appeal(web, ParticipantId.parse(participant_id))
+        detail: AppealDetail = await web.admin.query(appeal.workflow_id, APPEAL_DETAIL)
+    except (Refused, Refusal):  # no appeal (or no person by that ID)
         return None
     return detail
 
@@ -131,14 +138,15 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
     if not step.command.allows(account):
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
     if name == "appeal":
-        return await register_appeal(web.admin, member.workflow_id, account, received=values.get("received"))
+        received, attempt = values.get("received"), values.get("attempt")
+        return await register_appeal(web.admin, member.workflow_id, account, received=received, attempt=attempt)
     if name == "explanation":
         return await request_explanation(web.admin, member.workflow_id, account, received=values.get("received"))
     if name == "explanation-give":
         return await give_explanation(web.admin, member.workflow_id, str(values["text"]), account)
     if name == "resit":
         return await register_resit(web.admin, member.workflow_id, account, values.get("in_cohort") or None)
-    appeal = AppealId(member)
+    appeal = await latest_appeal(web, member)
     if name == "appeal-withdraw":
         return await withdraw_appeal(web.admin, appeal, account)
     if name == "appeal-examiners":

@@ -208,10 +208,13 @@ class AppealDecided(_Notice):
     kind: Literal["appeal_decided"] = "appeal_decided"
     written_before: Grade
     written_after: Grade
-    grade_before: Grade
-    grade_after: Grade
+    grade_before: Grade  # the grade that counted before the appeal
+    grade_after: Grade  # the grade that counts after it
     credits: int = Field(ge=0)
     further_assessment: bool = False  # the grade was fixed after a further assessment
+    attempt: int = 1  # the sitting appealed: 2 and on are re-sits (ny or utsatt eksamen)
+    attempt_grade_before: Grade | None = None  # a re-sit's appeal: the attempt's own grade before and after it
+    attempt_grade_after: Grade | None = None
 
 
 class AppealCommissionAppointed(_Notice):
@@ -221,6 +224,7 @@ class AppealCommissionAppointed(_Notice):
     kind: Literal["appeal_commission"] = "appeal_commission"
     examiners: int = Field(ge=2)
     external: int = Field(ge=1)
+    attempt: int = 1  # the sitting appealed: 2 and on are re-sits
 
 
 class AppealFurtherAssessment(_Notice):
@@ -236,6 +240,7 @@ class AppealWithdrawn(_Notice):
     kind: Literal["appeal_withdrawn"] = "appeal_withdrawn"
     grade: Grade  # the combined grade, as it was before the appeal
     withdrawn_by_self: bool  # the person withdrew it themself, or the administration did on their word
+    attempt: int = 1  # the sitting appealed: 2 and on are re-sits
 
 
 class ExplanationRequested(_Notice):

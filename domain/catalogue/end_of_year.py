@@ -21,6 +21,14 @@ REFUSALS: dict[str, str] = {
         "Mottatt-datoen {received:date} er før resultatet ble publisert {released:date}; oppgi dagen klagen kom inn"
     ),
     "appeal.received_late": "Klagen ble mottatt {received:date}, etter klagefristen {deadline:time}",
+    # an appeal of a re-sit's grade (domain/end_of_year/appeals.py resit_appeal_refusal)
+    "appeal.no_decided_attempt": "Det er ingen avgjort ny eksamen (forsøk {attempt}) å klage på",
+    "appeal.attempt_appealed": (
+        "Personen har allerede klaget på karakteren på forsøk {attempt}, og resultatet av en klage er endelig"
+    ),
+    "appeal.later_attempt": (
+        "Forsøk {later} er allerede meldt opp; karakteren på forsøk {attempt} kan ikke lenger påklages"
+    ),
     # the new examiners and the new assessment (domain/end_of_year/appeals.py, workflows/end_of_year/appeal.py,
     # gateway/end_of_year/appeal.py: they are examiner accounts)
     "appeal.too_many_examiners": "Høyst {most} sensorer kan oppnevnes, ikke {named}",

@@ -23,6 +23,7 @@ from domain.refusals import Refusal
 from gateway import commands
 from gateway.admin import Admin
 from gateway.end_of_year import common
+from gateway.end_of_year.resit import attempts_of
 from store import end_of_year as store
 from store.accounts import Account, Role
 from store.tables import AuditRecord
@@ -32,6 +33,7 @@ from workflows.end_of_year.messages import (
     AppealDetail,
     AppealInput,
     AssignExaminersInput,
+    ResitDetail,
     WithdrawAppealInput,
 )
 from workflows.ids import appeal_workflow_id
@@ -48,15 +50,23 @@ async def register_appeal(
     account: Account,
     now: datetime | None = None,
     received: date | None = None,
+    attempt: int | None = None,
 ) -> AppealDetail:
     """Start the appeal of one person's written grade as `account`; `Refused` (audited) with the reason when they
     may not (or the account's role may not register it). `received`: the day the administration received it (in
-    time if received by the deadline, however late registered); a participant's own appeal is received now."""
-    appeal_id = appeal_workflow_id(participant_workflow_id)
+    time if received by the deadline, however late registered); a participant's own appeal is received now.
+    `attempt`: the sitting appealed, 1 the ordinary exam, 2 and on a re-sit (resit.py); None: the person's latest
+    decided one."""
+    appeal_id = appeal_workflow_id(participant_workflow_id, max(attempt or 1, 1))
     await _refuse_unless_own(admin, appeal_id, account, participant_workflow_id, ACTION)
     if account.role == Role.PARTICIPANT:
         received = None  # their own, on their page: received as it is registered
     who = await common.person(admin, participant_workflow_id, account, commands.REGISTER_APPEAL)
+    resits = await attempts_of(admin.client, who.participant_workflow_id, who.plan.exam_attempts)
+    if attempt is None:
+        attempt = rules.latest_decided_attempt([r.attempt for r in resits if r.decided_at is not None])
+    if attempt > 1:
+        return await _register_resit_appeal(admin, who, resits, attempt, now, received)
     group, member, plan = who.group, who.member, who.plan
     moment = now or datetime.now(UTC)
     window_from = await common.appeal_window_from(admin.client, who.participant_workflow_id, group.published_at, moment)
@@ -88,6 +98,56 @@ async def register_appeal(
         received=received or rules.oslo_date(moment),
     )
     final = Refusal("appeal.already_appealed")  # another registration of the same appeal won
+    handle = await common.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
+    detail: AppealDetail = await handle.query(AppealWorkflow.detail)
+    return detail
+
+
+async def _register_resit_appeal(
+    admin: Admin,
+    who: common.Person,
+    resits: list[ResitDetail],
+    attempt: int,
+    now: datetime | None,
+    received: date | None,
+) -> AppealDetail:
+    """Start the appeal of re-sit `attempt`'s grade: its window runs from the re-sit's decision; its first examiners
+    are the re-sit's and the group's; the best of the grade before the re-sit and the attempt's new grade counts."""
+    appeal_id = appeal_workflow_id(who.participant_workflow_id, attempt)
+    moment = now or datetime.now(UTC)
+    resit = next((r for r in resits if r.attempt == attempt), None)
+    facts = rules.ResitAppealFacts(
+        track=who.member.track,
+        attempt=attempt,
+        decided_at=resit.decided_at if resit is not None else None,
+        appealed_before=await _exists(admin.client, appeal_id),
+        later_attempt=any(r.attempt > attempt for r in resits),
+    )
+    refusal = rules.resit_appeal_refusal(facts, moment, who.plan.appeal_seconds, received)
+    if refusal is None and resit is not None and resit.written is None:
+        refusal = Refusal("appeal.no_written_grade")
+    if refusal is not None:
+        await common.refuse(admin, appeal_id, who.actor, ACTION, refusal)
+    assert resit is not None and resit.decided_at is not None and resit.written is not None
+    assert resit.attempt_grade is not None
+    group, plan = who.group, who.plan
+    input = AppealInput(
+        participant_workflow_id=who.participant_workflow_id,
+        group_workflow_id=group.group_workflow_id,
+        cohort=plan.cohort,
+        person_id=who.member.person_id,
+        attempt=attempt,
+        step_limit=plan.oral_step_limit,
+        written_before=resit.written,
+        oral_before=resit.oral_adjustment,
+        final_before=resit.attempt_grade,
+        grade_before_attempt=resit.grade_before,
+        first_examiners=sorted(set(resit.examiners) | set(await first_examiners(admin, group.group_workflow_id))),
+        registered_by=who.actor,
+        deadline=rules.appeal_deadline(resit.decided_at, plan.appeal_seconds),
+        received=received or rules.oslo_date(moment),
+    )
+    final = Refusal("appeal.attempt_appealed", attempt=attempt)  # another registration of the same appeal won
     handle = await common.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
     detail: AppealDetail = await handle.query(AppealWorkflow.detail)
     return detail

@@ -48,20 +48,17 @@ async def register_resit(
     if isinstance(period, Refusal):
         await common.refuse(admin, who.participant_workflow_id, who.actor, ACTION, period)
     attempts = await attempts_of(admin.client, who.participant_workflow_id, plan.exam_attempts)
-    appeal: AppealDetail | None = await common.detail_or_none(
-        admin.client, appeal_workflow_id(who.participant_workflow_id), AppealWorkflow.detail
-    )
-    grade = member.final_grade
-    if appeal is not None and appeal.final_after is not None:
-        grade = appeal.final_after
     decided = [a for a in attempts if a.grade_after is not None]
-    if decided:
-        grade = decided[-1].grade_after
+    appeals = await appeals_of(admin.client, who.participant_workflow_id, [1, *(a.attempt for a in decided)])
+    grade = member.final_grade
+    for attempt, after in [(1, member.final_grade), *((a.attempt, a.grade_after) for a in decided)]:
+        appealed = appeals.get(attempt)  # a decided appeal's grade is the grade that counts after that attempt
+        grade = appealed.final_after if appealed is not None and appealed.final_after is not None else after
     facts = rules.ResitFacts(
         track=member.track,
         grade=grade,
         released_at=group.published_at,
-        appeal_pending=appeal is not None and appeal.decided_at is None and appeal.withdrawn_at is None,
+        appeal_pending=any(a.decided_at is None and a.withdrawn_at is None for a in appeals.values()),
         attempts=(0 if member.oral_absent else 1) + len(attempts),  # a missed oral with a valid absence is none
         resit_pending=len(decided) < len(attempts),
         oral_absent=member.oral_absent,
@@ -88,7 +85,7 @@ async def register_resit(
         written_before=group.written_grade if postponed else None,
         period=period,
         registered_by=who.actor,
-        previous=([appeal.appeal_workflow_id] if appeal else []) + [a.resit_workflow_id for a in attempts],
+        previous=[a.appeal_workflow_id for a in appeals.values()] + [a.resit_workflow_id for a in attempts],
     )
     twice = Refusal("resit.already_registered")  # another registration of the same attempt won
     handle = await common.start_once(admin, ResitWorkflow.run, input, resit_id, who, ACTION, twice)
@@ -107,6 +104,18 @@ async def attempts_of(
         if detail is None:
             break
         found.append(detail)
+    return found
+
+
+async def appeals_of(client: Client, participant_workflow_id: str, attempts: list[int]) -> dict[int, AppealDetail]:
+    """The person's appeals of these attempts (the ordinary exam's is attempt 1), by attempt; those not appealed left
+    out."""
+    found: dict[int, AppealDetail] = {}
+    for attempt in attempts:
+        workflow_id = appeal_workflow_id(participant_workflow_id, attempt)
+        detail: AppealDetail | None = await common.detail_or_none(client, workflow_id, AppealWorkflow.detail)
+        if detail is not None:
+            found[attempt] = detail
     return found
 
 

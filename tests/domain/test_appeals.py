@@ -9,12 +9,17 @@ import pytest
 from domain.end_of_year.appeals import (
     OSLO,
     AppealFacts,
+    ResitAppealFacts,
     appeal_deadline,
     appeal_refusal,
+    counted_before,
+    counting,
+    latest_decided_attempt,
     needs_new_oral,
     new_oral_refusal,
     outcome_with_oral,
     outcome_without_oral,
+    resit_appeal_refusal,
     withdrawal_refusal,
 )
 from domain.models import Grade, Track
@@ -143,3 +148,86 @@ def test_a_new_written_f_is_final_without_oral_and_gives_no_credits() -> None:
 def test_a_written_f_raised_by_the_appeal_gets_an_oral() -> None:
     assert needs_new_oral(Grade.F, Grade.E)
     assert outcome_with_oral(Grade.E, 0, 1).final_grade == Grade.E
+
+
+# ---- an appeal of a re-sit's grade --------------------------------------------------------------
+RESIT_DECIDED = datetime(2023, 9, 1, 12, 0, tzinfo=UTC)  # 14:00 in Oslo
+
+
+def resit_facts(**changes: object) -> ResitAppealFacts:
+    values: dict[str, object] = {
+        "track": Track.STUDENT,
+        "attempt": 2,
+        "decided_at": RESIT_DECIDED,
+        "appealed_before": False,
+    }
+    return ResitAppealFacts.model_validate(values | changes)
+
+
+def test_a_decided_resit_may_be_appealed_until_the_end_of_its_windows_last_day_in_oslo() -> None:
+    last = oslo(2023, 9, 22, 23, 59, 59)
+    assert resit_appeal_refusal(resit_facts(), last, THREE_WEEKS) is None
+    late = resit_appeal_refusal(resit_facts(), last + timedelta(seconds=1), THREE_WEEKS)
+    assert late is not None and late.code == "appeal.deadline_passed"
+    assert late.problems[0].params["deadline"] == last.isoformat()
+
+
+def test_the_resit_window_runs_from_its_decision_not_the_release() -> None:
+    """Months after the ordinary release, the re-sit's own window is open."""
+    assert resit_appeal_refusal(resit_facts(), RESIT_DECIDED + timedelta(days=20), THREE_WEEKS) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"decided_at": None}, "appeal.no_decided_attempt"),
+        ({"appealed_before": True}, "appeal.attempt_appealed"),
+        ({"track": Track.COURSE}, "appeal.course_participant"),
+        ({"later_attempt": True}, "appeal.later_attempt"),
+    ],
+)
+def test_a_resit_appeal_is_refused(changes: dict[str, object], code: str) -> None:
+    refusal = resit_appeal_refusal(resit_facts(**changes), RESIT_DECIDED, THREE_WEEKS)
+    assert refusal is not None and refusal.code == code
+
+
+def test_no_decided_attempt_names_the_attempt_in_norwegian() -> None:
+    refusal = resit_appeal_refusal(resit_facts(attempt=3, decided_at=None), RESIT_DECIDED, THREE_WEEKS)
+    assert refusal is not None and "forsøk 3" in str(refusal)
+
+
+def test_a_resit_appeal_received_by_the_administration_is_checked_against_the_resit_decision() -> None:
+    later = RESIT_DECIDED + timedelta(days=40)
+    assert resit_appeal_refusal(resit_facts(), later, THREE_WEEKS, received=date(2023, 9, 22)) is None
+    late = resit_appeal_refusal(resit_facts(), later, THREE_WEEKS, received=date(2023, 9, 23))
+    assert late is not None and late.code == "appeal.received_late"
+    early = resit_appeal_refusal(resit_facts(), later, THREE_WEEKS, received=date(2023, 8, 31))
+    assert early is not None and early.code == "appeal.received_before_release"
+
+
+def test_the_latest_decided_attempt_is_appealed_unless_one_is_named() -> None:
+    assert latest_decided_attempt([]) == 1
+    assert latest_decided_attempt([2, 3]) == 3
+
+
+@pytest.mark.parametrize(
+    ("before", "attempt_after", "counts"),
+    [
+        (Grade.F, Grade.C, Grade.C),  # the re-sit's F appealed to a C: C counts
+        (Grade.D, Grade.E, Grade.D),  # the appeal lowers the attempt below the grade before it: the best counts
+        (Grade.F, Grade.F, Grade.F),
+        (None, Grade.B, Grade.B),  # a postponed exam after a valid absence: no grade before it
+    ],
+)
+def test_after_a_resit_appeal_the_best_grade_counts(before: Grade | None, attempt_after: Grade, counts: Grade) -> None:
+    attempt = outcome_without_oral(Grade.F, Grade.F, Grade.F) if attempt_after == Grade.F else None
+    attempt = attempt or outcome_with_oral(attempt_after, 0, 1)
+    result = counting(attempt, before)
+    assert (result.attempt_grade, result.final_grade) == (attempt_after, counts)
+    assert result.credits == (0 if counts == Grade.F else 30)
+
+
+def test_while_a_resit_appeal_waits_the_resits_best_grade_counts() -> None:
+    assert counted_before(Grade.E, Grade.F) == Grade.E
+    assert counted_before(Grade.F, Grade.D) == Grade.D
+    assert counted_before(Grade.C, None) == Grade.C

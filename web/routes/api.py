@@ -204,6 +204,9 @@ class AppealRegistration(BaseModel):
         default=None,
         description="the day the administration received the appeal (default: today; a person's own: today)",
     )
+    attempt: int | None = Field(
+        default=None, ge=1, description="the sitting appealed: 1 the ordinary exam, 2 and on a re-sit (default: latest)"
+    )
 
 
 class ResitRegistration(BaseModel):
@@ -221,7 +224,7 @@ async def register_appeal(
 ) -> Any:
     """Register the person's appeal of the written grade (admin, with the day it was received; or the person's own);
     409 with the reason when they may not appeal."""
-    values = {"received": body.received} if body is not None and body.received is not None else {}
+    values = body.model_dump(exclude_none=True) if body is not None else {}
     return dump(await end_of_year.take(web, account, participant_id, "appeal", values))
 
 

@@ -85,7 +85,10 @@ class AppealWorkflow(Step):
         self.state.external = [e for e in input.examiners if e in input.external]
         self.appointed += 1  # a commission replaced before anyone graded gets its own letter
         notice = n.AppealCommissionAppointed(
-            cohort=self.input.cohort, examiners=len(self.state.examiners), external=len(self.state.external)
+            cohort=self.input.cohort,
+            examiners=len(self.state.examiners),
+            external=len(self.state.external),
+            attempt=self.input.attempt,
         )
         self.effects.notice(f"commission-{self.appointed}", notice, [self.input.person_id])
         return self._record(input.actor, "assign_examiners", {"examiners": ", ".join(input.examiners)})
@@ -179,7 +182,10 @@ class AppealWorkflow(Step):
     def withdraw_appeal(self, input: WithdrawAppealInput) -> AppealActionResult:
         self.state.withdrawn_at = workflow.now()
         notice = n.AppealWithdrawn(
-            cohort=self.input.cohort, grade=self.input.final_before, withdrawn_by_self=input.by_participant
+            cohort=self.input.cohort,
+            grade=self._counting_before(),
+            withdrawn_by_self=input.by_participant,
+            attempt=self.input.attempt,
         )
         self.effects.notice("withdrawn", notice, [self.input.person_id])
         return self._record(input.actor, "withdraw_appeal", {})
@@ -205,17 +211,30 @@ class AppealWorkflow(Step):
         if actor not in self.state.examiners:
             refuse("appeal.not_examiner", actor=actor, examiners=", ".join(self.state.examiners))
 
+    def _resit(self) -> bool:
+        """An appeal of a re-sit's grade: the best of the grade before the re-sit and the attempt's new one counts."""
+        return self.input.attempt > 1
+
+    def _counting_before(self) -> Grade:
+        before = self.input.final_before
+        return rules.counted_before(before, self.input.grade_before_attempt) if self._resit() else before
+
     def _decide(self, outcome: AppealOutcome) -> None:
-        self.state.final_after = outcome.final_grade
+        if self._resit():
+            outcome = rules.counting(outcome, self.input.grade_before_attempt)
+        self.state.final_after, self.state.attempt_grade_after = outcome.final_grade, outcome.attempt_grade
         self._decided_now(outcome.credits)
         notice = n.AppealDecided(
             cohort=self.input.cohort,
             written_before=self.input.written_before,
             written_after=outcome.written_grade,
-            grade_before=self.input.final_before,
+            grade_before=self._counting_before(),
             grade_after=outcome.final_grade,
             credits=outcome.credits,
             further_assessment=self.state.further_assessment,
+            attempt=self.input.attempt,
+            attempt_grade_before=self.input.final_before if self._resit() else None,
+            attempt_grade_after=outcome.attempt_grade,
         )
         self.effects.notice("decided", notice, [self.input.person_id])
 
@@ -253,6 +272,8 @@ class AppealWorkflow(Step):
             written_after=s.written_after,
             oral_adjustment_after=s.oral_adjustment_after,
             final_after=s.final_after,
+            grade_before_attempt=i.grade_before_attempt,
+            attempt_grade_after=s.attempt_grade_after,
             external=s.external,
             commission_grades=s.commission_grades,
             commission_grade=s.commission_grade,

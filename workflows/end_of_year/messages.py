@@ -98,12 +98,16 @@ class AppealInput(StepInput):
     first_examiners: list[str]  # the accounts that graded the group first: not the appeal's examiners
     deadline: AwareDatetime  # the appeal window's end (its last day's, in Oslo); the appeal was received before it
     received: date | None = None  # the day it was received (Oslo); None in appeals registered before it was kept
+    # an appeal of a re-sit (attempt >= 2): the "before" grades above are the attempt's, and this is the grade that
+    # counted before the re-sit (None after a valid absence); the best of it and the attempt's new grade counts
+    grade_before_attempt: Grade | None = None
 
 
 class AppealState(StepState):
     written_after: Grade | None = None
     oral_adjustment_after: int | None = None
-    final_after: Grade | None = None
+    final_after: Grade | None = None  # the grade that counts after it (a re-sit's: the best of the attempts)
+    attempt_grade_after: Grade | None = None  # an appealed re-sit attempt's own new grade
     withdrawn_at: datetime | None = None  # withdrawn before it was decided: the grade stays as it was
     external: list[str] = []  # the commission members whose accounts are marked external
     commission_grades: dict[str, Grade] = {}  # each member's own grade, by user name
@@ -156,6 +160,8 @@ class AppealDetail(StepDetail):
     written_after: Grade | None
     oral_adjustment_after: int | None
     final_after: Grade | None
+    grade_before_attempt: Grade | None = None  # a re-sit's appeal: the grade that counted before the re-sit
+    attempt_grade_after: Grade | None = None  # a re-sit's appeal: the attempt's own new grade
     external: list[str] = []
     commission_grades: dict[str, Grade] = {}
     commission_grade: Grade | None = None
