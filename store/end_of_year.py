@@ -66,6 +66,12 @@ async def appeals_of_cohort(session: AsyncSession, cohort: str) -> list[AppealRe
     return list((await session.scalars(query)).all())
 
 
+async def appeals_of(session: AsyncSession, participant_id: str) -> dict[int, AppealRecord]:
+    """The person's appeals, decided or not, by the attempt appealed (1: the ordinary exam)."""
+    query = select(AppealRecord).where(AppealRecord.participant_id == participant_id).order_by(AppealRecord.attempt)
+    return {r.attempt: r for r in (await session.scalars(query)).all()}
+
+
 async def latest_appeal_of(session: AsyncSession, participant_id: str) -> AppealRecord | None:
     """The person's appeal (the last one, should there be several attempts), decided or not."""
     query = (

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from gateway.accounts import prepare
 from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
 from store.migrations.schema import target_metadata
@@ -86,8 +87,7 @@ def session_factory(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @pytest.fixture
 async def accounts(tmp_path: Path) -> AsyncIterator[Accounts]:
-    """Accounts on a SQLite file with only the tables Accounts.create_table makes."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")
-    await Accounts.create_table(engine)
+    """Accounts on a SQLite file of the read model (assigning an examiner reads the appeals' commissions)."""
+    engine = await prepare(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")
     yield Accounts(make_session_factory(engine))
     await engine.dispose()

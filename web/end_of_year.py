@@ -186,9 +186,12 @@ def form_values(name: str, form: FormData) -> dict[str, Any]:
         return {"in_cohort": str(form.get("in_cohort", "")).strip()}
     if name == "explanation-give":
         return {"text": str(form.get("text", ""))}
+    values: dict[str, Any] = {}
     if name in ("appeal", "explanation") and text(form, "received"):
-        return {"received": received_day(text(form, "received"))}
-    return {}
+        values["received"] = received_day(text(form, "received"))
+    if name == "appeal" and text(form, "attempt"):  # the sitting the page offers to appeal
+        values["attempt"] = number(form, "attempt")
+    return values
 
 
 def received_day(value: str) -> date:

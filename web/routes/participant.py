@@ -96,9 +96,10 @@ async def _participant(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke deltakeren")
     can = {name: allowed(account, action) for name, action in PARTICIPANT_ACTIONS.items()}
     async with web.sessions() as session:
-        appeal = await end_of_year_store.latest_appeal_of(session, participant_id)
+        appeals = await end_of_year_store.appeals_of(session, participant_id)
         attempts = await end_of_year_store.resits_of_participant(session, participant_id)
-    person = visibility.person(account, detail, appeal, attempts)
+    latest = appeals[max(appeals)] if appeals else None  # the one the appeal's steps act on
+    person = visibility.person(account, detail, latest, attempts)
     found = await web.member_of(member)
     group = found[0] if found else None
     letters = await web.letters_to(found[1].person_id) if found and account.role in LETTER_ROLES else []
@@ -109,6 +110,7 @@ async def _participant(
         "p": person.detail,
         "grades": person.grades,
         "appeal": person.appeal,
+        "appeals": appeals if person.grades else {},  # by attempt: the ordinary exam's (1) and each re-sit's
         "resits": person.resits,
         "steps": steps,
         "examiners": await web.accounts.examiners() if steps["appeal-examiners"] else [],
