@@ -46,6 +46,7 @@ async def run_worker(settings: Settings, runtime: Runtime) -> None:
         "worker started",
         task_queue=settings.task_queue,
         address=settings.temporal_address,
+        staff_reminders_every_seconds=settings.staff_reminder_interval_seconds,
         metrics=f"http://{settings.metrics_address}/metrics" if settings.metrics_address else None,
     )
     async with worker, relay_running(relay):

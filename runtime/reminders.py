@@ -57,11 +57,11 @@ async def ensure_reminder_schedule(
     schedule = reminder_schedule(settings, task_queue)
     try:
         await client.create_schedule(schedule_id, schedule)
-        log.info("staff reminder schedule created", every_seconds=settings.staff_reminder_interval_seconds)
+        log.debug("staff reminder schedule created", every_seconds=settings.staff_reminder_interval_seconds)
     except ScheduleAlreadyRunningError:
 
         def to_settings(_: ScheduleUpdateInput) -> ScheduleUpdate:
             return ScheduleUpdate(schedule=schedule)
 
         await client.get_schedule_handle(schedule_id).update(to_settings)
-        log.info("staff reminder schedule updated", every_seconds=settings.staff_reminder_interval_seconds)
+        log.debug("staff reminder schedule updated", every_seconds=settings.staff_reminder_interval_seconds)

@@ -11,7 +11,6 @@ from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.db import insert_if_absent
 from store.tables import Base
 
 
@@ -35,10 +34,10 @@ async def sent(session: AsyncSession, username: str) -> set[tuple[str, str]]:
 
 async def record(
     session: AsyncSession, username: str, said: Iterable[tuple[str, str]], letter: str, now: datetime
-) -> int:
-    """Record the (task key, state) pairs a letter said; how many were new."""
-    values = [
-        {"username": username, "task_key": key, "state": state, "sent_at": now, "letter": letter} for key, state in said
-    ]
-    return sum([await insert_if_absent(session, StaffReminderRecord, row) for row in values])
-
+) -> None:
+    """Record the (task key, state) pairs a letter said, none of them recorded before (`sent` in the same
+    transaction chose them; two sweeps at once would conflict here, and the later one is retried)."""
+    session.add_all(
+        StaffReminderRecord(username=username, task_key=key, state=state, sent_at=now, letter=letter)
+        for key, state in said
+    )
