@@ -119,6 +119,7 @@ class Accounts:
             if existing is not None and not replace:
                 raise AccountError("account.exists", username=account.username)
             if existing is not None:  # a new password and role: whoever held the old ones is signed out
+                address = address or existing.email  # the reminders' address stays unless a new one is given
                 await end_all(session, account.username)
                 await session.delete(existing)
                 await session.flush()
