@@ -13,6 +13,7 @@ from temporalio.runtime import Runtime
 from runtime.files import private_dir, restrict_process_umask
 from runtime.logs import configure_logging, core_logging
 from runtime.metrics import MetricsUnavailable, worker_runtime
+from runtime.reminders import ensure_reminder_schedule
 from runtime.settings import Settings, get_settings
 from runtime.wiring import (
     build_relay,
@@ -32,6 +33,7 @@ async def run_worker(settings: Settings, runtime: Runtime) -> None:
     await create_schema(engine)
     client = await connect(settings, runtime)
     await ensure_search_attributes(client)
+    await ensure_reminder_schedule(client, settings)  # the staff reminders' sweep, every NIS_STAFF_REMINDER_INTERVAL
     sessions = make_session_factory(engine)
     # delivers the outbox's letters; None without a mail server
     relay = build_relay(settings, sessions, meter=runtime.metric_meter)
@@ -44,6 +46,7 @@ async def run_worker(settings: Settings, runtime: Runtime) -> None:
         "worker started",
         task_queue=settings.task_queue,
         address=settings.temporal_address,
+        staff_reminders_every_seconds=settings.staff_reminder_interval_seconds,
         metrics=f"http://{settings.metrics_address}/metrics" if settings.metrics_address else None,
     )
     async with worker, relay_running(relay):

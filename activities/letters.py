@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from activities.staff_notices import StaffReminder
 from activities.web_notices import RegistrationLink
 from domain.catalogue.labels import OSLO
 from domain.municipalities import names
@@ -54,8 +55,9 @@ _WORDS = {
 }
 
 
-# the workflows' notices and the web app's own letters (activities/web_notices.py), as the outbox holds them
-Letterable = Annotated[Notice | RegistrationLink, Field(discriminator="kind")]
+# the workflows' notices, the web app's own letters (activities/web_notices.py) and the staff reminders
+# (activities/staff_notices.py), as the outbox holds them
+Letterable = Annotated[Notice | RegistrationLink | StaffReminder, Field(discriminator="kind")]
 NOTICE: TypeAdapter[Letterable] = TypeAdapter(Letterable)
 
 

@@ -3,7 +3,8 @@ password, which signs the account out everywhere); `web` (serve the app) is web/
 
 `user add NAME --role ROLE [--municipality KOMMUNENUMMER] [--participant PARTICIPANT_ID] [--external]` (an
 examiner from outside the institution) reads the password without echo (asked twice), or the first line of
-`--password-file`. Exit codes as the admin commands: 0 done,
+`--password-file`; `--email ADDRESS` is where reminders of a staff account's tasks go, and `user email NAME ADDRESS`
+(or `--none`) sets it later. The address is never printed back or logged. Exit codes as the admin commands: 0 done,
 1 refused (a rule of accounts), 2 unreadable input, 3 the database cannot be reached.
 """
 
@@ -37,11 +38,23 @@ def add_user(args: argparse.Namespace) -> int:
         participant=args.participant,
         external=args.external,
     )
-    code, _ = _account_job(_add(account, password))
+    code, _ = _account_job(_add(account, password, args.email))
     if code:
         return code
     external = ", ekstern" if account.external else ""
-    print(f"bruker {account.username} er lagt til (rolle: {label(account.role).lower()}{external})")
+    reminders = ", påminnelser på e-post" if args.email else ""
+    print(f"bruker {account.username} er lagt til (rolle: {label(account.role).lower()}{external}{reminders})")
+    return 0
+
+
+def set_email(args: argparse.Namespace) -> int:
+    if (args.address is None) == (not args.none):
+        raise CliError("oppgi enten en e-postadresse eller --none")
+    code, _ = _account_job(_set_email(args.name, args.address))
+    if code:
+        return code
+    said = "har fått ny e-postadresse for påminnelser" if args.address else "får ikke lenger påminnelser på e-post"
+    print(f"bruker {args.name} {said}")
     return 0
 
 
@@ -73,10 +86,18 @@ async def _change(username: str, password: str) -> int:
         await engine.dispose()
 
 
-async def _add(account: Account, password: str) -> None:
+async def _add(account: Account, password: str, email: str | None) -> None:
     engine = await prepare(get_settings().resolved_database_url)
     try:
-        await Accounts(make_session_factory(engine)).add(account, password)
+        await Accounts(make_session_factory(engine)).add(account, password, email=email)
+    finally:
+        await engine.dispose()
+
+
+async def _set_email(username: str, email: str | None) -> None:
+    engine = await prepare(get_settings().resolved_database_url)
+    try:
+        await Accounts(make_session_factory(engine)).set_email(username, email)
     finally:
         await engine.dispose()
 
@@ -105,7 +126,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub.add_argument("--participant", metavar="PARTICIPANT_ID", help="role participant: as `show group` lists it")
     sub.add_argument("--external", action="store_true", help="role examiner: an external examiner (ekstern sensor)")
     sub.add_argument("--password-file", help="read the password from the first line of this file")
+    sub.add_argument("--email", metavar="ADDRESS", help="where reminders of the account's tasks go (staff)")
     sub.set_defaults(handler=add_user)
+    sub = users.add_parser("email", help="set (or with --none remove) the address an account's reminders go to")
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("address", metavar="ADDRESS", nargs="?")
+    sub.add_argument("--none", action="store_true", help="no reminders by e-mail")
+    sub.set_defaults(handler=set_email)
     sub = users.add_parser("password", help="a new password for a local account; its sessions and tokens end")
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("--password-file", help="read the password from the first line of this file")

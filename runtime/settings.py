@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # the study administration: receives staff notices, and every letter tells readers how to reach it
     staff_email: str = "studieadministrasjonen@innovasjonsskolen.no"
     staff_phone: str | None = None
+    # the staff reminders (a Temporal schedule the worker keeps): how often staff accounts with an e-mail address are
+    # told of their tasks due within `ahead` or overdue
+    staff_reminder_interval_seconds: float = Field(default=3600.0, gt=0)
+    staff_reminder_ahead_seconds: float = Field(default=86_400.0, gt=0)
     # how long the demo asks again a query that fails (a server restarting, a worker replaying after a restart)
     demo_query_patience_seconds: float = Field(default=120.0, ge=0)
     # how long a workflow task waits for the worker that has the workflow cached before any worker may take it

@@ -27,7 +27,9 @@ from activities.grades import compute_grades
 from activities.letters import Contact, PeopleLookup
 from activities.mailer import Mailer
 from activities.relay import OutboxRelay, RelayPolicy
+from activities.staff_reminders import StaffReaders, StaffReminderActivities
 from domain.admission import preload
+from gateway.inbox import ReadModelInbox
 from runtime.codec import CodecKeys, data_converter, load_keys
 from runtime.logs import core_logging
 from runtime.metrics import EngineMetrics
@@ -41,6 +43,7 @@ from workflows.end_of_year.explanation import ExplanationWorkflow
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.group import GroupWorkflow
 from workflows.participant import ParticipantWorkflow
+from workflows.staff_reminders import StaffReminderWorkflow
 
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 INDEXED = {
@@ -54,6 +57,7 @@ WORKFLOWS: Sequence[type] = (
     AppealWorkflow,
     ResitWorkflow,
     ExplanationWorkflow,
+    StaffReminderWorkflow,
 )
 # Models that cross the workflows' boundary are one module for every workflow and activity: a sandbox's own copy
 # of a notice class would fail validation as "not an instance of" the activity input's class.
@@ -128,6 +132,8 @@ def build_worker(
     effects = EffectsActivities(sessions, wake=relay.wake if relay else None)
     end_of_year = EndOfYearActivities(sessions)
     reminders = ReminderActivities(sessions, wake=relay.wake if relay else None)
+    # the staff reminders read the inbox as the web app does (the read model; a cohort's plan from Temporal)
+    staff = StaffReminderActivities(sessions, ReadModelInbox(client, sessions), wake=relay.wake if relay else None)
     return Worker(
         client,
         task_queue=task_queue,
@@ -141,6 +147,7 @@ def build_worker(
             end_of_year.record_appeal,
             end_of_year.record_resit,
             end_of_year.record_explanation,
+            staff.sweep,  # the staff reminders' sweep (runtime/reminders.py schedules it)
         ],
         # on Ctrl-C or SIGTERM, running activities may finish before they are cancelled
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
@@ -202,7 +209,8 @@ def build_relay(
         poll=timedelta(seconds=settings.outbox_poll_seconds),
     )
     documents = Documents(sessions, documents_key(load_keys(settings).identity), settings.data_dir)
-    register = people or people_register(settings, sessions)
+    # the register of people, and the staff accounts' addresses for their reminders
+    register = StaffReaders(people or people_register(settings, sessions), sessions)
     return OutboxRelay(sessions, register, mailer, contact(settings), policy, documents, meter)
 
 

@@ -13,12 +13,13 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import String, Table, false, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.ids import ParticipantId
+from domain.models import Email
 from domain.municipalities import UnknownMunicipality, lookup
 from domain.refusals import Refusal
 from store import identities
@@ -29,6 +30,8 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 # the password hash of an account that signs in through OpenID Connect: not an Argon2 hash, so no password verifies
 EXTERNAL = "oidc"
+STAFF_ROLES = ("admin", "teacher", "examiner")  # the roles with tasks the staff reminders name
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 
 
 class Role(StrEnum):
@@ -70,6 +73,8 @@ class AccountRecord(Base):
     password_hash: Mapped[str]
     created_at: Mapped[datetime]
     external: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # where the staff reminders go (optional): personal data, so never logged, and not on the Account a session holds
+    email: Mapped[str | None] = mapped_column(default=None)
 
 
 class ExaminerRecord(Base):
@@ -103,20 +108,44 @@ class Accounts:
         async with engine.begin() as connection:
             await connection.run_sync(lambda sync: Base.metadata.create_all(sync, tables=TABLES))
 
-    async def add(self, account: Account, password: str, replace: bool = False) -> Account:
-        """Store a new account; an existing one is refused, or with `replace` given the new role and password."""
+    async def add(self, account: Account, password: str, replace: bool = False, email: str | None = None) -> Account:
+        """Store a new account; an existing one is refused, or with `replace` given the new role and password. An
+        e-mail address (optional) is where reminders of the account's tasks go."""
         check(account, password)
+        address = checked_email(email) if email is not None else None
         hashed = await asyncio.to_thread(self.hasher.hash, password)
         async with self.sessions() as session, session.begin():
             existing = await session.get(AccountRecord, account.username)
             if existing is not None and not replace:
                 raise AccountError("account.exists", username=account.username)
             if existing is not None:  # a new password and role: whoever held the old ones is signed out
+                address = address or existing.email  # the reminders' address stays unless a new one is given
                 await end_all(session, account.username)
                 await session.delete(existing)
                 await session.flush()
-            session.add(_record(account, hashed))
+            record = _record(account, hashed)
+            record.email = address
+            session.add(record)
         return account
+
+    async def set_email(self, username: str, email: str | None) -> None:
+        """The account's e-mail address for reminders, or none (`email` None)."""
+        address = checked_email(email) if email is not None else None
+        async with self.sessions() as session, session.begin():
+            record = await session.get(AccountRecord, username)
+            if record is None:
+                raise AccountError("account.unknown", username=username)
+            record.email = address
+
+    async def email(self, username: str) -> str | None:
+        async with self.sessions() as session:
+            return await session.scalar(select(AccountRecord.email).where(AccountRecord.username == username))
+
+    async def reminded(self) -> list[Account]:
+        """The staff accounts with an e-mail address: those the reminder sweep writes to, by user name."""
+        query = select(AccountRecord).where(AccountRecord.email.is_not(None), AccountRecord.role.in_(STAFF_ROLES))
+        async with self.sessions() as session:
+            return [_account(record) for record in (await session.scalars(query.order_by(AccountRecord.username)))]
 
     async def set_password(self, username: str, password: str) -> int:
         """A local account's new password; every session and API token of the account ends (how many did)."""
@@ -255,6 +284,24 @@ def check(account: Account, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError("account.password_too_short", min_length=MIN_PASSWORD)
     _check_binding(account)
+
+
+def checked_email(email: str) -> str:
+    """An e-mail address as stored (trimmed, lower case); AccountError naming the rule, not the address."""
+    try:
+        return _EMAIL.validate_python(email)
+    except ValidationError:
+        raise AccountError("account.bad_email") from None
+
+
+async def addresses(session: AsyncSession, usernames: list[str]) -> dict[str, str]:
+    """The e-mail addresses of these accounts, by user name (those without one left out)."""
+    rows = await session.execute(
+        select(AccountRecord.username, AccountRecord.email).where(
+            AccountRecord.username.in_(usernames), AccountRecord.email.is_not(None)
+        )
+    )
+    return {username: email for username, email in rows.all() if email}
 
 
 def check_external(account: Account) -> None:

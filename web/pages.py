@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from contextlib import suppress
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +16,9 @@ from jinja2 import StrictUndefined
 
 from domain.catalogue import detail, label, when
 from domain.catalogue.labels import day
-from domain.ids import GroupId, ParticipantId
+from domain.ids import ParticipantId
 from domain.municipalities import names
+from domain.places import said_application, said_place
 from domain.reasons import Reason
 from domain.refusals import Problem, Refusal
 from gateway.storage import AuditRecord
@@ -48,17 +47,7 @@ def make_templates() -> Jinja2Templates:
 def said_municipalities(numbers: str | Iterable[str], numbered: bool = False) -> str:
     """`names`, remembered: a national cohort's pages say the same ~360 groups on every view (a list of
     kommunenumre is said as its application ID)."""
-    return _said(numbers if isinstance(numbers, str) else "+".join(numbers), numbered)
-
-
-def said_group(cohort: str, application_id: str, *, numbered: bool) -> str:
-    """Where a group's task belongs: `Kull 2022, gruppe Kristiansand (4204)`."""
-    return f"Kull {cohort}, gruppe {_said(application_id, numbered)}"
-
-
-@lru_cache(maxsize=4096)
-def _said(application_id: str, numbered: bool) -> str:
-    return names(application_id, numbered=numbered)
+    return said_application(numbers if isinstance(numbers, str) else "+".join(numbers), numbered)
 
 
 def unnamed(participant_workflow_id: str) -> str:
@@ -68,23 +57,6 @@ def unnamed(participant_workflow_id: str) -> str:
     except Refusal:
         return "Deltaker"
     return f"Deltaker {member.number} i gruppe {names(member.group.application_id)}"
-
-
-def said_place(workflow_id: str) -> str:
-    """Where an entry of the log acted, in words: `Kull 2022, Kristiansand (4204), deltaker 2, klage`; an ID this
-    does not know shows as itself."""
-    for suffix, words in ((".klage", "klage"), (".ny-eksamen-", "ny eksamen"), (".begrunnelse", "begrunnelse")):
-        head, found, _ = workflow_id.partition(suffix)
-        if found:
-            return f"{said_place(head)}, {words}"
-    with suppress(Refusal):
-        member = ParticipantId.parse(workflow_id)
-        return f"{said_place(member.group.workflow_id)}, deltaker {member.number}"
-    with suppress(Refusal):
-        group = GroupId.parse(workflow_id)
-        return f"Kull {group.cohort.cohort}, {names(group.application_id, numbered=True)}"
-    cohort = workflow_id.removeprefix("kull-")
-    return f"Kull {cohort}" if cohort != workflow_id and "." not in cohort else workflow_id
 
 
 _ROLE = re.compile(r"\((\w+)\)$")  # the web app records an actor as `web:kari (examiner)`

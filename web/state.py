@@ -14,7 +14,7 @@ from typing import Any
 import structlog
 from fastapi import HTTPException, status
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -24,6 +24,7 @@ from domain.models import CohortPlan
 from domain.refusals import Refusal
 from gateway.accounts import Account, Accounts, Role, Sessions
 from gateway.admin import Admin
+from gateway.inbox import visible_groups
 from gateway.messages import (
     CohortOverview,
     CohortStage,
@@ -162,14 +163,7 @@ class Web:
 
     async def visible_groups(self, account: Account) -> ColumnElement[bool]:
         """may_see as a filter on the groups' rows: one query (an examiner's assignments) at most, not one per group."""
-        if account.role == Role.EXAMINER:
-            return GroupRecord.group_id.in_(await self.accounts.assigned(account.username))
-        if account.role == Role.MUNICIPALITY and account.municipality:
-            # application_id is kommunenumre joined by '+': this one alone, first, last or between
-            m = account.municipality
-            a = GroupRecord.application_id
-            return or_(a == m, a.startswith(m + "+"), a.endswith("+" + m), a.contains("+" + m + "+"))
-        return true() if account.role in (Role.ADMIN, Role.TEACHER) else false()
+        return await visible_groups(self.accounts, account)
 
     async def visible_applications(self, account: Account, cohort: str) -> set[str]:
         """The application IDs of the cohort's groups this account may open, in one query."""

@@ -18,9 +18,11 @@ REFUSALS: dict[str, str] = {
         "Rollen deltaker: --participant DELTAKER-ID (kull-K.gruppe-ID.deltaker-N) må oppgis"
     ),
     "account.participant_only_for_participant": "Rollen {role:label}: --participant gjelder bare rollen deltaker",
+    "account.bad_email": "E-postadressen er ikke gyldig: skriv den som navn@domene.no",
     "account.external_only_for_examiner": "Rollen {role:label}: --external gjelder bare rollen sensor",
     # the stored accounts (store/accounts.py Accounts)
     "account.exists": "Brukeren '{username}' finnes allerede",
+    "account.unknown": "Ingen konto '{username}'",
     "account.no_local_account": "Ingen lokal konto '{username}'",
     "account.no_examiner": "Ingen sensorkonto '{username}'",
     "account.on_appeal_commission": (

@@ -34,6 +34,7 @@ def target_metadata() -> MetaData:
         identities,
         registrations,
         sessions,
+        staff_reminders,
         tables,
     )
 

@@ -8,10 +8,11 @@ import re
 
 import pytest
 
+from domain.places import said_place
 from tests.web import test_browser as browsing
 from tests.web.conftest import OURS, THEIRS, World, sign_in
 from tests.web.test_pages import text
-from web.pages import said_place, unnamed
+from web.pages import unnamed
 
 pytestmark = browsing.pytestmark
 # the browser, the app served over HTTP and a fresh page per test, as the other browser tests have them

@@ -80,6 +80,31 @@ async def test_user_add_reads_the_password_file_and_refuses_broken_accounts(tmp_
     )
 
 
+async def test_user_add_and_user_email_set_the_reminders_address_and_refuse_a_bad_one(tmp_path: Path) -> None:
+    """The accounts table gets its `email` column from the migrations (0008); the address is never printed back."""
+    secret = tmp_path / "password"
+    secret.write_text("et-langt-passord\n")
+    done = await add(
+        tmp_path, "sigurd", "--role", "examiner", "--email", "Sigurd@Example.no", "--password-file", str(secret)
+    )
+    assert done.stdout.strip() == "bruker sigurd er lagt til (rolle: sensor, påminnelser på e-post)", done.stderr
+    bad = await run(tmp_path, "user", "email", "sigurd", "sigurd(at)example.no")
+    assert (bad.returncode, bad.stderr.strip()) == (
+        1,
+        "avvist: E-postadressen er ikke gyldig: skriv den som navn@domene.no",
+    )
+    changed = await run(tmp_path, "user", "email", "sigurd", "sensor@example.no")
+    assert changed.stdout.strip() == "bruker sigurd har fått ny e-postadresse for påminnelser"
+    assert "example" not in changed.stdout + changed.stderr
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    try:
+        assert await Accounts(make_session_factory(engine)).email("sigurd") == "sensor@example.no"
+    finally:
+        await engine.dispose()
+    gone = await run(tmp_path, "user", "email", "sigurd", "--none")
+    assert gone.stdout.strip() == "bruker sigurd får ikke lenger påminnelser på e-post"
+
+
 async def test_user_add_marks_an_external_examiner(tmp_path: Path) -> None:
     """The accounts table gets its `external` column from the migrations (0007) and keeps the mark."""
     secret = tmp_path / "password"
