@@ -23,5 +23,17 @@ def release_due(plan: CohortPlan) -> datetime:
     return max(grading_due(plan), plan.oral_end)
 
 
+def assessment_due(plan: CohortPlan) -> datetime:
+    """An individual assessment (may the member still sit the exam?) is decided before the written assignment is due:
+    the member must know whether they hand in with the group."""
+    return plan.written_deadline
+
+
+def appeal_due(plan: CohortPlan, registered_at: datetime) -> datetime:
+    """An appeal's new assessment is due as the first one was: the plan's grading time (the sensurfrist, three weeks
+    by default) after the appeal was registered."""
+    return registered_at + timedelta(seconds=plan.grading_seconds)
+
+
 def overdue(due: datetime | None, now: datetime) -> bool:
     return due is not None and due < now

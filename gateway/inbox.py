@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from domain.due import grading_due, orals_due, overdue, release_due
+from domain.due import appeal_due, assessment_due, grading_due, orals_due, overdue, release_due
 from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import CohortPlan
 from domain.places import said_group, said_place
@@ -135,7 +135,10 @@ async def cohort_tasks(web: InboxReads, account: Account, cohort: CohortRecord, 
     if cohort.stage == CohortStage.RUNNING and groups and all(g.stage not in OPEN_STAGES for g in groups):
         overview = await web.overview(cohort.cohort)
         if any(p.code == "pending.publish_results" for p in overview.pending_actions):
-            return [Task(title="Publiser resultatene", where=where, link=link + "#publiser", cohort=cohort.cohort)]
+            due = release_due(await web.plan(groups[0].group_id))
+            return [
+                Task(title="Publiser resultatene", where=where, link=link + "#publiser", cohort=cohort.cohort, due=due)
+            ]
     return []
 
 
@@ -181,8 +184,14 @@ def _group_tasks(account: Account, row: GroupRow, plan: CohortPlan | None) -> li
             title, due = "Registrer de muntlige justeringene", orals_due(plan) if plan else None
             found.append(Task(title=title, where=where, link=link + "#muntlig", due=due))
     if role == Role.ADMIN:
+        due = assessment_due(plan) if plan else None
         found += [
-            Task(title="Avgjør individuell vurdering", where=where, link=f"/deltaker/{_param(p, 'participant')}")
+            Task(
+                title="Avgjør individuell vurdering",
+                where=where,
+                link=f"/deltaker/{_param(p, 'participant')}",
+                due=due,
+            )
             for p in row.pending or []
             if p.get("code") == "pending.assessment"
         ]
@@ -234,26 +243,39 @@ async def explanation_tasks(web: InboxReads, account: Account) -> list[Task]:
     ]
 
 
+ADMIN_APPEAL_TITLES = {  # what an undecided appeal waits on the administration for, by its stage
+    "awaiting_examiners": "Oppnevn klagekommisjon",
+    "further_assessment": "Avgjør videre vurdering av klagen",
+}
+
+
 async def commission_tasks(web: InboxReads, account: Account) -> list[Task]:
-    """The undecided appeals whose commission the examiner sits on, each to its blind page (/klage/...)."""
-    if account.role != Role.EXAMINER:
+    """Undecided appeals, due by the plan's grading time after registration: those whose commission an examiner sits
+    on, each to its blind page (/klage/...); the administration's while it names the commission or (two grades from
+    the first) assesses further, each to the person's page."""
+    if account.role not in (Role.ADMIN, Role.EXAMINER):
         return []
+    query = (
+        select(AppealRecord)
+        .where(AppealRecord.decided_at.is_(None), AppealRecord.withdrawn_at.is_(None))
+        .order_by(AppealRecord.registered_at)
+    )
+    if account.role == Role.EXAMINER:
+        query = query.where(AppealRecord.examiners.contains(f",{account.username},", autoescape=True))
+    else:
+        query = query.where(AppealRecord.stage.in_(ADMIN_APPEAL_TITLES))
     async with web.sessions() as session:
-        rows = await session.scalars(
-            select(AppealRecord)
-            .where(AppealRecord.examiners.contains(f",{account.username},", autoescape=True))
-            .where(AppealRecord.decided_at.is_(None), AppealRecord.withdrawn_at.is_(None))
-            .order_by(AppealRecord.registered_at)
-        )
-        return [
-            Task(
-                title="Klage til ny sensur",
-                where=f"Kull {r.cohort}",
-                link=f"/klage/{r.participant_id}",
-                cohort=r.cohort,
-            )
-            for r in rows.all()
-        ]
+        rows = list((await session.scalars(query)).all())
+    found = []
+    for r in rows:
+        due = appeal_due(await web.plan(r.group_id), r.registered_at)  # the plan: cached per cohort
+        if account.role == Role.EXAMINER:  # the cohort only, as before: the blind page says what the member needs
+            title, where, link = "Klage til ny sensur", f"Kull {r.cohort}", f"/klage/{r.participant_id}"
+        else:
+            title, where = ADMIN_APPEAL_TITLES[r.stage], said_place(r.participant_id)
+            link = f"/deltaker/{r.participant_id}#klage-og-ny-eksamen"
+        found.append(Task(title=title, where=where, link=link, cohort=r.cohort, due=due))
+    return found
 
 
 def _cohort_of(participant_id: str) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.catalogue import when
-from domain.due import grading_due, orals_due, overdue, release_due
+from domain.due import appeal_due, assessment_due, grading_due, orals_due, overdue, release_due
 from domain.plan import load_plan
 from gateway.accounts import Account, Role
-from gateway.storage import GroupRecord, ResitRecord
+from gateway.inbox import commission_tasks
+from gateway.storage import AppealRecord, GroupRecord, ResitRecord
 from tests.web.conftest import OURS, THEIRS, World, sign_in
 from tests.web.test_pages import text
 from web.inbox import Task, group_tasks
@@ -128,3 +129,59 @@ def resit_row(cohort: str, application_id: str, end: datetime) -> ResitRecord:
         decided_at=None,
         updated_at=now,
     )
+
+
+def test_an_individual_assessment_is_due_before_the_written_assignment_and_an_appeal_by_the_sensurfrist() -> None:
+    assessment = {"code": "pending.assessment", "params": {"participant": "kull-2022.gruppe-5001.deltaker-2"}}
+    [decide] = group_tasks(ADMIN, row(stage="programme", written_submitted=False, pending=[assessment]), PLAN)
+    assert (decide.title, decide.due) == ("Avgjør individuell vurdering", assessment_due(PLAN))
+    assert assessment_due(PLAN) == PLAN.written_deadline
+    registered = datetime(2023, 6, 20, 10, tzinfo=UTC)
+    assert appeal_due(PLAN, registered) == registered + timedelta(days=21)
+
+
+async def test_an_appeal_waits_on_the_administration_and_then_on_its_commission_by_a_due_date(world: World) -> None:
+    """The administration names the commission (and assesses further), the members grade: each by the sensurfrist
+    counted from the appeal's registration, as the inbox and the staff reminders show it."""
+    participant, now = world.members[0], datetime.now(UTC)
+    appeal = AppealRecord(
+        appeal_id=f"{participant}.klage",
+        participant_id=participant,
+        group_id=group_workflow_id(world.cohort, OURS),
+        cohort=world.cohort,
+        person_id="p" + "3" * 20,
+        attempt=1,
+        stage="awaiting_examiners",
+        written_before="C",
+        final_before="C",
+        written_after=None,
+        oral_adjustment_after=None,
+        final_after=None,
+        credits_after=None,
+        registered_at=now,
+        decided_at=None,
+        updated_at=now,
+    )
+    async with world.harness.sessions() as session, session.begin():
+        session.add(appeal)
+    web = world.app.state.web
+    plan = await web.plan(appeal.group_id)
+    try:
+        [name] = await commission_tasks(web, ADMIN)
+        assert (name.title, name.due) == ("Oppnevn klagekommisjon", appeal_due(plan, now))
+        assert name.link == f"/deltaker/{participant}#klage-og-ny-eksamen"
+        async with world.harness.sessions() as session, session.begin():
+            row_ = await session.get(AppealRecord, appeal.appeal_id)
+            assert row_ is not None
+            row_.stage, row_.examiners = "awaiting_commission", ",lars.klage,mona.klage,"
+        assert await commission_tasks(web, ADMIN) == []  # the commission's turn
+        [grade] = await commission_tasks(web, Account(username="mona.klage", role=Role.EXAMINER))
+        assert (grade.title, grade.due, grade.where) == (
+            "Klage til ny sensur",
+            appeal_due(plan, now),
+            f"Kull {world.cohort}",
+        )
+        assert await commission_tasks(web, EXAMINER) == []  # not on this commission
+    finally:
+        async with world.harness.sessions() as session, session.begin():
+            await session.delete(await session.get(AppealRecord, appeal.appeal_id))
