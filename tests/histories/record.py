@@ -18,6 +18,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from activities.staff_notices import SweepInput
 from demo.acting import actor_roles, external_actors
 from demo.embedded import venv_binary
 from demo.run import run_scenario
@@ -31,11 +32,14 @@ from store.people import People, register_key
 from tests.histories.fingerprint import fingerprint, write_recorded
 from web.demo_accounts import create_actor_accounts
 from workflows import search
+from workflows.staff_reminders import StaffReminderWorkflow
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 # Not a secret: it encrypts the histories of fictional people so the replay test can decode them.
 RECORDING_KEY = bytes(range(32))
+SWEEP_ID = "nis-staff-reminders-sweep"  # runtime/reminders.py's, without the time the schedule appends
+SWEEP = SweepInput(link="http://127.0.0.1:8000/oppgaver")
 
 
 async def recording_server() -> WorkflowEnvironment:
@@ -66,11 +70,14 @@ async def record(speed: float) -> int:
             await run_scenario(
                 env.client, sessions, "record", scenario, template, speed, Path(folder), io.StringIO(), people
             )
+            # the staff reminders' sweep belongs to no cohort: one run of it, as its schedule starts it
+            await env.client.execute_workflow(StaffReminderWorkflow.run, SWEEP, id=SWEEP_ID, task_queue="record")
         await engine.dispose()
     for old in HERE.glob("*.json.gz"):
         old.unlink()
     runs: dict[str, int] = {}
-    async for execution in env.client.list_workflows(f"NisCohort = '{scenario.cohort}'"):
+    query = f"NisCohort = '{scenario.cohort}' OR WorkflowId = '{SWEEP_ID}'"
+    async for execution in env.client.list_workflows(query):
         history = await env.client.get_workflow_handle(execution.id, run_id=execution.run_id).fetch_history()
         runs[execution.id] = runs.get(execution.id, 0) + 1  # a workflow that continued as new has several runs
         path = HERE / f"{execution.id}~{runs[execution.id]}.json.gz"
