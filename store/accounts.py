@@ -14,7 +14,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import String, Table, false, select
+from sqlalchemy import String, Table, column, false, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -342,16 +342,18 @@ def _participant(text: str) -> bool:
     return True
 
 
+# the read model's appeals (store/end_of_year.py's AppealRecord, which imports this module): the columns asked here
+APPEALS = table("appeals", column("appeal_id"), column("group_id"), column("examiners"))
+
+
 async def _on_a_commission_of(session: AsyncSession, username: str, group_workflow_id: str) -> bool:
     """Whether the account sits on the appeal commission of a member of the group: a group's examiner sees its first
     grades, which the commission must not (its assessment is blind)."""
-    from store.end_of_year import AppealRecord  # it imports this module's tables
-
     found = await session.scalar(
-        select(AppealRecord.appeal_id)
+        select(APPEALS.c.appeal_id)
         .where(
-            AppealRecord.group_id == group_workflow_id,
-            AppealRecord.examiners.contains(f",{username},", autoescape=True),
+            APPEALS.c.group_id == group_workflow_id,
+            APPEALS.c.examiners.contains(f",{username},", autoescape=True),
         )
         .limit(1)
     )
