@@ -64,7 +64,7 @@ STEPS: dict[str, Step] = {
         Step(commands.APPEAL_GRADE, "Karakteren din er registrert."),
         Step(commands.APPEAL_WRITTEN, "Kommisjonens karakter er registrert."),
         Step(commands.APPEAL_FURTHER, "Karakteren etter den videre vurderingen er registrert."),
-        Step(commands.APPEAL_ORAL_SCHEDULE, "Tid og sted for den nye muntlige eksamenen er satt. Personen får et brev."),
+        Step(commands.APPEAL_ORAL_SCHEDULE, "Tid og sted for den nye muntlige eksamenen er satt; personen får brev."),
         Step(commands.APPEAL_ORAL, "Den nye muntlige justeringen er registrert."),
         Step(commands.WITHDRAW_APPEAL, "Klagen er trukket tilbake. Karakteren står som før."),
         Step(commands.REGISTER_RESIT, "Ny eksamen er registrert."),
