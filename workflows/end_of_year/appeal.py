@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawAppealInput,
     )
     from workflows.end_of_year.step import Params, Step
+    from workflows.messages import Pending
     from workflows.refusing import refuse, refused
 
 
@@ -308,7 +309,7 @@ class AppealWorkflow(Step):
         i, s = self.input, self.state
         shared = self._shared_detail(self._stage())
         if shared["stage"] == "awaiting_oral" and s.new_oral is None:
-            shared["pending_action"] = "pending.appeal_oral_schedule"
+            shared["pending_action"] = Pending.of("pending.appeal_oral_schedule")
         return AppealDetail(
             **shared,
             appeal_workflow_id=workflow.info().workflow_id,
