@@ -69,6 +69,14 @@ async def test_the_new_oral_is_scheduled_told_by_letter_and_only_then_adjusted(h
     assert f"Tid: {date_time(detail.new_oral.start)}" in letter and f"Sted: {PLACE}" in letter
     assert "Rom 101" not in letter  # the first time's letter never went out: it was moved before its notice
 
+    # moved again after its letter went out: a new letter, the last one holding
+    await schedule_new_oral(gateway, appeal, ahead=timedelta(hours=4), place="Rom 202, Storgata 3")
+
+    async def two_letters() -> None:
+        assert len(await outbox(harness.sessions, "appeal_oral_scheduled")) == 2
+
+    await eventually(two_letters)
+
     assert (await gateway.perform(commands.APPEAL_ORAL, appeal, oral, acting(EXAMINER))).stage == "decided"
     result = await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal.workflow_id).result()
     assert (result.detail.written_after, result.detail.final_after) == (Grade.B, Grade.A)
