@@ -48,6 +48,7 @@ class NoticeKind(StrEnum):
     EXPLANATION_GIVEN = "explanation_given"  # the begrunnelse is on the person's page; the appeal deadline from it
     APPEAL_COMMISSION = "appeal_commission"  # the commission is appointed (not named to the person)
     APPEAL_FURTHER_ASSESSMENT = "appeal_further_assessment"  # two grades or more from the first: assessed further
+    APPEAL_ORAL_SCHEDULED = "appeal_oral_scheduled"  # a changed written grade: the new oral's time and place
     RESIT_REGISTERED = "resit_registered"  # registered for a re-sit, with its period
     RESIT_DECIDED = "resit_decided"  # the re-sit's grade and the grade that counts
     PLAN_AMENDED = "plan_amended"  # the running cohort's plan amended: what moved from when to when

@@ -3,6 +3,7 @@
     appeal register PARTICIPANT_ID [--received YYYY-MM-DD]                appeal withdraw APPEAL_ID
     appeal examiners APPEAL_ID NAME [NAME ...]
     appeal written APPEAL_ID GRADE          appeal oral APPEAL_ID ADJUSTMENT         appeal show APPEAL_ID
+    appeal oral-schedule APPEAL_ID --at ISO-TIME --place PLACE   (the new oral's time and place; a letter ahead)
     documents --cohort COHORT               verify CODE
     export --cohort COHORT [--xlsx] [--out FOLDER]
     statistics --cohort COHORT [--out FOLDER]   (the report file; needs only the database)
@@ -24,12 +25,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cli.actions import _deadline as _moment
+from cli.actions import _oral_slot_options
 from cli.admin import acting, dispatch, guarded
 from cli.admin_parser import common_options
 from cli.output import CliError, emit
 from domain.catalogue import day, label, when
 from domain.ids import AppealId, ResitId
 from domain.models import Grade
+from domain.orals import OralSlot
 from domain.refusals import Refusal
 from domain.text import printable
 from gateway import commands
@@ -47,6 +51,7 @@ from gateway.messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     ResitDetail,
+    ScheduleNewOralInput,
 )
 from gateway.queries import APPEAL_DETAIL, RESIT_DETAIL
 from gateway.results import cohort_results, issue_documents
@@ -136,6 +141,21 @@ async def appeal_oral(admin: Admin, args: argparse.Namespace) -> int:
     appeal, account = _appeal_id(args.appeal), await acting(admin, args)
     oral = NewOralAdjustmentInput(actor=account.username, adjustment=args.adjustment)
     return _stage(args, await admin.perform(commands.APPEAL_ORAL, appeal, oral, account))
+
+
+@guarded
+async def appeal_oral_schedule(admin: Admin, args: argparse.Namespace) -> int:
+    """The new oral's time and place, after a changed written grade; the person gets a letter the plan's notice
+    ahead (a new one when it is moved)."""
+    appeal, account = _appeal_id(args.appeal), await acting(admin, args)
+    slot = OralSlot(start=_moment(args.at, "--at"), place=args.place)
+    scheduled = ScheduleNewOralInput(actor=account.username, slot=slot)
+    result = await admin.perform(commands.APPEAL_ORAL_SCHEDULE, appeal, scheduled, account)
+    if args.json:
+        emit(result.model_dump(mode="json"))
+    else:
+        print(f"ny muntlig eksamen {when(slot.start)}, {slot.place}; klagen er nå: {label(result.stage).lower()}")
+    return 0
 
 
 @guarded
@@ -289,9 +309,10 @@ def _appeal(args: argparse.Namespace, d: AppealDetail) -> int:
         after = f"{written} -> {final}"
         received = f"mottatt {d.received:%d.%m.%Y}, " if d.received else ""
         withdrawn = f" (trukket tilbake {day(d.withdrawn_at)}; karakteren står)" if d.withdrawn_at else ""
+        oral = f"ny muntlig eksamen {when(d.new_oral.start)}, {d.new_oral.place}; " if d.new_oral else ""
         print(
             f"{d.appeal_workflow_id}: {label(d.stage).lower()}{withdrawn}; {received}klagefrist {when(d.deadline)}; "
-            f"før {d.written_before.value} -> {d.final_before.value}, etter {after}; "
+            f"før {d.written_before.value} -> {d.final_before.value}, etter {after}; {oral}"
             f"neste: {d.pending_action or 'ingenting (endelig)'}"
         )
     return 0
@@ -342,6 +363,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add(appeals, "further", appeal_written, "the grade after the further assessment", appeal_id).add_argument(
         "grade", choices=grades
     )
+    sub = add(appeals, "oral-schedule", appeal_oral_schedule, "the new oral's time and place", appeal_id)
+    _oral_slot_options(sub)
     add(appeals, "oral", appeal_oral, "the new oral adjustment", appeal_id).add_argument("adjustment", type=int)
     add(appeals, "show", appeal_show, "an appeal's detail", appeal_id)
     resit_id = argparse.ArgumentParser(add_help=False)

@@ -9,15 +9,20 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
 from demo import acting, explanations
+from demo.coursework import ORAL_ROOMS, SLOT_AHEAD
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
 from domain.ids import AppealId
+from domain.models import CohortPlan
+from domain.orals import OralSlot
 from gateway.admin import Admin, Refused
 from gateway.end_of_year.appeal import assign_examiners, register_appeal, withdraw_appeal
 from gateway.end_of_year.resit import register_resit
@@ -28,6 +33,7 @@ from runtime.codec import load_keys
 from runtime.settings import get_settings
 from store import end_of_year as end_of_year_store
 from store.accounts import Account, AccountError, Accounts, Role
+from store.tables import OutboxRecord
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.messages import (
     AssignExaminersInput,
@@ -35,6 +41,7 @@ from workflows.end_of_year.messages import (
     CommissionGradeInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
+    ScheduleNewOralInput,
 )
 from workflows.end_of_year.resit import ResitWorkflow
 from workflows.ids import appeal_workflow_id
@@ -51,6 +58,8 @@ class Demo(Protocol):
     script: Script
     cohort: str
     progress_file: Path
+    plan: CohortPlan
+    pace: float
 
     def say(self, text: str) -> None: ...
     def participant(self, ref: str) -> str: ...
@@ -162,6 +171,7 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
         fixed = CommissionDecisionInput(actor=office, grade=appeal.written, by_admin=True)  # all documents at hand
         await demo.act(appeal_id, AppealWorkflow.further_assessment, fixed)
     if appeal.oral is not None:
+        await _new_oral(demo, appeal_id, office)
         await demo.act(
             appeal_id,
             AppealWorkflow.register_new_oral_adjustment,
@@ -172,6 +182,26 @@ async def _decide(demo: Demo, section: EndOfYear, appeal: Appeal) -> None:
         f"  appeal {appeal_id}: written {detail.written_before} -> {detail.written_after}, "
         f"grade {detail.final_before} -> {detail.final_after} ({detail.stage})"
     )
+
+
+async def _new_oral(demo: Demo, appeal_id: str, office: str) -> None:
+    """The administration sets the new oral a little ahead, within the plan's notice (which the compressed year keeps
+    longer than that), so its letter goes at once; the examiner registers the adjustment once the letter is queued."""
+    slot = OralSlot(start=datetime.now(UTC) + SLOT_AHEAD * demo.pace, place=ORAL_ROOMS[0])
+    await demo.act(appeal_id, AppealWorkflow.schedule_new_oral, ScheduleNewOralInput(actor=office, slot=slot))
+    demo.say(f"  new oral for {appeal_id}: {slot.start:%Y-%m-%d %H:%M:%S %Z}, {slot.place}")
+
+    async def told() -> bool:
+        async with demo.sessions() as session:
+            letter = await session.scalar(
+                select(OutboxRecord.idempotency_key).where(
+                    OutboxRecord.kind == "appeal_oral_scheduled",
+                    OutboxRecord.idempotency_key.startswith(f"{appeal_id}:new-oral-", autoescape=True),
+                )
+            )
+        return letter is not None
+
+    await demo.until(told)
 
 
 async def _appeal_examiner_accounts(demo: Demo, section: EndOfYear) -> None:

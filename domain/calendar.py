@@ -26,6 +26,7 @@ class DueKind(StrEnum):
     WRITTEN_DEADLINE = "written_deadline"
     ORAL_TIME = "oral_time"
     ORAL_SCHEDULED = "oral_scheduled"  # the group's own time and place, the plan's notice ahead
+    APPEAL_ORAL_SCHEDULED = "appeal_oral_scheduled"  # an appeal's new oral, the same notice ahead (its own workflow)
     WAITLIST_CLOSES = "waitlist_closes"  # the cohort's: from the first gathering on, no place is filled again
     OFFER_EXPIRES = "offer_expires"  # the cohort's: an offer of a place not answered by its deadline (domain/offers.py)
 

@@ -31,6 +31,7 @@ from workflows.end_of_year.messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     ResitActionResult,
+    ScheduleNewOralInput,
     WithdrawAppealInput,
 )
 from workflows.end_of_year.resit import ResitWorkflow
@@ -253,6 +254,14 @@ APPEAL_FURTHER = command(  # the grade the further assessment fixes
     AppealActionResult,
     EXAMINING,
 )
+APPEAL_ORAL_SCHEDULE = command(  # the new oral's time and place, after a changed written grade
+    "appeal-oral-schedule",
+    AppealId,
+    AppealWorkflow.schedule_new_oral,
+    ScheduleNewOralInput,
+    AppealActionResult,
+    ADMIN,
+)
 APPEAL_ORAL = command(
     "appeal-oral",
     AppealId,
@@ -325,6 +334,7 @@ COMMANDS: dict[str, AnyCommand] = {
         APPEAL_GRADE,
         APPEAL_WRITTEN,
         APPEAL_FURTHER,
+        APPEAL_ORAL_SCHEDULE,
         APPEAL_ORAL,
         WITHDRAW_APPEAL,
         RESIT_WRITTEN,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import AwareDatetime, BaseModel
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
@@ -247,12 +247,14 @@ ADMIN_APPEAL_TITLES = {  # what an undecided appeal waits on the administration 
     "awaiting_examiners": "Oppnevn klagekommisjon",
     "further_assessment": "Avgjør videre vurdering av klagen",
 }
+NEW_ORAL = "Sett tid for ny muntlig eksamen"  # a changed written grade: the new oral has no time yet
 
 
 async def commission_tasks(web: InboxReads, account: Account) -> list[Task]:
     """Undecided appeals, due by the plan's grading time after registration: those whose commission an examiner sits
     on, each to its blind page (/klage/...); the administration's while it names the commission or (two grades from
-    the first) assesses further, each to the person's page."""
+    the first) assesses further, each to the person's page, and while a new oral after a changed grade has no time
+    (the new oral adjustment is refused until then), to the appeal's page with its form."""
     if account.role not in (Role.ADMIN, Role.EXAMINER):
         return []
     query = (
@@ -263,7 +265,8 @@ async def commission_tasks(web: InboxReads, account: Account) -> list[Task]:
     if account.role == Role.EXAMINER:
         query = query.where(AppealRecord.examiners.contains(f",{account.username},", autoescape=True))
     else:
-        query = query.where(AppealRecord.stage.in_(ADMIN_APPEAL_TITLES))
+        unscheduled = and_(AppealRecord.stage == "awaiting_oral", AppealRecord.new_oral_at.is_(None))
+        query = query.where(or_(AppealRecord.stage.in_(ADMIN_APPEAL_TITLES), unscheduled))
     async with web.sessions() as session:
         rows = list((await session.scalars(query)).all())
     found = []
@@ -271,6 +274,8 @@ async def commission_tasks(web: InboxReads, account: Account) -> list[Task]:
         due = appeal_due(await web.plan(r.group_id), r.registered_at)  # the plan: cached per cohort
         if account.role == Role.EXAMINER:  # the cohort only, as before: the blind page says what the member needs
             title, where, link = "Klage til ny sensur", f"Kull {r.cohort}", f"/klage/{r.participant_id}"
+        elif r.stage == "awaiting_oral":
+            title, where, link = NEW_ORAL, said_place(r.participant_id), f"/klage/{r.participant_id}#ny-muntlig"
         else:
             title, where = ADMIN_APPEAL_TITLES[r.stage], said_place(r.participant_id)
             link = f"/deltaker/{r.participant_id}#klage-og-ny-eksamen"

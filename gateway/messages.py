@@ -15,6 +15,7 @@ from workflows.end_of_year.messages import (
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
     ResitDetail,
+    ScheduleNewOralInput,
 )
 from workflows.group_supervision import RecordSupervisionInput
 from workflows.ids import appeal_workflow_id, cohort_workflow_id, resit_workflow_id
@@ -81,6 +82,7 @@ __all__ = [
     "MarkNonParticipatingInput",
     "MemberView",
     "NewOralAdjustmentInput",
+    "ScheduleNewOralInput",
     "NewWrittenGradeInput",
     "OralAdjustment",
     "OralInput",

@@ -36,6 +36,9 @@ class AppealRecord(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)  # withdrawn undecided: the grade stands
     # the commission's user names as ",a,b," (a user name has no comma): whose inbox the appeal is in
     examiners: Mapped[str | None] = mapped_column(default=None)
+    # the new oral's time, once the administration has set it (a changed written grade): the inbox asks until then
+    new_oral_at: Mapped[datetime | None] = mapped_column(default=None)
+    new_oral_place: Mapped[str | None] = mapped_column(default=None)  # a room and a building, or an address
 
 
 class ResitRecord(Base):

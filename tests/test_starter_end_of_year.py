@@ -4,7 +4,7 @@ a re-sit, and a refusal as one line with exit code 1."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -37,6 +37,15 @@ async def test_an_appeal_on_the_command_line(harness: Harness, capsys: pytest.Ca
     assert code == 0 and "venter på kommisjonens karakter" in out
     code, out, _ = await run(harness, capsys, "appeal", "written", appeal, "b", actor=EXAMINER)
     assert code == 0 and "venter på muntlig justering" in out
+    code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "1", actor=EXAMINER)
+    assert code == 1 and one_line(err) == (
+        "avvist: Tid og sted for den nye muntlige eksamenen er ikke satt; justeringen kan registreres når den er satt"
+    )
+    at = (datetime.now(UTC) + timedelta(hours=3)).replace(microsecond=0)
+    code, out, _ = await run(
+        harness, capsys, "appeal", "oral-schedule", appeal, "--at", at.isoformat(), "--place", "Rom 101", actor=OFFICE
+    )
+    assert code == 0 and out.startswith("ny muntlig eksamen ") and ", Rom 101; klagen er nå: venter på muntlig" in out
     code, _, err = await run(harness, capsys, "appeal", "oral", appeal, "3", actor=EXAMINER)
     assert code == 1 and one_line(err) == "avvist: Den muntlige eksamenen kan flytte karakteren høyst 1 trinn, ikke +3"
     code, out, _ = await run(harness, capsys, "appeal", "oral", appeal, "1", actor=EXAMINER)

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from domain.ids import AppealId, ParticipantId, ResitId
 from domain.models import Grade
+from domain.orals import OralSlot
 from domain.refusals import Refusal
 from gateway import commands
 from gateway.accounts import Account, Role
@@ -35,12 +36,13 @@ from gateway.messages import (
     CommissionGradeInput,
     NewOralAdjustmentInput,
     NewWrittenGradeInput,
+    ScheduleNewOralInput,
 )
 from gateway.queries import APPEAL_DETAIL
 from gateway.storage import end_of_year_store
 from web.actions import perform_on
 from web.errors import refusal
-from web.forms import number, text
+from web.forms import number, oslo_time, text
 from web.state import Web
 
 
@@ -62,6 +64,7 @@ STEPS: dict[str, Step] = {
         Step(commands.APPEAL_GRADE, "Karakteren din er registrert."),
         Step(commands.APPEAL_WRITTEN, "Kommisjonens karakter er registrert."),
         Step(commands.APPEAL_FURTHER, "Karakteren etter den videre vurderingen er registrert."),
+        Step(commands.APPEAL_ORAL_SCHEDULE, "Tid og sted for den nye muntlige eksamenen er satt; personen får brev."),
         Step(commands.APPEAL_ORAL, "Den nye muntlige justeringen er registrert."),
         Step(commands.WITHDRAW_APPEAL, "Klagen er trukket tilbake. Karakteren står som før."),
         Step(commands.REGISTER_RESIT, "Ny eksamen er registrert."),
@@ -161,6 +164,9 @@ async def take(web: Web, account: Account, participant_id: str, name: str, value
         decided = CommissionDecisionInput(actor=account.username, grade=Grade(values["grade"]), by_admin=by_admin)
         command = commands.APPEAL_FURTHER if name == "appeal-further" else commands.APPEAL_WRITTEN
         return await perform_on(web, account, command, appeal, decided)
+    if name == "appeal-oral-schedule":
+        scheduled = ScheduleNewOralInput(actor=account.username, slot=values["slot"])
+        return await perform_on(web, account, commands.APPEAL_ORAL_SCHEDULE, appeal, scheduled)
     if name == "appeal-oral":
         oral = NewOralAdjustmentInput(actor=account.username, adjustment=int(values["adjustment"]))
         return await perform_on(web, account, commands.APPEAL_ORAL, appeal, oral)
@@ -180,6 +186,8 @@ def form_values(name: str, form: FormData) -> dict[str, Any]:
         return {"examiners": [str(v) for v in form.getlist("examiners") if str(v).strip()]}
     if name in ("appeal-grade", "appeal-written", "appeal-further", "resit-written"):
         return {"grade": text(form, "grade")}
+    if name == "appeal-oral-schedule":
+        return {"slot": OralSlot(start=oslo_time(text(form, "start"), "tidspunkt"), place=text(form, "place"))}
     if name in ("appeal-oral", "resit-oral"):
         return {"adjustment": number(form, "adjustment")}
     if name == "resit":

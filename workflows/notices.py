@@ -234,6 +234,17 @@ class AppealFurtherAssessment(_Notice):
     kind: Literal["appeal_further_assessment"] = "appeal_further_assessment"
 
 
+class AppealOralScheduled(_Notice):
+    """To the person who appealed: the commission changed the written grade, so there is a new oral; when and where,
+    from the administration."""
+
+    kind: Literal["appeal_oral_scheduled"] = "appeal_oral_scheduled"
+    start: AwareDatetime
+    place: str
+    written_after: Grade  # the new written grade the oral adjusts
+    step_limit: int = 1
+
+
 class AppealWithdrawn(_Notice):
     """To the person who appealed: the appeal is withdrawn before it was decided, and the grade stays."""
 
@@ -319,6 +330,7 @@ Notice = Annotated[
     | AppealDecided
     | AppealCommissionAppointed
     | AppealFurtherAssessment
+    | AppealOralScheduled
     | AppealWithdrawn
     | ExplanationRequested
     | ExplanationGiven
@@ -355,6 +367,7 @@ NOTICE_TYPES: tuple[type[_Notice], ...] = (
     AppealDecided,
     AppealCommissionAppointed,
     AppealFurtherAssessment,
+    AppealOralScheduled,
     AppealWithdrawn,
     ExplanationRequested,
     ExplanationGiven,

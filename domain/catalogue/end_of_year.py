@@ -45,6 +45,10 @@ REFUSALS: dict[str, str] = {
     "appeal.new_oral_required": (
         "Den skriftlige karakteren er endret fra {before} til {after}; en ny muntlig justering må registreres"
     ),
+    "appeal.new_oral_not_due": "Klagen venter ikke på en ny muntlig eksamen",
+    "appeal.new_oral_not_scheduled": (
+        "Tid og sted for den nye muntlige eksamenen er ikke satt; justeringen kan registreres når den er satt"
+    ),
     "appeal.decided": "Klagen er avgjort, og resultatet av en klage er endelig",
     # the commission (domain/end_of_year/commission.py, workflows/end_of_year/appeal.py)
     "appeal.commission_too_small": "En klagekommisjon skal ha minst {least} sensorer, ikke {named}",

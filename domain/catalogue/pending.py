@@ -24,6 +24,7 @@ PENDING: dict[str, str] = {
     "pending.appeal_examiners": "Oppnevn nye sensorer",
     "pending.appeal_written": "Registrer ny karakter på den skriftlige oppgaven",
     "pending.appeal_oral": "Registrer ny muntlig justering",
+    "pending.appeal_oral_schedule": "Sett tid for ny muntlig eksamen",
     "pending.appeal_commission_grades": "Sensorene i klagekommisjonen gir hver sin karakter",
     "pending.appeal_commission_decision": "Klagekommisjonen fastsetter karakteren",
     "pending.appeal_further": "Videre vurdering: karakteren avviker med to eller flere trinn",

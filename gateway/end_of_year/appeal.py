@@ -89,6 +89,7 @@ async def register_appeal(
         cohort=plan.cohort,
         person_id=member.person_id,
         step_limit=plan.oral_step_limit,
+        oral_notice_seconds=plan.oral_notice_seconds,
         written_before=group.written_grade,
         oral_before=member.oral_adjustment,
         final_before=member.final_grade,

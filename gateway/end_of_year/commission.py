@@ -11,6 +11,7 @@ give this view to a member, whatever else they ask for.
 from __future__ import annotations
 
 from domain.models import Grade, Strict
+from domain.orals import OralSlot
 from domain.project import InnovationProject
 from workflows.end_of_year.messages import AppealDetail, AppealStage
 from workflows.messages import GroupDetail
@@ -49,6 +50,7 @@ class CommissionView(Strict):
     written_document: str | None  # the handed-in assignment's SHA-256, for the page's download link
     criteria: dict[Grade, str]
     first: FirstAssessment | None  # only in the further assessment, and after it
+    new_oral: OralSlot | None = None  # the new oral's time and place after a changed grade, once set
 
 
 def sits_on(detail: AppealDetail, username: str) -> bool:
@@ -76,4 +78,5 @@ def commission_view(detail: AppealDetail, group: GroupDetail, cohort: str, usern
         written_document=group.written_document,
         criteria=CRITERIA,
         first=first if opened else None,
+        new_oral=detail.new_oral,
     )

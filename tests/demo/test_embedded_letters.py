@@ -36,6 +36,7 @@ DATED = {
     "written_deadline_missed",
     "oral_exam_time",
     "oral_scheduled",
+    "appeal_oral_scheduled",
     "result_published",
     "approval_waiting",
     "resit_registered",
@@ -80,6 +81,7 @@ async def test_every_letter_of_the_demo_reads_as_a_letter_with_its_facts(
         "certificate_issued",
         "withdrawn",
         "appeal_commission",
+        "appeal_oral_scheduled",  # the appeal that changed the written grade: its new oral, set by the administration
         "appeal_decided",
         "appeal_withdrawn",
         "resit_registered",

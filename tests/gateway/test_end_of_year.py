@@ -21,7 +21,7 @@ from gateway.results import Result, group_results, issue_documents
 from store.tables import GroupRecord
 from tests.activities.register import Register
 from tests.conftest import Harness
-from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides, schedule_new_oral
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import acting, admin, graded_group, publish
 from tests.workflows.test_resit import failed_group
@@ -61,6 +61,7 @@ async def test_documents_and_export_follow_the_appeals(harness: Harness, tmp_pat
 
     changed = (await register_appeal(gateway, ids[1], acting(OFFICE))).appeal_workflow_id
     await commission_decides(gateway, AppealId.parse(changed), Grade.B)
+    await schedule_new_oral(gateway, AppealId.parse(changed))
     await gateway.perform(
         commands.APPEAL_ORAL,
         AppealId.parse(changed),

@@ -20,7 +20,7 @@ from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.resit import register_resit
 from tests.conftest import Harness
 from tests.histories.record import HERE, recording_server
-from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides, schedule_new_oral
 from tests.workflows.test_appeal import acting, graded_group, publish
 from tests.workflows.test_resit import failed_group
 from workflows.end_of_year.messages import NewOralAdjustmentInput, NewWrittenGradeInput
@@ -47,6 +47,7 @@ async def appeal(harness: Harness, admin: Admin) -> str:
     await publish(handle)
     appeal_id = (await register_appeal(admin, ids[1], acting(OFFICE))).appeal_workflow_id
     await commission_decides(admin, AppealId.parse(appeal_id), Grade.B)
+    await schedule_new_oral(admin, AppealId.parse(appeal_id))
     await admin.perform(
         commands.APPEAL_ORAL,
         AppealId.parse(appeal_id),

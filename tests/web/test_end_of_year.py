@@ -4,6 +4,7 @@ and the grade that counts; the API takes an appeal through its steps; each refus
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,14 @@ async def test_the_api_takes_an_appeal_through_its_steps_with_the_same_rights(ha
         assert written.json() == {"stage": "further_assessment"}  # E to C: two grades
         further = await http.post(f"{person}/appeal/further", json={"grade": "C"}, headers=office)
         assert further.json() == {"stage": "awaiting_oral"}
+        early = await http.post(f"{person}/appeal/oral", json={"adjustment": 0}, headers=mona)
+        assert early.status_code == 409 and early.json()["problems"] == [
+            {"code": "appeal.new_oral_not_scheduled", "params": {}}
+        ]
+        slot = {"start": (datetime.now(UTC) + timedelta(hours=3)).isoformat(), "place": "Rom 101"}
+        assert (await http.post(f"{person}/appeal/oral-schedule", json=slot, headers=mona)).status_code == 403
+        scheduled = await http.post(f"{person}/appeal/oral-schedule", json=slot, headers=office)
+        assert scheduled.json() == {"stage": "awaiting_oral"}
         oral = await http.post(f"{person}/appeal/oral", json={"adjustment": 0}, headers=mona)
         assert oral.json() == {"stage": "decided"}
         final = await http.post(f"{person}/appeal", headers=office)

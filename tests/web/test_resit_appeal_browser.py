@@ -12,7 +12,7 @@ from store.end_of_year import AppealRecord
 from tests.web.conftest import PASSWORD, World
 from tests.web.test_browser import CHROMIUM, address, browser, page, pytestmark, shot
 from tests.web.test_explanation_browser import sign_in_as
-from tests.workflows.commission import EXAMINER, commission_decides
+from tests.workflows.commission import EXAMINER, commission_decides, schedule_new_oral
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import acting, admin
 from tests.workflows.test_resit_appeal import failed_resit
@@ -48,6 +48,7 @@ async def test_the_person_appeals_their_resits_grade_on_their_page(page: Page, w
     gateway = admin(world.harness)  # the commission (two, one external) decides E; the new oral gives +1: D
     appeal = AppealId.parse(f"{ids[1]}.klage-2")
     assert (await commission_decides(gateway, appeal, Grade.E)).stage == "awaiting_oral"
+    await schedule_new_oral(gateway, appeal)  # the new oral's time and place, before its adjustment
     oral = NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
     assert (await gateway.perform(commands.APPEAL_ORAL, appeal, oral, acting(EXAMINER))).stage == "decided"
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from domain.ids import AppealId
 from domain.models import Grade
+from domain.orals import OralSlot
 from gateway import commands
 from gateway.admin import Admin
 from store.accounts import Account, Role
@@ -12,6 +15,7 @@ from workflows.end_of_year.messages import (
     AssignExaminersInput,
     CommissionDecisionInput,
     CommissionGradeInput,
+    ScheduleNewOralInput,
 )
 
 EXAMINER = "sensor.ny"
@@ -47,3 +51,14 @@ async def commission_decides(gateway: Admin, appeal: AppealId, decided: Grade) -
     await grade(gateway, appeal, EXAMINER, decided)
     await grade(gateway, appeal, EXTERNAL, decided)
     return await decide(gateway, appeal, decided)
+
+
+async def schedule_new_oral(
+    gateway: Admin, appeal: AppealId, ahead: timedelta = timedelta(hours=3), place: str = "Rom 101, Storgata 1"
+) -> AppealActionResult:
+    """The new oral after a changed grade, `ahead` of now, set by the administration (the letter is due at once
+    when that is within the plan's notice)."""
+    slot = OralSlot(start=datetime.now(UTC) + ahead, place=place)
+    office = Account(username=OFFICE, role=Role.ADMIN)
+    action = ScheduleNewOralInput(actor=OFFICE, slot=slot)
+    return await gateway.perform(commands.APPEAL_ORAL_SCHEDULE, appeal, action, office)

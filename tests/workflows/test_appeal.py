@@ -21,7 +21,7 @@ from store.accounts import Account, Accounts, Role
 from store.end_of_year import AppealRecord
 from store.tables import AuditRecord
 from tests.conftest import Harness
-from tests.workflows.commission import EXAMINER, EXTERNAL, OFFICE, commission_decides, decide, grade
+from tests.workflows.commission import EXAMINER, EXTERNAL, OFFICE, commission_decides, decide, grade, schedule_new_oral
 from tests.workflows.helpers import eventually, only_letter
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows.end_of_year.appeal import AppealWorkflow
@@ -215,6 +215,7 @@ async def test_an_appeal_that_changes_the_written_grade_needs_a_new_oral_and_is_
     )
     written = await decide(gateway, AppealId.parse(appeal_id), Grade.B, by=EXTERNAL)  # agreed on one of theirs
     assert written.stage == "awaiting_oral"
+    await schedule_new_oral(gateway, AppealId.parse(appeal_id))
     await refused(
         gateway.perform(
             commands.APPEAL_ORAL,

@@ -9,7 +9,7 @@ from gateway import commands
 from gateway.end_of_year.appeal import register_appeal
 from store.accounts import Account, Role
 from tests.conftest import Harness
-from tests.workflows.commission import EXAMINER, EXTERNAL, OFFICE, appoint, decide, grade
+from tests.workflows.commission import EXAMINER, EXTERNAL, OFFICE, appoint, decide, grade, schedule_new_oral
 from tests.workflows.helpers import only_letter
 from tests.workflows.test_appeal import acting, admin, graded_group, publish, refused
 from workflows.end_of_year.appeal import AppealWorkflow
@@ -51,6 +51,7 @@ async def test_two_grades_from_the_first_is_assessed_further_before_the_grade_is
     await refused(
         gateway.perform(commands.APPEAL_FURTHER, appeal, further, office), "Klagen venter ikke på en videre vurdering"
     )
+    await schedule_new_oral(gateway, appeal)
     oral = NewOralAdjustmentInput(actor=EXTERNAL, adjustment=0)
     assert (await gateway.perform(commands.APPEAL_ORAL, appeal, oral, acting(EXTERNAL))).stage == "decided"
     result = await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal.workflow_id).result()

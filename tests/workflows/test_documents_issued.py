@@ -26,7 +26,7 @@ from tests.activities.outbox_helpers import mailer_for
 from tests.activities.register import Register
 from tests.conftest import Harness
 from tests.smtp_server import Inbox, body
-from tests.workflows.commission import EXAMINER, OFFICE, commission_decides
+from tests.workflows.commission import EXAMINER, OFFICE, commission_decides, schedule_new_oral
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import acting, admin, graded_group, publish
 from workflows.end_of_year.messages import NewOralAdjustmentInput
@@ -99,6 +99,7 @@ async def test_release_issues_the_documents_before_their_letters_with_no_command
     # an appeal that changes the grade: its letter comes with version 2, and version 1 is superseded
     appeal = AppealId.parse((await register_appeal(gateway, ids[1], acting(OFFICE))).appeal_workflow_id)
     await commission_decides(gateway, appeal, Grade.B)
+    await schedule_new_oral(gateway, appeal)
     oral = NewOralAdjustmentInput(actor=EXAMINER, adjustment=0)
     await gateway.perform(commands.APPEAL_ORAL, appeal, oral, acting(EXAMINER))
 

@@ -12,7 +12,7 @@ from gateway.end_of_year.appeal import register_appeal
 from gateway.end_of_year.resit import register_resit
 from gateway.results import group_results
 from tests.conftest import Harness
-from tests.workflows.commission import EXAMINER, commission_decides
+from tests.workflows.commission import EXAMINER, commission_decides, schedule_new_oral
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import acting, admin, publish, refused
 from tests.workflows.test_resit import OFFICE, failed_group, letter
@@ -66,6 +66,7 @@ async def test_a_resits_grade_is_appealed_to_a_commission_and_the_best_grade_cou
     assert (await commission_decides(gateway, target, Grade.E)).stage == "awaiting_oral"
     commissioned = await letter(harness, "appeal_commission")
     assert "Klagen din på karakteren på ny eksamen (forsøk 2) på kull" in commissioned
+    await schedule_new_oral(gateway, target)  # the new oral's time and place, before its adjustment
     oral = NewOralAdjustmentInput(actor=EXAMINER, adjustment=1)
     assert (await gateway.perform(commands.APPEAL_ORAL, target, oral, acting(EXAMINER))).stage == "decided"
     result = await harness.client.get_workflow_handle_for(AppealWorkflow.run, appeal.appeal_workflow_id).result()

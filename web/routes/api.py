@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from domain.models import Grade, Track
+from domain.orals import OralSlot
 from gateway import commands
 from gateway.accounts import Account, AccountError, Kind, Role
 from gateway.messages import (
@@ -46,6 +47,7 @@ RegisteringAppeal = Annotated[Account, giving(commands.REGISTER_APPEAL)]
 WithdrawingAppeal = Annotated[Account, giving(commands.WITHDRAW_APPEAL)]
 NamingExaminers = Annotated[Account, giving(commands.APPEAL_EXAMINERS)]
 AppealGrading = Annotated[Account, giving(commands.APPEAL_WRITTEN)]
+SchedulingNewOral = Annotated[Account, giving(commands.APPEAL_ORAL_SCHEDULE)]
 CommissionGrading = Annotated[Account, giving(commands.APPEAL_GRADE)]
 RegisteringResit = Annotated[Account, giving(commands.REGISTER_RESIT)]
 ResitGrading = Annotated[Account, giving(commands.RESIT_WRITTEN)]
@@ -256,6 +258,13 @@ async def appeal_written(participant_id: str, body: WrittenGrade, web: WebDep, a
 async def appeal_further(participant_id: str, body: WrittenGrade, web: WebDep, account: AppealGrading) -> Any:
     """The grade after the further assessment (the commission's grade two or more from the first)."""
     return dump(await end_of_year.take(web, account, participant_id, "appeal-further", body.model_dump()))
+
+
+@router.post(Person + "/appeal/oral-schedule")
+async def appeal_oral_schedule(participant_id: str, body: OralSlot, web: WebDep, account: SchedulingNewOral) -> Any:
+    """The new oral's time (with its zone, not passed) and place, after a changed written grade (admin); the person
+    gets a letter the plan's notice ahead, and a new one when it is moved."""
+    return dump(await end_of_year.take(web, account, participant_id, "appeal-oral-schedule", {"slot": body}))
 
 
 @router.post(Person + "/appeal/oral")

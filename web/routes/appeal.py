@@ -24,7 +24,7 @@ from web.state import Web, dump
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"])
-COMMISSION_STEPS = ("appeal-grade", "appeal-written", "appeal-further", "appeal-oral")
+COMMISSION_STEPS = ("appeal-grade", "appeal-written", "appeal-further", "appeal-oral-schedule", "appeal-oral")
 NOT_FOUND = "Fant ikke klagen"
 
 

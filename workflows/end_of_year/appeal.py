@@ -8,6 +8,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.end_of_year import EndOfYearActivities
+    from domain import orals
+    from domain.calendar import DueItem, DueKind
     from domain.end_of_year import appeals as rules
     from domain.end_of_year import commission
     from domain.end_of_year.appeals import AppealOutcome
@@ -27,9 +29,11 @@ with workflow.unsafe.imports_passed_through():
         CommissionDecisionInput,
         CommissionGradeInput,
         NewOralAdjustmentInput,
+        ScheduleNewOralInput,
         WithdrawAppealInput,
     )
     from workflows.end_of_year.step import Params, Step
+    from workflows.messages import Pending
     from workflows.refusing import refuse, refused
 
 
@@ -39,8 +43,9 @@ class AppealWorkflow(Step):
 
     Updates: assign_examiners (the commission), register_commission_grade (each member's own),
     register_new_written_grade (the commission's grade), further_assessment (when that is two or more from the first),
-    register_new_oral_adjustment, withdraw_appeal. Query: detail. A withdrawn appeal ends undecided: the grade stays
-    as it was.
+    schedule_new_oral (its time and place, by the administration; the person gets a letter the plan's notice ahead,
+    a new one when it changes), register_new_oral_adjustment (once the new oral has a time), withdraw_appeal.
+    Query: detail. A withdrawn appeal ends undecided: the grade stays as it was.
     """
 
     DECIDED = Refusal("appeal.decided")
@@ -52,7 +57,7 @@ class AppealWorkflow(Step):
         "awaiting_decision": "pending.appeal_commission_decision",
         "further_assessment": "pending.appeal_further",
         "awaiting_written": "pending.appeal_written",
-        "awaiting_oral": "pending.appeal_oral",
+        "awaiting_oral": "pending.appeal_oral",  # once the new oral has its time; before, pending.appeal_oral_schedule
         "decided": None,
         "withdrawn": None,
     }
@@ -176,7 +181,49 @@ class AppealWorkflow(Step):
         self._refuse_unless_examiner(input.actor)
         written = self.state.written_after
         oral = None if written is None else rules.new_oral_refusal(written, input.adjustment, self.input.step_limit)
+        if written is not None and self.state.new_oral is None:
+            refuse("appeal.new_oral_not_scheduled")  # nobody was told of an oral: none can have been held
         self._refuse_oral(written, oral)
+
+    @workflow.update
+    def schedule_new_oral(self, input: ScheduleNewOralInput) -> AppealActionResult:
+        self.state.new_oral = input.slot
+        self.state.new_oral_revision += 1  # a new letter, the plan's notice ahead (or at once): _due
+        params = {"start": input.slot.start.isoformat(), "place": input.slot.place}
+        return self._record(input.actor, "schedule_new_oral", params)
+
+    @schedule_new_oral.validator
+    def _validate_schedule_new_oral(self, input: ScheduleNewOralInput) -> None:
+        self._refuse_if_decided()
+        if self._stage() != "awaiting_oral":
+            refuse("appeal.new_oral_not_due")
+        refusal = orals.new_oral_refusal(input.slot, workflow.now())
+        if refusal is not None:
+            raise refused(refusal)
+
+    def _due(self) -> list[DueItem]:
+        """The letter with the new oral's time and place, unless it has gone out (or the appeal has ended)."""
+        s = self.state
+        if s.new_oral is None or s.new_oral_notified == s.new_oral_revision or self._ended():
+            return []
+        at = orals.notice_at(s.new_oral.start, self.input.oral_notice_seconds)
+        return [
+            DueItem(kind=DueKind.APPEAL_ORAL_SCHEDULED, at=at, event_at=s.new_oral.start, revision=s.new_oral_revision)
+        ]
+
+    def _on_due(self, item: DueItem) -> None:
+        s, written = self.state, self.state.written_after
+        if s.new_oral is None or written is None or item.revision != s.new_oral_revision or self._ended():
+            return  # moved since (the new time has its own timer), or nothing more to tell
+        s.new_oral_notified = item.revision
+        notice = n.AppealOralScheduled(
+            cohort=self.input.cohort,
+            start=s.new_oral.start,
+            place=s.new_oral.place,
+            written_after=written,
+            step_limit=self.input.step_limit,
+        )
+        self.effects.notice(f"new-oral-{item.revision}", notice, [self.input.person_id])
 
     @workflow.update
     def withdraw_appeal(self, input: WithdrawAppealInput) -> AppealActionResult:
@@ -260,8 +307,11 @@ class AppealWorkflow(Step):
     @workflow.query
     def detail(self) -> AppealDetail:
         i, s = self.input, self.state
+        shared = self._shared_detail(self._stage())
+        if shared["stage"] == "awaiting_oral" and s.new_oral is None:
+            shared["pending_action"] = Pending.of("pending.appeal_oral_schedule")
         return AppealDetail(
-            **self._shared_detail(self._stage()),
+            **shared,
             appeal_workflow_id=workflow.info().workflow_id,
             deadline=i.deadline,
             received=i.received,
@@ -278,6 +328,7 @@ class AppealWorkflow(Step):
             commission_grades=s.commission_grades,
             commission_grade=s.commission_grade,
             further_assessment=s.further_assessment,
+            new_oral=s.new_oral,
         )
 
     def _row(self) -> AppealRow:
@@ -293,4 +344,6 @@ class AppealWorkflow(Step):
             written_after=s.written_after.value if s.written_after else None,
             oral_adjustment_after=s.oral_adjustment_after,
             final_after=s.final_after.value if s.final_after else None,
+            new_oral_at=s.new_oral.start if s.new_oral else None,
+            new_oral_place=s.new_oral.place if s.new_oral else None,
         )

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from domain.end_of_year.resits import ResitPeriod
 from domain.models import Grade, PersonId, Strict
+from domain.orals import OralSlot
 from domain.text import Actor
 from workflows.messages import AdminAction, Pending
 
@@ -101,6 +102,8 @@ class AppealInput(StepInput):
     # an appeal of a re-sit (attempt >= 2): the "before" grades above are the attempt's, and this is the grade that
     # counted before the re-sit (None after a valid absence); the best of it and the attempt's new grade counts
     grade_before_attempt: Grade | None = None
+    # the plan's: the letter with the new oral's time and place comes this long ahead (a week, as the plan's default)
+    oral_notice_seconds: float = Field(default=7 * 86400, ge=0)
 
 
 class AppealState(StepState):
@@ -113,6 +116,9 @@ class AppealState(StepState):
     commission_grades: dict[str, Grade] = {}  # each member's own grade, by user name
     commission_grade: Grade | None = None  # the commission's decided grade (fixed at once, or after the further step)
     further_assessment: bool = False  # the commission's grade is two or more from the first: assessed further
+    new_oral: OralSlot | None = None  # the new oral's time and place, once the administration has set them
+    new_oral_revision: int = 0  # how many times they were set: each is a new letter
+    new_oral_notified: int = 0  # the revision whose letter has gone out
 
 
 class WithdrawAppealInput(AdminAction):
@@ -132,6 +138,12 @@ class AssignExaminersInput(AdminAction):
     @classmethod
     def _tidy(cls, examiners: list[str]) -> list[str]:
         return [e.strip() for e in examiners]
+
+
+class ScheduleNewOralInput(AdminAction):
+    """The new oral's time (not passed; no oral period after the release) and place, by the administration."""
+
+    slot: OralSlot
 
 
 class CommissionGradeInput(AdminAction):
@@ -166,6 +178,7 @@ class AppealDetail(StepDetail):
     commission_grades: dict[str, Grade] = {}
     commission_grade: Grade | None = None
     further_assessment: bool = False
+    new_oral: OralSlot | None = None  # the new oral's time and place, once set
 
 
 class AppealActionResult(Strict):
@@ -186,6 +199,8 @@ class AppealRow(StepRow):
     written_after: str | None
     oral_adjustment_after: int | None
     final_after: str | None
+    new_oral_at: AwareDatetime | None = None  # the new oral's time, once set: the inbox asks for it until then
+    new_oral_place: str | None = None
 
 
 # ---- the re-sit ---------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ Params = Mapping[str, str | int | None]  # an accepted action's parameters, as t
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import ProjectInput
+    from domain.calendar import DueItem
     from domain.refusals import Refusal
+    from workflows.due_timer import DueTimer
     from workflows.effects import Effects, drain
     from workflows.end_of_year.messages import StepInput, StepRow, StepState
     from workflows.refusing import refused
@@ -34,15 +36,27 @@ class Step:
         self.input, self.state = input, state
         self.effects = Effects()
         self.row_due = True
+        self.timer = DueTimer()
 
     async def _until_decided(self) -> None:
-        """Flush the effects and the row as actions come, until the step is decided and all is written."""
+        """Flush the effects and the row as actions come, and act on the step's timed items when their timer fires
+        (decided by the item that fired, never by re-reading the clock), until the step is decided and all is
+        written. Without timed items this waits exactly as before (no timer), so older histories replay."""
         while True:
-            await workflow.wait_condition(lambda: self._work_pending() or self._ended())
+            fired = await self.timer.wait(self._due(), lambda: self._work_pending() or self._ended())
+            for item in fired:
+                self._on_due(item)
             await self._flush()
             if self._ended() and not self._work_pending():
                 break
         await drain(self._flush, self._work_pending)
+
+    def _due(self) -> list[DueItem]:
+        """The step's timed items not yet handled, earliest first: none, unless the step has some."""
+        return []
+
+    def _on_due(self, item: DueItem) -> None:
+        raise NotImplementedError
 
     def _ended(self) -> bool:
         """Decided (or, for an appeal, withdrawn): nothing more comes."""
