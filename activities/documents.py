@@ -263,12 +263,16 @@ class Documents:
             for r in records
         ]
 
-    async def download(self, participant_id: str, version: int) -> Download | None:
-        """The PDF of one version of the participant's document; None when there is none (or its file is gone)."""
+    async def download(self, participant_id: str, version: int, by_holder: bool = False) -> Download | None:
+        """The PDF of one version of the participant's document; None when there is none (or its file is gone).
+        `by_holder`: the participant fetches their own, and the first time is noted (they have the document)."""
         async with self.sessions() as session:
             record = await store.version_of(session, participant_id, version)
         if record is None or not (self.data_dir / record.file).is_file():
             return None
+        if by_holder and record.downloaded_at is None:
+            async with self.sessions() as session, session.begin():
+                await store.downloaded_by_holder(session, participant_id, version, datetime.now(UTC))
         return Download(self.data_dir / record.file, _filename(record))
 
     async def erase(self, person_id: str) -> int:

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.documents import Documents, documents_key
-from demo import acting, explanations
+from demo import acting, explanations, web_documents
 from demo.coursework import ORAL_ROOMS, SLOT_AHEAD
 from demo.scenario import Appeal, EndOfYear, Resit, Scenario, Script
+from demo.web_apply import WebApplicant
 from domain.ids import AppealId
 from domain.models import CohortPlan
 from domain.orals import OralSlot
@@ -31,6 +32,7 @@ from gateway.results import cohort_results, issue_documents
 from gateway.statistics import write_report
 from runtime.codec import load_keys
 from runtime.settings import get_settings
+from store import documents as documents_store
 from store import end_of_year as end_of_year_store
 from store.accounts import Account, AccountError, Accounts, Role
 from store.tables import OutboxRecord
@@ -60,6 +62,7 @@ class Demo(Protocol):
     progress_file: Path
     plan: CohortPlan
     pace: float
+    web_applicant: WebApplicant | None  # with the web app's address, when it serves
 
     def say(self, text: str) -> None: ...
     def participant(self, ref: str) -> str: ...
@@ -120,6 +123,10 @@ async def run(demo: Demo) -> None:
         await _sit_again(demo, resit, resit_id)
     await demo.until(lambda: _decided(demo, len(registered), len(resits)))
     await _issue(demo, documents, "after the appeals and re-sits")
+    chosen = web_documents.holder(await documents.current_of_cohort(demo.cohort))
+    if demo.web_applicant is not None and chosen is not None:  # the web app serves: the holder downloads it
+        what = await web_documents.download(demo.web_applicant.address, Accounts(demo.sessions), chosen)
+        demo.say(f"  {chosen.participant_id} downloaded their {what} on the web as a participant")
     files = write_export(await cohort_results(admin, demo.cohort), demo.progress_file.parent, demo.cohort, section.xlsx)
     demo.say(f"  FS export: {', '.join(_relative(f) for f in files)}")
     report = await write_report(demo.sessions, demo.cohort, demo.progress_file.parent, admin.people)
@@ -266,6 +273,7 @@ async def report_sections(
             (r for r in await end_of_year_store.resits_of_cohort(session, cohort) if r.decided_at is not None),
             key=lambda r: (r.participant_id, r.attempt),
         )
+        downloaded = await documents_store.downloaded_of_cohort(session, cohort)
     data_dir = get_settings().data_dir
     documents = await documents_service(sessions, data_dir).current_of_cohort(cohort)
     by_id = {p["id"]: p for p in participants}
@@ -314,6 +322,9 @@ async def report_sections(
         "documents": [
             {"participant": d.participant_id, "kind": d.kind, "file": _relative(d.file), "verification_code": d.code}
             for d in documents
+        ],
+        "downloads": [  # by their holders, on their own page
+            {"participant": d.participant_id, "kind": d.kind, "version": d.version} for d in downloaded
         ],
         "explanations": await explanations.report(sessions, cohort),
         "export": _relative(export) if export.exists() else None,

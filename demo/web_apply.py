@@ -58,19 +58,19 @@ class WebApplicant:
         number, contact = raw["municipalities"][0], raw["contact"]
         username, password = f"kontakt-{number}", secrets.token_urlsafe(16)
         async with httpx2.AsyncClient(base_url=self.address, timeout=60) as client:
-            page = await _ok(await client.get(f"/kull/{self.cohort}/sok"), "the cohort's page")
-            form = {"csrf": _csrf(page), "name": contact["name"], "email": contact["email"], "municipality": number}
-            await _ok(await client.post(f"/kull/{self.cohort}/sok", data=form), "registration")
+            page = await answered(await client.get(f"/kull/{self.cohort}/sok"), "the cohort's page")
+            form = {"csrf": csrf_of(page), "name": contact["name"], "email": contact["email"], "municipality": number}
+            await answered(await client.post(f"/kull/{self.cohort}/sok", data=form), "registration")
             path = httpx2.URL(await self._link(contact["email"])).path
-            page = await _ok(await client.get(path), "the link")
-            choice = {"csrf": _csrf(page), "username": username, "password": password, "password_again": password}
-            await _ok(await client.post(path, data=choice), "the password", 303)
-            token = await _ok(
+            page = await answered(await client.get(path), "the link")
+            choice = {"csrf": csrf_of(page), "username": username, "password": password, "password_again": password}
+            await answered(await client.post(path, data=choice), "the password", 303)
+            token = await answered(
                 await client.post("/api/token", data={"username": username, "password": password}), "token"
             )
             headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
             url = f"/api/cohorts/{self.cohort}/applications"
-            answer = await _ok(await client.post(url, json=raw, headers=headers), "the application", 201)
+            answer = await answered(await client.post(url, json=raw, headers=headers), "the application", 201)
         application_id = str(answer.json()["id"])
         self.tokens[application_id] = token.json()["access_token"]
         return application_id
@@ -81,7 +81,7 @@ class WebApplicant:
         headers = {"Authorization": f"Bearer {self.tokens[application_id]}"}
         url = f"/api/cohorts/{self.cohort}/applications/{application_id}/answer"
         async with httpx2.AsyncClient(base_url=self.address, timeout=60) as client:
-            answer = await _ok(await client.post(url, json={"answer": given.value}, headers=headers), "the answer")
+            answer = await answered(await client.post(url, json={"answer": given.value}, headers=headers), "the answer")
         moved_up = answer.json().get("moved_up")
         return str(moved_up) if moved_up else None
 
@@ -98,13 +98,13 @@ class WebApplicant:
         return notice.link
 
 
-async def _ok(answer: httpx2.Response, step: str, expected: int = 200) -> httpx2.Response:
+async def answered(answer: httpx2.Response, step: str, expected: int = 200) -> httpx2.Response:
     if answer.status_code != expected:
         raise RuntimeError(f"{step}: HTTP {answer.status_code}")
     return answer
 
 
-def _csrf(page: httpx2.Response) -> str:
+def csrf_of(page: httpx2.Response) -> str:
     found = _CSRF.search(page.text)
     if found is None:
         raise RuntimeError("no form on the page")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,6 +28,8 @@ class DocumentRecord(Base):
     facts: Mapped[str]  # JSON of what the document states
     file: Mapped[str]  # relative to the data folder
     issued_at: Mapped[datetime]
+    # the first time the holder downloaded this version from their own page: they have the document
+    downloaded_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 async def by_code(session: AsyncSession, code: str) -> DocumentRecord | None:
@@ -66,3 +68,26 @@ async def version_of(session: AsyncSession, participant_id: str, version: int) -
         DocumentRecord.participant_id == participant_id, DocumentRecord.version == version
     )
     return (await session.scalars(query)).first()
+
+
+async def downloaded_by_holder(session: AsyncSession, participant_id: str, version: int, at: datetime) -> None:
+    """Note the holder's first download of the version (a later one changes nothing)."""
+    await session.execute(
+        update(DocumentRecord)
+        .where(
+            DocumentRecord.participant_id == participant_id,
+            DocumentRecord.version == version,
+            DocumentRecord.downloaded_at.is_(None),
+        )
+        .values(downloaded_at=at)
+    )
+
+
+async def downloaded_of_cohort(session: AsyncSession, cohort: str) -> list[DocumentRecord]:
+    """The cohort's documents their holders have downloaded, by participant and version."""
+    query = (
+        select(DocumentRecord)
+        .where(DocumentRecord.cohort == cohort, DocumentRecord.downloaded_at.is_not(None))
+        .order_by(DocumentRecord.participant_id, DocumentRecord.version)
+    )
+    return list((await session.scalars(query)).all())

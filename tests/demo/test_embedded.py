@@ -204,6 +204,10 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert {d["kind"] for d in documents.values()} == {"transcript", "course_certificate"}
     assert documents.keys() == {p["id"] for p in people.values() if p["certificate"]}
     assert documents[changed["participant"]]["file"].endswith(".transcript.v2.pdf")
+    [downloaded] = report["downloads"]  # a holder of a document in a new version, from their own page on the web
+    current = documents[downloaded["participant"]]
+    assert downloaded["kind"] == current["kind"] and downloaded["version"] >= 2
+    assert current["file"].endswith(f".v{downloaded['version']}.pdf")
     assert all((ROOT / d["file"]).is_file() and len(d["verification_code"]) == 24 for d in documents.values())
     export = (ROOT / report["export"]).read_text(encoding="utf-8").splitlines()
     assert export[0].startswith("person_id;course_code;term;grade;credits;result_date;attempt")

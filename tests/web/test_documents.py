@@ -10,6 +10,7 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from activities.documents import DocumentFacts, Issued
+from store import documents as documents_store
 from tests.web.conftest import World, sign_in
 from tests.web.test_pages import text
 from workflows.group import GroupWorkflow
@@ -48,7 +49,7 @@ def pdf_text(content: bytes) -> str:
 async def test_the_holder_and_staff_download_the_pdf_and_others_get_404(world: World) -> None:
     issued, name = await issue_transcript(world)
     url = f"/deltaker/{world.members[0]}/dokumenter/{issued.version}"
-    for role in ("participant", "admin", "teacher"):
+    for role in ("admin", "teacher", "participant"):
         async with world.client() as client:
             await sign_in(client, world, role)
             page = await client.get(f"/deltaker/{world.members[0]}")
@@ -60,6 +61,9 @@ async def test_the_holder_and_staff_download_the_pdf_and_others_get_404(world: W
             assert pdf.headers["content-type"] == "application/pdf"
             assert pdf.headers["content-disposition"].startswith("attachment;")
             assert f"Navn: {name}" in pdf_text(pdf.content) and "Karakter: B" in pdf_text(pdf.content)
+            async with world.harness.sessions() as session:  # noted when the holder has it, not when staff fetch it
+                record = await documents_store.version_of(session, issued.participant_id, issued.version)
+                assert record is not None and (record.downloaded_at is not None) == (role == "participant"), role
     for role in ("examiner", "municipality"):  # they see the group, not a person's documents
         async with world.client() as client:
             await sign_in(client, world, role)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from store import documents as documents_store
 from tests.web.conftest import World
 from tests.web.test_browser import CHROMIUM, address, browser, page, pytestmark, shot, sign_in
 from tests.web.test_documents import issue_transcript
@@ -34,6 +35,9 @@ async def test_a_participant_downloads_their_transcript_from_their_page(page: Pa
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert text.startswith("Karakterutskrift")
     assert f"Navn: {name}" in text and "Karakter: A (karakterskala A–F" in text and "Studiepoeng: 30" in text
+    async with world.harness.sessions() as session:  # the holder has it: their first download is noted
+        record = await documents_store.version_of(session, issued.participant_id, issued.version)
+        assert record is not None and record.downloaded_at is not None
 
     letters = page.locator("section#brev")  # and their letters, as sent, on the page they downloaded it from
     await expect(letters.get_by_role("heading", name="Mine brev")).to_be_visible()
