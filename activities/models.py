@@ -70,6 +70,7 @@ class RequirementCell(_Model):
     number: int
     status: str  # domain.requirements.RequirementStatus
     deadline: AwareDatetime
+    submitted_at: AwareDatetime | None = None  # handed in, waiting for approval: dates the teacher's task
 
 
 class PendingCell(_Model):

@@ -23,6 +23,12 @@ def release_due(plan: CohortPlan) -> datetime:
     return max(grading_due(plan), plan.oral_end)
 
 
+def approval_due(plan: CohortPlan, submitted_at: datetime) -> datetime:
+    """A handed-in work requirement is assessed within the plan's approval time (a week by default) of its hand-in,
+    when the shared mailbox is reminded of it too (domain/calendar.py)."""
+    return submitted_at + timedelta(seconds=plan.approval_reminder_seconds)
+
+
 def assessment_due(plan: CohortPlan) -> datetime:
     """An individual assessment (may the member still sit the exam?) is decided before the written assignment is due:
     the member must know whether they hand in with the group."""

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from domain.due import appeal_due, assessment_due, grading_due, orals_due, overdue, release_due
+from domain.due import appeal_due, approval_due, assessment_due, grading_due, orals_due, overdue, release_due
 from domain.ids import CohortId, GroupId, ParticipantId
 from domain.models import CohortPlan
 from domain.places import said_group, said_place
@@ -83,6 +83,7 @@ class _Requirement(BaseModel):
     number: int
     status: RequirementStatus
     deadline: AwareDatetime
+    submitted_at: AwareDatetime | None = None
 
 
 async def tasks(web: InboxReads, account: Account) -> list[Task]:
@@ -165,11 +166,9 @@ def _group_tasks(account: Account, row: GroupRow, plan: CohortPlan | None) -> li
     cells = [cell for cell in row.requirements or [] if cell.get("status") in wanted]
     for r in (_Requirement.model_validate(cell) for cell in cells):
         if r.status == RequirementStatus.SUBMITTED and role in (Role.ADMIN, Role.TEACHER):
-            found.append(
-                Task(
-                    title=f"Vurder arbeidskrav {r.number}", where=where, link=f"{link}#krav-{r.number}", due=r.deadline
-                )
-            )
+            due = approval_due(plan, r.submitted_at) if plan and r.submitted_at else r.deadline
+            title = f"Vurder arbeidskrav {r.number}"
+            found.append(Task(title=title, where=where, link=f"{link}#krav-{r.number}", due=due))
         if r.status in AWAITING_SUBMISSION and role == Role.MUNICIPALITY:
             found.append(
                 Task(title=f"Lever arbeidskrav {r.number}", where=where, link=f"{link}#krav-{r.number}", due=r.deadline)

@@ -291,7 +291,9 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision, G
             written_submitted=self.state.written_submitted_at is not None,
             published_at=self.state.published_at,
             requirements=[
-                RequirementCell(number=r.number, status=r.status.value, deadline=r.deadline)
+                RequirementCell(
+                    number=r.number, status=r.status.value, deadline=r.deadline, submitted_at=r.submitted_at
+                )
                 for r in self.state.requirements
             ],
             pending=[PendingCell(code=p.code, params=dict(p.params)) for p in self.facts.pending_actions()],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.catalogue import when
-from domain.due import appeal_due, assessment_due, grading_due, orals_due, overdue, release_due
+from domain.due import appeal_due, approval_due, assessment_due, grading_due, orals_due, overdue, release_due
 from domain.plan import load_plan
 from gateway.accounts import Account, Role
 from gateway.inbox import commission_tasks
@@ -185,3 +185,14 @@ async def test_an_appeal_waits_on_the_administration_and_then_on_its_commission_
     finally:
         async with world.harness.sessions() as session, session.begin():
             await session.delete(await session.get(AppealRecord, appeal.appeal_id))
+
+
+def test_a_handed_in_requirement_is_due_for_assessment_the_plans_approval_time_after_its_hand_in() -> None:
+    handed_in = PLAN.work_requirements[0].deadline - timedelta(days=2)
+    cell = {"number": 1, "status": "submitted", "deadline": PLAN.work_requirements[0].deadline}
+    teacher = Account(username="tove", role=Role.TEACHER)
+    [assess] = group_tasks(teacher, row(stage="programme", requirements=[cell | {"submitted_at": handed_in}]), PLAN)
+    assert (assess.title, assess.due) == ("Vurder arbeidskrav 1", approval_due(PLAN, handed_in))
+    assert approval_due(PLAN, handed_in) == handed_in + timedelta(days=7)  # not overdue the moment it comes in
+    [older] = group_tasks(teacher, row(stage="programme", requirements=[cell]), PLAN)  # a row from before it was kept
+    assert older.due == PLAN.work_requirements[0].deadline
