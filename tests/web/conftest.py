@@ -7,11 +7,14 @@ Each test acts on its own work requirement or attendance day, so the tests do no
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -25,6 +28,7 @@ from domain.models import Application, CohortPlan
 from gateway.admin import Admin
 from runtime.settings import Settings
 from store.accounts import Account, Accounts, Role
+from store.end_of_year import AppealRecord
 from store.people import People, register_key
 from tests.conftest import TEST_KEY, Harness
 from tests.factories import application
@@ -33,6 +37,7 @@ from tests.workflows.gatherings import gathering_begun
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
 from web.app import create_app
+from web.server import http_server
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import group_workflow_id
@@ -174,6 +179,48 @@ async def sign_in(client: httpx.AsyncClient, world: World, role: str) -> None:
         "/logg-inn", data={"username": world.accounts[role].username, "password": PASSWORD, "csrf": csrf}
     )
     assert answer.status_code == 303, answer.text
+
+
+def appeal_row(world: World, participant: str, **changes: object) -> AppealRecord:
+    """An undecided appeal's row of a member of the world's group (5001), registered now, as a test puts it in the
+    read model: awaiting the commission's appointment unless `changes` say otherwise."""
+    now = datetime.now(UTC)
+    values: dict[str, object] = {
+        "appeal_id": f"{participant}.klage",
+        "participant_id": participant,
+        "group_id": group_workflow_id(world.cohort, OURS),
+        "cohort": world.cohort,
+        "person_id": "p" + "2" * 20,
+        "attempt": 1,
+        "stage": "awaiting_examiners",
+        "written_before": "C",
+        "final_before": "C",
+        "written_after": None,
+        "oral_adjustment_after": None,
+        "final_after": None,
+        "credits_after": None,
+        "registered_at": now,
+        "decided_at": None,
+        "updated_at": now,
+    }
+    return AppealRecord(**(values | changes))
+
+
+@contextlib.asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """The app served over HTTP on a free port of this machine (for a browser), at the address it yields."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = http_server(app, "127.0.0.1", port, log_level="warning")
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 def csrf_of(page: str) -> str:

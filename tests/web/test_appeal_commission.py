@@ -5,8 +5,6 @@ final grade, until a further assessment opens them. In Chromium, the member give
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,14 +18,13 @@ from gateway.admin import Admin
 from gateway.end_of_year.appeal import assign_examiners, register_appeal
 from store.accounts import Account, Role
 from tests.conftest import Harness
-from tests.web.conftest import PASSWORD, csrf_of
+from tests.web.conftest import PASSWORD, csrf_of, serving
 from tests.web.test_browser import CHROMIUM, FLAGS
 from tests.web.test_end_of_year import ADMIN, app_with, bearer, client, sign_in
 from tests.web.test_pages import text
 from tests.workflows.commission import EXAMINER, EXTERNAL, decide, grade
 from tests.workflows.helpers import eventually
 from tests.workflows.test_appeal import graded_group, publish
-from web.server import http_server
 from workflows.end_of_year.messages import AssignExaminersInput
 
 if CHROMIUM.exists():
@@ -114,16 +111,8 @@ async def test_the_commission_reads_the_appeal_blind_until_the_further_assessmen
 @pytest.fixture
 async def served(harness: Harness, tmp_path: Path) -> AsyncIterator[tuple[str, list[str]]]:
     app, ids, _ = await commission_app(harness, tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = http_server(app, "127.0.0.1", port, log_level="warning")
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    server.should_exit = True
-    await task
+    async with serving(app) as address:
+        yield address, ids
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}")

@@ -5,7 +5,6 @@ page and sets the time and place in the form; the person who appealed reads them
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,12 +17,11 @@ from domain.ids import AppealId
 from domain.models import Grade
 from store.accounts import Account, Role
 from tests.conftest import Harness
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, serving
 from tests.web.test_appeal_commission import commission_app
 from tests.web.test_browser import CHROMIUM, FLAGS
 from tests.web.test_end_of_year import ADMIN
 from tests.workflows.commission import EXAMINER, EXTERNAL, decide, grade
-from web.server import http_server
 
 if CHROMIUM.exists():
     from playwright.async_api import Page, async_playwright, expect
@@ -41,16 +39,8 @@ async def served(harness: Harness, tmp_path: Path) -> AsyncIterator[tuple[str, s
     await grade(gateway, appeal, EXAMINER, Grade.B)
     await grade(gateway, appeal, EXTERNAL, Grade.B)
     assert (await decide(gateway, appeal, Grade.B)).stage == "awaiting_oral"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = http_server(app, "127.0.0.1", port, log_level="warning")
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids[0]
-    server.should_exit = True
-    await task
+    async with serving(app) as address:
+        yield address, ids[0]
 
 
 async def sign_in(page: Page, username: str) -> None:

@@ -11,7 +11,7 @@ from domain.plan import load_plan
 from gateway.accounts import Account, Role
 from gateway.inbox import commission_tasks
 from gateway.storage import AppealRecord, GroupRecord, ResitRecord
-from tests.web.conftest import OURS, THEIRS, World, sign_in
+from tests.web.conftest import OURS, THEIRS, World, appeal_row, sign_in
 from tests.web.test_pages import text
 from web.inbox import Task, group_tasks
 from web.pages import make_templates
@@ -144,24 +144,7 @@ async def test_an_appeal_waits_on_the_administration_and_then_on_its_commission_
     """The administration names the commission (and assesses further), the members grade: each by the sensurfrist
     counted from the appeal's registration, as the inbox and the staff reminders show it."""
     participant, now = world.members[0], datetime.now(UTC)
-    appeal = AppealRecord(
-        appeal_id=f"{participant}.klage",
-        participant_id=participant,
-        group_id=group_workflow_id(world.cohort, OURS),
-        cohort=world.cohort,
-        person_id="p" + "3" * 20,
-        attempt=1,
-        stage="awaiting_examiners",
-        written_before="C",
-        final_before="C",
-        written_after=None,
-        oral_adjustment_after=None,
-        final_after=None,
-        credits_after=None,
-        registered_at=now,
-        decided_at=None,
-        updated_at=now,
-    )
+    appeal = appeal_row(world, participant, person_id="p" + "3" * 20, registered_at=now, updated_at=now)
     async with world.harness.sessions() as session, session.begin():
         session.add(appeal)
     web = world.app.state.web

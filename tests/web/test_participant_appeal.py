@@ -6,32 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from store.end_of_year import AppealRecord
-from tests.web.conftest import World, sign_in
+from tests.web.conftest import World, appeal_row, sign_in
 from tests.web.test_pages import text
-from workflows.ids import group_workflow_id
 
 
 async def test_the_participant_page_shows_a_decided_appeal(world: World) -> None:
     participant = world.members[0]
     now = datetime.now(UTC)
-    row = AppealRecord(
-        appeal_id=f"{participant}.klage-1",
-        participant_id=participant,
-        group_id=group_workflow_id(world.cohort, "5001"),
-        cohort=world.cohort,
-        person_id="p" + "2" * 20,
-        attempt=1,
-        stage="awaiting_examiners",
-        written_before="C",
-        final_before="C",
-        written_after=None,
-        oral_adjustment_after=None,
-        final_after=None,
-        credits_after=None,
-        registered_at=now,
-        decided_at=None,
-        updated_at=now,
-    )
+    row = appeal_row(world, participant, appeal_id=f"{participant}.klage-1", registered_at=now, updated_at=now)
     async with world.harness.sessions() as session, session.begin():
         session.add(row)
     try:
