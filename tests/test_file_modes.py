@@ -21,6 +21,7 @@ from cli import privacy as cli_privacy
 from demo import embedded
 from demo.year import save_progress
 from domain.plan import load_plan
+from gateway.accounts import prepare
 from gateway.export import write_export
 from gateway.statistics import write_report
 from runtime.codec import load_or_create_key
@@ -155,9 +156,8 @@ def test_the_demos_progress(tmp_path: Path) -> None:
 
 
 async def test_the_demos_accounts_file(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")
+    engine = await prepare(f"sqlite+aiosqlite:///{tmp_path / 'accounts.sqlite3'}")  # the read model, as deployed
     try:
-        await Accounts.create_table(engine)
         path = tmp_path / "data" / "demo-accounts.json"
         await create_demo_accounts(Accounts(make_session_factory(engine)), path, "1804", f"{GROUP}.deltaker-1", [GROUP])
         assert_private(path)
