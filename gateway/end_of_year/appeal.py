@@ -139,6 +139,7 @@ async def _register_resit_appeal(
         person_id=who.member.person_id,
         attempt=attempt,
         step_limit=plan.oral_step_limit,
+        oral_notice_seconds=plan.oral_notice_seconds,
         written_before=resit.written,
         oral_before=resit.oral_adjustment,
         final_before=resit.attempt_grade,
