@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from national_baseline import run_baseline
 from national_cohort import expected_grades, late, run_year, scenario
@@ -33,11 +33,13 @@ from national_history import fetch
 from national_procs import (
     ADMIN_PASSWORD,
     ADMIN_USER,
+    PROBE,
     ROOT,
+    PageSampler,
+    Stamped,
     cpu_seconds,
     free_port,
     peak_rss_mib,
-    sample_pages,
     start_python,
     start_server,
     stop,
@@ -46,7 +48,9 @@ from national_procs import (
 )
 
 from demo.acting import actor_roles, external_actors
+from demo.player import ALL_AT_ONCE
 from demo.report import build_report
+from domain.ids import GroupId
 from domain.plan import load_plan
 from gateway.admin import Admin
 from runtime.settings import get_settings
@@ -77,6 +81,7 @@ def environment(folder: Path, key: bytes, address: str, web_port: int) -> dict[s
         "NIS_WEB_SECRET": base64.b64encode(os.urandom(32)).decode(),
         "NIS_LOG_LEVEL": "WARNING",
         "NIS_LOG_FORMAT": "json",
+        "NIS_METRICS_ADDRESS": "",  # no metrics port: a worker of the project's own (or a second bench) may hold it
     }
 
 
@@ -110,17 +115,19 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
             "gruppe": f"/kull/{chosen.cohort}/grupper/{first}",
             "brev, side 1": f"/kull/{chosen.cohort}/brev",
         }
-        stop_sampling = asyncio.Event()
-        sampler = asyncio.create_task(sample_pages(base, pages, args.sample_every, stop_sampling))
+        # the probe's update goes to the last group (the script's pages show the first)
+        probe = GroupId.of(chosen.cohort, chosen.applications[-1]["municipalities"][0]).workflow_id
+        sampler = PageSampler(base, pages, args.sample_every, probe)
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
-        started = time.monotonic()
-        with (folder / "script.log").open("w", encoding="utf-8") as out:
+        started, origin = time.monotonic(), time.time()
+        with (folder / "script.log").open("w", encoding="utf-8") as log:
+            out = cast(TextIO, Stamped(log, origin))  # seconds since the start, as the slowest samples say theirs
             year = run_year(admin, sessions, chosen, load_plan(PLAN), folder, out, intake, args.patience)
             demo = await watched(year, {"worker": worker, "web": web, "server": server})
         wall = time.monotonic() - started
-        stop_sampling.set()
-        page_times = await sampler
+        page_times = await sampler.stop()
         server_cpu, worker_rss = cpu_seconds(server.pid), peak_rss_mib(worker.pid)
+        worker_cpu, web_cpu = cpu_seconds(worker.pid), cpu_seconds(web.pid)
         report = await build_report(admin, sessions, chosen.cohort, wall)
         run = await fetch(client)
         return {
@@ -129,8 +136,11 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
             "demo": demo,
             "scenario": chosen,
             "pages": page_times,
+            "origin": origin,
             "server_cpu": server_cpu,
             "worker_rss": worker_rss,
+            "worker_cpu": worker_cpu,
+            "web_cpu": web_cpu,
             "report": report,
             "run": run,
             "env": env,
@@ -176,12 +186,21 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     lines.append(f"  {'overall':<22} {total / participants:8.1f}  ({total} events)")
     lines.append("  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())))
     p50, p99 = cuts(demo.times)
-    lines.append(f"admin updates (the script's own, {len(demo.times)}): p50 {p50:.0f} ms, p99 {p99:.0f} ms")
-    for name, samples in project["pages"].items():
+    lines.append(
+        f"admin updates (the script's own, {len(demo.times)}, up to {ALL_AT_ONCE} at once and timed in its busy"
+        f" process): p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+    )
+    pages = project["pages"]
+    for name, samples in pages.times.items():
         p50, p99 = cuts(samples)
-        lines.append(f"page {name:<24} ({len(samples)} samples over HTTP): p50 {p50:.0f} ms, p99 {p99:.0f} ms")
+        what = name if name.startswith(PROBE) else f"page {name}"
+        slow = ", ".join(f"{ms:.0f} ms at {at - project['origin']:.0f} s" for ms, at in pages.slowest.get(name, []))
+        lines.append(f"{what:<29} ({len(samples)} samples, own process): p50 {p50:.0f} ms, p99 {p99:.0f} ms")
+        if slow:
+            lines.append(f"  slowest (seconds since the start, as in the script log): {slow}")
     lines.append(f"worker RSS peak (VmHWM): {project['worker_rss']:.0f} MiB")
     lines.append(f"server CPU (utime+stime): {project['server_cpu']:.1f} s")
+    lines.append(f"worker CPU: {project['worker_cpu']:.1f} s; web app CPU: {project['web_cpu']:.1f} s")
     missed = sum(demo.missed_deadlines.values())
     lines.append(
         f"scripted actions late (refused: a deadline had passed; or a group's written deadline passed before the"

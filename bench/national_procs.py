@@ -5,16 +5,21 @@ own ports), a worker and the web app each in a process of its own (so the worker
 from __future__ import annotations
 
 import asyncio
+import io
+import multiprocessing
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TextIO, TypeVar
 
 import httpx
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
 
 from demo.embedded import answers, die_with_parent, venv_binary
 from workflows.search import DEFINITIONS
@@ -136,23 +141,108 @@ async def sign_in(http: httpx.AsyncClient) -> None:
 
 
 async def sample_pages(
-    base: str, pages: Mapping[str, str], every: float, stop_sampling: asyncio.Event
-) -> dict[str, list[float]]:
-    """Each page once every `every` seconds, signed in as the administration, until told to stop: milliseconds
-    of the answers that were 200 (other answers are counted under 'name status')."""
+    base: str, pages: Mapping[str, str], every: float, stopped: Callable[[], bool], probe_group: str | None = None
+) -> Samples:
+    """Each page once every `every` seconds, signed in as the administration, until `stopped()`: milliseconds of the
+    answers that were 200 (other answers are counted under 'name status'). With `probe_group`, each round also
+    times one admin update, waiting for its answer: the teacher records the group's innovation project (accepted
+    while the group is in its programme; an update refused is counted under 'admin update refused'), a real update
+    with its audit entry and read-model row, one at a time as a person acts, beside the script's bulk."""
     times: dict[str, list[float]] = {name: [] for name in pages}
+    slowest: dict[str, list[tuple[float, float]]] = {}  # each page's slowest answers: (ms, when: time.time())
+
+    def took(name: str, started: float) -> None:
+        ms = (time.perf_counter() - started) * 1000
+        times.setdefault(name, []).append(ms)
+        slowest[name] = sorted([*slowest.get(name, []), (ms, time.time())], reverse=True)[:SLOWEST]
+
+    update = await _project_update(probe_group) if probe_group else None
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         await sign_in(http)
-        while not stop_sampling.is_set():
+        while not stopped():
             for name, path in pages.items():
                 started = time.perf_counter()
                 answer = await http.get(path)
                 if answer.status_code == 200:
-                    times[name].append((time.perf_counter() - started) * 1000)
+                    took(name, started)
                 else:
                     times.setdefault(f"{name} {answer.status_code}", []).append(0.0)
-            try:
-                await asyncio.wait_for(stop_sampling.wait(), timeout=every)
-            except TimeoutError:
-                pass
-    return times
+            if update is not None:
+                started = time.perf_counter()
+                try:
+                    await update()
+                    took(PROBE, started)
+                except (WorkflowUpdateFailedError, RPCError):
+                    times.setdefault(f"{PROBE} refused", []).append(0.0)
+            await asyncio.sleep(every)
+    return Samples(times, slowest)
+
+
+PROBE = "admin update (one at a time)"
+SLOWEST = 3
+
+
+@dataclass
+class Samples:
+    times: dict[str, list[float]]
+    slowest: dict[str, list[tuple[float, float]]]
+
+
+class Stamped(io.TextIOBase):
+    """A text file whose lines start with the seconds since `origin` (a time.time()): the script log, to line up
+    with the slowest samples."""
+
+    def __init__(self, file: TextIO, origin: float) -> None:
+        self._file, self._origin, self._fresh = file, origin, True
+
+    def write(self, text: str) -> int:
+        for part in text.splitlines(keepends=True):
+            if self._fresh:
+                self._file.write(f"[{time.time() - self._origin:7.1f} s] ")
+            self._file.write(part)
+            self._fresh = part.endswith("\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+
+async def _project_update(group_workflow_id: str) -> Callable[[], Awaitable[object]]:
+    """The probe's update: the same innovation project recorded again (the national script records none)."""
+    from domain.project import InnovationProject  # noqa: PLC0415 (the sampler's own process imports these)
+    from runtime.settings import get_settings  # noqa: PLC0415
+    from runtime.wiring import connect  # noqa: PLC0415
+    from workflows.group import GroupWorkflow  # noqa: PLC0415
+    from workflows.messages import RecordProjectInput  # noqa: PLC0415
+
+    client = await connect(get_settings())
+    handle = client.get_workflow_handle(group_workflow_id)
+    project = InnovationProject(title="Måling under året", problem="Svarer systemet raskt nok?", partners=[])
+    change = RecordProjectInput(actor="ole.faglaerer", project=project)
+    return lambda: handle.execute_update(GroupWorkflow.record_project, change)
+
+
+def _sample_pages_here(
+    base: str, pages: dict[str, str], every: float, stop: Any, results: Any, probe_group: str | None
+) -> None:
+    results.put(asyncio.run(sample_pages(base, pages, every, stop.is_set, probe_group)))
+
+
+class PageSampler:
+    """sample_pages in a process of its own, as a person's browser is: in the script's process every answer would
+    also wait for the script's own work on the event loop (the year's bulk of updates and queries), and its times
+    would be the script's as much as the web app's."""
+
+    def __init__(self, base: str, pages: Mapping[str, str], every: float, probe_group: str | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._stop = context.Event()
+        self._results: Any = context.Queue()
+        arguments = (base, dict(pages), every, self._stop, self._results, probe_group)
+        self._process = context.Process(target=_sample_pages_here, args=arguments, daemon=True)
+        self._process.start()
+
+    async def stop(self) -> Samples:
+        self._stop.set()
+        samples: Samples = await asyncio.to_thread(self._results.get, True, 180)
+        await asyncio.to_thread(self._process.join, 30)
+        return samples

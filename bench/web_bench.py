@@ -17,16 +17,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from demo.embedded import venv_binary
 from domain.models import CohortPlan, Gathering, WorkRequirement
+from domain.offers import Answer
 from domain.plan import THEMES
 from gateway.admin import Admin
 from runtime.codec import data_converter
@@ -36,20 +38,27 @@ from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
 from store.people import People, register_key
 from workflows import search
+from workflows.cohort import CohortWorkflow
+from workflows.messages import CohortOverview
+from workflows.offer_messages import AnswerOfferInput
 
 DAYS = [3, 2, 2, 2, 3, 2]
 PASSWORD = "benk-passord-123"
 
 
+ANSWERING_SECONDS = 300.0  # from the selection to the first gathering: the offers' answers (by accept_offers) in time
+
+
 def plan(places: int, applying: float) -> CohortPlan:
-    """Applications due in `applying` seconds, the selection a second later and the first gathering a second after
-    that; everything else far ahead, so the pages are measured on a cohort at the start of its programme."""
+    """Applications due in `applying` seconds, the selection a second later and the first gathering
+    ANSWERING_SECONDS after that (an offer's answer is due by it); everything else far ahead, so the pages are
+    measured on a cohort at the start of its programme."""
     t0 = datetime.now(UTC)
 
     def at(seconds: float) -> datetime:
         return t0 + timedelta(seconds=seconds)
 
-    starts = [applying + 2, *(3600 + 60 * i for i in range(5))]
+    starts = [applying + 1 + ANSWERING_SECONDS, *(3600 + 60 * i for i in range(5))]
     return CohortPlan(
         cohort=f"bench{uuid.uuid4().hex[:6]}",
         places=places,
@@ -61,6 +70,20 @@ def plan(places: int, applying: float) -> CohortPlan:
         oral_start=at(2 * 86400 + 10),
         oral_end=at(2 * 86400 + 20),
     )
+
+
+async def accept_offers(handle: WorkflowHandle[Any, Any], at_once: int = 8) -> None:
+    """Every admitted municipality accepts its offer, as its contact would: an offer not answered by its deadline is
+    lost, and the group gives up its place."""
+    overview: CohortOverview = await handle.query(CohortWorkflow.overview)
+    limit = asyncio.Semaphore(at_once)
+
+    async def accept(application_id: str) -> None:
+        async with limit:
+            answer = AnswerOfferInput(actor="bench", application_id=application_id, answer=Answer.ACCEPT)
+            await handle.execute_update(CohortWorkflow.answer_offer, answer)
+
+    await asyncio.gather(*(accept(a.id) for a in overview.applications if a.outcome == "admitted"))
 
 
 @dataclass

@@ -37,7 +37,7 @@ import httpx
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
-from web_bench import PASSWORD, header, measure, plan, report, served, sign_in, world
+from web_bench import PASSWORD, accept_offers, header, measure, plan, report, served, sign_in, world
 
 from domain.models import Application
 from gateway.admin import Admin
@@ -99,6 +99,7 @@ async def open_national_cohort(
         await asyncio.sleep(1)
     await handle.execute_update(CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor="bench"))
     started = time.perf_counter()
+    await accept_offers(handle)
     while True:  # every group running its programme, every participant's row written (read from the rows: a
         # query of the cohort may time out while 1,786 workflows start)
         async with sessions() as session:

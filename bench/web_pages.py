@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 from temporalio.client import Client
 from temporalio.service import RPCError
-from web_bench import PASSWORD, header, measure, plan, report, served, sign_in, world
+from web_bench import PASSWORD, accept_offers, header, measure, plan, report, served, sign_in, world
 
 from domain.models import Application
 from gateway.admin import Admin
@@ -41,6 +41,7 @@ async def open_cohort(admin: Admin) -> CohortOverview:
     while (await handle.query(CohortWorkflow.overview)).stage != "selection_drawn":
         await asyncio.sleep(0.5)
     await handle.execute_update(CohortWorkflow.confirm_selection, ConfirmSelectionInput(actor="bench"))
+    await accept_offers(handle)
     while True:  # every admitted group running its programme
         overview: CohortOverview = await handle.query(CohortWorkflow.overview)
         if overview.groups_per_stage.get("programme", 0) == len(
