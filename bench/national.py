@@ -139,6 +139,7 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
             "scenario": chosen,
             "pages": page_times,
             "origin": origin,
+            "probe": probe,
             "server_cpu": server_cpu,
             "worker_rss": worker_rss,
             "worker_cpu": worker_cpu,
@@ -165,8 +166,9 @@ def commit() -> str:
 
 def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     run, demo, report = project["run"], project["demo"], project["report"]
-    participants = max(1, run.workflows.get("ParticipantWorkflow", 0))
-    groups = run.workflows.get("GroupWorkflow", 0)
+    # people and groups by workflow ID: a workflow that continued as new is one, over its runs
+    participants = max(1, sum(kind == "ParticipantWorkflow" for kind in run.kinds.values()))
+    groups = sum(kind == "GroupWorkflow" for kind in run.kinds.values())
     lines = [
         f"command: {shlex.join([sys.executable.rsplit('/', 1)[-1], *sys.argv])}",
         f"commit:  {args.commit}",
@@ -186,6 +188,14 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         )
     total = sum(run.events.values())
     lines.append(f"  {'overall':<22} {total / participants:8.1f}  ({total} events)")
+    probe = project["probe"]
+    peers = [n for w, n in run.lengths.items() if w != probe and run.kinds[w] == "GroupWorkflow"]
+    if probe in run.lengths and peers:  # the probe's own updates are the bench's, not the year's
+        extra = run.lengths[probe] - statistics.mean(peers)
+        lines.append(
+            f"  {'without the probe':<22} {(total - extra) / participants:8.1f}  (its group has {extra:.0f} events"
+            " more than the mean of the others)"
+        )
     lines.append("  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())))
     p50, p99 = cuts(demo.times)
     lines.append(
@@ -221,7 +231,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
 
 def baseline_figures(project: dict[str, Any], baseline: Any) -> list[str]:
     run, b = project["run"], baseline.run
-    participants = max(1, run.workflows.get("ParticipantWorkflow", 0))
+    participants = max(1, sum(kind == "ParticipantWorkflow" for kind in run.kinds.values()))
     return [
         "",
         "bare-Temporal baseline (trivial workflows, no-op activities, the run's own shape and pacing):",

@@ -47,6 +47,8 @@ class Run:
     last: datetime | None = None
     shapes: list[Shape] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)  # starts, signals, updates, timers, activities, local
+    lengths: Counter[str] = field(default_factory=Counter)  # history events by workflow ID, over its runs
+    kinds: dict[str, str] = field(default_factory=dict)  # each workflow ID's type
 
     @property
     def span(self) -> float:
@@ -106,6 +108,8 @@ async def fetch(client: Client, query: str = "") -> Run:
             history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
         events = list(history.events)
         run.events[workflow_type] += len(events) or length
+        run.lengths[workflow_id] += len(events) or length
+        run.kinds[workflow_id] = workflow_type
         run.workflows[workflow_type] += 1
         run.first = min(filter(None, [run.first, _time(events[0])]))
         run.last = max(filter(None, [run.last, _time(events[-1])]))
