@@ -48,7 +48,8 @@ class EffectsActivities:
 def read_model_rows(input: ProjectInput) -> list[tuple[type[Base], dict[str, Any]]]:
     rows: list[tuple[type[Base], dict[str, Any]]] = []
     if input.cohort is not None:
-        rows.append((CohortRecord, input.cohort.model_dump()))
+        cohort = input.cohort
+        rows.append((CohortRecord, cohort.model_dump() | cohort.model_dump(mode="json", include={"pending"})))
     # the JSON columns as JSON (their datetimes as ISO text); the others as the columns' own types
     rows += [
         (GroupRecord, group.model_dump() | group.model_dump(mode="json", include={"requirements", "pending"}))

@@ -73,14 +73,14 @@ class RequirementCell(_Model):
     submitted_at: AwareDatetime | None = None  # handed in, waiting for approval: dates the teacher's task
 
 
+GroupOutcome = Literal["applied", "admitted", "waitlist", "moved_up", "gave_up", "not_selected", "refused"]
+
+
 class PendingCell(_Model):
-    """What waits on a group, as a code of domain/catalogue/pending.py and its parameters (JSON in the row)."""
+    """What waits on a group or a cohort: a code of domain/catalogue/pending.py and its parameters (JSON in the row)."""
 
     code: str
     params: dict[str, str | int | None] = Field(default_factory=dict)
-
-
-GroupOutcome = Literal["applied", "admitted", "waitlist", "moved_up", "gave_up", "not_selected", "refused"]
 
 
 class CohortRow(_Model):
@@ -94,6 +94,9 @@ class CohortRow(_Model):
     admitted: int = 0
     waitlisted: int = 0
     refused: int = 0
+    # what waits for the administration on the cohort as a whole (publishing the results), as its workflow decides
+    # it: the cohort page and the inbox read it here rather than asking the workflow
+    pending: list[PendingCell] = Field(default_factory=list)
 
 
 class GroupRow(_Model):

@@ -35,6 +35,7 @@ __all__ = ["InboxReads", "ReadModelInbox", "Task", "group_tasks", "tasks", "visi
 STAFF = (Role.ADMIN, Role.TEACHER, Role.EXAMINER)
 
 IN_PROGRAMME = {Outcome.ADMITTED, Outcome.MOVED_UP}
+PUBLISH = "pending.publish_results"
 OPEN_STAGES = {GroupStage.PROGRAMME, GroupStage.WRITTEN, GroupStage.GRADING}
 TO_RELEASE = {GroupStage.GRADED, GroupStage.NO_EXAM}  # results computed, not yet released
 WITH_TASKS = OPEN_STAGES | TO_RELEASE
@@ -132,15 +133,21 @@ async def cohort_tasks(web: InboxReads, account: Account, cohort: CohortRecord, 
     where = f"Kull {cohort.cohort}"
     if cohort.stage == CohortStage.SELECTION_DRAWN:
         return [Task(title="Bekreft utvalget", where=where, link=link + "#bekreft-utvalg", cohort=cohort.cohort)]
-    # the admin sees every group: once no row is open, the cohort itself says whether all are ready to publish
+    if groups and await _publish_pending(web, cohort, groups):
+        due = release_due(await web.plan(groups[0].group_id))
+        return [Task(title="Publiser resultatene", where=where, link=link + "#publiser", cohort=cohort.cohort, due=due)]
+    return []
+
+
+async def _publish_pending(web: InboxReads, cohort: CohortRecord, groups: list[GroupRow]) -> bool:
+    """Whether the cohort waits for its results to be published, as its workflow decided it in its row; a row written
+    before it held that (an older database) has the workflow asked, once no group's row is open."""
+    if cohort.pending is not None:
+        return any(p.get("code") == PUBLISH for p in cohort.pending)
     if cohort.stage == CohortStage.RUNNING and groups and all(g.stage not in OPEN_STAGES for g in groups):
         overview = await web.overview(cohort.cohort)
-        if any(p.code == "pending.publish_results" for p in overview.pending_actions):
-            due = release_due(await web.plan(groups[0].group_id))
-            return [
-                Task(title="Publiser resultatene", where=where, link=link + "#publiser", cohort=cohort.cohort, due=due)
-            ]
-    return []
+        return any(p.code == PUBLISH for p in overview.pending_actions)
+    return False
 
 
 def group_tasks(account: Account, row: GroupRow, plan: CohortPlan | None) -> list[Task]:

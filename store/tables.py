@@ -54,6 +54,8 @@ class CohortRecord(Base):
     admitted: Mapped[int]
     waitlisted: Mapped[int]
     refused: Mapped[int]
+    # what waits for the administration on the whole cohort (code/params), as its workflow decides it
+    pending: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     updated_at: Mapped[datetime]
 
 

@@ -87,8 +87,9 @@ class Web:
         """The cohort page's overview from the read model (the cohort's row, its groups' rows, its audit entries),
         in three queries and no workflow query, however many groups the cohort has. While some application has no
         group row (the intake, a refused or waitlisted application) the list needs the cohort workflow: then its
-        overview. The administration's pending actions as the cohort workflow decides them (cohort_views): the rows
-        say when every group is closed, and only then is the workflow asked whether all are graded."""
+        overview. The administration's pending actions as the cohort workflow decides them (cohort_views), from the
+        row it writes; a row written before it held them (an older database) has the workflow asked, once the rows
+        say every group is closed."""
         try:
             workflow_id = CohortId.parse(cohort).workflow_id
         except Refusal:
@@ -99,7 +100,9 @@ class Web:
         record, groups = rows.cohort, rows.groups
         in_programme = [g for g in groups if g.outcome in IN_PROGRAMME]
         pending: list[Pending] = []
-        if record.stage == CohortStage.SELECTION_DRAWN:
+        if record.pending is not None:
+            pending = [Pending.model_validate(p) for p in record.pending]
+        elif record.stage == CohortStage.SELECTION_DRAWN:
             pending = [Pending.of("pending.confirm_selection")]
         elif record.stage == CohortStage.RUNNING and in_programme and not any(g.stage in OPEN for g in in_programme):
             pending = (await self.overview(cohort)).pending_actions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from activities.models import CohortRow
+from activities.models import CohortRow, PendingCell
 from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
 from domain.models import CohortPlan
 from workflows.messages import CohortOverview, Pending
@@ -51,4 +51,5 @@ def row(plan: CohortPlan, state: CohortState) -> CohortRow:
         admitted=outcomes[Outcome.ADMITTED] + outcomes[Outcome.MOVED_UP],
         waitlisted=outcomes[Outcome.WAITLIST],
         refused=outcomes[Outcome.REFUSED],
+        pending=[PendingCell(code=p.code, params=dict(p.params)) for p in pending_actions(state)],
     )

@@ -71,3 +71,38 @@ async def test_the_cohort_page_shows_the_groups_from_their_rows_without_asking_a
             assert (await http.get("/kull/2022")).status_code == 503
     finally:
         await engine.dispose()
+
+
+async def test_what_waits_on_the_whole_cohort_is_read_from_its_row_without_asking_the_workflow(tmp_path: Path) -> None:
+    """Every group graded: whether the results wait to be published is the cohort workflow's decision, kept in its
+    row (cohorts.pending), so the page says it while Temporal does not answer; an empty list says nothing waits."""
+    client = await Client.connect(f"127.0.0.1:{closed_port()}", lazy=True, data_converter=data_converter(TEST_KEY))
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    try:
+        await create_schema(engine)
+        await Accounts.create_table(engine)
+        sessions = make_session_factory(engine)
+        await Accounts(sessions).add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+        publish = [{"code": "pending.publish_results", "params": {}}]
+        async with sessions() as session, session.begin():
+            session.add(CohortRecord(**cohort(stage="running", applications=2, admitted=2), pending=publish))
+            session.add(group(region="Trøndelag", stage="graded"))
+            session.add(
+                group(group_id="kull-2022.gruppe-5006", application_id="5006", region="Trøndelag", stage="graded")
+            )
+        app = create_app(web_settings(tmp_path, "tq"), client, sessions)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            form = await http.get("/logg-inn")
+            await http.post("/logg-inn", data={"username": "ada", "password": PASSWORD, "csrf": csrf_of(form.text)})
+            page = await http.get("/kull/2022")
+            assert page.status_code == 200, page.text[-2000:]
+            assert '<ul class="pending"><li>Publiser resultatene</li></ul>' in page.text  # what waits, listed
+            async with sessions() as session, session.begin():  # the workflow published: nothing waits now
+                record = await session.get(CohortRecord, "2022")
+                assert record is not None
+                record.pending = []
+            page = await http.get("/kull/2022")
+            assert page.status_code == 200, page.text[-2000:]
+            assert 'class="pending"' not in page.text
+    finally:
+        await engine.dispose()
