@@ -204,6 +204,9 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     )
     pages = project["pages"]
     for name, samples in pages.times.items():
+        if name.endswith(" refused") or name[-3:].isdigit():  # answers that were not timed: how many
+            lines.append(f"{name:<29} ({len(samples)} times)")
+            continue
         p50, p99 = cuts(samples)
         what = name if name.startswith(PROBE) else f"page {name}"
         slow = ", ".join(f"{ms:.0f} ms at {at - project['origin']:.0f} s" for ms, at in pages.slowest.get(name, []))
