@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-from temporalio.client import Client
-
-from runtime.codec import data_converter
-from store.accounts import Account, Accounts, Role
-from store.db import create_schema, make_engine, make_session_factory
 from store.tables import AuditRecord, CohortRecord
-from tests.conftest import TEST_KEY
 from tests.gateway.test_statistics_cache import group
 from tests.store.test_db import NOW, cohort
-from tests.web.conftest import PASSWORD, csrf_of, web_settings
 from tests.web.test_pages import text
-from tests.web.test_unavailable import closed_port
-from web.app import create_app
+from tests.web.test_unavailable import signed_in, without_temporal
 
 
 def accepted(number: int) -> AuditRecord:
@@ -33,13 +24,7 @@ def accepted(number: int) -> AuditRecord:
 
 
 async def test_the_cohort_page_shows_the_groups_from_their_rows_without_asking_a_workflow(tmp_path: Path) -> None:
-    client = await Client.connect(f"127.0.0.1:{closed_port()}", lazy=True, data_converter=data_converter(TEST_KEY))
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
-    try:
-        await create_schema(engine)
-        await Accounts.create_table(engine)
-        sessions = make_session_factory(engine)
-        await Accounts(sessions).add(Account(username="ada", role=Role.ADMIN), PASSWORD)
+    async with without_temporal(tmp_path) as (sessions, app):
         async with sessions() as session, session.begin():
             session.add(CohortRecord(**cohort(stage="selection_drawn", seed="frø-42", applications=2, admitted=2)))
             session.add(group(region="Trøndelag"))
@@ -47,10 +32,7 @@ async def test_the_cohort_page_shows_the_groups_from_their_rows_without_asking_a
                 group(group_id="kull-2022.gruppe-5006", application_id="5006", region="Trøndelag", stage="graded")
             )
             session.add_all([accepted(1), accepted(2), accepted(3)])
-        app = create_app(web_settings(tmp_path, "tq"), client, sessions)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-            form = await http.get("/logg-inn")
-            await http.post("/logg-inn", data={"username": "ada", "password": PASSWORD, "csrf": csrf_of(form.text)})
+        async with signed_in(app) as http:
             page = await http.get("/kull/2022")
             assert page.status_code == 200, page.text[-2000:]
             words = text(page.text)
@@ -61,39 +43,25 @@ async def test_the_cohort_page_shows_the_groups_from_their_rows_without_asking_a
             assert "Samlinger og arbeidskrav 1" in words and "Karakter satt, venter på publisering 1" in words
             assert 'href="/kull/2022/grupper/5001"' in page.text and 'href="/kull/2022/grupper/5006"' in page.text
             assert "Kalenderen er ikke tilgjengelig akkurat nå" in words  # its plan is Temporal's: said, not a 503
-        async with sessions() as session, session.begin():  # an application without a group row: the workflow
-            record = await session.get(CohortRecord, "2022")
-            assert record is not None
-            record.applications = 3
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-            form = await http.get("/logg-inn")
-            await http.post("/logg-inn", data={"username": "ada", "password": PASSWORD, "csrf": csrf_of(form.text)})
+            async with sessions() as session, session.begin():  # an application without a group row: the workflow
+                record = await session.get(CohortRecord, "2022")
+                assert record is not None
+                record.applications = 3
             assert (await http.get("/kull/2022")).status_code == 503
-    finally:
-        await engine.dispose()
 
 
 async def test_what_waits_on_the_whole_cohort_is_read_from_its_row_without_asking_the_workflow(tmp_path: Path) -> None:
     """Every group graded: whether the results wait to be published is the cohort workflow's decision, kept in its
     row (cohorts.pending), so the page says it while Temporal does not answer; an empty list says nothing waits."""
-    client = await Client.connect(f"127.0.0.1:{closed_port()}", lazy=True, data_converter=data_converter(TEST_KEY))
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
-    try:
-        await create_schema(engine)
-        await Accounts.create_table(engine)
-        sessions = make_session_factory(engine)
-        await Accounts(sessions).add(Account(username="ada", role=Role.ADMIN), PASSWORD)
-        publish = [{"code": "pending.publish_results", "params": {}}]
+    publish = [{"code": "pending.publish_results", "params": {}}]
+    async with without_temporal(tmp_path) as (sessions, app):
         async with sessions() as session, session.begin():
             session.add(CohortRecord(**cohort(stage="running", applications=2, admitted=2), pending=publish))
             session.add(group(region="Trøndelag", stage="graded"))
             session.add(
                 group(group_id="kull-2022.gruppe-5006", application_id="5006", region="Trøndelag", stage="graded")
             )
-        app = create_app(web_settings(tmp_path, "tq"), client, sessions)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-            form = await http.get("/logg-inn")
-            await http.post("/logg-inn", data={"username": "ada", "password": PASSWORD, "csrf": csrf_of(form.text)})
+        async with signed_in(app) as http:
             page = await http.get("/kull/2022")
             assert page.status_code == 200, page.text[-2000:]
             assert '<ul class="pending"><li>Publiser resultatene</li></ul>' in page.text  # what waits, listed
@@ -104,5 +72,3 @@ async def test_what_waits_on_the_whole_cohort_is_read_from_its_row_without_askin
             page = await http.get("/kull/2022")
             assert page.status_code == 200, page.text[-2000:]
             assert 'class="pending"' not in page.text
-    finally:
-        await engine.dispose()
