@@ -35,9 +35,12 @@ MIN_GAP_SECONDS = 8.0  # between two dates of the plan the script acts between
 ADMISSION_SECONDS = 45.0  # from the selection to the first gathering
 MAX_PACE = 4.0  # the widest the rooms grow: a machine slower than this runs the script late
 # What one scripted action for one group costs this two-core machine in a national cohort, its fan-out (participants'
-# tasks, effects, timers) included: the national year's ~9,100 scripted updates took 974 s with the script behind
-# all year (9.3 a second, 0.107 s each, of which the 796 refused hand-ins saved their follow-ups: an upper bound).
-ACTION_SECONDS = 0.09
+# tasks, effects, timers) included, with room to spare. Measured from the read model's audit trail of a national year
+# (bench/national.py at 1a87ba5, 357 groups, a quiet machine): requirement 2's 375 hand-ins, 357 approvals, 18
+# returns and the next gathering's 357 days of attendance took 13-19 s in all (about 0.013 s an action); the first
+# stretch, with the 357 supervision meetings, 58 s for ~1,450 actions (0.04 s). It was 0.09 when a group's action
+# fanned out to every member (0.107 s each at 513 history events per participant-year, against ~96 now).
+ACTION_SECONDS = 0.04
 # The scripted actions per group a window holds (demo/run.py, demo/coursework.py): starting a group and its members
 # (measured apart: 357 groups and their 1,428 participants running 207 s after the selection, bench/worker_memory.py,
 # 0.58 s a group); a requirement's follow-up (approval, one group in five returned and handed in again, the
