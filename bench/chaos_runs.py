@@ -177,11 +177,13 @@ async def play(
 ) -> None:
     """Run the scenario; with faults, disturb it meanwhile. A failure or a run past `limit` seconds is recorded."""
     run.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # the database first, as the demo makes it: a worker and this process both creating the empty file's schema at
+    # once failed here once ("table calendar_feeds already exists")
+    engine = make_engine(run.settings.resolved_database_url)
+    await create_schema(engine)
     await run.start_server()
     await run.start_worker()
     run.client = await connect(run.settings)
-    engine = make_engine(run.settings.resolved_database_url)
-    await create_schema(engine)
     sessions = make_session_factory(engine)
     speed = scenario.script.year_seconds / year
     helpers: list[asyncio.Task[None]] = []

@@ -6,8 +6,10 @@ work (`async with factory() as s, s.begin():`) and hands the session to these he
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
+import weakref
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -108,11 +110,22 @@ class SchemaBehind(SQLAlchemyError, RuntimeError):
         )
 
 
+# alembic's `context` (where env.py finds its connection) is one global per process, and SQLAlchemy runs a
+# migration on the event loop's thread, switching to other coroutines at every statement: two databases brought
+# forward at once in one process (the chaos bench's two runs) ran one's migrations on the other's connection
+# ("table accounts already exists"). They take turns, by a lock of the loop they run on.
+_MIGRATING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _one_migration_at_a_time() -> asyncio.Lock:
+    return _MIGRATING.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
 async def create_schema(engine: AsyncEngine) -> None:
     """Check at start that the schema is the code's. An empty SQLite database (the demo's and the tests' file, made
     from nothing) is created here, by the one process that takes its write lock first; any other database behind
     is refused (SchemaBehind): `starter.py db upgrade` brings it forward, never a worker on its own."""
-    async with engine.connect() as connection:
+    async with _one_migration_at_a_time(), engine.connect() as connection:
         await connection.run_sync(_ready)
         await connection.commit()
 
@@ -139,7 +152,7 @@ async def schema_state(engine: AsyncEngine) -> SchemaState:
 async def upgrade_schema(engine: AsyncEngine) -> tuple[SchemaState, SchemaState]:
     """`starter.py db upgrade`: bring the schema to the code's revision (an empty database, one made before
     migrations, one at an older revision); concurrent upgrades take turns. The states before and after."""
-    async with engine.connect() as connection:
+    async with _one_migration_at_a_time(), engine.connect() as connection:
         states = await connection.run_sync(_upgrade)
         await connection.commit()
     return states
