@@ -177,7 +177,7 @@ class Coursework(Player):
         meeting = SupervisionMeeting(day=datetime.now(OSLO).date(), present=present, note=SUPERVISION_NOTE)
         await self.act(group, GroupWorkflow.record_supervision, RecordSupervisionInput(actor=teacher, meeting=meeting))
 
-    async def timetable(self, application_id: str) -> None:
+    async def timetable(self, application_id: str, index: int) -> None:
         """The administration sets the group's oral: at the start of the oral period in one of two rooms, or a little
         later if the script reaches it after that start; none once the period is nearly over."""
         now = datetime.now(UTC)
@@ -185,7 +185,6 @@ class Coursework(Player):
         if start > self.plan.oral_end:
             self.say(f"  no oral time set for {application_id}: the oral period is nearly over")
             return
-        index = (await self.groups()).index(application_id)
         slot = OralSlot(start=start, place=ORAL_ROOMS[index % len(ORAL_ROOMS)])
         action = ScheduleOralInput(actor=self.script.actors.admin, slot=slot)
         await self.act(self.group_id(application_id), GroupWorkflow.schedule_oral, action)
@@ -210,6 +209,9 @@ class Coursework(Player):
         self.say("Written group assignment")
         examiner = self.script.actors.examiner
 
+        # each group's room by its place in the programme, read once: not a cohort overview per group at the deadline
+        places = {application_id: index for index, application_id in enumerate(await self.groups())}
+
         async def handle(application_id: str) -> None:
             await self.followed_up(application_id)  # every requirement approved first
             detail = await self.detail(application_id)
@@ -227,7 +229,7 @@ class Coursework(Player):
             await self.act(group, GroupWorkflow.submit_written, SubmitWrittenInput(actor=examiner))
             await self.act(group, GroupWorkflow.register_written_grade, WrittenGradeInput(actor=examiner, grade=grade))
             if grade != Grade.F:  # an F has no oral
-                await self.timetable(application_id)
+                await self.timetable(application_id, places[application_id])
 
         await self.for_groups(handle, limit=ALL_AT_ONCE)  # the written deadline: no group waits for a slot
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
@@ -27,6 +28,7 @@ from demo.year import compress_plan, machine_pace, scale
 from domain.admission import parse_application
 from domain.models import CohortPlan
 from gateway.admin import Admin, Refused
+from gateway.storage import GroupRecord
 from store.people import People
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
@@ -219,7 +221,17 @@ class Demo(Coursework, OfferAnswers):
         await self.until(self._all_released, what="every group's results released")
 
     async def _all_released(self) -> bool:
-        return all([(await self.detail(a)).published_at is not None for a in await self.groups()])
+        """Every group in the programme has its release time in its row."""
+        programme = await self.groups()
+        async with self.sessions() as session:
+            released = set(
+                await session.scalars(
+                    select(GroupRecord.group_id).where(
+                        GroupRecord.cohort == self.cohort, GroupRecord.published_at.is_not(None)
+                    )
+                )
+            )
+        return all(self.group_id(a) in released for a in programme)
 
 
 async def show_progress(demo: Demo, started: float, stop: asyncio.Event) -> None:
