@@ -15,9 +15,10 @@ RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"
 
 # A national cohort has ~1,800 open workflows (357 groups of 4, their participants, the cohort); an evicted one (the
 # least recently used) replays its whole history on its next task, a cached one costs the worker memory
-# (bench/worker_memory.py, all 357 groups running: 117 MiB before the cohort, about 175 KiB a cached workflow). 800
-# keeps the start of a national year near 260 MiB; the whole national year peaked at 370 MiB (bench/national.py):
-# the state's growth over the year is what to cut next.
+# (bench/worker_memory.py, all 357 groups running: 138 MiB before the cohort, about 220 KiB a cached workflow). 800
+# keeps the start of a national year near 310 MiB; the whole national year peaked at 431 MiB (bench/national.py):
+# the state's growth over the year is what to cut next. glibc's arenas are not the cause: MALLOC_ARENA_MAX=2 made
+# the start 324 MiB.
 MAX_CACHED_WORKFLOWS = 800
 
 # How long a workflow task waits for the worker that has the workflow cached before any worker may take it (Temporal's

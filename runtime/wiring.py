@@ -154,7 +154,8 @@ def build_worker(
         # a worker killed outright never hands its cached workflows back: their next tasks go to any worker after this;
         # a live worker's that wait longer too, with their whole history (why the setting is 10 s: runtime/settings.py)
         sticky_queue_schedule_to_start_timeout=sticky_queue_timeout,
-        # above the open workflows of a national cohort: an evicted workflow replays its whole history
+        # below a national cohort's ~1,800 open workflows, for memory: an evicted one replays its whole history
+        # (runtime/settings.py says the measurements)
         max_cached_workflows=max_cached_workflows,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         max_concurrent_activities=max_concurrent_activities,
