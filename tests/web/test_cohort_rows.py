@@ -12,14 +12,15 @@ from tests.web.test_pages import text
 from tests.web.test_unavailable import signed_in, without_temporal
 
 
-def accepted(number: int) -> AuditRecord:
+def accepted(number: int, action: str = "confirm_selection", **params: str) -> AuditRecord:
     return AuditRecord(
         idempotency_key=f"kull-2022:audit:{number}",
         workflow_id="kull-2022",
         actor="kari",
-        action="confirm_selection",
+        action=action,
         outcome="accepted",
         at=NOW,
+        params=params,
     )
 
 
@@ -72,3 +73,34 @@ async def test_what_waits_on_the_whole_cohort_is_read_from_its_row_without_askin
             page = await http.get("/kull/2022")
             assert page.status_code == 200, page.text[-2000:]
             assert 'class="pending"' not in page.text
+
+
+async def test_at_the_intake_an_application_whose_group_has_no_row_yet_is_listed_from_the_cohorts_audit(
+    tmp_path: Path,
+) -> None:
+    """357 applications come in seconds at national size, and each group writes its row once its workflow runs: the
+    ones without a row yet are listed from the cohort's entry of the application, not by asking the busy cohort
+    workflow. An application the cohort refused needs the workflow (its problems): then it is asked."""
+    async with without_temporal(tmp_path) as (sessions, app):
+        async with sessions() as session, session.begin():
+            session.add(CohortRecord(**cohort(stage="intake", applications=2, admitted=0)))
+            session.add(group(region="Trøndelag", outcome="applied", stage="applied"))
+            session.add_all(
+                [
+                    accepted(1, "apply", application="5001", outcome="accepted"),
+                    accepted(2, "apply", application="0301", outcome="accepted"),  # its group has no row yet
+                ]
+            )
+        async with signed_in(app) as http:
+            page = await http.get("/kull/2022")
+            assert page.status_code == 200, page.text[-2000:]
+            words = text(page.text)
+            assert "Søkt 2" in words  # both applications, counted by outcome
+            # the application without a row, by its municipality's name, region and size, as applied
+            assert "Oslo (0301) Østlandet Stor Søkt Søkt Trondheim (5001) Trøndelag Stor Søkt Søkt" in words
+            async with sessions() as session, session.begin():  # a third, refused: its problems are the workflow's
+                record = await session.get(CohortRecord, "2022")
+                assert record is not None
+                record.applications = 3
+                session.add(accepted(3, "apply", application="5006", outcome="refused"))
+            assert (await http.get("/kull/2022")).status_code == 503
