@@ -132,6 +132,8 @@ class Run:
             "NIS_LOG_FORMAT": "json",
             "NIS_LOG_LEVEL": "WARNING",
             "NIS_DATABASE_URL": self.settings.resolved_database_url,
+            # no metrics port: the two runs' workers would both want the default one, and the second did not start
+            "NIS_METRICS_ADDRESS": "",
         }
         self.workers_started += 1
         log = open(self.settings.data_dir / f"worker-{self.workers_started}.log", "wb")  # noqa: ASYNC230, SIM115
