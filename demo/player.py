@@ -75,7 +75,6 @@ class Player:
         self.done: set[str] = set(json.loads(progress_file.read_text())["done"]) if progress_file.exists() else set()
         self.out = out
         self._given: Counter[str] = Counter()  # actions given per step, workflow and update (their update IDs)
-        self.started: set[str] = set()  # groups seen with their participants started: not asked again
         self.missed_deadlines: Counter[str] = Counter()  # steps the script came to after their deadline had passed
 
     # ---- plumbing -----------------------------------------------------------------------------

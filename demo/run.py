@@ -26,6 +26,7 @@ from demo.scenario import Scenario
 from demo.web_apply import WebApplicant, chosen
 from demo.year import compress_plan, machine_pace, scale
 from domain.admission import parse_application
+from domain.lifecycle import GroupStage
 from domain.models import CohortPlan
 from gateway.admin import Admin, Refused
 from gateway.storage import GroupRecord
@@ -154,15 +155,18 @@ class Demo(Coursework, OfferAnswers):
             )
 
     async def _participants_started(self) -> bool:
-        """Asks the groups not yet seen started, one at a time, and stops at the first that is not: a national
-        cohort's 357 groups are not all asked again on every look."""
-        for application_id in await self.groups():
-            if application_id not in self.started:
-                detail = await self.detail(application_id)
-                if not (detail.members and detail.stage == "programme"):
-                    return False
-                self.started.add(application_id)
-        return True
+        """Every group in the programme says so in its row (its stage): one read a look, not a query to each group
+        while a national cohort's 1,785 workflows start."""
+        programme = await self.groups()
+        async with self.sessions() as session:
+            started = set(
+                await session.scalars(
+                    select(GroupRecord.group_id).where(
+                        GroupRecord.cohort == self.cohort, GroupRecord.stage == GroupStage.PROGRAMME.value
+                    )
+                )
+            )
+        return all(self.group_id(a) in started for a in programme)
 
     async def attendance(self, number: int) -> None:
         """Each group registers the gathering once, every day at a time, after its last day has begun; the group's
