@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import SecretStr
 from temporalio.client import Client
 
+from demo.acting import actor_roles, external_actors
 from demo.embedded import answers, die_with_parent, launch_dev_server
 from demo.report import build_report
 from demo.run import run_scenario
@@ -32,7 +33,9 @@ from domain.models import CohortPlan
 from gateway.admin import Admin
 from runtime.settings import Settings
 from runtime.wiring import connect, people_register
+from store.accounts import Accounts
 from store.db import create_schema, make_engine, make_session_factory
+from web.demo_accounts import create_actor_accounts
 from workflows.cohort import CohortWorkflow
 from workflows.ids import cohort_workflow_id
 
@@ -179,10 +182,13 @@ async def play(
 ) -> None:
     """Run the scenario; with faults, disturb it meanwhile. A failure or a run past `limit` seconds is recorded."""
     run.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    # the database first, as the demo makes it: a worker and this process both creating the empty file's schema at
-    # once failed here once ("table calendar_feeds already exists")
+    # the database and the script's accounts first, as the demo makes them, then the server and the worker
     engine = make_engine(run.settings.resolved_database_url)
     await create_schema(engine)
+    # (the script acts as accounts, demo/acting.py: without them its first supervisor stopped both runs)
+    await create_actor_accounts(
+        Accounts(make_session_factory(engine)), actor_roles(scenario), external_actors(scenario)
+    )
     await run.start_server()
     await run.start_worker()
     run.client = await connect(run.settings)
