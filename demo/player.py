@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.exceptions import TemporalError
 
@@ -21,7 +22,7 @@ from demo.scenario import Scenario
 from demo.year import save_progress
 from domain.models import CohortPlan
 from gateway.admin import Admin, OutcomeUnknown, Refused
-from gateway.storage import CohortRecord
+from gateway.storage import CohortRecord, GroupRecord
 from workflows.cohort import CohortWorkflow
 from workflows.group import GroupWorkflow
 from workflows.ids import cohort_workflow_id, group_workflow_id, participant_workflow_id
@@ -193,6 +194,15 @@ class Player:
     async def _cohort_row(self) -> CohortRecord | None:
         async with self.sessions() as session:
             return await session.get(CohortRecord, self.cohort)
+
+    async def every_group_row(self, condition: ColumnElement[bool]) -> bool:
+        """Whether every group in the programme has a row that meets `condition`: one read, not a query to each."""
+        programme = await self.groups()
+        async with self.sessions() as session:
+            meeting = set(
+                await session.scalars(select(GroupRecord.group_id).where(GroupRecord.cohort == self.cohort, condition))
+            )
+        return all(self.group_id(a) in meeting for a in programme)
 
     async def _stage_is(self, stage: str) -> bool:
         row = await self._cohort_row()

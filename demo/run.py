@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
@@ -155,18 +154,9 @@ class Demo(Coursework, OfferAnswers):
             )
 
     async def _participants_started(self) -> bool:
-        """Every group in the programme says so in its row (its stage): one read a look, not a query to each group
-        while a national cohort's 1,785 workflows start."""
-        programme = await self.groups()
-        async with self.sessions() as session:
-            started = set(
-                await session.scalars(
-                    select(GroupRecord.group_id).where(
-                        GroupRecord.cohort == self.cohort, GroupRecord.stage == GroupStage.PROGRAMME.value
-                    )
-                )
-            )
-        return all(self.group_id(a) in started for a in programme)
+        """Every group in the programme says so in its row (its stage), while a national cohort's 1,785 workflows
+        start."""
+        return await self.every_group_row(GroupRecord.stage == GroupStage.PROGRAMME.value)
 
     async def attendance(self, number: int) -> None:
         """Each group registers the gathering once, every day at a time, after its last day has begun; the group's
@@ -226,16 +216,7 @@ class Demo(Coursework, OfferAnswers):
 
     async def _all_released(self) -> bool:
         """Every group in the programme has its release time in its row."""
-        programme = await self.groups()
-        async with self.sessions() as session:
-            released = set(
-                await session.scalars(
-                    select(GroupRecord.group_id).where(
-                        GroupRecord.cohort == self.cohort, GroupRecord.published_at.is_not(None)
-                    )
-                )
-            )
-        return all(self.group_id(a) in released for a in programme)
+        return await self.every_group_row(GroupRecord.published_at.is_not(None))
 
 
 async def show_progress(demo: Demo, started: float, stop: asyncio.Event) -> None:
