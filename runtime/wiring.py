@@ -59,25 +59,25 @@ WORKFLOWS: Sequence[type] = (
     ExplanationWorkflow,
     StaffReminderWorkflow,
 )
-# Models that cross the workflows' boundary are one module for every workflow and activity: a sandbox's own copy
-# of a notice class would fail validation as "not an instance of" the activity input's class.
-# The workflows' own modules are imported again in each workflow's sandbox (bench/worker_memory.py: 175 KiB a cached
-# workflow, 130 KiB with them passed through): kept sandboxed, so a forbidden call in workflow code still fails there.
+# Modules imported once for every workflow, not again in each workflow's sandbox. Models that cross the workflows'
+# boundary must be one module for every workflow and activity: a sandbox's own copy of a notice class would fail
+# validation as "not an instance of" the activity input's class. The workflows' own modules too: a sandbox's copy
+# cost each cached workflow about 55 KiB (bench/worker_memory.py, national cohort: 220 KiB a cached workflow with
+# them sandboxed, 166 KiB passed through) and each workflow brought into the cache the time to run them again.
+# Passed through, a call of theirs that a workflow may not make (the clock, randomness, I/O) is not stopped by the
+# sandbox at run time: ruff's banned-api (pyproject.toml, TID251 on workflows/) refuses it in the code instead.
 # Libraries that load lazily must not do so sandboxed: babel (the rules name municipalities in Norwegian lists) and
 # the log formatters (workflow.logger's records are formatted in the workflow's thread; a first import there read
 # os.environ and failed the workflow task).
 PASSTHROUGH = (
     "domain",
     "activities",
-    "workflows.notices",
-    "workflows.messages",
-    "workflows.state",
+    "workflows",
     "babel",
     "structlog",
     "rich",
     "colorama",
     "better_exceptions",
-    "workflows.end_of_year.messages",
 )
 log = structlog.get_logger()
 
