@@ -10,7 +10,7 @@ admin update at a time beside the script's bulk (a teacher records the last grou
 samples say when they came, in the seconds the script log (script.log) stamps its lines with. Then, in the same run,
 the baseline (bench/national_baseline.py). Prints figures, not a test.
 
-`python bench/national.py [--municipalities 357] [--year-minutes 10] [--no-baseline]`
+`python bench/national.py [--municipalities 357] [--year-minutes 10] [--no-baseline] [--background-nice 6]`
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from national_history import fetch
 from national_procs import (
     ADMIN_PASSWORD,
     ADMIN_USER,
+    BACKGROUND_NICE,
     PROBE,
     ROOT,
     PageSampler,
@@ -88,7 +89,7 @@ def environment(folder: Path, key: bytes, address: str, web_port: int) -> dict[s
 
 
 async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dict[str, Any]:
-    server, address = await asyncio.to_thread(start_server, folder, "project")
+    server, address = await asyncio.to_thread(start_server, folder, "project", args.background_nice)
     web_port = free_port()
     env = environment(folder, key, address, web_port)
     os.environ.update(env)
@@ -102,7 +103,7 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
     accounts = Accounts(sessions)
     await create_actor_accounts(accounts, actor_roles(chosen), external_actors(chosen))
     await accounts.add(Account(username=ADMIN_USER, role=Role.ADMIN), ADMIN_PASSWORD)
-    worker = start_python(["worker.py"], env, folder, "worker")
+    worker = start_python(["worker.py"], env, folder, "worker", args.background_nice)
     web = start_python(["starter.py", "web"], env, folder, "web")
     try:
         client = await connect(settings)
@@ -174,6 +175,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         f"commit:  {args.commit}",
         f"cohort:  {groups} groups admitted, {participants} participants; year compressed to "
         f"{args.year_minutes:g} min after an intake of {project['intake']:.0f} s",
+        f"priority: the server and the worker at nice {args.background_nice}, the web app at 0",
         "",
         f"wall time of the year (script, intake to the cohort's close): {project['wall']:8.1f} s",
         f"span on the server (first event to last):                  {run.span:8.1f} s",
@@ -259,7 +261,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"project run done in {project['wall']:.0f} s", flush=True)
     print("\n".join(figures(args, project)), flush=True)  # before the baseline: the project's figures come first
     if not args.no_baseline:
-        baseline = await run_baseline(folder, project["env"], key, project["run"].shapes)
+        baseline = await run_baseline(folder, project["env"], key, project["run"].shapes, args.background_nice)
         print("\n".join(baseline_figures(project, baseline)), flush=True)
 
 
@@ -271,6 +273,12 @@ if __name__ == "__main__":
     parser.add_argument("--patience", type=float, default=600.0, help="longest wait for a stage the script needs")
     parser.add_argument("--sample-every", type=float, default=2.0, help="seconds between two rounds of the pages")
     parser.add_argument("--no-baseline", action="store_true", help="the project run only")
+    parser.add_argument(
+        "--background-nice",
+        type=int,
+        default=BACKGROUND_NICE,
+        help="the server's and the worker's nice (both runs); 0: the same priority as the web app",
+    )
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
     os._exit(0)  # no interpreter teardown: the Temporal client can abort there (sdk-python #300)

