@@ -14,12 +14,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
 # A national cohort has ~1,800 open workflows (357 groups of 4, their participants, the cohort); an evicted one (the
-# least recently used) replays its whole history on its next task, a cached one costs the worker memory
-# (bench/worker_memory.py, all 357 groups running: 138 MiB before the cohort, about 220 KiB a cached workflow). 800
-# keeps the start of a national year near 310 MiB; the whole national year peaked at 431 MiB (bench/national.py):
-# the state's growth over the year is what to cut next. glibc's arenas are not the cause: MALLOC_ARENA_MAX=2 made
-# the start 324 MiB.
-MAX_CACHED_WORKFLOWS = 800
+# least recently used) replays its whole history on its next task, a cached one costs the worker memory whatever its
+# history (a participant has 9 events on average, a group ~320). 550 holds every group and the cohort all year, with
+# room for the participants a milestone wakes; those are what leave the cache and replay, cheaply. The national year
+# on one worker (bench/national.py, workflows passed through the sandbox): RSS peak 382 MiB at 800, 328 MiB at 550
+# and 343 MiB at 400 (a transient at the year's end: 314 MiB was the most a 2 s sample saw), with the worker's CPU
+# 249, 243 and 249 s and the year's wall time 913, 911 and 910 s. glibc's arenas are not the cause of the rest:
+# MALLOC_ARENA_MAX=2 made the start of a year 324 MiB, against 310.
+MAX_CACHED_WORKFLOWS = 550
 
 # How long a workflow task waits for the worker that has the workflow cached before any worker may take it (Temporal's
 # default). Shorter hands a killed worker's workflows on sooner, but on a busy machine (load 25 on two cores) a live
