@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.ids import ResitId
@@ -42,6 +43,13 @@ def missed_written_plan(window: float) -> CohortPlan:
     )
 
 
+WIDEST_WINDOW = 160.0
+
+
+# the suite's 120 s is less than this test's own widening allows on a busy machine (two CPU loops and three demos beside
+# it, it ran out at 120 s): the tries before the widest window (150 s), the widest (160 s), the wait for its written
+# deadline (window + 60 s) and the re-sit after it
+@pytest.mark.timeout(600)
 async def test_a_group_that_handed_in_no_written_assignment_may_sit_a_new_exam(harness: Harness) -> None:
     """FS counts a written assignment not handed in as an attempt: a member who met the requirements registers a new
     exam as attempt 2, with no grade before it; a course participant may not."""
@@ -54,7 +62,7 @@ async def test_a_group_that_handed_in_no_written_assignment_may_sit_a_new_exam(h
             await approve_all(handle)
             break
         except WorkflowUpdateFailedError:
-            if window >= 160:
+            if window >= WIDEST_WINDOW:
                 raise
             await handle.terminate("the requirements' deadlines passed before the test approved them")
             window *= 2
