@@ -46,8 +46,8 @@ def missed_written_plan(window: float) -> CohortPlan:
 WIDEST_WINDOW = 160.0
 
 
-# the suite's 120 s is less than this test's own widening allows on a busy machine (two CPU loops and three demos beside
-# it, it ran out at 120 s): the tries before the widest window (150 s), the widest (160 s), the wait for its written
+# the suite's 120 s is less than this test's own widening allows on a busy machine (two CPU loops and a demo beside it,
+# it ran out at 120 s): the tries before the widest window (150 s), the widest (160 s), the wait for its written
 # deadline (window + 60 s) and the re-sit after it
 @pytest.mark.timeout(600)
 async def test_a_group_that_handed_in_no_written_assignment_may_sit_a_new_exam(harness: Harness) -> None:
