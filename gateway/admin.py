@@ -140,28 +140,35 @@ class Admin:
     ) -> Any:
         _check_bounds(action)
         handle = self.client.get_workflow_handle(workflow_id)
-        for attempt in range(UNPROCESSED_ATTEMPTS):
-            try:
-                return await handle.execute_update(update, action, id=update_id)
-            except WorkflowUpdateFailedError as failed:
-                if not unprocessed(failed.cause):
-                    reason = refusal_of(failed.cause)
-                    break
-                if attempt + 1 == UNPROCESSED_ATTEMPTS:  # not the workflow's refusal: said as no answer, not audited
-                    raise OutcomeUnknown(
-                        Refusal("gateway.no_answer", workflow_id=workflow_id, status="unprocessed")
-                    ) from None
-                await asyncio.sleep(UNPROCESSED_PAUSE_SECONDS)
-            except WorkflowUpdateRPCTimeoutOrCancelledError:
-                raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status="timeout")) from None
-            except RPCError as error:
-                if error.status != RPCStatusCode.NOT_FOUND:  # unavailable, a deadline: the update may have run
-                    status = error.status.name
-                    raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status=status)) from None
-                reason = await self._missing(workflow_id)
+        answer = await self._send(handle, update, action, update_id)
+        for _ in range(UNPROCESSED_ATTEMPTS - 1):  # only an update no worker processed is sent again
+            if answer is not UNPROCESSED:
                 break
-        await self._audit_refusal(workflow_id, action.actor, audit or update.__name__, reason)
-        raise Refused(reason)
+            await asyncio.sleep(UNPROCESSED_PAUSE_SECONDS)
+            answer = await self._send(handle, update, action, update_id)
+        if answer is UNPROCESSED:  # not the workflow's refusal: said as no answer, not audited
+            raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=workflow_id, status="unprocessed"))
+        if isinstance(answer, Refusal):
+            await self._audit_refusal(workflow_id, action.actor, audit or update.__name__, answer)
+            raise Refused(answer)
+        return answer
+
+    async def _send(
+        self, handle: WorkflowHandle[Any, Any], update: Any, action: AdminAction, update_id: str | None
+    ) -> Any:
+        """One try: the update's result; the Refusal of the workflow, or of its absence; UNPROCESSED when no worker
+        took it (the server's rejection, worth another try). OutcomeUnknown when no one can tell whether it ran."""
+        try:
+            return await handle.execute_update(update, action, id=update_id)
+        except WorkflowUpdateFailedError as failed:
+            return UNPROCESSED if unprocessed(failed.cause) else refusal_of(failed.cause)
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=handle.id, status="timeout")) from None
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:  # unavailable, a deadline: the update may have run
+                status = error.status.name
+                raise OutcomeUnknown(Refusal("gateway.no_answer", workflow_id=handle.id, status=status)) from None
+            return await self._missing(handle.id)
 
     async def account(self, username: str | None) -> Account:
         """The command line's configured account (--as, NIS_ACCOUNT) from the accounts table, or Refused by code."""
@@ -296,6 +303,7 @@ class Admin:
 UNPROCESSED_UPDATE = "UnprocessedUpdate"
 UNPROCESSED_ATTEMPTS = 3
 UNPROCESSED_PAUSE_SECONDS = 0.5
+UNPROCESSED = object()  # _send's answer for an update the server rejected before any worker saw it
 
 
 def unprocessed(cause: BaseException | None) -> bool:
