@@ -17,7 +17,15 @@ from activities.models import ProjectInput, WriteEffectsInput, WriteEffectsResul
 from activities.notices import outbox_rows
 from store import outbox
 from store.db import record_audit, upsert_row
-from store.tables import Base, CohortRecord, GroupRecord, InnovationRecord, ParticipantPersonRecord, ParticipantRecord
+from store.tables import (
+    Base,
+    CohortRecord,
+    GroupDetailRecord,
+    GroupRecord,
+    InnovationRecord,
+    ParticipantPersonRecord,
+    ParticipantRecord,
+)
 
 __all__ = ["EffectsActivities", "read_model_rows"]
 
@@ -62,4 +70,7 @@ def read_model_rows(input: ProjectInput) -> list[tuple[type[Base], dict[str, Any
         if p.person_id is not None
     ]
     rows += [(InnovationRecord, innovation.model_dump()) for innovation in input.innovations]
+    rows += [
+        (GroupDetailRecord, {"group_id": d.group_id, "detail": d.detail.model_dump(mode="json")}) for d in input.details
+    ]
     return rows

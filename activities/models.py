@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.models import NonEmpty, PersonId
+from workflows.messages import GroupDetail
 from workflows.notices import Notice
 
 
@@ -116,6 +117,13 @@ class GroupRow(_Model):
     pending: list[PendingCell] = Field(default_factory=list)  # what waits for the administration (the inbox)
 
 
+class GroupDetailRow(_Model):
+    """The group as its page shows it: the page reads this row, not the workflow (store.tables.GroupDetailRecord)."""
+
+    group_id: NonEmpty
+    detail: GroupDetail
+
+
 class InnovationRow(_Model):
     group_id: NonEmpty
     cohort: str
@@ -153,6 +161,7 @@ class ProjectInput(_Model):
     groups: list[GroupRow] = Field(default_factory=list)
     participants: list[ParticipantRow] = Field(default_factory=list)
     innovations: list[InnovationRow] = Field(default_factory=list)
+    details: list[GroupDetailRow] = Field(default_factory=list)
 
 
 class AuditEntry(_Model):

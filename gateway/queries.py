@@ -5,9 +5,14 @@ workflows answer together."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from domain.reasons import reason
+from store.tables import GroupDetailRecord
 from workflows.cohort import CohortWorkflow
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.resit import ResitWorkflow
@@ -20,6 +25,24 @@ GROUP_DETAIL = GroupWorkflow.detail
 CURRENT_PLAN = CohortWorkflow.current_plan  # the plan a cohort runs on, as amended (web/plans.py)
 APPEAL_DETAIL = AppealWorkflow.detail
 RESIT_DETAIL = ResitWorkflow.detail
+
+
+async def written_group_detail(
+    sessions: async_sessionmaker[AsyncSession], group_workflow_id: str, changed_at: datetime | None = None
+) -> GroupDetail | None:
+    """The group as its workflow last wrote it (the `group_details` row), read instead of asking: a query waits
+    behind the worker's queue, for seconds in a burst such as the admission, and replays a closed group's whole
+    history. None when the group has written none yet, none since `changed_at` (an action the caller knows of, which
+    the group writes just after it answers), or one that this code cannot read (an older shape)."""
+    async with sessions() as session:
+        record = await session.get(GroupDetailRecord, group_workflow_id)
+    if record is None or (changed_at is not None and record.updated_at <= changed_at):
+        return None
+    try:
+        return GroupDetail.model_validate(record.detail)
+    except ValidationError:
+        return None
+
 
 Ask = Callable[[str, Any], Awaitable[Any]]  # (workflow ID, query) -> its answer; the caller's own error handling
 

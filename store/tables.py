@@ -81,6 +81,18 @@ class GroupRecord(Base):
     updated_at: Mapped[datetime]
 
 
+class GroupDetailRecord(Base):
+    """The group as its page shows it (workflows.messages.GroupDetail as JSON), written by the group with its other
+    rows: the page reads this instead of asking the workflow, which waits behind the worker in a burst. Kept apart
+    from `groups` so the lists that read many groups do not load it."""
+
+    __tablename__ = "group_details"
+
+    group_id: Mapped[str] = mapped_column(primary_key=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
 class InnovationRecord(Base):
     """A group's innovation project as the statistics count it: its title and its partners' kinds (no names)."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from fastapi import HTTPException, status
@@ -159,12 +159,18 @@ async def _perform(
     would refuse it too), a workflow that is not there is 404, as a page that is not there."""
     if not command.allows(account):
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
+    sent = datetime.now(UTC)
     try:
-        return await web.admin.perform(command, target, action, account, update_id=update_id)
+        result = await web.admin.perform(command, target, action, account, update_id=update_id)
     except Refused as refused:
         if refused.code == "gateway.no_workflow":
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke saken") from None
         raise
+    except BaseException:
+        web.sent(target, action, sent)  # its outcome unknown: it may have changed the group
+        raise
+    web.sent(target, action, sent)
+    return result
 
 
 async def perform_on(web: Web, account: Account, command: Command[T, I, R], target: T, action: I) -> R:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.ids import CohortId, GroupId, ParticipantId
+from domain.ids import CohortId, GroupId, ParticipantId, WorkflowRef
 from domain.lifecycle import IN_PROGRAMME
 from domain.models import CohortPlan
 from domain.refusals import Refusal
@@ -36,7 +37,7 @@ from gateway.messages import (
     cohort_workflow_id,
 )
 from gateway.privacy import PersonExport, Privacy, open_drafts
-from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail
+from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail, written_group_detail
 from gateway.storage import AuditRecord, Documents, GroupRecord, LetterView, Uploads, person_letters
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
@@ -72,6 +73,9 @@ class Web:
     proxies: list[IPv4Network | IPv6Network] = field(default_factory=list)  # whose X-Forwarded-For is believed
     plans: PlanCache = field(default_factory=PlanCache)  # each cohort's plan, as amended
     statistics: ChartFigures = field(default_factory=ChartFigures)  # the cohort page's charts, per change
+    # when this app last sent an action that may change a group (by group or cohort workflow ID): its page reads the
+    # group's row only once the row is newer, so whoever looks next sees the action, the actor or anyone else
+    acted: dict[str, datetime] = field(default_factory=dict)
 
     async def overview(self, cohort: str) -> CohortOverview:
         try:
@@ -177,12 +181,36 @@ class Web:
             )
             return set(rows.all())
 
-    async def group(self, account: Account, cohort: str, application_id: str) -> GroupDetail:
+    async def group(self, account: Account, cohort: str, application_id: str, *, fresh: bool = True) -> GroupDetail:
+        """The group as it stands: asked of its workflow. `fresh=False` (a page that only shows it) reads the row the
+        workflow wrote last instead, unless the row is older than an action this app sent it: then it asks."""
         workflow_id = await self.group_id(account, cohort, application_id)
-        detail: GroupDetail | None = await self._query(workflow_id, GROUP_DETAIL)
+        detail = await self._query(workflow_id, GROUP_DETAIL) if fresh else await self._shown_group(workflow_id)
         if detail is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         return detail
+
+    async def _shown_group(self, group_workflow_id: str) -> GroupDetail | None:
+        """The group for a page that shows it: the row it wrote, or its query while the row is older than an action
+        this app sent it (the group writes just after it answers)."""
+        keys = (group_workflow_id, GroupId.parse(group_workflow_id).cohort.workflow_id)
+        changed_at = max((self.acted[key] for key in keys if key in self.acted), default=None)
+        detail = await written_group_detail(self.sessions, group_workflow_id, changed_at)
+        return detail if detail is not None else await self._query(group_workflow_id, GROUP_DETAIL)
+
+    def sent(self, target: WorkflowRef, action: object, at: datetime) -> None:
+        """An action sent at `at` to `target`: the group it may change reads as changed from then on. A cohort's
+        action names its group (release, withdrawal) or may change them all (confirmation, release of all)."""
+        if isinstance(target, ParticipantId):
+            key = target.group.workflow_id
+        elif isinstance(target, GroupId):
+            key = target.workflow_id
+        elif isinstance(target, CohortId):
+            named = getattr(action, "application_id", None)
+            key = GroupId.of(target.cohort, named).workflow_id if isinstance(named, str) else target.workflow_id
+        else:
+            return  # an appeal's or a re-sit's own workflow: not the group's page
+        self.acted[key] = max(at, self.acted.get(key, at))
 
     async def names(self, detail: GroupDetail) -> dict[str, str]:
         """Each member's name from the register of people, by participant workflow ID; one the register no longer
@@ -198,14 +226,14 @@ class Web:
 
     async def participant_name(self, member: ParticipantId) -> str:
         """One participant's name (their group's view names their person ID), for a page its reader may see."""
-        detail: GroupDetail | None = await self._query(member.group.workflow_id, GROUP_DETAIL)
+        detail = await self._shown_group(member.group.workflow_id)
         if detail is None:
             return unnamed(member.workflow_id)
         return (await self.names(detail)).get(member.workflow_id, unnamed(member.workflow_id))
 
     async def member_of(self, member: ParticipantId) -> tuple[GroupDetail, MemberView] | None:
         """The participant's group as it stands and their own row in it (their person ID); None when either is gone."""
-        detail: GroupDetail | None = await self._query(member.group.workflow_id, GROUP_DETAIL)
+        detail = await self._shown_group(member.group.workflow_id)
         found = [m for m in detail.members if m.participant_workflow_id == member.workflow_id] if detail else []
         return (detail, found[0]) if detail and found else None
 

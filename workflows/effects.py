@@ -85,6 +85,7 @@ class Effects:
             groups=[g for g in projection.groups if new("group", g.group_id, g)],
             participants=[p for p in projection.participants if new("participant", p.participant_id, p)],
             innovations=[i for i in projection.innovations if new("innovation", i.group_id, i)],
+            details=[d for d in projection.details if new("detail", d.group_id, d)],
         )
 
     def remember(self, rows: ProjectInput) -> None:
@@ -93,6 +94,7 @@ class Effects:
         self.written.update({("group", g.group_id): g for g in rows.groups})
         self.written.update({("participant", p.participant_id): p for p in rows.participants})
         self.written.update({("innovation", i.group_id): i for i in rows.innovations})
+        self.written.update({("detail", d.group_id): d for d in rows.details})
 
     async def flush(self, projection: ProjectInput) -> None:
         """One write of what is new since the last: nothing at all when nothing is."""
@@ -100,7 +102,9 @@ class Effects:
         entries, self.audit = self.audit, []
         self.projection_due = False
         rows = self.changed_rows(projection)
-        if not (notices or entries or rows.cohort or rows.groups or rows.participants or rows.innovations):
+        if not (
+            notices or entries or rows.cohort or rows.groups or rows.participants or rows.innovations or rows.details
+        ):
             return
         write = WriteEffectsInput(notices=notices, audit=entries, rows=rows)
         await workflow.execute_activity_method(EffectsActivities.write, write, start_to_close_timeout=SHORT)

@@ -10,7 +10,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.grades import ComputeGradesInput, MemberGradeInput, compute_grades
-    from activities.models import GroupRow, ParticipantRow, PendingCell, ProjectInput, RequirementCell
+    from activities.models import GroupDetailRow, GroupRow, ParticipantRow, PendingCell, ProjectInput, RequirementCell
     from domain import exam
     from domain.calendar import due_items, worth_sending
     from domain.lifecycle import Outcome
@@ -138,7 +138,12 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision, G
             )
             self.signals.add(self.input.cohort_workflow_id, GROUP_REPORT_SIGNAL, report)
         # the signals and the write in the same workflow task: neither needs the other's result
-        rows = ProjectInput(groups=[self._row()], participants=self._participant_rows(), innovations=self._innovation())
+        rows = ProjectInput(
+            groups=[self._row()],
+            participants=self._participant_rows(),
+            innovations=self._innovation(),
+            details=[GroupDetailRow(group_id=self.id, detail=self.detail())],  # the group page reads this, not a query
+        )
         await asyncio.gather(self.signals.send(), self.effects.flush(rows))
 
     def _members_to_start(self) -> list[Member]:

@@ -35,7 +35,7 @@ async def group_page(request: Request, cohort: str, application_id: str, web: We
 async def _group(
     request: Request, web: Web, account: Account, cohort: str, application_id: str, errors: dict[str, str], code: int
 ) -> Response:
-    detail = visibility.group(account, await web.group(account, cohort, application_id))
+    detail = visibility.group(account, await web.group(account, cohort, application_id, fresh=False))
     plan = await web.plan(detail.group_workflow_id)
     # the group's own register of attendance (it owns it): no query to each member's workflow
     attended = {m.participant_workflow_id: m.attendance for m in detail.members}
