@@ -71,6 +71,7 @@ def read_model_rows(input: ProjectInput) -> list[tuple[type[Base], dict[str, Any
     ]
     rows += [(InnovationRecord, innovation.model_dump()) for innovation in input.innovations]
     rows += [
-        (GroupDetailRecord, {"group_id": d.group_id, "detail": d.detail.model_dump(mode="json")}) for d in input.details
+        (GroupDetailRecord, {"group_id": d.group_id, "detail": d.detail.model_dump(mode="json"), "as_of": d.as_of})
+        for d in input.details
     ]
     return rows

@@ -122,6 +122,8 @@ class GroupDetailRow(_Model):
 
     group_id: NonEmpty
     detail: GroupDetail
+    # workflow.now() of the task that made it: every update this task had run had reached the server before then
+    as_of: AwareDatetime
 
 
 class InnovationRow(_Model):

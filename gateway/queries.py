@@ -32,11 +32,13 @@ async def written_group_detail(
 ) -> GroupDetail | None:
     """The group as its workflow last wrote it (the `group_details` row), read instead of asking: a query waits
     behind the worker's queue, for seconds in a burst such as the admission, and replays a closed group's whole
-    history. None when the group has written none yet, none since `changed_at` (an action the caller knows of, which
-    the group writes just after it answers), or one that this code cannot read (an older shape)."""
+    history. None when the group has written none yet, or one that this code cannot read (an older shape), or none
+    made after `changed_at` (when the caller sent an action): a row is as of the start of the workflow task that made
+    it, and a task that started after the action was sent has run it, unless the action was still on its way to the
+    server (milliseconds)."""
     async with sessions() as session:
         record = await session.get(GroupDetailRecord, group_workflow_id)
-    if record is None or (changed_at is not None and record.updated_at <= changed_at):
+    if record is None or (changed_at is not None and record.as_of <= changed_at):
         return None
     try:
         return GroupDetail.model_validate(record.detail)

@@ -90,6 +90,7 @@ class GroupDetailRecord(Base):
 
     group_id: Mapped[str] = mapped_column(primary_key=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    as_of: Mapped[datetime]  # the start of the group's workflow task that made it (workflow.now())
     updated_at: Mapped[datetime]
 
 

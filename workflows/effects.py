@@ -85,7 +85,7 @@ class Effects:
             groups=[g for g in projection.groups if new("group", g.group_id, g)],
             participants=[p for p in projection.participants if new("participant", p.participant_id, p)],
             innovations=[i for i in projection.innovations if new("innovation", i.group_id, i)],
-            details=[d for d in projection.details if new("detail", d.group_id, d)],
+            details=[d for d in projection.details if new("detail", d.group_id, d.detail)],  # not by its time
         )
 
     def remember(self, rows: ProjectInput) -> None:
@@ -94,7 +94,7 @@ class Effects:
         self.written.update({("group", g.group_id): g for g in rows.groups})
         self.written.update({("participant", p.participant_id): p for p in rows.participants})
         self.written.update({("innovation", i.group_id): i for i in rows.innovations})
-        self.written.update({("detail", d.group_id): d for d in rows.details})
+        self.written.update({("detail", d.group_id): d.detail for d in rows.details})
 
     async def flush(self, projection: ProjectInput) -> None:
         """One write of what is new since the last: nothing at all when nothing is."""

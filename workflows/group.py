@@ -142,7 +142,7 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision, G
             groups=[self._row()],
             participants=self._participant_rows(),
             innovations=self._innovation(),
-            details=[GroupDetailRow(group_id=self.id, detail=self.detail())],  # the group page reads this, not a query
+            details=[self._detail_row()],
         )
         await asyncio.gather(self.signals.send(), self.effects.flush(rows))
 
@@ -275,6 +275,10 @@ class GroupWorkflow(GroupActions, GroupEvents, GroupProject, GroupSupervision, G
     @workflow.query
     def detail(self) -> GroupDetail:
         return self.facts.detail(self.id, self.input.application, self.effects.actions)
+
+    def _detail_row(self) -> GroupDetailRow:
+        """What the group page shows, as of this task: the page reads it instead of asking (web/state.py)."""
+        return GroupDetailRow(group_id=self.id, detail=self.detail(), as_of=workflow.now())
 
     def _participant_rows(self) -> list[ParticipantRow]:
         """The rows of the members whose workflows run (or ran): the group owns what they show."""

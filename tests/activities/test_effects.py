@@ -13,12 +13,14 @@ from activities.effects import EffectsActivities
 from activities.models import (
     AuditEntry,
     CohortRow,
+    GroupDetailRow,
     GroupRow,
     ParticipantRow,
     ProjectInput,
     SendNoticeInput,
     WriteEffectsInput,
 )
+from gateway.queries import written_group_detail
 from store.tables import (
     AuditRecord,
     CohortRecord,
@@ -29,6 +31,7 @@ from store.tables import (
 )
 from workflows import notices as n
 from workflows.effects import Effects
+from workflows.messages import GroupDetail
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -173,3 +176,48 @@ def test_a_flush_leaves_out_the_rows_written_last_time() -> None:
     assert effects.changed_rows(rows) == ProjectInput()  # a second identical flush writes nothing
     moved = rows.model_copy(update={"groups": [group(stage="admitted")]})
     assert effects.changed_rows(moved) == ProjectInput(groups=[group(stage="admitted")])
+
+
+def detail_row(as_of: datetime, **overrides: object) -> GroupDetailRow:
+    values = {
+        "group_workflow_id": "kull-2022.gruppe-0301",
+        "application_id": "0301",
+        "municipalities": ["0301"],
+        "outcome": "admitted",
+        "stage": "programme",
+        "requirements": [],
+        "written_submitted": False,
+        "written_grade": None,
+        "written_missed": False,
+        "members": [],
+        "pending_actions": [],
+        "admin_actions": 3,
+    }
+    detail = GroupDetail.model_validate(values | overrides)
+    return GroupDetailRow(group_id="kull-2022.gruppe-0301", detail=detail, as_of=as_of)
+
+
+async def test_the_group_pages_row_is_written_when_it_changes_and_read_as_of_its_task(
+    session_factory: Sessions,
+) -> None:
+    """A later task with the same detail writes nothing (the row's time is not a change). The page's reader takes the
+    row unless it sent the group an action at or after the task that made the row began: then the row may lack it."""
+    effects, env = Effects(), ActivityEnvironment()
+    first = ProjectInput(details=[detail_row(datetime(2026, 12, 5, 10, tzinfo=UTC))])
+    assert effects.changed_rows(first) == first
+    effects.remember(first)
+    assert effects.changed_rows(ProjectInput(details=[detail_row(datetime(2026, 12, 5, 11, tzinfo=UTC))])) == (
+        ProjectInput()
+    )
+    later = ProjectInput(details=[detail_row(datetime(2026, 12, 5, 12, tzinfo=UTC), admin_actions=4)])
+    assert effects.changed_rows(later) == later
+
+    write = EffectsActivities(session_factory).write
+    for rows in (first, later):
+        assert (await env.run(write, WriteEffectsInput(rows=rows))).rows == 1
+    group_id = "kull-2022.gruppe-0301"
+    shown = await written_group_detail(session_factory, group_id)
+    assert shown == later.details[0].detail and shown is not None and shown.admin_actions == 4
+    assert await written_group_detail(session_factory, group_id, datetime(2026, 12, 5, 11, 59, tzinfo=UTC)) == shown
+    assert await written_group_detail(session_factory, group_id, datetime(2026, 12, 5, 12, tzinfo=UTC)) is None
+    assert await written_group_detail(session_factory, "kull-2022.gruppe-9999") is None  # none written yet

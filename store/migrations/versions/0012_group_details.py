@@ -23,6 +23,7 @@ def upgrade() -> None:
         "group_details",
         sa.Column("group_id", sa.String(), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("group_id"),
     )
