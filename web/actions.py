@@ -159,18 +159,17 @@ async def _perform(
     would refuse it too), a workflow that is not there is 404, as a page that is not there."""
     if not command.allows(account):
         raise refusal(status.HTTP_403_FORBIDDEN, "web.role_forbidden", role=account.role.value)
-    sent = datetime.now(UTC)
+    sent, refused_outright = datetime.now(UTC), False
     try:
-        result = await web.admin.perform(command, target, action, account, update_id=update_id)
+        return await web.admin.perform(command, target, action, account, update_id=update_id)
     except Refused as refused:
+        refused_outright = True
         if refused.code == "gateway.no_workflow":
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Fant ikke saken") from None
         raise
-    except BaseException:
-        web.sent(target, action, sent)  # its outcome unknown: it may have changed the group
-        raise
-    web.sent(target, action, sent)
-    return result
+    finally:
+        if not refused_outright:  # done, or its outcome unknown: either may have changed the group
+            web.sent(target, action, sent)
 
 
 async def perform_on(web: Web, account: Account, command: Command[T, I, R], target: T, action: I) -> R:
