@@ -23,6 +23,7 @@ from store.tables import (
     GroupDetailRecord,
     GroupRecord,
     InnovationRecord,
+    OfferRecord,
     ParticipantPersonRecord,
     ParticipantRecord,
 )
@@ -73,5 +74,9 @@ def read_model_rows(input: ProjectInput) -> list[tuple[type[Base], dict[str, Any
     rows += [
         (GroupDetailRecord, {"group_id": d.group_id, "detail": d.detail.model_dump(mode="json"), "as_of": d.as_of})
         for d in input.details
+    ]
+    rows += [
+        (OfferRecord, {"group_id": o.group_id, "cohort": o.cohort, "as_of": o.as_of} | o.offer.model_dump())
+        for o in input.offers
     ]
     return rows

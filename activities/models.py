@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from domain.lifecycle import Outcome
 from domain.models import NonEmpty, PersonId
+from domain.offers import Answer
 from workflows.messages import GroupDetail
 from workflows.notices import Notice
 
@@ -126,6 +128,24 @@ class GroupDetailRow(_Model):
     as_of: AwareDatetime
 
 
+class OfferState(_Model):
+    """An application's offer of a place as the cohort decides it (workflows/cohort_offers.py)."""
+
+    outcome: Outcome
+    answer_by: AwareDatetime | None = None  # the open offer's answer deadline; None: no answer asked
+    answered: Answer | None = None
+
+
+class OfferRow(_Model):
+    """The offer as the group's page shows it, written by the cohort: the page reads this row, not the cohort's
+    overview, which waits behind the busiest workflow of the year at the admission (store.tables.OfferRecord)."""
+
+    group_id: NonEmpty
+    cohort: str
+    offer: OfferState
+    as_of: AwareDatetime  # workflow.now() of the cohort's task that made it, as GroupDetailRow's
+
+
 class InnovationRow(_Model):
     group_id: NonEmpty
     cohort: str
@@ -164,6 +184,7 @@ class ProjectInput(_Model):
     participants: list[ParticipantRow] = Field(default_factory=list)
     innovations: list[InnovationRow] = Field(default_factory=list)
     details: list[GroupDetailRow] = Field(default_factory=list)
+    offers: list[OfferRow] = Field(default_factory=list)
 
 
 class AuditEntry(_Model):

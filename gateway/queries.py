@@ -1,6 +1,7 @@
 """The queries the web app and the command line ask a workflow (`Admin.query(workflow_id, COHORT_OVERVIEW)`), named
-here so that neither imports the workflows (tests/test_imports.py), and the participant's detail, which two
-workflows answer together."""
+here so that neither imports the workflows (tests/test_imports.py); the participant's detail, which two workflows
+answer together; and the rows a workflow writes for a page to read instead of asking it (the group's detail, its
+offer)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from activities.models import OfferState as OfferState  # for the web app, which reads it from here
 from domain.reasons import reason
-from store.tables import GroupDetailRecord
+from store.tables import GroupDetailRecord, OfferRecord
 from workflows.cohort import CohortWorkflow
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.resit import ResitWorkflow
@@ -42,6 +44,22 @@ async def written_group_detail(
         return None
     try:
         return GroupDetail.model_validate(record.detail)
+    except ValidationError:
+        return None
+
+
+async def written_offer(
+    sessions: async_sessionmaker[AsyncSession], group_workflow_id: str, changed_at: datetime | None = None
+) -> OfferState | None:
+    """The group's offer of a place as its cohort last wrote it (the `offers` row), read instead of asking the cohort,
+    the busiest workflow at the admission. None as for `written_group_detail`: no row, one this code cannot read, or
+    none made after `changed_at` (when the caller sent the cohort an action)."""
+    async with sessions() as session:
+        record = await session.get(OfferRecord, group_workflow_id)
+    if record is None or (changed_at is not None and record.as_of <= changed_at):
+        return None
+    try:
+        return OfferState(outcome=record.outcome, answer_by=record.answer_by, answered=record.answered)
     except ValidationError:
         return None
 

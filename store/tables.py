@@ -94,6 +94,21 @@ class GroupDetailRecord(Base):
     updated_at: Mapped[datetime]
 
 
+class OfferRecord(Base):
+    """An application's offer of a place (answer deadline, answer), written by the cohort's workflow for its group's
+    page (activities.models.OfferRow)."""
+
+    __tablename__ = "offers"
+
+    group_id: Mapped[str] = mapped_column(primary_key=True)
+    cohort: Mapped[str] = mapped_column(index=True)
+    outcome: Mapped[str]
+    answer_by: Mapped[datetime | None] = mapped_column(default=None)
+    answered: Mapped[str | None] = mapped_column(default=None)  # domain.offers.Answer
+    as_of: Mapped[datetime]  # the start of the cohort's workflow task that made it (workflow.now())
+    updated_at: Mapped[datetime]
+
+
 class InnovationRecord(Base):
     """A group's innovation project as the statistics count it: its title and its partners' kinds (no names)."""
 

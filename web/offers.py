@@ -1,5 +1,6 @@
 """What a group's page says about its offer of a place (domain/offers.py): whether the municipality may still answer
-"Takk ja" / "Takk nei", by when, and whether it may give up its place, from the cohort's record of the application."""
+"Takk ja" / "Takk nei", by when, and whether it may give up its place, from the cohort's record of the application
+(the row the cohort writes, `Web.offer`)."""
 
 from __future__ import annotations
 
@@ -23,23 +24,20 @@ class OfferView:
     can_give_up: bool  # the place is held before the first gathering and this account may give it up
 
 
-async def offer_view(
-    web: Web, account: Account, cohort: str, detail: GroupDetail, plan: CohortPlan
-) -> OfferView | None:
+async def offer_view(web: Web, account: Account, detail: GroupDetail, plan: CohortPlan) -> OfferView | None:
     """The offer as the page shows it; None once it has nothing to say (no place, or the first gathering begun):
     then the cohort workflow is not asked."""
     now = datetime.now(UTC)
     if detail.outcome not in IN_PROGRAMME or now >= plan.gatherings[0].start:
         return None
-    overview = await web.overview(cohort)
-    record = next((r for r in overview.applications if r.id == detail.application_id), None)
-    if record is None:
+    offer = await web.offer(detail)
+    if offer is None:
         return None
-    open_offer = answer_problem(record.outcome, record.answer_by, record.answered, now) is None
-    held = give_up_problem(record.outcome, now, plan) is None
+    open_offer = answer_problem(offer.outcome, offer.answer_by, offer.answered, now) is None
+    held = give_up_problem(offer.outcome, now, plan) is None
     return OfferView(
-        answer_by=record.answer_by,
-        answered=record.answered,
+        answer_by=offer.answer_by,
+        answered=offer.answered,
         can_answer=open_offer and ANSWER_OFFER.allows(account),
         can_give_up=held and not open_offer and GIVE_UP_PLACE.allows(account),
     )

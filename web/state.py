@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from ipaddress import IPv4Network, IPv6Network
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import structlog
 from fastapi import HTTPException, status
@@ -37,7 +37,14 @@ from gateway.messages import (
     cohort_workflow_id,
 )
 from gateway.privacy import PersonExport, Privacy, open_drafts
-from gateway.queries import COHORT_OVERVIEW, GROUP_DETAIL, participant_detail, written_group_detail
+from gateway.queries import (
+    COHORT_OVERVIEW,
+    GROUP_DETAIL,
+    OfferState,
+    participant_detail,
+    written_group_detail,
+    written_offer,
+)
 from gateway.storage import AuditRecord, Documents, GroupRecord, LetterView, Uploads, person_letters
 from runtime.codec import EncryptionCodec
 from runtime.settings import Settings
@@ -48,6 +55,14 @@ from web.cohort_rows import cohort_rows
 from web.oidc import OpenIdSignIn
 from web.pages import unnamed
 from web.plans import PlanCache
+
+
+@runtime_checkable
+class NamesApplication(Protocol):
+    """A cohort's action about one application (an answer to its offer, its release, its withdrawal)."""
+
+    application_id: str
+
 
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
@@ -76,6 +91,8 @@ class Web:
     # when this app last sent an action that may change a group (by group or cohort workflow ID): its page reads the
     # group's row only once the row is newer, so whoever looks next sees the action, the actor or anyone else
     acted: dict[str, datetime] = field(default_factory=dict)
+    # the same for the actions sent to a cohort alone (by group or cohort workflow ID): only they change an offer
+    cohort_acted: dict[str, datetime] = field(default_factory=dict)
 
     async def overview(self, cohort: str) -> CohortOverview:
         try:
@@ -206,11 +223,30 @@ class Web:
         elif isinstance(target, GroupId):
             key = target.workflow_id
         elif isinstance(target, CohortId):
-            named = getattr(action, "application_id", None)
-            key = GroupId.of(target.cohort, named).workflow_id if isinstance(named, str) else target.workflow_id
+            if isinstance(action, NamesApplication):
+                key = GroupId.of(target.cohort, action.application_id).workflow_id
+            else:
+                key = target.workflow_id
+            self.cohort_acted[key] = max(at, self.cohort_acted.get(key, at))
         else:
             return  # an appeal's or a re-sit's own workflow: not the group's page
         self.acted[key] = max(at, self.acted.get(key, at))
+
+    async def offer(self, detail: GroupDetail) -> OfferState | None:
+        """The group's offer of a place as its cohort decides it: the row the cohort wrote, or the cohort's overview
+        while the row is older than an action this app sent the cohort. None when the cohort knows no such
+        application."""
+        group = GroupId.parse(detail.group_workflow_id)
+        keys = (group.workflow_id, group.cohort.workflow_id)
+        changed_at = max((self.cohort_acted[key] for key in keys if key in self.cohort_acted), default=None)
+        written = await written_offer(self.sessions, group.workflow_id, changed_at)
+        if written is not None:
+            return written
+        overview = await self.overview(group.cohort.cohort)
+        record = next((r for r in overview.applications if r.id == detail.application_id), None)
+        if record is None:
+            return None
+        return OfferState(outcome=record.outcome, answer_by=record.answer_by, answered=record.answered)
 
     async def names(self, detail: GroupDetail) -> dict[str, str]:
         """Each member's name from the register of people, by participant workflow ID; one the register no longer

@@ -120,7 +120,8 @@ class CohortWorkflow(CohortCalendar, CohortAmend, CohortOffers):
         starts, self.pending_starts = self.pending_starts, []
         await asyncio.gather(*(self._start_group(s) for s in starts), self._write_reminders())
         await self.signals.send()
-        await self.effects.flush(ProjectInput(cohort=self._row()))
+        offers = cohort_views.offer_rows(self.plan, self.state, workflow.now())
+        await self.effects.flush(ProjectInput(cohort=self._row(), offers=offers))
 
     async def _start_group(self, input: ApplyInput) -> None:
         application = input.application

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
-from activities.models import CohortRow, PendingCell
+from activities.models import CohortRow, OfferRow, OfferState, PendingCell
 from domain.lifecycle import IN_PROGRAMME, CohortStage, Outcome
 from domain.models import CohortPlan
 from workflows.messages import CohortOverview, Pending
@@ -53,3 +54,18 @@ def row(plan: CohortPlan, state: CohortState) -> CohortRow:
         refused=outcomes[Outcome.REFUSED],
         pending=[PendingCell(code=p.code, params=dict(p.params)) for p in pending_actions(state)],
     )
+
+
+def offer_rows(plan: CohortPlan, state: CohortState, as_of: datetime) -> list[OfferRow]:
+    """Each application's offer, for its group's page: every application with a group, so a place given up or moved
+    up shows as soon as the cohort decides it, before its group hears."""
+    return [
+        OfferRow(
+            group_id=record.group_workflow_id,
+            cohort=plan.cohort,
+            offer=OfferState(outcome=record.outcome, answer_by=record.answer_by, answered=record.answered),
+            as_of=as_of,
+        )
+        for record in state.applications
+        if record.group_workflow_id
+    ]

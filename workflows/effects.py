@@ -86,6 +86,7 @@ class Effects:
             participants=[p for p in projection.participants if new("participant", p.participant_id, p)],
             innovations=[i for i in projection.innovations if new("innovation", i.group_id, i)],
             details=[d for d in projection.details if new("detail", d.group_id, d.detail)],  # not by its time
+            offers=[o for o in projection.offers if new("offer", o.group_id, o.offer)],
         )
 
     def remember(self, rows: ProjectInput) -> None:
@@ -95,6 +96,7 @@ class Effects:
         self.written.update({("participant", p.participant_id): p for p in rows.participants})
         self.written.update({("innovation", i.group_id): i for i in rows.innovations})
         self.written.update({("detail", d.group_id): d.detail for d in rows.details})
+        self.written.update({("offer", o.group_id): o.offer for o in rows.offers})
 
     async def flush(self, projection: ProjectInput) -> None:
         """One write of what is new since the last: nothing at all when nothing is."""
@@ -102,13 +104,15 @@ class Effects:
         entries, self.audit = self.audit, []
         self.projection_due = False
         rows = self.changed_rows(projection)
-        if not (
-            notices or entries or rows.cohort or rows.groups or rows.participants or rows.innovations or rows.details
-        ):
+        if not (notices or entries or _any_row(rows)):
             return
         write = WriteEffectsInput(notices=notices, audit=entries, rows=rows)
         await workflow.execute_activity_method(EffectsActivities.write, write, start_to_close_timeout=SHORT)
         self.remember(rows)
+
+
+def _any_row(rows: ProjectInput) -> bool:
+    return bool(rows.cohort or rows.groups or rows.participants or rows.innovations or rows.details or rows.offers)
 
 
 async def drain(flush: Callable[[], Awaitable[None]], pending: Callable[[], bool]) -> None:

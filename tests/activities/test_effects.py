@@ -15,12 +15,16 @@ from activities.models import (
     CohortRow,
     GroupDetailRow,
     GroupRow,
+    OfferRow,
+    OfferState,
     ParticipantRow,
     ProjectInput,
     SendNoticeInput,
     WriteEffectsInput,
 )
-from gateway.queries import written_group_detail
+from domain.lifecycle import Outcome
+from domain.offers import Answer
+from gateway.queries import written_group_detail, written_offer
 from store.tables import (
     AuditRecord,
     CohortRecord,
@@ -221,3 +225,36 @@ async def test_the_group_pages_row_is_written_when_it_changes_and_read_as_of_its
     assert await written_group_detail(session_factory, group_id, datetime(2026, 12, 5, 11, 59, tzinfo=UTC)) == shown
     assert await written_group_detail(session_factory, group_id, datetime(2026, 12, 5, 12, tzinfo=UTC)) is None
     assert await written_group_detail(session_factory, "kull-2022.gruppe-9999") is None  # none written yet
+
+
+def offer_row(as_of: datetime, **offer: object) -> OfferRow:
+    state = OfferState.model_validate({"outcome": "admitted", "answer_by": datetime(2026, 12, 20, tzinfo=UTC)} | offer)
+    return OfferRow(group_id="kull-2022.gruppe-0301", cohort="2022", offer=state, as_of=as_of)
+
+
+async def test_an_offers_row_is_written_when_the_cohort_changes_it_and_read_as_of_its_task(
+    session_factory: Sessions,
+) -> None:
+    """The cohort writes a group's offer only when its outcome, deadline or answer changes, as the group's detail; the
+    page's reader takes it unless it sent the cohort an action at or after the task that made it began."""
+    effects, env = Effects(), ActivityEnvironment()
+    first = ProjectInput(offers=[offer_row(datetime(2026, 12, 5, 10, tzinfo=UTC))])
+    assert effects.changed_rows(first) == first
+    effects.remember(first)
+    assert effects.changed_rows(ProjectInput(offers=[offer_row(datetime(2026, 12, 5, 11, tzinfo=UTC))])) == (
+        ProjectInput()
+    )
+    accepted = ProjectInput(offers=[offer_row(datetime(2026, 12, 5, 12, tzinfo=UTC), answered="accept")])
+    assert effects.changed_rows(accepted) == accepted
+
+    write = EffectsActivities(session_factory).write
+    for rows in (first, accepted):
+        assert (await env.run(write, WriteEffectsInput(rows=rows))).rows == 1
+    group_id = "kull-2022.gruppe-0301"
+    shown = await written_offer(session_factory, group_id)
+    assert shown == OfferState(
+        outcome=Outcome.ADMITTED, answer_by=datetime(2026, 12, 20, tzinfo=UTC), answered=Answer.ACCEPT
+    )
+    assert await written_offer(session_factory, group_id, datetime(2026, 12, 5, 11, 59, tzinfo=UTC)) == shown
+    assert await written_offer(session_factory, group_id, datetime(2026, 12, 5, 12, tzinfo=UTC)) is None
+    assert await written_offer(session_factory, "kull-2022.gruppe-9999") is None  # none written yet

@@ -10,6 +10,8 @@ import pytest
 from fastapi import HTTPException, status
 
 from domain.ids import GroupId
+from domain.offers import Answer
+from gateway.messages import AnswerOfferInput
 from gateway.queries import GROUP_DETAIL, written_group_detail
 from tests.web.conftest import OURS, World, sign_in
 from tests.web.test_pages import text
@@ -80,3 +82,19 @@ async def test_after_an_action_this_app_sent_the_page_asks_its_group_until_the_r
         row_page = await client.get(world.group())
         assert len(asked) == 2  # the row again
     assert "Oppmøte" in text(asked_page.text) and text(asked_page.text) == text(row_page.text)
+
+
+async def test_only_an_action_sent_to_the_cohort_dates_the_offer(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cohort alone decides an offer (web/offers.py): an answer names its group, a confirmation may change them
+    all, and a group's own action (attendance, a project) leaves the offer's row as good as it was."""
+    web = world.app.state.web
+    monkeypatch.setattr(web, "acted", {})
+    monkeypatch.setattr(web, "cohort_acted", {})
+    group, at = GroupId.of(world.cohort, OURS), datetime.now(UTC)
+    web.sent(group, None, at)
+    assert web.cohort_acted == {} and web.acted == {group.workflow_id: at}
+    answer = AnswerOfferInput(actor="kommune", application_id=OURS, answer=Answer.ACCEPT)
+    web.sent(group.cohort, answer, at + timedelta(seconds=1))
+    assert web.cohort_acted == {group.workflow_id: at + timedelta(seconds=1)}
+    web.sent(group.cohort, None, at + timedelta(seconds=2))
+    assert web.cohort_acted[group.cohort.workflow_id] == at + timedelta(seconds=2)

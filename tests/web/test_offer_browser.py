@@ -14,11 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import HTTPException, status
 from temporalio.testing import WorkflowEnvironment
 
 from domain.models import Application, CohortPlan
 from domain.selection import select
 from gateway.admin import Admin
+from gateway.queries import OfferState, written_offer
 from store.accounts import Account, Accounts, Role
 from store.people import People, register_key
 from tests.conftest import TEST_KEY, Harness
@@ -30,7 +32,9 @@ from tests.workflows.helpers import eventually
 from tests.workflows.plans import now_plan
 from web.app import create_app
 from web.server import http_server
+from web.state import Web
 from workflows.cohort import CohortWorkflow
+from workflows.ids import group_workflow_id
 from workflows.messages import ConfirmSelectionInput
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}")
@@ -46,6 +50,7 @@ class Offered:
     plan: CohortPlan
     address: str
     waiting: str  # the first on the waiting list
+    web: Web
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.address)
@@ -105,7 +110,7 @@ async def offered(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Off
         while not server.started:
             await asyncio.sleep(0.05)
         try:
-            yield Offered(harness, plan, f"http://127.0.0.1:{port}", waiting)
+            yield Offered(harness, plan, f"http://127.0.0.1:{port}", waiting, app.state.web)
         finally:
             server.should_exit = True
             await task
@@ -145,6 +150,38 @@ async def test_the_contact_clicks_takk_nei_and_the_waiting_list_moves_up(offered
         assert await outcome_of(offered, offered.waiting) == "moved_up"
 
     await eventually(moved_up)
+
+
+async def test_the_page_shows_the_offer_from_the_row_its_cohort_wrote(
+    offered: Offered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cohort writes each group's offer (issue 18): the page shows it without asking the cohort, which is the
+    busiest workflow of the year while a national cohort is admitted."""
+    group_id = group_workflow_id(offered.plan.cohort, OURS)
+
+    async def written() -> None:
+        handle = offered.harness.client.get_workflow_handle(f"kull-{offered.plan.cohort}")
+        record = next(r for r in (await handle.query(CohortWorkflow.overview)).applications if r.id == OURS)
+        assert record.answer_by is not None
+        offer = OfferState(outcome=record.outcome, answer_by=record.answer_by, answered=record.answered)
+        assert await written_offer(offered.harness.sessions, group_id) == offer
+
+    await eventually(written)
+
+    async def unreachable(cohort: str) -> None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Temporal svarer ikke")
+
+    monkeypatch.setattr(offered.web, "overview", unreachable)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = await (await browser.new_context(base_url=offered.address, locale="nb-NO")).new_page()
+        await sign_in(page, "kommune-4601")
+        await page.goto(f"/kull/{offered.plan.cohort}/grupper/{OURS}")
+        offer = page.locator("#tilbud")
+        await expect(offer.get_by_role("heading", name="Tilbud om plass")).to_be_visible()
+        await expect(offer).to_contain_text("Svar innen")
+        await expect(offer.get_by_role("button", name="Takk ja")).to_be_visible()
+        await browser.close()
 
 
 async def test_the_api_answers_only_for_the_contacts_own_application(offered: Offered) -> None:

@@ -55,7 +55,7 @@ async def _group(
         "examiners": await web.accounts.examiners(detail.group_workflow_id),
         "all_examiners": await web.accounts.examiners() if account.role == Role.ADMIN else [],
         "supervisor": await web.accounts.supervisor(detail.group_workflow_id),
-        "offer": await offer_view(web, account, cohort, detail, plan),
+        "offer": await offer_view(web, account, detail, plan),
         "all_teachers": await web.accounts.teachers() if account.role == Role.ADMIN else [],
     }
     return render(request, "group.html", context, code)
