@@ -64,6 +64,11 @@ class NamesApplication(Protocol):
     application_id: str
 
 
+def _last_sent(marks: dict[str, datetime], group: GroupId) -> datetime | None:
+    """When this app last sent an action to the group or to its whole cohort, by `marks` (Web.sent)."""
+    return max((marks[key] for key in (group.workflow_id, group.cohort.workflow_id) if key in marks), default=None)
+
+
 NOT_FOUND = "Fant ikke gruppen"
 UNAVAILABLE = "Temporal svarer ikke nå. Prøv igjen om litt."
 log = structlog.get_logger()
@@ -210,8 +215,7 @@ class Web:
     async def _shown_group(self, group_workflow_id: str) -> GroupDetail | None:
         """The group for a page that shows it: the row it wrote, or its query while the row is older than an action
         this app sent it (the group writes just after it answers)."""
-        keys = (group_workflow_id, GroupId.parse(group_workflow_id).cohort.workflow_id)
-        changed_at = max((self.acted[key] for key in keys if key in self.acted), default=None)
+        changed_at = _last_sent(self.acted, GroupId.parse(group_workflow_id))
         detail = await written_group_detail(self.sessions, group_workflow_id, changed_at)
         return detail if detail is not None else await self._query(group_workflow_id, GROUP_DETAIL)
 
@@ -237,9 +241,7 @@ class Web:
         while the row is older than an action this app sent the cohort. None when the cohort knows no such
         application."""
         group = GroupId.parse(detail.group_workflow_id)
-        keys = (group.workflow_id, group.cohort.workflow_id)
-        changed_at = max((self.cohort_acted[key] for key in keys if key in self.cohort_acted), default=None)
-        written = await written_offer(self.sessions, group.workflow_id, changed_at)
+        written = await written_offer(self.sessions, group.workflow_id, _last_sent(self.cohort_acted, group))
         if written is not None:
             return written
         overview = await self.overview(group.cohort.cohort)
