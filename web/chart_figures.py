@@ -18,10 +18,10 @@ COUNT_IN_VIEW_SECONDS = 0.05  # a count that took longer is made again beside th
 @dataclass
 class ChartFigures:
     """The figures the cohort page's charts show, counted again only when the read model changed
-    (StatisticsCache). A small cohort's count is quick and made in the view; a national cohort's (~1,400 people's
-    roles decrypted, every few seconds something changes while the year runs) took most of a view, so once a count
-    takes longer than COUNT_IN_VIEW_SECONDS a view shows the last figures and the count runs beside it, one at a time:
-    the charts are at most one count behind."""
+    (StatisticsCache, which reads only the rows written since its last count). Such a count is quick and made in the
+    view; the first one of a national cohort reads every row (~110 ms), and the register's roles are decrypted when
+    it changed, so once a count takes longer than COUNT_IN_VIEW_SECONDS a view shows the last figures and the count
+    runs beside it, one at a time: the charts are at most one count behind."""
 
     cache: StatisticsCache = field(default_factory=StatisticsCache)
     kept: dict[str, tuple[float, CohortStatistics | None]] = field(default_factory=dict)  # seconds it took, figures

@@ -219,6 +219,10 @@ def test_report_lists_the_appeals_documents_and_export(report: dict[str, Any]) -
     assert "2 nye eksamener, 1 av dem bestått." in words
     assert "Rolle Rolle Deltakere Rådgiver" in words  # roles from the register of people, rare ones together
     assert "Prosjekt registrert: 3 av 12 (25 %)" in words and "Innbyggere 2" in words  # the scenario's projects
+    in_programme = [a["id"] for a in report["applications"] if a["outcome"] in ("admitted", "moved_up")]
+    approved = [max(p["requirements_approved"] for p in people.values() if p["application"] == a) for a in in_programme]
+    for n in range(1, 5):  # groups with the requirement approved, counted from the audit trail the workflows wrote
+        assert f"{n} {sum(count >= n for count in approved)} av {len(in_programme)} (" in words, words
     after = {g: sum(p["final_grade"] == g for p in people.values()) for g in "ABCDEF"}
     for grade, count in after.items():  # the statistics' grades after appeals and re-sits are the demo report's
         assert re.search(rf"\b{grade} \d+ \d+ {count}\b", words), (grade, count, words[-600:])
