@@ -12,6 +12,7 @@ decided, `await withdraw_appeal(admin, AppealId, account)` withdraws it (the per
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from temporalio.client import Client
@@ -83,25 +84,18 @@ async def register_appeal(
     if refusal is not None:
         await common.refuse(admin, appeal_id, who.actor, ACTION, refusal)
     assert group.published_at is not None and group.written_grade is not None and member.final_grade is not None
-    input = AppealInput(
-        participant_workflow_id=who.participant_workflow_id,
-        group_workflow_id=group.group_workflow_id,
-        cohort=plan.cohort,
-        person_id=member.person_id,
-        step_limit=plan.oral_step_limit,
-        oral_notice_seconds=plan.oral_notice_seconds,
+    return await _start(
+        admin,
+        who,
+        appeal_id,
+        Refusal("appeal.already_appealed"),  # another registration of the same appeal won
+        received=received or rules.oslo_date(moment),
         written_before=group.written_grade,
         oral_before=member.oral_adjustment,
         final_before=member.final_grade,
         first_examiners=await first_examiners(admin, group.group_workflow_id),
-        registered_by=who.actor,
         deadline=rules.appeal_deadline(window_from or group.published_at, plan.appeal_seconds),
-        received=received or rules.oslo_date(moment),
     )
-    final = Refusal("appeal.already_appealed")  # another registration of the same appeal won
-    handle = await common.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
-    detail: AppealDetail = await handle.query(AppealWorkflow.detail)
-    return detail
 
 
 async def _register_resit_appeal(
@@ -131,25 +125,38 @@ async def _register_resit_appeal(
         await common.refuse(admin, appeal_id, who.actor, ACTION, refusal)
     assert resit is not None and resit.decided_at is not None and resit.written is not None
     assert resit.attempt_grade is not None
-    group, plan = who.group, who.plan
-    input = AppealInput(
-        participant_workflow_id=who.participant_workflow_id,
-        group_workflow_id=group.group_workflow_id,
-        cohort=plan.cohort,
-        person_id=who.member.person_id,
+    first = await first_examiners(admin, who.group.group_workflow_id)
+    return await _start(
+        admin,
+        who,
+        appeal_id,
+        Refusal("appeal.attempt_appealed", attempt=attempt),  # another registration of the same appeal won
+        received=received or rules.oslo_date(moment),
         attempt=attempt,
-        step_limit=plan.oral_step_limit,
-        oral_notice_seconds=plan.oral_notice_seconds,
         written_before=resit.written,
         oral_before=resit.oral_adjustment,
         final_before=resit.attempt_grade,
         grade_before_attempt=resit.grade_before,
-        first_examiners=sorted(set(resit.examiners) | set(await first_examiners(admin, group.group_workflow_id))),
-        registered_by=who.actor,
-        deadline=rules.appeal_deadline(resit.decided_at, plan.appeal_seconds),
-        received=received or rules.oslo_date(moment),
+        first_examiners=sorted(set(resit.examiners) | set(first)),
+        deadline=rules.appeal_deadline(resit.decided_at, who.plan.appeal_seconds),
     )
-    final = Refusal("appeal.attempt_appealed", attempt=attempt)  # another registration of the same appeal won
+
+
+async def _start(admin: Admin, who: common.Person, appeal_id: str, final: Refusal, **appealed: Any) -> AppealDetail:
+    """The appeal's workflow, started once, with what every appeal carries beside what `appealed` says (the
+    sitting, its grades, its first examiners, the deadline, the day received); `final` refuses a registration that
+    another one of the same appeal beat."""
+    plan = who.plan
+    input = AppealInput(
+        participant_workflow_id=who.participant_workflow_id,
+        group_workflow_id=who.group.group_workflow_id,
+        cohort=plan.cohort,
+        person_id=who.member.person_id,
+        step_limit=plan.oral_step_limit,
+        oral_notice_seconds=plan.oral_notice_seconds,
+        registered_by=who.actor,
+        **appealed,
+    )
     handle = await common.start_once(admin, AppealWorkflow.run, input, appeal_id, who, ACTION, final)
     detail: AppealDetail = await handle.query(AppealWorkflow.detail)
     return detail
