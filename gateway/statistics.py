@@ -19,7 +19,7 @@ from domain.statistics import GRADES, ROLE_GROUP_MIN, CohortStatistics, cohort_s
 from gateway.statistics_rows import CohortRows
 from runtime.files import new_dirs_private, write_private
 from store.people import People
-from store.tables import CohortRecord, ParticipantPersonRecord, PersonRecord
+from store.tables import CohortRecord, PersonRecord
 from workflows.ids import cohort_workflow_id
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,9 +33,11 @@ class _Linked(Protocol):
 
 
 class RoleCache:
-    """The participants' roles by the register's version (its rows' count and latest change for the cohort):
-    decrypting ~1,400 people was most of a national count, and the roles change with the register (an application,
-    a replacement, an erasure), not with the year's work, which changes the other figures every few seconds."""
+    """The participants' roles by the register's version (its people's count and latest registration for the
+    cohort, and which person each participant is): decrypting ~1,400 people was most of a national count, and the
+    roles change with the register (an application, a replacement, an erasure), not with the year's work, which
+    changes the other figures every few seconds. The links' contents count, not their rows' write times: every write
+    of a participant's row writes its link again, unchanged."""
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[tuple[object, ...], dict[str, str]]] = {}
@@ -62,19 +64,13 @@ async def participant_roles(people: People, persons: Sequence[_Linked]) -> dict[
     return {p.participant_id: by_person[p.person_id] for p in persons if p.person_id in by_person}
 
 
-async def _register_version(session: AsyncSession, cohort: str) -> tuple[object, ...]:
+async def _register_version(session: AsyncSession, cohort: str, links: Sequence[_Linked]) -> tuple[object, ...]:
     columns = [
         select(func.count()).select_from(PersonRecord).where(PersonRecord.cohort == cohort).scalar_subquery(),
         select(func.max(PersonRecord.touched_at)).where(PersonRecord.cohort == cohort).scalar_subquery(),
-        select(func.count())
-        .select_from(ParticipantPersonRecord)
-        .where(ParticipantPersonRecord.cohort == cohort)
-        .scalar_subquery(),
-        select(func.max(ParticipantPersonRecord.updated_at))
-        .where(ParticipantPersonRecord.cohort == cohort)
-        .scalar_subquery(),
     ]
-    return tuple((await session.execute(select(*columns))).one())
+    people = tuple((await session.execute(select(*columns))).one())
+    return (*people, tuple(sorted((link.participant_id, link.person_id) for link in links)))
 
 
 async def statistics(
@@ -126,7 +122,7 @@ class StatisticsCache:
             if refused is None:
                 return None
             changed = await rows.refresh(session)
-            register = await _register_version(session, cohort) if people is not None else ()
+            register = await _register_version(session, cohort, rows.links()) if people is not None else ()
         kept = self._figures.get(cohort)
         if kept is not None and not changed and kept[0] == (refused, register):
             return kept[1]

@@ -75,6 +75,9 @@ async def test_the_roles_are_decrypted_again_only_when_the_register_changed(
         row = await session.get(GroupRecord, "kull-2022.gruppe-5001")
         assert row is not None
         row.stage, row.updated_at = "written", NOW + timedelta(seconds=1)
+        link = await session.get(ParticipantPersonRecord, "kull-2022.gruppe-5001.deltaker-1")
+        assert link is not None
+        link.updated_at = NOW + timedelta(seconds=1)  # each write of a participant's row writes its link, unchanged
     await cache.get(session_factory, "2022", people)
     assert (cache.computed, cache.roles.decrypted) == (2, 1)
     await enrol(4)  # the register changed: its roles are read again
