@@ -190,7 +190,7 @@ class AuditRecord(Base):
     came without codes)."""
 
     __tablename__ = "audit"
-    # the cohort page's statistics ask for the newest accepted requirement action (gateway/statistics.py)
+    # the cohort page's statistics ask for the accepted requirement actions' count and newest (statistics_rows.py)
     __table_args__ = (Index("ix_audit_action_id", "action", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
