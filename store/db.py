@@ -72,7 +72,7 @@ def _create_private(database: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets dashboards read while the worker writes; the busy timeout rides out short write overlaps. WAL is kept
+    # WAL lets dashboards read while the worker writes; the busy timeout rides out other processes' writes. WAL is kept
     # in the file: when processes open a new file together, the one that cannot switch it (SQLite answers "locked"
     # at once, without waiting) finds it switched by the one that holds the lock
     cursor = dbapi_connection.cursor()

@@ -19,6 +19,7 @@ from store.db import (
     upgrade_schema,
     upsert_row,
 )
+from store.migrations import schema
 from store.tables import AuditRecord, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -202,10 +203,13 @@ async def test_deleting_a_cohort_leaves_a_cohort_whose_name_it_prefixes(session_
         assert (await session.scalars(select(AuditRecord.workflow_id))).all() == ["kull-20221"]
 
 
-async def test_writers_that_hold_sqlite_longer_than_its_busy_timeout_all_land(tmp_path: Path) -> None:
+async def test_writers_that_hold_sqlite_longer_than_its_busy_timeout_all_land(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a busy worker an activity's write transaction can stay open for a while (its coroutine waits for the
-    event loop). Twelve such writers at once hold the lock longer than SQLite's 5 s busy timeout in all: they must
-    queue for the connection, not fail with "database is locked"."""
+    event loop). Twelve such writers at once hold the lock longer than SQLite's busy timeout (5 s here) in all: they
+    must queue for the connection, not fail with "database is locked"."""
+    monkeypatch.setattr(schema, "WRITE_WAIT_MS", 5_000)
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
     await create_schema(engine)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
