@@ -77,15 +77,8 @@ async def statistics(
     sessions: async_sessionmaker[AsyncSession], cohort: str, people: People | None = None
 ) -> CohortStatistics | None:
     """The cohort's figures from the read model (and the participants' roles from the register of people, when
-    given); None when the read model has no such cohort."""
-    rows = CohortRows(cohort)
-    async with sessions() as session:
-        refused = await session.scalar(select(CohortRecord.refused).where(CohortRecord.cohort == cohort))
-        if refused is None:
-            return None
-        await rows.refresh(session)
-    roles = await participant_roles(people, rows.links()) if people is not None else None
-    return count(rows, refused, roles)
+    given), counted from scratch: the kept count's first, with nothing kept yet."""
+    return await StatisticsCache().get(sessions, cohort, people)
 
 
 def count(rows: CohortRows, refused: int, roles: dict[str, str] | None) -> CohortStatistics:

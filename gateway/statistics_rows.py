@@ -71,7 +71,7 @@ TABLES = (GROUPS, PARTICIPANTS, PROJECTS, APPEALS, RESITS, LINKS)
 
 @dataclass
 class _Kept:
-    stamps: dict[str, str] = field(default_factory=dict)  # each row's last write, as the database gives it
+    stamps: dict[str, Any] = field(default_factory=dict)  # each row's last write, as the database gives it
     rows: dict[str, BaseModel] = field(default_factory=dict)
 
     def ordered(self) -> list[Any]:
