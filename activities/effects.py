@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.models import ProjectInput, WriteEffectsInput, WriteEffectsResult
 from activities.notices import outbox_rows
 from store import outbox
-from store.db import record_audit, upsert_row
+from store.db import record_audit_sync, upsert_row_sync, write_whole
 from store.tables import (
     Base,
     CohortRecord,
@@ -40,13 +41,17 @@ class EffectsActivities:
     async def write(self, input: WriteEffectsInput) -> WriteEffectsResult:
         now = datetime.now(UTC)
         rows = read_model_rows(input.rows)
-        async with self._sessions() as session, session.begin():
-            queued = 0
-            for notice in input.notices:
-                queued += await outbox.queue(session, outbox_rows(notice, now))
-            audited = sum([await record_audit(session, entry) for entry in input.audit])
+        letters = [row for notice in input.notices for row in outbox_rows(notice, now)]
+
+        def write_all(session: Session) -> tuple[int, int]:
+            queued = outbox.queue_sync(session, letters)
+            audited = sum(record_audit_sync(session, entry) for entry in input.audit)
             for table, values in rows:
-                await upsert_row(session, table, values | {"updated_at": now})
+                upsert_row_sync(session, table, values | {"updated_at": now})
+            return queued, audited
+
+        # whole, off the event loop: SQLite's write lock is held while the rows are written, not while the loop is busy
+        queued, audited = await write_whole(self._sessions, write_all)
         for notice in input.notices:  # the key and the kind name the notice; no person is named
             activity.logger.info("notice %s %s queued", notice.notice.kind, notice.key)
         if queued and self._wake:

@@ -16,6 +16,7 @@ from activities.models import SendNoticeInput
 from activities.notices import outbox_rows
 from domain.models import NonEmpty, Strict
 from store import outbox
+from store.db import write_whole
 from store.recipients import group_readers
 from workflows.notices import GatheringAhead
 
@@ -43,14 +44,16 @@ class ReminderActivities:
     @activity.defn
     async def write_gathering_reminders(self, input: GatheringRemindersInput) -> GatheringRemindersResult:
         now = datetime.now(UTC)
-        async with self._sessions() as session, session.begin():
+        async with self._sessions() as session:
             readers = await group_readers(session, input.notice.cohort, input.groups)
-            notices = [
-                SendNoticeInput(key=f"{group}:{input.event}", notice=input.notice, recipients=readers[group])
-                for group in input.groups
-                if readers[group]
-            ]
-            queued = await outbox.queue(session, [row for notice in notices for row in outbox_rows(notice, now)])
+        notices = [
+            SendNoticeInput(key=f"{group}:{input.event}", notice=input.notice, recipients=readers[group])
+            for group in input.groups
+            if readers[group]
+        ]
+        letters = [row for notice in notices for row in outbox_rows(notice, now)]
+        # a national cohort's ~1,800 letters at once: whole, off the event loop (store.db.write_whole says why)
+        queued = await write_whole(self._sessions, lambda session: outbox.queue_sync(session, letters))
         # the event and the counts; no person is named
         activity.logger.info("gathering reminder %s: %d groups, %d letters queued", input.event, len(notices), queued)
         if queued and self._wake:

@@ -10,16 +10,17 @@ import asyncio
 import os
 import sqlite3
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, delete, event, inspect, or_
+from sqlalchemy import ColumnElement, Connection, Engine, create_engine, delete, event, inspect, or_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 from runtime.files import PRIVATE_FILE, new_dirs_private
 from store import documents as _document_tables  # their tables, to delete a cohort's rows
@@ -48,7 +49,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
             url, pool_pre_ping=True, hide_parameters=True, pool_size=pool_size, max_overflow=max_overflow
         )
     database = parsed.database or ""
-    on_disk = bool(database) and database != ":memory:"
+    on_disk = _on_disk(parsed)
     if on_disk and not database.startswith("file:"):
         _create_private(Path(database))
     # SQLite has one writer at a time. Many pooled connections in one worker only fight over its lock, and a
@@ -57,6 +58,52 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
     engine = create_async_engine(url, hide_parameters=True, **pool)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _on_disk(url: URL) -> bool:
+    return bool(url.database) and url.database != ":memory:"
+
+
+T = TypeVar("T")
+
+# a SQLite file's second engine, for `write_whole`: the same file through the plain driver, one connection, any thread
+_WHOLE_WRITES: weakref.WeakKeyDictionary[AsyncEngine, Engine] = weakref.WeakKeyDictionary()
+
+
+async def write_whole(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction. On a SQLite file it runs whole on a thread of its own: through the async driver
+    every statement waits for the event loop with SQLite's one write lock held, and on a worker whose workflow tasks
+    keep the loop busy another process's write then waited past the busy timeout ("database is locked", the national
+    year). PostgreSQL locks rows, not the database: there the work runs on the session's own connection."""
+    threaded = _whole_writes_engine(sessions.kw["bind"])
+    if threaded is None:
+        async with sessions() as session, session.begin():
+            return await session.run_sync(work)
+    return await asyncio.to_thread(_run_whole, threaded, work)
+
+
+def _run_whole(engine: Engine, work: Callable[[Session], T]) -> T:
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        return work(session)
+
+
+def _whole_writes_engine(engine: AsyncEngine) -> Engine | None:
+    if engine.url.get_backend_name() != "sqlite" or not _on_disk(engine.url):
+        return None  # PostgreSQL; or SQLite in memory, a database of its one connection's own
+    if engine not in _WHOLE_WRITES:
+        # one connection, as the async engine's pool (make_engine): the worker's whole writes queue for it in order
+        threaded = create_engine(
+            engine.url.set(drivername="sqlite+pysqlite"),
+            hide_parameters=True,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(threaded, "connect", _sqlite_pragmas)
+        weakref.finalize(engine, threaded.dispose)  # closed with the engine it serves, not left open
+        _WHOLE_WRITES[engine] = threaded
+    return _WHOLE_WRITES[engine]
 
 
 def _create_private(database: Path) -> None:
@@ -168,7 +215,7 @@ def _upgrade(connection: Connection) -> tuple[SchemaState, SchemaState]:
     return before, schema.state(connection)
 
 
-def _insert(session: AsyncSession, table_model: type[Base]) -> Any:
+def _insert(session: Session, table_model: type[Base]) -> Any:
     # ON CONFLICT is dialect syntax; both dialects' inserts share the same API from here on
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -182,7 +229,9 @@ def _primary_key(table_model: type[Base]) -> list[str]:
     return [column.name for column in inspect(table_model).primary_key]
 
 
-async def upsert_row(session: AsyncSession, table_model: type[Base], values: Mapping[str, Any]) -> None:
+# Each helper is written once, on a plain session (`write_whole` runs them in a thread); an async caller awaits the
+# same code through `run_sync`.
+def upsert_row_sync(session: Session, table_model: type[Base], values: Mapping[str, Any]) -> None:
     """Insert the row, or overwrite the given columns of the row with the same primary key."""
     keys = _primary_key(table_model)
     statement = _insert(session, table_model).values(**values)
@@ -191,11 +240,15 @@ async def upsert_row(session: AsyncSession, table_model: type[Base], values: Map
         statement = statement.on_conflict_do_update(index_elements=keys, set_=changes)
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
-    await session.execute(statement)
+    session.execute(statement)
 
 
-async def insert_if_absent(
-    session: AsyncSession, table_model: type[Base], values: Mapping[str, Any], unique: Sequence[str] = ()
+async def upsert_row(session: AsyncSession, table_model: type[Base], values: Mapping[str, Any]) -> None:
+    await session.run_sync(upsert_row_sync, table_model, values)
+
+
+def insert_if_absent_sync(
+    session: Session, table_model: type[Base], values: Mapping[str, Any], unique: Sequence[str] = ()
 ) -> bool:
     """Insert the row unless one with the same primary key (or the same `unique` columns) exists; True if inserted."""
     keys = _primary_key(table_model)
@@ -204,8 +257,13 @@ async def insert_if_absent(
     )
     # RETURNING tells inserted from skipped on both backends; rowcount is not reliable for that everywhere
     returning = statement.returning(*(table_model.__table__.c[name] for name in keys))
-    result = await session.execute(returning)
-    return result.first() is not None
+    return session.execute(returning).first() is not None
+
+
+async def insert_if_absent(
+    session: AsyncSession, table_model: type[Base], values: Mapping[str, Any], unique: Sequence[str] = ()
+) -> bool:
+    return await session.run_sync(insert_if_absent_sync, table_model, values, unique)
 
 
 class AuditFields(Protocol):
@@ -231,7 +289,7 @@ class AuditFields(Protocol):
     def problems(self) -> Sequence[Mapping[str, Any]]: ...
 
 
-async def record_audit(session: AsyncSession, entry: AuditFields) -> bool:
+def record_audit_sync(session: Session, entry: AuditFields) -> bool:
     """Record the entry unless its key is recorded already (a retried activity); True if it is new."""
     values = {
         "idempotency_key": entry.key,
@@ -244,7 +302,11 @@ async def record_audit(session: AsyncSession, entry: AuditFields) -> bool:
         "params": dict(entry.params) or None,
         "problems": [dict(problem) for problem in entry.problems] or None,
     }
-    return await insert_if_absent(session, AuditRecord, values, unique=["idempotency_key"])
+    return insert_if_absent_sync(session, AuditRecord, values, unique=["idempotency_key"])
+
+
+async def record_audit(session: AsyncSession, entry: AuditFields) -> bool:
+    return await session.run_sync(record_audit_sync, entry)
 
 
 def under_workflow(column: Any, workflow_id: str) -> ColumnElement[bool]:

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from store.db import insert_if_absent
+from store.db import insert_if_absent_sync
 from store.tables import OutboxRecord
 
 STAFF = "staff"  # the person_id of a letter to the study administration's address
@@ -44,9 +45,13 @@ def queued(key: str, cohort: str, kind: str, notice: str, person_id: str, now: d
     }
 
 
-async def queue(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
+def queue_sync(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
     """Insert the letters not yet in the outbox; returns how many were new."""
-    return sum([await insert_if_absent(session, OutboxRecord, row) for row in rows])
+    return sum(insert_if_absent_sync(session, OutboxRecord, row) for row in rows)
+
+
+async def queue(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
+    return await session.run_sync(queue_sync, rows)
 
 
 async def due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxRecord]:

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import ActivityEnvironment
@@ -25,6 +30,7 @@ from activities.models import (
 from domain.lifecycle import Outcome
 from domain.offers import Answer
 from gateway.queries import written_group_detail, written_offer
+from store.db import create_schema, make_engine, make_session_factory
 from store.tables import (
     AuditRecord,
     CohortRecord,
@@ -258,3 +264,57 @@ async def test_an_offers_row_is_written_when_the_cohort_changes_it_and_read_as_o
     assert await written_offer(session_factory, group_id, datetime(2026, 12, 5, 11, 59, tzinfo=UTC)) == shown
     assert await written_offer(session_factory, group_id, datetime(2026, 12, 5, 12, tzinfo=UTC)) is None
     assert await written_offer(session_factory, "kull-2022.gruppe-9999") is None  # none written yet
+
+
+async def test_another_process_writes_while_the_effects_write_waits_for_a_busy_event_loop(tmp_path: Path) -> None:
+    """The worker's event loop busy in 0.4 s stretches (a workflow task's worth of Python each), while an effects
+    write of 40 rows is under way. Through the async driver every statement waited for the loop with SQLite's write
+    lock held, seconds in all; another process's write (the web app assigning a supervisor) waiting 1.5 s for the lock
+    failed with "database is locked". The write runs whole on a thread of its own: the other writer waits
+    milliseconds."""
+    database = tmp_path / "readmodel.sqlite3"
+    engine = make_engine(f"sqlite+aiosqlite:///{database}")
+    await create_schema(engine)
+    sessions = make_session_factory(engine)
+    effects = WriteEffectsInput(
+        rows=ProjectInput(participants=[participant(n) for n in range(30)]),
+        audit=[
+            AuditEntry(
+                key=f"kull-2022:audit:{n}",
+                workflow_id="kull-2022",
+                actor="admin",
+                action="a",
+                outcome="accepted",
+                at=datetime(2026, 12, 6, tzinfo=UTC),
+            )
+            for n in range(10)
+        ],
+    )
+    loop_busy = threading.Event()
+    refused: list[str] = []
+
+    def other_process_writes() -> None:
+        with sqlite3.connect(database, timeout=1.5, isolation_level=None) as other:
+            while not loop_busy.wait(0.02):
+                try:
+                    other.execute("BEGIN IMMEDIATE")  # takes the write lock, or waits for it up to the timeout
+                    other.execute("COMMIT")
+                except sqlite3.OperationalError as error:
+                    refused.append(str(error))
+
+    async def busy_event_loop() -> None:
+        for _ in range(8):
+            time.sleep(0.4)  # blocks the loop, as the worker's own work does
+            await asyncio.sleep(0)
+        loop_busy.set()
+
+    other = asyncio.create_task(asyncio.to_thread(other_process_writes))
+    written, _ = await asyncio.gather(
+        ActivityEnvironment().run(EffectsActivities(sessions).write, effects), busy_event_loop()
+    )
+    await other
+    async with sessions() as session:
+        landed = await session.scalar(select(func.count()).select_from(ParticipantRecord))
+    await engine.dispose()
+    assert (written.rows, written.audited, landed) == (30, 10, 30)
+    assert refused == []
