@@ -20,9 +20,10 @@ VERSION_TABLE = "alembic_version"
 # the key of PostgreSQL's advisory lock that makes concurrent upgrades (two workers, the web app) take turns
 _LOCK_KEY = 21_0003
 MIGRATION_WAIT_MS = 120_000  # SQLite: how long a start waits for another process's migration
-# SQLite: every connection's busy_timeout (store.db): how long a write waits for another process's. A worker's
-# effects write holds the lock while its coroutine waits for an event loop its workflow tasks keep busy: at the national
-# year's written deadline another process's write waited past 5 s and failed ("database is locked", bench/national.py)
+# SQLite: every connection's busy_timeout (store.db): how long a write waits for another process's. At the national
+# year's written deadline a write waited past 5 s and failed ("database is locked", bench/national.py): the worker's
+# effects writes held the lock while their coroutines waited for a busy event loop. They run whole on a thread now
+# (store.db.write_whole); the relay's and the web app's short writes still await the loop between statements
 WRITE_WAIT_MS = 30_000
 
 
