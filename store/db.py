@@ -11,6 +11,8 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -66,8 +68,17 @@ def _on_disk(url: URL) -> bool:
 
 T = TypeVar("T")
 
-# a SQLite file's second engine, for `write_whole`: the same file through the plain driver, one connection, any thread
-_WHOLE_WRITES: weakref.WeakKeyDictionary[AsyncEngine, Engine] = weakref.WeakKeyDictionary()
+
+@dataclass(frozen=True)
+class _WholeWrites:
+    """A SQLite file's second engine, for `write_whole`: the same file through the plain driver, its one connection
+    used by one thread of its own, so the writes queue there in order and no other work's threads wait for them."""
+
+    engine: Engine
+    thread: ThreadPoolExecutor
+
+
+_WHOLE_WRITES: weakref.WeakKeyDictionary[AsyncEngine, _WholeWrites] = weakref.WeakKeyDictionary()
 
 
 async def write_whole(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T]) -> T:
@@ -75,11 +86,11 @@ async def write_whole(sessions: async_sessionmaker[AsyncSession], work: Callable
     every statement waits for the event loop with SQLite's one write lock held, and on a worker whose workflow tasks
     keep the loop busy another process's write then waited past the busy timeout ("database is locked", the national
     year). PostgreSQL locks rows, not the database: there the work runs on the session's own connection."""
-    threaded = _whole_writes_engine(sessions.kw["bind"])
-    if threaded is None:
+    whole = _whole_writes(sessions.kw["bind"])
+    if whole is None:
         async with sessions() as session, session.begin():
             return await session.run_sync(work)
-    return await asyncio.to_thread(_run_whole, threaded, work)
+    return await asyncio.get_running_loop().run_in_executor(whole.thread, _run_whole, whole.engine, work)
 
 
 def _run_whole(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -87,23 +98,27 @@ def _run_whole(engine: Engine, work: Callable[[Session], T]) -> T:
         return work(session)
 
 
-def _whole_writes_engine(engine: AsyncEngine) -> Engine | None:
+def _whole_writes(engine: AsyncEngine) -> _WholeWrites | None:
     if engine.url.get_backend_name() != "sqlite" or not _on_disk(engine.url):
         return None  # PostgreSQL; or SQLite in memory, a database of its one connection's own
     if engine not in _WHOLE_WRITES:
-        # one connection, as the async engine's pool (make_engine): the worker's whole writes queue for it in order
         threaded = create_engine(
             engine.url.set(drivername="sqlite+pysqlite"),
             hide_parameters=True,
             pool_size=1,
             max_overflow=0,
-            pool_timeout=60,
-            connect_args={"check_same_thread": False},
+            connect_args={"check_same_thread": False},  # made on the thread that asks first, used on the writes' own
         )
         event.listen(threaded, "connect", _sqlite_pragmas)
-        weakref.finalize(engine, threaded.dispose)  # closed with the engine it serves, not left open
-        _WHOLE_WRITES[engine] = threaded
+        whole = _WholeWrites(threaded, ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writes"))
+        weakref.finalize(engine, _close, whole)  # closed with the engine it serves, not left open
+        _WHOLE_WRITES[engine] = whole
     return _WHOLE_WRITES[engine]
+
+
+def _close(whole: _WholeWrites) -> None:
+    whole.thread.shutdown(wait=False)
+    whole.engine.dispose()
 
 
 def _create_private(database: Path) -> None:
