@@ -78,7 +78,7 @@ class _WholeWrites:
     thread: ThreadPoolExecutor
 
 
-_WHOLE_WRITES: weakref.WeakKeyDictionary[AsyncEngine, _WholeWrites] = weakref.WeakKeyDictionary()
+_WHOLE_WRITES: weakref.WeakKeyDictionary[Engine, _WholeWrites] = weakref.WeakKeyDictionary()
 
 
 async def write_whole(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T]) -> T:
@@ -101,7 +101,8 @@ def _run_whole(engine: Engine, work: Callable[[Session], T]) -> T:
 def _whole_writes(engine: AsyncEngine) -> _WholeWrites | None:
     if engine.url.get_backend_name() != "sqlite" or not _on_disk(engine.url):
         return None  # PostgreSQL; or SQLite in memory, a database of its one connection's own
-    if engine not in _WHOLE_WRITES:
+    served = engine.sync_engine
+    if served not in _WHOLE_WRITES:
         threaded = create_engine(
             engine.url.set(drivername="sqlite+pysqlite"),
             hide_parameters=True,
@@ -111,13 +112,22 @@ def _whole_writes(engine: AsyncEngine) -> _WholeWrites | None:
         )
         event.listen(threaded, "connect", _sqlite_pragmas)
         whole = _WholeWrites(threaded, ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writes"))
-        weakref.finalize(engine, _close, whole)  # closed with the engine it serves, not left open
-        _WHOLE_WRITES[engine] = whole
-    return _WHOLE_WRITES[engine]
+        # closed with the engine it serves: when that is disposed (the worker's and each test's end), or else collected
+        if not event.contains(served, "engine_disposed", _served_disposed):
+            event.listen(served, "engine_disposed", _served_disposed)
+        weakref.finalize(served, _close, whole)
+        _WHOLE_WRITES[served] = whole
+    return _WHOLE_WRITES[served]
+
+
+def _served_disposed(served: Engine) -> None:
+    whole = _WHOLE_WRITES.pop(served, None)  # a disposed engine may be used again: it then gets a new one
+    if whole is not None:
+        _close(whole)
 
 
 def _close(whole: _WholeWrites) -> None:
-    whole.thread.shutdown(wait=False)
+    whole.thread.shutdown(wait=False)  # its thread ends once the writes already queued are done
     whole.engine.dispose()
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -9,15 +10,18 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from store.db import (
     create_schema,
     delete_cohort_rows,
     insert_if_absent,
+    insert_if_absent_sync,
     make_engine,
     record_audit,
     upgrade_schema,
     upsert_row,
+    write_whole,
 )
 from store.migrations import schema
 from store.tables import AuditRecord, CohortRecord, GroupRecord, OutboxRecord, ParticipantRecord
@@ -222,6 +226,36 @@ async def test_writers_that_hold_sqlite_longer_than_its_busy_timeout_all_land(
     await asyncio.gather(*(slow_write(n) for n in range(12)))
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 12
+    await engine.dispose()
+
+
+def _write_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("sqlite-writes")}
+
+
+async def test_a_disposed_engine_ends_its_whole_writes_thread_and_a_later_write_still_lands(tmp_path: Path) -> None:
+    """Every test, CLI and the worker dispose of their engine at the end: the thread and the connection the whole
+    writes keep for a SQLite file end with it (CI's thread dump showed one left behind per test's engine); an engine
+    used again after its disposal gets new ones."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    await create_schema(engine)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    before = _write_threads()
+    for n in range(3):
+        row = outbox(f"n{n}:a")
+
+        def queue(session: Session, row: dict[str, Any] = row) -> bool:
+            return insert_if_absent_sync(session, OutboxRecord, row)
+
+        await write_whole(sessions, queue)
+        started = _write_threads() - before
+        assert len(started) == 1
+        await engine.dispose()
+        for thread in started:
+            thread.join(timeout=30)  # it ends once its queue says so; the bound only keeps a broken build from hanging
+            assert not thread.is_alive()
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 3
     await engine.dispose()
 
 
