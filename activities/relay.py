@@ -34,6 +34,7 @@ from activities.documents import Documents
 from activities.letters import NOTICE, Contact, PeopleLookup, Person, render_letter
 from activities.mailer import Mailer
 from store import outbox
+from store.db import write_whole
 from store.tables import OutboxRecord
 
 log = structlog.get_logger()
@@ -183,8 +184,8 @@ class OutboxRelay:
         return sent
 
     async def _claim(self, row: OutboxRecord) -> bool:
-        async with self._sessions() as session, session.begin():
-            return await outbox.claim(session, row, datetime.now(UTC), self.policy.lease)
+        now = datetime.now(UTC)
+        return await write_whole(self._sessions, lambda session: outbox.claim(session, row, now, self.policy.lease))
 
     async def _deliver(self, row: OutboxRecord, readers: Mapping[str, Person]) -> _Outcome:
         reader = readers.get(row.person_id)
@@ -199,8 +200,8 @@ class OutboxRelay:
         except Exception as error:  # noqa: BLE001 - sorted by `_classify`; anything else is this letter's problem
             await self._failed(row, _classify(error))
             return _Outcome.FAILED
-        async with self._sessions() as session, session.begin():
-            await outbox.mark_sent(session, row.idempotency_key, datetime.now(UTC))
+        sent_at = datetime.now(UTC)
+        await write_whole(self._sessions, lambda session: outbox.mark_sent(session, row.idempotency_key, sent_at))
         self._sent.add(1, {"kind": row.kind})
         log.info("letter sent", key=row.idempotency_key, kind=row.kind)
         return _Outcome.SENT
@@ -209,8 +210,9 @@ class OutboxRelay:
         attempts = row.attempts + 1
         final = failure.final or attempts >= self.policy.max_attempts
         retry_at = None if final else datetime.now(UTC) + self.policy.retry * 2 ** (attempts - 1)
-        async with self._sessions() as session, session.begin():
-            await outbox.mark_failed(session, row.idempotency_key, failure.reason, retry_at)
+        await write_whole(
+            self._sessions, lambda session: outbox.mark_failed(session, row.idempotency_key, failure.reason, retry_at)
+        )
         if final:
             self._undelivered.add(1, {"kind": row.kind, "reason": failure.reason})
         event = "letter undelivered" if final else "letter not delivered, will retry"
@@ -218,8 +220,8 @@ class OutboxRelay:
 
     async def _release(self, rows: Sequence[OutboxRecord], retry_at: datetime) -> None:
         with contextlib.suppress(Exception):  # a failed release only means the lease runs out first
-            async with self._sessions() as session, session.begin():
-                await outbox.release(session, [row.idempotency_key for row in rows], retry_at)
+            keys = [row.idempotency_key for row in rows]
+            await write_whole(self._sessions, lambda session: outbox.release(session, keys, retry_at))
 
 
 def _classify(error: Exception) -> _Failure:

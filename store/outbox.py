@@ -65,11 +65,11 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxRe
     return list((await session.scalars(query)).all())
 
 
-async def claim(session: AsyncSession, row: OutboxRecord, now: datetime, lease: timedelta) -> bool:
+def claim(session: Session, row: OutboxRecord, now: datetime, lease: timedelta) -> bool:
     """Hold one letter for `lease` against other relays, if it is still as `due` read it (queued, and due at the
     same time: a relay that claimed, sent or failed it since changed that). A claim is made just before the letter
     is sent, so the lease need only outlast one letter, never a batch."""
-    taken = await session.execute(
+    taken = session.execute(
         update(OutboxRecord)
         .where(
             OutboxRecord.idempotency_key == row.idempotency_key,
@@ -87,22 +87,22 @@ async def backlog(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).where(OutboxRecord.status == Status.QUEUED)) or 0)
 
 
-async def mark_sent(session: AsyncSession, key: str, now: datetime) -> None:
-    await _set(session, key, status=Status.SENT, sent_at=now, reason=None, attempts=OutboxRecord.attempts + 1)
+def mark_sent(session: Session, key: str, now: datetime) -> None:
+    _set(session, key, status=Status.SENT, sent_at=now, reason=None, attempts=OutboxRecord.attempts + 1)
 
 
-async def mark_failed(session: AsyncSession, key: str, reason: str, retry_at: datetime | None) -> None:
+def mark_failed(session: Session, key: str, reason: str, retry_at: datetime | None) -> None:
     """One failed attempt: queued again for `retry_at`, or undelivered for good when it is None."""
     status = Status.QUEUED if retry_at is not None else Status.UNDELIVERED
     values: dict[str, Any] = {"status": status, "reason": reason, "attempts": OutboxRecord.attempts + 1}
     if retry_at is not None:
         values["next_attempt_at"] = retry_at
-    await _set(session, key, **values)
+    _set(session, key, **values)
 
 
-async def release(session: AsyncSession, keys: Sequence[str], retry_at: datetime) -> None:
+def release(session: Session, keys: Sequence[str], retry_at: datetime) -> None:
     """Hand claimed letters back without counting an attempt (the mail server could not be reached at all)."""
-    await session.execute(
+    session.execute(
         update(OutboxRecord)
         .where(OutboxRecord.idempotency_key.in_(keys), OutboxRecord.status == Status.QUEUED)
         .values(next_attempt_at=retry_at)
@@ -150,8 +150,8 @@ async def _queued(session: AsyncSession, which: ColumnElement[bool]) -> list[Out
     return list((await session.scalars(query)).all())
 
 
-async def _set(session: AsyncSession, key: str, **values: Any) -> None:
-    await session.execute(
+def _set(session: Session, key: str, **values: Any) -> None:
+    session.execute(
         update(OutboxRecord)
         .where(OutboxRecord.idempotency_key == key)
         .values(**values)
