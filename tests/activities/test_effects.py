@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ from store.tables import (
     ParticipantPersonRecord,
     ParticipantRecord,
 )
+from tests.activities.sqlite_lock import other_process_writes
 from workflows import notices as n
 from workflows.effects import Effects
 from workflows.messages import GroupDetail
@@ -291,16 +291,6 @@ async def test_another_process_writes_while_the_effects_write_waits_for_a_busy_e
         ],
     )
     loop_busy = threading.Event()
-    refused: list[str] = []
-
-    def other_process_writes() -> None:
-        with sqlite3.connect(database, timeout=1.5, isolation_level=None) as other:
-            while not loop_busy.wait(0.02):
-                try:
-                    other.execute("BEGIN IMMEDIATE")  # takes the write lock, or waits for it up to the timeout
-                    other.execute("COMMIT")
-                except sqlite3.OperationalError as error:
-                    refused.append(str(error))
 
     async def busy_event_loop() -> None:
         for _ in range(8):
@@ -308,11 +298,11 @@ async def test_another_process_writes_while_the_effects_write_waits_for_a_busy_e
             await asyncio.sleep(0)
         loop_busy.set()
 
-    other = asyncio.create_task(asyncio.to_thread(other_process_writes))
+    other = asyncio.create_task(asyncio.to_thread(other_process_writes, database, 1.5, loop_busy))
     written, _ = await asyncio.gather(
         ActivityEnvironment().run(EffectsActivities(sessions).write, effects), busy_event_loop()
     )
-    await other
+    refused = await other
     async with sessions() as session:
         landed = await session.scalar(select(func.count()).select_from(ParticipantRecord))
     await engine.dispose()

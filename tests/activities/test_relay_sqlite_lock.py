@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from store.db import create_schema, make_engine, make_session_factory
 from tests.activities.outbox_helpers import mailer_for, queue_letters, relay_for, returned, rows
 from tests.activities.register import Register
+from tests.activities.sqlite_lock import other_process_writes
 from tests.smtp_server import Inbox
 
 READERS = 1
@@ -32,16 +32,6 @@ async def test_another_process_writes_while_the_relay_claims_and_marks_letters_o
     assert await queue_letters(sessions, returned(*readers)) == READERS
     relay = relay_for(sessions, register, mailer_for(smtp_server))
     loop_busy = threading.Event()
-    refused: list[str] = []
-
-    def other_process_writes() -> None:
-        with sqlite3.connect(database, timeout=0.25, isolation_level=None) as other:
-            while not loop_busy.wait(0.02):
-                try:
-                    other.execute("BEGIN IMMEDIATE")  # takes the write lock, or waits for it up to the timeout
-                    other.execute("COMMIT")
-                except sqlite3.OperationalError as error:
-                    refused.append(str(error))
 
     async def busy_event_loop_until(relay_done: asyncio.Task[int]) -> None:
         while not relay_done.done():
@@ -49,11 +39,11 @@ async def test_another_process_writes_while_the_relay_claims_and_marks_letters_o
             await asyncio.sleep(0)
         loop_busy.set()
 
-    other = asyncio.create_task(asyncio.to_thread(other_process_writes))
+    other = asyncio.create_task(asyncio.to_thread(other_process_writes, database, 0.25, loop_busy))
     delivering = asyncio.create_task(relay.deliver_due())
     await busy_event_loop_until(delivering)
     sent = await delivering
-    await other
+    refused = await other
     statuses = [(r.status, r.attempts) for r in await rows(sessions)]
     await engine.dispose()
     assert sent == READERS and statuses == [("sent", 1)] * READERS
