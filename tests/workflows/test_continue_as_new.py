@@ -4,6 +4,7 @@ group's run ends after RUN_EVENTS events all the same."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -133,6 +134,34 @@ async def test_a_group_run_ends_after_its_run_events_and_the_next_run_tells_the_
     assert len(marked) == 1 and marked[0] > RUN_EVENTS, marked
     told = await stages_reported(harness.client, runs)
     assert told and all(a != b for a, b in itertools.pairwise(told)), told  # each stage once, however many runs
+    await harness.client.get_workflow_handle(handle.id).terminate("test done")
+    for workflow_id in ids:
+        await harness.client.get_workflow_handle(workflow_id).terminate("test done")
+
+
+async def test_updates_sent_while_a_group_continues_as_new_all_land_once(harness: Harness) -> None:
+    """Many at once, as a busy administration's: some reach the run that is ending, and the server hands those to the
+    next run. Each is answered, and each is in the group's state once."""
+    handle = await start_group(harness)
+    ids = await members(handle)
+    days = [(gathering, day) for gathering, count in enumerate(DAYS, 1) for day in range(1, count + 1)]
+    for round_ in range(3):  # the same registrations again: each round's count must stand, not double
+        await asyncio.gather(
+            *(
+                handle.execute_update(
+                    GroupWorkflow.register_attendance,
+                    AttendanceInput(
+                        actor=ACTOR, gathering=g, days=[DayAttendance(day=d, present=ids[: 1 + round_ % 3])]
+                    ),
+                )
+                for g, d in days
+            )
+        )
+    runs = await runs_of(harness.client, handle.id, handle.first_execution_run_id)
+    assert len(runs) >= 2, [len(events) for events in runs]
+    detail = await harness.client.get_workflow_handle(handle.id).query(GroupWorkflow.detail)
+    assert [m.attendance_days for m in detail.members] == [14, 14, 14, 0]
+    assert detail.admin_actions == 3 * len(days)
     await harness.client.get_workflow_handle(handle.id).terminate("test done")
     for workflow_id in ids:
         await harness.client.get_workflow_handle(workflow_id).terminate("test done")
