@@ -8,6 +8,8 @@ from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError
 
 from activities.letters import NOTICE, Contact, render_letter
@@ -26,6 +28,19 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 30.0, i
             if asyncio.get_running_loop().time() > deadline:
                 raise
         await asyncio.sleep(interval)
+
+
+async def histories_of(client: Client, workflow_id: str, first_run: str | None) -> list[WorkflowHistory]:
+    """Each run's history, from the first run through each continue-as-new to the run open (or ended) now: a group
+    continues as new every RUN_EVENTS events (workflows/group.py)."""
+    histories, run_id = [], first_run
+    while run_id:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        histories.append(history)
+        last = history.events[-1]
+        ended = last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id if ended else None
+    return histories
 
 
 async def outbox(sessions: async_sessionmaker[AsyncSession], kind: str | None = None) -> list[OutboxRecord]:

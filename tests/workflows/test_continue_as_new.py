@@ -19,7 +19,7 @@ from demo.embedded import venv_binary
 from gateway.queries import participant_detail
 from runtime.codec import data_converter
 from tests.conftest import TEST_KEY, Harness
-from tests.workflows.helpers import eventually
+from tests.workflows.helpers import eventually, histories_of
 from tests.workflows.plans import DAYS
 from tests.workflows.test_group import ACTOR, approve_all, members, start_group
 from workflows import search
@@ -55,15 +55,8 @@ async def register_every_day(handle: Any, present: list[str]) -> None:
 
 
 async def runs_of(client: Client, workflow_id: str, first_run: str | None) -> list[list[Any]]:
-    """Each run's history, from the first run through each continue-as-new to the run open now."""
-    runs, run_id = [], first_run
-    while run_id:
-        events = [e async for e in client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history_events()]
-        runs.append(events)
-        last = events[-1]
-        ended = last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
-        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id if ended else ""
-    return runs
+    """Each run's events, from the first run through each continue-as-new to the run open now."""
+    return [list(history.events) for history in await histories_of(client, workflow_id, first_run)]
 
 
 async def stages_reported(client: Client, runs: list[list[Any]]) -> list[str]:
