@@ -133,19 +133,17 @@ async def test_a_group_run_ends_after_its_run_events_and_the_next_run_tells_the_
 
 
 async def test_updates_sent_while_a_group_continues_as_new_all_land_once(harness: Harness) -> None:
-    """Many at once, as a busy administration's: some reach the run that is ending, and the server hands those to the
-    next run. Each is answered, and each is in the group's state once."""
+    """Many at once, as a busy administration's, while the group's runs turn over: each is answered, and each is in
+    the group's state once (the same days registered again replace, never add)."""
     handle = await start_group(harness)
     ids = await members(handle)
     days = [(gathering, day) for gathering, count in enumerate(DAYS, 1) for day in range(1, count + 1)]
-    for round_ in range(3):  # the same registrations again: each round's count must stand, not double
+    for round_ in range(3):  # the same days each round, one more member present
         await asyncio.gather(
             *(
                 handle.execute_update(
                     GroupWorkflow.register_attendance,
-                    AttendanceInput(
-                        actor=ACTOR, gathering=g, days=[DayAttendance(day=d, present=ids[: 1 + round_ % 3])]
-                    ),
+                    AttendanceInput(actor=ACTOR, gathering=g, days=[DayAttendance(day=d, present=ids[: 1 + round_])]),
                 )
                 for g, d in days
             )
