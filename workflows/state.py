@@ -128,7 +128,6 @@ class GroupState(_State):
     reminders_from: datetime | None = None  # the admission: reminders due before it (admitted late) are moot
     handled: list[str] = []  # keys of calendar items acted on: a reminder is never sent twice
     actions: int = 0
-    reported_stage: GroupStage | None = None  # the stage the cohort was last told: a new run does not tell it again
 
 
 # ---- participant --------------------------------------------------------------------------------
