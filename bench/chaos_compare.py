@@ -18,10 +18,9 @@ from typing import Any
 from chaos_runs import Run
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
-from temporalio.worker import Replayer
 
 from runtime.codec import data_converter
-from runtime.wiring import WORKFLOWS, workflow_runner
+from runtime.wiring import replayer
 
 MOMENT = re.compile(r"(?<![0-9a-f])\d{9,11}(?![0-9a-f])")  # a Unix timestamp in a key or reason, not in a hash
 
@@ -163,12 +162,10 @@ async def histories(client: Client, cohort: str) -> list[WorkflowHistory]:
 
 
 async def replay(found: Iterable[WorkflowHistory], key: bytes) -> list[str]:
-    replayer = Replayer(
-        workflows=list(WORKFLOWS), data_converter=data_converter(key), workflow_runner=workflow_runner()
-    )
+    replaying = replayer(data_converter(key))
     failures = []
     for history in found:
-        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        result = await replaying.replay_workflow(history, raise_on_replay_failure=False)
         if result.replay_failure is not None:
             failures.append(f"{history.workflow_id}: {str(result.replay_failure).splitlines()[0][:300]}")
     return failures

@@ -9,9 +9,10 @@ gateway then keeps the people (accepted) or lets them go (refused). How that is 
   hits the same rows (`People.register` is an upsert), and the update is sent with an ID made from the facts
   (`update_id`), so Temporal answers a repeated update with the first one's outcome instead of running it again:
   the same application handed in twice is one application, accepted or refused once. (Temporal remembers update
-  IDs per workflow run: across a continue-as-new of the cohort the repeat is refused as "already applied" and its
-  unconfirmed people are discarded: people the first attempt confirmed stay, but a first attempt that crashed
-  before confirming loses its people then. Hand a crashed application in again soon.)
+  IDs per workflow run; the cohort carries the answers to its latest 64 updates into its next run
+  (workflows/answered.py). An older repeat is refused as "already applied" and its unconfirmed people are
+  discarded: people the first attempt confirmed stay, but a first attempt that crashed before confirming loses its
+  people then. Hand a crashed application in again soon.)
 - **A refused application leaves no one behind but its contact.** On a refusal the gateway deletes the
   application's people that are still unconfirmed. When the cohort workflow refused it, it queued a letter to the
   contact saying why; the contact's name and e-mail stay (unconfirmed) so the letter reaches them, and the sweep

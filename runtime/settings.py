@@ -14,13 +14,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
 # A national cohort has ~1,800 open workflows (357 groups of 4, their participants, the cohort); an evicted one (the
-# least recently used) replays its whole history on its next task, a cached one costs the worker memory whatever its
-# history (a participant has 9 events on average, a group ~320). 550 holds every group and the cohort all year, with
-# room for the participants a milestone wakes; those are what leave the cache and replay, cheaply. The national year
-# on one worker (bench/national.py, workflows passed through the sandbox): RSS peak 382 MiB at 800, 328 MiB at 550
-# and 343 MiB at 400 (a transient at the year's end: 314 MiB was the most a 2 s sample saw), with the worker's CPU
-# 249, 243 and 249 s and the year's wall time 913, 911 and 910 s. glibc's arenas are not the cause of the rest:
-# MALLOC_ARENA_MAX=2 made the start of a year 324 MiB, against 310.
+# least recently used) replays its run's history on its next task, a cached one costs the worker memory, the more the
+# longer its run (the SDK keeps each command a run gave, with its input, until the run ends: a participant has 9 events
+# on average, a group ~320 a year in runs of ~100, workflows/group.py). 550 holds every group and the cohort all year,
+# with room for the participants a milestone wakes; those are what leave the cache and replay, cheaply. The national
+# year on one worker (bench/national.py, workflows passed through the sandbox, before the groups' runs were
+# bounded): RSS peak 382 MiB at 800, 328 MiB at 550 and 343 MiB at 400 (a transient at the year's end: 314 MiB was
+# the most a 2 s sample saw), with the worker's CPU 249, 243 and 249 s and the year's wall time 913, 911 and 910 s.
+# glibc's arenas are not the cause of the rest: MALLOC_ARENA_MAX=2 made the start of a year 324 MiB, against 310.
 MAX_CACHED_WORKFLOWS = 550
 
 # How long a workflow task waits for the worker that has the workflow cached before any worker may take it (Temporal's

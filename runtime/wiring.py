@@ -15,8 +15,9 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import MetricMeter
+from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime, TelemetryConfig
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.documents import Documents, documents_key
@@ -37,6 +38,7 @@ from runtime.settings import MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT_SECONDS,
 from store.db import make_engine
 from store.people import People, register_key
 from workflows import search
+from workflows.answered import AnswerOnce
 from workflows.cohort import CohortWorkflow
 from workflows.end_of_year.appeal import AppealWorkflow
 from workflows.end_of_year.explanation import ExplanationWorkflow
@@ -117,6 +119,16 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
 
 
+def replayer(converter: DataConverter) -> Replayer:
+    """Replays histories as the worker runs them: the same workflows, sandbox and update answering."""
+    return Replayer(
+        workflows=list(WORKFLOWS),
+        data_converter=converter,
+        workflow_runner=workflow_runner(),
+        interceptors=[AnswerOnce()],
+    )
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -139,7 +151,9 @@ def build_worker(
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         workflow_runner=workflow_runner(),
-        interceptors=[EngineMetrics()],  # letters queued and people's actions, on the client's runtime's meter
+        # a repeated update ID is answered from the workflow's state, across its runs (workflows/answered.py), before
+        # it is counted; then letters queued and people's actions, on the client's runtime's meter
+        interceptors=[AnswerOnce(), EngineMetrics()],
         activities=[
             effects.write,  # a workflow task's notices, audit entries and read-model rows, in one transaction
             reminders.write_gathering_reminders,  # a gathering's reminder to every group in the programme, at once

@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
 
 from runtime.codec import data_converter
-from runtime.wiring import WORKFLOWS, workflow_runner
+from runtime.wiring import WORKFLOWS, replayer
 from tests.histories.record import RECORDING_KEY
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json.gz"))
@@ -29,16 +28,14 @@ def test_the_recorded_cohort_covers_every_kind_of_workflow() -> None:
 
 
 async def test_every_recorded_history_replays_on_the_current_code() -> None:
-    replayer = Replayer(
-        workflows=list(WORKFLOWS), data_converter=data_converter(RECORDING_KEY), workflow_runner=workflow_runner()
-    )
+    replaying = replayer(data_converter(RECORDING_KEY))
     failures = []
 
     async def histories() -> AsyncIterator[WorkflowHistory]:
         for path in HISTORIES:
             yield load(path)
 
-    async with replayer.workflow_replay_iterator(histories()) as results:
+    async with replaying.workflow_replay_iterator(histories()) as results:
         async for result in results:
             if result.replay_failure is not None:
                 failures.append(f"{result.history.workflow_id}: {result.replay_failure}")
@@ -52,8 +49,6 @@ async def test_a_changed_workflow_is_caught() -> None:
     scheduled = next(e for e in history.events if e.HasField("activity_task_scheduled_event_attributes"))
     activity = scheduled.activity_task_scheduled_event_attributes.activity_type
     activity.name = "compute_grades" if activity.name != "compute_grades" else "project"
-    replayer = Replayer(
-        workflows=list(WORKFLOWS), data_converter=data_converter(RECORDING_KEY), workflow_runner=workflow_runner()
-    )
-    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    replaying = replayer(data_converter(RECORDING_KEY))
+    result = await replaying.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None and "nondetermin" in str(result.replay_failure).lower()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.catalogue import say
 from domain.eligibility import MemberFacts
@@ -21,6 +21,7 @@ from domain.reasons import Reason, reason
 from domain.refusals import Param, Problem
 from domain.requirements import RequirementState
 from domain.supervision import SupervisionMeeting
+from workflows.answered import UpdateAnswers
 
 
 class _State(BaseModel):
@@ -71,6 +72,7 @@ class CohortState(_State):
     reminders_from: datetime | None = None  # the selection's confirmation: gathering reminders due before it are moot
     reminded: list[str] = []  # keys of the gathering reminders acted on: each goes out once
     actions: int = 0  # accepted admin actions; the entries themselves are in the audit table
+    update_answers: UpdateAnswers = Field(default_factory=UpdateAnswers)  # a repeated update ID: answered, not applied
 
 
 # ---- group --------------------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class GroupState(_State):
     reminders_from: datetime | None = None  # the admission: reminders due before it (admitted late) are moot
     handled: list[str] = []  # keys of calendar items acted on: a reminder is never sent twice
     actions: int = 0
+    reported_stage: GroupStage | None = None  # the stage the cohort was last told: a new run does not tell it again
+    update_answers: UpdateAnswers = Field(default_factory=UpdateAnswers)  # a repeated update ID: answered, not applied
 
 
 # ---- participant --------------------------------------------------------------------------------
@@ -147,3 +151,4 @@ class ParticipantState(_State):
     end_reason: Reason | None = None
     ended: bool = False
     actions: int = 0
+    update_answers: UpdateAnswers = Field(default_factory=UpdateAnswers)  # a repeated update ID: answered, not applied

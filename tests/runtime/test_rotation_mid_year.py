@@ -44,8 +44,8 @@ async def requirements(handle: WorkflowHandle[Any, Any], numbers: range) -> None
 
 
 async def key_ids_in_history(client: Client, handle: WorkflowHandle[Any, Any]) -> Counter[str]:
-    """How many of the payloads each key encrypted (by the key ID in their metadata), over every run of the workflow
-    (one that continued as new holds payloads in several)."""
+    """How many of the payloads each key encrypted (by the key ID in their metadata), over every run of the workflow:
+    the group continues as new on its way through the year."""
     found: Counter[str] = Counter()
     for history in await histories_of(client, handle.id, handle.first_execution_run_id):
         for payload in _payloads(history.to_json_dict()):

@@ -31,8 +31,8 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 30.0, i
 
 
 async def histories_of(client: Client, workflow_id: str, first_run: str | None) -> list[WorkflowHistory]:
-    """Each run's history, from the first run through each continue-as-new to the run open (or ended) now: a workflow
-    continues as new when Temporal suggests it, and its first run's history is then only part of its life."""
+    """Each run's history, from the first run through each continue-as-new to the run open (or ended) now: a group
+    continues as new every RUN_EVENTS events (workflows/group.py)."""
     histories, run_id = [], first_run
     while run_id:
         history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()

@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import Client
-from temporalio.worker import Replayer
 
 from runtime.codec import data_converter
-from runtime.wiring import WORKFLOWS, workflow_runner
+from runtime.wiring import replayer
 from tests.conftest import TEST_KEY, Harness
 from tests.workflows.helpers import eventually
 from tests.workflows.plans import plan_from
@@ -44,10 +43,8 @@ def lagging_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 async def replays(client: Client, workflow_id: str) -> None:
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    replayer = Replayer(
-        workflows=list(WORKFLOWS), data_converter=data_converter(TEST_KEY), workflow_runner=workflow_runner()
-    )
-    await replayer.replay_workflow(history)  # raises on a nondeterminism error
+    replaying = replayer(data_converter(TEST_KEY))
+    await replaying.replay_workflow(history)  # raises on a nondeterminism error
 
 
 async def test_a_group_whose_worker_reads_a_lagging_clock_replays_on_the_true_one(
