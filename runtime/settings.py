@@ -14,15 +14,16 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 RoleName = Literal["admin", "teacher", "examiner", "municipality", "participant"]  # store.accounts.Role's values
 
 # A national cohort has ~1,800 open workflows (357 groups of 4, their participants, the cohort); an evicted one (the
-# least recently used) replays its run's history on its next task, a cached one costs the worker memory, the more the
-# longer its run (the SDK keeps each command a run gave, with its input, until the run ends: a participant has 9 events
-# on average, a group ~320 a year in runs of ~100, workflows/group.py). 550 holds every group and the cohort all year,
-# with room for the participants a milestone wakes; those are what leave the cache and replay, cheaply. The national
-# year on one worker (bench/national.py, workflows passed through the sandbox, before the groups' runs were
-# bounded): RSS peak 382 MiB at 800, 328 MiB at 550 and 343 MiB at 400 (a transient at the year's end: 314 MiB was
-# the most a 2 s sample saw), with the worker's CPU 249, 243 and 249 s and the year's wall time 913, 911 and 910 s.
-# glibc's arenas are not the cause of the rest: MALLOC_ARENA_MAX=2 made the start of a year 324 MiB, against 310.
-MAX_CACHED_WORKFLOWS = 550
+# least recently used) replays its run's history on its next task, a cached one costs the worker memory (~200 KiB,
+# bench/worker_memory.py), the more the longer its run (the SDK keeps each command a run gave, with its input, until
+# the run ends: a participant has 9 events on average, a group ~320 a year in runs of ~100, workflows/group.py).
+# Since a group's run is bounded, an evicted group replays at most ~100 events: 400 holds the busy groups and the
+# cohort, and what leaves the cache replays cheaply. The national year on one worker (bench/national.py, bounded runs,
+# one run each): RSS peak 322 MiB at 550, 308 at 400 and 298 at 300, with the worker's CPU 279, 267 and 388 s and
+# the year's wall time 1031, 909 and 1014 s. At 300 the replays cost CPU and the admin updates time (the script's
+# p50 518 ms, against 426 and 364). glibc's arenas are not the cause of the rest: MALLOC_ARENA_MAX=2 made the start
+# of a year 324 MiB, against 310 (before the bound).
+MAX_CACHED_WORKFLOWS = 400
 
 # How long a workflow task waits for the worker that has the workflow cached before any worker may take it (Temporal's
 # default). Shorter hands a killed worker's workflows on sooner, but on a busy machine (load 25 on two cores) a live
