@@ -65,6 +65,12 @@ async def register_every_day(handle: Any, present: list[str]) -> None:
             )
 
 
+async def end_group(client: Client, group_id: str, members: list[str]) -> None:
+    """The test's group and its participants, whichever run each is in."""
+    for workflow_id in [group_id, *members]:
+        await client.get_workflow_handle(workflow_id).terminate("test done")
+
+
 async def runs_of(client: Client, workflow_id: str, first_run: str | None) -> list[list[Any]]:
     """Each run's events, from the first run through each continue-as-new to the run open now."""
     return [list(history.events) for history in await histories_of(client, workflow_id, first_run)]
@@ -108,9 +114,7 @@ async def test_a_group_and_its_participants_continue_as_new_with_their_state(
             return await harness.client.get_workflow_handle(workflow_id).query(query)
 
         await eventually(carried_over, timeout=60)
-        await harness.client.get_workflow_handle(handle.id).terminate("test done")
-        for workflow_id in ids:
-            await harness.client.get_workflow_handle(workflow_id).terminate("test done")
+        await end_group(harness.client, handle.id, ids)
 
 
 async def test_a_group_run_ends_after_its_run_events_and_the_next_run_tells_the_cohort_nothing_again(
@@ -138,9 +142,7 @@ async def test_a_group_run_ends_after_its_run_events_and_the_next_run_tells_the_
     assert len(marked) == 1 and marked[0] > RUN_EVENTS, marked
     told = await stages_reported(harness.client, runs)
     assert told and all(a != b for a, b in itertools.pairwise(told)), told  # each stage once, however many runs
-    await harness.client.get_workflow_handle(handle.id).terminate("test done")
-    for workflow_id in ids:
-        await harness.client.get_workflow_handle(workflow_id).terminate("test done")
+    await end_group(harness.client, handle.id, ids)
 
 
 async def test_updates_sent_while_a_group_continues_as_new_all_land_once(harness: Harness) -> None:
@@ -164,9 +166,7 @@ async def test_updates_sent_while_a_group_continues_as_new_all_land_once(harness
     detail = await harness.client.get_workflow_handle(handle.id).query(GroupWorkflow.detail)
     assert [m.attendance_days for m in detail.members] == [14, 14, 14, 0]
     assert detail.admin_actions == 3 * len(days)
-    await harness.client.get_workflow_handle(handle.id).terminate("test done")
-    for workflow_id in ids:
-        await harness.client.get_workflow_handle(workflow_id).terminate("test done")
+    await end_group(harness.client, handle.id, ids)
 
 
 async def test_an_update_sent_again_with_its_id_after_the_group_continued_as_new_is_answered_not_applied(
@@ -199,9 +199,7 @@ async def test_an_update_sent_again_with_its_id_after_the_group_continued_as_new
         isinstance(refused.value.cause, ApplicationError)
         and refused.value.cause.type == "requirement.not_submitted_to_approve"
     )
-    await current.terminate("test done")
-    for workflow_id in ids:
-        await harness.client.get_workflow_handle(workflow_id).terminate("test done")
+    await end_group(harness.client, handle.id, ids)
 
 
 def test_a_workflow_keeps_the_answers_to_its_latest_updates_only() -> None:
