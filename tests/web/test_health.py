@@ -3,6 +3,7 @@ answer, and names the one that does not. Neither asks for a sign-in or sets a co
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from temporalio.client import Client
 from store.db import create_schema, make_engine, make_session_factory
 from tests.web.conftest import web_settings
 from web.app import create_app
+from web.server import settle_heap
 
 NOWHERE = "127.0.0.1:1"  # nothing listens on port 1
 
@@ -73,3 +75,27 @@ async def test_readyz_names_both_when_neither_answers(no_temporal: httpx.AsyncCl
     answer = await no_temporal.get("/readyz")
     assert answer.status_code == 503
     assert [value.startswith("svarer ikke (") for value in answer.json().values()] == [True, True]
+
+
+async def test_the_served_app_has_its_templates_compiled_and_its_start_out_of_the_collectors_sight(
+    tmp_path: Path, client: Client
+) -> None:
+    """`starter.py web` settles the heap before it serves: a full collection then walks only what views made since,
+    and the pages still render (a template compiled ahead is the one a view uses)."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'readmodel.sqlite3'}")
+    await create_schema(engine)
+    app = create_app(web_settings(tmp_path, "tq-heap"), client, make_session_factory(engine))
+    env = app.state.web.templates.env
+    try:
+        settle_heap(app)
+        frozen = gc.get_freeze_count()
+        compiled = {name for _, name in env.cache.keys()}
+    finally:
+        gc.unfreeze()
+    assert frozen > 50_000, frozen  # the app's start: modules, routes, models, templates
+    assert {"signin.html", "cohort.html", "inbox.html", "letters.html"} <= compiled
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.7", 50123))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        answer = await http.get("/logg-inn")
+    assert answer.status_code == 200 and "Logg inn" in answer.text
+    await engine.dispose()
