@@ -235,6 +235,7 @@ class LetterPage:
     matched: int
     per_status: dict[str, int]
     kinds: list[str]
+    readers: dict[str, str]  # the page's readers' names by person ID (decrypted once, for the letters and the page)
 
 
 async def cohort_letters_page(
@@ -254,7 +255,8 @@ async def cohort_letters_page(
         rows, matched, per_status = await outbox.page_of_cohort(session, cohort, kind, status, offset, limit)
         kinds = await outbox.kinds_of_cohort(session, cohort)
     readers = await people.get_many({row.person_id for row in rows if row.person_id != outbox.STAFF})
-    return LetterPage([_view(row, readers, contact) for row in rows], matched, per_status, kinds)
+    letters = [_view(row, readers, contact) for row in rows]
+    return LetterPage(letters, matched, per_status, kinds, {person: found.name for person, found in readers.items()})
 
 
 async def person_letters(

@@ -167,8 +167,13 @@ class OutboxRecord(Base):
     queue a letter only once; the status is queued, sent or undelivered (with the reason)."""
 
     __tablename__ = "outbox"
-    # the letters page reads a cohort's letters newest first, a page at a time
-    __table_args__ = (Index("ix_outbox_cohort_created", "cohort", "created_at"),)
+    # the letters page reads a cohort's letters newest first, a page at a time, and its summary (per status, the kinds)
+    # from the indexes alone
+    __table_args__ = (
+        Index("ix_outbox_cohort_created", "cohort", "created_at"),
+        Index("ix_outbox_cohort_status", "cohort", "status"),
+        Index("ix_outbox_cohort_kind", "cohort", "kind"),
+    )
 
     idempotency_key: Mapped[str] = mapped_column(primary_key=True)  # f"{notice key}:{person ID or 'staff'}"
     cohort: Mapped[str] = mapped_column(index=True)

@@ -119,7 +119,6 @@ async def letters(
         offset=(side - 1) * LETTERS_PER_PAGE,
         limit=LETTERS_PER_PAGE,
     )
-    names = await people.get_many({letter.person for letter in page.letters if letter.person != "staff"})
     last = max(1, -(-page.matched // LETTERS_PER_PAGE))
     filters = {k: v for k, v in (("type", kind), ("status", status_)) if v}
     context = {
@@ -127,7 +126,7 @@ async def letters(
         "cohort": cohort,
         "page": page,
         "letters": page.letters,
-        "readers": {person: found.name for person, found in names.items()},
+        "readers": page.readers,
         "undelivered": page.per_status.get("undelivered", 0),
         "total": sum(page.per_status.values()),
         "side": side,
