@@ -3,10 +3,16 @@ roles (decrypted from the register) only when the register changed."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.statistics import CohortStatistics
+from gateway import statistics as statistics_module
 from gateway.statistics import StatisticsCache
 from store.people import People
 from store.tables import CohortRecord, GroupRecord, ParticipantPersonRecord
@@ -83,3 +89,31 @@ async def test_the_roles_are_decrypted_again_only_for_the_people_whose_row_in_th
     await enrol(4)  # the register changed: the new person's role is read, the three others' are kept
     fourth = await cache.get(session_factory, "2022", people)
     assert fourth is not None and (cache.roles.decrypted, cache.roles.people_decrypted) == (2, 4)
+
+
+async def test_a_count_leaves_the_event_loop_to_the_views_meanwhile(
+    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web app counts beside its views, on their one event loop: a national count's ~1,400 participants held it
+    for the whole count, and a view that came meanwhile waited that long. Here a count busy for 300 ms of pure Python
+    lets a view's ticks run every few milliseconds."""
+    real = statistics_module.count
+
+    def slow_count(*args: Any) -> CohortStatistics:
+        until = time.perf_counter() + 0.3
+        while time.perf_counter() < until:
+            pass
+        return real(*args)
+
+    monkeypatch.setattr(statistics_module, "count", slow_count)
+    async with session_factory() as session, session.begin():
+        session.add(CohortRecord(**cohort(stage="running")))
+        session.add(group())
+    ticks = 0
+    counting = asyncio.create_task(StatisticsCache().get(session_factory, "2022"))
+    while not counting.done():
+        await asyncio.sleep(0.01)
+        ticks += 1
+    figures = await counting
+    assert figures is not None and figures.by_outcome == {"admitted": 1}
+    assert ticks >= 10, ticks  # with the count on the loop, it ticked twice: before it and after it
