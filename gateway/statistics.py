@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.catalogue.labels import OSLO, label
@@ -38,10 +38,13 @@ class RoleCache:
     """The participants' roles, each person decrypted again only when their row in the register changed (its
     `touched_at`, written with every registration): decrypting a national cohort's ~1,400 people at once took the web
     app's one event loop for ~100 ms, and while the register grows (the admissions, the replacements) it changes
-    every few seconds, a few people at a time. The year's work changes the other figures, not the register."""
+    every few seconds, a few people at a time. The year's work changes the other figures, not the register: then
+    the register's summary (RegisterVersion) is all that is read."""
 
     def __init__(self) -> None:
-        self._kept: dict[str, dict[str, tuple[datetime, str | None]]] = {}  # cohort: person: (touched_at, role)
+        self._summaries: dict[str, tuple[int, datetime | None]] = {}  # cohort: the summary its rows were read at
+        # cohort: person: (touched_at, role, read): `read` False for a person no participant was linked to yet
+        self._kept: dict[str, dict[str, tuple[datetime, str | None, bool]]] = {}
         self.decrypted = 0  # how many times the register was read (the tests read it)
         self.people_decrypted = 0  # how many people those reads decrypted
 
@@ -50,35 +53,43 @@ class RoleCache:
     ) -> dict[str, str]:
         """`version` is _register_version's, read in the caller's session (the register opens its own: SQLite's
         pool has one connection)."""
-        touched = dict(version.people)
         kept = self._kept.setdefault(cohort, {})
-        for gone in kept.keys() - touched.keys():  # erased, or discarded with a refused application
-            del kept[gone]
-        wanted = {p.person_id for p in persons if p.person_id in touched}
-        stale = sorted(person for person in wanted if person not in kept or kept[person][0] != touched[person])
+        if self._summaries.get(cohort) != version.people:  # a person registered, registered again or erased
+            touched = await people.touched(cohort)
+            for gone in kept.keys() - touched.keys():  # erased, or discarded with a refused application
+                del kept[gone]
+            for person, at in touched.items():
+                if person not in kept or kept[person][0] != at:
+                    kept[person] = (at, None, False)
+            self._summaries[cohort] = version.people
+        stale = sorted({p.person_id for p in persons if p.person_id in kept and not kept[p.person_id][2]})
         if stale:
             found = await people.get_many(stale)
             self.decrypted += 1
             self.people_decrypted += len(stale)
             for person in stale:
-                kept[person] = (touched[person], found[person].role if person in found else None)
+                kept[person] = (kept[person][0], found[person].role if person in found else None, True)
         roles = {p.participant_id: kept[p.person_id][1] for p in persons if p.person_id in kept}
         return {participant: role for participant, role in roles.items() if role}
 
 
 @dataclass(frozen=True)
 class RegisterVersion:
-    """The register as the roles depend on it: each of the cohort's people with the time their row was last written,
-    and which person each participant is."""
+    """The register as the roles depend on it: how many of the cohort's people it holds and their latest
+    registration (each registration writes `touched_at`; an erasure takes a row away), and which person each
+    participant is."""
 
-    people: tuple[tuple[str, datetime], ...]
+    people: tuple[int, datetime | None]
     links: tuple[tuple[str, str], ...]
 
 
 async def _register_version(session: AsyncSession, cohort: str, links: Sequence[_Linked]) -> RegisterVersion:
-    written = select(PersonRecord.person_id, PersonRecord.touched_at).where(PersonRecord.cohort == cohort)
-    people = tuple(sorted((row.person_id, row.touched_at) for row in await session.execute(written)))
-    return RegisterVersion(people, tuple(sorted((link.participant_id, link.person_id) for link in links)))
+    columns = [
+        select(func.count()).select_from(PersonRecord).where(PersonRecord.cohort == cohort).scalar_subquery(),
+        select(func.max(PersonRecord.touched_at)).where(PersonRecord.cohort == cohort).scalar_subquery(),
+    ]
+    found, latest = (await session.execute(select(*columns))).one()
+    return RegisterVersion((int(found), latest), tuple(sorted((link.participant_id, link.person_id) for link in links)))
 
 
 async def statistics(

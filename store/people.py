@@ -229,6 +229,14 @@ class People:
             )
             return await _delete_people(session, list((await session.scalars(stale)).all()))
 
+    async def touched(self, cohort: str) -> dict[str, datetime]:
+        """When each of the cohort's people was last registered (no data decrypted): what changed since a read."""
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(PersonRecord.person_id, PersonRecord.touched_at).where(PersonRecord.cohort == cohort)
+            )
+            return {row.person_id: row.touched_at for row in rows}
+
     async def get(self, person_id: str) -> PersonData | None:
         """None when unknown or erased."""
         return (await self.get_many([person_id])).get(person_id)

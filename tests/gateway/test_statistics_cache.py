@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.statistics import CohortStatistics
 from gateway import statistics as statistics_module
-from gateway.statistics import StatisticsCache
+from gateway.statistics import RoleCache, StatisticsCache, _register_version
 from store.people import People
 from store.tables import CohortRecord, GroupRecord, ParticipantPersonRecord
 from tests.store.test_db import NOW, cohort
@@ -117,3 +118,45 @@ async def test_a_count_leaves_the_event_loop_to_the_views_meanwhile(
     figures = await counting
     assert figures is not None and figures.by_outcome == {"admitted": 1}
     assert ticks >= 10, ticks  # with the count on the loop, it ticked twice: before it and after it
+
+
+@dataclass(frozen=True)
+class Link:
+    participant_id: str
+    person_id: str
+
+
+class CountedPeople(People):
+    """The register, counting how often the cache read when its people were registered."""
+
+    reads = 0
+
+    async def touched(self, cohort: str) -> dict[str, datetime]:
+        self.reads += 1
+        return await super().touched(cohort)
+
+
+async def test_a_role_is_read_for_a_changed_person_only_and_an_erased_one_has_none(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    people, roles = CountedPeople(session_factory, KEY), RoleCache()
+    ids = [
+        await people.register("2022", kari(email=f"p{n}@k.no", role=role), confirmed=False)  # may be corrected
+        for n, role in ((1, "rådgiver"), (2, "leder"))
+    ]
+    links = [Link(f"kull-2022.gruppe-5001.deltaker-{n}", person) for n, person in enumerate(ids, 1)]
+
+    async def read() -> dict[str, str]:
+        async with session_factory() as session:
+            version = await _register_version(session, "2022", links)
+        return await roles.get(people, "2022", version, links)
+
+    both = {"kull-2022.gruppe-5001.deltaker-1": "rådgiver", "kull-2022.gruppe-5001.deltaker-2": "leder"}
+    assert await read() == both and (people.reads, roles.people_decrypted) == (1, 2)
+    assert await read() == both and (people.reads, roles.people_decrypted) == (1, 2)  # unchanged: only its summary
+    await people.register("2022", kari(email="p2@k.no", role="prosjektleder"), confirmed=True)  # corrected
+    changed = await read()
+    assert changed["kull-2022.gruppe-5001.deltaker-2"] == "prosjektleder" and roles.people_decrypted == 3
+    await people.erase(ids[0])
+    assert await read() == {"kull-2022.gruppe-5001.deltaker-2": "prosjektleder"}
+    assert (people.reads, roles.people_decrypted) == (3, 3)
