@@ -7,21 +7,25 @@ absolute expiry, whichever comes first; an API token only at its expiry.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import String, delete, select
+import structlog
+from sqlalchemy import String, delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.tables import Base
 
 SECRET_BYTES = 32
 SECRET_MAX = 100  # a longer value is no secret of ours: refused before it is hashed or looked up
 TOUCH_EVERY = timedelta(minutes=1)  # `last_seen_at` is written at most this often per session
+log = structlog.get_logger()
 
 
 class Kind(StrEnum):
@@ -64,6 +68,7 @@ class Sessions:
         self.sessions = sessions
         self.lifetime = {Kind.SESSION: session_lifetime, Kind.TOKEN: token_lifetime}
         self.idle = {Kind.SESSION: session_idle, Kind.TOKEN: token_lifetime}
+        self._touching: dict[str, asyncio.Task[None]] = {}  # by secret hash: `last_seen_at` being written
 
     async def start(self, username: str, kind: Kind) -> Started:
         """A new session or token (a fresh secret and CSRF token at every sign-in); expired rows are cleared."""
@@ -89,16 +94,46 @@ class Sessions:
         if not secret or len(secret) > SECRET_MAX:
             return None
         now = datetime.now(UTC)
+        hashed = _hash(secret)
         async with self.sessions() as session, session.begin():
-            record = await session.get(SessionRecord, _hash(secret))
+            record = await session.get(SessionRecord, hashed)
             if record is None or record.kind != kind.value:
                 return None
             if now >= record.expires_at or now - record.last_seen_at >= self.idle[kind]:
                 await session.delete(record)
                 return None
             if now - record.last_seen_at >= TOUCH_EVERY:
-                record.last_seen_at = now
+                self._touch(hashed, now)
             return Current(record.username, record.csrf)
+
+    def _touch(self, hashed: str, now: datetime) -> None:
+        """`last_seen_at` written beside the request, not in it: the request only reads, and on SQLite a write waits
+        for the other processes' (the national year's slowest pages waited 1.0-1.4 s for it, behind the worker's).
+        On a connection of its own (write_whole), so the reads of this process's one connection do not wait either."""
+        if hashed in self._touching:
+            return
+        task = asyncio.create_task(self._write_touch(hashed, now))
+        self._touching[hashed] = task
+        task.add_done_callback(lambda _: self._touching.pop(hashed, None))
+
+    async def _write_touch(self, hashed: str, now: datetime) -> None:
+        from store.db import write_whole  # noqa: PLC0415 (store.db imports the tables that import this module)
+
+        def touch(session: Session) -> None:
+            session.execute(
+                update(SessionRecord)
+                .where(SessionRecord.secret_hash == hashed, SessionRecord.last_seen_at < now)
+                .values(last_seen_at=now)
+            )
+
+        try:
+            await write_whole(self.sessions, touch)
+        except SQLAlchemyError as error:  # the next request touches it again; a session idle this long ends as it would
+            log.warning("session not touched", error=type(error).__name__)
+
+    async def touched(self) -> None:
+        """Wait for the writes of `last_seen_at` under way (a test, or a process that stops)."""
+        await asyncio.gather(*self._touching.values())
 
     async def end(self, secret: str) -> None:
         if secret and len(secret) <= SECRET_MAX:
