@@ -12,7 +12,6 @@ from temporalio.runtime import Runtime
 
 from runtime.files import private_dir, restrict_process_umask
 from runtime.logs import configure_logging, core_logging
-from runtime.memory import limit_malloc_arenas
 from runtime.metrics import MetricsUnavailable, worker_runtime
 from runtime.reminders import ensure_reminder_schedule
 from runtime.settings import Settings, get_settings
@@ -58,7 +57,6 @@ async def run_worker(settings: Settings, runtime: Runtime) -> None:
 
 def main() -> int:
     restrict_process_umask()  # first: the SQLite read model, the key and the documents are private
-    limit_malloc_arenas()  # before the SDK's runtime starts its threads
     settings = get_settings()
     private_dir(settings.data_dir)
     configure_logging(settings.log_format, settings.log_level)
