@@ -13,7 +13,7 @@ from gateway.statistics import StatisticsCache
 from gateway.storage import People
 
 # a count that took longer is made again beside the views, not in one: a small cohort's takes a few milliseconds; a
-# national one's 38 ms (median, 148 ms at worst) during its year (bench/national.py), each view's wait at 0.05
+# national one's 38 ms (median, 148 ms at worst) during its year (bench/national.py): at 0.05 most were made in a view
 COUNT_IN_VIEW_SECONDS = 0.01
 
 
