@@ -8,7 +8,15 @@ from activities.documents import Documents, documents_key
 from activities.letters import LetterPage, LetterView, PeopleLookup, cohort_letters, cohort_letters_page, person_letters
 from store import end_of_year as end_of_year_store
 from store import explanations as explanations_store
-from store.db import SchemaBehind, create_schema, make_engine, make_session_factory, schema_state, upgrade_schema
+from store.db import (
+    SchemaBehind,
+    create_schema,
+    make_engine,
+    make_session_factory,
+    schema_state,
+    upgrade_schema,
+    write_whole,
+)
 from store.end_of_year import AppealRecord, ResitRecord
 from store.people import People, register_key
 from store.tables import AuditRecord, CohortRecord, GroupRecord
@@ -36,6 +44,7 @@ __all__ = [
     "explanations_store",
     "make_engine",
     "make_session_factory",
+    "write_whole",
     "person_letters",
     "register_key",
     "schema_state",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -26,6 +27,9 @@ SECRET_BYTES = 32
 SECRET_MAX = 100  # a longer value is no secret of ours: refused before it is hashed or looked up
 TOUCH_EVERY = timedelta(minutes=1)  # `last_seen_at` is written at most this often per session
 log = structlog.get_logger()
+# runs a unit of work in a transaction of its own: the web app gives store.db's write_whole (on SQLite, a connection of
+# its own, so the process's one reading connection does not wait for the write lock)
+Writer = Callable[[Callable[[Session], None]], Awaitable[None]]
 
 
 class Kind(StrEnum):
@@ -64,8 +68,10 @@ class Sessions:
         session_lifetime: timedelta,
         session_idle: timedelta,
         token_lifetime: timedelta,
+        write: Writer | None = None,
     ) -> None:
         self.sessions = sessions
+        self.write = write or self._write_here
         self.lifetime = {Kind.SESSION: session_lifetime, Kind.TOKEN: token_lifetime}
         self.idle = {Kind.SESSION: session_idle, Kind.TOKEN: token_lifetime}
         self._touching: dict[str, asyncio.Task[None]] = {}  # by secret hash: `last_seen_at` being written
@@ -109,16 +115,18 @@ class Sessions:
     def _touch(self, hashed: str, now: datetime) -> None:
         """`last_seen_at` written beside the request, not in it: the request only reads, and on SQLite a write waits
         for the other processes' (the national year's slowest pages waited 1.0-1.4 s for it, behind the worker's).
-        On a connection of its own (write_whole), so the reads of this process's one connection do not wait either."""
+        Through `write` (the web app's is on a connection of its own), so this process's reads do not wait either."""
         if hashed in self._touching:
             return
         task = asyncio.create_task(self._write_touch(hashed, now))
         self._touching[hashed] = task
         task.add_done_callback(lambda _: self._touching.pop(hashed, None))
 
-    async def _write_touch(self, hashed: str, now: datetime) -> None:
-        from store.db import write_whole  # noqa: PLC0415 (store.db imports the tables that import this module)
+    async def _write_here(self, work: Callable[[Session], None]) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.run_sync(work)
 
+    async def _write_touch(self, hashed: str, now: datetime) -> None:
         def touch(session: Session) -> None:
             session.execute(
                 update(SessionRecord)
@@ -127,7 +135,7 @@ class Sessions:
             )
 
         try:
-            await write_whole(self.sessions, touch)
+            await self.write(touch)
         except SQLAlchemyError as error:  # the next request touches it again; a session idle this long ends as it would
             log.warning("session not touched", error=type(error).__name__)
 

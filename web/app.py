@@ -6,6 +6,7 @@ Tests build it with their own settings, client and sessions; `starter.py web` se
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import os
 from datetime import timedelta
@@ -27,7 +28,7 @@ from domain.errors import describe, problems
 from gateway.accounts import Accounts, Sessions
 from gateway.admin import Admin, Refused
 from gateway.applying import Applying
-from gateway.storage import Documents, Uploads, documents_key
+from gateway.storage import Documents, Uploads, documents_key, write_whole
 from runtime.codec import EncryptionCodec, load_keys
 from runtime.settings import Settings
 from runtime.wiring import people_register
@@ -91,6 +92,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
             session_lifetime=timedelta(minutes=settings.web_session_minutes),
             session_idle=timedelta(minutes=settings.web_session_idle_minutes),
             token_lifetime=timedelta(minutes=settings.web_token_minutes),
+            write=functools.partial(write_whole, sessions),  # a session's last use, beside the request
         ),
         oidc=openid,
         proxies=[ip_network(proxy, strict=False) for proxy in settings.web_trusted_proxies],

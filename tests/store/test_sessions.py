@@ -4,6 +4,7 @@ write that on SQLite queues behind the other processes' writes."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -13,12 +14,14 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from store.db import create_schema, make_engine, make_session_factory
+from store.db import create_schema, make_engine, make_session_factory, write_whole
 from store.sessions import Kind, SessionRecord, Sessions
 
 
 def lifetimes(factory: async_sessionmaker[AsyncSession]) -> Sessions:
-    return Sessions(factory, timedelta(hours=8), timedelta(hours=1), timedelta(hours=1))
+    """As the web app makes them (web/app.py): the touch written through write_whole."""
+    hours = timedelta(hours=1)
+    return Sessions(factory, timedelta(hours=8), hours, hours, write=functools.partial(write_whole, factory))
 
 
 async def seen_minutes_ago(factory: async_sessionmaker[AsyncSession], secret: str, minutes: int) -> datetime:
