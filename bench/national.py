@@ -199,6 +199,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
             " more than the mean of the others)"
         )
     lines.append("  counted: " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())))
+    lines.extend(task_figures(run, project["probe"], project["origin"]))
     p50, p99 = cuts(demo.times)
     lines.append(
         f"admin updates (the script's own, {len(demo.times)}, up to {ALL_AT_ONCE} at once and timed in its busy"
@@ -231,6 +232,32 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     lines.append(f"outcomes as the rules give: {'yes' if +got == +want else 'NO'}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     lines.append(f"load average (1, 5, 15 min) at the end of the year: {load}")
+    return lines
+
+
+def task_figures(run: Any, probe: str, origin: float) -> list[str]:
+    """Where an update's answer waits: the workflow tasks' time in their queue (sticky: the worker that holds the
+    workflow; shared: any worker, after a sticky queue's timeout or an eviction) and at the worker."""
+    lines = ["workflow tasks, scheduled to started (every workflow of the run):"]
+    for queue, waits in run.task_waits.items():
+        if waits:
+            p50, p99 = cuts(waits)
+            most = max(waits)
+            lines.append(
+                f"  {queue + ' queue':<13} {len(waits):7} tasks: p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {most:.0f} ms"
+            )
+    lines.append(f"  schedule-to-start timeouts (a sticky queue waited out): {run.sticky_timeouts}")
+    for name, chosen in (("the probe's", True), ("the script's", False)):
+        tasks = [t for t in run.updates if (t[0] == probe) == chosen]
+        if not tasks:
+            continue
+        (w50, w99), (r50, r99) = cuts([t[1] for t in tasks]), cuts([t[2] for t in tasks])
+        slowest = sorted(tasks, key=lambda t: t[1] + t[2], reverse=True)[:3]
+        slow = ", ".join(f"{t[1]:.0f}+{t[2]:.0f} ms at {t[3].timestamp() - origin:.0f} s" for t in slowest)
+        lines.append(
+            f"  {name} updates ({len(tasks)}), their accepting task: waited p50 {w50:.0f} ms, p99 {w99:.0f} ms;"
+            f" ran p50 {r50:.0f} ms, p99 {r99:.0f} ms; slowest (wait+run) {slow}"
+        )
     return lines
 
 

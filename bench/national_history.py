@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, TaskQueueKind, TimeoutType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
@@ -49,6 +49,11 @@ class Run:
     counts: Counter[str] = field(default_factory=Counter)  # starts, signals, updates, timers, activities, local
     lengths: Counter[str] = field(default_factory=Counter)  # history events by workflow ID, over its runs
     kinds: dict[str, str] = field(default_factory=dict)  # each workflow ID's type
+    # workflow tasks' waits in ms from scheduled to started, by queue ("sticky", "shared"), and for the tasks that
+    # accepted an update: their wait and their run (started to completed), the parts of an update's answer
+    task_waits: dict[str, list[float]] = field(default_factory=lambda: {"sticky": [], "shared": []})
+    updates: list[tuple[str, float, float, datetime]] = field(default_factory=list)  # workflow ID, wait, run, when
+    sticky_timeouts: int = 0  # tasks that waited out the sticky queue's schedule-to-start timeout
 
     @property
     def span(self) -> float:
@@ -59,13 +64,34 @@ def _time(event: HistoryEvent) -> datetime:
     return event.event_time.ToDatetime()
 
 
+def _ms(delta: Any) -> float:
+    return float(delta.total_seconds() * 1000)
+
+
 def _shape(workflow_id: str, workflow_type: str, events: list[HistoryEvent], run: Run) -> Shape:
     started_at = _time(events[0])
     shape = Shape(workflow_id, workflow_type, started_at)
     current: list[Any] = shape.start  # the step the next activities belong to
     timers: dict[int, HistoryEvent] = {}
+    scheduled: HistoryEvent | None = None
+    task: tuple[float, float] = (0.0, 0.0)  # the last completed workflow task's wait and run, in ms
+    started_task: HistoryEvent | None = None
     for event in events:
         kind = event.event_type
+        if kind == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            scheduled = event
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED and scheduled is not None:
+            queue = scheduled.workflow_task_scheduled_event_attributes.task_queue.kind
+            waited = _ms(_time(event) - _time(scheduled))
+            run.task_waits["sticky" if queue == TaskQueueKind.TASK_QUEUE_KIND_STICKY else "shared"].append(waited)
+            started_task = event
+            task = (waited, 0.0)
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED and started_task is not None:
+            task = (task[0], _ms(_time(event) - _time(started_task)))
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT and (
+            event.workflow_task_timed_out_event_attributes.timeout_type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+        ):
+            run.sticky_timeouts += 1
         if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
             run.counts["starts"] += 1
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
@@ -76,6 +102,7 @@ def _shape(workflow_id: str, workflow_type: str, events: list[HistoryEvent], run
             shape.messages.append(["update", _time(event), 0, 0])
             current = shape.messages[-1]
             run.counts["updates"] += 1
+            run.updates.append((workflow_id, task[0], task[1], _time(event)))
         elif kind == EventType.EVENT_TYPE_TIMER_STARTED:
             timers[event.event_id] = event
         elif kind == EventType.EVENT_TYPE_TIMER_FIRED:
