@@ -7,6 +7,7 @@ work (`async with factory() as s, s.begin():`) and hands the session to these he
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import sqlite3
 import weakref
@@ -15,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Connection, Engine, create_engine, delete, event, inspect, or_
+from sqlalchemy import ColumnElement, Connection, Engine, Table, create_engine, delete, event, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -240,32 +241,56 @@ def _upgrade(connection: Connection) -> tuple[SchemaState, SchemaState]:
     return before, schema.state(connection)
 
 
-def _insert(session: Session, table_model: type[Base]) -> Any:
+def _insert(dialect: str, table: Table) -> Any:
     # ON CONFLICT is dialect syntax; both dialects' inserts share the same API from here on
-    dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(table_model)
+        return postgresql.insert(table)
     if dialect == "sqlite":
-        return sqlite.insert(table_model)
+        return sqlite.insert(table)
     raise NotImplementedError(f"no upsert for dialect {dialect}")
 
 
-def _primary_key(table_model: type[Base]) -> list[str]:
-    return [column.name for column in inspect(table_model).primary_key]
+def _primary_key(table: Table) -> list[str]:
+    return [column.name for column in table.primary_key]
+
+
+# The statements are built once for each table and set of columns and given the values when they run: built for each
+# row (`.values(...)`, `excluded`, a cache key over the values) they were half of the effects activity's CPU in the
+# national year (bench/store_writes.py). On the Core table, not the ORM class: the ORM's bulk path added its own.
+@functools.lru_cache(maxsize=256)
+def _upsert_statement(dialect: str, table: Table, columns: frozenset[str]) -> Any:
+    keys = _primary_key(table)
+    statement = _insert(dialect, table)
+    changes = {name: statement.excluded[name] for name in sorted(columns) if name not in keys}
+    if changes:
+        return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+    return statement.on_conflict_do_nothing(index_elements=keys)
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_if_absent_statement(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
+    keys = _primary_key(table)
+    statement = _insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique) or keys)
+    # RETURNING tells inserted from skipped on both backends; rowcount is not reliable for that everywhere
+    return statement.returning(*(table.c[name] for name in keys))
+
+
+def _table(session: Session, table_model: type[Base], values: Mapping[str, Any]) -> tuple[str, Table]:
+    """The dialect and the table, once every value names one of its columns (a statement given other values would
+    drop them without a word)."""
+    table = cast(Table, table_model.__table__)
+    unknown = values.keys() - table.c.keys()
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
+    return session.get_bind().dialect.name, table
 
 
 # Each helper is written once, on a plain session (`write_whole` runs them in a thread); an async caller awaits the
 # same code through `run_sync`.
 def upsert_row_sync(session: Session, table_model: type[Base], values: Mapping[str, Any]) -> None:
     """Insert the row, or overwrite the given columns of the row with the same primary key."""
-    keys = _primary_key(table_model)
-    statement = _insert(session, table_model).values(**values)
-    changes = {name: statement.excluded[name] for name in values if name not in keys}
-    if changes:
-        statement = statement.on_conflict_do_update(index_elements=keys, set_=changes)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    session.execute(statement)
+    dialect, table = _table(session, table_model, values)
+    session.execute(_upsert_statement(dialect, table, frozenset(values)), dict(values))
 
 
 async def upsert_row(session: AsyncSession, table_model: type[Base], values: Mapping[str, Any]) -> None:
@@ -276,13 +301,9 @@ def insert_if_absent_sync(
     session: Session, table_model: type[Base], values: Mapping[str, Any], unique: Sequence[str] = ()
 ) -> bool:
     """Insert the row unless one with the same primary key (or the same `unique` columns) exists; True if inserted."""
-    keys = _primary_key(table_model)
-    statement = (
-        _insert(session, table_model).values(**values).on_conflict_do_nothing(index_elements=list(unique) or keys)
-    )
-    # RETURNING tells inserted from skipped on both backends; rowcount is not reliable for that everywhere
-    returning = statement.returning(*(table_model.__table__.c[name] for name in keys))
-    return session.execute(returning).first() is not None
+    dialect, table = _table(session, table_model, values)
+    statement = _insert_if_absent_statement(dialect, table, tuple(unique))
+    return session.execute(statement, dict(values)).first() is not None
 
 
 async def insert_if_absent(

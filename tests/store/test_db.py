@@ -93,6 +93,37 @@ async def test_upsert_inserts_then_updates_the_same_row(session_factory: Session
     assert [(r.stage, r.seed, r.admitted, r.places) for r in rows] == [("selected", "abc", 10, 10)]
 
 
+async def test_an_upsert_of_some_columns_keeps_the_others_whatever_was_written_before(
+    session_factory: Sessions,
+) -> None:
+    """The statements are built once for each set of columns: a row written without its seed after one with it (and
+    before one with every column again) overwrites only the columns it has."""
+    async with session_factory() as session, session.begin():
+        await upsert_row(session, CohortRecord, cohort(seed="abc"))
+        await upsert_row(session, CohortRecord, {k: v for k, v in cohort(stage="selected").items() if k != "seed"})
+        await upsert_row(session, CohortRecord, cohort(cohort="2023", places=20))
+    async with session_factory() as session:
+        rows = (await session.scalars(select(CohortRecord).order_by(CohortRecord.cohort))).all()
+    assert [(r.cohort, r.stage, r.seed, r.places) for r in rows] == [
+        ("2022", "selected", "abc", 10),
+        ("2023", "applications_open", None, 20),
+    ]
+
+
+async def test_a_value_for_no_column_is_refused_by_name_and_nothing_is_written(session_factory: Sessions) -> None:
+    for write in (
+        lambda session: upsert_row(session, CohortRecord, cohort(stagee="selected")),
+        lambda session: insert_if_absent(session, OutboxRecord, outbox() | {"kindd": "admitted"}),
+    ):
+        with pytest.raises(ValueError, match="has no column (stagee|kindd)"):
+            async with session_factory() as session, session.begin():
+                await write(session)
+    async with session_factory() as session:
+        cohorts = await session.scalar(select(func.count()).select_from(CohortRecord))
+        letters = await session.scalar(select(func.count()).select_from(OutboxRecord))
+    assert (cohorts, letters) == (0, 0)
+
+
 async def test_insert_if_absent_tells_new_from_existing(session_factory: Sessions) -> None:
     async with session_factory() as session, session.begin():
         first = await insert_if_absent(session, OutboxRecord, outbox())
