@@ -68,10 +68,10 @@ class Sessions:
         session_lifetime: timedelta,
         session_idle: timedelta,
         token_lifetime: timedelta,
-        write: Writer | None = None,
+        write: Writer,
     ) -> None:
         self.sessions = sessions
-        self.write = write or self._write_here
+        self.write = write
         self.lifetime = {Kind.SESSION: session_lifetime, Kind.TOKEN: token_lifetime}
         self.idle = {Kind.SESSION: session_idle, Kind.TOKEN: token_lifetime}
         self._touching: dict[str, asyncio.Task[None]] = {}  # by secret hash: `last_seen_at` being written
@@ -121,10 +121,6 @@ class Sessions:
         task = asyncio.create_task(self._write_touch(hashed, now))
         self._touching[hashed] = task
         task.add_done_callback(lambda _: self._touching.pop(hashed, None))
-
-    async def _write_here(self, work: Callable[[Session], None]) -> None:
-        async with self.sessions() as session, session.begin():
-            await session.run_sync(work)
 
     async def _write_touch(self, hashed: str, now: datetime) -> None:
         def touch(session: Session) -> None:

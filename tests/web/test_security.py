@@ -4,6 +4,7 @@ stay on HTTPS, and the client's address from a proxy only when it is trusted."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from domain.models import Grade
 from gateway.admin import Refused
 from gateway.commands import WRITTEN_GRADE
 from store.accounts import Account, Role
+from store.db import write_whole
 from store.sessions import Kind, SessionRecord, Sessions
 from store.uploads import Uploads
 from tests.web.conftest import OURS, PASSWORD, World, csrf_of, sign_in, token
@@ -208,7 +210,8 @@ async def test_an_api_token_can_be_ended_by_its_holder(world: World) -> None:
 
 
 async def test_a_session_ends_when_idle_or_past_its_lifetime(world: World) -> None:
-    sessions = Sessions(world.harness.sessions, timedelta(hours=8), timedelta(hours=1), timedelta(hours=1))
+    hours, factory = timedelta(hours=1), world.harness.sessions
+    sessions = Sessions(factory, timedelta(hours=8), hours, hours, write=functools.partial(write_whole, factory))
     idle, old = await sessions.start("turid", Kind.SESSION), await sessions.start("turid", Kind.SESSION)
     assert (await sessions.current(idle.secret, Kind.SESSION)) is not None
     assert (await sessions.current(idle.secret, Kind.TOKEN)) is None  # a session is no API token
