@@ -5,7 +5,7 @@ One trivial workflow stands for one workflow of the project run (bench/national_
 timers (each firing at the same time after its start) and runs, after its start, each timer and each signal or update
 it receives, as many no-op activities and local activities as the project's workflow ran after it. The worker takes
 the project worker's options as runtime/wiring.py builds them (task queue, cache size, concurrency, sticky queue,
-sandbox), with only the workflows and activities replaced."""
+workflow runner), with only the workflows and activities replaced."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def _already_applied(number: str, application_id: str) -> Problem:
 
 def preload() -> None:
     """Read the data files the rules use (municipality register, Norwegian locale) into memory now: workflows run
-    these rules in a sandbox that refuses to open files."""
+    these rules, and a workflow task does no I/O."""
     register()
     format_list(["Oslo", "Bergen"], locale="nb")
 

@@ -17,8 +17,7 @@ from temporalio.client import Client
 from temporalio.common import MetricMeter
 from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime, TelemetryConfig
-from temporalio.worker import Replayer, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 
 from activities.documents import Documents, documents_key
 from activities.effects import EffectsActivities
@@ -61,26 +60,6 @@ WORKFLOWS: Sequence[type] = (
     ExplanationWorkflow,
     StaffReminderWorkflow,
 )
-# Modules imported once for every workflow, not again in each workflow's sandbox. Models that cross the workflows'
-# boundary must be one module for every workflow and activity: a sandbox's own copy of a notice class would fail
-# validation as "not an instance of" the activity input's class. The workflows' own modules too: a sandbox's copy
-# cost each cached workflow about 55 KiB (bench/worker_memory.py, national cohort: 220 KiB a cached workflow with
-# them sandboxed, 166 KiB passed through) and each workflow brought into the cache the time to run them again.
-# Passed through, a call of theirs that a workflow may not make (the clock, randomness, I/O) is not stopped by the
-# sandbox at run time: ruff's banned-api (pyproject.toml, TID251 on workflows/) refuses it in the code instead.
-# Libraries that load lazily must not do so sandboxed: babel (the rules name municipalities in Norwegian lists) and
-# the log formatters (workflow.logger's records are formatted in the workflow's thread; a first import there read
-# os.environ and failed the workflow task).
-PASSTHROUGH = (
-    "domain",
-    "activities",
-    "workflows",
-    "babel",
-    "structlog",
-    "rich",
-    "colorama",
-    "better_exceptions",
-)
 log = structlog.get_logger()
 
 
@@ -113,14 +92,23 @@ async def ensure_search_attributes(client: Client) -> None:
         log.info("search attributes registered", names=sorted(missing))
 
 
-def workflow_runner() -> SandboxedWorkflowRunner:
-    """The sandbox every worker and replayer runs the workflows in, with the rules' data already read."""
+def workflow_runner() -> UnsandboxedWorkflowRunner:
+    """How every worker and replayer runs the workflows: without the SDK's sandbox, with the rules' data already read.
+
+    The sandbox guarded nothing of ours. Its guard is a proxy of each module it re-imports per workflow, and our
+    workflows, rules and models had to be passed through it (a sandbox's own copy of a model class fails an activity's
+    validation as "not an instance of" it), so their calls of the clock, randomness or I/O were never stopped: ruff's
+    banned-api on workflows/ refuses those in the code (tests/test_workflow_calls.py), and the recorded histories replay
+    on every change (tests/test_replay.py). What it did cost: a compiled code string run for each activation, and a
+    sandbox of its own kept for each cached workflow. Replaying the recorded cohort: 277-331 µs of
+    CPU an event unsandboxed against 462-600 sandboxed; the national cohort's 1,786 workflows held 118 KiB each in the
+    worker against 133, with its peak 349 MiB against 428 (bench/worker_memory.py)."""
     preload()
-    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
+    return UnsandboxedWorkflowRunner()
 
 
 def replayer(converter: DataConverter) -> Replayer:
-    """Replays histories as the worker runs them: the same workflows, sandbox and update answering."""
+    """Replays histories as the worker runs them: the same workflows, runner and update answering."""
     return Replayer(
         workflows=list(WORKFLOWS),
         data_converter=converter,

@@ -1,5 +1,5 @@
-"""What workflow code may not call is refused in the code: the worker passes workflows/ through the sandbox
-(runtime/wiring.py), so the sandbox no longer stops the clock, randomness or I/O there at run time. ruff's
+"""What workflow code may not call is refused in the code: the worker runs the workflows without the SDK's sandbox
+(runtime/wiring.py says why), so nothing stops the clock, randomness or I/O there at run time. ruff's
 banned-api (pyproject.toml) does, on workflows/ only: the rules and the activities keep their own imports."""
 
 from __future__ import annotations
