@@ -100,9 +100,9 @@ def workflow_runner() -> UnsandboxedWorkflowRunner:
     validation as "not an instance of" it), so their calls of the clock, randomness or I/O were never stopped: ruff's
     banned-api on workflows/ refuses those in the code (tests/test_workflow_calls.py), and the recorded histories replay
     on every change (tests/test_replay.py). What it did cost: a compiled code string run for each activation, and a
-    sandbox of its own kept for each cached workflow. Replaying the recorded cohort: 277-331 µs of
-    CPU an event unsandboxed against 462-600 sandboxed; the national cohort's 1,786 workflows held 118 KiB each in the
-    worker against 133, with its peak 349 MiB against 428 (bench/worker_memory.py)."""
+    sandbox of its own kept for each cached workflow. Replaying the recorded cohort (bench/replay.py) took 0.69 of the
+    sandbox's CPU (317 against 460 µs an event); the national cohort's 1,786 workflows held 118 KiB each in the worker
+    against 133 (bench/worker_memory.py)."""
     preload()
     return UnsandboxedWorkflowRunner()
 
