@@ -38,11 +38,13 @@ from national_procs import (
     BACKGROUND_NICE,
     PROBE,
     ROOT,
+    CpuTrace,
     PageSampler,
     Stamped,
     cpu_seconds,
     free_port,
     peak_rss_mib,
+    said_cores,
     start_python,
     start_server,
     stop,
@@ -121,6 +123,10 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
         # the probe's update goes to the last group (the script's pages show the first)
         probe = GroupId.of(chosen.cohort, chosen.applications[-1]["municipalities"][0]).workflow_id
         sampler = PageSampler(base, pages, args.sample_every, probe)
+        if args.script_nice:  # after the sampler's start: the person timing the pages keeps the web app's priority
+            os.nice(args.script_nice)
+        processes = {"server": server.pid, "worker": worker.pid, "web": web.pid, "script": os.getpid()}
+        cpu = CpuTrace(processes | {"sampler": sampler.pid})
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
         started, origin = time.monotonic(), time.time()
         with (folder / "script.log").open("w", encoding="utf-8") as log:
@@ -129,6 +135,7 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
             demo = await watched(year, {"worker": worker, "web": web, "server": server})
         wall = time.monotonic() - started
         page_times = await sampler.stop()
+        cpu.stop()
         server_cpu, worker_rss = cpu_seconds(server.pid), peak_rss_mib(worker.pid)
         worker_cpu, web_cpu = cpu_seconds(worker.pid), cpu_seconds(web.pid)
         report = await build_report(admin, sessions, chosen.cohort, wall)
@@ -140,6 +147,7 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
             "scenario": chosen,
             "pages": page_times,
             "origin": origin,
+            "cpu": cpu,
             "probe": probe,
             "server_cpu": server_cpu,
             "worker_rss": worker_rss,
@@ -175,7 +183,8 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         f"commit:  {args.commit}",
         f"cohort:  {groups} groups admitted, {participants} participants; year compressed to "
         f"{args.year_minutes:g} min after an intake of {project['intake']:.0f} s",
-        f"priority: the server and the worker at nice {args.background_nice}, the web app at 0",
+        f"priority: the server and the worker at nice {args.background_nice}, the script's people at "
+        f"{args.script_nice}, the web app and the pages' sampler at 0",
         "",
         f"wall time of the year (script, intake to the cohort's close): {project['wall']:8.1f} s",
         f"span on the server (first event to last):                  {run.span:8.1f} s",
@@ -205,17 +214,23 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         f"admin updates (the script's own, {len(demo.times)}, up to {ALL_AT_ONCE} at once and timed in its busy"
         f" process): p50 {p50:.0f} ms, p99 {p99:.0f} ms"
     )
-    pages = project["pages"]
+    pages, cpu = project["pages"], project["cpu"]
     for name, samples in pages.times.items():
         if name.endswith(" refused") or name[-3:].isdigit():  # answers that were not timed: how many
             lines.append(f"{name:<29} ({len(samples)} times)")
             continue
         p50, p99 = cuts(samples)
         what = name if name.startswith(PROBE) else f"page {name}"
-        slow = ", ".join(f"{ms:.0f} ms at {at - project['origin']:.0f} s" for ms, at in pages.slowest.get(name, []))
+        slow = ", ".join(
+            f"{ms:.0f} ms at {at - project['origin']:.0f} s ({sum(cpu.at(at).values()):.1f} cores busy)"
+            for ms, at in pages.slowest.get(name, [])
+        )
         lines.append(f"{what:<29} ({len(samples)} samples, own process): p50 {p50:.0f} ms, p99 {p99:.0f} ms")
         if slow:
             lines.append(f"  slowest (seconds since the start, as in the script log): {slow}")
+    start, cores = cpu.busiest()
+    lines.append(f"the busiest 30 s, from {start - project['origin']:.0f} s: {said_cores(cores)}")
+    lines.append(f"the mean over the year: {said_cores(cpu.mean())}")
     lines.append(f"worker RSS peak (VmHWM): {project['worker_rss']:.0f} MiB")
     lines.append(f"server CPU (utime+stime): {project['server_cpu']:.1f} s")
     lines.append(f"worker CPU: {project['worker_cpu']:.1f} s; web app CPU: {project['web_cpu']:.1f} s")
@@ -305,6 +320,13 @@ if __name__ == "__main__":
         type=int,
         default=BACKGROUND_NICE,
         help="the server's and the worker's nice (both runs); 0: the same priority as the web app",
+    )
+    parser.add_argument(
+        "--script-nice",
+        type=int,
+        default=0,
+        help="this process's nice once the sampler has started: the script's people and their actions (their "
+        "browsers are not on the server's machine); 0: the web app's priority",
     )
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()

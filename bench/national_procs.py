@@ -5,12 +5,16 @@ own ports), a worker and the web app each in a process of its own (so the worker
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import itertools
 import multiprocessing
 import os
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -261,8 +265,74 @@ class PageSampler:
         self._process = context.Process(target=_sample_pages_here, args=arguments, daemon=True)
         self._process.start()
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid or 0
+
     async def stop(self) -> Samples:
         self._stop.set()
         samples: Samples = await asyncio.to_thread(self._results.get, True, 180)
         await asyncio.to_thread(self._process.join, 30)
         return samples
+
+
+class CpuTrace:
+    """Each named process's CPU seconds every `every` seconds, read from /proc by a thread of its own (the script's
+    event loop is busy in the bursts): how the two cores were shared in the busiest stretch of the year, and when each
+    of the slowest answers came."""
+
+    def __init__(self, pids: Mapping[str, int], every: float = 5.0) -> None:
+        self._pids, self._every = dict(pids), every
+        self.readings: list[tuple[float, dict[str, float]]] = []  # (time.time(), CPU seconds by name)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cpu-trace", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            reading: dict[str, float] = {}
+            for name, pid in self._pids.items():
+                with contextlib.suppress(OSError):  # a process that has exited adds nothing more
+                    reading[name] = cpu_seconds(pid)
+            self.readings.append((time.time(), reading))
+            self._stop.wait(self._every)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def steps(self) -> list[tuple[float, float, dict[str, float]]]:
+        """(start, end, cores in use by name) between two readings: CPU seconds over wall seconds."""
+        found = []
+        for (t0, r0), (t1, r1) in itertools.pairwise(self.readings):
+            found.append((t0, t1, {n: (r1[n] - r0[n]) / (t1 - t0) for n in r1 if n in r0}))
+        return found
+
+    def busiest(self, seconds: float = 30.0) -> tuple[float, dict[str, float]]:
+        """The stretch of `seconds` (whole steps) with the most CPU in use, as (its start, mean cores by name)."""
+        steps = self.steps()
+        size = max(1, round(seconds / self._every))
+        best: tuple[float, float, dict[str, float]] = (-1.0, 0.0, {})
+        for i in range(max(0, len(steps) - size + 1)):
+            window = steps[i : i + size]
+            mean = {n: statistics.fmean(s[2].get(n, 0.0) for s in window) for n in self._pids}
+            if sum(mean.values()) > best[0]:
+                best = (sum(mean.values()), window[0][0], mean)
+        return best[1], best[2]
+
+    def mean(self) -> dict[str, float]:
+        """Cores in use by name from the first reading to the last."""
+        (t0, r0), (t1, r1) = self.readings[0], self.readings[-1]
+        return {n: (r1[n] - r0[n]) / (t1 - t0) for n in r1 if n in r0}
+
+    def at(self, moment: float) -> dict[str, float]:
+        """Cores in use by name in the step that held `moment` (a time.time())."""
+        for start, end, cores in self.steps():
+            if start <= moment < end:
+                return cores
+        return {}
+
+
+def said_cores(cores: Mapping[str, float]) -> str:
+    total = sum(cores.values())
+    return f"{total:.2f} of {os.cpu_count()} cores (" + ", ".join(f"{n} {c:.2f}" for n, c in cores.items()) + ")"
