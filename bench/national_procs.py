@@ -25,7 +25,7 @@ import httpx
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from demo.embedded import answers, die_with_parent, venv_binary
+from demo.embedded import answers, die_with_parent, server_database_args, venv_binary
 from workflows.search import DEFINITIONS
 
 ROOT = Path(__file__).parents[1]
@@ -63,8 +63,7 @@ def start_server(folder: Path, name: str, nice: int = 0) -> tuple[subprocess.Pop
         str(venv_binary("temporal")),
         "server",
         "start-dev",
-        "--db-filename",
-        str(folder / f"{name}.sqlite3"),
+        *server_database_args(folder / f"{name}.sqlite3"),
         "--ip",
         "127.0.0.1",
         "--port",
