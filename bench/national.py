@@ -123,8 +123,6 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
         # the probe's update goes to the last group (the script's pages show the first)
         probe = GroupId.of(chosen.cohort, chosen.applications[-1]["municipalities"][0]).workflow_id
         sampler = PageSampler(base, pages, args.sample_every, probe)
-        if args.script_nice:  # after the sampler's start: the person timing the pages keeps the web app's priority
-            os.nice(args.script_nice)
         processes = {"server": server.pid, "worker": worker.pid, "web": web.pid, "script": os.getpid()}
         cpu = CpuTrace(processes | {"sampler": sampler.pid})
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
@@ -183,8 +181,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         f"commit:  {args.commit}",
         f"cohort:  {groups} groups admitted, {participants} participants; year compressed to "
         f"{args.year_minutes:g} min after an intake of {project['intake']:.0f} s",
-        f"priority: the server and the worker at nice {args.background_nice}, the script's people at "
-        f"{args.script_nice}, the web app and the pages' sampler at 0",
+        f"priority: the server and the worker at nice {args.background_nice}, the web app and the script at 0",
         "",
         f"wall time of the year (script, intake to the cohort's close): {project['wall']:8.1f} s",
         f"span on the server (first event to last):                  {run.span:8.1f} s",
@@ -320,13 +317,6 @@ if __name__ == "__main__":
         type=int,
         default=BACKGROUND_NICE,
         help="the server's and the worker's nice (both runs); 0: the same priority as the web app",
-    )
-    parser.add_argument(
-        "--script-nice",
-        type=int,
-        default=0,
-        help="this process's nice once the sampler has started: the script's people and their actions (their "
-        "browsers are not on the server's machine); 0: the web app's priority",
     )
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
