@@ -321,6 +321,8 @@ class CpuTrace:
 
     def mean(self) -> dict[str, float]:
         """Cores in use by name from the first reading to the last."""
+        if len(self.readings) < 2:
+            return {}
         (t0, r0), (t1, r1) = self.readings[0], self.readings[-1]
         return {n: (r1[n] - r0[n]) / (t1 - t0) for n in r1 if n in r0}
 

@@ -122,7 +122,8 @@ async def tasks(web: InboxReads, account: Account) -> list[Task]:
     found += await explanation_tasks(web, account)
     found += await commission_tasks(web, account)
     now = datetime.now(UTC)
-    for task in found:  # each made here for this view: marked in place (a copy each was a tenth of a national view)
+    # each task was made here for this view: marked in place (a copy each was an eighth of a national view's profile)
+    for task in found:
         task.overdue = overdue(task.due, now)
     return sorted(found, key=lambda task: (task.due is None, task.due or datetime.max))
 
