@@ -181,7 +181,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
         f"commit:  {args.commit}",
         f"cohort:  {groups} groups admitted, {participants} participants; year compressed to "
         f"{args.year_minutes:g} min after an intake of {project['intake']:.0f} s",
-        f"priority: the server and the worker at nice {args.background_nice}, the web app and the script at 0",
+        f"priority: the server and the worker at nice {args.background_nice}, the web app at 0",
         "",
         f"wall time of the year (script, intake to the cohort's close): {project['wall']:8.1f} s",
         f"span on the server (first event to last):                  {run.span:8.1f} s",

@@ -29,6 +29,9 @@ FIGURES = [
     r"worker CPU: \d+\.\d s; web app CPU: \d+\.\d s",
     r"worker RSS peak \(VmHWM\): \d+ MiB",
     r"server CPU \(utime\+stime\): \d+\.\d s",
+    r"the busiest 30 s, from \d+ s: \d\.\d\d of \d+ cores \(server \d\.\d\d, worker \d\.\d\d, web \d\.\d\d, script",
+    r"the mean over the year: \d\.\d\d of \d+ cores \(server \d\.\d\d, worker",
+    r"  slowest \(.*\): \d+ ms at \d+ s \(\d\.\d cores busy\)",
 ]
 
 
