@@ -122,11 +122,14 @@ async def project_run(args: argparse.Namespace, folder: Path, key: bytes) -> dic
         }
         # the probe's update goes to the last group (the script's pages show the first)
         probe = GroupId.of(chosen.cohort, chosen.applications[-1]["municipalities"][0]).workflow_id
+        # the origin of every "at N s" the run prints: taken before the sampler and the trace start their clocks, so
+        # that none of their moments comes before it (a first reading just before it printed as "-0 s")
+        origin = time.time()
         sampler = PageSampler(base, pages, args.sample_every, probe)
         processes = {"server": server.pid, "worker": worker.pid, "web": web.pid, "script": os.getpid()}
         cpu = CpuTrace(processes | {"sampler": sampler.pid})
         intake = args.intake_seconds or max(30.0, 0.25 * len(chosen.applications))
-        started, origin = time.monotonic(), time.time()
+        started = time.monotonic()
         with (folder / "script.log").open("w", encoding="utf-8") as log:
             out = cast(TextIO, Stamped(log, origin))  # seconds since the start, as the slowest samples say theirs
             year = run_year(admin, sessions, chosen, load_plan(PLAN), folder, out, intake, args.patience)
