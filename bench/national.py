@@ -45,6 +45,7 @@ from national_procs import (
     free_port,
     peak_rss_mib,
     said_cores,
+    said_resident,
     start_python,
     start_server,
     stop,
@@ -232,6 +233,7 @@ def figures(args: argparse.Namespace, project: dict[str, Any]) -> list[str]:
     lines.append(f"the busiest 30 s, from {start - project['origin']:.0f} s: {said_cores(cores)}")
     lines.append(f"the mean over the year: {said_cores(cpu.mean())}")
     lines.append(f"worker RSS peak (VmHWM): {project['worker_rss']:.0f} MiB")
+    lines.append(f"worker RSS over the year (VmRSS, every 5 s): {said_resident(cpu.resident, project['origin'])}")
     lines.append(f"server CPU (utime+stime): {project['server_cpu']:.1f} s")
     lines.append(f"worker CPU: {project['worker_cpu']:.1f} s; web app CPU: {project['web_cpu']:.1f} s")
     missed = sum(demo.missed_deadlines.values())

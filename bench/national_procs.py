@@ -30,6 +30,7 @@ from workflows.search import DEFINITIONS
 
 ROOT = Path(__file__).parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
 T = TypeVar("T")
 # The server's and the worker's nice, as a deployment runs them below the web app (docker-compose.yml's cpu_shares:
 # 256 of the web app's 1,024, about nice 6): the people's pages first, the background's bursts after.
@@ -116,6 +117,11 @@ def cpu_seconds(pid: int) -> float:
     """utime + stime of the process (proc(5): fields 14 and 15 of /proc/<pid>/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def rss_mib(pid: int) -> float:
+    """VmRSS now: the resident pages of /proc/<pid>/statm (its second field)."""
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE / 2**20
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -280,9 +286,10 @@ class CpuTrace:
     event loop is busy in the bursts): how the two cores were shared in the busiest stretch of the year, and when each
     of the slowest answers came."""
 
-    def __init__(self, pids: Mapping[str, int], every: float = 5.0) -> None:
-        self._pids, self._every = dict(pids), every
+    def __init__(self, pids: Mapping[str, int], every: float = 5.0, resident: str = "worker") -> None:
+        self._pids, self._every, self._resident = dict(pids), every, resident
         self.readings: list[tuple[float, dict[str, float]]] = []  # (time.time(), CPU seconds by name)
+        self.resident: list[tuple[float, float]] = []  # (time.time(), VmRSS in MiB) of the process named `resident`
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cpu-trace", daemon=True)
         self._thread.start()
@@ -293,7 +300,10 @@ class CpuTrace:
             for name, pid in self._pids.items():
                 with contextlib.suppress(OSError):  # a process that has exited adds nothing more
                     reading[name] = cpu_seconds(pid)
-            self.readings.append((time.time(), reading))
+            now = time.time()
+            self.readings.append((now, reading))
+            with contextlib.suppress(OSError):
+                self.resident.append((now, rss_mib(self._pids[self._resident])))
             self._stop.wait(self._every)
 
     def stop(self) -> None:
@@ -332,6 +342,17 @@ class CpuTrace:
             if start <= moment < end:
                 return cores
         return {}
+
+
+def said_resident(resident: list[tuple[float, float]], origin: float, parts: int = 6) -> str:
+    """The resident set at `parts` + 1 moments spread over the trace, and where it peaked: a steady climb (what the
+    cache and the runs hold) or a burst's spike."""
+    if not resident:
+        return "no readings"
+    picks = sorted({round(i * (len(resident) - 1) / parts) for i in range(parts + 1)})
+    said = ", ".join(f"{resident[i][0] - origin:.0f} s {resident[i][1]:.0f}" for i in picks)
+    top = max(resident, key=lambda reading: reading[1])
+    return f"{said}; the highest {top[1]:.0f} MiB at {top[0] - origin:.0f} s"
 
 
 def said_cores(cores: Mapping[str, float]) -> str:

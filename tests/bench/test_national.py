@@ -28,6 +28,7 @@ FIGURES = [
     r"admin update \(one at a time\) +\(\d+ samples, own process\): p50 \d+ ms, p99 \d+ ms",
     r"worker CPU: \d+\.\d s; web app CPU: \d+\.\d s",
     r"worker RSS peak \(VmHWM\): \d+ MiB",
+    r"worker RSS over the year \(VmRSS, every 5 s\): \d+ s \d+, .*; the highest \d+ MiB at \d+ s",
     r"server CPU \(utime\+stime\): \d+\.\d s",
     r"the busiest 30 s, from \d+ s: \d\.\d\d of \d+ cores \(server \d\.\d\d, worker \d\.\d\d, web \d\.\d\d, script",
     r"the mean over the year: \d\.\d\d of \d+ cores \(server \d\.\d\d, worker",
