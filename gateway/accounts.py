@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.accounts import USERNAME, Account, AccountError, Accounts, LocalAccountExists, Role, check_external
+from store.accounts import (
+    USERNAME,
+    Account,
+    AccountError,
+    Accounts,
+    LocalAccountExists,
+    Role,
+    check_external,
+    unknown_account_hash,
+)
 from store.db import create_schema, make_engine
 from store.identities import derived_username
 from store.sessions import Kind, Sessions
@@ -22,6 +31,7 @@ __all__ = [
     "check_external",
     "derived_username",
     "prepare",
+    "unknown_account_hash",
 ]
 
 

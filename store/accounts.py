@@ -10,6 +10,7 @@ import asyncio
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -95,13 +96,21 @@ class SupervisorRecord(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
 
 
+@cache
+def unknown_account_hash() -> str:
+    """What a sign-in with a name that has no account is checked against, so that it takes as long as a wrong password.
+    One per process, made when first needed (the web app makes it before it serves): an Argon2 hash costs ~0.2 s of CPU
+    and 64 MiB, which every Accounts made to read or assign an account paid while each made its own (the worker at its
+    start, the command line, the demo's script once for each group it gave a supervisor)."""
+    return PasswordHasher().hash("an account that does not exist")
+
+
 class Accounts:
     """Create and check accounts; hashing runs in a thread, so a sign-in never stalls the event loop."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
         self.hasher = PasswordHasher()
-        self._dummy = self.hasher.hash("an account that does not exist")
 
     @staticmethod
     async def create_table(engine: AsyncEngine) -> None:
@@ -242,7 +251,7 @@ class Accounts:
         async with self.sessions() as session:
             record = (await session.scalars(select(AccountRecord).where(AccountRecord.username == username))).first()
         local = record is not None and record.password_hash != EXTERNAL
-        stored = record.password_hash if record is not None and local else self._dummy
+        stored = record.password_hash if record is not None and local else unknown_account_hash()
         try:
             await asyncio.to_thread(self.hasher.verify, stored, password)
         except (VerificationError, InvalidHashError):

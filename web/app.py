@@ -25,7 +25,7 @@ from temporalio.client import Client
 
 from domain.catalogue.web import HTTP_STATUS
 from domain.errors import describe, problems
-from gateway.accounts import Accounts, Sessions
+from gateway.accounts import Accounts, Sessions, unknown_account_hash
 from gateway.admin import Admin, Refused
 from gateway.applying import Applying
 from gateway.storage import Documents, Uploads, documents_key, write_whole
@@ -73,6 +73,7 @@ def create_app(settings: Settings, client: Client, sessions: async_sessionmaker[
         redoc_url=None,
     )
     secret = load_or_create_secret(settings)
+    unknown_account_hash()  # before the first sign-in, so that an unknown name never takes longer than a known one
     openid = OpenIdSignIn.configured(settings)
     app.state.web = Web(
         settings=settings,
