@@ -10,6 +10,11 @@ workflow task of that workflow from then on (the signal stays in its history), q
 reset it. Search attributes are never encoded (the SDK skips them) and a payload with nothing in it carries
 nothing, so both pass as they are.
 
+**Compression.** A payload of `COMPRESS_FROM` bytes or more is compressed with zlib before it is sealed, where that
+makes it shorter, and marked so (`encryption-compression: zlib`); the mark is sealed in as associated data, so a copy
+whose mark was added or taken away does not open. Payloads sealed before there was compression have no mark and read
+as they are. What the server can see is only the sealed length, now the compressed one.
+
 **Keys.** Several keys, newest first: payloads are written under the newest and read under whichever key their key
 ID names, so a rotation (`starter.py keys rotate`) leaves running workflows readable. The keys come from
 `NIS_CODEC_KEY` (+ `NIS_CODEC_OLD_KEYS`), else from `data_dir/codec.key` (0600, one base64 key a line, newest
@@ -24,6 +29,7 @@ import binascii
 import dataclasses
 import hashlib
 import os
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +50,12 @@ from runtime.settings import Settings
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
+# A payload this long or longer is compressed before it is sealed, where that makes it shorter: the JSON of read-model
+# rows and states (a group's effects write, 5.5 kB on average in a national year) shrinks to about a third, and every
+# byte is stored by the server and, for a cached workflow's commands, held by the worker until its run ends.
+COMPRESSION = "encryption-compression"
+ZLIB = b"zlib"
+COMPRESS_FROM = 256
 NONCE_BYTES = 12
 KEY_BYTES = 32
 KEY_FILE = "codec.key"
@@ -117,8 +129,14 @@ class EncryptionCodec(PayloadCodec):
 
     def _encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._current.encrypt(nonce, payload.SerializeToString(), None)
-        return Payload(metadata={"encoding": ENCODING, KEY_ID: self.key_id.encode()}, data=nonce + sealed)
+        plain = payload.SerializeToString()
+        metadata = {"encoding": ENCODING, KEY_ID: self.key_id.encode()}
+        packed = zlib.compress(plain) if len(plain) >= COMPRESS_FROM else plain
+        if len(packed) < len(plain):
+            # the mark is sealed in as associated data: a payload whose mark was added or taken away does not open
+            metadata[COMPRESSION] = ZLIB
+            return Payload(metadata=metadata, data=nonce + self._current.encrypt(nonce, packed, ZLIB))
+        return Payload(metadata=metadata, data=nonce + self._current.encrypt(nonce, plain, None))
 
     def _decrypt(self, payload: Payload) -> Payload:
         encoding = payload.metadata.get("encoding", b"")
@@ -137,8 +155,10 @@ class EncryptionCodec(PayloadCodec):
                 f"payload kryptert med en ukjent nøkkel: nøkkel-ID {found!r} (kjente nøkkel-ID-er: {known})"
             )
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
+        compressed = payload.metadata.get(COMPRESSION)  # None on every payload written before compression
         try:
-            return Payload.FromString(aead.decrypt(nonce, sealed, None))
+            opened = aead.decrypt(nonce, sealed, compressed)
+            return Payload.FromString(zlib.decompress(opened) if compressed == ZLIB else opened)
         except InvalidTag:
             if self._ui:
                 raise

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import SecretStr
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
@@ -58,6 +59,42 @@ async def test_a_tampered_payload_fails_to_decode() -> None:
         await data_converter(KEY).decode([payload], [Contact])
     with pytest.raises(InvalidTag):  # the UI's codec server says so to the admin (web.codec_altered)
         await EncryptionCodec(KEY, ui=True).decode([payload])
+
+
+async def test_a_long_payload_is_compressed_before_it_is_sealed_and_reads_back_the_same() -> None:
+    """A list of read-model rows as a group's effects write carries them: sealed in a third of its length or less."""
+    rows = [Contact(name=f"Deltaker {i}", email=f"deltaker.{i}@kommune.no") for i in range(40)]
+    [plain] = await pydantic_data_converter.encode([rows])
+    payload = await encode(rows)
+    assert payload.metadata["encryption-compression"] == b"zlib"
+    assert len(payload.data) < len(plain.SerializeToString()) / 3
+    assert b"Deltaker" not in payload.SerializeToString()
+    assert await data_converter(KEY).decode([payload], [list[Contact]]) == [rows]
+    short = await encode("ja")  # too short to gain: sealed as it is, without the mark
+    assert "encryption-compression" not in short.metadata
+    assert await data_converter(KEY).decode([short], [str]) == ["ja"]
+
+
+async def test_a_payload_sealed_before_compression_still_reads() -> None:
+    """What running workflows' histories hold from before: sealed whole, with no mark and no associated data."""
+    [plain] = await pydantic_data_converter.encode([[NOTICE] * 20])
+    nonce = os.urandom(12)
+    sealed = AESGCM(KEY).encrypt(nonce, plain.SerializeToString(), None)
+    old = Payload(
+        metadata={"encoding": b"binary/encrypted", "encryption-key-id": key_id(KEY).encode()}, data=nonce + sealed
+    )
+    assert await data_converter(KEY).decode([old], [list[Contact]]) == [[NOTICE] * 20]
+
+
+async def test_a_compression_mark_added_or_taken_away_is_refused() -> None:
+    """The mark is sealed in: whoever changes it in the server's copy gets a refusal, not a payload read wrongly."""
+    compressed = await encode([NOTICE] * 20)
+    del compressed.metadata["encryption-compression"]
+    uncompressed = await encode(NOTICE)
+    uncompressed.metadata["encryption-compression"] = b"zlib"
+    for altered in (compressed, uncompressed):
+        with pytest.raises(RefusedPayload, match="kan ikke åpnes med nøkkelen den oppgir"):
+            await data_converter(KEY).decode([altered], [object])
 
 
 async def test_a_payload_from_an_unknown_key_is_refused_naming_the_key_id_never_the_key() -> None:
