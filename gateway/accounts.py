@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.accounts import (
-    USERNAME,
-    Account,
-    AccountError,
-    Accounts,
-    LocalAccountExists,
-    Role,
-    check_external,
-    unknown_account_hash,
-)
+from store.accounts import USERNAME, Account, AccountError, Accounts, LocalAccountExists, Role, check_external
+from store.accounts import unknown_account_hash as unknown_account_hash
 from store.db import create_schema, make_engine
 from store.identities import derived_username
 from store.sessions import Kind, Sessions
