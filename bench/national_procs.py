@@ -286,10 +286,10 @@ class CpuTrace:
     event loop is busy in the bursts): how the two cores were shared in the busiest stretch of the year, and when each
     of the slowest answers came."""
 
-    def __init__(self, pids: Mapping[str, int], every: float = 5.0, resident: str = "worker") -> None:
-        self._pids, self._every, self._resident = dict(pids), every, resident
+    def __init__(self, pids: Mapping[str, int], every: float = 5.0, memory_of: str = "worker") -> None:
+        self._pids, self._every, self._memory_of = dict(pids), every, memory_of
         self.readings: list[tuple[float, dict[str, float]]] = []  # (time.time(), CPU seconds by name)
-        self.resident: list[tuple[float, float]] = []  # (time.time(), VmRSS in MiB) of the process named `resident`
+        self.resident: list[tuple[float, float]] = []  # (time.time(), VmRSS in MiB) of the process named `memory_of`
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cpu-trace", daemon=True)
         self._thread.start()
@@ -303,7 +303,7 @@ class CpuTrace:
             now = time.time()
             self.readings.append((now, reading))
             with contextlib.suppress(OSError):
-                self.resident.append((now, rss_mib(self._pids[self._resident])))
+                self.resident.append((now, rss_mib(self._pids[self._memory_of])))
             self._stop.wait(self._every)
 
     def stop(self) -> None:

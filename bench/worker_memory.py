@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from national import environment
-from national_procs import free_port, start_python, start_server, stop
+from national_procs import free_port, peak_rss_mib, rss_mib, start_python, start_server, stop
 from web_national import open_national_cohort
 
 from gateway.admin import Admin
@@ -31,12 +31,7 @@ from store.db import create_schema, make_engine, make_session_factory
 
 def memory_mib(pid: int) -> tuple[float, float]:
     """VmRSS and VmHWM of the process, in MiB."""
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            found[name] = int(value.split()[0]) / 1024
-    return found["VmRSS"], found["VmHWM"]
+    return rss_mib(pid), peak_rss_mib(pid)
 
 
 async def settle(pid: int, seconds: float = 20.0) -> tuple[float, float]:
