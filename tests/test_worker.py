@@ -38,6 +38,8 @@ def program_env(env: WorkflowEnvironment, tmp_path: Path) -> dict[str, str]:
         "NIS_CODEC_KEY": base64.b64encode(TEST_KEY).decode(),
         "NIS_LOG_FORMAT": "json",
         "NIS_ACCOUNT": "kari.admin",  # made by `starter.py user add` in the test, as the README has it
+        # no metrics: their default port may be another worker's on this machine (tests/runtime/test_metrics.py)
+        "NIS_METRICS_ADDRESS": "",
     }
 
 

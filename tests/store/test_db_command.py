@@ -26,6 +26,7 @@ def run(url: str, folder: Path, *command: str) -> subprocess.CompletedProcess[st
         "NIS_DATABASE_URL": url,
         "NIS_DATA_DIR": str(folder),
         "TEMPORAL_ADDRESS": "127.0.0.1:9",  # nothing answers there: a start that got past the database would fail
+        "NIS_METRICS_ADDRESS": "",  # the worker's default port may be another worker's on this machine
     }
     return subprocess.run(
         [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
